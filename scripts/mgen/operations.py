@@ -1,0 +1,674 @@
+"""Schema operations: small immutable objects that know their inverse.
+
+Each operation
+- ``apply(schema)`` returns the schema after it (Django's ``state_forwards``);
+- ``reverse()`` returns the operation that undoes it, built from the old definition it carries, so
+  a down migration is a consequence of the up, never a second hand-written thing;
+- ``describe()`` says what it does in one line;
+- ``destructive`` is True when it loses data its down cannot bring back (drop column/table, narrowing).
+
+Rendering to SQL lives in ``mgen.dialects``; this module knows nothing about dialects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import ClassVar, Optional, Sequence
+
+from .schema import (
+    Check,
+    Column,
+    ColumnType,
+    Default,
+    EnumType,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+    column_to_dict,
+    fk_to_dict,
+    index_to_dict,
+    table_to_dict,
+)
+
+REGISTRY: dict[str, type["Operation"]] = {}
+
+
+class Operation:
+    kind: ClassVar[str] = ""
+    table: str  # every operation but the enum ones concerns one table
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.kind:
+            REGISTRY[cls.kind] = cls
+
+    def apply(self, schema: Schema) -> Schema:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def reverse(self) -> "Operation":  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def destructive(self) -> bool:
+        return False
+
+    def to_dict(self) -> dict:
+        d: dict = {"op": self.kind}
+        for f in fields(self):  # type: ignore[arg-type]
+            d[f.name] = _jsonable(getattr(self, f.name))
+        d["destructive"] = self.destructive
+        d["description"] = self.describe()
+        return d
+
+
+def _jsonable(v):
+    if isinstance(v, Table):
+        return table_to_dict(v)
+    if isinstance(v, Column):
+        return column_to_dict(v)
+    if isinstance(v, Index):
+        return index_to_dict(v)
+    if isinstance(v, ForeignKey):
+        return fk_to_dict(v)
+    if isinstance(v, (Unique, Check, PrimaryKey, EnumType)):
+        return {f.name: _jsonable(getattr(v, f.name)) for f in fields(v)}
+    if isinstance(v, ColumnType):
+        return v.describe()
+    if isinstance(v, Default):
+        return {"kind": v.kind, "value": v.value}
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def _cols(cols: Sequence[str]) -> str:
+    return ", ".join(cols)
+
+
+def _update_table(schema: Schema, name: str, **changes) -> Schema:
+    return schema.with_table(replace(schema.table(name), **changes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CreateTable(Operation):
+    kind: ClassVar[str] = "create_table"
+    table_def: Table
+
+    @property
+    def table(self) -> str:  # type: ignore[override]
+        return self.table_def.name
+
+    def apply(self, schema):
+        return schema.with_table(self.table_def)
+
+    def reverse(self):
+        return DropTable(self.table_def)
+
+    def describe(self):
+        return f"create table {self.table_def.name} ({len(self.table_def.columns)} columns)"
+
+
+@dataclass(frozen=True)
+class DropTable(Operation):
+    kind: ClassVar[str] = "drop_table"
+    table_def: Table
+
+    @property
+    def table(self) -> str:  # type: ignore[override]
+        return self.table_def.name
+
+    def apply(self, schema):
+        return schema.without_table(self.table_def.name)
+
+    def reverse(self):
+        return CreateTable(self.table_def)
+
+    def describe(self):
+        return f"drop table {self.table_def.name}"
+
+    @property
+    def destructive(self):
+        return True
+
+
+@dataclass(frozen=True)
+class RenameTable(Operation):
+    kind: ClassVar[str] = "rename_table"
+    table: str
+    new_name: str
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        renamed = replace(t, name=self.new_name)
+        tables = []
+        for other in schema.tables:
+            other = renamed if other.name == self.table else other
+            if any(fk.ref_table == self.table for fk in other.foreign_keys):
+                other = replace(other, foreign_keys=tuple(
+                    replace(fk, ref_table=self.new_name) if fk.ref_table == self.table else fk
+                    for fk in other.foreign_keys))
+            tables.append(other)
+        return replace(schema, tables=tuple(tables))
+
+    def reverse(self):
+        return RenameTable(self.new_name, self.table)
+
+    def describe(self):
+        return f"rename table {self.table} to {self.new_name}"
+
+
+@dataclass(frozen=True)
+class SetTableComment(Operation):
+    kind: ClassVar[str] = "set_table_comment"
+    table: str
+    old: Optional[str]
+    new: Optional[str]
+
+    def apply(self, schema):
+        return _update_table(schema, self.table, comment=self.new)
+
+    def reverse(self):
+        return SetTableComment(self.table, self.new, self.old)
+
+    def describe(self):
+        if self.new is None:
+            return f"drop comment on table {self.table}"
+        return f"set comment on table {self.table}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AddColumn(Operation):
+    kind: ClassVar[str] = "add_column"
+    table: str
+    column: Column
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, columns=t.columns + (self.column,)))
+
+    def reverse(self):
+        return DropColumn(self.table, self.column)
+
+    def describe(self):
+        return f"add column {self.table}.{self.column.describe()}"
+
+
+@dataclass(frozen=True)
+class DropColumn(Operation):
+    kind: ClassVar[str] = "drop_column"
+    table: str
+    column: Column
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, columns=tuple(c for c in t.columns if c.name != self.column.name)))
+
+    def reverse(self):
+        return AddColumn(self.table, self.column)
+
+    def describe(self):
+        return f"drop column {self.table}.{self.column.name}"
+
+    @property
+    def destructive(self):
+        return True
+
+
+def _rename_in(cols: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if c == old else c for c in cols)
+
+
+@dataclass(frozen=True)
+class RenameColumn(Operation):
+    kind: ClassVar[str] = "rename_column"
+    table: str
+    column: str
+    new_name: str
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        o, n = self.column, self.new_name
+        t = replace(
+            t,
+            columns=tuple(replace(c, name=n) if c.name == o else c for c in t.columns),
+            primary_key=replace(t.primary_key, columns=_rename_in(t.primary_key.columns, o, n)) if t.primary_key else None,
+            uniques=tuple(replace(u, columns=_rename_in(u.columns, o, n)) for u in t.uniques),
+            indexes=tuple(replace(i, columns=_rename_in(i.columns, o, n)) for i in t.indexes),
+            foreign_keys=tuple(replace(f, columns=_rename_in(f.columns, o, n)) for f in t.foreign_keys),
+        )
+        schema = schema.with_table(t)
+        # foreign keys elsewhere that point at the renamed column
+        tables = []
+        for other in schema.tables:
+            if any(fk.ref_table == self.table for fk in other.foreign_keys):
+                other = replace(other, foreign_keys=tuple(
+                    replace(fk, ref_columns=_rename_in(fk.ref_columns, o, n)) if fk.ref_table == self.table else fk
+                    for fk in other.foreign_keys))
+            tables.append(other)
+        return replace(schema, tables=tuple(tables))
+
+    def reverse(self):
+        return RenameColumn(self.table, self.new_name, self.column)
+
+    def describe(self):
+        return f"rename column {self.table}.{self.column} to {self.new_name}"
+
+
+# Type widening that never loses a value; anything else that changes the type may (destructive).
+_INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
+_TEXT_RANK = {"char": 1, "varchar": 2, "text": 3}
+
+
+def is_widening(old: ColumnType, new: ColumnType) -> bool:
+    if old == new:
+        return True
+    if old.name in _INT_RANK and new.name in _INT_RANK:
+        return _INT_RANK[new.name] >= _INT_RANK[old.name]
+    if old.name in _INT_RANK and new.name == "numeric":
+        return new.precision is None or (new.precision - (new.scale or 0)) >= {1: 5, 2: 10, 3: 19}[_INT_RANK[old.name]]
+    if old.name == "numeric" and new.name == "numeric":
+        if new.precision is None:
+            return True
+        if old.precision is None:
+            return False
+        return (new.scale or 0) >= (old.scale or 0) and (new.precision - (new.scale or 0)) >= (old.precision - (old.scale or 0))
+    if old.name == "real" and new.name == "double":
+        return True
+    if old.name in ("varchar", "char") and new.name in ("varchar", "text"):
+        if new.name == "text" or new.length is None:
+            return True
+        return old.length is not None and new.length >= old.length
+    if old.name == "binary" and new.name == "binary":
+        return new.length is None or (old.length is not None and new.length >= old.length)
+    if old.name == "timestamp" and new.name == "timestamptz":
+        return True
+    if old.name == "json" and new.name == "jsonb":
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class AlterColumnType(Operation):
+    kind: ClassVar[str] = "alter_column_type"
+    table: str
+    column: str
+    old: ColumnType
+    new: ColumnType
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(t.replace_column(self.column, replace(t.column(self.column), type=self.new)))
+
+    def reverse(self):
+        return AlterColumnType(self.table, self.column, self.new, self.old)
+
+    def describe(self):
+        return f"alter column {self.table}.{self.column} type {self.old.describe()} -> {self.new.describe()}"
+
+    @property
+    def widening(self) -> bool:
+        return is_widening(self.old, self.new)
+
+    @property
+    def destructive(self):
+        # Narrowing or a lossy conversion: values that do not fit are cut or refused.
+        return not self.widening
+
+
+@dataclass(frozen=True)
+class AlterColumnNullability(Operation):
+    kind: ClassVar[str] = "alter_column_nullability"
+    table: str
+    column: str
+    nullable: bool  # the new state
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(t.replace_column(self.column, replace(t.column(self.column), nullable=self.nullable)))
+
+    def reverse(self):
+        return AlterColumnNullability(self.table, self.column, not self.nullable)
+
+    def describe(self):
+        return f"{'drop' if self.nullable else 'set'} NOT NULL on {self.table}.{self.column}"
+
+
+@dataclass(frozen=True)
+class AlterColumnDefault(Operation):
+    kind: ClassVar[str] = "alter_column_default"
+    table: str
+    column: str
+    old: Optional[Default]
+    new: Optional[Default]
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(t.replace_column(self.column, replace(t.column(self.column), default=self.new)))
+
+    def reverse(self):
+        return AlterColumnDefault(self.table, self.column, self.new, self.old)
+
+    def describe(self):
+        if self.new is None:
+            return f"drop default on {self.table}.{self.column}"
+        return f"set default {self.new.describe()} on {self.table}.{self.column}"
+
+
+@dataclass(frozen=True)
+class AlterColumnIdentity(Operation):
+    kind: ClassVar[str] = "alter_column_identity"
+    table: str
+    column: str
+    old: Optional[str]
+    new: Optional[str]
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(t.replace_column(self.column, replace(t.column(self.column), identity=self.new)))
+
+    def reverse(self):
+        return AlterColumnIdentity(self.table, self.column, self.new, self.old)
+
+    def describe(self):
+        return f"identity on {self.table}.{self.column}: {self.old or 'none'} -> {self.new or 'none'}"
+
+
+@dataclass(frozen=True)
+class SetColumnComment(Operation):
+    kind: ClassVar[str] = "set_column_comment"
+    table: str
+    column: str
+    old: Optional[str]
+    new: Optional[str]
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(t.replace_column(self.column, replace(t.column(self.column), comment=self.new)))
+
+    def reverse(self):
+        return SetColumnComment(self.table, self.column, self.new, self.old)
+
+    def describe(self):
+        if self.new is None:
+            return f"drop comment on column {self.table}.{self.column}"
+        return f"set comment on column {self.table}.{self.column}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys, constraints, indexes
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SetPrimaryKey(Operation):
+    kind: ClassVar[str] = "set_primary_key"
+    table: str
+    old: Optional[PrimaryKey]
+    new: Optional[PrimaryKey]
+
+    def apply(self, schema):
+        return _update_table(schema, self.table, primary_key=self.new)
+
+    def reverse(self):
+        return SetPrimaryKey(self.table, self.new, self.old)
+
+    def describe(self):
+        if self.new is None:
+            return f"drop primary key on {self.table}"
+        return f"set primary key on {self.table} ({_cols(self.new.columns)})"
+
+
+@dataclass(frozen=True)
+class AddIndex(Operation):
+    kind: ClassVar[str] = "add_index"
+    table: str
+    index: Index
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, indexes=t.indexes + (self.index,)))
+
+    def reverse(self):
+        return DropIndex(self.table, self.index)
+
+    def describe(self):
+        u = "unique " if self.index.unique else ""
+        return f"add {u}index {self.index.name} on {self.table} ({_cols(self.index.columns)})"
+
+
+@dataclass(frozen=True)
+class DropIndex(Operation):
+    kind: ClassVar[str] = "drop_index"
+    table: str
+    index: Index
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, indexes=tuple(i for i in t.indexes if i.name != self.index.name)))
+
+    def reverse(self):
+        return AddIndex(self.table, self.index)
+
+    def describe(self):
+        return f"drop index {self.index.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class AddUnique(Operation):
+    kind: ClassVar[str] = "add_unique"
+    table: str
+    unique: Unique
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, uniques=t.uniques + (self.unique,)))
+
+    def reverse(self):
+        return DropUnique(self.table, self.unique)
+
+    def describe(self):
+        return f"add unique {self.unique.name} on {self.table} ({_cols(self.unique.columns)})"
+
+
+@dataclass(frozen=True)
+class DropUnique(Operation):
+    kind: ClassVar[str] = "drop_unique"
+    table: str
+    unique: Unique
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, uniques=tuple(u for u in t.uniques if u.name != self.unique.name)))
+
+    def reverse(self):
+        return AddUnique(self.table, self.unique)
+
+    def describe(self):
+        return f"drop unique {self.unique.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class AddForeignKey(Operation):
+    kind: ClassVar[str] = "add_foreign_key"
+    table: str
+    foreign_key: ForeignKey
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, foreign_keys=t.foreign_keys + (self.foreign_key,)))
+
+    def reverse(self):
+        return DropForeignKey(self.table, self.foreign_key)
+
+    def describe(self):
+        f = self.foreign_key
+        return f"add foreign key {f.name} {self.table}({_cols(f.columns)}) -> {f.ref_table}({_cols(f.ref_columns)})"
+
+
+@dataclass(frozen=True)
+class DropForeignKey(Operation):
+    kind: ClassVar[str] = "drop_foreign_key"
+    table: str
+    foreign_key: ForeignKey
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, foreign_keys=tuple(
+            f for f in t.foreign_keys if f.name != self.foreign_key.name)))
+
+    def reverse(self):
+        return AddForeignKey(self.table, self.foreign_key)
+
+    def describe(self):
+        return f"drop foreign key {self.foreign_key.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class AddCheck(Operation):
+    kind: ClassVar[str] = "add_check"
+    table: str
+    check: Check
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, checks=t.checks + (self.check,)))
+
+    def reverse(self):
+        return DropCheck(self.table, self.check)
+
+    def describe(self):
+        return f"add check {self.check.name} on {self.table} ({self.check.expression})"
+
+
+@dataclass(frozen=True)
+class DropCheck(Operation):
+    kind: ClassVar[str] = "drop_check"
+    table: str
+    check: Check
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, checks=tuple(c for c in t.checks if c.name != self.check.name)))
+
+    def reverse(self):
+        return AddCheck(self.table, self.check)
+
+    def describe(self):
+        return f"drop check {self.check.name} on {self.table}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Enum types (PostgreSQL CREATE TYPE; MySQL renders them inline on the columns that use them)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CreateEnum(Operation):
+    kind: ClassVar[str] = "create_enum"
+    enum: EnumType
+
+    @property
+    def table(self) -> str:  # type: ignore[override]
+        return ""
+
+    def apply(self, schema):
+        return schema.with_enum(self.enum)
+
+    def reverse(self):
+        return DropEnum(self.enum)
+
+    def describe(self):
+        return f"create enum {self.enum.name} ({', '.join(self.enum.values)})"
+
+
+@dataclass(frozen=True)
+class DropEnum(Operation):
+    kind: ClassVar[str] = "drop_enum"
+    enum: EnumType
+
+    @property
+    def table(self) -> str:  # type: ignore[override]
+        return ""
+
+    def apply(self, schema):
+        return schema.without_enum(self.enum.name)
+
+    def reverse(self):
+        return CreateEnum(self.enum)
+
+    def describe(self):
+        return f"drop enum {self.enum.name}"
+
+
+@dataclass(frozen=True)
+class AddEnumValue(Operation):
+    """Add ``value`` to enum ``name``; ``before`` is the member it goes before (None = at the end)."""
+
+    kind: ClassVar[str] = "add_enum_value"
+    name: str
+    value: str
+    before: Optional[str] = None
+
+    @property
+    def table(self) -> str:  # type: ignore[override]
+        return ""
+
+    def apply(self, schema):
+        e = schema.enum(self.name)
+        values = list(e.values)
+        values.insert(values.index(self.before) if self.before else len(values), self.value)
+        return schema.with_enum(replace(e, values=tuple(values)))
+
+    def reverse(self):
+        return DropEnumValue(self.name, self.value, self.before)
+
+    def describe(self):
+        where = f" before {self.before!r}" if self.before else ""
+        return f"add value {self.value!r} to enum {self.name}{where}"
+
+
+@dataclass(frozen=True)
+class DropEnumValue(Operation):
+    """Remove a member. PostgreSQL has no DROP VALUE: dialects rebuild the type. Rows holding the
+    value make it fail, so it is destructive."""
+
+    kind: ClassVar[str] = "drop_enum_value"
+    name: str
+    value: str
+    before: Optional[str] = None  # where the value stood, so the reverse puts it back in place
+
+    @property
+    def table(self) -> str:  # type: ignore[override]
+        return ""
+
+    def apply(self, schema):
+        e = schema.enum(self.name)
+        return schema.with_enum(replace(e, values=tuple(v for v in e.values if v != self.value)))
+
+    def reverse(self):
+        return AddEnumValue(self.name, self.value, self.before)
+
+    def describe(self):
+        return f"drop value {self.value!r} from enum {self.name}"
+
+    @property
+    def destructive(self):
+        return True
+
+
+def apply_all(ops: Sequence[Operation], schema: Schema) -> Schema:
+    for op in ops:
+        schema = op.apply(schema)
+    return schema
+
+
+def reverse_all(ops: Sequence[Operation]) -> list[Operation]:
+    """The down of a list of operations: each reversed, in reverse order (Alembic's reverse_into)."""
+    return [op.reverse() for op in reversed(ops)]

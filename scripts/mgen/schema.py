@@ -1,0 +1,299 @@
+"""The schema model every reader produces and every renderer consumes.
+
+Plain, immutable data. Two schemas compare equal when they describe the same database; a dialect
+decides what "the same" means for types and defaults (see ``Dialect.same_type``), the model itself
+only normalises what is dialect-free (names of types, order of constraints).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Literal, Optional
+
+# Portable type names. A reader maps its dialect's spelling onto one of these; a dialect maps them back.
+TYPE_NAMES = (
+    "smallint", "integer", "bigint",
+    "numeric", "real", "double",
+    "boolean",
+    "char", "varchar", "text",
+    "date", "time", "timestamp", "timestamptz",
+    "uuid", "json", "jsonb",
+    "binary",
+    "enum",
+)
+
+IdentityKind = Literal["serial", "always", "by_default"]
+Action = Literal["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"]
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A portable column type.
+
+    name: one of TYPE_NAMES.
+    length: char(n), varchar(n), binary(n) (None = unbounded / dialect default).
+    precision/scale: numeric(p, s); precision also for time/timestamp fractional seconds.
+    enum: for name == "enum", the enum type's name (PostgreSQL type; MySQL inlines the values,
+          looked up in Schema.enums by this name).
+    """
+
+    name: str
+    length: Optional[int] = None
+    precision: Optional[int] = None
+    scale: Optional[int] = None
+    enum: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.name not in TYPE_NAMES:
+            raise ValueError(f"unknown portable type {self.name!r}")
+
+    def describe(self) -> str:
+        if self.name == "enum":
+            return f"enum {self.enum}"
+        if self.length is not None:
+            return f"{self.name}({self.length})"
+        if self.name == "numeric" and self.precision is not None:
+            return f"numeric({self.precision},{self.scale or 0})"
+        if self.precision is not None:
+            return f"{self.name}({self.precision})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class Default:
+    """A server-side default.
+
+    kind "string": value is the unquoted text; "number": canonical decimal text; "boolean": "true" or
+    "false"; "null": explicit DEFAULT NULL (readers may drop it: no default means NULL);
+    "expression": SQL expression text in canonical form (see ``mgen.expressions.canonical``), e.g.
+    "CURRENT_TIMESTAMP", "gen_random_uuid()", "now()".
+    """
+
+    kind: Literal["string", "number", "boolean", "null", "expression"]
+    value: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "string":
+            return "'" + self.value.replace("'", "''") + "'"
+        if self.kind == "null":
+            return "NULL"
+        return self.value
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    nullable: bool = True
+    default: Optional[Default] = None
+    identity: Optional[IdentityKind] = None  # serial/bigserial, GENERATED ALWAYS|BY DEFAULT, AUTO_INCREMENT
+    comment: Optional[str] = None
+
+    def describe(self) -> str:
+        parts = [self.name, self.type.describe()]
+        if self.identity:
+            parts.append(f"identity={self.identity}")
+        if not self.nullable:
+            parts.append("NOT NULL")
+        if self.default is not None:
+            parts.append(f"DEFAULT {self.default.describe()}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Index:
+    """A secondary index. ``columns`` are column names or, for expression indexes, the canonical
+    expression text wrapped in parentheses, e.g. "(lower(email))"."""
+
+    name: str
+    columns: tuple[str, ...]
+    unique: bool = False
+    where: Optional[str] = None  # partial index predicate, canonical expression text
+    method: Optional[str] = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: Action = "NO ACTION"
+    on_update: Action = "NO ACTION"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    expression: str  # canonical expression text, without the surrounding CHECK ( )
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...] = ()
+    primary_key: Optional[PrimaryKey] = None
+    uniques: tuple[Unique, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    checks: tuple[Check, ...] = ()
+    comment: Optional[str] = None
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def has_column(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
+
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def replace_column(self, name: str, new: Column) -> "Table":
+        return replace(self, columns=tuple(new if c.name == name else c for c in self.columns))
+
+    def referenced_tables(self) -> set[str]:
+        return {fk.ref_table for fk in self.foreign_keys}
+
+
+@dataclass(frozen=True)
+class Schema:
+    tables: tuple[Table, ...] = ()
+    enums: tuple[EnumType, ...] = ()
+
+    # -- lookups ---------------------------------------------------------------------------
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def has_table(self, name: str) -> bool:
+        return any(t.name == name for t in self.tables)
+
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tables)
+
+    def enum(self, name: str) -> EnumType:
+        for e in self.enums:
+            if e.name == name:
+                return e
+        raise KeyError(name)
+
+    def has_enum(self, name: str) -> bool:
+        return any(e.name == name for e in self.enums)
+
+    # -- functional updates (used by Operation.apply) --------------------------------------
+    def with_table(self, table: Table) -> "Schema":
+        """Replace the table of the same name, or append it."""
+        if self.has_table(table.name):
+            return replace(self, tables=tuple(table if t.name == table.name else t for t in self.tables))
+        return replace(self, tables=self.tables + (table,))
+
+    def without_table(self, name: str) -> "Schema":
+        return replace(self, tables=tuple(t for t in self.tables if t.name != name))
+
+    def with_enum(self, enum: EnumType) -> "Schema":
+        if self.has_enum(enum.name):
+            return replace(self, enums=tuple(enum if e.name == enum.name else e for e in self.enums))
+        return replace(self, enums=self.enums + (enum,))
+
+    def without_enum(self, name: str) -> "Schema":
+        return replace(self, enums=tuple(e for e in self.enums if e.name != name))
+
+    def normalized(self) -> "Schema":
+        """Order-insensitive form: tables, enums and constraints sorted by name; column order kept
+        (column order is part of a table's definition)."""
+        return Schema(
+            tables=tuple(sorted((normalize_table(t) for t in self.tables), key=lambda t: t.name)),
+            enums=tuple(sorted(self.enums, key=lambda e: e.name)),
+        )
+
+
+def normalize_table(t: Table) -> Table:
+    return replace(
+        t,
+        uniques=tuple(sorted(t.uniques, key=lambda u: (u.columns, u.name))),
+        indexes=tuple(sorted(t.indexes, key=lambda i: i.name)),
+        foreign_keys=tuple(sorted(t.foreign_keys, key=lambda f: (f.columns, f.ref_table, f.name))),
+        checks=tuple(sorted(t.checks, key=lambda c: (c.expression, c.name))),
+    )
+
+
+def tables_by_name(tables: Iterable[Table]) -> dict[str, Table]:
+    return {t.name: t for t in tables}
+
+
+# -- JSON form (stable; part of `mgen diff --json` and the cache contract) -----------------------
+def column_to_dict(c: Column) -> dict:
+    d: dict = {"name": c.name, "type": c.type.describe(), "nullable": c.nullable}
+    if c.default is not None:
+        d["default"] = {"kind": c.default.kind, "value": c.default.value}
+    if c.identity:
+        d["identity"] = c.identity
+    if c.comment is not None:
+        d["comment"] = c.comment
+    return d
+
+
+def table_to_dict(t: Table) -> dict:
+    d: dict = {"name": t.name, "columns": [column_to_dict(c) for c in t.columns]}
+    if t.primary_key:
+        d["primary_key"] = list(t.primary_key.columns)
+    if t.uniques:
+        d["uniques"] = [{"name": u.name, "columns": list(u.columns)} for u in t.uniques]
+    if t.indexes:
+        d["indexes"] = [index_to_dict(i) for i in t.indexes]
+    if t.foreign_keys:
+        d["foreign_keys"] = [fk_to_dict(f) for f in t.foreign_keys]
+    if t.checks:
+        d["checks"] = [{"name": c.name, "expression": c.expression} for c in t.checks]
+    if t.comment is not None:
+        d["comment"] = t.comment
+    return d
+
+
+def index_to_dict(i: Index) -> dict:
+    d: dict = {"name": i.name, "columns": list(i.columns), "unique": i.unique}
+    if i.where:
+        d["where"] = i.where
+    if i.method:
+        d["method"] = i.method
+    return d
+
+
+def fk_to_dict(f: ForeignKey) -> dict:
+    return {
+        "name": f.name,
+        "columns": list(f.columns),
+        "ref_table": f.ref_table,
+        "ref_columns": list(f.ref_columns),
+        "on_delete": f.on_delete,
+        "on_update": f.on_update,
+    }
+
+
+def schema_to_dict(s: Schema) -> dict:
+    return {
+        "tables": [table_to_dict(t) for t in s.tables],
+        "enums": [{"name": e.name, "values": list(e.values)} for e in s.enums],
+    }

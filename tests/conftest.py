@@ -1,0 +1,67 @@
+"""Shared fixtures: the real database servers.
+
+PostgreSQL and MariaDB come from MGEN_TEST_POSTGRES_URL / MGEN_TEST_MYSQL_URL, defaulting to the
+services on this machine. Under CI an unreachable server fails the test; elsewhere it skips with the
+reason. Tests create and drop their own scratch databases (``mgen.db.scratch_database``).
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import pytest
+
+POSTGRES_URL = os.environ.get("MGEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+MYSQL_URL = os.environ.get("MGEN_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
+SERVERS = {"postgresql": POSTGRES_URL, "mysql": MYSQL_URL}
+DIALECTS = ("sqlite", "postgresql", "mysql")
+
+
+@lru_cache(maxsize=None)
+def _unreachable(dialect: str) -> str | None:
+    """None when the server answers, else why not."""
+    url = SERVERS[dialect]
+    try:
+        if dialect == "postgresql":
+            import psycopg
+
+            psycopg.connect(url, connect_timeout=5, autocommit=True).close()
+        else:
+            import pymysql
+            from urllib.parse import urlsplit
+
+            u = urlsplit(url)
+            pymysql.connect(host=u.hostname, port=u.port or 3306, user=u.username or "root",
+                            password=u.password or "", connect_timeout=5).close()
+    except Exception as e:  # noqa: BLE001 - any failure means unreachable
+        return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    return None
+
+
+def require_server(dialect: str) -> str | None:
+    """The server URL for ``dialect`` (None for SQLite); fails under CI, skips elsewhere."""
+    if dialect == "sqlite":
+        return None
+    why = _unreachable(dialect)
+    if why:
+        msg = f"{dialect} server unreachable ({why}); set MGEN_TEST_{'POSTGRES' if dialect == 'postgresql' else 'MYSQL'}_URL"
+        if os.environ.get("CI"):
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    return SERVERS[dialect]
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    return require_server("postgresql")
+
+
+@pytest.fixture
+def mysql_url() -> str:
+    return require_server("mysql")
+
+
+@pytest.fixture(params=DIALECTS)
+def dialect_server(request) -> tuple[str, str | None]:
+    """(dialect, server URL or None for SQLite), once per dialect."""
+    return request.param, require_server(request.param)
