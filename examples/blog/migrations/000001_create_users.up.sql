@@ -1,0 +1,6 @@
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email VARCHAR(255) NOT NULL,
+    name VARCHAR(100) NOT NULL,
+    CONSTRAINT users_email_key UNIQUE (email)
+);

@@ -1,0 +1,54 @@
+"""Schema sources: what OLD and NEW may be on the command line.
+
+- a database URL (``postgresql://``, ``mysql://``, ``sqlite:///path``) or a SQLite file (.db, .sqlite, .sqlite3):
+  introspected, read-only;
+- a YAML schema file (.yaml / .yml, see docs/yaml-schema.md);
+- a migrations folder (golang-migrate, goose, plain up/down): what its up files produce;
+- a .sql file or a folder of .sql files: desired-state DDL read in the target dialect;
+- ``empty`` (or /dev/null): no tables at all.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import MgenError
+from ..schema import Schema
+
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def is_url(spec: str) -> bool:
+    return "://" in spec or spec.startswith("sqlite:")
+
+
+def load_schema(spec: str, dialect: str) -> Schema:
+    if spec in ("empty", os.devnull):
+        return Schema()
+    if is_url(spec) or spec.lower().endswith(SQLITE_SUFFIXES):
+        from .live import introspect
+        from ..db import dialect_of_url, redact
+
+        url_dialect = dialect_of_url(spec)
+        if url_dialect != dialect:
+            raise MgenError(f"{redact(spec)} is a {url_dialect} database, but --dialect is {dialect}")
+        if not is_url(spec) and not Path(spec).is_file():
+            raise MgenError("no such SQLite database file", file=spec)
+        schema, _ = introspect(spec)
+        return schema
+    path = Path(spec)
+    if not path.exists():
+        raise MgenError("no such file or folder", file=spec)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from .yaml_schema import read_yaml_schema
+
+        return read_yaml_schema(str(path))
+    if path.is_dir():
+        from ..formats import detect_format, folder_schema
+
+        fmt = detect_format(path)
+        if fmt is not None:
+            return folder_schema(path, dialect, fmt)
+    from .sql import read_sql_paths
+
+    return read_sql_paths(str(path), dialect)
