@@ -15,11 +15,45 @@ Anything the dialect cannot express raises ``Unsupported`` (never emits wrong SQ
 """
 from __future__ import annotations
 
-from typing import Callable, ClassVar, Optional, Sequence
+import re
+from collections.abc import Callable, Sequence
+from typing import ClassVar
 
+from .. import expressions
 from ..errors import MgenError
-from ..operations import Operation, apply_all
-from ..schema import Column, ColumnType, Default, Schema
+from ..naming import primary_key_name
+from ..operations import (
+    AddCheck,
+    AddColumn,
+    AddEnumValue,
+    AddForeignKey,
+    AddIndex,
+    AddUnique,
+    AlterColumnDefault,
+    AlterColumnNullability,
+    AlterColumnType,
+    CreateEnum,
+    CreateTable,
+    DropCheck,
+    DropColumn,
+    DropEnum,
+    DropEnumValue,
+    DropForeignKey,
+    DropIndex,
+    DropTable,
+    DropUnique,
+    Operation,
+    RenameColumn,
+    RenameTable,
+    SetColumnComment,
+    SetPrimaryKey,
+    SetTableComment,
+    apply_all,
+)
+from ..schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+
+# Unquoted identifiers every dialect reads back unchanged: lower case, digits, underscore.
+_BARE_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 Renderer = Callable[["Dialect", Operation, Schema, Schema], list]
 
@@ -47,6 +81,8 @@ class Dialect:
     enum_style: ClassVar[str] = "type"  # "type" (CREATE TYPE), "inline" (ENUM(...) on the column), "text"
     transactional_ddl: ClassVar[bool] = True
     max_identifier: ClassVar[int] = 63
+    quote_char: ClassVar[str] = '"'
+    reserved_words: ClassVar[frozenset[str]] = frozenset()  # see dialects/keywords.py
 
     _renderers: ClassVar[dict[type, Renderer]] = {}
 
@@ -78,29 +114,267 @@ class Dialect:
         return fn(self, op, before, after)
 
     # -- what each dialect implements ----------------------------------------------------------
-    def quote(self, ident: str) -> str:  # pragma: no cover - abstract
+    def quote(self, ident: str) -> str:
         """The identifier, quoted only where needed (reserved word, mixed case, odd characters)."""
+        if _BARE_IDENTIFIER.fullmatch(ident) and ident not in self.reserved_words:
+            return ident
+        q = self.quote_char
+        return q + ident.replace(q, q + q) + q
+
+    def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    def type_sql(self, ctype: ColumnType, schema: Schema, column: Optional[Column] = None) -> str:  # pragma: no cover
-        raise NotImplementedError
+    def default_sql(self, default: Default, column: Column, schema: Schema) -> str:
+        """The text after DEFAULT. One method per kind: ``default_<kind>``."""
+        return getattr(self, f"default_{default.kind}")(default, column)
 
-    def default_sql(self, default: Default, column: Column, schema: Schema) -> str:  # pragma: no cover
-        raise NotImplementedError
+    def expression_sql(self, canonical: str) -> str:
+        return expressions.render(canonical, self.name)
 
-    def expression_sql(self, canonical: str) -> str:  # pragma: no cover
-        raise NotImplementedError
+    # -- literals and defaults, by kind (dialects override the kinds they spell differently) ---
+    def literal(self, text: str) -> str:
+        """A string literal with its quotes escaped."""
+        return "'" + text.replace("'", "''") + "'"
+
+    def default_string(self, default: Default, column: Column) -> str:
+        return self.literal(default.value)
+
+    def default_number(self, default: Default, column: Column) -> str:
+        return default.value
+
+    def default_boolean(self, default: Default, column: Column) -> str:
+        return "1" if default.value.lower() == "true" else "0"
+
+    def default_null(self, default: Default, column: Column) -> str:
+        return "NULL"
+
+    def default_expression(self, default: Default, column: Column) -> str:
+        return self.expression_sql(default.value)
+
+    # -- building blocks shared by the renderers -------------------------------------------------
+    def columns_sql(self, columns: Sequence[str]) -> str:
+        return ", ".join(self.quote(c) for c in columns)
+
+    def column_sql(self, column: Column, table: Table, schema: Schema) -> str:
+        """The full column definition as CREATE TABLE / ADD COLUMN write it."""
+        parts = [self.quote(column.name), self.type_sql(column.type, schema, column)]
+        parts.extend(self.column_clauses(column, table, schema))
+        return " ".join(p for p in parts if p)
+
+    def column_clauses(self, column: Column, table: Table, schema: Schema) -> list[str]:
+        """What follows the type: nullability and default (dialects add identity, comments)."""
+        clauses = [] if column.nullable else ["NOT NULL"]
+        if column.default is not None and column.default.kind != "null":
+            clauses.append("DEFAULT " + self.default_sql(column.default, column, schema))
+        return clauses
+
+    def primary_key_sql(self, table: Table) -> str:
+        pk = table.primary_key
+        assert pk is not None
+        name = pk.name or primary_key_name(table.name)
+        return f"CONSTRAINT {self.quote(name)} PRIMARY KEY ({self.columns_sql(pk.columns)})"
+
+    def unique_sql(self, unique: Unique) -> str:
+        return f"CONSTRAINT {self.quote(unique.name)} UNIQUE ({self.columns_sql(unique.columns)})"
+
+    def check_sql(self, check: Check) -> str:
+        return f"CONSTRAINT {self.quote(check.name)} CHECK ({self.expression_sql(check.expression)})"
+
+    def foreign_key_sql(self, fk: ForeignKey) -> str:
+        sql = (f"CONSTRAINT {self.quote(fk.name)} FOREIGN KEY ({self.columns_sql(fk.columns)}) "
+               f"REFERENCES {self.quote(fk.ref_table)} ({self.columns_sql(fk.ref_columns)})")
+        # NO ACTION is every dialect's default: leaving it out keeps the SQL what a human writes
+        if fk.on_delete != "NO ACTION":
+            sql += f" ON DELETE {fk.on_delete}"
+        if fk.on_update != "NO ACTION":
+            sql += f" ON UPDATE {fk.on_update}"
+        return sql
+
+    def inline_primary_key(self, table: Table) -> bool:
+        """True when the primary key is written on its column (SQLite's INTEGER PRIMARY KEY)."""
+        return False
+
+    def table_elements(self, table: Table, schema: Schema) -> list[str]:
+        """Columns, then named PK, uniques, checks, foreign keys."""
+        elements = [self.column_sql(c, table, schema) for c in table.columns]
+        if table.primary_key and not self.inline_primary_key(table):
+            elements.append(self.primary_key_sql(table))
+        elements.extend(self.unique_sql(u) for u in table.uniques)
+        elements.extend(self.check_sql(c) for c in table.checks)
+        elements.extend(self.foreign_key_sql(f) for f in table.foreign_keys)
+        return elements
+
+    def create_table_sql(self, table: Table, schema: Schema, name: str | None = None) -> str:
+        """CREATE TABLE for ``table`` (under ``name`` when given: SQLite's rebuild)."""
+        body = ",\n  ".join(self.table_elements(table, schema))
+        return f"CREATE TABLE {self.quote(name or table.name)} (\n  {body}\n){self.table_options_sql(table)}"
+
+    def table_options_sql(self, table: Table) -> str:
+        """What follows the closing parenthesis of CREATE TABLE (MySQL's COMMENT = ...)."""
+        return ""
+
+    def index_element_sql(self, element: str) -> str:
+        """A column name, or an expression "(expr)" rendered for this dialect."""
+        if element.startswith("(") and element.endswith(")"):
+            return "(" + self.expression_sql(element[1:-1]) + ")"
+        return self.quote(element)
+
+    def create_index_sql(self, table: str, index: Index) -> str:
+        if index.where is not None and not self.supports_partial_indexes:
+            raise Unsupported(f"{self.name} has no partial indexes (index {index.name} on {table})")
+        if index.method not in (None, "btree") and not self.supports_index_methods:
+            raise Unsupported(f"{self.name} has no {index.method} indexes (index {index.name} on {table})")
+        unique = "UNIQUE " if index.unique else ""
+        using = f" USING {index.method}" if index.method not in (None, "btree") else ""
+        elements = ", ".join(self.index_element_sql(e) for e in index.columns)
+        sql = f"CREATE {unique}INDEX {self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
+        if index.where is not None:
+            sql += f" WHERE {self.expression_sql(index.where)}"
+        return sql
+
+    def drop_index_sql(self, table: str, index: Index) -> str:
+        return f"DROP INDEX {self.quote(index.name)}"
+
+    def comment_statements(self, table: Table) -> list[str]:
+        """Comments written after CREATE TABLE (PostgreSQL's COMMENT ON); inline dialects: none."""
+        return []
+
+    def create_table_statements(self, table: Table, schema: Schema) -> list[str]:
+        return ([self.create_table_sql(table, schema)]
+                + [self.create_index_sql(table.name, i) for i in table.indexes]
+                + self.comment_statements(table))
+
+    def alter_table(self, table: str, action: str) -> str:
+        return f"ALTER TABLE {self.quote(table)} {action}"
+
+    # -- the common (ANSI-ish) renderers; a dialect overrides only what it spells differently --
+    @renders(CreateTable)
+    def render_create_table(self, op: CreateTable, before: Schema, after: Schema) -> list[str]:
+        return self.create_table_statements(op.table_def, after)
+
+    @renders(DropTable)
+    def render_drop_table(self, op: DropTable, before: Schema, after: Schema) -> list[str]:
+        return [f"DROP TABLE {self.quote(op.table_def.name)}"]
+
+    @renders(RenameTable)
+    def render_rename_table(self, op: RenameTable, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"RENAME TO {self.quote(op.new_name)}")]
+
+    @renders(SetTableComment)
+    def render_set_table_comment(self, op: SetTableComment, before: Schema, after: Schema) -> list[str]:
+        text = "NULL" if op.new is None else self.literal(op.new)
+        return [f"COMMENT ON TABLE {self.quote(op.table)} IS {text}"]
+
+    @renders(SetColumnComment)
+    def render_set_column_comment(self, op: SetColumnComment, before: Schema, after: Schema) -> list[str]:
+        text = "NULL" if op.new is None else self.literal(op.new)
+        return [f"COMMENT ON COLUMN {self.quote(op.table)}.{self.quote(op.column)} IS {text}"]
+
+    @renders(AddColumn)
+    def render_add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:
+        table = after.table(op.table)
+        return [self.alter_table(op.table, f"ADD COLUMN {self.column_sql(op.column, table, after)}")]
+
+    @renders(DropColumn)
+    def render_drop_column(self, op: DropColumn, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"DROP COLUMN {self.quote(op.column.name)}")]
+
+    @renders(RenameColumn)
+    def render_rename_column(self, op: RenameColumn, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"RENAME COLUMN {self.quote(op.column)} TO {self.quote(op.new_name)}")]
+
+    @renders(AlterColumnType)
+    def render_alter_column_type(self, op: AlterColumnType, before: Schema, after: Schema) -> list[str]:
+        column = after.table(op.table).column(op.column)
+        new_type = self.type_sql(op.new, after, column)
+        return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} TYPE {new_type}")]
+
+    @renders(AlterColumnNullability)
+    def render_alter_column_nullability(self, op: AlterColumnNullability, before: Schema, after: Schema) -> list[str]:
+        action = "DROP NOT NULL" if op.nullable else "SET NOT NULL"
+        return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} {action}")]
+
+    @renders(AlterColumnDefault)
+    def render_alter_column_default(self, op: AlterColumnDefault, before: Schema, after: Schema) -> list[str]:
+        column = after.table(op.table).column(op.column)
+        if op.new is None or op.new.kind == "null":
+            action = "DROP DEFAULT"
+        else:
+            action = "SET DEFAULT " + self.default_sql(op.new, column, after)
+        return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} {action}")]
+
+    @renders(SetPrimaryKey)
+    def render_set_primary_key(self, op: SetPrimaryKey, before: Schema, after: Schema) -> list[str]:
+        out = []
+        if op.old is not None:
+            out.append(self.drop_primary_key_sql(op.table, op.old))
+        if op.new is not None:
+            out.append(self.alter_table(op.table, "ADD " + self.primary_key_sql(after.table(op.table))))
+        return out
+
+    def drop_primary_key_sql(self, table: str, pk: PrimaryKey) -> str:
+        return self.alter_table(table, f"DROP CONSTRAINT {self.quote(pk.name or primary_key_name(table))}")
+
+    @renders(AddIndex)
+    def render_add_index(self, op: AddIndex, before: Schema, after: Schema) -> list[str]:
+        return [self.create_index_sql(op.table, op.index)]
+
+    @renders(DropIndex)
+    def render_drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:
+        return [self.drop_index_sql(op.table, op.index)]
+
+    @renders(AddUnique)
+    def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, "ADD " + self.unique_sql(op.unique))]
+
+    @renders(DropUnique)
+    def render_drop_unique(self, op: DropUnique, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.unique.name)}")]
+
+    @renders(AddForeignKey)
+    def render_add_foreign_key(self, op: AddForeignKey, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, "ADD " + self.foreign_key_sql(op.foreign_key))]
+
+    @renders(DropForeignKey)
+    def render_drop_foreign_key(self, op: DropForeignKey, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.foreign_key.name)}")]
+
+    @renders(AddCheck)
+    def render_add_check(self, op: AddCheck, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, "ADD " + self.check_sql(op.check))]
+
+    @renders(DropCheck)
+    def render_drop_check(self, op: DropCheck, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.check.name)}")]
+
+    # Enum types exist only where the dialect has them as types (PostgreSQL overrides these);
+    # elsewhere the enum lives on its columns, which their own operations render.
+    @renders(CreateEnum)
+    def render_create_enum(self, op: CreateEnum, before: Schema, after: Schema) -> list[str]:
+        return []
+
+    @renders(DropEnum)
+    def render_drop_enum(self, op: DropEnum, before: Schema, after: Schema) -> list[str]:
+        return []
+
+    @renders(AddEnumValue)
+    def render_add_enum_value(self, op: AddEnumValue, before: Schema, after: Schema) -> list[str]:
+        return []
+
+    @renders(DropEnumValue)
+    def render_drop_enum_value(self, op: DropEnumValue, before: Schema, after: Schema) -> list[str]:
+        return []
 
     # -- comparisons the differ uses: equal when the dialect would store the same thing ---------
     def same_type(self, a: ColumnType, b: ColumnType, schema_a: Schema, schema_b: Schema) -> bool:
         return self.type_sql(a, schema_a).lower() == self.type_sql(b, schema_b).lower()
 
-    def same_default(self, a: Optional[Default], b: Optional[Default], column: Column, schema: Schema) -> bool:
+    def same_default(self, a: Default | None, b: Default | None, column: Column, schema: Schema) -> bool:
         if a is None or b is None or a.kind == "null" or b.kind == "null":
             return (a is None or a.kind == "null") == (b is None or b.kind == "null")
         return self.default_sql(a, column, schema) == self.default_sql(b, column, schema)
 
-    def same_expression(self, a: Optional[str], b: Optional[str]) -> bool:
+    def same_expression(self, a: str | None, b: str | None) -> bool:
         if a is None or b is None:
             return a == b
         return self.expression_sql(a) == self.expression_sql(b)

@@ -1,0 +1,252 @@
+"""MySQL and MariaDB: MODIFY COLUMN for column changes, inline ENUM(...), AUTO_INCREMENT, inline comments."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import MgenError
+from ..operations import (
+    AddEnumValue,
+    AddIndex,
+    AddUnique,
+    AlterColumnDefault,
+    AlterColumnIdentity,
+    AlterColumnNullability,
+    AlterColumnType,
+    DropEnumValue,
+    DropForeignKey,
+    DropIndex,
+    DropUnique,
+    RenameTable,
+    SetColumnComment,
+    SetPrimaryKey,
+    SetTableComment,
+)
+from ..schema import Column, ColumnType, Default, ForeignKey, Schema, Table
+from . import keywords
+from .base import Dialect, renders
+
+_SIMPLE_TYPES = {
+    "smallint": "SMALLINT", "integer": "INT", "bigint": "BIGINT", "real": "FLOAT", "double": "DOUBLE",
+    "boolean": "TINYINT(1)", "text": "TEXT", "date": "DATE", "uuid": "CHAR(36)", "json": "JSON",
+    "jsonb": "JSON",
+}
+# Types whose literal defaults MySQL 8 accepts only as an expression: DEFAULT ('x').
+_BLOB_LIKE = frozenset({"text", "json", "jsonb"})
+_CURRENT_TIME_FUNCTIONS = frozenset({"CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP()", "NOW()", "LOCALTIMESTAMP"})
+
+
+def _fraction(t: ColumnType) -> str:
+    return f"({t.precision})" if t.precision is not None else ""
+
+
+def _leads_with(columns: Sequence[str], lead: Sequence[str]) -> bool:
+    return tuple(columns[: len(lead)]) == tuple(lead)
+
+
+class MySQL(Dialect):
+    name = "mysql"
+    supports_partial_indexes = False
+    supports_index_methods = False
+    enum_style = "inline"
+    transactional_ddl = False
+    max_identifier = 64
+    quote_char = "`"
+    reserved_words = keywords.MYSQL
+
+    # -- types, literals, defaults -------------------------------------------------------------------
+    def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        if ctype.name in _SIMPLE_TYPES:
+            return _SIMPLE_TYPES[ctype.name]
+        if ctype.name == "enum":
+            return self.type_enum(ctype, schema)
+        return getattr(self, f"type_{ctype.name}")(ctype)
+
+    def type_numeric(self, t: ColumnType) -> str:
+        return f"DECIMAL({t.precision},{t.scale or 0})" if t.precision is not None else "DECIMAL"
+
+    def type_char(self, t: ColumnType) -> str:
+        return f"CHAR({t.length})" if t.length is not None else "CHAR"
+
+    def type_varchar(self, t: ColumnType) -> str:
+        # MySQL has no unbounded VARCHAR
+        return f"VARCHAR({t.length if t.length is not None else 255})"
+
+    def type_time(self, t: ColumnType) -> str:
+        return "TIME" + _fraction(t)
+
+    def type_timestamp(self, t: ColumnType) -> str:
+        return "DATETIME" + _fraction(t)
+
+    def type_timestamptz(self, t: ColumnType) -> str:
+        return "TIMESTAMP" + _fraction(t)
+
+    def type_binary(self, t: ColumnType) -> str:
+        return f"VARBINARY({t.length})" if t.length is not None else "LONGBLOB"
+
+    def type_enum(self, t: ColumnType, schema: Schema) -> str:
+        try:
+            values = schema.enum(t.enum or "").values
+        except KeyError:
+            raise MgenError(f"enum type {t.enum!r} is used by a column but not defined") from None
+        return "ENUM(" + ",".join(self.literal(v) for v in values) + ")"
+
+    def literal(self, text: str) -> str:
+        # backslash is an escape character in MySQL string literals (unless NO_BACKSLASH_ESCAPES)
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def default_string(self, default: Default, column: Column) -> str:
+        text = self.literal(default.value)
+        return f"({text})" if column.type.name in _BLOB_LIKE or (
+            column.type.name == "binary" and column.type.length is None) else text
+
+    def default_expression(self, default: Default, column: Column) -> str:
+        if default.value.upper() in _CURRENT_TIME_FUNCTIONS:
+            # DATETIME(3)/TIMESTAMP(3) accept only the same fractional precision
+            return "CURRENT_TIMESTAMP" + _fraction(column.type)
+        return f"({self.expression_sql(default.value)})"
+
+    # -- columns and tables ----------------------------------------------------------------------------
+    def column_clauses(self, column: Column, table: Table, schema: Schema) -> list[str]:
+        clauses = []
+        if not column.nullable:
+            clauses.append("NOT NULL")
+        elif column.type.name == "timestamptz":
+            # an old-style TIMESTAMP column is NOT NULL unless told otherwise
+            clauses.append("NULL")
+        if column.default is not None and column.default.kind != "null" and not column.identity:
+            clauses.append("DEFAULT " + self.default_sql(column.default, column, schema))
+        if column.identity:
+            clauses.append("AUTO_INCREMENT")
+        if column.comment is not None:
+            clauses.append("COMMENT " + self.literal(column.comment))
+        return clauses
+
+    def table_options_sql(self, table: Table) -> str:
+        return f" COMMENT = {self.literal(table.comment)}" if table.comment is not None else ""
+
+    def modify_column(self, table: str, column: str, schema: Schema) -> str:
+        """MODIFY COLUMN with the full definition the column has in ``schema``."""
+        t = schema.table(table)
+        return self.alter_table(table, f"MODIFY COLUMN {self.column_sql(t.column(column), t, schema)}")
+
+    # -- renderers ---------------------------------------------------------------------------------------
+    @renders(RenameTable)
+    def render_rename_table(self, op: RenameTable, before: Schema, after: Schema) -> list[str]:
+        return [f"RENAME TABLE {self.quote(op.table)} TO {self.quote(op.new_name)}"]
+
+    @renders(SetTableComment)
+    def render_set_table_comment(self, op: SetTableComment, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"COMMENT = {self.literal(op.new or '')}")]
+
+    @renders(SetColumnComment)
+    def render_set_column_comment(self, op: SetColumnComment, before: Schema, after: Schema) -> list[str]:
+        return [self.modify_column(op.table, op.column, after)]
+
+    @renders(AlterColumnType)
+    def render_alter_column_type(self, op: AlterColumnType, before: Schema, after: Schema) -> list[str]:
+        return [self.modify_column(op.table, op.column, after)]
+
+    @renders(AlterColumnNullability)
+    def render_alter_column_nullability(self, op: AlterColumnNullability, before: Schema, after: Schema) -> list[str]:
+        return [self.modify_column(op.table, op.column, after)]
+
+    @renders(AlterColumnIdentity)
+    def render_alter_column_identity(self, op: AlterColumnIdentity, before: Schema, after: Schema) -> list[str]:
+        return [self.modify_column(op.table, op.column, after)]
+
+    @renders(AlterColumnDefault)
+    def render_alter_column_default(self, op: AlterColumnDefault, before: Schema, after: Schema) -> list[str]:
+        column = after.table(op.table).column(op.column)
+        if op.new is None or op.new.kind == "null":
+            return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} DROP DEFAULT")]
+        value = self.default_sql(op.new, column, after)
+        if op.new.kind == "expression" or value.startswith("("):
+            # SET DEFAULT takes only literals on older servers; the full definition always works
+            return [self.modify_column(op.table, op.column, after)]
+        return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} SET DEFAULT {value}")]
+
+    def foreign_key_index_clauses(self, table: str, before: Schema, after: Schema) -> list[str]:
+        """Keep exactly one index for each foreign key, as MySQL requires and as the model hides it.
+
+        A key whose supporting index goes gets an index named after itself in the same statement
+        (MySQL refuses to drop an index a foreign key needs, and names its own such index so); a
+        key that gains a supporting index loses that self-named index.
+        """
+        old, new = before.table(table), after.table(table)
+        clauses = []
+        for fk in new.foreign_keys:
+            had, has = self.has_index_for(old, fk), self.has_index_for(new, fk)
+            if had and not has:
+                clauses.append(f"ADD INDEX {self.quote(fk.name)} ({self.columns_sql(fk.columns)})")
+            elif has and not had and any(f.name == fk.name for f in old.foreign_keys):
+                clauses.append(f"DROP INDEX {self.quote(fk.name)}")
+        return clauses
+
+    def alter_key(self, table: str, change: str, before: Schema, after: Schema) -> list[str]:
+        clauses = [change] + self.foreign_key_index_clauses(table, before, after)
+        return [self.alter_table(table, ", ".join(clauses))]
+
+    @renders(AddIndex)
+    def render_add_index(self, op: AddIndex, before: Schema, after: Schema) -> list[str]:
+        if not self.foreign_key_index_clauses(op.table, before, after):
+            return [self.create_index_sql(op.table, op.index)]
+        self.create_index_sql(op.table, op.index)  # refuses what MySQL cannot index
+        unique = "UNIQUE " if op.index.unique else ""
+        elements = ", ".join(self.index_element_sql(e) for e in op.index.columns)
+        return self.alter_key(op.table, f"ADD {unique}INDEX {self.quote(op.index.name)} ({elements})", before, after)
+
+    @renders(AddUnique)
+    def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
+        return self.alter_key(op.table, "ADD " + self.unique_sql(op.unique), before, after)
+
+    @renders(DropIndex)
+    def render_drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:
+        return self.alter_key(op.table, f"DROP INDEX {self.quote(op.index.name)}", before, after)
+
+    @renders(DropUnique)
+    def render_drop_unique(self, op: DropUnique, before: Schema, after: Schema) -> list[str]:
+        return self.alter_key(op.table, f"DROP INDEX {self.quote(op.unique.name)}", before, after)
+
+    @renders(SetPrimaryKey)
+    def render_set_primary_key(self, op: SetPrimaryKey, before: Schema, after: Schema) -> list[str]:
+        # one statement: an AUTO_INCREMENT column must stay a key at every moment
+        clauses = []
+        if op.old is not None:
+            clauses.append("DROP PRIMARY KEY")
+        if op.new is not None:
+            clauses.append("ADD " + self.primary_key_sql(after.table(op.table)))
+        clauses += self.foreign_key_index_clauses(op.table, before, after)
+        return [self.alter_table(op.table, ", ".join(clauses))] if clauses else []
+
+    @renders(DropForeignKey)
+    def render_drop_foreign_key(self, op: DropForeignKey, before: Schema, after: Schema) -> list[str]:
+        fk = op.foreign_key
+        out = [self.alter_table(op.table, f"DROP FOREIGN KEY {self.quote(fk.name)}")]
+        if not self.has_index_for(before.table(op.table), fk):
+            # MySQL made an index named after the foreign key when it was added; it goes with it
+            out.append(self.alter_table(op.table, f"DROP INDEX {self.quote(fk.name)}"))
+        return out
+
+    def has_index_for(self, table: Table, fk: ForeignKey) -> bool:
+        """True when a PK, unique or index of ``table`` starts with the foreign key's columns, so
+        MySQL used it instead of creating an index of its own."""
+        keys = [u.columns for u in table.uniques] + [i.columns for i in table.indexes]
+        if table.primary_key:
+            keys.append(table.primary_key.columns)
+        return any(_leads_with(k, fk.columns) for k in keys)
+
+    @renders(AddEnumValue)
+    def render_add_enum_value(self, op: AddEnumValue, before: Schema, after: Schema) -> list[str]:
+        return self.modify_enum_columns(op.name, after)
+
+    @renders(DropEnumValue)
+    def render_drop_enum_value(self, op: DropEnumValue, before: Schema, after: Schema) -> list[str]:
+        return self.modify_enum_columns(op.name, after)
+
+    def modify_enum_columns(self, enum: str, schema: Schema) -> list[str]:
+        return [self.modify_column(t.name, c.name, schema)
+                for t in schema.tables for c in t.columns
+                if c.type.name == "enum" and c.type.enum == enum]
+
+
+DIALECT = MySQL()

@@ -1,0 +1,209 @@
+"""PostgreSQL: enum types, identity columns, COMMENT ON, ALTER ... TYPE ... USING."""
+from __future__ import annotations
+
+from itertools import permutations
+
+from ..naming import fit
+from ..operations import (
+    AddEnumValue,
+    AlterColumnIdentity,
+    AlterColumnType,
+    CreateEnum,
+    DropEnum,
+    DropEnumValue,
+)
+from ..schema import Column, ColumnType, Default, Schema, Table
+from . import keywords
+from .base import Dialect, Unsupported, renders
+
+_SIMPLE_TYPES = {
+    "smallint": "smallint", "integer": "integer", "bigint": "bigint",
+    "real": "real", "double": "double precision", "boolean": "boolean", "text": "text",
+    "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "binary": "bytea",
+}
+_SERIAL_TYPES = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
+
+_NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
+_STRINGS = ("char", "varchar", "text")
+# Conversions PostgreSQL makes by itself in ALTER ... TYPE (assignment or implicit casts in
+# pg_cast); every other one needs USING. Any type converts to a string type by I/O conversion.
+_CASTS_WITHOUT_USING = frozenset(
+    set(permutations(_NUMBERS, 2))
+    | set(permutations(_STRINGS, 2))
+    | {("date", "timestamp"), ("date", "timestamptz"), ("timestamp", "timestamptz"),
+       ("timestamptz", "timestamp"), ("timestamp", "date"), ("timestamptz", "date"),
+       ("timestamp", "time"), ("timestamptz", "time"), ("json", "jsonb"), ("jsonb", "json")}
+)
+
+
+def _needs_using(old: ColumnType, new: ColumnType) -> bool:
+    if new.name == "enum":
+        return old != new
+    if old.name == new.name or new.name in _STRINGS:
+        return False
+    return (old.name, new.name) not in _CASTS_WITHOUT_USING
+
+
+class PostgreSQL(Dialect):
+    name = "postgresql"
+    supports_index_methods = True
+    enum_style = "type"
+    transactional_ddl = True
+    max_identifier = 63
+    quote_char = '"'
+    reserved_words = keywords.POSTGRESQL
+
+    # -- types and defaults ----------------------------------------------------------------------
+    def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        if ctype.name in _SIMPLE_TYPES:
+            return _SIMPLE_TYPES[ctype.name]
+        return getattr(self, f"type_{ctype.name}")(ctype)
+
+    def type_numeric(self, t: ColumnType) -> str:
+        return f"numeric({t.precision},{t.scale or 0})" if t.precision is not None else "numeric"
+
+    def type_char(self, t: ColumnType) -> str:
+        return f"char({t.length})" if t.length is not None else "char"
+
+    def type_varchar(self, t: ColumnType) -> str:
+        return f"varchar({t.length})" if t.length is not None else "varchar"
+
+    def type_time(self, t: ColumnType) -> str:
+        return f"time({t.precision})" if t.precision is not None else "time"
+
+    def type_timestamp(self, t: ColumnType) -> str:
+        return f"timestamp({t.precision})" if t.precision is not None else "timestamp"
+
+    def type_timestamptz(self, t: ColumnType) -> str:
+        return f"timestamptz({t.precision})" if t.precision is not None else "timestamptz"
+
+    def type_enum(self, t: ColumnType) -> str:
+        return self.quote(t.enum or "")
+
+    def default_boolean(self, default: Default, column: Column) -> str:
+        return "true" if default.value.lower() == "true" else "false"
+
+    # -- columns: serial replaces the type; identity columns carry no default -----------------------
+    def column_sql(self, column: Column, table: Table, schema: Schema) -> str:
+        if column.identity == "serial":
+            if column.type.name not in _SERIAL_TYPES:
+                raise Unsupported(f"postgresql has serial only for integer columns ({table.name}.{column.name})")
+            parts = [self.quote(column.name), _SERIAL_TYPES[column.type.name]]
+            if not column.nullable:
+                parts.append("NOT NULL")
+            return " ".join(parts)
+        return super().column_sql(column, table, schema)
+
+    def column_clauses(self, column: Column, table: Table, schema: Schema) -> list[str]:
+        if column.identity in ("always", "by_default"):
+            kind = "ALWAYS" if column.identity == "always" else "BY DEFAULT"
+            return [f"GENERATED {kind} AS IDENTITY"] + ([] if column.nullable else ["NOT NULL"])
+        return super().column_clauses(column, table, schema)
+
+    def comment_statements(self, table: Table) -> list[str]:
+        out = []
+        if table.comment is not None:
+            out.append(f"COMMENT ON TABLE {self.quote(table.name)} IS {self.literal(table.comment)}")
+        for c in table.columns:
+            if c.comment is not None:
+                out.append(f"COMMENT ON COLUMN {self.quote(table.name)}.{self.quote(c.name)} IS {self.literal(c.comment)}")
+        return out
+
+    # -- columns -----------------------------------------------------------------------------------
+    @renders(AlterColumnType)
+    def render_alter_column_type(self, op: AlterColumnType, before: Schema, after: Schema) -> list[str]:
+        column = after.table(op.table).column(op.column)
+        new_type = self.type_sql(op.new, after, column)
+        col = self.quote(op.column)
+        if not _needs_using(op.old, op.new):
+            alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type}")
+        else:
+            # enums convert only through text
+            via = "::text" if "enum" in (op.old.name, op.new.name) else ""
+            alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type} USING {col}{via}::{new_type}")
+        if op.old.name == op.new.name:
+            return [alter]
+        # a default typed for the old type would block the cast or keep the old type's cast
+        return self.around_default(op.table, column, after, [alter])
+
+    def around_default(self, table: str, column: Column, schema: Schema, statements: list[str]) -> list[str]:
+        """``statements`` with the column's default dropped before and set again after."""
+        if column.default is None or column.default.kind == "null" or column.identity:
+            return statements
+        col = self.quote(column.name)
+        return ([self.alter_table(table, f"ALTER COLUMN {col} DROP DEFAULT")] + statements
+                + [self.alter_table(table, f"ALTER COLUMN {col} SET DEFAULT {self.default_sql(column.default, column, schema)}")])
+
+    @renders(AlterColumnIdentity)
+    def render_alter_column_identity(self, op: AlterColumnIdentity, before: Schema, after: Schema) -> list[str]:
+        column = after.table(op.table).column(op.column)
+        generated = ("always", "by_default")
+        if op.old in generated and op.new in generated:
+            kind = "ALWAYS" if op.new == "always" else "BY DEFAULT"
+            return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} SET GENERATED {kind}")]
+        out = self.drop_identity(op.table, op.column, op.old) + self.add_identity(op.table, column, op.new)
+        return out
+
+    def drop_identity(self, table: str, column: str, kind: str | None) -> list[str]:
+        col = self.quote(column)
+        if kind in ("always", "by_default"):
+            return [self.alter_table(table, f"ALTER COLUMN {col} DROP IDENTITY")]
+        if kind == "serial":
+            # the sequence's name is whatever PostgreSQL chose: ask it, inside one DO statement
+            seq = f"pg_get_serial_sequence({self.literal(self.quote(table))}, {self.literal(column)})"
+            return [self.alter_table(table, f"ALTER COLUMN {col} DROP DEFAULT"),
+                    f"DO $$ BEGIN EXECUTE 'DROP SEQUENCE ' || {seq}; END $$"]
+        return []
+
+    def add_identity(self, table: str, column: Column, kind: str | None) -> list[str]:
+        col = self.quote(column.name)
+        if kind in ("always", "by_default"):
+            generated = "ALWAYS" if kind == "always" else "BY DEFAULT"
+            out = [self.alter_table(table, f"ALTER COLUMN {col} ADD GENERATED {generated} AS IDENTITY")]
+        elif kind == "serial":
+            seq = fit(f"{table}_{column.name}_seq")
+            seq_type = column.type.name if column.type.name in _SERIAL_TYPES else "bigint"
+            out = [f"CREATE SEQUENCE {self.quote(seq)} AS {seq_type} OWNED BY {self.quote(table)}.{col}",
+                   self.alter_table(table, f"ALTER COLUMN {col} SET DEFAULT nextval({self.literal(self.quote(seq))})")]
+        else:
+            return []
+        # existing rows keep their values: the sequence continues after the largest one
+        seq = f"pg_get_serial_sequence({self.literal(self.quote(table))}, {self.literal(column.name)})"
+        out.append(f"SELECT setval({seq}, COALESCE(MAX({col}), 0) + 1, false) FROM {self.quote(table)}")
+        return out
+
+    # -- enum types --------------------------------------------------------------------------------
+    def enum_values_sql(self, values) -> str:
+        return ", ".join(self.literal(v) for v in values)
+
+    @renders(CreateEnum)
+    def render_create_enum(self, op: CreateEnum, before: Schema, after: Schema) -> list[str]:
+        return [f"CREATE TYPE {self.quote(op.enum.name)} AS ENUM ({self.enum_values_sql(op.enum.values)})"]
+
+    @renders(DropEnum)
+    def render_drop_enum(self, op: DropEnum, before: Schema, after: Schema) -> list[str]:
+        return [f"DROP TYPE {self.quote(op.enum.name)}"]
+
+    @renders(AddEnumValue)
+    def render_add_enum_value(self, op: AddEnumValue, before: Schema, after: Schema) -> list[str]:
+        where = f" BEFORE {self.literal(op.before)}" if op.before else ""
+        return [f"ALTER TYPE {self.quote(op.name)} ADD VALUE {self.literal(op.value)}{where}"]
+
+    @renders(DropEnumValue)
+    def render_drop_enum_value(self, op: DropEnumValue, before: Schema, after: Schema) -> list[str]:
+        # PostgreSQL cannot drop an enum value: build the new type and move every column onto it
+        name = self.quote(op.name)
+        old_name = fit(f"{op.name}__old")
+        out = [f"ALTER TYPE {name} RENAME TO {self.quote(old_name)}",
+               f"CREATE TYPE {name} AS ENUM ({self.enum_values_sql(after.enum(op.name).values)})"]
+        for table in before.tables:
+            for column in table.columns:
+                if column.type.name == "enum" and column.type.enum == op.name:
+                    col = self.quote(column.name)
+                    alter = self.alter_table(table.name, f"ALTER COLUMN {col} TYPE {name} USING {col}::text::{name}")
+                    out.extend(self.around_default(table.name, column, before, [alter]))
+        out.append(f"DROP TYPE {self.quote(old_name)}")
+        return out
+
+
+DIALECT = PostgreSQL()

@@ -1,0 +1,55 @@
+"""golang-migrate: ``{version}_{name}.up.sql`` and ``{version}_{name}.down.sql`` side by side."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import MgenError
+from . import Migration, MigrationFormat, read_text, render_template
+from .numbering import SEQUENCE, version_number
+
+FILE_RE = re.compile(r"(\d+)_(.*)\.(up|down)\.sql")
+
+
+class GolangMigrate(MigrationFormat):
+    name = "golang-migrate"
+    default_scheme = SEQUENCE  # `migrate create -seq` is the common choice
+    default_width = 6  # `migrate create -seq -digits 6`, the default width
+
+    def owns(self, entry: Path) -> bool:
+        return entry.is_file() and FILE_RE.fullmatch(entry.name) is not None
+
+    def read(self, entries: Sequence[Path]) -> list[Migration]:
+        # version number -> direction -> (version text, name, path)
+        found: dict[int, dict[str, tuple[str, str, Path]]] = {}
+        for path in entries:
+            version, name, direction = FILE_RE.fullmatch(path.name).groups()  # type: ignore[union-attr]
+            pair = found.setdefault(version_number(version), {})
+            if direction in pair:
+                raise MgenError(f"duplicate migration version {version} (also {pair[direction][2].name})", str(path))
+            pair[direction] = (version, name, path)
+        migrations = []
+        for pair in found.values():
+            if "up" not in pair:
+                raise MgenError("down migration without an up file", str(pair["down"][2]))
+            version, name, up_path = pair["up"]
+            down_path = pair["down"][2] if "down" in pair else None
+            migrations.append(Migration(
+                version=version,
+                name=name,
+                paths=(up_path,) + ((down_path,) if down_path else ()),
+                up_sql=read_text(up_path),
+                down_sql=read_text(down_path) if down_path else "",
+            ))
+        return migrations
+
+    def render(self, version, name, up, down, header):
+        stem = f"{version}_{name}"
+        return {
+            f"{stem}.up.sql": render_template("sql_file.sql.j2", header=header, statements=up),
+            f"{stem}.down.sql": render_template("sql_file.sql.j2", header=header, statements=down),
+        }
+
+
+FORMAT = GolangMigrate()

@@ -1,0 +1,46 @@
+"""Plain up/down folders (the Diesel layout): ``{version}_{name}/up.sql`` and ``down.sql``."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import Migration, MigrationFormat, read_text, render_template
+from .numbering import TIMESTAMP
+
+# Diesel writes 2024-01-31-120000_name; mgen writes 20240131120000_name. Both are read.
+DIR_RE = re.compile(r"(\d+|(?:19|20)\d\d-\d\d-\d\d-\d{6})_(.*)")
+
+
+class Plain(MigrationFormat):
+    name = "plain"
+    default_scheme = TIMESTAMP
+    default_width = 6
+
+    def owns(self, entry: Path) -> bool:
+        return entry.is_dir() and DIR_RE.fullmatch(entry.name) is not None and (entry / "up.sql").is_file()
+
+    def read(self, entries: Sequence[Path]) -> list[Migration]:
+        migrations = []
+        for folder in entries:
+            version, name = DIR_RE.fullmatch(folder.name).groups()  # type: ignore[union-attr]
+            up_path, down_path = folder / "up.sql", folder / "down.sql"
+            has_down = down_path.is_file()
+            migrations.append(Migration(
+                version=version,
+                name=name,
+                paths=(up_path,) + ((down_path,) if has_down else ()),
+                up_sql=read_text(up_path),
+                down_sql=read_text(down_path) if has_down else "",
+            ))
+        return migrations
+
+    def render(self, version, name, up, down, header):
+        stem = f"{version}_{name}"
+        return {
+            f"{stem}/up.sql": render_template("sql_file.sql.j2", header=header, statements=up),
+            f"{stem}/down.sql": render_template("sql_file.sql.j2", header=header, statements=down),
+        }
+
+
+FORMAT = Plain()

@@ -1,0 +1,330 @@
+"""Read the current schema of a live PostgreSQL database into the portable model.
+
+Everything comes from the catalogs (pg_class, pg_attribute, pg_constraint, pg_index, pg_enum), so
+names are the real ones. PostgreSQL stores expressions with casts it added itself
+(``price > (0)::numeric``, ``(kind)::text = ANY (ARRAY[...])``); ``clean_expression`` takes those
+back out so a CHECK written ``price > 0`` compares equal to what PostgreSQL stores.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import sqlglot
+from sqlglot import exp
+
+from ..db import Connection
+from ..errors import MgenError
+from ..expressions import canonical
+from ..schema import (
+    Check,
+    Column,
+    ColumnType,
+    Default,
+    EnumType,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
+
+# -- types -------------------------------------------------------------------------------------
+_SIMPLE_TYPES = {
+    "smallint": "smallint", "integer": "integer", "bigint": "bigint",
+    "real": "real", "double precision": "double", "boolean": "boolean",
+    "text": "text", "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "binary",
+}
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s is not None else None
+
+
+# format_type() spellings with arguments: regex -> builder of the portable type
+_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], ColumnType]]] = [
+    (re.compile(r"character varying(?:\((\d+)\))?"), lambda m: ColumnType("varchar", length=_int(m[1]))),
+    (re.compile(r"character(?:\((\d+)\))?"), lambda m: ColumnType("char", length=_int(m[1]))),
+    (re.compile(r"numeric(?:\((\d+),(\d+)\))?"),
+     lambda m: ColumnType("numeric", precision=_int(m[1]), scale=_int(m[2]))),
+    (re.compile(r"time(?:\((\d+)\))? without time zone"), lambda m: ColumnType("time", precision=_int(m[1]))),
+    (re.compile(r"timestamp(?:\((\d+)\))? without time zone"),
+     lambda m: ColumnType("timestamp", precision=_int(m[1]))),
+    (re.compile(r"timestamp(?:\((\d+)\))? with time zone"),
+     lambda m: ColumnType("timestamptz", precision=_int(m[1]))),
+]
+
+
+def portable_type(formatted: str, typtype: str, typname: str, where: str) -> ColumnType:
+    """The portable type of a column from format_type() and pg_type."""
+    if typtype == "e":
+        return ColumnType("enum", enum=typname)
+    if formatted in _SIMPLE_TYPES:
+        return ColumnType(_SIMPLE_TYPES[formatted])
+    for pattern, build in _PATTERNS:
+        m = pattern.fullmatch(formatted)
+        if m:
+            return build(m)
+    raise MgenError(f"column {where} has type {formatted!r}, which mgen does not model")
+
+
+# -- expressions -------------------------------------------------------------------------------
+_NUMERIC_TYPES = {
+    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
+}
+_TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR}
+# Comparisons bind tighter than AND/OR, so parentheses around them inside AND/OR/NOT are noise.
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Like, exp.ILike,
+                exp.Between, exp.Not)
+_ATOMS = (exp.Column, exp.Literal, exp.Func, exp.Cast, exp.Boolean, exp.Null, exp.Paren, exp.Array)
+
+
+def _unparen(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _number_text(text: str) -> str | None:
+    try:
+        float(text)
+    except ValueError:
+        return None
+    return text
+
+
+def _drop_added_cast(node: exp.Expression) -> exp.Expression:
+    """Undo the casts PostgreSQL writes into stored expressions."""
+    if isinstance(node, exp.Cast):
+        inner = _unparen(node.this)
+        to = node.to.this
+        if isinstance(inner, exp.Literal):
+            if inner.is_string and to in _NUMERIC_TYPES and _number_text(inner.this) is not None:
+                return exp.Literal.number(inner.this)
+            return inner
+        if isinstance(inner, exp.Column) and to in _TEXT_TYPES:
+            return inner
+        if isinstance(inner, exp.Array) and to == exp.DataType.Type.ARRAY:
+            return inner
+    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        values = _unparen(node.expression.this)
+        if isinstance(values, exp.Array):  # x = ANY (ARRAY[a, b]) is how PostgreSQL stores x IN (a, b)
+            return exp.In(this=node.this, expressions=list(values.expressions))
+    if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.Anonymous) \
+            and str(node.expression.this).upper() == "ALL" and len(node.expression.expressions) == 1:
+        values = _unparen(node.expression.expressions[0])
+        if isinstance(values, exp.Array):
+            return exp.Not(this=exp.In(this=node.this, expressions=list(values.expressions)))
+    return node
+
+
+def _paren_is_noise(paren: exp.Paren) -> bool:
+    inner, parent = paren.this, paren.parent
+    if parent is None or isinstance(inner, _ATOMS) and not isinstance(inner, exp.Binary):  # AND/OR are Funcs too
+        return True
+    if isinstance(parent, (exp.And, exp.Or)) and isinstance(inner, _COMPARISONS):
+        return True
+    return isinstance(parent, exp.And) and isinstance(inner, exp.And) or \
+        isinstance(parent, exp.Or) and isinstance(inner, exp.Or)
+
+
+def clean_expression(text: str) -> str:
+    """Canonical text of an expression as PostgreSQL stores it, without the casts and parentheses
+    PostgreSQL added."""
+    try:
+        tree = sqlglot.parse_one(text, read="postgres")
+    except sqlglot.errors.ParseError:
+        return canonical(text, "postgresql")  # raises the MgenError with the parser's message
+    for _ in range(20):  # transform() does not revisit a replaced node's children: repeat to a fixpoint
+        before = tree.sql(dialect="postgres")
+        tree = tree.transform(_drop_added_cast)
+        if tree.sql(dialect="postgres") == before:
+            break
+    changed = True
+    while changed:  # removing one layer can make the next one removable
+        changed = False
+        for paren in list(tree.find_all(exp.Paren)):
+            if _paren_is_noise(paren):
+                if paren is tree:
+                    tree = paren.this
+                else:
+                    paren.replace(paren.this)
+                changed = True
+    return canonical(tree.sql(dialect="postgres"), "postgresql")
+
+
+_BOOLEAN_TYPES = {exp.DataType.Type.BOOLEAN}
+
+
+def column_default(stored: str | None) -> Default | None:
+    """The model's Default for pg_get_expr(adbin): literals lose PostgreSQL's casts."""
+    if stored is None:
+        return None
+    try:
+        node = _unparen(sqlglot.parse_one(stored, read="postgres"))
+    except sqlglot.errors.ParseError:
+        return Default("expression", canonical(stored, "postgresql"))
+    cast_to = None
+    if isinstance(node, exp.Cast):
+        cast_to = node.to.this
+        node = _unparen(node.this)
+    if isinstance(node, exp.Null):
+        return None  # DEFAULT NULL means no default
+    if isinstance(node, exp.Boolean):
+        return Default("boolean", "true" if node.this else "false")
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        return Default("number", "-" + node.this.this)
+    if isinstance(node, exp.Literal):
+        if not node.is_string:
+            return Default("number", node.this)
+        if cast_to in _NUMERIC_TYPES and _number_text(node.this) is not None:
+            return Default("number", node.this)
+        if cast_to in _BOOLEAN_TYPES:
+            return Default("boolean", "true" if node.this.lower() in ("t", "true", "1", "y", "yes", "on") else "false")
+        return Default("string", node.this)
+    return Default("expression", clean_expression(stored))
+
+
+# -- catalog queries ---------------------------------------------------------------------------
+_TABLES = """
+SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ORDER BY c.relname
+"""
+
+_COLUMNS = """
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), t.typtype, t.typname, a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(a.attrelid, a.attnum),
+       EXISTS (SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
+               WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+                 AND dep.classid = 'pg_class'::regclass AND s.relkind = 'S')
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum
+"""
+
+_CONSTRAINTS = """
+SELECT con.conrelid, con.conname, con.contype,
+       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, pos)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.pos),
+       fc.relname,
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos),
+       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f', 'c')
+ORDER BY con.conrelid, con.conname
+"""
+
+# Indexes that do not back a primary key, unique or exclusion constraint; per key column the
+# attribute name, or NULL and the expression text.
+_INDEXES = """
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_expr(i.indpred, i.indrelid),
+       ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnkeyatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
+             ORDER BY k),
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con
+                  WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname
+"""
+
+_ENUMS = """
+SELECT t.typname, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = current_schema() AND t.typtype = 'e'
+ORDER BY t.typname
+"""
+
+_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_IDENTITY = {"a": "always", "d": "by_default"}
+
+
+def _check_expression(definition: str) -> str:
+    body = re.sub(r"\s+NOT VALID$", "", definition.strip())
+    body = re.sub(r"\s+NO INHERIT$", "", body)
+    if not body.upper().startswith("CHECK"):
+        raise MgenError(f"unexpected check definition {definition!r}")
+    return clean_expression(body[len("CHECK"):].strip())
+
+
+class _TableParts:
+    """What the catalog queries collect for one table before it becomes a frozen Table."""
+
+    def __init__(self, name: str, comment: str | None):
+        self.name = name
+        self.comment = comment
+        self.columns: list[Column] = []
+        self.primary_key: PrimaryKey | None = None
+        self.uniques: list[Unique] = []
+        self.indexes: list[Index] = []
+        self.foreign_keys: list[ForeignKey] = []
+        self.checks: list[Check] = []
+
+    def table(self) -> Table:
+        return Table(self.name, tuple(self.columns), self.primary_key, tuple(self.uniques), tuple(self.indexes),
+                     tuple(self.foreign_keys), tuple(self.checks), self.comment)
+
+
+def _column(row: tuple, table: str) -> Column:
+    _, name, formatted, typtype, typname, notnull, default, identity, generated, comment, owns_seq = row
+    where = f"{table}.{name}"
+    if generated:
+        raise MgenError(f"column {where} is a generated column, which mgen does not model")
+    ctype = portable_type(formatted, typtype, typname, where)
+    ident = _IDENTITY.get(identity or "")
+    dflt = None
+    if ident is None and default is not None and owns_seq and default.startswith("nextval("):
+        ident = "serial"  # serial/bigserial: an owned sequence feeding the default
+    elif default is not None:
+        dflt = column_default(default)
+    return Column(name, ctype, nullable=not notnull, default=dflt, identity=ident, comment=comment)
+
+
+def introspect_postgresql(conn: Connection) -> Schema:
+    """The schema of ``current_schema()`` in the connected PostgreSQL database."""
+    parts: dict[int, _TableParts] = {}
+    for oid, name, comment in conn.query(_TABLES):
+        parts[oid] = _TableParts(name, comment)
+    for row in conn.query(_COLUMNS):
+        if row[0] in parts:
+            parts[row[0]].columns.append(_column(row, parts[row[0]].name))
+    for relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition in conn.query(_CONSTRAINTS):
+        if relid not in parts:
+            continue  # a partition: its parent carries the definition
+        t = parts[relid]
+        if kind == "p":
+            t.primary_key = PrimaryKey(tuple(cols), name)
+        elif kind == "u":
+            t.uniques.append(Unique(name, tuple(cols)))
+        elif kind == "f":
+            t.foreign_keys.append(ForeignKey(name, tuple(cols), ref_table, tuple(ref_cols),
+                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update]))
+        else:
+            t.checks.append(Check(name, _check_expression(definition)))
+    for relid, name, unique, method, predicate, attnames, defs in conn.query(_INDEXES):
+        if relid not in parts:
+            continue
+        columns = tuple(a if a is not None else f"({clean_expression(d)})" for a, d in zip(attnames, defs))
+        parts[relid].indexes.append(Index(
+            name, columns, unique=unique,
+            where=clean_expression(predicate) if predicate else None,
+            method=None if method == "btree" else method))
+    enums = tuple(EnumType(name, tuple(values)) for name, values in conn.query(_ENUMS))
+    return Schema(tuple(p.table() for p in parts.values()), enums).normalized()

@@ -1,0 +1,3 @@
+ALTER TABLE posts ADD COLUMN views INT NOT NULL DEFAULT 0;
+-- down
+ALTER TABLE posts DROP COLUMN views;

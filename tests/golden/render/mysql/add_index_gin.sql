@@ -1,0 +1,1 @@
+-- unsupported: mysql has no gin indexes (index users_settings_idx on users)

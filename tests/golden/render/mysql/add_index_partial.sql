@@ -1,0 +1,1 @@
+-- unsupported: mysql has no partial indexes (index posts_scored_idx on posts)

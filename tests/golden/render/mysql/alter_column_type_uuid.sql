@@ -1,0 +1,3 @@
+ALTER TABLE `order` MODIFY COLUMN ref CHAR(36);
+-- down
+ALTER TABLE `order` MODIFY COLUMN ref VARCHAR(36);

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP INDEX users_email_key;
+-- down
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);

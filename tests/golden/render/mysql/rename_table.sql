@@ -1,0 +1,3 @@
+RENAME TABLE `order` TO purchase;
+-- down
+RENAME TABLE purchase TO `order`;

@@ -1,0 +1,3 @@
+ALTER TABLE `order` DROP PRIMARY KEY, ADD CONSTRAINT order_pkey PRIMARY KEY (id, `group`);
+-- down
+ALTER TABLE `order` DROP PRIMARY KEY, ADD CONSTRAINT order_pkey PRIMARY KEY (id);

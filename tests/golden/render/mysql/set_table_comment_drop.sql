@@ -1,0 +1,3 @@
+ALTER TABLE users COMMENT = '';
+-- down
+ALTER TABLE users COMMENT = 'registered users';

@@ -1,0 +1,3 @@
+CREATE INDEX users_settings_idx ON users USING gin (settings);
+-- down
+DROP INDEX users_settings_idx;

@@ -1,0 +1,3 @@
+ALTER TABLE users ALTER COLUMN name SET DEFAULT 'anonymous';
+-- down
+ALTER TABLE users ALTER COLUMN name DROP DEFAULT;

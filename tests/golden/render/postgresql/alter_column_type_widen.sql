@@ -1,0 +1,3 @@
+ALTER TABLE posts ALTER COLUMN title TYPE varchar(500);
+-- down
+ALTER TABLE posts ALTER COLUMN title TYPE varchar(200);

@@ -1,0 +1,3 @@
+DROP TYPE priority;
+-- down
+CREATE TYPE priority AS ENUM ('low', 'high');

@@ -1,0 +1,3 @@
+ALTER TABLE "order" RENAME TO purchase;
+-- down
+ALTER TABLE purchase RENAME TO "order";

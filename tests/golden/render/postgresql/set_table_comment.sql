@@ -1,0 +1,3 @@
+COMMENT ON TABLE users IS 'people''s accounts';
+-- down
+COMMENT ON TABLE users IS 'registered users';

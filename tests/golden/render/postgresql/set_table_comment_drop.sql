@@ -1,0 +1,3 @@
+COMMENT ON TABLE users IS NULL;
+-- down
+COMMENT ON TABLE users IS 'registered users';

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN name;
+-- down
+ALTER TABLE users ADD COLUMN name VARCHAR(100);

@@ -1,0 +1,3 @@
+ALTER TABLE "order" RENAME COLUMN "group" TO category;
+-- down
+ALTER TABLE "order" RENAME COLUMN category TO "group";

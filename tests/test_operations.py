@@ -1,0 +1,151 @@
+"""Every operation's reverse undoes it on the model, and describes itself."""
+from __future__ import annotations
+
+import pytest
+
+from mgen.operations import (
+    REGISTRY,
+    AddCheck,
+    AddColumn,
+    AddEnumValue,
+    AddForeignKey,
+    AddIndex,
+    AddUnique,
+    AlterColumnDefault,
+    AlterColumnIdentity,
+    AlterColumnNullability,
+    AlterColumnType,
+    CreateEnum,
+    CreateTable,
+    DropCheck,
+    DropColumn,
+    DropEnum,
+    DropEnumValue,
+    DropForeignKey,
+    DropIndex,
+    DropTable,
+    DropUnique,
+    RenameColumn,
+    RenameTable,
+    SetColumnComment,
+    SetPrimaryKey,
+    SetTableComment,
+    apply_all,
+    is_widening,
+    reverse_all,
+)
+from mgen.schema import (
+    Check,
+    Column,
+    ColumnType,
+    Default,
+    EnumType,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
+
+INT, BIG, TEXT = ColumnType("integer"), ColumnType("bigint"), ColumnType("text")
+V100, V200 = ColumnType("varchar", 100), ColumnType("varchar", 200)
+
+USERS = Table(
+    "users",
+    columns=(Column("id", INT, nullable=False), Column("email", V100, nullable=False), Column("bio", TEXT)),
+    primary_key=PrimaryKey(("id",), "users_pkey"),
+    uniques=(Unique("users_email_key", ("email",)),),
+    indexes=(Index("users_bio_idx", ("bio",)),),
+    checks=(Check("users_email_check", "email <> ''"),),
+)
+POSTS = Table(
+    "posts",
+    columns=(Column("id", INT, nullable=False), Column("user_id", INT, nullable=False)),
+    primary_key=PrimaryKey(("id",), "posts_pkey"),
+    foreign_keys=(ForeignKey("posts_user_id_fkey", ("user_id",), "users", ("id",), on_delete="CASCADE"),),
+)
+MOOD = EnumType("mood", ("happy", "sad"))
+BASE = Schema(tables=(USERS, POSTS), enums=(MOOD,))
+
+CASES = [
+    CreateTable(Table("tags", columns=(Column("id", INT, nullable=False),), primary_key=PrimaryKey(("id",)))),
+    DropTable(POSTS),
+    RenameTable("users", "members"),
+    SetTableComment("users", None, "people"),
+    AddColumn("users", Column("age", INT)),
+    DropColumn("users", USERS.column("bio")),
+    RenameColumn("users", "id", "user_id"),
+    AlterColumnType("users", "email", V100, V200),
+    AlterColumnNullability("users", "bio", False),
+    AlterColumnDefault("users", "bio", None, Default("string", "n/a")),
+    AlterColumnIdentity("users", "id", None, "always"),
+    SetColumnComment("users", "bio", None, "about"),
+    SetPrimaryKey("users", USERS.primary_key, PrimaryKey(("id", "email"), "users_pkey")),
+    AddIndex("users", Index("users_email_idx", ("email",), where="bio IS NULL")),
+    DropIndex("users", USERS.indexes[0]),
+    AddUnique("users", Unique("users_bio_key", ("bio",))),
+    DropUnique("users", USERS.uniques[0]),
+    AddForeignKey("users", ForeignKey("users_id_fkey", ("id",), "posts", ("id",))),
+    DropForeignKey("posts", POSTS.foreign_keys[0]),
+    AddCheck("users", Check("users_bio_check", "length(bio) < 500")),
+    DropCheck("users", USERS.checks[0]),
+    CreateEnum(EnumType("color", ("red",))),
+    DropEnum(MOOD),
+    AddEnumValue("mood", "ok", "sad"),
+    DropEnumValue("mood", "happy", "sad"),
+]
+
+
+def test_every_operation_kind_has_a_case():
+    assert {type(op) for op in CASES} == set(REGISTRY.values())
+
+
+@pytest.mark.parametrize("op", CASES, ids=lambda op: op.kind)
+def test_reverse_undoes_apply(op):
+    after = op.apply(BASE)
+    assert after.normalized() != BASE.normalized(), "the operation changes nothing"
+    assert op.reverse().apply(after).normalized() == BASE.normalized()
+    assert op.reverse().reverse() == op
+    assert op.describe()
+    d = op.to_dict()
+    assert d["op"] == op.kind and d["description"] == op.describe() and isinstance(d["destructive"], bool)
+
+
+def test_reverse_all_runs_backwards():
+    ops = [AddColumn("users", Column("age", INT)), RenameColumn("users", "age", "years"),
+           AddIndex("users", Index("users_years_idx", ("years",)))]
+    new = apply_all(ops, BASE)
+    assert new.table("users").indexes[-1].columns == ("years",)
+    assert apply_all(reverse_all(ops), new).normalized() == BASE.normalized()
+
+
+def test_rename_table_follows_foreign_keys():
+    after = RenameTable("users", "members").apply(BASE)
+    assert after.table("posts").foreign_keys[0].ref_table == "members"
+
+
+def test_rename_column_follows_constraints_and_references():
+    after = RenameColumn("users", "id", "uid").apply(BASE)
+    assert after.table("users").primary_key.columns == ("uid",)
+    assert after.table("posts").foreign_keys[0].ref_columns == ("uid",)
+
+
+@pytest.mark.parametrize("old,new,widening", [
+    (V100, V200, True), (V200, V100, False), (V100, TEXT, True), (TEXT, V100, False),
+    (INT, BIG, True), (BIG, INT, False),
+    (ColumnType("numeric", precision=10, scale=2), ColumnType("numeric", precision=12, scale=2), True),
+    (ColumnType("numeric", precision=10, scale=2), ColumnType("numeric", precision=10, scale=1), False),
+    (ColumnType("numeric", precision=10, scale=2), ColumnType("numeric", precision=12, scale=4), True),
+    (INT, ColumnType("numeric", precision=12, scale=0), True),
+    (INT, TEXT, False), (ColumnType("timestamp"), ColumnType("timestamptz"), True),
+])
+def test_widening(old, new, widening):
+    assert is_widening(old, new) is widening
+    assert AlterColumnType("t", "c", old, new).destructive is (not widening)
+
+
+def test_destructive_flags():
+    assert DropTable(POSTS).destructive and DropColumn("users", USERS.column("bio")).destructive
+    assert not AddColumn("users", Column("age", INT)).destructive
+    assert not RenameColumn("users", "bio", "about").destructive
