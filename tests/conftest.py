@@ -7,7 +7,7 @@ reason. Tests create and drop their own scratch databases (``mgen.db.scratch_dat
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -17,7 +17,7 @@ SERVERS = {"postgresql": POSTGRES_URL, "mysql": MYSQL_URL}
 DIALECTS = ("sqlite", "postgresql", "mysql")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unreachable(dialect: str) -> str | None:
     """None when the server answers, else why not."""
     url = SERVERS[dialect]
@@ -27,8 +27,9 @@ def _unreachable(dialect: str) -> str | None:
 
             psycopg.connect(url, connect_timeout=5, autocommit=True).close()
         else:
-            import pymysql
             from urllib.parse import urlsplit
+
+            import pymysql
 
             u = urlsplit(url)
             pymysql.connect(host=u.hostname, port=u.port or 3306, user=u.username or "root",

@@ -123,7 +123,7 @@ PG_EXPECTED = Schema(
                 col("rank", "smallint", False, identity="by_default"),
             ),
             primary_key=PrimaryKey(("account_id", "group_id"), "memberships_pkey"),
-            indexes=(Index("memberships_open_idx", ("group_id",), where="invited_by IS NULL AND rank > 0"),),
+            indexes=(Index("memberships_open_idx", ("group_id",), where='invited_by IS NULL AND "rank" > 0'),),
             foreign_keys=(
                 ForeignKey("memberships_account_id_fkey", ("account_id",), "Accounts", ("id",), on_delete="CASCADE"),
                 ForeignKey("memberships_invited_by_fkey", ("invited_by",), "Accounts", ("id",),

@@ -11,10 +11,10 @@ import os
 from dataclasses import replace
 
 import pytest
+from conftest import require_server
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import require_server
 from mgen.dialects import get_dialect
 from mgen.differ import diff
 from mgen.operations import apply_all
@@ -177,8 +177,8 @@ def schema_pairs(draw):
     return old, draw(edited(old))
 
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-                derandomize=not os.environ.get("MGEN_HYPOTHESIS_RANDOM"), database=None)
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+                "derandomize": not os.environ.get("MGEN_HYPOTHESIS_RANDOM"), "database": None}
 
 
 @pytest.mark.parametrize("dialect,examples", [("sqlite", 40), ("postgresql", 15), ("mysql", 15)])

@@ -15,12 +15,12 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from . import __version__
 from .dialects import DIALECTS, canonical_name, get_dialect, render_migration
-from .differ import diff
+from .differ import diff, normalize_for
 from .errors import MgenError
 from .operations import Operation, apply_all
 from .rules import Finding, analyze, safety_class
@@ -34,6 +34,7 @@ class Plan:
     """A change worked out end to end: operations, SQL both ways, findings."""
 
     def __init__(self, old: Schema, ops: list[Operation], dialect: str, suggestions: Sequence[str] = ()):
+        old = normalize_for(old, get_dialect(dialect))
         self.old, self.ops, self.dialect = old, ops, dialect
         self.new = apply_all(ops, old)
         self.up, self.down = render_migration(ops, old, get_dialect(dialect))
@@ -152,7 +153,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return 0
     plan = Plan(current, ops, args.dialect, suggestions)
 
-    verified: Optional[bool] = None
+    verified: bool | None = None
     report = None
     if args.verify:
         from .verify import verify_statements
@@ -255,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -267,7 +268,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as e:  # noqa: BLE001 - a bug: one line, the traceback only on request
+    except Exception as e:
         if os.environ.get("MGEN_DEBUG"):
             raise
         print(f"mgen: internal error: {type(e).__name__}: {e} (set MGEN_DEBUG=1 for the traceback)", file=sys.stderr)

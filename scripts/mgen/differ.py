@@ -11,8 +11,8 @@ column (or table) with the same definition come back as a suggestion with the ex
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional, Sequence
 
 from .dialects.base import Dialect
 from .errors import MgenError
@@ -44,7 +44,7 @@ from .operations import (
     SetPrimaryKey,
     SetTableComment,
 )
-from .schema import Column, ForeignKey, Schema, Table
+from .schema import Column, ForeignKey, Schema, Table, Unique
 
 
 @dataclass
@@ -98,7 +98,27 @@ def parse_renames(specs: Iterable[str], old: Schema, new: Schema) -> Renames:
 
 
 def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = ()) -> DiffResult:
+    """The operations that turn ``old`` into ``new`` on ``dialect``. They apply to
+    ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together."""
+    old, new = normalize_for(old, dialect), normalize_for(new, dialect)
     return _Differ(old, new, dialect, parse_renames(renames, old, new)).run()
+
+
+def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
+    """The schema as ``dialect`` stores it, where two spellings are one thing there (MySQL: a plain
+    unique index is a unique constraint)."""
+    if not dialect.unique_index_is_constraint:
+        return schema
+    tables = []
+    for t in schema.tables:
+        folded = [i for i in t.indexes if i.unique and not i.where and not i.method
+                  and not any(c.startswith("(") for c in i.columns)]
+        if folded:
+            have = {u.columns for u in t.uniques}
+            t = replace(t, indexes=tuple(i for i in t.indexes if i not in folded),
+                        uniques=t.uniques + tuple(Unique(i.name, i.columns) for i in folded if i.columns not in have))
+        tables.append(t)
+    return replace(schema, tables=tuple(tables))
 
 
 class _Differ:
@@ -197,13 +217,12 @@ class _Differ:
 
     # -- comparisons -------------------------------------------------------------------------
     def same_type(self, a: Column, b: Column) -> bool:
-        if a.type.name == "enum" or b.type.name == "enum":
-            if a.type.name == b.type.name:
-                return a.type.enum == b.type.enum
+        if (a.type.name == "enum" or b.type.name == "enum") and a.type.name == b.type.name:
+            return a.type.enum == b.type.enum
         return self.d.same_type(a.type, b.type, self.state, self.new)
 
-    def same_identity(self, a: Optional[str], b: Optional[str]) -> bool:
-        if getattr(self.d, "distinct_identity_kinds", self.d.name == "postgresql"):
+    def same_identity(self, a: str | None, b: str | None) -> bool:
+        if self.d.distinct_identity_kinds:
             return a == b
         return bool(a) == bool(b)
 
@@ -222,7 +241,10 @@ class _Differ:
         )
 
     def fk_key(self, fk: ForeignKey) -> tuple:
-        return (fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete, fk.on_update)
+        def action(a: str) -> str:
+            return "NO ACTION" if a == "RESTRICT" and self.d.restrict_is_no_action else a
+
+        return (fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update))
 
     def index_key(self, i) -> tuple:
         where = self.d.expression_sql(i.where) if i.where else None
@@ -385,7 +407,7 @@ def _creation_order(tables: list[Table]) -> tuple[list[Table], list[tuple[str, F
             if all(fk.ref_table == n or fk.ref_table not in pending for fk in t.foreign_keys)
         )
         if not ready:
-            victim = sorted(pending)[0]
+            victim = min(pending)
             t = pending[victim]
             keep = tuple(fk for fk in t.foreign_keys if fk.ref_table == victim or fk.ref_table not in pending)
             deferred.extend((victim, fk) for fk in t.foreign_keys if fk not in keep)

@@ -1,13 +1,11 @@
 """The one error type the CLI turns into a single line and exit code 2."""
 from __future__ import annotations
 
-from typing import Optional
-
 
 class MgenError(Exception):
     """Bad input or an unreachable resource: reported as one line ``file:line: message``."""
 
-    def __init__(self, message: str, file: Optional[str] = None, line: Optional[int] = None):
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
         super().__init__(message)
         self.message = message
         self.file = file

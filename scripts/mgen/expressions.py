@@ -1,35 +1,65 @@
 """Canonical text for SQL expressions (defaults, CHECKs, partial-index predicates).
 
-The model stores every expression in one canonical spelling - sqlglot's PostgreSQL output - so
-that two sources that mean the same thing compare equal, and each dialect renders it back with
-``render``.
+The model stores every expression in one canonical spelling - sqlglot's PostgreSQL output, with
+what differs between sources that mean the same thing removed - so that a hand-written file, a dump
+and a live database compare equal, and each dialect renders it back with ``render``:
+
+- identifier quoting: `a`, "a" and a are one name; quotes stay only where needed (keywords, case);
+- PostgreSQL folds unquoted names to lower case;
+- the casts and parentheses PostgreSQL adds when it prints an expression back
+  (``(price > (0)::numeric)``, ``(email)::text``, ``x = ANY (ARRAY['a'::text, 'b'::text])``).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
 
+from .dialects import keywords
 from .errors import MgenError
 
 SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 
+_SIMPLE_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_RESERVED_ANYWHERE = keywords.POSTGRESQL | keywords.MYSQL | keywords.SQLITE
+_NUMERIC_TYPES = {
+    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
+}
+_TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
+               exp.DataType.Type.NVARCHAR, exp.DataType.Type.NCHAR}
+# Comparisons bind tighter than AND/OR, so parentheses around them inside AND/OR/NOT are noise.
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Like, exp.ILike,
+                exp.Between, exp.Not)
+_ATOMS = (exp.Column, exp.Literal, exp.Func, exp.Cast, exp.Boolean, exp.Null, exp.Paren, exp.Array)
 
-def _strip_outer_parens(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
+
+def parse(text: str, dialect: str) -> exp.Expression:
+    try:
+        return sqlglot.parse_one(text, read=SQLGLOT_DIALECT[dialect])
+    except (ParseError, TokenError) as e:
+        raise MgenError(f"cannot parse expression {text!r}: {str(e).splitlines()[0]}") from None
 
 
 @lru_cache(maxsize=4096)
 def canonical(text: str, dialect: str) -> str:
     """Parse ``text`` as written in ``dialect`` and return the canonical spelling."""
-    try:
-        node = sqlglot.parse_one(text, read=SQLGLOT_DIALECT[dialect])
-    except sqlglot.errors.ParseError as e:
-        raise MgenError(f"cannot parse expression {text!r}: {str(e).splitlines()[0]}") from None
-    return _strip_outer_parens(node).sql(dialect="postgres")
+    return canonical_node(parse(text, dialect), dialect)
+
+
+def canonical_node(node: exp.Expression, dialect: str) -> str:
+    """The canonical spelling of an already parsed expression (the node is not modified)."""
+    node = node.copy()
+    if dialect == "postgresql":
+        node = _without_print_back_noise(node)
+    for ident in node.find_all(exp.Identifier):
+        name = ident.this if ident.quoted or dialect != "postgresql" else ident.this.lower()
+        ident.set("this", name)
+        ident.set("quoted", not is_plain_word(name, dialect))
+    return _unparen(node).sql(dialect="postgres")
 
 
 @lru_cache(maxsize=4096)
@@ -37,5 +67,80 @@ def render(text: str, dialect: str) -> str:
     """Render a canonical expression for ``dialect``."""
     if dialect == "postgresql":
         return text
-    node = sqlglot.parse_one(text, read="postgres")
-    return node.sql(dialect=SQLGLOT_DIALECT[dialect])
+    return sqlglot.parse_one(text, read="postgres").sql(dialect=SQLGLOT_DIALECT[dialect])
+
+
+def is_plain_word(name: str, dialect: str = "") -> bool:
+    """True when ``name`` can stand unquoted in the canonical text: lower case, and reserved in none
+    of the dialects it may be rendered for (so the same text is right everywhere)."""
+    return bool(_SIMPLE_IDENTIFIER.match(name)) and name not in _RESERVED_ANYWHERE
+
+
+# -- PostgreSQL's print-back noise ------------------------------------------------------------------
+def _unparen(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_added_cast(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
+        inner = _unparen(node.this)
+        to = node.to.this
+        if isinstance(inner, exp.Literal):
+            if inner.is_string and to in _NUMERIC_TYPES and _is_number(inner.this):
+                return exp.Literal.number(inner.this)
+            return inner
+        if isinstance(inner, exp.Neg) and isinstance(inner.this, exp.Literal):
+            return inner
+        if isinstance(inner, exp.Column) and to in _TEXT_TYPES:
+            return inner
+        if isinstance(inner, exp.Array) and to == exp.DataType.Type.ARRAY:
+            return inner
+    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        values = _unparen(node.expression.this)
+        if isinstance(values, exp.Array):  # x = ANY (ARRAY[a, b]) is how PostgreSQL stores x IN (a, b)
+            return exp.In(this=node.this, expressions=list(values.expressions))
+    if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.Anonymous) \
+            and str(node.expression.this).upper() == "ALL" and len(node.expression.expressions) == 1:
+        values = _unparen(node.expression.expressions[0])
+        if isinstance(values, exp.Array):
+            return exp.Not(this=exp.In(this=node.this, expressions=list(values.expressions)))
+    return node
+
+
+def _paren_is_noise(paren: exp.Paren) -> bool:
+    inner, parent = paren.this, paren.parent
+    if parent is None or isinstance(inner, _ATOMS) and not isinstance(inner, exp.Binary):  # AND/OR are Funcs too
+        return True
+    if isinstance(parent, (exp.And, exp.Or)) and isinstance(inner, _COMPARISONS):
+        return True
+    return isinstance(parent, exp.And) and isinstance(inner, exp.And) or \
+        isinstance(parent, exp.Or) and isinstance(inner, exp.Or)
+
+
+def _without_print_back_noise(tree: exp.Expression) -> exp.Expression:
+    for _ in range(20):  # transform() does not revisit a replaced node's children: repeat to a fixpoint
+        before = tree.sql(dialect="postgres")
+        tree = tree.transform(_drop_added_cast)
+        if tree.sql(dialect="postgres") == before:
+            break
+    changed = True
+    while changed:  # removing one layer can make the next one removable
+        changed = False
+        for paren in list(tree.find_all(exp.Paren)):
+            if _paren_is_noise(paren):
+                if paren is tree:
+                    tree = paren.this
+                else:
+                    paren.replace(paren.this)
+                changed = True
+    return tree

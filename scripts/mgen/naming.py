@@ -7,7 +7,7 @@ named it; truncated with a stable hash to fit every dialect's 63/64-character id
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 MAX_IDENTIFIER = 63
 

@@ -11,8 +11,9 @@ Rendering to SQL lives in ``mgen.dialects``; this module knows nothing about dia
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from typing import ClassVar, Optional, Sequence
+from typing import ClassVar
 
 from .schema import (
     Check,
@@ -32,7 +33,7 @@ from .schema import (
     table_to_dict,
 )
 
-REGISTRY: dict[str, type["Operation"]] = {}
+REGISTRY: dict[str, type[Operation]] = {}
 
 
 class Operation:
@@ -47,7 +48,7 @@ class Operation:
     def apply(self, schema: Schema) -> Schema:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def reverse(self) -> "Operation":  # pragma: no cover - abstract
+    def reverse(self) -> Operation:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def describe(self) -> str:  # pragma: no cover - abstract
@@ -169,8 +170,8 @@ class RenameTable(Operation):
 class SetTableComment(Operation):
     kind: ClassVar[str] = "set_table_comment"
     table: str
-    old: Optional[str]
-    new: Optional[str]
+    old: str | None
+    new: str | None
 
     def apply(self, schema):
         return _update_table(schema, self.table, comment=self.new)
@@ -293,9 +294,7 @@ def is_widening(old: ColumnType, new: ColumnType) -> bool:
         return new.length is None or (old.length is not None and new.length >= old.length)
     if old.name == "timestamp" and new.name == "timestamptz":
         return True
-    if old.name == "json" and new.name == "jsonb":
-        return True
-    return False
+    return bool(old.name == "json" and new.name == "jsonb")
 
 
 @dataclass(frozen=True)
@@ -349,8 +348,8 @@ class AlterColumnDefault(Operation):
     kind: ClassVar[str] = "alter_column_default"
     table: str
     column: str
-    old: Optional[Default]
-    new: Optional[Default]
+    old: Default | None
+    new: Default | None
 
     def apply(self, schema):
         t = schema.table(self.table)
@@ -370,8 +369,8 @@ class AlterColumnIdentity(Operation):
     kind: ClassVar[str] = "alter_column_identity"
     table: str
     column: str
-    old: Optional[str]
-    new: Optional[str]
+    old: str | None
+    new: str | None
 
     def apply(self, schema):
         t = schema.table(self.table)
@@ -389,8 +388,8 @@ class SetColumnComment(Operation):
     kind: ClassVar[str] = "set_column_comment"
     table: str
     column: str
-    old: Optional[str]
-    new: Optional[str]
+    old: str | None
+    new: str | None
 
     def apply(self, schema):
         t = schema.table(self.table)
@@ -412,8 +411,8 @@ class SetColumnComment(Operation):
 class SetPrimaryKey(Operation):
     kind: ClassVar[str] = "set_primary_key"
     table: str
-    old: Optional[PrimaryKey]
-    new: Optional[PrimaryKey]
+    old: PrimaryKey | None
+    new: PrimaryKey | None
 
     def apply(self, schema):
         return _update_table(schema, self.table, primary_key=self.new)
@@ -614,7 +613,7 @@ class AddEnumValue(Operation):
     kind: ClassVar[str] = "add_enum_value"
     name: str
     value: str
-    before: Optional[str] = None
+    before: str | None = None
 
     @property
     def table(self) -> str:  # type: ignore[override]
@@ -642,7 +641,7 @@ class DropEnumValue(Operation):
     kind: ClassVar[str] = "drop_enum_value"
     name: str
     value: str
-    before: Optional[str] = None  # where the value stood, so the reverse puts it back in place
+    before: str | None = None  # where the value stood, so the reverse puts it back in place
 
     @property
     def table(self) -> str:  # type: ignore[override]

@@ -6,8 +6,9 @@ only normalises what is dialect-free (names of types, order of constraints).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Literal, Optional
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
 
 # Portable type names. A reader maps its dialect's spelling onto one of these; a dialect maps them back.
 TYPE_NAMES = (
@@ -37,10 +38,10 @@ class ColumnType:
     """
 
     name: str
-    length: Optional[int] = None
-    precision: Optional[int] = None
-    scale: Optional[int] = None
-    enum: Optional[str] = None
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    enum: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
@@ -84,9 +85,9 @@ class Column:
     name: str
     type: ColumnType
     nullable: bool = True
-    default: Optional[Default] = None
-    identity: Optional[IdentityKind] = None  # serial/bigserial, GENERATED ALWAYS|BY DEFAULT, AUTO_INCREMENT
-    comment: Optional[str] = None
+    default: Default | None = None
+    identity: IdentityKind | None = None  # serial/bigserial, GENERATED ALWAYS|BY DEFAULT, AUTO_INCREMENT
+    comment: str | None = None
 
     def describe(self) -> str:
         parts = [self.name, self.type.describe()]
@@ -102,7 +103,7 @@ class Column:
 @dataclass(frozen=True)
 class PrimaryKey:
     columns: tuple[str, ...]
-    name: Optional[str] = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,8 @@ class Index:
     name: str
     columns: tuple[str, ...]
     unique: bool = False
-    where: Optional[str] = None  # partial index predicate, canonical expression text
-    method: Optional[str] = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
+    where: str | None = None  # partial index predicate, canonical expression text
+    method: str | None = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
 
 
 @dataclass(frozen=True)
@@ -149,12 +150,12 @@ class EnumType:
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
-    primary_key: Optional[PrimaryKey] = None
+    primary_key: PrimaryKey | None = None
     uniques: tuple[Unique, ...] = ()
     indexes: tuple[Index, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[Check, ...] = ()
-    comment: Optional[str] = None
+    comment: str | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -168,7 +169,7 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def replace_column(self, name: str, new: Column) -> "Table":
+    def replace_column(self, name: str, new: Column) -> Table:
         return replace(self, columns=tuple(new if c.name == name else c for c in self.columns))
 
     def referenced_tables(self) -> set[str]:
@@ -203,24 +204,24 @@ class Schema:
         return any(e.name == name for e in self.enums)
 
     # -- functional updates (used by Operation.apply) --------------------------------------
-    def with_table(self, table: Table) -> "Schema":
+    def with_table(self, table: Table) -> Schema:
         """Replace the table of the same name, or append it."""
         if self.has_table(table.name):
             return replace(self, tables=tuple(table if t.name == table.name else t for t in self.tables))
         return replace(self, tables=self.tables + (table,))
 
-    def without_table(self, name: str) -> "Schema":
+    def without_table(self, name: str) -> Schema:
         return replace(self, tables=tuple(t for t in self.tables if t.name != name))
 
-    def with_enum(self, enum: EnumType) -> "Schema":
+    def with_enum(self, enum: EnumType) -> Schema:
         if self.has_enum(enum.name):
             return replace(self, enums=tuple(enum if e.name == enum.name else e for e in self.enums))
         return replace(self, enums=self.enums + (enum,))
 
-    def without_enum(self, name: str) -> "Schema":
+    def without_enum(self, name: str) -> Schema:
         return replace(self, enums=tuple(e for e in self.enums if e.name != name))
 
-    def normalized(self) -> "Schema":
+    def normalized(self) -> Schema:
         """Order-insensitive form: tables, enums and constraints sorted by name; column order kept
         (column order is part of a table's definition)."""
         return Schema(

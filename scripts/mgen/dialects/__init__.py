@@ -32,4 +32,4 @@ def get_dialect(name: str) -> Dialect:
     return _cache[key]
 
 
-__all__ = ["Dialect", "Unsupported", "DIALECTS", "canonical_name", "get_dialect", "render_migration", "renders"]
+__all__ = ["DIALECTS", "Dialect", "Unsupported", "canonical_name", "get_dialect", "render_migration", "renders"]

@@ -81,6 +81,10 @@ class Dialect:
     enum_style: ClassVar[str] = "type"  # "type" (CREATE TYPE), "inline" (ENUM(...) on the column), "text"
     transactional_ddl: ClassVar[bool] = True
     max_identifier: ClassVar[int] = 63
+    # equivalences the differ honours: what the dialect stores the same way
+    distinct_identity_kinds: ClassVar[bool] = False  # serial / ALWAYS / BY DEFAULT are different things
+    restrict_is_no_action: ClassVar[bool] = False  # ON DELETE RESTRICT behaves exactly as NO ACTION
+    unique_index_is_constraint: ClassVar[bool] = False  # a plain unique index IS a unique constraint
     quote_char: ClassVar[str] = '"'
     reserved_words: ClassVar[frozenset[str]] = frozenset()  # see dialects/keywords.py
 

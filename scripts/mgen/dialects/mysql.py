@@ -45,6 +45,8 @@ def _leads_with(columns: Sequence[str], lead: Sequence[str]) -> bool:
 
 class MySQL(Dialect):
     name = "mysql"
+    restrict_is_no_action = True
+    unique_index_is_constraint = True
     supports_partial_indexes = False
     supports_index_methods = False
     enum_style = "inline"

@@ -46,6 +46,7 @@ def _needs_using(old: ColumnType, new: ColumnType) -> bool:
 
 class PostgreSQL(Dialect):
     name = "postgresql"
+    distinct_identity_kinds = True
     supports_index_methods = True
     enum_style = "type"
     transactional_ddl = True

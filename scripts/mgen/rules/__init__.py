@@ -5,9 +5,10 @@ and returns the findings, each naming the operation (its index in ``ops``) it is
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from importlib import import_module
-from typing import ClassVar, Iterable, Optional, Sequence
+from typing import ClassVar
 
 from ..operations import CreateTable, Operation
 from ..schema import Schema
@@ -39,10 +40,10 @@ class Rule:
     id: ClassVar[str]
     severity: ClassVar[str]
     hazards: ClassVar[tuple[str, ...]]
-    dialects: ClassVar[Optional[tuple[str, ...]]] = None  # None: every dialect
+    dialects: ClassVar[tuple[str, ...] | None] = None  # None: every dialect
     safe_alternative: ClassVar[str] = ""
 
-    def check(self, op: Operation, ctx: Context) -> Optional[str]:
+    def check(self, op: Operation, ctx: Context) -> str | None:
         """The message when ``op`` breaks the rule, else None."""
         raise NotImplementedError
 
@@ -82,7 +83,7 @@ def analyze(ops: Sequence[Operation], old: Schema, dialect: str) -> list[Finding
     return findings
 
 
-def worst(findings: Iterable[Finding]) -> Optional[str]:
+def worst(findings: Iterable[Finding]) -> str | None:
     levels = [f.severity for f in findings]
     for s in SEVERITIES:
         if s in levels:

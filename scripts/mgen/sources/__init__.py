@@ -26,8 +26,8 @@ def load_schema(spec: str, dialect: str) -> Schema:
     if spec in ("empty", os.devnull):
         return Schema()
     if is_url(spec) or spec.lower().endswith(SQLITE_SUFFIXES):
-        from .live import introspect
         from ..db import dialect_of_url, redact
+        from .live import introspect
 
         url_dialect = dialect_of_url(spec)
         if url_dialect != dialect:

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
-
-import sqlglot
-from sqlglot import exp
 
 from ..db import Connection, redact
 from ..errors import MgenError
@@ -105,28 +101,9 @@ def portable_type(column_type: str, table: str, column: str) -> tuple[ColumnType
 
 
 # -- expressions -------------------------------------------------------------------------------
-@lru_cache(maxsize=1024)
-def _plain_identifier(name: str) -> bool:
-    """True when ``name`` reads back as the same column unquoted (lower case, not a keyword)."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        return False
-    try:
-        node = sqlglot.parse_one(f"SELECT {name} FROM t", read="postgres")
-    except sqlglot.errors.ParseError:
-        return False
-    first = node.expressions[0] if node.expressions else None
-    return isinstance(first, exp.Column) and first.name == name
-
-
 def clean_expression(text: str) -> str:
-    """Canonical text of an expression as MySQL stores it (backquoted identifiers unquoted where
-    that means the same, so it compares equal to the same expression written by hand)."""
-    canon = canonical(text, "mysql")
-    tree = sqlglot.parse_one(canon, read="postgres")
-    for ident in tree.find_all(exp.Identifier):
-        if ident.quoted and _plain_identifier(ident.name):
-            ident.set("quoted", False)
-    return canonical(tree.sql(dialect="postgres"), "postgresql")
+    """Canonical text of an expression as MySQL stores it (backquotes dropped where they mean nothing)."""
+    return canonical(text, "mysql")
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")

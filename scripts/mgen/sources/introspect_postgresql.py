@@ -74,11 +74,6 @@ _NUMERIC_TYPES = {
     exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
     exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
 }
-_TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR}
-# Comparisons bind tighter than AND/OR, so parentheses around them inside AND/OR/NOT are noise.
-_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Like, exp.ILike,
-                exp.Between, exp.Not)
-_ATOMS = (exp.Column, exp.Literal, exp.Func, exp.Cast, exp.Boolean, exp.Null, exp.Paren, exp.Array)
 
 
 def _unparen(node: exp.Expression) -> exp.Expression:
@@ -95,64 +90,9 @@ def _number_text(text: str) -> str | None:
     return text
 
 
-def _drop_added_cast(node: exp.Expression) -> exp.Expression:
-    """Undo the casts PostgreSQL writes into stored expressions."""
-    if isinstance(node, exp.Cast):
-        inner = _unparen(node.this)
-        to = node.to.this
-        if isinstance(inner, exp.Literal):
-            if inner.is_string and to in _NUMERIC_TYPES and _number_text(inner.this) is not None:
-                return exp.Literal.number(inner.this)
-            return inner
-        if isinstance(inner, exp.Column) and to in _TEXT_TYPES:
-            return inner
-        if isinstance(inner, exp.Array) and to == exp.DataType.Type.ARRAY:
-            return inner
-    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
-        values = _unparen(node.expression.this)
-        if isinstance(values, exp.Array):  # x = ANY (ARRAY[a, b]) is how PostgreSQL stores x IN (a, b)
-            return exp.In(this=node.this, expressions=list(values.expressions))
-    if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.Anonymous) \
-            and str(node.expression.this).upper() == "ALL" and len(node.expression.expressions) == 1:
-        values = _unparen(node.expression.expressions[0])
-        if isinstance(values, exp.Array):
-            return exp.Not(this=exp.In(this=node.this, expressions=list(values.expressions)))
-    return node
-
-
-def _paren_is_noise(paren: exp.Paren) -> bool:
-    inner, parent = paren.this, paren.parent
-    if parent is None or isinstance(inner, _ATOMS) and not isinstance(inner, exp.Binary):  # AND/OR are Funcs too
-        return True
-    if isinstance(parent, (exp.And, exp.Or)) and isinstance(inner, _COMPARISONS):
-        return True
-    return isinstance(parent, exp.And) and isinstance(inner, exp.And) or \
-        isinstance(parent, exp.Or) and isinstance(inner, exp.Or)
-
-
 def clean_expression(text: str) -> str:
-    """Canonical text of an expression as PostgreSQL stores it, without the casts and parentheses
-    PostgreSQL added."""
-    try:
-        tree = sqlglot.parse_one(text, read="postgres")
-    except sqlglot.errors.ParseError:
-        return canonical(text, "postgresql")  # raises the MgenError with the parser's message
-    for _ in range(20):  # transform() does not revisit a replaced node's children: repeat to a fixpoint
-        before = tree.sql(dialect="postgres")
-        tree = tree.transform(_drop_added_cast)
-        if tree.sql(dialect="postgres") == before:
-            break
-    changed = True
-    while changed:  # removing one layer can make the next one removable
-        changed = False
-        for paren in list(tree.find_all(exp.Paren)):
-            if _paren_is_noise(paren):
-                if paren is tree:
-                    tree = paren.this
-                else:
-                    paren.replace(paren.this)
-                changed = True
-    return canonical(tree.sql(dialect="postgres"), "postgresql")
+    """Canonical text of an expression as PostgreSQL stores it (its added casts and parentheses go)."""
+    return canonical(text, "postgresql")
 
 
 _BOOLEAN_TYPES = {exp.DataType.Type.BOOLEAN}
