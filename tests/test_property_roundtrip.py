@@ -3,7 +3,8 @@ and its down brings back OLD - on SQLite, PostgreSQL and MariaDB.
 
 OLD is a random schema; NEW is OLD after a random list of edits (add/drop/widen/retype columns,
 defaults, nullability, indexes, uniques, checks, tables with foreign keys, table drops). Hypothesis
-runs derandomized in CI so a run is repeatable; MGEN_HYPOTHESIS_RANDOM=1 explores new examples.
+runs derandomized in CI so a run is repeatable; MGEN_HYPOTHESIS_RANDOM=1 explores new examples and
+MGEN_HYPOTHESIS_SCALE=N runs N times as many.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from mgen.dialects import get_dialect
 from mgen.differ import diff
-from mgen.operations import apply_all
+from mgen.operations import RenameColumn, RenameTable, apply_all
 from mgen.schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from mgen.verify import verify
 
@@ -106,7 +107,7 @@ def _edit_column(draw, t: Table) -> Table:
                                                     nullable=c.nullable or default is None))
         return t
     if kind == "default":
-        key = next(k for k, v in TYPES.items() if v == c.type)
+        key = next((k for k, v in TYPES.items() if v == c.type), None)
         d = {"integer": Default("number", "42"), "varchar": Default("string", "y z"),
              "boolean": Default("boolean", "false"), "smallint": Default("number", "1")}.get(key)
         return t.replace_column(c.name, replace(c, default=d)) if d else t
@@ -125,10 +126,30 @@ def _edit_column(draw, t: Table) -> Table:
 
 
 @st.composite
-def edited(draw, old: Schema) -> Schema:
+def edited(draw, old: Schema) -> tuple[Schema, list[str]]:
+    """NEW and the --rename hints that make its renames renames."""
     tabs = list(old.tables)
+    renamed_tables: dict[str, str] = {}  # old name -> new name
+    renamed_columns: dict[tuple[str, str], str] = {}  # (old table, old column) -> new column
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["column", "add_column", "index", "unique", "check", "add_table", "drop_table"]))
+        kind = draw(st.sampled_from(["column", "add_column", "index", "unique", "check", "add_table", "drop_table",
+                                     "rename_column", "rename_table"]))
+        if kind == "rename_table":
+            t = draw(st.sampled_from(tabs))
+            if old.has_table(t.name) and t.name not in renamed_tables.values() and t.name not in renamed_tables:
+                renamed_tables[t.name] = t.name + "_renamed"
+                tabs = list(RenameTable(t.name, t.name + "_renamed").apply(Schema(tuple(tabs))).tables)
+            continue
+        if kind == "rename_column":
+            t = draw(st.sampled_from(tabs))
+            old_name = next((o for o, n in renamed_tables.items() if n == t.name), t.name)
+            movable = [c.name for c in t.columns if c.name != "id" and old.has_table(old_name)
+                       and old.table(old_name).has_column(c.name) and (old_name, c.name) not in renamed_columns]
+            if movable:
+                col = draw(st.sampled_from(movable))
+                renamed_columns[(old_name, col)] = col + "_renamed"
+                tabs = list(RenameColumn(t.name, col, col + "_renamed").apply(Schema(tuple(tabs))).tables)
+            continue
         if kind == "add_table" and len(tabs) < 4:
             name = draw(st.sampled_from([n for n in ("t_new", "t_extra") if all(t.name != n for t in tabs)] or ["t_x"]))
             if all(t.name != name for t in tabs):
@@ -164,7 +185,15 @@ def edited(draw, old: Schema) -> Schema:
             else:
                 t = replace(t, checks=())
         tabs[i] = t
-    return Schema(tables=tuple(tabs))
+    new = Schema(tables=tuple(tabs))
+    # hints for the renames whose both ends survived the later edits
+    hints = [f"{o}={n}" for o, n in renamed_tables.items() if new.has_table(n)]
+    for (table, col), new_col in renamed_columns.items():
+        target = renamed_tables.get(table, table)
+        if new.has_table(target) and new.table(target).has_column(new_col) and \
+                not new.table(target).has_column(col):
+            hints.append(f"{table}.{col}={new_col}")
+    return new, hints
 
 
 def _q(name: str) -> str:
@@ -174,7 +203,8 @@ def _q(name: str) -> str:
 @st.composite
 def schema_pairs(draw):
     old = draw(schemas())
-    return old, draw(edited(old))
+    new, renames = draw(edited(old))
+    return old, new, renames
 
 
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -186,14 +216,14 @@ def test_random_schema_pairs_round_trip(dialect, examples):
     server = require_server(dialect)
     d = get_dialect(dialect)
 
-    @settings(max_examples=examples, **SETTINGS)
+    @settings(max_examples=examples * int(os.environ.get("MGEN_HYPOTHESIS_SCALE", "1")), **SETTINGS)
     @given(schema_pairs())
     def check(pair):
-        old, new = pair
-        ops = diff(old, new, d).operations
+        old, new, renames = pair
+        ops = diff(old, new, d, renames).operations
         # the model agrees with itself: the operations turn OLD into NEW
         assert diff(apply_all(ops, old), new, d).operations == []
-        report = verify(old, new, dialect, server_url=server)
+        report = verify(old, new, dialect, server_url=server, renames=renames)
         assert report.ok, report.format_text()
 
     check()

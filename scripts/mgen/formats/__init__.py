@@ -44,6 +44,12 @@ class Migration:
     def number(self) -> int:
         return version_number(self.version)
 
+    @classmethod
+    def from_files(cls, version: str, name: str, up_path: Path, down_path: Path | None) -> Migration:
+        """A migration kept as two files, an up and an optional down."""
+        return cls(version=version, name=name, paths=(up_path,) + ((down_path,) if down_path else ()),
+                   up_sql=read_text(up_path), down_sql=read_text(down_path) if down_path else "")
+
 
 class MigrationFormat:
     """What a format knows: its entries in a folder, how to read them, how to write a new one."""
@@ -99,6 +105,12 @@ _TEMPLATES = jinja2.Environment(
 
 def render_template(template: str, **context) -> str:
     return _TEMPLATES.get_template(template).render(**context)
+
+
+def up_down_files(up_name: str, down_name: str, up: Sequence[str], down: Sequence[str], header) -> dict[str, str]:
+    """The contents of a migration kept as two SQL files."""
+    return {up_name: render_template("sql_file.sql.j2", header=header, statements=up),
+            down_name: render_template("sql_file.sql.j2", header=header, statements=down)}
 
 
 def statement_text(statement: str) -> str:

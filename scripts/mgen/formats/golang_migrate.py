@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import MgenError
-from . import Migration, MigrationFormat, read_text, render_template
+from . import Migration, MigrationFormat, up_down_files
 from .numbering import SEQUENCE, version_number
 
 FILE_RE = re.compile(r"(\d+)_(.*)\.(up|down)\.sql")
@@ -34,22 +34,12 @@ class GolangMigrate(MigrationFormat):
             if "up" not in pair:
                 raise MgenError("down migration without an up file", str(pair["down"][2]))
             version, name, up_path = pair["up"]
-            down_path = pair["down"][2] if "down" in pair else None
-            migrations.append(Migration(
-                version=version,
-                name=name,
-                paths=(up_path,) + ((down_path,) if down_path else ()),
-                up_sql=read_text(up_path),
-                down_sql=read_text(down_path) if down_path else "",
-            ))
+            migrations.append(Migration.from_files(version, name, up_path, pair["down"][2] if "down" in pair else None))
         return migrations
 
     def render(self, version, name, up, down, header):
         stem = f"{version}_{name}"
-        return {
-            f"{stem}.up.sql": render_template("sql_file.sql.j2", header=header, statements=up),
-            f"{stem}.down.sql": render_template("sql_file.sql.j2", header=header, statements=down),
-        }
+        return up_down_files(f"{stem}.up.sql", f"{stem}.down.sql", up, down, header)
 
 
 FORMAT = GolangMigrate()

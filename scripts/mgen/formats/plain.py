@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import Migration, MigrationFormat, read_text, render_template
+from . import Migration, MigrationFormat, up_down_files
 from .numbering import TIMESTAMP
 
 # Diesel writes 2024-01-31-120000_name; mgen writes 20240131120000_name. Both are read.
@@ -24,23 +24,14 @@ class Plain(MigrationFormat):
         migrations = []
         for folder in entries:
             version, name = DIR_RE.fullmatch(folder.name).groups()  # type: ignore[union-attr]
-            up_path, down_path = folder / "up.sql", folder / "down.sql"
-            has_down = down_path.is_file()
-            migrations.append(Migration(
-                version=version,
-                name=name,
-                paths=(up_path,) + ((down_path,) if has_down else ()),
-                up_sql=read_text(up_path),
-                down_sql=read_text(down_path) if has_down else "",
-            ))
+            down_path = folder / "down.sql"
+            migrations.append(Migration.from_files(version, name, folder / "up.sql",
+                                                   down_path if down_path.is_file() else None))
         return migrations
 
     def render(self, version, name, up, down, header):
         stem = f"{version}_{name}"
-        return {
-            f"{stem}/up.sql": render_template("sql_file.sql.j2", header=header, statements=up),
-            f"{stem}/down.sql": render_template("sql_file.sql.j2", header=header, statements=down),
-        }
+        return up_down_files(f"{stem}/up.sql", f"{stem}/down.sql", up, down, header)
 
 
 FORMAT = Plain()
