@@ -173,7 +173,11 @@ def edited(draw, old: Schema) -> tuple[Schema, list[str]]:
         elif kind == "index":
             t = draw(maybe_index(t)) if not t.indexes or draw(st.booleans()) else replace(t, indexes=t.indexes[1:])
         elif kind == "unique":
-            ints = [c.name for c in t.columns if c.type.name in ("integer", "varchar", "bigint") and c.name != "id"]
+            # only columns that held (distinct sample) values in OLD: a unique on a just-added column
+            # full of one default cannot apply to a table with rows, and verify rightly says so
+            before = old.table(t.name) if old.has_table(t.name) else None
+            ints = [c.name for c in t.columns if c.type.name in ("integer", "varchar", "bigint") and c.name != "id"
+                    and before is not None and before.has_column(c.name)]
             if ints and not t.uniques:
                 t = replace(t, uniques=(Unique(f"{t.name}_{ints[0]}_key", (ints[0],)),))
             else:

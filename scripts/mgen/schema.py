@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 # Portable type names. A reader maps its dialect's spelling onto one of these; a dialect maps them back.
@@ -181,42 +182,53 @@ class Schema:
     tables: tuple[Table, ...] = ()
     enums: tuple[EnumType, ...] = ()
 
-    # -- lookups ---------------------------------------------------------------------------
+    # -- lookups (by name, through an index built once per immutable schema) ----------------
+    @cached_property
+    def _table_index(self) -> dict[str, int]:
+        return {t.name: i for i, t in enumerate(self.tables)}
+
+    @cached_property
+    def _enum_index(self) -> dict[str, int]:
+        return {e.name: i for i, e in enumerate(self.enums)}
+
     def table(self, name: str) -> Table:
-        for t in self.tables:
-            if t.name == name:
-                return t
-        raise KeyError(name)
+        return self.tables[self._table_index[name]]
 
     def has_table(self, name: str) -> bool:
-        return any(t.name == name for t in self.tables)
+        return name in self._table_index
 
     def table_names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.tables)
 
     def enum(self, name: str) -> EnumType:
-        for e in self.enums:
-            if e.name == name:
-                return e
-        raise KeyError(name)
+        return self.enums[self._enum_index[name]]
 
     def has_enum(self, name: str) -> bool:
-        return any(e.name == name for e in self.enums)
+        return name in self._enum_index
 
     # -- functional updates (used by Operation.apply) --------------------------------------
     def with_table(self, table: Table) -> Schema:
         """Replace the table of the same name, or append it."""
-        if self.has_table(table.name):
-            return replace(self, tables=tuple(table if t.name == table.name else t for t in self.tables))
-        return replace(self, tables=self.tables + (table,))
+        index = self._table_index
+        i = index.get(table.name)
+        if i is None:
+            new = replace(self, tables=self.tables + (table,))
+            index = {**index, table.name: len(self.tables)}
+        else:
+            new = replace(self, tables=self.tables[:i] + (table,) + self.tables[i + 1:])
+        # names keep their positions, so the index carries over (never mutated once built)
+        new.__dict__["_table_index"] = index
+        return new
 
     def without_table(self, name: str) -> Schema:
-        return replace(self, tables=tuple(t for t in self.tables if t.name != name))
+        i = self._table_index.get(name)
+        return self if i is None else replace(self, tables=self.tables[:i] + self.tables[i + 1:])
 
     def with_enum(self, enum: EnumType) -> Schema:
-        if self.has_enum(enum.name):
-            return replace(self, enums=tuple(enum if e.name == enum.name else e for e in self.enums))
-        return replace(self, enums=self.enums + (enum,))
+        i = self._enum_index.get(enum.name)
+        if i is None:
+            return replace(self, enums=self.enums + (enum,))
+        return replace(self, enums=self.enums[:i] + (enum,) + self.enums[i + 1:])
 
     def without_enum(self, name: str) -> Schema:
         return replace(self, enums=tuple(e for e in self.enums if e.name != name))

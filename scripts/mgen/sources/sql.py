@@ -254,21 +254,53 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
 _PSQL_META = re.compile(r"(?m)^\\.*$")  # psql meta-commands in pg_dump output (\restrict, \connect)
 
 
-def split_statements(text: str) -> list[Statement]:
-    """The statements of a script with their start lines; comment-only pieces are dropped."""
-    cleaned = _PSQL_META.sub("", text)
-    out: list[Statement] = []
-    pos = 0
-    for piece in sqlparse.split(cleaned):
-        at = cleaned.find(piece, pos)
+def _pieces_by_tokens(text: str, dialect: str) -> list[tuple[int, str]] | None:
+    """(offset, text) of each statement, split at the semicolon tokens of the dialect's own tokenizer
+    (which knows its quoting: backticks, dollar quotes); None when the text does not tokenize."""
+    try:
+        tokens = sqlglot.tokenize(text, read=SQLGLOT_DIALECT[dialect])
+    except (TokenError, ParseError):
+        return None
+    pieces, first = [], None
+    for tok in tokens:
+        if tok.token_type == TokenType.SEMICOLON:
+            if first is not None:
+                pieces.append((first.start, text[first.start:tok.end + 1]))
+            first = None
+        elif first is None:
+            first = tok
+    if first is not None:
+        pieces.append((first.start, text[first.start:]))
+    return pieces
+
+
+def _pieces_by_sqlparse(text: str) -> list[tuple[int, str]]:
+    pieces, pos = [], 0
+    for piece in sqlparse.split(text):
+        at = text.find(piece, pos)
         if at < 0:  # sqlparse never rewrites text, so this only guards against surprises
             at = pos
         pos = at + len(piece)
+        pieces.append((at, piece))
+    return pieces
+
+
+def split_statements(text: str, dialect: str | None = None) -> list[Statement]:
+    """The statements of a script with their start lines; comment-only pieces are dropped. With a
+    dialect, sqlglot's tokenizer splits (fast, exact quoting); sqlparse is the fallback."""
+    cleaned = _PSQL_META.sub("", text)
+    pieces = (_pieces_by_tokens(cleaned, dialect) if dialect else None) or _pieces_by_sqlparse(cleaned)
+    out: list[Statement] = []
+    counted_to, line_base = 0, 1  # newlines counted so far, so the count stays linear in the file
+    for at, piece in pieces:
         noise = _LEADING_NOISE.match(piece)
         body = piece[noise.end():] if noise else piece
         if not body.strip() or body.strip() == ";":
             continue
-        line = cleaned.count("\n", 0, at + (noise.end() if noise else 0)) + 1
+        start = at + (noise.end() if noise else 0)
+        line_base += cleaned.count("\n", counted_to, start)
+        counted_to = start
+        line = line_base
         words: list[str] = []
         for w in _WORD.findall(body[:400]):
             if not (w[0].isalpha() or w[0] == "_"):
@@ -363,7 +395,7 @@ class SqlInterpreter:
     # -- driver --------------------------------------------------------------------------------
     def run(self, text: str) -> Schema:
         with _quiet_sqlglot():
-            for stmt in split_statements(text):
+            for stmt in split_statements(text, self.dialect):
                 self.line = stmt.line
                 self.execute(stmt)
         self._resolve_pending()
