@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Literal
 
@@ -73,12 +74,32 @@ class Default:
     kind: Literal["string", "number", "boolean", "null", "expression"]
     value: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind == "number":  # 0.50 (as a DECIMAL(10,2) stores it) and 0.5 are one default
+            number = canonical_number(self.value)
+            if number is None:
+                raise ValueError(f"not a number: {self.value!r}")
+            object.__setattr__(self, "value", number)
+
     def describe(self) -> str:
         if self.kind == "string":
             return "'" + self.value.replace("'", "''") + "'"
         if self.kind == "null":
             return "NULL"
         return self.value
+
+
+def canonical_number(text: str) -> str | None:
+    """``0.50`` -> ``0.5``, ``1e3`` -> ``1000``, ``-1`` -> ``-1``; None when ``text`` is no number."""
+    try:
+        d = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not d.is_finite():
+        return None
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")
 
 
 @dataclass(frozen=True)

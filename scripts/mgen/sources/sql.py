@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import ClassVar
 
@@ -44,6 +43,7 @@ from ..schema import (
     Schema,
     Table,
     Unique,
+    canonical_number,
 )
 
 DIALECTS = tuple(SQLGLOT_DIALECT)
@@ -210,19 +210,6 @@ def canonical_expression(source: str | exp.Expression, dialect: str) -> str:
     return canonical_node(node, dialect)
 
 
-def canonical_number(text: str) -> str | None:
-    """``0.50`` -> ``0.5``, ``1e3`` -> ``1000``, ``-1`` -> ``-1``; None when ``text`` is no number."""
-    try:
-        d = Decimal(text.strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if not d.is_finite():
-        return None
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
-
-
 _TRUE = {"1", "true", "t", "yes", "on"}
 _FALSE = {"0", "false", "f", "no", "off"}
 
@@ -261,14 +248,19 @@ def _pieces_by_tokens(text: str, dialect: str) -> list[tuple[int, str]] | None:
         tokens = sqlglot.tokenize(text, read=SQLGLOT_DIALECT[dialect])
     except (TokenError, ParseError):
         return None
-    pieces, first = [], None
+    pieces, first, depth = [], None, 0
     for tok in tokens:
-        if tok.token_type == TokenType.SEMICOLON:
+        kind = tok.token_type
+        if kind == TokenType.SEMICOLON and depth == 0:
             if first is not None:
                 pieces.append((first.start, text[first.start:tok.end + 1]))
             first = None
         elif first is None:
-            first = tok
+            first = tok  # a leading BEGIN is a transaction, not a body
+        elif kind in (TokenType.BEGIN, TokenType.CASE):
+            depth += 1  # a trigger body or a CASE: its semicolons do not end the statement
+        elif kind == TokenType.END and depth:
+            depth -= 1
     if first is not None:
         pieces.append((first.start, text[first.start:]))
     return pieces
