@@ -54,7 +54,7 @@ def test_add_column_table_foreign_key_and_index_passes(server):
     assert report.ok, report.format_text()
     assert [c.name for c in report.checks] == [
         "OLD built from empty (1 statements)", "sample rows inserted (5 rows in 1 tables)",
-        f"up applied ({len(report.up)} statements)", f"NEW built from empty ({len(report.up)} statements)",
+        f"NEW built from empty ({len(report.up)} statements)", f"up applied ({len(report.up)} statements)",
         "schema after up matches NEW", "rows kept after up",
         f"down applied ({len(report.down)} statements)", "schema after down matches OLD", "rows back after down",
     ]
@@ -118,3 +118,21 @@ def test_unreachable_server_raises_with_the_password_hidden(dialect):
     with pytest.raises(MgenError) as e:
         verify(OLD, WITH_BIO, dialect, url)
     assert "hunter2" not in e.value.message and "***" in e.value.message
+
+
+def test_a_lossy_change_that_cannot_run_on_the_rows_is_proven_without_them(server):
+    # varchar -> integer: the sample strings do not convert on PostgreSQL/MySQL. The change is
+    # destructive by nature, so verify warns with the database's words and proves it without rows.
+    dialect, url = server
+    old = Schema((Table("t", columns=(Column("id", ColumnType("integer"), nullable=False),
+                                      Column("n", ColumnType("varchar", 10))),
+                        primary_key=PrimaryKey(("id",), "t_pkey")),))
+    new = Schema((old.tables[0].replace_column("n", Column("n", ColumnType("integer"))),))
+    report = verify(old, new, dialect, url)
+    assert report.ok, report.format_text()
+    names = [c.name for c in report.checks]
+    if dialect == "sqlite":  # type affinity: SQLite keeps the strings, so it runs on the rows
+        assert "rows kept after up" not in names and not report.warnings
+    else:
+        assert "up applied (no rows) (1 statements)" in names and "schema after down matches OLD" in names
+        assert report.warnings and "cannot run on the sample rows" in report.warnings[0]

@@ -119,45 +119,66 @@ def verify_statements(old: Schema, new: Schema, up: Sequence[str], down: Sequenc
         report.warnings.extend(f"table {t}: no sample row could be inserted, its rows are not checked" for t in empty)
         report.add(f"sample rows inserted ({sum(len(r) for r in inserted.values())} rows in "
                    f"{len(inserted) - len(empty)} tables)", True)
-
-        if not _apply(report, conn, up, "up applied", "up failed"):
+        new_built = _built(new, dialect, server_url, report, "NEW")
+        if new_built is None:
             return report
+
+        outcome = _step(report, conn, up, "up", destructive)
+        if outcome != "applied":
+            return report if outcome == "failed" else \
+                _verify_without_rows(report, old, up, down, dialect, server_url, old_built, new_built)
         after_up = introspect_connection(conn)
-        with scratch_database(dialect, server_url) as new_url, connect(new_url) as new_conn:
-            if not _apply(report, new_conn, _build_statements(new, dialect), "NEW built from empty",
-                          "NEW cannot be built from empty"):
-                return report
-            new_built = introspect_connection(new_conn)
         _schema_check(report, "up", after_up, new_built, "NEW")
         plan.compare(report, conn, "up", old_built, after_up, inserted, forward=True)
 
-        if destructive and any(rows for rows in inserted.values()):
-            # the up deleted data the down cannot bring back (a dropped parent table comes back empty
-            # while child rows still point at it), so a failing down is retried on a copy without rows
-            try:
-                apply_statements(conn, down)
-            except StatementError as e:
-                report.warnings.append(f"down cannot run on the rows the up left (destructive change): {e.message}")
-                _verify_down_without_rows(report, old, up, down, dialect, server_url, old_built)
-                return report
-            report.add(f"down applied ({len(down)} statements)", True)
-        elif not _apply(report, conn, down, "down applied", "down failed"):
-            return report
+        outcome = _step(report, conn, down, "down", destructive)
+        if outcome != "applied":
+            return report if outcome == "failed" else \
+                _verify_without_rows(report, old, up, down, dialect, server_url, old_built, new_built)
         after_down = introspect_connection(conn)
         _schema_check(report, "down", after_down, old_built, "OLD")
         plan.compare(report, conn, "down", old_built, after_up, inserted, forward=False, current=after_down)
     return report
 
 
-def _verify_down_without_rows(report: VerifyReport, old: Schema, up: Sequence[str], down: Sequence[str],
-                              dialect: str, server_url: str | None, old_built: Schema) -> None:
+def _built(schema: Schema, dialect: str, server_url: str | None, report: VerifyReport, label: str) -> Schema | None:
+    """``schema`` built from empty in a scratch database of its own, as the database reads it back."""
     with scratch_database(dialect, server_url) as url, connect(url) as conn:
-        steps = (("OLD built from empty (no rows)", _build_statements(old, dialect)),
-                 ("up applied (no rows)", up), ("down applied (no rows)", down))
-        for name, statements in steps:
-            if not _apply(report, conn, statements, name, name.replace("applied", "failed").replace("built", "cannot be built")):
-                return
+        if not _apply(report, conn, _build_statements(schema, dialect), f"{label} built from empty",
+                      f"{label} cannot be built from empty"):
+            return None
+        return introspect_connection(conn)
+
+
+def _step(report: VerifyReport, conn: Connection, statements: Sequence[str], step: str, destructive: bool) -> str:
+    """Apply ``step``: "applied", "failed", or "without rows" when a destructive change cannot run on
+    the sample rows. Such a change may fail on data by its nature (a lossy conversion; a parent table
+    the down recreates empty while child rows still point at it): a warning, and the proof goes on
+    on a copy without rows."""
+    if not destructive:
+        return "applied" if _apply(report, conn, statements, f"{step} applied", f"{step} failed") else "failed"
+    try:
+        apply_statements(conn, statements)
+    except StatementError as e:
+        report.warnings.append(f"{step} cannot run on the sample rows (destructive change): {e.message}")
+        return "without rows"
+    report.add(f"{step} applied ({len(statements)} statements)", True)
+    return "applied"
+
+
+def _verify_without_rows(report: VerifyReport, old: Schema, up: Sequence[str], down: Sequence[str], dialect: str,
+                         server_url: str | None, old_built: Schema, new_built: Schema) -> VerifyReport:
+    with scratch_database(dialect, server_url) as url, connect(url) as conn:
+        if not _apply(report, conn, _build_statements(old, dialect), "OLD built again, without rows",
+                      "OLD cannot be built from empty"):
+            return report
+        if not _apply(report, conn, up, "up applied (no rows)", "up failed (no rows)"):
+            return report
+        _schema_check(report, "up", introspect_connection(conn), new_built, "NEW")
+        if not _apply(report, conn, down, "down applied (no rows)", "down failed (no rows)"):
+            return report
         _schema_check(report, "down", introspect_connection(conn), old_built, "OLD")
+    return report
 
 
 class _RowPlan:
