@@ -131,6 +131,18 @@ def test_rename_column_follows_constraints_and_references():
     assert after.table("posts").foreign_keys[0].ref_columns == ("uid",)
 
 
+def test_rename_column_rewrites_expressions_that_name_it():
+    # as the databases do: CHECKs, partial-index predicates and expression indexes follow the rename
+    t = Table("t", columns=(Column("a", INT), Column("b", TEXT)),
+              checks=(Check("t_check", "a > 0 AND b <> 'a'"),),
+              indexes=(Index("t_idx", ("(LOWER(b))", "a"), where="a < 10"),))
+    after = RenameColumn("t", "a", "order").apply(Schema((t,))).table("t")
+    assert after.checks[0].expression == '"order" > 0 AND b <> \'a\''
+    assert after.indexes[0].columns == ("(LOWER(b))", "order") and after.indexes[0].where == '"order" < 10'
+    after = RenameColumn("t", "b", "Body").apply(Schema((t,))).table("t")
+    assert after.indexes[0].columns == ('(LOWER("Body"))', "a")
+
+
 @pytest.mark.parametrize("old,new,widening", [
     (V100, V200, True), (V200, V100, False), (V100, TEXT, True), (TEXT, V100, False),
     (INT, BIG, True), (BIG, INT, False),

@@ -68,6 +68,12 @@ SCENARIOS = [
     Scenario("rename_column_by_hint", USERS, USERS.replace("name VARCHAR(50)", "full_name VARCHAR(50)"),
              ops=["rename_column"], renames=["users.name=full_name"],
              up_excludes={d: ["DROP COLUMN"] for d in ALL}),
+    Scenario("rename_column_used_by_check_and_indexes",
+             "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, flag INTEGER, CONSTRAINT t_a_check CHECK (a > 0));\n"
+             "CREATE INDEX t_a_idx ON t (a);\n",
+             "CREATE TABLE t (id INTEGER PRIMARY KEY, b INTEGER, flag INTEGER, CONSTRAINT t_a_check CHECK (b > 0));\n"
+             "CREATE INDEX t_a_idx ON t (b);\n",
+             ops=["rename_column"], renames=["t.a=b"]),
     Scenario("varchar_widen", USERS, USERS.replace("VARCHAR(100)", "VARCHAR(200)"), ops=["alter_column_type"],
              up_contains={"postgresql": ["ALTER COLUMN email TYPE VARCHAR(200)"]},
              up_excludes={"postgresql": ["DROP COLUMN", "USING"], "mysql": ["DROP COLUMN"]}),

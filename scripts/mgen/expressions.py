@@ -18,7 +18,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from .dialects import keywords
+from . import keywords
 from .errors import MgenError
 
 SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
@@ -144,3 +144,16 @@ def _without_print_back_noise(tree: exp.Expression) -> exp.Expression:
                     paren.replace(paren.this)
                 changed = True
     return tree
+
+
+@lru_cache(maxsize=4096)
+def rename_column(text: str, old: str, new: str) -> str:
+    """A canonical expression with column ``old`` renamed to ``new`` (what the database does to CHECKs
+    and index predicates on RENAME COLUMN)."""
+    tree = sqlglot.parse_one(text, read="postgres")
+    hit = False
+    for column in tree.find_all(exp.Column):
+        if column.name == old:
+            column.set("this", exp.Identifier(this=new, quoted=True))
+            hit = True
+    return canonical_node(tree, "postgresql") if hit else text

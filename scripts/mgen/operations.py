@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
+from . import expressions
 from .schema import (
     Check,
     Column,
@@ -230,6 +231,14 @@ def _rename_in(cols: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
     return tuple(new if c == old else c for c in cols)
 
 
+def _rename_in_index(i: Index, old: str, new: str) -> Index:
+    # expression columns "(lower(email))" and the partial predicate name the column too
+    columns = tuple(
+        f"({expressions.rename_column(c[1:-1], old, new)})" if c.startswith("(") else (new if c == old else c)
+        for c in i.columns)
+    return replace(i, columns=columns, where=expressions.rename_column(i.where, old, new) if i.where else None)
+
+
 @dataclass(frozen=True)
 class RenameColumn(Operation):
     kind: ClassVar[str] = "rename_column"
@@ -245,8 +254,9 @@ class RenameColumn(Operation):
             columns=tuple(replace(c, name=n) if c.name == o else c for c in t.columns),
             primary_key=replace(t.primary_key, columns=_rename_in(t.primary_key.columns, o, n)) if t.primary_key else None,
             uniques=tuple(replace(u, columns=_rename_in(u.columns, o, n)) for u in t.uniques),
-            indexes=tuple(replace(i, columns=_rename_in(i.columns, o, n)) for i in t.indexes),
+            indexes=tuple(_rename_in_index(i, o, n) for i in t.indexes),
             foreign_keys=tuple(replace(f, columns=_rename_in(f.columns, o, n)) for f in t.foreign_keys),
+            checks=tuple(replace(c, expression=expressions.rename_column(c.expression, o, n)) for c in t.checks),
         )
         schema = schema.with_table(t)
         # foreign keys elsewhere that point at the renamed column

@@ -86,7 +86,7 @@ class Dialect:
     restrict_is_no_action: ClassVar[bool] = False  # ON DELETE RESTRICT behaves exactly as NO ACTION
     unique_index_is_constraint: ClassVar[bool] = False  # a plain unique index IS a unique constraint
     quote_char: ClassVar[str] = '"'
-    reserved_words: ClassVar[frozenset[str]] = frozenset()  # see dialects/keywords.py
+    reserved_words: ClassVar[frozenset[str]] = frozenset()  # see keywords.py
 
     _renderers: ClassVar[dict[type, Renderer]] = {}
 

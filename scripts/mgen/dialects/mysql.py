@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .. import keywords
 from ..errors import MgenError
 from ..operations import (
     AddEnumValue,
@@ -22,7 +23,6 @@ from ..operations import (
     SetTableComment,
 )
 from ..schema import Column, ColumnType, Default, ForeignKey, Schema, Table
-from . import keywords
 from .base import Dialect, renders
 
 _SIMPLE_TYPES = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from itertools import permutations
 
+from .. import keywords
 from ..naming import fit
 from ..operations import (
     AddEnumValue,
@@ -13,7 +14,6 @@ from ..operations import (
     DropEnumValue,
 )
 from ..schema import Column, ColumnType, Default, Schema, Table
-from . import keywords
 from .base import Dialect, Unsupported, renders
 
 _SIMPLE_TYPES = {

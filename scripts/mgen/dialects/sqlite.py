@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 import sqlglot
 from sqlglot import exp
 
+from .. import keywords
 from ..naming import primary_key_name
 from ..operations import (
     AddCheck,
@@ -27,7 +28,6 @@ from ..operations import (
     SetTableComment,
 )
 from ..schema import Column, ColumnType, Default, Schema, Table
-from . import keywords
 from .base import Dialect, Unsupported, renders
 
 _SIMPLE_TYPES = {
