@@ -528,15 +528,25 @@ def add_index(item: Change, schema: Schema, dialect: str) -> list[Operation]:
     return [AddIndex(table.name, index)]
 
 
+def _has_name(items, item: Change) -> bool:
+    return any(x.name == item.text("name") for x in items)
+
+
+def _named(item: Change, table: Table, items, what: str, hint: str = ""):
+    """The index or constraint of ``table`` the change names, or the error that says it has none."""
+    name = item.text("name")
+    for x in items:
+        if x.name == name:
+            return x
+    raise item.error(f"table {table.name!r} has no {what} {name!r}{hint}", "name")
+
+
 @change("drop_index", required=("table", "name"))
 def drop_index(item: Change, schema: Schema, dialect: str) -> list[Operation]:
     table = _table(item, schema)
-    name = item.text("name")
-    for index in table.indexes:
-        if index.name == name:
-            return [DropIndex(table.name, index)]
-    hint = "; it is a unique constraint: use drop_unique" if any(u.name == name for u in table.uniques) else ""
-    raise item.error(f"table {table.name!r} has no index {name!r}{hint}", "name")
+    hint = "; it is a unique constraint: use drop_unique"
+    index = _named(item, table, table.indexes, "index", hint if _has_name(table.uniques, item) else "")
+    return [DropIndex(table.name, index)]
 
 
 @change("add_unique", required=("table", "columns"), optional=("name",))
@@ -549,12 +559,8 @@ def add_unique(item: Change, schema: Schema, dialect: str) -> list[Operation]:
 @change("drop_unique", required=("table", "name"))
 def drop_unique(item: Change, schema: Schema, dialect: str) -> list[Operation]:
     table = _table(item, schema)
-    name = item.text("name")
-    for unique in table.uniques:
-        if unique.name == name:
-            return [DropUnique(table.name, unique)]
-    hint = "; it is an index: use drop_index" if any(i.name == name for i in table.indexes) else ""
-    raise item.error(f"table {table.name!r} has no unique constraint {name!r}{hint}", "name")
+    hint = "; it is an index: use drop_index" if _has_name(table.indexes, item) else ""
+    return [DropUnique(table.name, _named(item, table, table.uniques, "unique constraint", hint))]
 
 
 def _reference(item: Change, schema: Schema, key: str) -> tuple[Table, tuple[str, ...]]:
@@ -612,11 +618,7 @@ def add_foreign_key(item: Change, schema: Schema, dialect: str) -> list[Operatio
 @change("drop_foreign_key", required=("table", "name"))
 def drop_foreign_key(item: Change, schema: Schema, dialect: str) -> list[Operation]:
     table = _table(item, schema)
-    name = item.text("name")
-    for fk in table.foreign_keys:
-        if fk.name == name:
-            return [DropForeignKey(table.name, fk)]
-    raise item.error(f"table {table.name!r} has no foreign key {name!r}", "name")
+    return [DropForeignKey(table.name, _named(item, table, table.foreign_keys, "foreign key"))]
 
 
 @change("add_check", required=("table", "expression"), optional=("name",))
@@ -633,11 +635,7 @@ def add_check(item: Change, schema: Schema, dialect: str) -> list[Operation]:
 @change("drop_check", required=("table", "name"))
 def drop_check(item: Change, schema: Schema, dialect: str) -> list[Operation]:
     table = _table(item, schema)
-    name = item.text("name")
-    for check in table.checks:
-        if check.name == name:
-            return [DropCheck(table.name, check)]
-    raise item.error(f"table {table.name!r} has no check constraint {name!r}", "name")
+    return [DropCheck(table.name, _named(item, table, table.checks, "check constraint"))]
 
 
 # -- enum types -------------------------------------------------------------------------------------
