@@ -416,9 +416,3 @@ def _creation_order(tables: list[Table]) -> tuple[list[Table], list[tuple[str, F
         for n in ready:
             placed.append(pending.pop(n))
     return placed, deferred
-
-
-def schemas_equal(a: Schema, b: Schema, dialect: Dialect) -> list[str]:
-    """What differs between two schemas for ``dialect`` (empty when they are the same)."""
-    return [op.describe() for op in diff(a, b, dialect).operations]
-
