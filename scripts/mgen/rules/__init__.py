@@ -1,10 +1,22 @@
-"""Safety rules: one module per rule, each with a stable kebab-case id, registered here.
+"""Safety rules: one module per rule, each with a stable kebab-case id, found here by discovery.
 
-``analyze(ops, old, dialect)`` walks the operations with the schema as it stands before each one
-and returns the findings, each naming the operation (its index in ``ops``) it is about.
+A rule module defines ``RULE = SomeRule()``; any module in this package that does is registered (no
+list to edit). ``analyze(ops, old, dialect)`` walks the operations with the schema as it stands before
+each one and returns the findings, each naming the operation (its index in ``ops``) it is about.
+
+Context a rule may consult (``Context``):
+- ``before``: the schema just before the operation; ``created_here``: tables created earlier in the
+  same migration (a table nobody uses yet is exempt from lock and rewrite rules);
+- ``server_version``: (major, minor, patch) of the target server when known (``--db``, ``--pg-version``),
+  else None: rules then assume the oldest supported version's behaviour and say so;
+- ``stats``: table -> ``TableStats(rows, bytes)`` when read from a live database, else None;
+- ``statement``: for `mgen lint`, the facts of the SQL statement the operation came from
+  (``StatementFacts``); None for migrations mgen renders itself, whose SQL the rule knows:
+  PostgreSQL migrations run in one transaction, without CONCURRENTLY, NOT VALID or a lock_timeout.
 """
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from importlib import import_module
@@ -14,6 +26,14 @@ from ..operations import CreateTable, Operation
 from ..schema import Schema
 
 SEVERITIES = ("error", "warning", "info")
+HAZARDS = (
+    "data loss",
+    "blocking lock",
+    "table rewrite",
+    "full scan under lock",
+    "fails on existing data",
+    "breaks the running application",
+)
 
 
 @dataclass(frozen=True)
@@ -30,10 +50,39 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TableStats:
+    rows: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class StatementFacts:
+    """What a linted SQL statement says beyond the operation it performs."""
+
+    text: str
+    line: int = 0
+    concurrently: bool = False  # CREATE/DROP INDEX CONCURRENTLY
+    not_valid: bool = False  # ADD CONSTRAINT ... NOT VALID
+    in_transaction: bool = True  # the runner wraps the file in a transaction (PostgreSQL default)
+    lock_timeout: bool = False  # a SET lock_timeout came earlier in the file
+    algorithm: str | None = None  # MySQL ALGORITHM=INPLACE|COPY|INSTANT
+    lock: str | None = None  # MySQL LOCK=NONE|SHARED|EXCLUSIVE
+
+
+@dataclass(frozen=True)
 class Context:
     dialect: str
     before: Schema  # the schema just before the operation
-    created_here: frozenset  # tables created earlier in the same migration (exempt from lock rules)
+    created_here: frozenset = frozenset()  # tables created earlier in the same migration
+    server_version: tuple[int, ...] | None = None
+    stats: dict[str, TableStats] | None = None
+    statement: StatementFacts | None = None
+
+    def is_new_table(self, table: str) -> bool:
+        return table in self.created_here
+
+    def rows(self, table: str) -> int | None:
+        return self.stats[table].rows if self.stats and table in self.stats else None
 
 
 class Rule:
@@ -47,36 +96,40 @@ class Rule:
         """The message when ``op`` breaks the rule, else None."""
         raise NotImplementedError
 
+    def severity_for(self, op: Operation, ctx: Context) -> str:
+        """The severity of a finding; a rule may step it up or down with the context (table size)."""
+        return self.severity
 
-RULE_MODULES = (
-    "drop_table",
-    "drop_column",
-    "lossy_type_change",
-    "drop_enum_value",
-    "add_required_column",
-    "set_not_null",
-)
+
 _rules: list[Rule] = []
 
 
 def all_rules() -> list[Rule]:
+    """Every rule module of this package, sorted by id."""
     if not _rules:
-        for name in RULE_MODULES:
-            _rules.append(import_module(f".{name}", __name__).RULE)
+        for info in pkgutil.iter_modules(__path__):
+            module = import_module(f".{info.name}", __name__)
+            if isinstance(getattr(module, "RULE", None), Rule):
+                _rules.append(module.RULE)
+        _rules.sort(key=lambda r: r.id)
     return _rules
 
 
-def analyze(ops: Sequence[Operation], old: Schema, dialect: str) -> list[Finding]:
+def analyze(ops: Sequence[Operation], old: Schema, dialect: str, *, server_version: tuple[int, ...] | None = None,
+            stats: dict[str, TableStats] | None = None,
+            statements: Sequence[StatementFacts | None] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     state, created = old, set()
     for i, op in enumerate(ops):
-        ctx = Context(dialect, state, frozenset(created))
+        ctx = Context(dialect, state, frozenset(created), server_version, stats,
+                      statements[i] if statements is not None else None)
         for rule in all_rules():
             if rule.dialects is not None and dialect not in rule.dialects:
                 continue
             message = rule.check(op, ctx)
             if message:
-                findings.append(Finding(rule.id, rule.severity, message, i, op.describe(), rule.safe_alternative))
+                findings.append(Finding(rule.id, rule.severity_for(op, ctx), message, i, op.describe(),
+                                        rule.safe_alternative))
         if isinstance(op, CreateTable):
             created.add(op.table)
         state = op.apply(state)
