@@ -96,6 +96,11 @@ class Rule:
         """The message when ``op`` breaks the rule, else None."""
         raise NotImplementedError
 
+    def check_statement(self, facts: StatementFacts, ctx: Context) -> str | None:
+        """For `mgen lint`: the message when a SQL statement that is no schema operation (an UPDATE, a
+        DELETE) breaks the rule, else None. Most rules are about operations and keep this default."""
+        return None
+
     def severity_for(self, op: Operation, ctx: Context) -> str:
         """The severity of a finding; a rule may step it up or down with the context (table size)."""
         return self.severity
