@@ -152,6 +152,17 @@ CREATE TYPE size AS ENUM ('s', 'm', 'l');
 CREATE TABLE people (id integer PRIMARY KEY, mood mood NOT NULL DEFAULT 'happy', shirt size);
 """, ops=["add_enum_value", "add_enum_value", "create_enum", "add_column"], dialects=("postgresql",),
              up_contains={"postgresql": ["ADD VALUE 'ok' BEFORE 'sad'", "CREATE TYPE size AS ENUM"]}),
+    Scenario("enum_reorder", """
+CREATE TYPE level AS ENUM ('low', 'mid', 'high');
+CREATE TABLE tasks (id integer PRIMARY KEY, level level NOT NULL DEFAULT 'mid');
+""", """
+CREATE TYPE level AS ENUM ('high', 'low', 'mid');
+CREATE TABLE tasks (id integer PRIMARY KEY, level level NOT NULL DEFAULT 'mid');
+""", ops=["drop_enum_value", "add_enum_value"], dialects=("postgresql",)),
+    Scenario("mysql_inline_enum_reorder",
+             "CREATE TABLE tasks (id INTEGER PRIMARY KEY, level ENUM('low', 'mid', 'high') NOT NULL DEFAULT 'mid');",
+             "CREATE TABLE tasks (id INTEGER PRIMARY KEY, level ENUM('high', 'low', 'mid') NOT NULL DEFAULT 'mid');",
+             ops=["drop_enum_value", "add_enum_value"], dialects=("mysql",)),
     Scenario("identity_and_uuid_expression_defaults", """
 CREATE TABLE events (name text NOT NULL);
 """, """

@@ -6,8 +6,10 @@
                   [--format golang-migrate|goose|sql] [--name NAME] [--rename ...] [--verify] [--db URL]
                   [--dry-run] [--json]
     mgen new-migration ...   (the same as generate)
+    mgen lint PATH... --dialect D [--format text|json|sarif | --json] [--schema SOURCE] [--pg-version V]
+                  [--no-transaction]
 
-Exit codes: 0 done; 1 verification failed (verify, generate --verify); 2 bad input (one line on stderr).
+Exit codes: 0 done; 1 verification failed (verify, generate --verify) or an error finding (lint); 2 bad input (one line on stderr).
 """
 from __future__ import annotations
 
@@ -218,6 +220,35 @@ def _auto_name(ops: Sequence[Operation]) -> str:
     return name[:60] or "change"
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .lint import lint_paths
+
+    server_version = None
+    if args.pg_version:
+        if args.dialect != "postgresql":
+            raise MgenError(f"--pg-version applies to postgresql, not {args.dialect}")
+        server_version = _version_tuple(args.pg_version)
+    schema = _load(args.schema, args.dialect) if args.schema else None
+    report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction)
+    fmt = "json" if args.json else args.format
+    if fmt == "sarif":
+        from .sarif import to_sarif
+
+        print(json.dumps(to_sarif(report), indent=2))
+    elif fmt == "json":
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(report.format_text())
+    return report.exit_code
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        raise MgenError(f"--pg-version {text}: expected a version such as 12 or 15.4") from None
+
+
 # ---------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mgen", description="Safe, reversible, verified schema migrations.")
@@ -253,6 +284,21 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--db", metavar="SERVER_URL", help="server for --verify (default: a temp SQLite file)")
         g.add_argument("--dry-run", action="store_true", help="print, write nothing")
         g.set_defaults(func=cmd_generate)
+
+    lint = sub.add_parser("lint", help="safety findings for SQL migration files (exit 1 on an error finding)")
+    lint.add_argument("paths", nargs="+", metavar="PATH",
+                      help=".sql file, folder of .sql files, or migrations folder (golang-migrate, goose, plain)")
+    lint.add_argument("--dialect", required=True, type=canonical_name, metavar="{" + ",".join(DIALECTS) + "}",
+                      help="dialect the SQL is written in")
+    out = lint.add_mutually_exclusive_group()
+    out.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output (default text)")
+    out.add_argument("--json", action="store_true", help="the same as --format json")
+    lint.add_argument("--schema", metavar="SOURCE",
+                      help="schema before the first file (default: empty, unseen tables assumed to exist)")
+    lint.add_argument("--pg-version", metavar="V", help="PostgreSQL server version the migrations target (12, 15.4)")
+    lint.add_argument("--no-transaction", action="store_true",
+                      help="PostgreSQL: the files do not run inside a transaction")
+    lint.set_defaults(func=cmd_lint)
     return p
 
 

@@ -211,9 +211,28 @@ class _Differ:
                     cur = self.state.enum(e.name).values
                     i = cur.index(v)
                     self.emit(DropEnumValue(e.name, v, cur[i + 1] if i + 1 < len(cur) else None))
+        for e in self.new.enums:
+            if self.state.has_enum(e.name):
+                self._enum_reorder(e.name, e.values)
         for e in list(self.state.enums):
             if not self.new.has_enum(e.name):
                 self.emit(DropEnum(e))
+
+    def _enum_reorder(self, name: str, target: tuple[str, ...]) -> None:
+        """Members out of order (a reordering changes how values sort) move: each is dropped and added
+        back in place. The longest run already in order stays; the others move, last first, so each
+        goes before a member that is already where it belongs."""
+        current = list(self.state.enum(name).values)
+        if current == list(target):
+            return
+        rank = {v: i for i, v in enumerate(target)}
+        stay = set(_longest_ordered_run(current, rank))
+        for v in sorted((v for v in current if v not in stay), key=rank.__getitem__, reverse=True):
+            cur = self.state.enum(name).values
+            i = cur.index(v)
+            self.emit(DropEnumValue(name, v, cur[i + 1] if i + 1 < len(cur) else None))
+            after = target[rank[v] + 1:]
+            self.emit(AddEnumValue(name, v, after[0] if after else None))
 
     # -- comparisons -------------------------------------------------------------------------
     def same_type(self, a: Column, b: Column) -> bool:
@@ -388,6 +407,15 @@ class _Differ:
                     self.suggestions.append(
                         f"table {d} dropped and table {n} added with the same columns: "
                         f"if it is a rename, pass --rename {d}={n}")
+
+
+def _longest_ordered_run(values: list[str], rank: dict[str, int]) -> list[str]:
+    """The longest subsequence of ``values`` whose ranks increase (patience-free O(n^2): enums are small)."""
+    best: list[list[str]] = []
+    for i, v in enumerate(values):
+        prev = [best[j] for j in range(i) if rank[values[j]] < rank[v]]
+        best.append(max(prev, key=len, default=[]) + [v])
+    return max(best, key=len, default=[])
 
 
 def _without_comments(t: Table) -> Table:

@@ -12,7 +12,10 @@ Context a rule may consult (``Context``):
 - ``stats``: table -> ``TableStats(rows, bytes)`` when read from a live database, else None;
 - ``statement``: for `mgen lint`, the facts of the SQL statement the operation came from
   (``StatementFacts``); None for migrations mgen renders itself, whose SQL the rule knows:
-  PostgreSQL migrations run in one transaction, without CONCURRENTLY, NOT VALID or a lock_timeout.
+  PostgreSQL migrations run in one transaction, without CONCURRENTLY, NOT VALID or a lock_timeout;
+- ``final``: the schema once the whole migration has run (an index created later in the same file
+  covers a foreign key created earlier); ``altered_here``: existing tables whose structure the
+  migration changed before this point (an UPDATE on them runs under that DDL's lock).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from dataclasses import asdict, dataclass
 from importlib import import_module
 from typing import ClassVar
 
-from ..operations import CreateTable, Operation
+from ..operations import CreateTable, Operation, apply_all
 from ..schema import Schema
 
 SEVERITIES = ("error", "warning", "info")
@@ -77,6 +80,8 @@ class Context:
     server_version: tuple[int, ...] | None = None
     stats: dict[str, TableStats] | None = None
     statement: StatementFacts | None = None
+    final: Schema | None = None
+    altered_here: frozenset = frozenset()
 
     def is_new_table(self, table: str) -> bool:
         return table in self.created_here
@@ -122,12 +127,18 @@ def all_rules() -> list[Rule]:
 
 def analyze(ops: Sequence[Operation], old: Schema, dialect: str, *, server_version: tuple[int, ...] | None = None,
             stats: dict[str, TableStats] | None = None,
-            statements: Sequence[StatementFacts | None] | None = None) -> list[Finding]:
+            statements: Sequence[StatementFacts | None] | None = None,
+            created_here: Iterable[str] = (), altered_here: Iterable[str] = (),
+            final: Schema | None = None) -> list[Finding]:
+    """Findings on ``ops`` applied to ``old``. ``created_here``/``altered_here`` carry what earlier parts
+    of the same migration did (lint judges a file statement by statement); ``final`` defaults to the
+    schema after ``ops``."""
     findings: list[Finding] = []
-    state, created = old, set()
+    state, created, altered = old, set(created_here), set(altered_here)
+    final = final if final is not None else apply_all(ops, old)
     for i, op in enumerate(ops):
         ctx = Context(dialect, state, frozenset(created), server_version, stats,
-                      statements[i] if statements is not None else None)
+                      statements[i] if statements is not None else None, final, frozenset(altered))
         for rule in all_rules():
             if rule.dialects is not None and dialect not in rule.dialects:
                 continue
@@ -137,6 +148,8 @@ def analyze(ops: Sequence[Operation], old: Schema, dialect: str, *, server_versi
                                         rule.safe_alternative))
         if isinstance(op, CreateTable):
             created.add(op.table)
+        elif op.table and op.table not in created:
+            altered.add(op.table)
         state = op.apply(state)
     return findings
 

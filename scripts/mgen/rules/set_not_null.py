@@ -1,18 +1,50 @@
 """set-not-null: SET NOT NULL fails on existing NULLs and scans the table under a lock."""
-from ..operations import AlterColumnNullability
-from . import Rule
+from __future__ import annotations
+
+from ..expressions import canonical
+from ..operations import AlterColumnNullability, Operation
+from . import Context, Rule
+from ._sizing import size_note, step_by_size, version_at_least
+
+
+def has_not_null_check(ctx: Context, table: str, column: str) -> bool:
+    """The table already carries CHECK (column IS NOT NULL).
+
+    The schema model does not record whether a check is validated; a check mgen itself wrote always is,
+    and in a linted file the recipe is ADD ... NOT VALID then VALIDATE, so the check is taken as valid.
+    """
+    wanted = canonical('"' + column.replace('"', '""') + '" IS NOT NULL', "postgresql")
+    return any(c.expression == wanted for c in ctx.before.table(table).checks)
 
 
 class SetNotNullRule(Rule):
     id = "set-not-null"
     severity = "warning"
     hazards = ("fails on existing data", "full scan under lock")
-    safe_alternative = "Backfill NULLs first; on PostgreSQL add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL."
+    safe_alternative = ("Backfill NULLs first; on PostgreSQL add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, "
+                        "then SET NOT NULL and drop the CHECK.")
 
-    def check(self, op, ctx):
-        if isinstance(op, AlterColumnNullability) and not op.nullable and op.table not in ctx.created_here:
-            return f"setting NOT NULL on {op.table}.{op.column} fails if any row holds NULL, and scans the table"
-        return None
+    def check(self, op: Operation, ctx: Context) -> str | None:
+        if not isinstance(op, AlterColumnNullability) or op.nullable or ctx.is_new_table(op.table):
+            return None
+        name = f"{op.table}.{op.column}"
+        base = f"setting NOT NULL on {name}{size_note(ctx, op.table)} fails if any row holds NULL"
+        if ctx.dialect == "postgresql":
+            pg12 = version_at_least(ctx, 12)
+            if pg12 is not False and has_not_null_check(ctx, op.table, op.column):
+                return None  # PostgreSQL 12+ trusts the valid CHECK: no scan, metadata-only
+            if pg12 is False:
+                return base + ", and scans the whole table under an ACCESS EXCLUSIVE lock (PostgreSQL < 12)"
+            # PostgreSQL 12+ skips the scan when a validated CHECK (col IS NOT NULL) already proves it
+            return (base + ", and scans the whole table under an ACCESS EXCLUSIVE lock; on PostgreSQL 12+ a "
+                    f"valid CHECK ({op.column} IS NOT NULL) added NOT VALID and validated first makes it "
+                    "metadata-only")
+        if ctx.dialect == "mysql":
+            return base + ", and rebuilds the table"
+        return base + ", and SQLite rebuilds the table to change it"
+
+    def severity_for(self, op: Operation, ctx: Context) -> str:
+        return step_by_size(self.severity, ctx, op.table)
 
 
 RULE = SetNotNullRule()

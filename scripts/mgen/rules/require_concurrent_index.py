@@ -1,0 +1,35 @@
+"""require-concurrent-index: PostgreSQL's plain CREATE INDEX blocks writes to the table for the whole build.
+
+Flags an index added to an existing table without CONCURRENTLY: mgen's own SQL never uses it
+(``ctx.statement is None``); a linted statement says so in ``StatementFacts.concurrently``.
+Severity steps down to info when statistics say the table is small.
+"""
+from __future__ import annotations
+
+from ..operations import AddIndex, Operation
+from . import Context, Rule
+from ._locking import is_small, uses_mgen_sql
+
+
+class RequireConcurrentIndexRule(Rule):
+    id = "require-concurrent-index"
+    severity = "error"
+    hazards = ("blocking lock",)
+    dialects = ("postgresql",)
+    safe_alternative = ("CREATE INDEX CONCURRENTLY in a migration of its own that does not run in a transaction; "
+                        "drop the INVALID index it leaves behind if the build fails, then retry.")
+
+    def check(self, op: Operation, ctx: Context) -> str | None:
+        if not isinstance(op, AddIndex) or ctx.is_new_table(op.table):
+            return None
+        if not uses_mgen_sql(ctx) and ctx.statement.concurrently:
+            return None
+        kind = "unique index" if op.index.unique else "index"
+        return (f"building {kind} {op.index.name} on {op.table} without CONCURRENTLY blocks every write to "
+                f"{op.table} until the build ends")
+
+    def severity_for(self, op: Operation, ctx: Context) -> str:
+        return "info" if is_small(ctx, op.table) else self.severity
+
+
+RULE = RequireConcurrentIndexRule()

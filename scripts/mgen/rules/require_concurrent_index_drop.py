@@ -1,0 +1,33 @@
+"""require-concurrent-index-drop: PostgreSQL's plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table.
+
+The drop itself is quick, but the lock request queues behind any running query on the table and every
+later query queues behind it. Flags a drop from an existing table without CONCURRENTLY (mgen's own SQL,
+``ctx.statement is None``, never uses it).
+"""
+from __future__ import annotations
+
+from ..operations import DropIndex, Operation
+from . import Context, Rule
+from ._locking import is_small, uses_mgen_sql
+
+
+class RequireConcurrentIndexDropRule(Rule):
+    id = "require-concurrent-index-drop"
+    severity = "warning"
+    hazards = ("blocking lock",)
+    dialects = ("postgresql",)
+    safe_alternative = "DROP INDEX CONCURRENTLY in a migration of its own that does not run in a transaction."
+
+    def check(self, op: Operation, ctx: Context) -> str | None:
+        if not isinstance(op, DropIndex) or ctx.is_new_table(op.table):
+            return None
+        if not uses_mgen_sql(ctx) and ctx.statement.concurrently:
+            return None
+        return (f"dropping index {op.index.name} without CONCURRENTLY locks {op.table} against reads and writes, "
+                "and the lock waits behind every running query on it")
+
+    def severity_for(self, op: Operation, ctx: Context) -> str:
+        return "info" if is_small(ctx, op.table) else self.severity
+
+
+RULE = RequireConcurrentIndexDropRule()
