@@ -1,4 +1,4 @@
-"""Shared by the lock, index, constraint and statement rules: table-size steps and DML parsing.
+"""Shared by the lock, index, constraint and statement rules: DML parsing (table sizes: ``_sizing``).
 
 Not a rule (no ``RULE``): discovery imports it and skips it.
 """
@@ -12,22 +12,6 @@ from sqlglot.errors import ParseError, TokenError
 
 from ..expressions import SQLGLOT_DIALECT
 from . import Context
-
-# Below this many rows an index build or a constraint scan takes milliseconds: the lock is brief.
-SMALL_TABLE_ROWS = 10_000
-# Above this many rows a lock that waits behind a long query stalls every later query on the table.
-LARGE_TABLE_ROWS = 100_000
-
-
-def is_small(ctx: Context, table: str) -> bool:
-    """True only when statistics say the table is small; unknown size is never small."""
-    rows = ctx.rows(table)
-    return rows is not None and rows < SMALL_TABLE_ROWS
-
-
-def is_large(ctx: Context, table: str) -> bool:
-    rows = ctx.rows(table)
-    return rows is not None and rows > LARGE_TABLE_ROWS
 
 
 def uses_mgen_sql(ctx: Context) -> bool:

@@ -9,18 +9,28 @@ from . import Context
 # A rewrite or scan of a table known to hold fewer rows than this finishes in well under a second on
 # any server, so the lock it takes is a warning, not an error.
 SMALL_TABLE_ROWS = 10_000
+# Above this many rows a lock that waits behind a long query stalls every later query on the table.
+LARGE_TABLE_ROWS = 100_000
 # Rough sequential rewrite throughput for the time estimate; an order of magnitude, not a promise.
 _REWRITE_BYTES_PER_SECOND = 50 * 1024 * 1024
 
 _STEP_DOWN = {"error": "warning", "warning": "info", "info": "info"}
 
 
+def is_small(ctx: Context, table: str) -> bool:
+    """True only when statistics say the table is small; unknown size is never small."""
+    rows = ctx.rows(table)
+    return rows is not None and rows < SMALL_TABLE_ROWS
+
+
+def is_large(ctx: Context, table: str) -> bool:
+    rows = ctx.rows(table)
+    return rows is not None and rows > LARGE_TABLE_ROWS
+
+
 def step_by_size(severity: str, ctx: Context, table: str) -> str:
     """``severity`` one step lower when the table is known to be small; unchanged when unknown."""
-    rows = ctx.rows(table)
-    if rows is not None and rows < SMALL_TABLE_ROWS:
-        return _STEP_DOWN[severity]
-    return severity
+    return _STEP_DOWN[severity] if is_small(ctx, table) else severity
 
 
 def size_note(ctx: Context, table: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..operations import Operation, SetPrimaryKey
 from . import Context, Rule
-from ._locking import is_small
+from ._sizing import is_small
 
 
 class AddPrimaryKeyRule(Rule):

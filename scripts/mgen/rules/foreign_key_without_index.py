@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..operations import AddForeignKey, CreateTable, Operation
 from ..schema import ForeignKey, Table
 from . import Context, Rule
-from ._locking import is_small
+from ._sizing import is_small
 
 
 def is_covered(fk: ForeignKey, table: Table) -> bool:

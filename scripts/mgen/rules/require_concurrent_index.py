@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..operations import AddIndex, Operation
 from . import Context, Rule
-from ._locking import is_small, uses_mgen_sql
+from ._locking import uses_mgen_sql
+from ._sizing import is_small
 
 
 class RequireConcurrentIndexRule(Rule):

@@ -29,7 +29,8 @@ from ..operations import (
     SetPrimaryKey,
 )
 from . import Context, Rule
-from ._locking import LARGE_TABLE_ROWS, is_large, uses_mgen_sql
+from ._locking import uses_mgen_sql
+from ._sizing import LARGE_TABLE_ROWS, is_large
 
 # Operations whose statement locks the table against reads or writes. Comments take a weaker lock that
 # does not conflict with queries; enum changes lock the type, not a table.
