@@ -1,13 +1,13 @@
 """`mgen`: the command-line contract the skills, the tests and other tools call.
 
-    mgen diff OLD NEW --dialect D [--rename A=B ...] [--json]
+    mgen diff OLD NEW --dialect D [--rename A=B ...] [--db URL] [--json]
     mgen verify OLD NEW --dialect D [--db SERVER_URL] [--rename A=B ...] [--json]
     mgen generate [PROJECT_DIR] --dialect D (--schema NEW | --changes FILE) [--migrations DIR]
                   [--format golang-migrate|goose|sql] [--name NAME] [--rename ...] [--verify] [--db URL]
                   [--dry-run] [--json]
     mgen new-migration ...   (the same as generate)
     mgen lint PATH... --dialect D [--format text|json|sarif | --json] [--schema SOURCE] [--pg-version V]
-                  [--no-transaction]
+                  [--no-transaction] [--db URL]
 
 Exit codes: 0 done; 1 verification failed (verify, generate --verify) or an error finding (lint); 2 bad input (one line on stderr).
 """
@@ -25,7 +25,7 @@ from .dialects import DIALECTS, canonical_name, get_dialect, render_migration
 from .differ import diff, normalize_for
 from .errors import MgenError
 from .operations import Operation, apply_all
-from .rules import Finding, analyze, safety_class
+from .rules import Finding, TableStats, analyze, safety_class
 from .schema import Schema
 
 
@@ -35,12 +35,13 @@ from .schema import Schema
 class Plan:
     """A change worked out end to end: operations, SQL both ways, findings."""
 
-    def __init__(self, old: Schema, ops: list[Operation], dialect: str, suggestions: Sequence[str] = ()):
+    def __init__(self, old: Schema, ops: list[Operation], dialect: str, suggestions: Sequence[str] = (), *,
+                 stats: dict[str, TableStats] | None = None, server_version: tuple[int, ...] | None = None):
         old = normalize_for(old, get_dialect(dialect))
         self.old, self.ops, self.dialect = old, ops, dialect
         self.new = apply_all(ops, old)
         self.up, self.down = render_migration(ops, old, get_dialect(dialect))
-        self.findings: list[Finding] = analyze(ops, old, dialect)
+        self.findings: list[Finding] = analyze(ops, old, dialect, server_version=server_version, stats=stats)
         self.suggestions = list(suggestions)
 
     @property
@@ -97,7 +98,8 @@ def _add_common(p: argparse.ArgumentParser, dialect_required: bool = True) -> No
 def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load(args.old, args.dialect), _load(args.new, args.dialect)
     result = diff(old, new, get_dialect(args.dialect), args.rename)
-    plan = Plan(old, result.operations, args.dialect, result.suggestions)
+    stats, server_version = _live_facts(args.db, args.dialect)
+    plan = Plan(old, result.operations, args.dialect, result.suggestions, stats=stats, server_version=server_version)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=None if args.compact else 2))
         return 0
@@ -112,6 +114,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     print("-- down")
     print(_sql_block(plan.down))
     return 0
+
+
+def _live_facts(url: str | None, dialect: str) -> tuple[dict[str, TableStats] | None, tuple[int, ...] | None]:
+    """Table statistics and server version of the target database for the rules (``--db``), else None."""
+    if not url:
+        return None, None
+    from .stats import live_facts
+
+    facts = live_facts(url, dialect)
+    return facts.stats, facts.server_version
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -229,7 +241,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
             raise MgenError(f"--pg-version applies to postgresql, not {args.dialect}")
         server_version = _version_tuple(args.pg_version)
     schema = _load(args.schema, args.dialect) if args.schema else None
-    report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction)
+    stats, live_version = _live_facts(args.db, args.dialect)
+    server_version = server_version or live_version  # an explicit --pg-version wins over the server's own
+    report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction,
+                        stats=stats)
     fmt = "json" if args.json else args.format
     if fmt == "sarif":
         from .sarif import to_sarif
@@ -250,6 +265,10 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 
 
 # ---------------------------------------------------------------------------------------------
+_DB_STATS_HELP = ("target database, read only for table statistics and the server version: row counts and "
+                  "sizes step findings' severity and give lock/rewrite estimates")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mgen", description="Safe, reversible, verified schema migrations.")
     p.add_argument("--version", action="version", version=f"mgen {__version__}")
@@ -260,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("new", help="schema source, as OLD")
     _add_common(d)
     d.add_argument("--compact", action="store_true", help="with --json: no indentation")
+    d.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
     d.set_defaults(func=cmd_diff)
 
     v = sub.add_parser("verify", help="apply up and down on a scratch database and compare schemas and rows")
@@ -298,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--pg-version", metavar="V", help="PostgreSQL server version the migrations target (12, 15.4)")
     lint.add_argument("--no-transaction", action="store_true",
                       help="PostgreSQL: the files do not run inside a transaction")
+    lint.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
     lint.set_defaults(func=cmd_lint)
     return p
 

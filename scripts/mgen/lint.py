@@ -27,7 +27,7 @@ from .dialects import get_dialect
 from .differ import diff, normalize_for
 from .errors import MgenError
 from .operations import CreateTable, DropTable, Operation, RenameTable
-from .rules import Context, StatementFacts, all_rules, analyze
+from .rules import Context, StatementFacts, TableStats, all_rules, analyze
 from .schema import Check, Column, ColumnType, EnumType, Index, Schema, Table
 
 # Findings about the lint comments themselves; not rules of the registry (they judge no operation).
@@ -382,9 +382,11 @@ def _interpret(text: str, dialect: str, before: Schema, path: str, line: int,
 # Linting
 # =============================================================================================
 def lint_paths(paths: Sequence[str | os.PathLike[str]], dialect: str, schema: Schema | None = None,
-               server_version: tuple[int, ...] | None = None, *, no_transaction: bool = False) -> LintReport:
+               server_version: tuple[int, ...] | None = None, *, no_transaction: bool = False,
+               stats: dict[str, TableStats] | None = None) -> LintReport:
     """Lint SQL migration files in order; ``schema`` is the state before the first one (None: start
-    empty and assume unseen tables and columns exist)."""
+    empty and assume unseen tables and columns exist); ``stats``: table sizes read from the target
+    database (``mgen lint --db``), so the rules can step severity by size."""
     from .sources.sql import _quiet_sqlglot
 
     units = collect_units(paths)
@@ -392,12 +394,14 @@ def lint_paths(paths: Sequence[str | os.PathLike[str]], dialect: str, schema: Sc
     state = schema if schema is not None else Schema()
     with _quiet_sqlglot():  # rules parse statements too; sqlglot's fallback warnings are noise here
         for unit in units:
-            state = _lint_unit(unit, dialect, state, schema is None, server_version, no_transaction, report)
+            state = _lint_unit(unit, dialect, state, schema is None, server_version, no_transaction, report,
+                               stats)
     return report
 
 
 def _lint_unit(unit: SqlUnit, dialect: str, state: Schema, permissive: bool,
-               server_version: tuple[int, ...] | None, no_transaction: bool, report: LintReport) -> Schema:
+               server_version: tuple[int, ...] | None, no_transaction: bool, report: LintReport,
+               stats: dict[str, TableStats] | None = None) -> Schema:
     from .sources.sql import split_statements
 
     d = get_dialect(dialect)
@@ -420,7 +424,7 @@ def _lint_unit(unit: SqlUnit, dialect: str, state: Schema, permissive: bool,
     created: set[str] = set()  # tables created earlier in this file: nobody uses them yet
     altered: set[str] = set()  # existing tables whose structure the file changed earlier
     for stmt, facts, before, ops in steps:
-        raw = _statement_findings(ops, before, created, altered, dialect, server_version, facts, state)
+        raw = _statement_findings(ops, before, created, altered, dialect, server_version, facts, state, stats)
         last = stmt.line + stmt.text.count("\n")
         _file_findings(raw, ignores_for(lines, stmt.line, last), known, unit.path, stmt, report)
         _track_created(ops, created, altered)
@@ -429,16 +433,16 @@ def _lint_unit(unit: SqlUnit, dialect: str, state: Schema, permissive: bool,
 
 def _statement_findings(ops: list[Operation], before: Schema, created: set[str], altered: set[str], dialect: str,
                         server_version: tuple[int, ...] | None, facts: StatementFacts,
-                        final: Schema) -> list[LintFinding]:
+                        final: Schema, stats: dict[str, TableStats] | None = None) -> list[LintFinding]:
     """The rules' findings on one statement's operations, or on the statement itself when it has none."""
-    findings = analyze(ops, before, dialect, server_version=server_version, statements=[facts] * len(ops),
-                       created_here=created, altered_here=altered, final=final)
+    findings = analyze(ops, before, dialect, server_version=server_version, stats=stats,
+                       statements=[facts] * len(ops), created_here=created, altered_here=altered, final=final)
     out = [LintFinding("", facts.line, f.rule, f.severity, f.message, f.safe_alternative, f.operation_description)
            for f in findings]
     if ops:
         return out
     # a statement that changes no table (UPDATE, DELETE, TRUNCATE, REINDEX): the statement rules
-    ctx = Context(dialect, before, frozenset(created), server_version, None, facts, final, frozenset(altered))
+    ctx = Context(dialect, before, frozenset(created), server_version, stats, facts, final, frozenset(altered))
     for rule in all_rules():
         if rule.dialects is not None and dialect not in rule.dialects:
             continue

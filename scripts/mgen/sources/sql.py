@@ -1238,6 +1238,8 @@ class SqlInterpreter:
             return SqlInterpreter._action_add_check
         if words[:3] == ["ADD", "COLUMN", "("] or words[:2] == ["ADD", "("]:
             return SqlInterpreter._action_add_columns
+        if _using_index_kind(words) is not None:
+            return SqlInterpreter._action_add_constraint_using_index
         return None
 
     def _action_ignored(self, table_name, sql, tokens, words):
@@ -1295,6 +1297,67 @@ class SqlInterpreter:
         except (ParseError, TokenError) as e:
             raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
         self.schema = self.schema.with_table(self.add_check(table, node, name))
+
+    def _action_add_constraint_using_index(self, table_name, sql, tokens, words):
+        """PostgreSQL ``ADD [CONSTRAINT name] {UNIQUE | PRIMARY KEY} USING INDEX idx``: an existing unique
+        index becomes the constraint and is renamed to the constraint's name (the zero-downtime way to
+        add one: the index was built CONCURRENTLY before). sqlglot keeps this as a raw Command."""
+        if self.dialect != "postgresql":
+            raise self.error(f"ADD CONSTRAINT ... USING INDEX is PostgreSQL syntax: {_first_line(sql)!r}")
+        at = _using_index_kind(words)
+        assert at is not None  # _special_action routed here only when it is not
+        kind, k = at
+        if k + 3 >= len(tokens):
+            raise self.error(f"USING INDEX without an index name: {_first_line(sql)!r}")
+        trailing = words[k + 4:]
+        if any(w not in _DEFERRABILITY for w in trailing):
+            # DEFERRABLE / INITIALLY ...: the model does not hold deferrability (as for UNIQUE (cols))
+            raise self.error(f"unsupported ALTER TABLE action: {_first_line(sql)!r}")
+        table = self.table(table_name)
+        index_name = self.token_name(tokens[k + 3])
+        index = self._index_for_constraint(table, index_name)
+        name = self.token_name(tokens[2]) if words[1] == "CONSTRAINT" else index_name
+        if name != index_name and self._relation_name_taken(name, table, index_name):
+            raise self.error(f"relation {name!r} already exists")
+        table = replace(table, indexes=tuple(i for i in table.indexes if i.name != index_name))
+        if kind == "PRIMARY KEY":
+            table = self.set_primary_key(table, index.columns, name)
+        else:
+            table = self.add_unique(table, index.columns, name)
+        self.schema = self.schema.with_table(table)
+
+    def _index_for_constraint(self, table: Table, name: str) -> Index:
+        """The index ``USING INDEX name`` may turn into a constraint; MgenError with PostgreSQL's reason
+        when it may not (the server refuses the statement for the same reasons)."""
+        index = next((i for i in table.indexes if i.name == name), None)
+        if index is None:
+            if name in {u.name for u in table.uniques} or (table.primary_key and table.primary_key.name == name):
+                raise self.error(f"index {name!r} is already associated with a constraint")
+            other = next((t.name for t in self.schema.tables if any(i.name == name for i in t.indexes)), None)
+            if other is not None:
+                raise self.error(f"index {name!r} does not belong to table {table.name!r}")
+            raise self.error(f"unknown index {name!r} on table {table.name!r}")
+        if not index.unique:
+            raise self.error(f"{name!r} is not a unique index")
+        if index.where is not None:
+            raise self.error(f"{name!r} is a partial index")
+        if any(c.startswith("(") for c in index.columns):
+            raise self.error(f"index {name!r} contains expressions")
+        if index.method is not None:
+            raise self.error(f"index {name!r} is not a btree")
+        return index
+
+    def _relation_name_taken(self, name: str, table: Table, index_name: str) -> bool:
+        """PostgreSQL renames the index to the constraint's name: the name must be free among the
+        table's constraints and the schema's relations (tables, indexes and the indexes behind keys)."""
+        if name in _constraint_names(table) - {index_name}:
+            return True
+        for t in self.schema.tables:
+            if t.name == name or any(i.name == name for i in t.indexes) or any(u.name == name for u in t.uniques):
+                return True
+            if t.primary_key is not None and t.primary_key.name == name:
+                return True
+        return False
 
     def _action_add_columns(self, table_name, sql, tokens, words):
         """MySQL ``ADD [COLUMN] (a int, b int)``."""
@@ -1585,6 +1648,24 @@ def _matching_paren(tokens: Sequence[Token], start: int) -> int | None:
 def _quote_for(dialect: str, name: str) -> str:
     q = "`" if dialect == "mysql" else '"'
     return q + name.replace(q, q + q) + q
+
+
+_DEFERRABILITY = frozenset({"DEFERRABLE", "NOT", "INITIALLY", "DEFERRED", "IMMEDIATE"})
+
+
+def _using_index_kind(words: Sequence[str]) -> tuple[str, int] | None:
+    """For ``ADD [CONSTRAINT n] {UNIQUE | PRIMARY KEY} USING INDEX idx ...``: the constraint kind and
+    the position of UNIQUE / PRIMARY KEY in ``words``; None for any other action (``UNIQUE (cols)
+    USING INDEX TABLESPACE ts`` has its columns in between and stays with sqlglot)."""
+    if words[:1] != ["ADD"]:
+        return None
+    k = 3 if words[1:2] == ["CONSTRAINT"] else 1
+    if k >= len(words):
+        return None
+    kind = " ".join(words[k].split())  # sqlglot's single PRIMARY KEY token keeps the written spacing
+    if kind not in ("UNIQUE", "PRIMARY KEY") or list(words[k + 1:k + 3]) != ["USING", "INDEX"]:
+        return None
+    return kind, k
 
 
 def _first_line(text: str) -> str:
