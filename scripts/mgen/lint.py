@@ -208,6 +208,7 @@ def statement_facts(text: str, line: int, words: Sequence[str], dialect: str, in
         line=line,
         concurrently=ddl and re.search(r"\bCONCURRENTLY\b", clean, re.IGNORECASE) is not None,
         not_valid=re.search(r"\bNOT\s+VALID\b", clean, re.IGNORECASE) is not None,
+        using_index=ddl and re.search(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", clean, re.IGNORECASE) is not None,
         in_transaction=in_transaction,
         lock_timeout=lock_timeout,
         algorithm=algorithm,

@@ -66,6 +66,7 @@ class StatementFacts:
     line: int = 0
     concurrently: bool = False  # CREATE/DROP INDEX CONCURRENTLY
     not_valid: bool = False  # ADD CONSTRAINT ... NOT VALID
+    using_index: bool = False  # PostgreSQL ADD CONSTRAINT ... UNIQUE|PRIMARY KEY USING INDEX idx
     in_transaction: bool = True  # the runner wraps the file in a transaction (PostgreSQL default)
     lock_timeout: bool = False  # a SET lock_timeout came earlier in the file
     algorithm: str | None = None  # MySQL ALGORITHM=INPLACE|COPY|INSTANT

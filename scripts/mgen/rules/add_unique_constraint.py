@@ -22,6 +22,8 @@ class AddUniqueConstraintRule(Rule):
     def check(self, op: Operation, ctx: Context) -> str | None:
         if not isinstance(op, AddUnique) or ctx.is_new_table(op.table):
             return None
+        if ctx.statement is not None and ctx.statement.using_index:
+            return None  # attaches a unique index built before: metadata only
         cols = ", ".join(op.unique.columns)
         if ctx.dialect == "postgresql":
             return (f"adding UNIQUE {op.unique.name} ({cols}) to {op.table} builds its index under an ACCESS "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..operations import AddIndex, Operation
 from . import Context, Rule
 from ._locking import uses_mgen_sql
-from ._sizing import is_small
+from ._sizing import is_small, size_note
 
 
 class RequireConcurrentIndexRule(Rule):
@@ -27,7 +27,7 @@ class RequireConcurrentIndexRule(Rule):
             return None
         kind = "unique index" if op.index.unique else "index"
         return (f"building {kind} {op.index.name} on {op.table} without CONCURRENTLY blocks every write to "
-                f"{op.table} until the build ends")
+                f"{op.table}{size_note(ctx, op.table)} until the build ends")
 
     def severity_for(self, op: Operation, ctx: Context) -> str:
         return "info" if is_small(ctx, op.table) else self.severity

@@ -22,7 +22,7 @@ class RequireConcurrentIndexDropRule(Rule):
     def check(self, op: Operation, ctx: Context) -> str | None:
         if not isinstance(op, DropIndex) or ctx.is_new_table(op.table):
             return None
-        if not uses_mgen_sql(ctx) and ctx.statement.concurrently:
+        if not uses_mgen_sql(ctx) and (ctx.statement.concurrently or ctx.statement.using_index):
             return None
         return (f"dropping index {op.index.name} without CONCURRENTLY locks {op.table} against reads and writes, "
                 "and the lock waits behind every running query on it")
