@@ -394,3 +394,14 @@ def test_schema_from_a_live_database(tmp_path, request, dialect):
         g = write(tmp_path / "n.sql", "ALTER TABLE users DROP COLUMN nope;\n")
         r = mgen("lint", str(g), "--dialect", dialect, "--schema", url)
         assert r.returncode == 2 and f"{g}:1: unknown column 'nope'" in r.stderr
+
+
+def test_using_index_without_schema_attaches_an_assumed_unique_index(tmp_path):
+    # the safe unique recipe's second step, linted alone: the unknown index is assumed unique (as the
+    # statement requires), and attaching it is neither a unique build nor an index drop
+    f = tmp_path / "attach.sql"
+    f.write_text("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_uidx;\n")
+    report = lint_paths([str(f)], "postgresql")
+    rules = {x.rule for x in report.findings}
+    assert report.exit_code == 0
+    assert not rules & {"add-unique-constraint", "require-concurrent-index-drop"}

@@ -323,9 +323,9 @@ def _unquote(text: str) -> str:
     return ast.literal_eval(text)
 
 
-def _placeholder(message: str, schema: Schema, dialect: str) -> Schema | None:
+def _placeholder(message: str, schema: Schema, dialect: str, unique_index: bool = False) -> Schema | None:
     """``schema`` with the thing an 'unknown ...' error names added, or None when the error is of
-    another kind."""
+    another kind. ``unique_index``: the statement needs the index to be unique (USING INDEX)."""
     m = _UNKNOWN_RE.match(message)
     if m is None:
         return None
@@ -356,7 +356,7 @@ def _placeholder(message: str, schema: Schema, dialect: str) -> Schema | None:
     elif kind == "index":
         if not table.columns:
             table = replace(table, columns=(Column("?", PLACEHOLDER_TYPE),))
-        table = replace(table, indexes=table.indexes + (Index(name, (table.columns[0].name,)),))
+        table = replace(table, indexes=table.indexes + (Index(name, (table.columns[0].name,), unique=unique_index),))
     else:  # constraint: its kind is unknown; a CHECK is the one whose removal means nothing else
         table = replace(table, checks=table.checks + (Check(name, "true"),))
     return schema.with_table(table)
@@ -367,11 +367,12 @@ def _interpret(text: str, dialect: str, before: Schema, path: str, line: int,
     """(before, after) of one statement; ``before`` gains the placeholders the statement needed."""
     from .sources.sql import read_sql_text
 
+    unique_index = re.search(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", text, re.IGNORECASE) is not None
     for _ in range(PLACEHOLDER_LIMIT):
         try:
             return before, read_sql_text(text, dialect, before, filename=path)
         except MgenError as e:
-            patched = _placeholder(e.message, before, dialect) if permissive else None
+            patched = _placeholder(e.message, before, dialect, unique_index) if permissive else None
             if patched is None:
                 # the interpreter counts lines from the statement's start; report the file's line
                 raise MgenError(e.message, path, line + (e.line or 1) - 1) from None
