@@ -25,7 +25,7 @@ SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite
 
 _SIMPLE_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _RESERVED_ANYWHERE = keywords.POSTGRESQL | keywords.MYSQL | keywords.SQLITE
-_NUMERIC_TYPES = {
+NUMERIC_TYPES = {
     exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
     exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
 }
@@ -59,7 +59,7 @@ def canonical_node(node: exp.Expression, dialect: str) -> str:
         name = ident.this if ident.quoted or dialect != "postgresql" else ident.this.lower()
         ident.set("this", name)
         ident.set("quoted", not is_plain_word(name, dialect))
-    return _unparen(node).sql(dialect="postgres")
+    return unparen(node).sql(dialect="postgres")
 
 
 @lru_cache(maxsize=4096)
@@ -77,7 +77,8 @@ def is_plain_word(name: str, dialect: str = "") -> bool:
 
 
 # -- PostgreSQL's print-back noise ------------------------------------------------------------------
-def _unparen(node: exp.Expression) -> exp.Expression:
+def unparen(node: exp.Expression) -> exp.Expression:
+    """The expression inside any number of parentheses."""
     while isinstance(node, exp.Paren):
         node = node.this
     return node
@@ -93,10 +94,10 @@ def _is_number(text: str) -> bool:
 
 def _drop_added_cast(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
-        inner = _unparen(node.this)
+        inner = unparen(node.this)
         to = node.to.this
         if isinstance(inner, exp.Literal):
-            if inner.is_string and to in _NUMERIC_TYPES and _is_number(inner.this):
+            if inner.is_string and to in NUMERIC_TYPES and _is_number(inner.this):
                 return exp.Literal.number(inner.this)
             return inner
         if isinstance(inner, exp.Neg) and isinstance(inner.this, exp.Literal):
@@ -106,12 +107,12 @@ def _drop_added_cast(node: exp.Expression) -> exp.Expression:
         if isinstance(inner, exp.Array) and to == exp.DataType.Type.ARRAY:
             return inner
     if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
-        values = _unparen(node.expression.this)
+        values = unparen(node.expression.this)
         if isinstance(values, exp.Array):  # x = ANY (ARRAY[a, b]) is how PostgreSQL stores x IN (a, b)
             return exp.In(this=node.this, expressions=list(values.expressions))
     if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.Anonymous) \
             and str(node.expression.this).upper() == "ALL" and len(node.expression.expressions) == 1:
-        values = _unparen(node.expression.expressions[0])
+        values = unparen(node.expression.expressions[0])
         if isinstance(values, exp.Array):
             return exp.Not(this=exp.In(this=node.this, expressions=list(values.expressions)))
     return node

@@ -35,6 +35,8 @@ META_RULES: dict[str, tuple[str, str]] = {
     "ignore-without-reason": ("error", "An mgen:ignore comment must give a reason after the rule id."),
     "ignore-unknown-rule": ("warning", "An mgen:ignore comment names a rule id that does not exist."),
 }
+# ADD CONSTRAINT ... UNIQUE|PRIMARY KEY USING INDEX idx (not USING INDEX TABLESPACE)
+_USING_INDEX = re.compile(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", re.IGNORECASE)
 PLACEHOLDER_LIMIT = 50  # placeholders one statement may need before we give up (each fixes one name)
 PLACEHOLDER_TYPE = ColumnType("text")  # what an unseen column is assumed to be
 
@@ -208,7 +210,7 @@ def statement_facts(text: str, line: int, words: Sequence[str], dialect: str, in
         line=line,
         concurrently=ddl and re.search(r"\bCONCURRENTLY\b", clean, re.IGNORECASE) is not None,
         not_valid=re.search(r"\bNOT\s+VALID\b", clean, re.IGNORECASE) is not None,
-        using_index=ddl and re.search(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", clean, re.IGNORECASE) is not None,
+        using_index=ddl and _USING_INDEX.search(clean) is not None,
         in_transaction=in_transaction,
         lock_timeout=lock_timeout,
         algorithm=algorithm,
@@ -367,7 +369,7 @@ def _interpret(text: str, dialect: str, before: Schema, path: str, line: int,
     """(before, after) of one statement; ``before`` gains the placeholders the statement needed."""
     from .sources.sql import read_sql_text
 
-    unique_index = re.search(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", text, re.IGNORECASE) is not None
+    unique_index = _USING_INDEX.search(text) is not None
     for _ in range(PLACEHOLDER_LIMIT):
         try:
             return before, read_sql_text(text, dialect, before, filename=path)

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from ..db import Connection
 from ..errors import MgenError
-from ..expressions import canonical
+from ..expressions import NUMERIC_TYPES, canonical, unparen
 from ..schema import (
     Check,
     Column,
@@ -28,6 +28,7 @@ from ..schema import (
     Schema,
     Table,
     Unique,
+    canonical_number,
 )
 
 # -- types -------------------------------------------------------------------------------------
@@ -70,26 +71,6 @@ def portable_type(formatted: str, typtype: str, typname: str, where: str) -> Col
 
 
 # -- expressions -------------------------------------------------------------------------------
-_NUMERIC_TYPES = {
-    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
-    exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
-}
-
-
-def _unparen(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
-
-
-def _number_text(text: str) -> str | None:
-    try:
-        float(text)
-    except ValueError:
-        return None
-    return text
-
-
 def clean_expression(text: str) -> str:
     """Canonical text of an expression as PostgreSQL stores it (its added casts and parentheses go)."""
     return canonical(text, "postgresql")
@@ -103,13 +84,13 @@ def column_default(stored: str | None) -> Default | None:
     if stored is None:
         return None
     try:
-        node = _unparen(sqlglot.parse_one(stored, read="postgres"))
+        node = unparen(sqlglot.parse_one(stored, read="postgres"))
     except sqlglot.errors.ParseError:
         return Default("expression", canonical(stored, "postgresql"))
     cast_to = None
     if isinstance(node, exp.Cast):
         cast_to = node.to.this
-        node = _unparen(node.this)
+        node = unparen(node.this)
     if isinstance(node, exp.Null):
         return None  # DEFAULT NULL means no default
     if isinstance(node, exp.Boolean):
@@ -119,7 +100,7 @@ def column_default(stored: str | None) -> Default | None:
     if isinstance(node, exp.Literal):
         if not node.is_string:
             return Default("number", node.this)
-        if cast_to in _NUMERIC_TYPES and _number_text(node.this) is not None:
+        if cast_to in NUMERIC_TYPES and canonical_number(node.this) is not None:
             return Default("number", node.this)
         if cast_to in _BOOLEAN_TYPES:
             return Default("boolean", "true" if node.this.lower() in ("t", "true", "1", "y", "yes", "on") else "false")
