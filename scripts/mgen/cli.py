@@ -173,7 +173,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from .verify import verify_statements
 
         report = verify_statements(current, plan.new, plan.up, plan.down, args.dialect, args.db,
-                                   destructive=plan.destructive, renames=_rename_specs(ops))
+                                   destructive=plan.destructive, operations=ops)
         verified = report.ok
 
     paths: list[Path] = []
@@ -204,19 +204,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
             print("-- down")
             print(_sql_block(plan.down))
     return 1 if verified is False else 0
-
-
-def _rename_specs(ops: Sequence[Operation]) -> list[str]:
-    """Rename hints equivalent to the rename operations in ``ops`` (for verify's row tracking)."""
-    from .operations import RenameColumn, RenameTable
-
-    specs = []
-    for op in ops:
-        if isinstance(op, RenameTable):
-            specs.append(f"{op.table}={op.new_name}")
-        elif isinstance(op, RenameColumn):
-            specs.append(f"{op.table}.{op.column}={op.new_name}")
-    return specs
 
 
 def _auto_name(ops: Sequence[Operation]) -> str:

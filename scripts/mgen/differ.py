@@ -97,6 +97,23 @@ def parse_renames(specs: Iterable[str], old: Schema, new: Schema) -> Renames:
     return Renames(tables, columns)
 
 
+def renames_of(ops: Sequence[Operation]) -> Renames:
+    """The renames an operation list performs, keyed by OLD names as ``parse_renames`` gives them."""
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    original = {}  # table name now -> its name in OLD
+    for op in ops:
+        if isinstance(op, RenameTable):
+            old = original.pop(op.table, op.table)
+            tables[old] = op.new_name
+            original[op.new_name] = old
+        elif isinstance(op, RenameColumn):
+            table = original.get(op.table, op.table)
+            first = next((c for (t, c), n in columns.items() if t == table and n == op.column), op.column)
+            columns[(table, first)] = op.new_name
+    return Renames(tables, columns)
+
+
 def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = ()) -> DiffResult:
     """The operations that turn ``old`` into ``new`` on ``dialect``. They apply to
     ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together."""

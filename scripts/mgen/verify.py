@@ -19,7 +19,7 @@ from typing import Any
 
 from .db import Connection, StatementError, apply_statements, connect, scratch_database
 from .dialects import canonical_name, get_dialect, render_migration
-from .differ import Renames, diff, parse_renames
+from .differ import Renames, diff, parse_renames, renames_of
 from .operations import Operation
 from .sampledata import Row, comparable, insert_sample_rows, read_rows
 from .schema import Schema
@@ -108,7 +108,8 @@ def verify_statements(old: Schema, new: Schema, up: Sequence[str], down: Sequenc
     """Prove a given up/down pair takes OLD to NEW and back, keeping the rows."""
     dialect = canonical_name(dialect)
     report = VerifyReport(dialect, list(up), list(down), list(operations))
-    plan = _RowPlan(parse_renames(renames, old, new), destructive)
+    # the rows follow the renames the operations perform, or the hints when only SQL was given
+    plan = _RowPlan(renames_of(operations) if operations else parse_renames(renames, old, new), destructive)
     with scratch_database(dialect, server_url) as old_url, connect(old_url) as conn:
         build = _build_statements(old, dialect)
         if not _apply(report, conn, build, "OLD built from empty", "OLD cannot be built from empty"):
