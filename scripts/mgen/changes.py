@@ -10,12 +10,10 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, get_args
 
-import sqlglot
-from sqlglot import exp
-
 from . import naming
 from .dialects import canonical_name, get_dialect
 from .errors import MgenError
+from .expressions import columns_in, index_uses
 from .operations import (
     AddCheck,
     AddColumn,
@@ -224,14 +222,6 @@ def _new_name(item: Change, schema: Schema, generated: str) -> str:
     return given
 
 
-def _mentioned_columns(expression: str) -> set[str]:
-    try:
-        node = sqlglot.parse_one(expression, read="postgres")
-    except sqlglot.errors.ParseError:
-        return set()
-    return {c.name for c in node.find_all(exp.Column)}
-
-
 def _expression(item: Change, key: str, dialect: str) -> str:
     try:
         return canonical_expression(item.text(key), dialect)
@@ -240,7 +230,7 @@ def _expression(item: Change, key: str, dialect: str) -> str:
 
 
 def _check_expression_columns(item: Change, table: Table, expression: str, key: str) -> None:
-    for name in sorted(_mentioned_columns(expression)):
+    for name in sorted(columns_in(expression)):
         if not table.has_column(name):
             raise item.error(f"expression mentions {name!r}, not a column of {table.name!r}", key)
 
@@ -351,18 +341,12 @@ def drop_column(item: Change, schema: Schema, dialect: str) -> list[Operation]:
                 raise item.error(f"{table.name}.{name} is referenced by foreign key {fk.name} of {other.name}; "
                                  "drop that first", "name")
     ops: list[Operation] = []
-    ops += [DropIndex(table.name, i) for i in table.indexes if _index_uses(i, name)]
+    ops += [DropIndex(table.name, i) for i in table.indexes if index_uses(i, name)]
     ops += [DropUnique(table.name, u) for u in table.uniques if name in u.columns]
     ops += [DropForeignKey(table.name, f) for f in table.foreign_keys
             if name in f.columns or (f.ref_table == table.name and name in f.ref_columns)]
-    ops += [DropCheck(table.name, c) for c in table.checks if name in _mentioned_columns(c.expression)]
+    ops += [DropCheck(table.name, c) for c in table.checks if name in columns_in(c.expression)]
     return ops + [DropColumn(table.name, column)]
-
-
-def _index_uses(index: Index, column: str) -> bool:
-    if index.where and column in _mentioned_columns(index.where):
-        return True
-    return any(c == column or (c.startswith("(") and column in _mentioned_columns(c)) for c in index.columns)
 
 
 @change("rename_column", required=("table", "from", "to"))
@@ -626,7 +610,7 @@ def add_check(item: Change, schema: Schema, dialect: str) -> list[Operation]:
     table = _table(item, schema)
     expression = _expression(item, "expression", dialect)
     _check_expression_columns(item, table, expression, "expression")
-    mentioned = sorted(_mentioned_columns(expression))
+    mentioned = sorted(columns_in(expression))
     # PostgreSQL's own choice: t_col_check for a check on one column, t_check otherwise
     generated = naming.check_name(table.name, mentioned if len(mentioned) == 1 else ())
     return [AddCheck(table.name, Check(_new_name(item, schema, generated), expression))]

@@ -1,10 +1,11 @@
 """`mgen`: the command-line contract the skills, the tests and other tools call.
 
-    mgen diff OLD NEW --dialect D [--rename A=B ...] [--db URL] [--json]
+    mgen diff OLD NEW --dialect D [--rename A=B ...] [--db URL] [--json] [--zero-downtime [--backfill ...]]
     mgen verify OLD NEW --dialect D [--db SERVER_URL] [--rename A=B ...] [--json]
     mgen generate [PROJECT_DIR] --dialect D (--schema NEW | --changes FILE) [--migrations DIR]
-                  [--format golang-migrate|goose|sql] [--name NAME] [--rename ...] [--verify] [--db URL]
-                  [--dry-run] [--json]
+                  [--format golang-migrate|goose|plain] [--name NAME] [--rename ...] [--verify] [--db URL]
+                  [--dry-run] [--json] [--zero-downtime [--backfill T.C=SQL ...] [--batch-size N]]
+    mgen generate [PROJECT_DIR] --dialect D --data-migration --backfill T.C=SQL [...] [--batch-size N]
     mgen new-migration ...   (the same as generate)
     mgen lint PATH... --dialect D [--format text|json|sarif | --json] [--schema SOURCE] [--pg-version V]
                   [--no-transaction] [--db URL]
@@ -74,6 +75,108 @@ class Plan:
         return lines
 
 
+class SeriesPlan:
+    """A change worked out as a zero-downtime series (``--zero-downtime``): one migration per step."""
+
+    def __init__(self, old: Schema, ops: list[Operation], dialect: str, suggestions: Sequence[str] = (), *,
+                 backfills: dict[tuple[str, str], str] | None = None, batch_size: int | None = 1000):
+        from .zerodowntime import plan_series, render_series
+
+        old = normalize_for(old, get_dialect(dialect))
+        self.old, self.ops, self.dialect = old, ops, dialect
+        self.new = apply_all(ops, old)
+        self.series = plan_series(ops, old, dialect, backfills=backfills, batch_size=batch_size)
+        self.steps = render_series(self.series, old)
+        self.suggestions = list(suggestions)
+
+    def migrations(self, base_name: str):
+        """The files to write, one per step, named ``{base}_{k}_{step}``."""
+        from .formats import NewMigration
+
+        out = []
+        total = len(self.steps)
+        for r in self.steps:
+            header = [f"zero-downtime step {r.number} of {total} ({r.step.phase})"]
+            if r.step.requires:
+                header.append(f"apply only once {r.step.requires}")
+            if not r.transactional:
+                header.append("runs outside a transaction: the runner must not wrap it in one")
+            header += [op.describe() for op in r.step.ops]
+            name = base_name if total == 1 else f"{base_name}_{r.number:02d}_{r.step.name}"
+            out.append(NewMigration(name, r.up, r.down, header, r.transactional))
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "dialect": self.dialect,
+            "zero_downtime": True,
+            "operations": [op.to_dict() for op in self.ops],
+            "steps": [{
+                "number": r.number,
+                "name": r.step.name,
+                "phase": r.step.phase,
+                "requires": r.step.requires,
+                "transactional": r.transactional,
+                "operations": [{**op.to_dict(), "safety": safety_class(i, op, r.findings)}
+                               for i, op in enumerate(r.step.ops)],
+                "up": r.up,
+                "down": r.down,
+                "findings": [f.to_dict() for f in r.findings],
+            } for r in self.steps],
+            "notes": list(self.series.notes),
+            "suggestions": self.suggestions,
+        }
+
+    def summary_lines(self) -> list[str]:
+        n, k = len(self.ops), len(self.steps)
+        lines = [f"{n} operation{'s' if n != 1 else ''} as a zero-downtime series of "
+                 + f"{k} migration{'s' if k != 1 else ''} ({self.dialect}):"]
+        for r in self.steps:
+            tx = "" if r.transactional else ", outside a transaction"
+            lines.append(f"  {r.number}. [{r.step.phase}{tx}] {r.step.name}")
+            if r.step.requires:
+                lines.append(f"     apply only once {r.step.requires}")
+            for i, op in enumerate(r.step.ops):
+                lines.append(f"     {safety_class(i, op, r.findings):<12} {op.describe()}")
+            for f in r.findings:
+                lines.append(f"     {f.severity} {f.rule}: {f.message}")
+        for note in self.series.notes:
+            lines.append(f"  note: {note}")
+        if self.suggestions:
+            lines.append("suggestions:")
+            lines.extend(f"  {s}" for s in self.suggestions)
+        return lines
+
+    def sql_lines(self) -> list[str]:
+        lines = []
+        for r in self.steps:
+            lines.append(f"-- step {r.number}: {r.step.name} (up)")
+            lines.append(_sql_block(r.up))
+            lines.append(f"-- step {r.number}: {r.step.name} (down)")
+            lines.append(_sql_block(r.down))
+        return lines
+
+
+def _backfills(items: Sequence[str], dialect: str) -> dict[tuple[str, str], str]:
+    """``--backfill TABLE.COLUMN=SQL``: the value existing rows get, as a canonical expression."""
+    from .expressions import canonical
+
+    out: dict[tuple[str, str], str] = {}
+    for item in items:
+        target, sep, sql = item.partition("=")
+        table, dot, column = target.strip().rpartition(".")
+        if not sep or not dot or not table or not column or not sql.strip():
+            raise MgenError(f"--backfill {item!r}: expected TABLE.COLUMN=SQL, e.g. users.status='active'")
+        out[(table, column)] = canonical(sql.strip(), dialect)
+    return out
+
+
+def _batch_size(value: int) -> int | None:
+    if value < 0:
+        raise MgenError(f"--batch-size {value}: expected a positive number of rows, or 0 for one statement")
+    return value or None
+
+
 def _load(spec: str, dialect: str) -> Schema:
     from .sources import load_schema
 
@@ -82,6 +185,16 @@ def _load(spec: str, dialect: str) -> Schema:
 
 def _sql_block(statements: Sequence[str]) -> str:
     return "\n".join(s.rstrip() + ";" for s in statements)
+
+
+def _add_series_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--zero-downtime", action="store_true",
+                   help="risky operations become a series of migrations (expand/contract), each with its own down")
+    p.add_argument("--backfill", action="append", default=[], metavar="TABLE.COLUMN=SQL",
+                   help="value existing rows get (a NOT NULL column without default; with --data-migration: "
+                        "the data to write); repeatable")
+    p.add_argument("--batch-size", type=int, default=1000, metavar="N",
+                   help="rows per backfill batch, walked by primary key (default 1000; 0: one statement)")
 
 
 def _add_common(p: argparse.ArgumentParser, dialect_required: bool = True) -> None:
@@ -98,6 +211,18 @@ def _add_common(p: argparse.ArgumentParser, dialect_required: bool = True) -> No
 def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load(args.old, args.dialect), _load(args.new, args.dialect)
     result = diff(old, new, get_dialect(args.dialect), args.rename)
+    if args.zero_downtime:
+        series = SeriesPlan(old, result.operations, args.dialect, result.suggestions,
+                            backfills=_backfills(args.backfill, args.dialect), batch_size=_batch_size(args.batch_size))
+        if args.json:
+            print(json.dumps(series.to_dict(), indent=None if args.compact else 2))
+        elif not series.ops:
+            print("no changes")
+        else:
+            print("\n".join(series.summary_lines() + series.sql_lines()))
+        return 0
+    if args.backfill:
+        raise MgenError("--backfill applies with --zero-downtime (or generate --data-migration)")
     stats, server_version = _live_facts(args.db, args.dialect)
     plan = Plan(old, result.operations, args.dialect, result.suggestions, stats=stats, server_version=server_version)
     if args.json:
@@ -139,18 +264,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .formats import detect_format, folder_schema, write_migration
+    from .formats import canonical_format, detect_format, folder_schema, write_migration
 
     project = Path(args.project_dir)
     folder = Path(args.migrations) if args.migrations else project / "migrations"
     if not folder.is_absolute() and args.migrations:
         folder = project / folder if not folder.exists() else folder
     detected = detect_format(folder) if folder.exists() else None
-    fmt = args.format or detected or "golang-migrate"
-    if detected and args.format and detected != args.format:
+    fmt = canonical_format(args.format) if args.format else detected or "golang-migrate"
+    if detected and args.format and detected != fmt:
         raise MgenError(f"{folder} holds {detected} migrations, not {args.format}")
     current = folder_schema(folder, args.dialect, fmt) if detected else Schema()
 
+    if args.data_migration:
+        if args.schema or args.changes:
+            raise MgenError("--data-migration writes data only: give --backfill, not --schema or --changes")
+        ops, suggestions = _data_operations(args, current), []
+        name = args.name or "backfill_" + "_and_".join(f"{op.table}_{op.column}" for op in ops)[:50]
+        return _generate_series(args, folder, fmt, current, ops, suggestions, name)
     if bool(args.schema) == bool(args.changes):
         raise MgenError("generate needs exactly one of --schema NEW or --changes FILE")
     if args.schema:
@@ -165,6 +296,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if not ops:
         print("no changes: nothing written")
         return 0
+    if args.zero_downtime:
+        return _generate_series(args, folder, fmt, current, ops, suggestions, name)
+    if args.backfill:
+        raise MgenError("--backfill applies with --zero-downtime or --data-migration")
     plan = Plan(current, ops, args.dialect, suggestions)
 
     verified: bool | None = None
@@ -203,6 +338,62 @@ def cmd_generate(args: argparse.Namespace) -> int:
             print(_sql_block(plan.up))
             print("-- down")
             print(_sql_block(plan.down))
+    return 1 if verified is False else 0
+
+
+def _data_operations(args: argparse.Namespace, current: Schema) -> list[Operation]:
+    """``--data-migration``: one batched backfill per ``--backfill``, on columns the folder has."""
+    from .operations import Backfill
+
+    values = _backfills(args.backfill, args.dialect)
+    if not values:
+        raise MgenError("--data-migration needs at least one --backfill TABLE.COLUMN=SQL")
+    ops: list[Operation] = []
+    for (table, column), value in values.items():
+        if not current.has_table(table):
+            raise MgenError(f"--backfill {table}.{column}: no table {table!r} in the migrations")
+        if not current.table(table).has_column(column):
+            raise MgenError(f"--backfill {table}.{column}: table {table!r} has no column {column!r}")
+        ops.append(Backfill(table, column, value, batch_size=_batch_size(args.batch_size)))
+    return ops
+
+
+def _generate_series(args: argparse.Namespace, folder: Path, fmt: str, current: Schema, ops: list[Operation],
+                     suggestions: Sequence[str], name: str) -> int:
+    """generate --zero-downtime / --data-migration: one migration per step, verified as a whole."""
+    from .formats import write_migrations
+
+    backfills = {} if args.data_migration else _backfills(args.backfill, args.dialect)
+    plan = SeriesPlan(current, ops, args.dialect, suggestions, backfills=backfills,
+                      batch_size=_batch_size(args.batch_size))
+    verified: bool | None = None
+    report = None
+    if args.verify:
+        from .verify import verify_series
+
+        report = verify_series(plan.series, plan.old, args.db)
+        verified = report.ok
+    paths: list[Path] = []
+    if not args.dry_run and verified is not False:
+        paths = write_migrations(folder, fmt, plan.migrations(name), args.dialect)
+    if args.json:
+        out = plan.to_dict()
+        out.update({"format": fmt, "files": [str(p) for p in paths], "verified": verified})
+        if report is not None:
+            out["verify"] = report.to_dict()
+        print(json.dumps(out, indent=2, default=str))
+        return 1 if verified is False else 0
+    print("\n".join(plan.summary_lines()))
+    if report is not None:
+        print(report.format_text())
+    if paths:
+        print("wrote:")
+        print("\n".join(f"  {p}" for p in paths))
+    elif verified is False:
+        print("verification failed: nothing written")
+    else:
+        print("dry run: nothing written")
+        print("\n".join(plan.sql_lines()))
     return 1 if verified is False else 0
 
 
@@ -267,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(d)
     d.add_argument("--compact", action="store_true", help="with --json: no indentation")
     d.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
+    _add_series_options(d)
     d.set_defaults(func=cmd_diff)
 
     v = sub.add_parser("verify", help="apply up and down on a scratch database and compare schemas and rows")
@@ -282,14 +474,18 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("project_dir", nargs="?", default=".")
         _add_common(g)
         g.add_argument("--migrations", metavar="DIR", help="migrations folder (default PROJECT_DIR/migrations)")
-        g.add_argument("--format", choices=("golang-migrate", "goose", "sql"),
-                       help="file format (default: what the folder already uses, else golang-migrate)")
+        g.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql"), type=str.lower,
+                       help="file format; plain (alias sql): {version}_{name}/up.sql, down.sql (default: what the folder "
+                            "already uses, else golang-migrate)")
         g.add_argument("--schema", metavar="NEW", help="desired schema source")
         g.add_argument("--changes", metavar="FILE", help="YAML change list (docs/change-list.md)")
         g.add_argument("--name", help="migration name (default: derived from the operations)")
         g.add_argument("--verify", action="store_true", help="verify up/down on a scratch database before writing")
         g.add_argument("--db", metavar="SERVER_URL", help="server for --verify (default: a temp SQLite file)")
         g.add_argument("--dry-run", action="store_true", help="print, write nothing")
+        _add_series_options(g)
+        g.add_argument("--data-migration", action="store_true",
+                       help="write a data migration: the --backfill values, in keyset batches (no schema change)")
         g.set_defaults(func=cmd_generate)
 
     lint = sub.add_parser("lint", help="safety findings for SQL migration files (exit 1 on an error finding)")

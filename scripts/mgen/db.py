@@ -12,6 +12,7 @@ import secrets
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
@@ -228,6 +229,32 @@ _CONNECTIONS: dict[str, type[Connection]] = {
 def connect(url: str) -> Connection:
     """An autocommit connection to ``url``; MgenError when it cannot be reached."""
     return _CONNECTIONS[dialect_of_url(url)].open(url)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Statements a migration runner sends together. On PostgreSQL a transactional unit runs in one
+    transaction, as golang-migrate and goose run a migration file (so a statement that cannot run in a
+    transaction, or an enum value used in the transaction that adds it, fails here as it would there).
+    Elsewhere statements run one by one: MySQL DDL commits by itself, and SQLite's table rebuild needs
+    PRAGMA foreign_keys, which does nothing inside a transaction."""
+
+    statements: tuple[str, ...]
+    transactional: bool = True
+
+
+def apply_units(conn: Connection, units: Sequence[Unit]) -> None:
+    for unit in units:
+        if not (unit.transactional and conn.dialect == "postgresql"):
+            apply_statements(conn, unit.statements)
+            continue
+        conn.execute("BEGIN")
+        try:
+            apply_statements(conn, unit.statements)
+        except StatementError:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 def apply_statements(conn: Connection, statements: Sequence[str]) -> None:

@@ -158,3 +158,19 @@ def rename_column(text: str, old: str, new: str) -> str:
             column.set("this", exp.Identifier(this=new, quoted=True))
             hit = True
     return canonical_node(tree, "postgresql") if hit else text
+
+
+def columns_in(text: str) -> set[str]:
+    """The column names a canonical expression mentions (empty when it cannot be parsed)."""
+    try:
+        node = sqlglot.parse_one(text, read="postgres")
+    except (ParseError, TokenError):
+        return set()
+    return {c.name for c in node.find_all(exp.Column)}
+
+
+def index_uses(index, column: str) -> bool:
+    """True when ``index`` (a schema.Index) names ``column``: as a key, in an expression key, in its predicate."""
+    if index.where and column in columns_in(index.where):
+        return True
+    return any(c == column or (c.startswith("(") and column in columns_in(c)) for c in index.columns)

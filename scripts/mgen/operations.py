@@ -438,20 +438,28 @@ class SetPrimaryKey(Operation):
 
 @dataclass(frozen=True)
 class AddIndex(Operation):
+    """``online``: built without blocking writes: PostgreSQL CREATE INDEX CONCURRENTLY (outside any
+    transaction), MySQL ALGORITHM=INPLACE, LOCK=NONE."""
+
     kind: ClassVar[str] = "add_index"
     table: str
     index: Index
+    online: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
         return schema.with_table(replace(t, indexes=t.indexes + (self.index,)))
 
     def reverse(self):
-        return DropIndex(self.table, self.index)
+        return DropIndex(self.table, self.index, self.online)
 
     def describe(self):
         u = "unique " if self.index.unique else ""
-        return f"add {u}index {self.index.name} on {self.table} ({_cols(self.index.columns)})"
+        return f"add {u}index {self.index.name} on {self.table} ({_cols(self.index.columns)}){_online(self.online)}"
+
+
+def _online(online: bool) -> str:
+    return " online (concurrently)" if online else ""
 
 
 @dataclass(frozen=True)
@@ -459,50 +467,69 @@ class DropIndex(Operation):
     kind: ClassVar[str] = "drop_index"
     table: str
     index: Index
+    online: bool = False  # PostgreSQL DROP INDEX CONCURRENTLY; MySQL ALGORITHM=INPLACE, LOCK=NONE
 
     def apply(self, schema):
         t = schema.table(self.table)
         return schema.with_table(replace(t, indexes=tuple(i for i in t.indexes if i.name != self.index.name)))
 
     def reverse(self):
-        return AddIndex(self.table, self.index)
+        return AddIndex(self.table, self.index, self.online)
 
     def describe(self):
-        return f"drop index {self.index.name} on {self.table}"
+        return f"drop index {self.index.name} on {self.table}{_online(self.online)}"
 
 
 @dataclass(frozen=True)
 class AddUnique(Operation):
+    """``using_index``: PostgreSQL ``ADD CONSTRAINT ... UNIQUE USING INDEX``: an existing unique index
+    (built concurrently before) becomes the constraint, so the table is not scanned under lock.
+    ``online``: MySQL ALGORITHM=INPLACE, LOCK=NONE."""
+
     kind: ClassVar[str] = "add_unique"
     table: str
     unique: Unique
+    using_index: Index | None = None
+    online: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
+        if self.using_index is not None:
+            t = replace(t, indexes=tuple(i for i in t.indexes if i.name != self.using_index.name))
         return schema.with_table(replace(t, uniques=t.uniques + (self.unique,)))
 
     def reverse(self):
-        return DropUnique(self.table, self.unique)
+        return DropUnique(self.table, self.unique, self.using_index, self.online)
 
     def describe(self):
-        return f"add unique {self.unique.name} on {self.table} ({_cols(self.unique.columns)})"
+        how = f" using index {self.using_index.name}" if self.using_index is not None else _online(self.online)
+        return f"add unique {self.unique.name} on {self.table} ({_cols(self.unique.columns)}){how}"
 
 
 @dataclass(frozen=True)
 class DropUnique(Operation):
+    """``restore_index``: the unique index the constraint was made from comes back (the inverse of
+    ``AddUnique(using_index=...)``; PostgreSQL drops a constraint's index with it, so it is rebuilt)."""
+
     kind: ClassVar[str] = "drop_unique"
     table: str
     unique: Unique
+    restore_index: Index | None = None
+    online: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
-        return schema.with_table(replace(t, uniques=tuple(u for u in t.uniques if u.name != self.unique.name)))
+        t = replace(t, uniques=tuple(u for u in t.uniques if u.name != self.unique.name))
+        if self.restore_index is not None:
+            t = replace(t, indexes=t.indexes + (self.restore_index,))
+        return schema.with_table(t)
 
     def reverse(self):
-        return AddUnique(self.table, self.unique)
+        return AddUnique(self.table, self.unique, self.restore_index, self.online)
 
     def describe(self):
-        return f"drop unique {self.unique.name} on {self.table}"
+        keep = f", keeping unique index {self.restore_index.name}" if self.restore_index is not None else ""
+        return f"drop unique {self.unique.name} on {self.table}{keep}{_online(self.online)}"
 
 
 @dataclass(frozen=True)
@@ -573,6 +600,71 @@ class DropCheck(Operation):
 
     def describe(self):
         return f"drop check {self.check.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class ValidateConstraint(Operation):
+    """Check the existing rows against a CHECK or foreign key added NOT VALID (PostgreSQL VALIDATE
+    CONSTRAINT: a SHARE UPDATE EXCLUSIVE lock, reads and writes go on). ``validated`` False is the
+    inverse: the constraint is dropped and added again NOT VALID (there is no "invalidate")."""
+
+    kind: ClassVar[str] = "validate_constraint"
+    table: str
+    name: str
+    validated: bool = True
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(
+            t,
+            checks=tuple(replace(c, validated=self.validated) if c.name == self.name else c for c in t.checks),
+            foreign_keys=tuple(replace(f, validated=self.validated) if f.name == self.name else f
+                               for f in t.foreign_keys)))
+
+    def reverse(self):
+        return ValidateConstraint(self.table, self.name, not self.validated)
+
+    def describe(self):
+        if self.validated:
+            return f"validate constraint {self.name} on {self.table}"
+        return f"mark constraint {self.name} on {self.table} not valid (drop, add again NOT VALID)"
+
+
+@dataclass(frozen=True)
+class Backfill(Operation):
+    """A data step: ``UPDATE table SET column = value`` for the rows where ``column IS NULL`` (and
+    ``where``), in batches of ``batch_size`` rows walked by primary key (keyset, never OFFSET), each
+    batch its own transaction; ``batch_size`` None is one statement. The guard makes it idempotent:
+    re-run after a crash, it skips the rows already done.
+
+    ``value`` and ``where`` are canonical expressions (mgen.expressions). ``column`` None changes no
+    data. The inverse is the backfill named by ``undo_column``/``undo_value`` (None: nothing to undo,
+    as when the column it filled goes away in the down anyway), so a contract step that drops a
+    column can carry the backfill that refills it on the way down.
+    """
+
+    kind: ClassVar[str] = "backfill"
+    table: str
+    column: str | None
+    value: str | None
+    where: str | None = None
+    batch_size: int | None = 1000
+    undo_column: str | None = None
+    undo_value: str | None = None
+    undo_where: str | None = None
+
+    def apply(self, schema):
+        return schema  # data only
+
+    def reverse(self):
+        return Backfill(self.table, self.undo_column, self.undo_value, self.undo_where, self.batch_size,
+                        self.column, self.value, self.where)
+
+    def describe(self):
+        if self.column is None:
+            return f"no data change on {self.table} (the reverse backfills {self.table}.{self.undo_column})"
+        batches = f"in batches of {self.batch_size}" if self.batch_size else "in one statement"
+        return f"backfill {self.table}.{self.column} = {self.value} where it is NULL, {batches}"
 
 
 # ---------------------------------------------------------------------------------------------

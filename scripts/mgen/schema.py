@@ -154,12 +154,16 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     on_delete: Action = "NO ACTION"
     on_update: Action = "NO ACTION"
+    # False: added NOT VALID (PostgreSQL): enforced for new rows, existing rows not yet checked.
+    # The differ compares definitions, not this state; ValidateConstraint changes it.
+    validated: bool = True
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
     expression: str  # canonical expression text, without the surrounding CHECK ( )
+    validated: bool = True  # False: added NOT VALID (PostgreSQL), as ForeignKey.validated
 
 
 @dataclass(frozen=True)
@@ -300,7 +304,8 @@ def table_to_dict(t: Table) -> dict:
     if t.foreign_keys:
         d["foreign_keys"] = [fk_to_dict(f) for f in t.foreign_keys]
     if t.checks:
-        d["checks"] = [{"name": c.name, "expression": c.expression} for c in t.checks]
+        d["checks"] = [{"name": c.name, "expression": c.expression, **({} if c.validated else {"validated": False})}
+                       for c in t.checks]
     if t.comment is not None:
         d["comment"] = t.comment
     return d
@@ -316,7 +321,7 @@ def index_to_dict(i: Index) -> dict:
 
 
 def fk_to_dict(f: ForeignKey) -> dict:
-    return {
+    d: dict = {
         "name": f.name,
         "columns": list(f.columns),
         "ref_table": f.ref_table,
@@ -324,6 +329,9 @@ def fk_to_dict(f: ForeignKey) -> dict:
         "on_delete": f.on_delete,
         "on_update": f.on_update,
     }
+    if not f.validated:
+        d["validated"] = False
+    return d
 
 
 def schema_to_dict(s: Schema) -> dict:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .db import Connection, StatementError, apply_statements, connect, scratch_database
+from .db import Connection, StatementError, Unit, apply_units, connect, scratch_database
 from .dialects import canonical_name, get_dialect, render_migration
 from .differ import Renames, diff, parse_renames, renames_of
 from .operations import Operation
@@ -81,6 +81,24 @@ def verify(old: Schema, new: Schema, dialect: str, server_url: str | None = None
                              rows_per_table=rows_per_table, operations=ops)
 
 
+def verify_series(series, old: Schema, server_url: str | None = None, rows_per_table: int = 5) -> VerifyReport:
+    """Prove a zero-downtime series (mgen.zerodowntime.Series) as a whole: every up in order, each
+    migration in a transaction of its own unless it cannot run in one, then every down in reverse.
+    The rows are followed through the original operations (a rename series keeps the values in the
+    new column), so the series must keep exactly the data the one-step migration keeps."""
+    from .operations import apply_all
+    from .zerodowntime import render_series
+
+    rendered = [r for r in render_series(series, old) if r.up or r.down]
+    return verify_statements(
+        old, apply_all(series.operations, old),
+        [s for r in rendered for s in r.up], [s for r in reversed(rendered) for s in r.down],
+        series.dialect, server_url, destructive=any(op.destructive for op in series.operations),
+        rows_per_table=rows_per_table, operations=series.operations,
+        up_units=[Unit(tuple(r.up), r.transactional) for r in rendered if r.up],
+        down_units=[Unit(tuple(r.down), r.transactional) for r in reversed(rendered) if r.down])
+
+
 def _build_statements(schema: Schema, dialect: str) -> list[str]:
     d = get_dialect(dialect)
     return d.render_ops(diff(Schema(), schema, d).operations, Schema())
@@ -94,19 +112,35 @@ def _schema_check(report: VerifyReport, what: str, actual: Schema, expected: Sch
         report.add(f"schema after {what} matches {expected_name}", True)
 
 
-def _apply(report: VerifyReport, conn: Connection, statements: Sequence[str], done: str, failed: str) -> bool:
+def _apply(report: VerifyReport, conn: Connection, statements: Sequence[str] | Sequence[Unit], done: str,
+           failed: str) -> bool:
+    """Run a list of statements (one by one) or of units (each as the migration runner would)."""
+    units = [Unit(tuple(statements), False)] if statements and isinstance(statements[0], str) else statements
     try:
-        apply_statements(conn, statements)
+        apply_units(conn, units)  # type: ignore[arg-type]
     except StatementError as e:
         return report.add(failed, False, e.message)
-    return report.add(f"{done} ({len(statements)} statements)", True)
+    count = sum(len(u.statements) for u in units)  # type: ignore[union-attr]
+    return report.add(f"{done} ({count} statements{_in_units(units)})", True)
+
+
+def _in_units(units) -> str:
+    return f" in {len(units)} migrations" if len(units) > 1 else ""
 
 
 def verify_statements(old: Schema, new: Schema, up: Sequence[str], down: Sequence[str], dialect: str,
                       server_url: str | None = None, destructive: bool = False, renames: Sequence[str] = (),
-                      rows_per_table: int = 5, operations: Sequence[Operation] = ()) -> VerifyReport:
-    """Prove a given up/down pair takes OLD to NEW and back, keeping the rows."""
+                      rows_per_table: int = 5, operations: Sequence[Operation] = (),
+                      up_units: Sequence[Unit] | None = None, down_units: Sequence[Unit] | None = None
+                      ) -> VerifyReport:
+    """Prove a given up/down pair takes OLD to NEW and back, keeping the rows.
+
+    ``up``/``down`` are one migration each: on PostgreSQL each runs in one transaction, as the runners
+    do. A series of migrations (``--zero-downtime``) passes ``up_units``/``down_units`` instead, one
+    unit per migration in the order they run, each transactional or not."""
     dialect = canonical_name(dialect)
+    up_units = list(up_units) if up_units is not None else [Unit(tuple(up))]
+    down_units = list(down_units) if down_units is not None else [Unit(tuple(down))]
     report = VerifyReport(dialect, list(up), list(down), list(operations))
     # the rows follow the renames the operations perform, or the hints when only SQL was given
     plan = _RowPlan(renames_of(operations) if operations else parse_renames(renames, old, new), destructive)
@@ -124,18 +158,18 @@ def verify_statements(old: Schema, new: Schema, up: Sequence[str], down: Sequenc
         if new_built is None:
             return report
 
-        outcome = _step(report, conn, up, "up", destructive)
+        outcome = _step(report, conn, up_units, "up", destructive)
         if outcome != "applied":
             return report if outcome == "failed" else \
-                _verify_without_rows(report, old, up, down, dialect, server_url, old_built, new_built)
+                _verify_without_rows(report, old, up_units, down_units, dialect, server_url, old_built, new_built)
         after_up = introspect_connection(conn)
         _schema_check(report, "up", after_up, new_built, "NEW")
         plan.compare(report, conn, "up", old_built, after_up, inserted, forward=True)
 
-        outcome = _step(report, conn, down, "down", destructive)
+        outcome = _step(report, conn, down_units, "down", destructive)
         if outcome != "applied":
             return report if outcome == "failed" else \
-                _verify_without_rows(report, old, up, down, dialect, server_url, old_built, new_built)
+                _verify_without_rows(report, old, up_units, down_units, dialect, server_url, old_built, new_built)
         after_down = introspect_connection(conn)
         _schema_check(report, "down", after_down, old_built, "OLD")
         plan.compare(report, conn, "down", old_built, after_up, inserted, forward=False, current=after_down)
@@ -151,23 +185,23 @@ def _built(schema: Schema, dialect: str, server_url: str | None, report: VerifyR
         return introspect_connection(conn)
 
 
-def _step(report: VerifyReport, conn: Connection, statements: Sequence[str], step: str, destructive: bool) -> str:
+def _step(report: VerifyReport, conn: Connection, units: Sequence[Unit], step: str, destructive: bool) -> str:
     """Apply ``step``: "applied", "failed", or "without rows" when a destructive change cannot run on
     the sample rows. Such a change may fail on data by its nature (a lossy conversion; a parent table
     the down recreates empty while child rows still point at it): a warning, and the proof goes on
     on a copy without rows."""
     if not destructive:
-        return "applied" if _apply(report, conn, statements, f"{step} applied", f"{step} failed") else "failed"
+        return "applied" if _apply(report, conn, units, f"{step} applied", f"{step} failed") else "failed"
     try:
-        apply_statements(conn, statements)
+        apply_units(conn, units)
     except StatementError as e:
         report.warnings.append(f"{step} cannot run on the sample rows (destructive change): {e.message}")
         return "without rows"
-    report.add(f"{step} applied ({len(statements)} statements)", True)
+    report.add(f"{step} applied ({sum(len(u.statements) for u in units)} statements{_in_units(units)})", True)
     return "applied"
 
 
-def _verify_without_rows(report: VerifyReport, old: Schema, up: Sequence[str], down: Sequence[str], dialect: str,
+def _verify_without_rows(report: VerifyReport, old: Schema, up: Sequence[Unit], down: Sequence[Unit], dialect: str,
                          server_url: str | None, old_built: Schema, new_built: Schema) -> VerifyReport:
     with scratch_database(dialect, server_url) as url, connect(url) as conn:
         if not _apply(report, conn, _build_statements(old, dialect), "OLD built again, without rows",

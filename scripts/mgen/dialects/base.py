@@ -32,6 +32,7 @@ from ..operations import (
     AlterColumnDefault,
     AlterColumnNullability,
     AlterColumnType,
+    Backfill,
     CreateEnum,
     CreateTable,
     DropCheck,
@@ -48,6 +49,7 @@ from ..operations import (
     SetColumnComment,
     SetPrimaryKey,
     SetTableComment,
+    ValidateConstraint,
     apply_all,
 )
 from ..schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
@@ -86,6 +88,11 @@ class Dialect:
     restrict_is_no_action: ClassVar[bool] = False  # ON DELETE RESTRICT behaves exactly as NO ACTION
     unique_index_is_constraint: ClassVar[bool] = False  # a plain unique index IS a unique constraint
     quote_char: ClassVar[str] = '"'
+    # how an online (non-blocking) index build or drop is spelled: a keyword after INDEX
+    # (PostgreSQL's CONCURRENTLY) and/or a clause at the end (MySQL's ALGORITHM/LOCK); SQLite has none
+    online_index_keyword: ClassVar[str] = ""
+    online_alter_clause: ClassVar[str] = ""
+    supports_not_valid: ClassVar[bool] = False  # ADD CONSTRAINT ... NOT VALID, VALIDATE CONSTRAINT
     reserved_words: ClassVar[frozenset[str]] = frozenset()  # see keywords.py
 
     _renderers: ClassVar[dict[type, Renderer]] = {}
@@ -223,7 +230,7 @@ class Dialect:
             return "(" + self.expression_sql(element[1:-1]) + ")"
         return self.quote(element)
 
-    def create_index_sql(self, table: str, index: Index) -> str:
+    def create_index_sql(self, table: str, index: Index, online: bool = False) -> str:
         if index.where is not None and not self.supports_partial_indexes:
             raise Unsupported(f"{self.name} has no partial indexes (index {index.name} on {table})")
         if index.method not in (None, "btree") and not self.supports_index_methods:
@@ -231,13 +238,27 @@ class Dialect:
         unique = "UNIQUE " if index.unique else ""
         using = f" USING {index.method}" if index.method not in (None, "btree") else ""
         elements = ", ".join(self.index_element_sql(e) for e in index.columns)
-        sql = f"CREATE {unique}INDEX {self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
+        keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
+        sql = f"CREATE {unique}INDEX {keyword}{self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
         if index.where is not None:
             sql += f" WHERE {self.expression_sql(index.where)}"
-        return sql
+        return sql + self.online_suffix(online, in_alter=False)
 
-    def drop_index_sql(self, table: str, index: Index) -> str:
-        return f"DROP INDEX {self.quote(index.name)}"
+    def drop_index_sql(self, table: str, index: Index, online: bool = False) -> str:
+        keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
+        return f"DROP INDEX {keyword}{self.quote(index.name)}"
+
+    def online_suffix(self, online: bool, in_alter: bool) -> str:
+        """The clause that makes an ALTER TABLE (``in_alter``) or CREATE/DROP INDEX online, with its
+        leading separator; "" when the dialect spells none (MySQL: ``, ALGORITHM=INPLACE, LOCK=NONE``)."""
+        if not (online and self.online_alter_clause):
+            return ""
+        return ", " + self.online_alter_clause if in_alter else " " + self.online_alter_clause.replace(",", "")
+
+    def outside_transaction(self, op: Operation) -> bool:
+        """True when ``op``'s statements cannot run inside a transaction (PostgreSQL CONCURRENTLY, a
+        backfill that commits batch by batch): its migration holds nothing else."""
+        return False
 
     def comment_statements(self, table: Table) -> list[str]:
         """Comments written after CREATE TABLE (PostgreSQL's COMMENT ON); inline dialects: none."""
@@ -321,23 +342,39 @@ class Dialect:
 
     @renders(AddIndex)
     def render_add_index(self, op: AddIndex, before: Schema, after: Schema) -> list[str]:
-        return [self.create_index_sql(op.table, op.index)]
+        return [self.create_index_sql(op.table, op.index, op.online)]
 
     @renders(DropIndex)
     def render_drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:
-        return [self.drop_index_sql(op.table, op.index)]
+        return [self.drop_index_sql(op.table, op.index, op.online)]
 
     @renders(AddUnique)
     def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
-        return [self.alter_table(op.table, "ADD " + self.unique_sql(op.unique))]
+        if op.using_index is not None:
+            raise Unsupported(f"{self.name} cannot make unique index {op.using_index.name} a constraint "
+                              "(ADD CONSTRAINT ... USING INDEX is PostgreSQL's)")
+        return [self.alter_table(op.table, "ADD " + self.unique_sql(op.unique) + self.online_suffix(op.online, True))]
 
     @renders(DropUnique)
     def render_drop_unique(self, op: DropUnique, before: Schema, after: Schema) -> list[str]:
-        return [self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.unique.name)}")]
+        out = [self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.unique.name)}")]
+        if op.restore_index is not None:
+            out.append(self.create_index_sql(op.table, op.restore_index))
+        return out
+
+    def not_valid_sql(self, validated: bool, what: str) -> str:
+        """`` NOT VALID`` for a constraint added without checking existing rows, where the dialect has it."""
+        if validated:
+            return ""
+        if not self.supports_not_valid:
+            raise Unsupported(f"{self.name} cannot add {what} NOT VALID")
+        return " NOT VALID"
 
     @renders(AddForeignKey)
     def render_add_foreign_key(self, op: AddForeignKey, before: Schema, after: Schema) -> list[str]:
-        return [self.alter_table(op.table, "ADD " + self.foreign_key_sql(op.foreign_key))]
+        fk = op.foreign_key
+        return [self.alter_table(op.table, "ADD " + self.foreign_key_sql(fk)
+                                 + self.not_valid_sql(fk.validated, f"foreign key {fk.name}"))]
 
     @renders(DropForeignKey)
     def render_drop_foreign_key(self, op: DropForeignKey, before: Schema, after: Schema) -> list[str]:
@@ -345,11 +382,64 @@ class Dialect:
 
     @renders(AddCheck)
     def render_add_check(self, op: AddCheck, before: Schema, after: Schema) -> list[str]:
-        return [self.alter_table(op.table, "ADD " + self.check_sql(op.check))]
+        check = op.check
+        return [self.alter_table(op.table, "ADD " + self.check_sql(check)
+                                 + self.not_valid_sql(check.validated, f"check {check.name}"))]
 
     @renders(DropCheck)
     def render_drop_check(self, op: DropCheck, before: Schema, after: Schema) -> list[str]:
         return [self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.check.name)}")]
+
+    @renders(ValidateConstraint)
+    def render_validate_constraint(self, op: ValidateConstraint, before: Schema, after: Schema) -> list[str]:
+        if not self.supports_not_valid:
+            raise Unsupported(f"{self.name} has no NOT VALID constraints to validate ({op.name} on {op.table})")
+        if op.validated:
+            return [self.alter_table(op.table, f"VALIDATE CONSTRAINT {self.quote(op.name)}")]
+        # no "invalidate": drop it and add it again NOT VALID (metadata only, no scan)
+        table = after.table(op.table)
+        adds = ([AddCheck(op.table, c) for c in table.checks if c.name == op.name]
+                + [AddForeignKey(op.table, f) for f in table.foreign_keys if f.name == op.name])
+        if not adds:
+            raise Unsupported(f"no check or foreign key {op.name} on {op.table}")
+        drop = self.alter_table(op.table, f"DROP CONSTRAINT {self.quote(op.name)}")
+        return [drop] + self.render_op(adds[0], before, after)
+
+    # -- data steps ------------------------------------------------------------------------------
+    @renders(Backfill)
+    def render_backfill(self, op: Backfill, before: Schema, after: Schema) -> list[str]:
+        if op.column is None:
+            return []
+        if op.batch_size:
+            return self.batched_backfill(op, before, self.backfill_key(op, before))
+        return [self.backfill_update(op)]
+
+    def backfill_guard(self, op: Backfill) -> str:
+        """What makes a backfill idempotent: only rows still NULL (and ``where``) are written."""
+        assert op.column is not None
+        guard = f"{self.quote(op.column)} IS NULL"
+        if op.where:
+            guard += f" AND ({self.expression_sql(op.where)})"
+        return guard
+
+    def backfill_update(self, op: Backfill, extra: str = "") -> str:
+        assert op.column is not None and op.value is not None
+        return (f"UPDATE {self.quote(op.table)} SET {self.quote(op.column)} = {self.expression_sql(op.value)} "
+                f"WHERE {extra}{self.backfill_guard(op)}")
+
+    def backfill_key(self, op: Backfill, schema: Schema) -> Column:
+        """The single-column primary key a batched backfill walks."""
+        table = schema.table(op.table)
+        pk = table.primary_key
+        if pk is None or len(pk.columns) != 1:
+            raise Unsupported(f"a batched backfill of {op.table}.{op.column} walks a single-column primary key, "
+                              f"and {op.table} has {'none' if pk is None else 'a composite one'}; "
+                              "backfill it in one statement (batch size 0)")
+        return table.column(pk.columns[0])
+
+    def batched_backfill(self, op: Backfill, schema: Schema, key: Column) -> list[str]:
+        """Dialects with a loop construct walk the key in batches; the default is one statement."""
+        return [self.backfill_update(op)]
 
     # Enum types exist only where the dialect has them as types (PostgreSQL overrides these);
     # elsewhere the enum lives on its columns, which their own operations render.

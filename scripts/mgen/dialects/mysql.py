@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from .. import keywords
 from ..errors import MgenError
+from ..naming import fit
 from ..operations import (
     AddEnumValue,
     AddIndex,
@@ -13,6 +14,7 @@ from ..operations import (
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
+    Backfill,
     DropEnumValue,
     DropForeignKey,
     DropIndex,
@@ -23,7 +25,7 @@ from ..operations import (
     SetTableComment,
 )
 from ..schema import Column, ColumnType, Default, ForeignKey, Schema, Table
-from .base import Dialect, renders
+from .base import Dialect, Unsupported, renders
 
 _SIMPLE_TYPES = {
     "smallint": "SMALLINT", "integer": "INT", "bigint": "BIGINT", "real": "FLOAT", "double": "DOUBLE",
@@ -54,6 +56,7 @@ class MySQL(Dialect):
     max_identifier = 64
     quote_char = "`"
     reserved_words = keywords.MYSQL
+    online_alter_clause = "ALGORITHM=INPLACE, LOCK=NONE"
 
     # -- types, literals, defaults -------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
@@ -184,30 +187,67 @@ class MySQL(Dialect):
                 clauses.append(f"DROP INDEX {self.quote(fk.name)}")
         return clauses
 
-    def alter_key(self, table: str, change: str, before: Schema, after: Schema) -> list[str]:
+    def alter_key(self, table: str, change: str, before: Schema, after: Schema, online: bool = False) -> list[str]:
         clauses = [change] + self.foreign_key_index_clauses(table, before, after)
-        return [self.alter_table(table, ", ".join(clauses))]
+        return [self.alter_table(table, ", ".join(clauses)) + self.online_suffix(online, in_alter=True)]
 
     @renders(AddIndex)
     def render_add_index(self, op: AddIndex, before: Schema, after: Schema) -> list[str]:
         if not self.foreign_key_index_clauses(op.table, before, after):
-            return [self.create_index_sql(op.table, op.index)]
+            return [self.create_index_sql(op.table, op.index, op.online)]
         self.create_index_sql(op.table, op.index)  # refuses what MySQL cannot index
         unique = "UNIQUE " if op.index.unique else ""
         elements = ", ".join(self.index_element_sql(e) for e in op.index.columns)
-        return self.alter_key(op.table, f"ADD {unique}INDEX {self.quote(op.index.name)} ({elements})", before, after)
+        return self.alter_key(op.table, f"ADD {unique}INDEX {self.quote(op.index.name)} ({elements})", before, after,
+                              op.online)
 
     @renders(AddUnique)
     def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
-        return self.alter_key(op.table, "ADD " + self.unique_sql(op.unique), before, after)
+        if op.using_index is not None:
+            return super().render_add_unique(op, before, after)  # refused: PostgreSQL only
+        return self.alter_key(op.table, "ADD " + self.unique_sql(op.unique), before, after, op.online)
 
     @renders(DropIndex)
     def render_drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:
-        return self.alter_key(op.table, f"DROP INDEX {self.quote(op.index.name)}", before, after)
+        return self.alter_key(op.table, f"DROP INDEX {self.quote(op.index.name)}", before, after, op.online)
 
     @renders(DropUnique)
     def render_drop_unique(self, op: DropUnique, before: Schema, after: Schema) -> list[str]:
-        return self.alter_key(op.table, f"DROP INDEX {self.quote(op.unique.name)}", before, after)
+        # a MySQL unique constraint is its index: dropping it and keeping the index is one rename away,
+        # but nothing mgen emits asks for that (USING INDEX is PostgreSQL's)
+        if op.restore_index is not None:
+            raise Unsupported(f"mysql cannot drop unique {op.unique.name} on {op.table} and keep its index "
+                              f"{op.restore_index.name} (the inverse of ADD CONSTRAINT ... USING INDEX, "
+                              "which is PostgreSQL's)")
+        return self.alter_key(op.table, f"DROP INDEX {self.quote(op.unique.name)}", before, after, op.online)
+
+    def batched_backfill(self, op: Backfill, schema: Schema, key: Column) -> list[str]:
+        """A procedure walking the primary key in batches (keyset, never OFFSET), created, called and
+        dropped; autocommit makes each batch its own transaction. DROP ... IF EXISTS first, so a run
+        cut off by a crash can simply be run again (the IS NULL guard skips the rows done).
+
+        The procedure's variables carry an ``mgen_`` prefix: inside a routine a local variable wins
+        over a column of the same name, so ``value`` naming a column ``lo`` would silently read the
+        variable."""
+        table, k = self.quote(op.table), self.quote(key.name)
+        proc = self.quote(fit(f"mgen_backfill_{op.table}_{op.column}", self.max_identifier))
+        key_type = self.type_sql(key.type, schema, key)
+        update = self.backfill_update(op, extra=f"{k} >= mgen_lo AND {k} <= mgen_hi AND ")
+        body = f"""CREATE PROCEDURE {proc}()
+BEGIN
+  DECLARE mgen_lo {key_type} DEFAULT NULL;
+  DECLARE mgen_hi {key_type} DEFAULT NULL;
+  SELECT {k} INTO mgen_lo FROM {table} ORDER BY {k} LIMIT 1;
+  WHILE mgen_lo IS NOT NULL DO
+    SELECT b.{k} INTO mgen_hi FROM (SELECT {k} FROM {table} WHERE {k} >= mgen_lo ORDER BY {k} LIMIT {op.batch_size}) AS b
+      ORDER BY b.{k} DESC LIMIT 1;
+    {update};
+    COMMIT;
+    SET mgen_lo = NULL;
+    SELECT {k} INTO mgen_lo FROM {table} WHERE {k} > mgen_hi ORDER BY {k} LIMIT 1;
+  END WHILE;
+END"""
+        return [f"DROP PROCEDURE IF EXISTS {proc}", body, f"CALL {proc}()", f"DROP PROCEDURE {proc}"]
 
     @renders(SetPrimaryKey)
     def render_set_primary_key(self, op: SetPrimaryKey, before: Schema, after: Schema) -> list[str]:

@@ -7,11 +7,16 @@ from .. import keywords
 from ..naming import fit
 from ..operations import (
     AddEnumValue,
+    AddIndex,
+    AddUnique,
     AlterColumnIdentity,
     AlterColumnType,
+    Backfill,
     CreateEnum,
     DropEnum,
     DropEnumValue,
+    DropIndex,
+    Operation,
 )
 from ..schema import Column, ColumnType, Default, Schema, Table
 from .base import Dialect, Unsupported, renders
@@ -53,6 +58,8 @@ class PostgreSQL(Dialect):
     max_identifier = 63
     quote_char = '"'
     reserved_words = keywords.POSTGRESQL
+    online_index_keyword = "CONCURRENTLY"
+    supports_not_valid = True
 
     # -- types and defaults ----------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
@@ -205,6 +212,56 @@ class PostgreSQL(Dialect):
                     out.extend(self.around_default(table.name, column, before, [alter]))
         out.append(f"DROP TYPE {self.quote(old_name)}")
         return out
+
+
+    # -- online changes and data steps -------------------------------------------------------------------
+    def outside_transaction(self, op: Operation) -> bool:
+        if isinstance(op, (AddIndex, DropIndex)):
+            return op.online
+        return isinstance(op, Backfill) and op.column is not None and bool(op.batch_size)
+
+    @renders(AddUnique)
+    def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
+        if op.using_index is None:
+            return super().render_add_unique(op, before, after)
+        # the index (built CONCURRENTLY before) becomes the constraint and takes its name
+        return [self.alter_table(op.table, f"ADD CONSTRAINT {self.quote(op.unique.name)} UNIQUE "
+                                           f"USING INDEX {self.quote(op.using_index.name)}")]
+
+    def batched_backfill(self, op: Backfill, schema: Schema, key: Column) -> list[str]:
+        """One DO block walking the primary key in batches (keyset: ``key >= lo``, never OFFSET), each
+        batch committed (PostgreSQL 11+ allows COMMIT in a DO block run outside a transaction),
+        with a NOTICE per batch for progress.
+
+        The block's variables carry an ``mgen_`` prefix: PL/pgSQL refuses a name that is both a
+        variable and a column of the table (``value`` and ``where`` name the user's columns)."""
+        table, k = self.quote(op.table), self.quote(key.name)
+        key_type = f"{table}.{k}%TYPE"
+        # RAISE's format string: a quote is doubled, a % would be read as a placeholder
+        label = f"{op.table}.{op.column}".replace("'", "''").replace("%", "%%")
+        update = self.backfill_update(op, extra=f"{k} >= mgen_lo AND {k} <= mgen_hi AND ")
+        body = f"""DO $mgen$
+DECLARE
+  mgen_lo {key_type};
+  mgen_hi {key_type};
+  mgen_done bigint := 0;
+  mgen_rows bigint;
+BEGIN
+  SELECT {k} INTO mgen_lo FROM {table} ORDER BY {k} LIMIT 1;
+  WHILE mgen_lo IS NOT NULL LOOP
+    SELECT b.{k} INTO mgen_hi FROM (SELECT {k} FROM {table} WHERE {k} >= mgen_lo ORDER BY {k} LIMIT {op.batch_size}) AS b
+      ORDER BY b.{k} DESC LIMIT 1;
+    {update};
+    GET DIAGNOSTICS mgen_rows = ROW_COUNT;
+    mgen_done := mgen_done + mgen_rows;
+    RAISE NOTICE 'mgen backfill {label}: % rows written, key up to %', mgen_done, mgen_hi;
+    COMMIT;
+    mgen_lo := NULL;
+    SELECT {k} INTO mgen_lo FROM {table} WHERE {k} > mgen_hi ORDER BY {k} LIMIT 1;
+  END LOOP;
+END
+$mgen$"""
+        return [body]
 
 
 DIALECT = PostgreSQL()

@@ -67,8 +67,10 @@ class MigrationFormat:
         raise NotImplementedError
 
     def render(self, version: str, name: str, up: Sequence[str], down: Sequence[str],
-               header: Sequence[str]) -> dict[str, str]:  # pragma: no cover - abstract
-        """The new migration's files: path relative to the folder -> content."""
+               header: Sequence[str], transactional: bool = True) -> dict[str, str]:  # pragma: no cover
+        """The new migration's files: path relative to the folder -> content. ``transactional`` False:
+        the runner must not wrap it in a transaction (CONCURRENTLY, a backfill committing per batch),
+        said in the format's own way where it has one."""
         raise NotImplementedError
 
 
@@ -76,7 +78,7 @@ _MODULES = {"golang-migrate": "golang_migrate", "goose": "goose", "plain": "plai
 ALIASES = {
     "golang-migrate": "golang-migrate", "golang_migrate": "golang-migrate", "migrate": "golang-migrate",
     "goose": "goose",
-    "plain": "plain", "diesel": "plain",
+    "plain": "plain", "diesel": "plain", "sql": "plain",
 }
 FORMATS = tuple(_MODULES)
 
@@ -197,6 +199,18 @@ def slugify(name: str) -> str:
     return slug
 
 
+@dataclass(frozen=True)
+class NewMigration:
+    """One migration to write: its name, up and down statements, header lines, and whether the
+    runner may wrap it in a transaction."""
+
+    name: str
+    up: Sequence[str]
+    down: Sequence[str]
+    header: Sequence[str] = ()
+    transactional: bool = True
+
+
 def write_migration(
     folder: PathLike,
     fmt: str | None,
@@ -217,6 +231,22 @@ def write_migration(
     the folder is refused. Atomic: all files are rendered and written to temporary names first and
     renamed into place at the end; on any failure nothing new is left behind.
     """
+    return write_migrations(folder, fmt, [NewMigration(name, up, down, header or ())], dialect, scheme,
+                            now=now, version=version)
+
+
+def write_migrations(
+    folder: PathLike,
+    fmt: str | None,
+    migrations: Sequence[NewMigration],
+    dialect: str,
+    scheme: str | None = None,
+    *,
+    now: datetime | None = None,
+    version: str | None = None,
+) -> list[Path]:
+    """Write a series of new migrations, numbered one after another, all or nothing (as
+    ``write_migration``; ``version`` fixes the first one's)."""
     folder = Path(folder)
     fmt_name = canonical_format(fmt) if fmt else detect_format(folder)
     if fmt_name is None:
@@ -226,19 +256,27 @@ def write_migration(
     if detected is not None and detected != fmt_name:
         raise MgenError(f"folder holds {detected} migrations, not {fmt_name}", str(folder))
     fmt_obj = get_format(fmt_name)
-    slug = slugify(name)
     existing = list_migrations(folder, fmt_name)
-    if version is None:
-        version = next_version([m.version for m in existing], scheme, now,
-                               default_scheme=fmt_obj.default_scheme, default_width=fmt_obj.default_width)
-    else:
-        version_number(version)  # validates it
-    for m in existing:
-        if m.number == version_number(version):
-            raise MgenError(f"migration version {version} already exists", str(m.paths[0]))
-        if m.name == slug:
-            raise MgenError(f"a migration named {slug!r} already exists", str(m.paths[0]))
-    files = fmt_obj.render(version, slug, statements_of(up), statements_of(down), header_lines(dialect, header))
+    versions = [m.version for m in existing]
+    named = {m.name: str(m.paths[0]) for m in existing}  # slug -> where it already is
+    files: dict[str, str] = {}
+    for k, migration in enumerate(migrations):
+        slug = slugify(migration.name)
+        if version is not None and k == 0:
+            this = version
+            version_number(this)  # validates it
+        else:
+            this = next_version(versions, scheme, now, default_scheme=fmt_obj.default_scheme,
+                                default_width=fmt_obj.default_width)
+        for m in existing:
+            if m.number == version_number(this):
+                raise MgenError(f"migration version {this} already exists", str(m.paths[0]))
+        if slug in named:
+            raise MgenError(f"a migration named {slug!r} already exists", named[slug])
+        versions.append(this)
+        named[slug] = str(folder)
+        files.update(fmt_obj.render(this, slug, statements_of(migration.up), statements_of(migration.down),
+                                    header_lines(dialect, migration.header), migration.transactional))
     return _write_atomically(folder, files)
 
 
@@ -322,6 +360,17 @@ def folder_schema(folder: PathLike, dialect: str, fmt: str | None = None) -> Sch
 
 
 __all__ = [
-    "FORMATS", "Migration", "MigrationFormat", "canonical_format", "detect_format", "folder_schema",
-    "get_format", "list_migrations", "next_version", "slugify", "write_migration",
+    "FORMATS",
+    "Migration",
+    "MigrationFormat",
+    "NewMigration",
+    "canonical_format",
+    "detect_format",
+    "folder_schema",
+    "get_format",
+    "list_migrations",
+    "next_version",
+    "slugify",
+    "write_migration",
+    "write_migrations",
 ]

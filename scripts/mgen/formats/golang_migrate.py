@@ -37,7 +37,9 @@ class GolangMigrate(MigrationFormat):
             migrations.append(Migration.from_files(version, name, up_path, pair["down"][2] if "down" in pair else None))
         return migrations
 
-    def render(self, version, name, up, down, header):
+    def render(self, version, name, up, down, header, transactional=True):
+        # golang-migrate sends a file as one query: PostgreSQL runs a single statement outside any
+        # transaction, which is why a non-transactional migration holds exactly one
         stem = f"{version}_{name}"
         return up_down_files(f"{stem}.up.sql", f"{stem}.down.sql", up, down, header)
 

@@ -40,11 +40,11 @@ class Goose(MigrationFormat):
             migrations.append(Migration(version=version, name=name, paths=(path,), up_sql=up_sql, down_sql=down_sql))
         return migrations
 
-    def render(self, version, name, up, down, header):
+    def render(self, version, name, up, down, header, transactional=True):
         text = render_template(
             "goose.sql.j2",
             header=header,
-            no_transaction=any(CONCURRENTLY_RE.search(s) for s in [*up, *down]),
+            no_transaction=not transactional or any(CONCURRENTLY_RE.search(s) for s in [*up, *down]),
             up=[(s, needs_statement_block(s)) for s in up],
             down=[(s, needs_statement_block(s)) for s in down],
         )

@@ -29,9 +29,13 @@ class Plain(MigrationFormat):
                                                    down_path if down_path.is_file() else None))
         return migrations
 
-    def render(self, version, name, up, down, header):
+    def render(self, version, name, up, down, header, transactional=True):
         stem = f"{version}_{name}"
-        return up_down_files(f"{stem}/up.sql", f"{stem}/down.sql", up, down, header)
+        files = up_down_files(f"{stem}/up.sql", f"{stem}/down.sql", up, down, header)
+        if not transactional:
+            # Diesel's way to run a migration outside a transaction
+            files[f"{stem}/metadata.toml"] = "run_in_transaction = false\n"
+        return files
 
 
 FORMAT = Plain()
