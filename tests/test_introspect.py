@@ -139,6 +139,26 @@ def test_postgresql_schema_reads_back_exactly():
     assert built("postgresql", PG_DDL) == PG_EXPECTED
 
 
+def test_postgresql_reads_not_valid_constraints_as_not_validated():
+    """pg_constraint.convalidated: a CHECK or foreign key added NOT VALID and not validated yet."""
+    schema = built("postgresql", [
+        "CREATE TABLE p (id integer PRIMARY KEY)",
+        "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, q_id integer, n integer)",
+        "INSERT INTO c VALUES (1, 42, NULL, -1)",  # violates both: only VALIDATE would notice
+        "ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID",
+        "ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE NOT VALID",
+        "ALTER TABLE c ADD CONSTRAINT c_q_fkey FOREIGN KEY (q_id) REFERENCES p (id) NOT VALID",
+        "ALTER TABLE c VALIDATE CONSTRAINT c_q_fkey",  # no rows reference anything: validates
+        "ALTER TABLE c ADD CONSTRAINT c_id_check CHECK (id > 0)",
+    ])
+    c = schema.table("c")
+    assert c.checks == (Check("c_id_check", "id > 0"), Check("c_n_check", "n > 0", validated=False))
+    assert c.foreign_keys == (
+        ForeignKey("c_p_fkey", ("p_id",), "p", ("id",), on_delete="CASCADE", validated=False),
+        ForeignKey("c_q_fkey", ("q_id",), "p", ("id",)),
+    )
+
+
 def test_postgresql_reads_only_the_current_schema():
     schema = built("postgresql", ["CREATE SCHEMA other", "CREATE TABLE other.hidden (a integer)",
                                   "CREATE TYPE other.e AS ENUM ('x')", "CREATE TABLE shown (a integer)"])

@@ -202,6 +202,35 @@ def test_mysql_algorithm_clause_reaches_the_rules(tmp_path):
     assert "mysql-copy-algorithm" not in {x["rule"] for x in data["findings"]}
 
 
+def test_set_not_null_trusts_a_not_null_check_only_once_the_file_validated_it(tmp_path):
+    """The reader marks ADD ... NOT VALID unvalidated and VALIDATE CONSTRAINT validated; set-not-null reads
+    that from the schema, so the PostgreSQL 12+ recipe passes and a forgotten VALIDATE does not."""
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE users (id int PRIMARY KEY, email text);\n")
+    add = "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\n"
+    validate = "ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\n"
+    set_not_null = "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    forgot = write(tmp_path / "forgot.sql", add + set_not_null)
+    _, data = lint_json(str(forgot), "--dialect", "postgresql", "--schema", str(schema), "--no-transaction")
+    [f] = [x for x in data["findings"] if x["rule"] == "set-not-null"]
+    assert f["line"] == 2 and "users_email_nn" in f["message"] and "VALIDATE" in f["message"]
+    assert "add-check-constraint" not in {x["rule"] for x in data["findings"]}  # NOT VALID: no scan
+    recipe = write(tmp_path / "recipe.sql", add + validate + set_not_null)
+    _, data = lint_json(str(recipe), "--dialect", "postgresql", "--schema", str(schema), "--no-transaction")
+    assert "set-not-null" not in {x["rule"] for x in data["findings"]}
+
+
+def test_mysql_earlier_statements_reach_the_rules(tmp_path):
+    """Only statements that changed the database count as applied before a later one (MySQL)."""
+    f = write(tmp_path / "m.sql", """\
+SET lock_wait_timeout = 5;
+ALTER TABLE users ADD COLUMN nick varchar(40) NULL;
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+""")
+    _, data = lint_json(str(f), "--dialect", "mysql")
+    [finding] = [x for x in data["findings"] if x["rule"] == "mysql-non-atomic-migration"]
+    assert finding["line"] == 3 and "line 2:" in finding["message"] and "line 1:" not in finding["message"]
+
+
 def test_data_statements_go_to_statement_rules(tmp_path):
     f = write(tmp_path / "m.sql", """\
 UPDATE users SET active = true;

@@ -15,6 +15,7 @@ from mgen.operations import (
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
+    Backfill,
     CreateEnum,
     CreateTable,
     DropCheck,
@@ -30,6 +31,7 @@ from mgen.operations import (
     SetColumnComment,
     SetPrimaryKey,
     SetTableComment,
+    ValidateConstraint,
     apply_all,
     is_widening,
     reverse_all,
@@ -94,11 +96,25 @@ CASES = [
     DropEnum(MOOD),
     AddEnumValue("mood", "ok", "sad"),
     DropEnumValue("mood", "happy", "sad"),
+    # the online / zero-downtime variants (AddUnique using_index: its own test below, BASE has no unique index)
+    AddIndex("users", Index("users_email_idx", ("email",)), online=True),
+    DropIndex("users", USERS.indexes[0], online=True),
+    AddUnique("users", Unique("users_bio_key", ("bio",)), online=True),
+    DropUnique("users", USERS.uniques[0], restore_index=Index("users_email_idx", ("email",), unique=True)),
+    AddCheck("users", Check("users_bio_check", "length(bio) < 500", validated=False)),
+    AddForeignKey("users", ForeignKey("users_id_fkey", ("id",), "posts", ("id",), validated=False)),
+    ValidateConstraint("users", "users_email_check", validated=False),
+    ValidateConstraint("posts", "posts_user_id_fkey", validated=False),
+]
+# Data steps change rows, not the schema: apply() is the identity.
+DATA_CASES = [
+    Backfill("users", "bio", "email", where="id > 10", batch_size=100),
+    Backfill("users", None, None, batch_size=None, undo_column="bio", undo_value="'?'", undo_where="id < 5"),
 ]
 
 
 def test_every_operation_kind_has_a_case():
-    assert {type(op) for op in CASES} == set(REGISTRY.values())
+    assert {type(op) for op in CASES + DATA_CASES} == set(REGISTRY.values())
 
 
 @pytest.mark.parametrize("op", CASES, ids=lambda op: op.kind)
@@ -161,3 +177,45 @@ def test_destructive_flags():
     assert DropTable(POSTS).destructive and DropColumn("users", USERS.column("bio")).destructive
     assert not AddColumn("users", Column("age", INT)).destructive
     assert not RenameColumn("users", "bio", "about").destructive
+
+
+def test_add_unique_using_index_turns_the_index_into_the_constraint():
+    index = Index("users_bio_uidx", ("bio",), unique=True)
+    base = AddIndex("users", index).apply(BASE)
+    op = AddUnique("users", Unique("users_bio_key", ("bio",)), using_index=index)
+    after = op.apply(base).table("users")
+    assert "users_bio_uidx" not in {i.name for i in after.indexes}
+    assert Unique("users_bio_key", ("bio",)) in after.uniques
+    assert op.reverse() == DropUnique("users", Unique("users_bio_key", ("bio",)), restore_index=index)
+    assert op.reverse().apply(op.apply(base)).normalized() == base.normalized()
+    assert "using index users_bio_uidx" in op.describe()
+
+
+def test_validate_constraint_flips_only_the_named_constraint():
+    invalid = ValidateConstraint("users", "users_email_check", validated=False).apply(BASE)
+    assert invalid.table("users").checks == (Check("users_email_check", "email <> ''", validated=False),)
+    assert invalid.table("posts") == BASE.table("posts")
+    valid = ValidateConstraint("users", "users_email_check").apply(invalid)
+    assert valid == BASE
+    fk = ValidateConstraint("posts", "posts_user_id_fkey", validated=False).apply(BASE).table("posts").foreign_keys[0]
+    assert fk.validated is False and fk.name == "posts_user_id_fkey"
+    assert "not valid" in ValidateConstraint("users", "users_email_check", validated=False).describe()
+
+
+@pytest.mark.parametrize("op", DATA_CASES, ids=lambda op: f"backfill_{op.column}")
+def test_backfill_is_data_only_and_swaps_with_its_undo(op):
+    assert op.apply(BASE) is BASE and op.reverse().apply(BASE) is BASE
+    assert op.reverse().reverse() == op
+    r = op.reverse()
+    assert (r.column, r.value, r.where) == (op.undo_column, op.undo_value, op.undo_where)
+    assert (r.undo_column, r.undo_value, r.undo_where) == (op.column, op.value, op.where)
+    assert r.batch_size == op.batch_size
+    assert op.describe() and not op.destructive
+    d = op.to_dict()
+    assert d["op"] == "backfill" and d["description"] == op.describe()
+
+
+def test_backfill_describes_how_it_runs():
+    assert "in batches of 100" in DATA_CASES[0].describe()
+    assert "no data change" in DATA_CASES[1].describe()
+    assert "in one statement" in DATA_CASES[1].reverse().describe()

@@ -20,7 +20,17 @@ from conftest import DIALECTS, require_server
 from test_render_golden import CASES, FIXTURE, ROWS, fixture_statements
 
 from mgen.dialects import Unsupported, get_dialect, render_migration
-from mgen.operations import CreateEnum, CreateTable, DropColumn, DropTable, Operation, apply_all
+from mgen.operations import (
+    Backfill,
+    CreateEnum,
+    CreateTable,
+    DropColumn,
+    DropTable,
+    Operation,
+    ValidateConstraint,
+    apply_all,
+    reverse_all,
+)
 from mgen.schema import Schema, Table
 
 
@@ -131,10 +141,31 @@ def build_fixture(db: Database, dialect: str) -> None:
 
 
 def lost_data(ops: list[Operation]) -> tuple[set[str], set[tuple[str, str]]]:
-    """Tables and (table, column)s whose rows a down cannot bring back."""
+    """Tables and (table, column)s whose rows a down cannot bring back (or, for a backfill, does
+    not take back: the values it wrote stay, as a data step's down only refills)."""
     tables = {op.table_def.name for op in ops if isinstance(op, DropTable)}
     columns = {(op.table, op.column.name) for op in ops if isinstance(op, DropColumn)}
+    columns |= {(op.table, c) for op in ops if isinstance(op, Backfill) for c in (op.column, op.undo_column) if c}
     return tables, columns
+
+
+def check_backfills_done(db: Database, dialect: str, ops: list[Operation], schema: Schema) -> None:
+    """No row a backfill of ``ops`` should have written is left: none matches its guard."""
+    d = get_dialect(dialect)
+    for op in ops:
+        if isinstance(op, Backfill) and op.column is not None and schema.table(op.table).has_column(op.column):
+            assert db.query(f"SELECT COUNT(*) FROM {d.quote(op.table)} WHERE {d.backfill_guard(op)}") == [(0,)]
+
+
+def build_expected(db: Database, dialect: str, schema: Schema) -> None:
+    """``schema`` built from nothing with the dialect's own renderers. CREATE TABLE makes every
+    constraint valid, so the ones the model holds NOT VALID are dropped and added again NOT VALID."""
+    d = get_dialect(dialect)
+    ops: list[Operation] = [CreateEnum(e) for e in schema.enums] + [CreateTable(t) for t in schema.tables]
+    ops += [ValidateConstraint(t.name, c.name, validated=False)
+            for t in schema.tables for c in (*t.checks, *t.foreign_keys) if not c.validated]
+    for sql in d.render_ops(ops, Schema()):
+        db.execute(sql)
 
 
 def snapshot(db: Database, dialect: str, schema: Schema, skip_tables=frozenset(), skip_columns=frozenset()) -> dict:
@@ -248,17 +279,17 @@ def test_case_applies_and_reverts(dialect, case, tmp_path):
             db.execute(sql)
         after_schema = apply_all(ops, FIXTURE)
         check_sqlite_foreign_keys(db)
+        check_backfills_done(db, dialect, ops, after_schema)
         with OPEN[dialect](url, tmp_path / "fresh") as fresh:
             # the up leaves exactly what the after-schema's own CREATE statements make
-            create = [CreateEnum(e) for e in after_schema.enums] + [CreateTable(t) for t in after_schema.tables]
-            for sql in get_dialect(dialect).render_ops(create, Schema()):
-                fresh.execute(sql)
+            build_expected(fresh, dialect, after_schema)
             assert catalog(db) == catalog(fresh)
         assert row_counts(db, dialect, after_schema) == {t: n for t, n in counts.items() if after_schema.has_table(t)}
 
         for sql in down:
             db.execute(sql)
         check_sqlite_foreign_keys(db)
+        check_backfills_done(db, dialect, reverse_all(ops), FIXTURE)
         assert catalog(db) == fixture_catalog
         lost_tables, lost_columns = lost_data(ops)
         expected = {t: rows for t, rows in snapshot_expected(before, lost_tables, lost_columns).items()}

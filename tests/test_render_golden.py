@@ -27,6 +27,7 @@ from mgen.operations import (
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
+    Backfill,
     CreateEnum,
     CreateTable,
     DropCheck,
@@ -43,6 +44,7 @@ from mgen.operations import (
     SetColumnComment,
     SetPrimaryKey,
     SetTableComment,
+    ValidateConstraint,
 )
 from mgen.schema import (
     Check,
@@ -163,6 +165,11 @@ TAGS = Table(
     comment="labels on posts",
 )
 
+REF_INDEX = Index("order_ref_tmp_idx", ("ref",), unique=True)
+TOTAL_CHECK_NOT_VALID = Check("order_total_check", "total >= 0", validated=False)
+EDITOR_FKEY_NOT_VALID = ForeignKey("posts_editor_id_fkey", ("editor_id",), "users", ("id",), on_delete="SET NULL",
+                                   validated=False)
+
 # case name -> the operations, applied to FIXTURE. Names are <op_kind>[_<variant>].
 CASES: dict[str, list[Operation]] = {
     "create_table": [CreateTable(TAGS)],
@@ -224,6 +231,34 @@ CASES: dict[str, list[Operation]] = {
     "add_enum_value": [AddEnumValue("order_status", "cancelled")],
     "add_enum_value_before": [AddEnumValue("order_status", "pending", before="paid")],
     "drop_enum_value": [DropEnumValue("order_status", "shipped")],
+    # online (non-blocking) index changes: PostgreSQL CONCURRENTLY, MySQL ALGORITHM=INPLACE, LOCK=NONE
+    "add_index_online": [AddIndex("users", Index("users_created_at_idx", ("created_at",)), online=True)],
+    "drop_index_online": [DropIndex("posts", POSTS.indexes[0], online=True)],
+    "add_unique_online": [AddUnique("order", Unique("order_ref_key", ("ref",)), online=True)],
+    # PostgreSQL's zero-downtime unique: an index built concurrently becomes the constraint (and takes
+    # its name); the down drops the constraint and builds the index again under its own name
+    "add_unique_using_index": [AddIndex("order", REF_INDEX, online=True),
+                               AddUnique("order", Unique("order_ref_key", ("ref",)), using_index=REF_INDEX)],
+    "drop_unique_restore_index": [
+        DropUnique("users", USERS.uniques[0], restore_index=Index("users_email_idx", ("email",), unique=True))],
+    # NOT VALID: enforced for new rows at once, existing rows checked later by VALIDATE CONSTRAINT
+    "add_check_not_valid": [AddCheck("order", TOTAL_CHECK_NOT_VALID)],
+    "add_foreign_key_not_valid": [AddForeignKey("posts", EDITOR_FKEY_NOT_VALID)],
+    "validate_constraint": [AddCheck("order", TOTAL_CHECK_NOT_VALID), ValidateConstraint("order", "order_total_check")],
+    "validate_constraint_foreign_key": [AddForeignKey("posts", EDITOR_FKEY_NOT_VALID),
+                                        ValidateConstraint("posts", "posts_editor_id_fkey")],
+    # the inverse: there is no "invalidate", the constraint is dropped and added again NOT VALID
+    "validate_constraint_undo": [ValidateConstraint("posts", "posts_score_check", validated=False)],
+    # data steps: only rows still NULL are written; batched ones walk the primary key
+    "backfill": [Backfill("posts", "editor_id", "user_id", where="score > 0")],
+    "backfill_reserved_words": [Backfill("order", "user_id", "id", where='"group" <> \'books\'', batch_size=1)],
+    "backfill_one_statement": [Backfill("users", "settings", "'{}'", batch_size=None)],
+    # expand: a new column filled from others, with a cast (MySQL casts to CHAR, not TEXT)
+    "backfill_cast": [AddColumn("order", Column("label", TEXT)),
+                      Backfill("order", "label", "CAST(id AS TEXT) || '-' || \"group\"", batch_size=10)],
+    # contract: nothing to fill on the way up; the down brings the dropped column back and refills it
+    "backfill_undo": [Backfill("users", None, None, batch_size=None, undo_column="name", undo_value="email"),
+                      DropColumn("users", USERS.column("name"))],
 }
 
 
@@ -326,3 +361,52 @@ def test_mysql_undefined_enum_is_a_clean_error():
     table = Table("t", columns=(Column("s", ColumnType("enum", enum="nope")),))
     with pytest.raises(MgenError, match="'nope'"):
         get_dialect("mysql").render_ops([CreateTable(table)], Schema())
+
+
+# -- what a dialect cannot express is refused, never rendered as something else ------------------
+REFUSED = [
+    # (dialect, operations, what the message names)
+    ("mysql", CASES["add_unique_using_index"][1:], "USING INDEX is PostgreSQL's"),
+    ("sqlite", CASES["add_unique_using_index"][1:], "USING INDEX is PostgreSQL's"),
+    ("mysql", CASES["drop_unique_restore_index"], "keep its index users_email_idx"),
+    ("mysql", CASES["add_check_not_valid"], "cannot add check order_total_check NOT VALID"),
+    ("sqlite", CASES["add_check_not_valid"], "cannot add check order_total_check NOT VALID"),
+    ("mysql", CASES["add_foreign_key_not_valid"], "cannot add foreign key posts_editor_id_fkey NOT VALID"),
+    ("sqlite", CASES["add_foreign_key_not_valid"], "cannot add foreign key posts_editor_id_fkey NOT VALID"),
+    ("mysql", [ValidateConstraint("posts", "posts_score_check")], "no NOT VALID constraints"),
+    ("sqlite", [ValidateConstraint("posts", "posts_score_check")], "no NOT VALID constraints"),
+]
+
+
+@pytest.mark.parametrize("dialect, ops, message", REFUSED, ids=[f"{d}-{ops[0].kind}" for d, ops, _ in REFUSED])
+def test_inexpressible_options_are_unsupported(dialect, ops, message):
+    schema = FIXTURE
+    if isinstance(ops[0], AddUnique):  # the index to attach exists (built by the case's first step)
+        schema = CASES["add_unique_using_index"][0].apply(FIXTURE)
+    with pytest.raises(Unsupported) as info:
+        get_dialect(dialect).render_ops(ops, schema)
+    assert message in info.value.message
+
+
+def test_sqlite_refuses_not_valid_even_inside_a_rebuild_group():
+    """A NOT VALID check next to another change of the same table is still refused (the rebuild that
+    carries both would check every row)."""
+    ops = [AlterColumnNullability("order", "ref", False), AddCheck("order", TOTAL_CHECK_NOT_VALID)]
+    with pytest.raises(Unsupported, match="NOT VALID"):
+        get_dialect("sqlite").render_ops(ops, FIXTURE)
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("add_index_online", {"postgresql": [True], "mysql": [False], "sqlite": [False]}),
+    ("drop_index_online", {"postgresql": [True], "mysql": [False], "sqlite": [False]}),
+    ("add_index", {"postgresql": [False], "mysql": [False], "sqlite": [False]}),
+    ("add_unique_using_index", {"postgresql": [True, False], "mysql": [False, False], "sqlite": [False, False]}),
+    ("validate_constraint", {"postgresql": [False, False], "mysql": [False, False], "sqlite": [False, False]}),
+    ("backfill", {"postgresql": [True], "mysql": [False], "sqlite": [False]}),
+    ("backfill_one_statement", {"postgresql": [False], "mysql": [False], "sqlite": [False]}),
+    ("backfill_undo", {"postgresql": [False, False], "mysql": [False, False], "sqlite": [False, False]}),
+])
+def test_outside_transaction(case, expected):
+    """Only PostgreSQL's CONCURRENTLY and its batch-committing DO block cannot run in a transaction."""
+    for dialect, flags in expected.items():
+        assert [get_dialect(dialect).outside_transaction(op) for op in CASES[case]] == flags, dialect

@@ -317,7 +317,7 @@ def test_scaffold_writes_a_red_rule_that_goes_green_once_written(tmp_path):
     assert r.returncode == 0, r.stderr
     module = root / "scripts" / "mgen" / "rules" / "ban_forbidden_name.py"
     doc = root / "docs" / "rules" / "ban-forbidden-name.md"
-    stub = root / "tests" / "rules" / "test_ban_forbidden_name.py"
+    stub = root / "tests" / "test_rules_ban_forbidden_name.py"
     assert module.exists() and doc.exists() and stub.exists()
     assert "[ban-forbidden-name](ban-forbidden-name.md)" in (root / "docs" / "rules" / "README.md").read_text()
     text = doc.read_text()

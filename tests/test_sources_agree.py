@@ -12,7 +12,7 @@ from mgen.db import apply_statements, connect, scratch_database
 from mgen.dialects import get_dialect
 from mgen.differ import diff
 from mgen.sources.live import introspect_connection
-from mgen.sources.sql import read_sql_paths, split_statements
+from mgen.sources.sql import read_sql_paths, read_sql_text, split_statements
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sql"
 SOURCES = {
@@ -40,3 +40,30 @@ def test_file_and_database_built_from_it_agree(dialect, filename):
     d = get_dialect(dialect)
     assert [op.describe() for op in diff(from_file, from_db, d).operations] == []
     assert [op.describe() for op in diff(from_db, from_file, d).operations] == []
+
+
+NOT_VALID_SQL = """
+CREATE TABLE p (id integer PRIMARY KEY);
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer, n integer);
+INSERT INTO c VALUES (1, 42, -1);
+ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID;
+ALTER TABLE c ADD CHECK (n < 100) NOT VALID;
+ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;
+ALTER TABLE c VALIDATE CONSTRAINT c_n_check1;
+"""
+
+
+def test_not_valid_constraints_agree_exactly():
+    """The differ does not compare a constraint's validation state, so the file and the database
+    are compared as whole models too: NOT VALID and VALIDATE read the same from both."""
+    server = require_server("postgresql")
+    from_file = read_sql_text(NOT_VALID_SQL, "postgresql")
+    with scratch_database("postgresql", server) as url, connect(url) as conn:
+        apply_statements(conn, [s.text for s in split_statements(NOT_VALID_SQL, "postgresql")])
+        from_db = introspect_connection(conn)
+    assert from_db == from_file.normalized()
+    assert [(c.name, c.validated) for c in (*from_db.table("c").checks, *from_db.table("c").foreign_keys)] == [
+        ("c_n_check1", True), ("c_n_check", False), ("c_p_fkey", False)]
+    d = get_dialect("postgresql")
+    assert diff(from_file, from_db, d).operations == [] and diff(from_db, from_file, d).operations == []
+

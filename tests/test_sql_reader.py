@@ -304,6 +304,17 @@ def test_create_index(sql, expected):
     assert s.table("t").indexes == (expected,)
 
 
+@pytest.mark.parametrize("sql", [
+    "CREATE INDEX ix ON t (a, b) ALGORITHM=INPLACE LOCK=NONE",
+    "CREATE INDEX ix ON t (a, b) ALGORITHM = INPLACE",
+    "CREATE INDEX ix ON t (a, b) LOCK NONE",
+])
+def test_mysql_create_index_online_options_are_not_part_of_the_index(sql):
+    """What mgen renders for an online AddIndex on MySQL reads back as the plain index."""
+    s = read_sql_text(f"CREATE TABLE t (a int, b int); {sql};", "mysql")
+    assert s.table("t").indexes == (Index("ix", ("a", "b")),)
+
+
 # ---------------------------------------------------------------------------------------------
 # ALTER TABLE, DROP, RENAME
 # ---------------------------------------------------------------------------------------------
@@ -638,14 +649,17 @@ def _render_cases():
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
 def test_generated_migrations_read_back(dialect):
     from mgen.dialects import Unsupported, get_dialect
-    from mgen.operations import CreateEnum, CreateTable
+    from mgen.operations import CreateEnum, CreateTable, ValidateConstraint
 
     cases, fixture = _render_cases()
     d = get_dialect(dialect)
 
     def create_sql(s: Schema) -> str:
-        return ";\n".join(d.render_ops([CreateEnum(e) for e in s.enums] + [CreateTable(t) for t in s.tables],
-                                       Schema()))
+        # CREATE TABLE makes every constraint valid: the NOT VALID ones are added again NOT VALID
+        ops = [CreateEnum(e) for e in s.enums] + [CreateTable(t) for t in s.tables]
+        ops += [ValidateConstraint(t.name, c.name, validated=False)
+                for t in s.tables for c in (*t.checks, *t.foreign_keys) if not c.validated]
+        return ";\n".join(d.render_ops(ops, Schema()))
 
     start = read_sql_text(create_sql(fixture), dialect)
     if dialect == "postgresql":
@@ -804,3 +818,90 @@ def test_postgresql_refuses_what_the_reader_refuses(postgres_url):
             apply_statements(conn, [f"CREATE SCHEMA s{n}", f"SET search_path TO s{n}", *statements[:-1]])
             with pytest.raises(StatementError):
                 apply_statements(conn, statements[-1:])
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL NOT VALID and VALIDATE CONSTRAINT: the state of a CHECK or foreign key, not its definition
+# ---------------------------------------------------------------------------------------------
+NOT_VALID_BASE = "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, p_id int, n int);\n"
+NOT_VALID_ADDS = (
+    "ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID;\n"
+    "ALTER TABLE c ADD CHECK (n < 10) NOT VALID, ADD CONSTRAINT c_n_odd CHECK (n <> 5);\n"
+    "ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE NOT VALID;\n"
+    "ALTER TABLE ONLY c ADD FOREIGN KEY (n) REFERENCES p NOT VALID;\n"
+)
+
+
+def test_not_valid_constraints_are_read_as_not_validated():
+    t = read_sql_text(NOT_VALID_BASE + NOT_VALID_ADDS, "postgresql").table("c")
+    assert t.checks == (Check("c_n_check", "n > 0", validated=False), Check("c_n_check1", "n < 10", validated=False),
+                        Check("c_n_odd", "n <> 5"))
+    assert t.foreign_keys == (
+        ForeignKey("c_p_fkey", ("p_id",), "p", ("id",), on_delete="CASCADE", validated=False),
+        ForeignKey("c_n_fkey", ("n",), "p", ("id",), validated=False),  # REFERENCES p: its key, resolved later
+    )
+
+
+def test_not_valid_changes_no_definition():
+    """The same constraints written without NOT VALID differ only in their state: no operation."""
+    from mgen.dialects import get_dialect
+    from mgen.differ import diff
+
+    not_valid = read_sql_text(NOT_VALID_BASE + NOT_VALID_ADDS, "postgresql")
+    valid = read_sql_text(NOT_VALID_BASE + NOT_VALID_ADDS.replace(" NOT VALID", ""), "postgresql")
+    assert not_valid != valid
+    assert diff(not_valid, valid, get_dialect("postgresql")).operations == []
+
+
+def test_validate_constraint_makes_it_valid():
+    sql = (NOT_VALID_BASE + NOT_VALID_ADDS + "ALTER TABLE c VALIDATE CONSTRAINT c_n_check;\n"
+           "ALTER TABLE c VALIDATE CONSTRAINT c_p_fkey, VALIDATE CONSTRAINT c_n_fkey;\n")
+    t = read_sql_text(sql, "postgresql").table("c")
+    assert [(c.name, c.validated) for c in (*t.checks, *t.foreign_keys)] == [
+        ("c_n_check", True), ("c_n_check1", False), ("c_n_odd", True), ("c_p_fkey", True), ("c_n_fkey", True)]
+
+
+def test_validate_constraint_after_drop_and_add_not_valid():
+    """mgen's own down of a validation (ValidateConstraint reversed) reads back as not valid."""
+    sql = (NOT_VALID_BASE + "ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0);\n"
+           "ALTER TABLE c DROP CONSTRAINT c_n_check;\nALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID;\n")
+    assert read_sql_text(sql, "postgresql").table("c").checks == (Check("c_n_check", "n > 0", validated=False),)
+
+
+def test_validating_a_constraint_the_schema_does_not_hold_is_skipped_and_listed():
+    """A migration linted on its own often validates what an earlier one added."""
+    interp = SqlInterpreter("postgresql")
+    interp.run(NOT_VALID_BASE + "ALTER TABLE c VALIDATE CONSTRAINT added_elsewhere;")
+    assert interp.schema == read_sql_text(NOT_VALID_BASE, "postgresql")
+    assert [i.kind for i in interp.ignored] == ["ALTER TABLE VALIDATE CONSTRAINT"]
+
+
+NOT_VALID_ERRORS = [
+    # (dialect, statement after the base, message): PostgreSQL refuses the first two the same way
+    ("postgresql", "ALTER TABLE c ADD CONSTRAINT c_n_key UNIQUE (n) NOT VALID;",
+     "only CHECK and FOREIGN KEY constraints can be marked NOT VALID"),
+    ("postgresql", "ALTER TABLE c VALIDATE CONSTRAINT c_pkey;",
+     "constraint 'c_pkey' of table 'c' is not a foreign key or check constraint"),
+    ("postgresql", "ALTER TABLE nope VALIDATE CONSTRAINT c_n_check;", "unknown table 'nope'"),
+    ("mysql", "ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID;", "NOT VALID is PostgreSQL syntax"),
+    ("mysql", "ALTER TABLE c VALIDATE CONSTRAINT c_n_check;", "VALIDATE CONSTRAINT is PostgreSQL syntax"),
+]
+
+
+@pytest.mark.parametrize("dialect,sql,message", NOT_VALID_ERRORS, ids=[m for _, _, m in NOT_VALID_ERRORS])
+def test_not_valid_errors(dialect, sql, message):
+    text = NOT_VALID_BASE + sql
+    with pytest.raises(MgenError) as info:
+        read_sql_text(text, dialect, filename="m.sql")
+    assert message in info.value.message
+    assert info.value.line == 3
+
+
+def test_postgresql_refuses_what_the_reader_refuses_about_not_valid(postgres_url):
+    from mgen.db import StatementError, apply_statements, connect, scratch_database
+
+    with scratch_database("postgresql", postgres_url) as url, connect(url) as conn:
+        apply_statements(conn, [s.text for s in split_statements(NOT_VALID_BASE, "postgresql")])
+        for _dialect, sql, _message in NOT_VALID_ERRORS[:2]:
+            with pytest.raises(StatementError):
+                conn.execute(sql.rstrip(";"))

@@ -142,7 +142,7 @@ def _plan(case: Case, dialect: str):
 @pytest.mark.parametrize(("case", "dialect"), _case_params())
 def test_series_round_trips(case: Case, dialect: str):
     server = require_server(dialect)
-    old, new, series = _plan(case, dialect)
+    old, _new, series = _plan(case, dialect)
     names = [s.name for s in series.steps]
     expected = case.steps[dialect]
     assert len(names) == len(expected), names

@@ -4,7 +4,9 @@ Each statement is interpreted against the schema as it stands before it (``sourc
 difference becomes operations (``differ.diff``, with the renames the statement itself spells out), and
 the same rules that judge mgen's own plans judge them (``rules.analyze``), told what the SQL said
 (``StatementFacts``: CONCURRENTLY, NOT VALID, a lock_timeout set earlier, MySQL ALGORITHM/LOCK).
-Statements that change no table (UPDATE, DELETE) go to the rules' ``check_statement``.
+Statements that change no table (UPDATE, DELETE) go to the rules' ``check_statement``. The rules also
+learn which earlier statements of the file changed the database (``Context.earlier_statements``): where
+DDL is not transactional (MySQL) they stay applied when a later statement fails.
 
 Files are linted in order and the schema carries over, so a migrations folder lints as it would run.
 Without a starting schema the linter is permissive: a table, column, index or enum it has never seen
@@ -37,6 +39,8 @@ META_RULES: dict[str, tuple[str, str]] = {
 }
 # ADD CONSTRAINT ... UNIQUE|PRIMARY KEY USING INDEX idx (not USING INDEX TABLESPACE)
 _USING_INDEX = re.compile(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", re.IGNORECASE)
+# statements that change data (and stay applied where DDL is not transactional) without a schema operation
+DATA_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE", "CALL", "LOAD"})
 PLACEHOLDER_LIMIT = 50  # placeholders one statement may need before we give up (each fixes one name)
 PLACEHOLDER_TYPE = ColumnType("text")  # what an unseen column is assumed to be
 
@@ -427,26 +431,35 @@ def _lint_unit(unit: SqlUnit, dialect: str, state: Schema, permissive: bool,
         state = after
     created: set[str] = set()  # tables created earlier in this file: nobody uses them yet
     altered: set[str] = set()  # existing tables whose structure the file changed earlier
+    earlier: list[str] = []  # statements earlier in this file that changed the database
     for stmt, facts, before, ops in steps:
-        raw = _statement_findings(ops, before, created, altered, dialect, server_version, facts, state, stats)
+        raw = _statement_findings(ops, before, created, altered, dialect, server_version, facts, state, stats,
+                                  earlier)
         last = stmt.line + stmt.text.count("\n")
         _file_findings(raw, ignores_for(lines, stmt.line, last), known, unit.path, stmt, report)
         _track_created(ops, created, altered)
+        if ops or (stmt.words and stmt.words[0] in DATA_VERBS):
+            earlier.append(f"line {stmt.line}: {_first_line(stmt.text)}")
     return state
 
 
 def _statement_findings(ops: list[Operation], before: Schema, created: set[str], altered: set[str], dialect: str,
                         server_version: tuple[int, ...] | None, facts: StatementFacts,
-                        final: Schema, stats: dict[str, TableStats] | None = None) -> list[LintFinding]:
-    """The rules' findings on one statement's operations, or on the statement itself when it has none."""
+                        final: Schema, stats: dict[str, TableStats] | None = None,
+                        earlier: Sequence[str] = ()) -> list[LintFinding]:
+    """The rules' findings on one statement's operations, or on the statement itself when it has none.
+    ``earlier``: the file's statements before this one that changed the database (a statement's own
+    operations succeed or fail together, so only those count as applied before it)."""
     findings = analyze(ops, before, dialect, server_version=server_version, stats=stats,
-                       statements=[facts] * len(ops), created_here=created, altered_here=altered, final=final)
+                       statements=[facts] * len(ops), created_here=created, altered_here=altered, final=final,
+                       earlier_statements=earlier)
     out = [LintFinding("", facts.line, f.rule, f.severity, f.message, f.safe_alternative, f.operation_description)
            for f in findings]
     if ops:
         return out
     # a statement that changes no table (UPDATE, DELETE, TRUNCATE, REINDEX): the statement rules
-    ctx = Context(dialect, before, frozenset(created), server_version, stats, facts, final, frozenset(altered))
+    ctx = Context(dialect, before, frozenset(created), server_version, stats, facts, final, frozenset(altered),
+                  earlier_statements=tuple(earlier))
     for rule in all_rules():
         if rule.dialects is not None and dialect not in rule.dialects:
             continue

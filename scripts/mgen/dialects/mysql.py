@@ -226,25 +226,25 @@ class MySQL(Dialect):
         dropped; autocommit makes each batch its own transaction. DROP ... IF EXISTS first, so a run
         cut off by a crash can simply be run again (the IS NULL guard skips the rows done).
 
-        The procedure's variables carry an ``mgen_`` prefix: inside a routine a local variable wins
-        over a column of the same name, so ``value`` naming a column ``lo`` would silently read the
-        variable."""
+        The batch bounds are user variables (``@mgen_lo``), not DECLAREd ones: a user variable takes
+        the character set and collation of the key it is read from, so ``key >= @mgen_lo`` compares
+        in the order ORDER BY walks (a DECLAREd VARCHAR has the database's default collation, and a
+        key in another one would be compared in another order and rows skipped); and unlike a local
+        variable it can never shadow a column that ``value`` or ``where`` names."""
         table, k = self.quote(op.table), self.quote(key.name)
         proc = self.quote(fit(f"mgen_backfill_{op.table}_{op.column}", self.max_identifier))
-        key_type = self.type_sql(key.type, schema, key)
-        update = self.backfill_update(op, extra=f"{k} >= mgen_lo AND {k} <= mgen_hi AND ")
+        update = self.backfill_update(op, extra=f"{k} >= @mgen_lo AND {k} <= @mgen_hi AND ")
         body = f"""CREATE PROCEDURE {proc}()
 BEGIN
-  DECLARE mgen_lo {key_type} DEFAULT NULL;
-  DECLARE mgen_hi {key_type} DEFAULT NULL;
-  SELECT {k} INTO mgen_lo FROM {table} ORDER BY {k} LIMIT 1;
-  WHILE mgen_lo IS NOT NULL DO
-    SELECT b.{k} INTO mgen_hi FROM (SELECT {k} FROM {table} WHERE {k} >= mgen_lo ORDER BY {k} LIMIT {op.batch_size}) AS b
+  SET @mgen_lo = NULL, @mgen_hi = NULL;
+  SELECT {k} INTO @mgen_lo FROM {table} ORDER BY {k} LIMIT 1;
+  WHILE @mgen_lo IS NOT NULL DO
+    SELECT b.{k} INTO @mgen_hi FROM (SELECT {k} FROM {table} WHERE {k} >= @mgen_lo ORDER BY {k} LIMIT {op.batch_size}) AS b
       ORDER BY b.{k} DESC LIMIT 1;
     {update};
     COMMIT;
-    SET mgen_lo = NULL;
-    SELECT {k} INTO mgen_lo FROM {table} WHERE {k} > mgen_hi ORDER BY {k} LIMIT 1;
+    SET @mgen_lo = NULL;
+    SELECT {k} INTO @mgen_lo FROM {table} WHERE {k} > @mgen_hi ORDER BY {k} LIMIT 1;
   END WHILE;
 END"""
         return [f"DROP PROCEDURE IF EXISTS {proc}", body, f"CALL {proc}()", f"DROP PROCEDURE {proc}"]

@@ -186,12 +186,25 @@ class SQLite(Dialect):
         test = REBUILDS.get(type(op))
         return test is not None and test(op, before, after)
 
+    def refuse_inexpressible(self, op: Operation) -> None:
+        """Raise Unsupported for what a rebuild would carry out but not as asked: a rebuilt table
+        checks every row against its constraints (there is no NOT VALID), and an index does not
+        turn into a constraint (USING INDEX is PostgreSQL's)."""
+        if isinstance(op, AddUnique) and op.using_index is not None:
+            raise Unsupported(f"sqlite cannot make unique index {op.using_index.name} a constraint "
+                              "(ADD CONSTRAINT ... USING INDEX is PostgreSQL's)")
+        if isinstance(op, AddCheck):
+            self.not_valid_sql(op.check.validated, f"check {op.check.name}")
+        if isinstance(op, AddForeignKey):
+            self.not_valid_sql(op.foreign_key.validated, f"foreign key {op.foreign_key.name}")
+
     def render_ops(self, ops: Sequence[Operation], schema: Schema) -> list[str]:
         """Consecutive operations that each rebuild the same table rebuild it once, from the state
         before the first to the state after the last (columns are carried over by name)."""
         out: list[str] = []
         group: tuple[str, Schema] | None = None  # (table, schema before the group)
         for op in ops:
+            self.refuse_inexpressible(op)
             after = op.apply(schema)
             # an ADD/DROP COLUMN right after a rebuild of its table rides along in that rebuild
             joins_group = group is not None and group[0] == op.table and type(op) in REBUILDS

@@ -11,11 +11,18 @@ Context a rule may consult (``Context``):
   else None: rules then assume the oldest supported version's behaviour and say so;
 - ``stats``: table -> ``TableStats(rows, bytes)`` when read from a live database, else None;
 - ``statement``: for `mgen lint`, the facts of the SQL statement the operation came from
-  (``StatementFacts``); None for migrations mgen renders itself, whose SQL the rule knows:
-  PostgreSQL migrations run in one transaction, without CONCURRENTLY, NOT VALID or a lock_timeout;
+  (``StatementFacts``); None for migrations mgen renders itself, whose SQL the rule knows: a
+  PostgreSQL migration runs in one transaction without a lock_timeout, and what it says beyond the
+  schema change is in the operations' own fields (``AddIndex.online`` is CONCURRENTLY,
+  ``Check.validated`` False is NOT VALID, ``AddUnique.using_index``, ``Backfill.batch_size``): a rule
+  reads those fields and the statement facts alike, either is enough;
 - ``final``: the schema once the whole migration has run (an index created later in the same file
   covers a foreign key created earlier); ``altered_here``: existing tables whose structure the
-  migration changed before this point (an UPDATE on them runs under that DDL's lock).
+  migration changed before this point (an UPDATE on them runs under that DDL's lock);
+- ``operations`` and ``index``: the operations analyzed together and this one's position among them (a
+  rule about order, or about a column added earlier: ``is_new_column``); for `mgen lint` they are the
+  operations of one statement, and ``earlier_statements`` lists the file's statements before it that
+  changed the database (None for mgen's own migrations, where every operation is its own statement).
 """
 from __future__ import annotations
 
@@ -25,7 +32,17 @@ from dataclasses import asdict, dataclass
 from importlib import import_module
 from typing import ClassVar
 
-from ..operations import CreateTable, Operation, apply_all
+from ..operations import (
+    AddColumn,
+    Backfill,
+    CreateTable,
+    DropColumn,
+    DropTable,
+    Operation,
+    RenameColumn,
+    RenameTable,
+    apply_all,
+)
 from ..schema import Schema
 
 SEVERITIES = ("error", "warning", "info")
@@ -83,9 +100,32 @@ class Context:
     statement: StatementFacts | None = None
     final: Schema | None = None
     altered_here: frozenset = frozenset()
+    operations: tuple[Operation, ...] = ()  # analyzed together; this one is operations[index]
+    index: int = 0
+    earlier_statements: tuple[str, ...] | None = None  # lint: "line N: first line" of each earlier change
 
     def is_new_table(self, table: str) -> bool:
         return table in self.created_here
+
+    def is_new_column(self, table: str, column: str) -> bool:
+        """The column did not exist when the migration began: its table is new, or an operation before
+        this one added it (followed through renames). Its earlier values were all NULL (or a default),
+        and the migration's down drops it again."""
+        if self.is_new_table(table):
+            return True
+        added: set[tuple[str, str]] = set()
+        for op in self.operations[:self.index]:
+            if isinstance(op, AddColumn):
+                added.add((op.table, op.column.name))
+            elif isinstance(op, DropColumn):
+                added.discard((op.table, op.column.name))
+            elif isinstance(op, RenameColumn) and (op.table, op.column) in added:
+                added = (added - {(op.table, op.column)}) | {(op.table, op.new_name)}
+            elif isinstance(op, RenameTable):
+                added = {(op.new_name if t == op.table else t, c) for t, c in added}
+            elif isinstance(op, DropTable):
+                added = {(t, c) for t, c in added if t != op.table}
+        return (table, column) in added
 
     def rows(self, table: str) -> int | None:
         return self.stats[table].rows if self.stats and table in self.stats else None
@@ -130,16 +170,19 @@ def analyze(ops: Sequence[Operation], old: Schema, dialect: str, *, server_versi
             stats: dict[str, TableStats] | None = None,
             statements: Sequence[StatementFacts | None] | None = None,
             created_here: Iterable[str] = (), altered_here: Iterable[str] = (),
-            final: Schema | None = None) -> list[Finding]:
-    """Findings on ``ops`` applied to ``old``. ``created_here``/``altered_here`` carry what earlier parts
-    of the same migration did (lint judges a file statement by statement); ``final`` defaults to the
-    schema after ``ops``."""
+            final: Schema | None = None, earlier_statements: Sequence[str] | None = None) -> list[Finding]:
+    """Findings on ``ops`` applied to ``old``. ``created_here``/``altered_here``/``earlier_statements``
+    carry what earlier parts of the same migration did (lint judges a file statement by statement);
+    ``final`` defaults to the schema after ``ops``."""
     findings: list[Finding] = []
     state, created, altered = old, set(created_here), set(altered_here)
     final = final if final is not None else apply_all(ops, old)
+    operations = tuple(ops)
+    earlier = tuple(earlier_statements) if earlier_statements is not None else None
     for i, op in enumerate(ops):
         ctx = Context(dialect, state, frozenset(created), server_version, stats,
-                      statements[i] if statements is not None else None, final, frozenset(altered))
+                      statements[i] if statements is not None else None, final, frozenset(altered),
+                      operations, i, earlier)
         for rule in all_rules():
             if rule.dialects is not None and dialect not in rule.dialects:
                 continue
@@ -149,10 +192,18 @@ def analyze(ops: Sequence[Operation], old: Schema, dialect: str, *, server_versi
                                         rule.safe_alternative))
         if isinstance(op, CreateTable):
             created.add(op.table)
-        elif op.table and op.table not in created:
+        elif op.table and op.table not in created and not isinstance(op, Backfill):  # data only: no DDL lock
             altered.add(op.table)
         state = op.apply(state)
     return findings
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    """The registered rule with this id (KeyError names an unknown one)."""
+    for rule in all_rules():
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(f"no rule {rule_id!r}")
 
 
 def worst(findings: Iterable[Finding]) -> str | None:

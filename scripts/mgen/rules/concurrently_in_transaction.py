@@ -1,17 +1,23 @@
 """concurrently-in-transaction: CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block.
 
-Only linted SQL can break it (mgen's own SQL never says CONCURRENTLY), so it needs statement facts.
-``check`` covers the index operations a statement performs. ``check_statement`` -- which `mgen lint`
-calls for every statement -- covers what yields no operation: ``REINDEX ... CONCURRENTLY`` and a
-``DROP INDEX CONCURRENTLY`` of an index the schema does not know (``IF EXISTS``); a DROP of a known
+For linted SQL, ``check`` covers the index operations a statement performs. ``check_statement`` -- which
+`mgen lint` calls for every statement -- covers what yields no operation: ``REINDEX ... CONCURRENTLY`` and
+a ``DROP INDEX CONCURRENTLY`` of an index the schema does not know (``IF EXISTS``); a DROP of a known
 index and every CREATE INDEX are left to ``check`` so one statement gets one finding.
+
+mgen's own SQL says CONCURRENTLY when an index operation asks for it (``online``), and a batched backfill
+commits per batch: neither can run in a transaction block (``Dialect.outside_transaction``). mgen writes
+such a migration as non-transactional only when nothing else shares it, so ``check`` flags one that
+shares its migration with other operations that write SQL (``ctx.operations``).
 """
 from __future__ import annotations
 
 import re
 
+from ..dialects import get_dialect
 from ..operations import AddIndex, DropIndex, Operation
 from . import Context, Rule, StatementFacts
+from ._locking import writes_statements
 
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _REINDEX = re.compile(r"^\s*REINDEX\s+(?:\(.*?\)\s*)?(?:INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\s+CONCURRENTLY\b",
@@ -35,10 +41,27 @@ class ConcurrentlyInTransactionRule(Rule):
 
     def check(self, op: Operation, ctx: Context) -> str | None:
         facts = ctx.statement
-        if isinstance(op, (AddIndex, DropIndex)) and facts is not None and facts.concurrently and facts.in_transaction:
+        if facts is None:
+            return self.check_own_migration(op, ctx)
+        if isinstance(op, (AddIndex, DropIndex)) and facts.concurrently and facts.in_transaction:
             verb = "CREATE INDEX" if isinstance(op, AddIndex) else "DROP INDEX"
             return f"{verb} CONCURRENTLY ({op.index.name}) fails inside a transaction block"
         return None
+
+    def check_own_migration(self, op: Operation, ctx: Context) -> str | None:
+        """An operation mgen must run outside a transaction, sharing its migration with others."""
+        if not get_dialect(ctx.dialect).outside_transaction(op):
+            return None
+        others = [o for j, o in enumerate(ctx.operations) if j != ctx.index and writes_statements(o, ctx.dialect)]
+        if not others:
+            return None  # alone: mgen writes the migration as non-transactional
+        if isinstance(op, (AddIndex, DropIndex)):
+            what = f"{'CREATE' if isinstance(op, AddIndex) else 'DROP'} INDEX CONCURRENTLY ({op.index.name})"
+        else:
+            what = f"the batched {op.describe()} (it commits per batch)"
+        shown = "; ".join(o.describe() for o in others[:3]) + ("; ..." if len(others) > 3 else "")
+        return (f"{what} cannot run inside a transaction block, and the {len(others)} other "
+                f"operation{'s' if len(others) != 1 else ''} of this migration ({shown}) make it one transaction")
 
     def check_statement(self, facts: StatementFacts, ctx: Context) -> str | None:
         if ctx.dialect != "postgresql" or not facts.in_transaction:

@@ -1,14 +1,15 @@
 """require-concurrent-index: PostgreSQL's plain CREATE INDEX blocks writes to the table for the whole build.
 
-Flags an index added to an existing table without CONCURRENTLY: mgen's own SQL never uses it
-(``ctx.statement is None``); a linted statement says so in ``StatementFacts.concurrently``.
-Severity steps down to info when statistics say the table is small.
+Flags an index added to an existing table without CONCURRENTLY. mgen's own SQL says CONCURRENTLY when
+the operation asks for it (``AddIndex.online``, as ``--zero-downtime`` writes it); a linted statement
+says so in ``StatementFacts.concurrently``; either is enough. Severity steps down to info when
+statistics say the table is small.
 """
 from __future__ import annotations
 
 from ..operations import AddIndex, Operation
 from . import Context, Rule
-from ._locking import uses_mgen_sql
+from ._locking import is_online
 from ._sizing import is_small, size_note
 
 
@@ -23,7 +24,7 @@ class RequireConcurrentIndexRule(Rule):
     def check(self, op: Operation, ctx: Context) -> str | None:
         if not isinstance(op, AddIndex) or ctx.is_new_table(op.table):
             return None
-        if not uses_mgen_sql(ctx) and ctx.statement.concurrently:
+        if is_online(op, ctx):
             return None
         kind = "unique index" if op.index.unique else "index"
         return (f"building {kind} {op.index.name} on {op.table} without CONCURRENTLY blocks every write to "

@@ -2,7 +2,9 @@
 
 Even a metadata-only ALTER needs a strong lock; while it waits behind one long query, every later query
 on the table queues behind it. mgen's own SQL sets no lock_timeout (``ctx.statement is None``); a linted
-statement says whether a ``SET lock_timeout`` came earlier (``StatementFacts.lock_timeout``).
+statement says whether a ``SET lock_timeout`` came earlier (``StatementFacts.lock_timeout``). An index
+built or dropped CONCURRENTLY (``online`` on the operation, or in the linted statement) waits with a lock
+that no query conflicts with, so nothing queues behind it.
 Info while the table size is unknown or moderate; warning when statistics say more than 100,000 rows.
 """
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..operations import (
     SetPrimaryKey,
 )
 from . import Context, Rule
-from ._locking import uses_mgen_sql
+from ._locking import is_online, uses_mgen_sql
 from ._sizing import LARGE_TABLE_ROWS, is_large
 
 # Operations whose statement locks the table against reads or writes. Comments take a weaker lock that
@@ -50,12 +52,10 @@ class RequireLockTimeoutRule(Rule):
     def check(self, op: Operation, ctx: Context) -> str | None:
         if not isinstance(op, LOCKING_OPERATIONS) or ctx.is_new_table(op.table):
             return None
-        facts = ctx.statement
-        if not uses_mgen_sql(ctx):
-            if facts.lock_timeout:
-                return None
-            if isinstance(op, (AddIndex, DropIndex)) and facts.concurrently:
-                return None  # CONCURRENTLY waits without blocking queries
+        if not uses_mgen_sql(ctx) and ctx.statement.lock_timeout:
+            return None
+        if isinstance(op, (AddIndex, DropIndex)) and is_online(op, ctx):
+            return None  # CONCURRENTLY waits without blocking queries
         rows = ctx.rows(op.table)
         size = f" ({rows:,} rows)" if rows is not None and rows > LARGE_TABLE_ROWS else ""
         return (f"no lock_timeout is set before {op.describe()}: while it waits for its lock on {op.table}{size}, "

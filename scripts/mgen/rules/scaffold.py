@@ -136,7 +136,7 @@ def scaffold(rule_id: str, severity: str, hazards: Sequence[str], dialects: Sequ
     name = module_name(rule_id)
     module = RULES_DIR / f"{name}.py"
     doc = root / "docs" / "rules" / f"{rule_id}.md"
-    test = root / "tests" / "rules" / f"test_{name}.py"
+    test = root / "tests" / f"test_rules_{name}.py"
     if rule_id in {r.id for r in all_rules()}:
         raise MgenError(f"rule {rule_id} already exists")
     for path in (module, doc, test):

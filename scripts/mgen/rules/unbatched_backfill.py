@@ -1,19 +1,27 @@
 """unbatched-backfill: an UPDATE that touches every row at once, or data changes inside the DDL transaction.
 
-A statement rule: `mgen lint` calls ``check_statement(facts, ctx)`` for each statement of a file that is
-no schema operation; ``check`` (operations) never fires. It flags
+For `mgen lint` it is a statement rule: ``check_statement(facts, ctx)`` judges each statement of a file
+that is no schema operation. It flags
 - an UPDATE without WHERE: one statement rewrites every row, holds all their row locks to the end and
   bloats the table (PostgreSQL) or the undo log (MySQL);
 - an UPDATE or DELETE on a table that DDL earlier in the same file changed, where DDL is transactional
   (PostgreSQL, SQLite): the DDL's lock is held until the data change ends.
 Which tables DDL touched earlier comes from ``ctx.altered_here``; a table
 created in the same file is empty and exempt.
+
+For mgen's own migrations ``check`` judges a ``Backfill`` operation: with ``batch_size`` it is batched
+(PostgreSQL and MySQL walk the primary key in keyset batches, each committed: not flagged; SQLite has no
+loop and writes one UPDATE, but SQLite locks the whole database for any write anyway); with
+``batch_size`` None it is one UPDATE of every NULL row of an existing table: flagged, and where DDL is
+transactional and the migration altered the table before, it also runs under that DDL's lock. Severity
+steps down to info when statistics say the table is small.
 """
 from __future__ import annotations
 
-from ..operations import Operation
+from ..operations import Backfill, Operation
 from . import Context, Rule, StatementFacts
 from ._locking import parse_data_statement
+from ._sizing import size_note, step_by_size
 
 
 class UnbatchedBackfillRule(Rule):
@@ -24,7 +32,14 @@ class UnbatchedBackfillRule(Rule):
                         "key (WHERE id > last AND id <= last + 10000 AND col IS NULL), committing each batch.")
 
     def check(self, op: Operation, ctx: Context) -> str | None:
-        return None  # about data statements only
+        if not isinstance(op, Backfill) or op.column is None or op.batch_size or ctx.is_new_table(op.table):
+            return None
+        message = (f"backfilling {op.table}.{op.column}{size_note(ctx, op.table)} in one UPDATE rewrites every row "
+                   "where it is NULL in one statement and holds all their row locks until it ends")
+        if op.table in ctx.altered_here and ctx.dialect != "mysql":  # MySQL DDL commits at once
+            message += (f", inside the transaction of the DDL on {op.table} earlier in the migration, whose lock "
+                        "blocks the table until every row is done")
+        return message
 
     def check_statement(self, facts: StatementFacts, ctx: Context) -> str | None:
         stmt = parse_data_statement(facts.text, ctx.dialect)
@@ -41,6 +56,9 @@ class UnbatchedBackfillRule(Rule):
             return (f"{stmt.kind.upper()} on {', '.join(held)} runs in the same transaction as DDL on it: the DDL's "
                     "lock blocks the table until every row is done")
         return None
+
+    def severity_for(self, op: Operation, ctx: Context) -> str:
+        return step_by_size(self.severity, ctx, op.table)
 
 
 RULE = UnbatchedBackfillRule()

@@ -138,7 +138,7 @@ SELECT con.conrelid, con.conname, con.contype,
        fc.relname,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos),
-       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid)
+       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid), con.convalidated
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -226,7 +226,8 @@ def introspect_postgresql(conn: Connection) -> Schema:
     for row in conn.query(_COLUMNS):
         if row[0] in parts:
             parts[row[0]].columns.append(_column(row, parts[row[0]].name))
-    for relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition in conn.query(_CONSTRAINTS):
+    for row in conn.query(_CONSTRAINTS):
+        relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition, validated = row
         if relid not in parts:
             continue  # a partition: its parent carries the definition
         t = parts[relid]
@@ -235,10 +236,11 @@ def introspect_postgresql(conn: Connection) -> Schema:
         elif kind == "u":
             t.uniques.append(Unique(name, tuple(cols)))
         elif kind == "f":
+            # convalidated is false for a key added NOT VALID and not yet validated
             t.foreign_keys.append(ForeignKey(name, tuple(cols), ref_table, tuple(ref_cols),
-                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update]))
+                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update], validated=validated))
         else:
-            t.checks.append(Check(name, _check_expression(definition)))
+            t.checks.append(Check(name, _check_expression(definition), validated=validated))
     for relid, name, unique, method, predicate, attnames, defs in conn.query(_INDEXES):
         if relid not in parts:
             continue

@@ -341,6 +341,8 @@ _TEMPORARY = {"TEMP", "TEMPORARY"}
 _FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 _FK_OPTION = re.compile(r"^ON\s+(DELETE|UPDATE)\s+(.+)$", re.IGNORECASE)
 _SQLITE_TABLE_OPTIONS = re.compile(r"\)\s*(?:(?:WITHOUT\s+ROWID|STRICT)\s*,?\s*)+$", re.IGNORECASE)
+# MySQL's online options after CREATE INDEX ... (cols): how the index is built, not what it is
+_MYSQL_INDEX_OPTIONS = re.compile(r"(?:\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+)+\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -943,7 +945,8 @@ class SqlInterpreter:
     # CREATE INDEX / DROP INDEX
     # ============================================================================================
     def _create_index(self, stmt: Statement) -> None:
-        node = self._parse(stmt.text)
+        text = _MYSQL_INDEX_OPTIONS.sub("", stmt.text) if self.dialect == "mysql" else stmt.text
+        node = self._parse(text)
         if not isinstance(node, exp.Create) or not isinstance(node.this, exp.Index):
             raise self.error(f"cannot read {_first_line(stmt.text)!r}")
         idx = node.this
@@ -1201,11 +1204,14 @@ class SqlInterpreter:
         node = self._parse(f"{head} {action_sql}")
         if not isinstance(node, exp.Alter):
             raise self.error(f"unsupported ALTER TABLE action: {_first_line(action_sql)!r}")
+        before = self.table(table_name)
         for action in node.args.get("actions") or ():
             handler = self._ACTIONS.get(type(action))
             if handler is None:
                 raise self.error(f"unsupported ALTER TABLE action: {_first_line(action_sql)!r}")
             handler(self, table_name, action)
+        if node.args.get("not_valid"):
+            self._mark_not_valid(before, self.table(table_name), action_sql)
         for option in node.args.get("options") or ():
             if isinstance(option, exp.SchemaCommentProperty):
                 table = self.table(table_name)
@@ -1214,7 +1220,7 @@ class SqlInterpreter:
     def _special_action(self, words: list[str]) -> Callable | None:
         """Actions sqlglot keeps as raw text, recognised by their keywords."""
         if words[:1] in (["OWNER"], ["ENABLE"], ["DISABLE"], ["REPLICA"], ["CLUSTER"], ["RESET"], ["INHERIT"],
-                         ["NO"], ["OF"], ["NOT"], ["VALIDATE"], ["ATTACH"], ["DETACH"], ["FORCE"], ["ORDER"],
+                         ["NO"], ["OF"], ["NOT"], ["ATTACH"], ["DETACH"], ["FORCE"], ["ORDER"],
                          ["CONVERT"], ["ALGORITHM"], ["LOCK"], ["ENGINE"], ["AUTO_INCREMENT"], ["ROW_FORMAT"],
                          ["CHARSET"], ["COLLATE"], ["CHARACTER"], ["DEFAULT"]) \
                 or (words[:1] == ["SET"] and words[1:2] != ["DATA"]) \
@@ -1233,6 +1239,8 @@ class SqlInterpreter:
                 return SqlInterpreter._action_ignored
         if words[:2] == ["RENAME", "CONSTRAINT"]:
             return SqlInterpreter._action_rename_constraint
+        if words[:2] == ["VALIDATE", "CONSTRAINT"]:
+            return SqlInterpreter._action_validate_constraint
         if words[:2] == ["ADD", "CHECK"] or (words[:1] == ["ADD"] and "CHECK" in words[:4] and words[1] == "CONSTRAINT"
                                              and words[3:4] == ["CHECK"]):
             return SqlInterpreter._action_add_check
@@ -1296,7 +1304,41 @@ class SqlInterpreter:
             node = sqlglot.parse_one(expr_sql, read=self.sg)
         except (ParseError, TokenError) as e:
             raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
-        self.schema = self.schema.with_table(self.add_check(table, node, name))
+        after = self.add_check(table, node, name)
+        self.schema = self.schema.with_table(after)
+        if _has_not_valid(words[end + 1:]):
+            self._mark_not_valid(table, after, sql)
+
+    def _mark_not_valid(self, before: Table, after: Table, sql: str) -> None:
+        """The CHECKs and foreign keys an ``ADD ... NOT VALID`` action added are not validated yet
+        (existing rows unchecked until VALIDATE CONSTRAINT); PostgreSQL refuses NOT VALID for others."""
+        if self.dialect != "postgresql":
+            raise self.error(f"NOT VALID is PostgreSQL syntax: {_first_line(sql)!r}")
+        old = {c.name for c in before.checks} | {f.name for f in before.foreign_keys}
+        added = ({c.name for c in after.checks} | {f.name for f in after.foreign_keys}) - old
+        if not added:
+            raise self.error(f"only CHECK and FOREIGN KEY constraints can be marked NOT VALID: {_first_line(sql)!r}")
+        self.schema = self.schema.with_table(_with_validated(after, added, False))
+
+    def _action_validate_constraint(self, table_name, sql, tokens, words):
+        """PostgreSQL ``VALIDATE CONSTRAINT name``: a CHECK or foreign key added NOT VALID is checked
+        against the existing rows and becomes valid.
+
+        A name the schema does not hold is skipped and listed, not refused: validating changes no
+        definition, and a migration linted on its own often validates what an earlier one added."""
+        if self.dialect != "postgresql":
+            raise self.error(f"VALIDATE CONSTRAINT is PostgreSQL syntax: {_first_line(sql)!r}")
+        if len(tokens) < 3:
+            raise self.error("VALIDATE CONSTRAINT without a constraint name")
+        table = self.table(table_name)
+        name = self.token_name(tokens[2])
+        if not any(c.name == name for c in (*table.checks, *table.foreign_keys)):
+            keys = {u.name for u in table.uniques} | ({table.primary_key.name} if table.primary_key else set())
+            if name in keys:
+                raise self.error(f"constraint {name!r} of table {table.name!r} is not a foreign key or check constraint")
+            self._ignore("ALTER TABLE VALIDATE CONSTRAINT")
+            return
+        self.schema = self.schema.with_table(_with_validated(table, {name}, True))
 
     def _action_add_constraint_using_index(self, table_name, sql, tokens, words):
         """PostgreSQL ``ADD [CONSTRAINT name] {UNIQUE | PRIMARY KEY} USING INDEX idx``: an existing unique
@@ -1574,6 +1616,18 @@ def _without_column(table: Table, col: str, dialect: str) -> Table:
         foreign_keys=tuple(f for f in table.foreign_keys if col not in f.columns),
         checks=tuple(c for c in table.checks if not _mentions(c.expression, col)),
     )
+
+
+def _with_validated(table: Table, names: set[str], validated: bool) -> Table:
+    """``table`` with the CHECKs and foreign keys named in ``names`` marked (not) validated."""
+    return replace(
+        table,
+        checks=tuple(replace(c, validated=validated) if c.name in names else c for c in table.checks),
+        foreign_keys=tuple(replace(f, validated=validated) if f.name in names else f for f in table.foreign_keys))
+
+
+def _has_not_valid(words: Sequence[str]) -> bool:
+    return any(words[k:k + 2] == ["NOT", "VALID"] for k in range(len(words) - 1))
 
 
 def _without_constraint(table: Table, name: str) -> Table | None:

@@ -1,0 +1,137 @@
+"""The revision graph of an Alembic ``versions`` folder, read statically.
+
+A revision file assigns module-level ``revision``, ``down_revision`` (None, an id, or a tuple/list of ids
+for a merge), ``branch_labels`` and ``depends_on``, plain or annotated (``revision: str = "abc"``).
+The graph gives the heads (revisions nothing revises), the order from the base to a head (parents before
+children, as ``alembic upgrade`` runs them) and clear errors for what Alembic itself refuses: a duplicate
+id, a ``down_revision`` naming no revision, a cycle, a file without ``revision``.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import MgenError
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: str
+    down: tuple[str, ...]  # the revisions this one revises (several: a merge; none: a base)
+    path: Path
+    line: int  # of the ``revision =`` assignment
+    branch_labels: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+
+def _ids(node: ast.expr, what: str, path: Path) -> tuple[str, ...]:
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ()
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, (ast.Tuple, ast.List)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
+    raise MgenError(f"{what} is not a revision id, None or a tuple of ids", str(path), node.lineno)
+
+
+def read_revision(path: Path) -> Revision | None:
+    """The revision a file defines; None for a Python file that defines none (a helper module)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except SyntaxError as e:
+        raise MgenError(f"Python syntax error: {e.msg}", str(path), e.lineno) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise MgenError(f"cannot read: {e}", str(path)) from None
+    values: dict[str, ast.expr] = {}
+    lines: dict[str, int] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            name, value = stmt.target.id, stmt.value
+        else:
+            continue
+        values[name], lines[name] = value, stmt.lineno
+    if "revision" not in values:
+        return None
+    ids = _ids(values["revision"], "revision", path)
+    if len(ids) != 1:
+        raise MgenError("revision must be one id", str(path), lines["revision"])
+    if "down_revision" not in values:
+        raise MgenError("revision file without down_revision", str(path), lines["revision"])
+    return Revision(
+        id=ids[0],
+        down=_ids(values["down_revision"], "down_revision", path),
+        path=path,
+        line=lines["revision"],
+        branch_labels=_ids(values["branch_labels"], "branch_labels", path) if "branch_labels" in values else (),
+        depends_on=_ids(values["depends_on"], "depends_on", path) if "depends_on" in values else (),
+    )
+
+
+@dataclass(frozen=True)
+class RevisionGraph:
+    revisions: dict[str, Revision]
+
+    @property
+    def heads(self) -> list[str]:
+        revised = {d for r in self.revisions.values() for d in r.down}
+        return sorted(r for r in self.revisions if r not in revised)
+
+    def head(self) -> str | None:
+        """The single head (None for an empty folder); several heads: an error saying to merge."""
+        heads = self.heads
+        if len(heads) > 1:
+            raise MgenError(f"the Alembic history has {len(heads)} heads ({', '.join(heads)}): "
+                            "merge them first (alembic merge heads)")
+        return heads[0] if heads else None
+
+    def upgrade_order(self, target: str | None = None) -> list[Revision]:
+        """Every revision up to ``target`` (default: the single head), parents before children."""
+        target = target or self.head()
+        if target is None:
+            return []
+        order: list[Revision] = []
+        done: set[str] = set()
+        visiting: set[str] = set()
+
+        def visit(rev_id: str) -> None:
+            if rev_id in done:
+                return
+            if rev_id in visiting:
+                raise MgenError(f"revision cycle through {rev_id}", str(self.revisions[rev_id].path))
+            visiting.add(rev_id)
+            rev = self.revisions[rev_id]
+            for parent in (*rev.down, *rev.depends_on):
+                visit(parent)
+            visiting.discard(rev_id)
+            done.add(rev_id)
+            order.append(rev)
+
+        visit(target)
+        return order
+
+
+def read_graph(folders: Sequence[Path]) -> RevisionGraph:
+    """The revisions of every ``*.py`` file in ``folders`` (Alembic's version_locations)."""
+    revisions: dict[str, Revision] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.py")):
+            rev = read_revision(path)
+            if rev is None:
+                continue
+            if rev.id in revisions:
+                raise MgenError(f"duplicate revision id {rev.id!r} (also {revisions[rev.id].path.name})",
+                                str(path), rev.line)
+            revisions[rev.id] = rev
+    for rev in revisions.values():
+        for parent in (*rev.down, *rev.depends_on):
+            if parent not in revisions:
+                raise MgenError(f"revision {rev.id} revises {parent!r}, which no file defines", str(rev.path),
+                                rev.line)
+    return RevisionGraph(revisions)

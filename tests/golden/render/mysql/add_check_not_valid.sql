@@ -1,0 +1,1 @@
+-- unsupported: mysql cannot add check order_total_check NOT VALID

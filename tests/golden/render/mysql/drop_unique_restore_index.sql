@@ -1,0 +1,1 @@
+-- unsupported: mysql cannot drop unique users_email_key on users and keep its index users_email_idx (the inverse of ADD CONSTRAINT ... USING INDEX, which is PostgreSQL's)

@@ -1,0 +1,1 @@
+-- unsupported: mysql cannot add foreign key posts_editor_id_fkey NOT VALID

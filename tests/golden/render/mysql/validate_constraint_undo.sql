@@ -1,0 +1,1 @@
+-- unsupported: mysql has no NOT VALID constraints to validate (posts_score_check on posts)

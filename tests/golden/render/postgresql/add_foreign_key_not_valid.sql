@@ -1,0 +1,3 @@
+ALTER TABLE posts ADD CONSTRAINT posts_editor_id_fkey FOREIGN KEY (editor_id) REFERENCES users (id) ON DELETE SET NULL NOT VALID;
+-- down
+ALTER TABLE posts DROP CONSTRAINT posts_editor_id_fkey;

@@ -1,0 +1,3 @@
+CREATE INDEX CONCURRENTLY users_created_at_idx ON users (created_at);
+-- down
+DROP INDEX CONCURRENTLY users_created_at_idx;

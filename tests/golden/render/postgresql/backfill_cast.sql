@@ -1,0 +1,24 @@
+ALTER TABLE "order" ADD COLUMN label text;
+DO $mgen$
+DECLARE
+  mgen_lo "order".id%TYPE;
+  mgen_hi "order".id%TYPE;
+  mgen_done bigint := 0;
+  mgen_rows bigint;
+BEGIN
+  SELECT id INTO mgen_lo FROM "order" ORDER BY id LIMIT 1;
+  WHILE mgen_lo IS NOT NULL LOOP
+    SELECT b.id INTO mgen_hi FROM (SELECT id FROM "order" WHERE id >= mgen_lo ORDER BY id LIMIT 10) AS b
+      ORDER BY b.id DESC LIMIT 1;
+    UPDATE "order" SET label = CAST(id AS TEXT) || '-' || "group" WHERE id >= mgen_lo AND id <= mgen_hi AND label IS NULL;
+    GET DIAGNOSTICS mgen_rows = ROW_COUNT;
+    mgen_done := mgen_done + mgen_rows;
+    RAISE NOTICE 'mgen backfill order.label: % rows written, key up to %', mgen_done, mgen_hi;
+    COMMIT;
+    mgen_lo := NULL;
+    SELECT id INTO mgen_lo FROM "order" WHERE id > mgen_hi ORDER BY id LIMIT 1;
+  END LOOP;
+END
+$mgen$;
+-- down
+ALTER TABLE "order" DROP COLUMN label;

@@ -1,0 +1,4 @@
+ALTER TABLE users DROP COLUMN name;
+-- down
+ALTER TABLE users ADD COLUMN name varchar(100);
+UPDATE users SET name = email WHERE name IS NULL;

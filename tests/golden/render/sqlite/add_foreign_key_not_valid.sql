@@ -1,0 +1,1 @@
+-- unsupported: sqlite cannot add foreign key posts_editor_id_fkey NOT VALID

@@ -1,0 +1,1 @@
+-- unsupported: sqlite cannot make unique index order_ref_tmp_idx a constraint (ADD CONSTRAINT ... USING INDEX is PostgreSQL's)

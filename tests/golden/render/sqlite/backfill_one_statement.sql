@@ -1,0 +1,2 @@
+UPDATE users SET settings = '{}' WHERE settings IS NULL;
+-- down

@@ -1,0 +1,1 @@
+-- unsupported: sqlite cannot make unique index users_email_idx a constraint (ADD CONSTRAINT ... USING INDEX is PostgreSQL's)

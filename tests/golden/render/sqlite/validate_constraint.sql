@@ -1,0 +1,1 @@
+-- unsupported: sqlite cannot add check order_total_check NOT VALID

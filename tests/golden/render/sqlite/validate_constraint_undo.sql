@@ -1,0 +1,1 @@
+-- unsupported: sqlite has no NOT VALID constraints to validate (posts_score_check on posts)
