@@ -1,0 +1,101 @@
+"""Framework and dialect detection (issue #4 item 4): a pure function of the project's files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mgen.frameworks.detect import detect
+
+MANAGE = '''#!/usr/bin/env python
+import os, sys
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{module}")
+    from django.core.management import execute_from_command_line
+    execute_from_command_line(sys.argv)
+'''
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(("engine", "dialect"), [
+    ("django.db.backends.postgresql", "postgresql"),
+    ("django.contrib.gis.db.backends.postgis", "postgresql"),
+    ("django.db.backends.mysql", "mysql"),
+    ("django.db.backends.sqlite3", "sqlite"),
+])
+def test_django_engine_gives_the_dialect(tmp_path: Path, engine: str, dialect: str):
+    write(tmp_path, {
+        "manage.py": MANAGE.format(module="site_conf.settings"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings.py": f"DATABASES = {{'default': {{'ENGINE': '{engine}', 'NAME': 'x'}}}}\n",
+    })
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect) == ("django", dialect)
+    assert d.config == tmp_path / "site_conf" / "settings.py"
+    assert any(engine in e for e in d.evidence)
+
+
+def test_django_engine_computed_at_run_time_falls_back_to_the_driver(tmp_path: Path):
+    write(tmp_path, {
+        "manage.py": MANAGE.format(module="conf.settings"),
+        "conf/settings/__init__.py": "import os\nDATABASES = {'default': {'ENGINE': os.environ['ENGINE']}}\n",
+        "requirements.txt": "Django>=5.2  # the web\npsycopg[binary]==3.2\n-r other.txt\n",
+    })
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect) == ("django", "postgresql")
+    assert any("not a literal" in e for e in d.evidence)
+    assert tmp_path / "requirements.txt" in d.sources
+
+
+def test_alembic_url_gives_the_dialect(tmp_path: Path):
+    write(tmp_path, {"alembic.ini": "[alembic]\nscript_location = migrations\n"
+                                    "sqlalchemy.url = mysql+pymysql://u:secret@db/app\n"})
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect) == ("alembic", "mysql")
+    assert not any("secret" in e for e in d.evidence)
+
+
+def test_alembic_template_url_and_pyproject_driver(tmp_path: Path):
+    write(tmp_path, {
+        "alembic.ini": "[alembic]\nscript_location = alembic\nsqlalchemy.url = driver://user:pass@localhost/dbname\n",
+        "pyproject.toml": '[project]\nname = "app"\ndependencies = ["SQLAlchemy>=2", "alembic", "asyncpg"]\n',
+    })
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect) == ("alembic", "postgresql")
+
+
+def test_sql_migration_folder(tmp_path: Path):
+    write(tmp_path, {"db/migrations/000001_init.up.sql": "CREATE TABLE t (id int);\n",
+                     "db/migrations/000001_init.down.sql": "DROP TABLE t;\n"})
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect) == ("golang-migrate", None)
+    assert d.config == tmp_path / "db" / "migrations"
+
+
+def test_poetry_dependencies_and_several_drivers(tmp_path: Path):
+    write(tmp_path, {"pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "*"\n'
+                                       'psycopg2-binary = "*"\n[tool.poetry.group.dev.dependencies]\npymysql = "*"\n'})
+    d = detect(tmp_path)
+    assert d.framework == "django" and d.dialect is None
+    assert any("several dialects" in e for e in d.evidence)
+
+
+def test_nothing_known(tmp_path: Path):
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect, d.config) == (None, None, None)
+
+
+def test_broken_files_do_not_crash(tmp_path: Path):
+    write(tmp_path, {"manage.py": "def (:\n", "pyproject.toml": "[project\n", "alembic.ini": "no section\n"})
+    d = detect(tmp_path)
+    # manage.py is there, unreadable: Django, with nothing known about its settings or dialect
+    assert (d.framework, d.config, d.dialect) == ("django", None, None)
+    assert any("names no settings module" in e for e in d.evidence)
+    assert d.to_dict()["root"] == str(tmp_path)
