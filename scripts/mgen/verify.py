@@ -143,7 +143,7 @@ def verify_statements(old: Schema, new: Schema, up: Sequence[str], down: Sequenc
     down_units = list(down_units) if down_units is not None else [Unit(tuple(down))]
     report = VerifyReport(dialect, list(up), list(down), list(operations))
     # the rows follow the renames the operations perform, or the hints when only SQL was given
-    plan = _RowPlan(renames_of(operations) if operations else parse_renames(renames, old, new), destructive)
+    plan = RowPlan(renames_of(operations) if operations else parse_renames(renames, old, new), destructive)
     with scratch_database(dialect, server_url) as old_url, connect(old_url) as conn:
         build = _build_statements(old, dialect)
         if not _apply(report, conn, build, "OLD built from empty", "OLD cannot be built from empty"):
@@ -216,7 +216,7 @@ def _verify_without_rows(report: VerifyReport, old: Schema, up: Sequence[Unit], 
     return report
 
 
-class _RowPlan:
+class RowPlan:
     """Which snapshot columns are expected where after up (renames followed) and after down."""
 
     def __init__(self, renames: Renames, destructive: bool):

@@ -41,7 +41,7 @@ _CASTS_WITHOUT_USING = frozenset(
 )
 
 
-def _needs_using(old: ColumnType, new: ColumnType) -> bool:
+def needs_using(old: ColumnType, new: ColumnType) -> bool:
     if new.name == "enum":
         return old != new
     if old.name == new.name or new.name in _STRINGS:
@@ -123,7 +123,7 @@ class PostgreSQL(Dialect):
         column = after.table(op.table).column(op.column)
         new_type = self.type_sql(op.new, after, column)
         col = self.quote(op.column)
-        if not _needs_using(op.old, op.new):
+        if not needs_using(op.old, op.new):
             alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type}")
         else:
             # enums convert only through text

@@ -277,10 +277,10 @@ def write_migrations(
         named[slug] = str(folder)
         files.update(fmt_obj.render(this, slug, statements_of(migration.up), statements_of(migration.down),
                                     header_lines(dialect, migration.header), migration.transactional))
-    return _write_atomically(folder, files)
+    return write_atomically(folder, files)
 
 
-def _write_atomically(folder: Path, files: dict[str, str]) -> list[Path]:
+def write_atomically(folder: Path, files: dict[str, str]) -> list[Path]:
     """Write ``files`` (relative path -> text) under ``folder``: each top-level entry is built under a
     hidden temporary name, then all are renamed into place; a failure removes everything new."""
     created_folder = not folder.exists()

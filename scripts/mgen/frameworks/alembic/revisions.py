@@ -115,13 +115,16 @@ class RevisionGraph:
         return order
 
 
-def read_graph(folders: Sequence[Path]) -> RevisionGraph:
-    """The revisions of every ``*.py`` file in ``folders`` (Alembic's version_locations)."""
+def read_graph(folders: Sequence[Path], recursive: bool = False) -> RevisionGraph:
+    """The revisions of every ``*.py`` file in ``folders`` (Alembic's version_locations), and in their
+    sub-folders with ``recursive`` (``recursive_version_locations = true``)."""
     revisions: dict[str, Revision] = {}
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.py")):
+        for path in sorted(folder.rglob("*.py") if recursive else folder.glob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
             rev = read_revision(path)
             if rev is None:
                 continue
