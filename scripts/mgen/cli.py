@@ -6,6 +6,7 @@
                   [--format golang-migrate|goose|plain] [--name NAME] [--rename ...] [--verify] [--db URL]
                   [--dry-run] [--json] [--zero-downtime [--backfill T.C=SQL ...] [--batch-size N]]
     mgen generate [PROJECT_DIR] --dialect D --data-migration --backfill T.C=SQL [...] [--batch-size N]
+    mgen generate [ALEMBIC_PROJECT] [--models PATH] [--name MESSAGE] [--rename ...] [--verify] [--dry-run] [--raw-sql]
     mgen new-migration ...   (the same as generate)
     mgen lint PATH... --dialect D [--format text|json|sarif | --json] [--schema SOURCE] [--pg-version V]
                   [--no-transaction] [--db URL]
@@ -267,6 +268,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .formats import canonical_format, detect_format, folder_schema, write_migration
 
     project = Path(args.project_dir)
+    if not (args.schema or args.changes or args.data_migration or args.migrations):
+        from .frameworks.detect import detect
+
+        detection = detect(project)
+        if detection.framework == "alembic":
+            return _generate_alembic(args, project)
+        if detection.framework == "django":
+            raise MgenError("Django projects: mgen reads the models and migrations, but writing Django migration "
+                            "files is not there yet; use --schema or --changes with a SQL format meanwhile")
+    if args.dialect is None:
+        raise MgenError("--dialect is required here (postgresql, mysql or sqlite)")
     folder = Path(args.migrations) if args.migrations else project / "migrations"
     if not folder.is_absolute() and args.migrations:
         folder = project / folder if not folder.exists() else folder
@@ -338,6 +350,62 @@ def cmd_generate(args: argparse.Namespace) -> int:
             print(_sql_block(plan.up))
             print("-- down")
             print(_sql_block(plan.down))
+    return 1 if verified is False else 0
+
+
+def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
+    """generate in an Alembic project: models read statically, the revision chain replayed, a new
+    revision revising the head, written only after --verify passes when asked."""
+    from .frameworks.alembic.project import open_project
+    from .frameworks.alembic.writer import write_revision
+
+    if args.zero_downtime or args.backfill or args.format:
+        raise MgenError("--zero-downtime, --backfill and --format apply to SQL migration folders, not yet to Alembic")
+    alembic = open_project(project, args.dialect, Path(args.models) if args.models else None)
+    dialect = alembic.dialect
+    current, replay_notes = alembic.current_schema()
+    new, model_notes = alembic.models_schema()
+    result = diff(current, new, get_dialect(dialect), args.rename)
+    if not result.operations:
+        print("no changes: nothing written")
+        return 0
+    plan = Plan(current, result.operations, dialect, result.suggestions)
+    verified: bool | None = None
+    report = None
+    if args.verify:
+        from .verify import verify_statements
+
+        report = verify_statements(plan.old, plan.new, plan.up, plan.down, dialect, args.db,
+                                   destructive=plan.destructive, operations=plan.ops)
+        verified = report.ok
+    message = args.name or _auto_name(plan.ops).replace("_", " ")
+    written = None
+    if verified is not False:
+        written = write_revision(alembic.config, plan.ops, plan.old, dialect, message, dry_run=args.dry_run,
+                                 raw_sql=args.raw_sql)
+    notes = replay_notes + model_notes
+    if args.json:
+        out = plan.to_dict()
+        out.update({"framework": "alembic", "files": [str(written)] if isinstance(written, Path) else [],
+                    "verified": verified, "notes": notes})
+        if report is not None:
+            out["verify"] = report.to_dict()
+        if args.dry_run and isinstance(written, str):
+            out["revision"] = written
+        print(json.dumps(out, indent=2, default=str))
+        return 1 if verified is False else 0
+    print("\n".join(plan.summary_lines()))
+    for note in notes:
+        print(f"note: {note}")
+    if report is not None:
+        print(report.format_text())
+    if isinstance(written, Path):
+        print(f"wrote:\n  {written}")
+    elif verified is False:
+        print("verification failed: nothing written")
+    else:
+        print("dry run: nothing written")
+        print(written)
     return 1 if verified is False else 0
 
 
@@ -472,8 +540,14 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("generate", "new-migration"):
         g = sub.add_parser(name, help="write a migration into the project's migrations folder")
         g.add_argument("project_dir", nargs="?", default=".")
-        _add_common(g)
+        _add_common(g, dialect_required=False)
         g.add_argument("--migrations", metavar="DIR", help="migrations folder (default PROJECT_DIR/migrations)")
+        g.add_argument("--models", metavar="PATH",
+                       help="Alembic projects: the SQLAlchemy models module or package (default: what env.py "
+                            "imports target_metadata from)")
+        g.add_argument("--raw-sql", action="store_true",
+                       help="Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
+                            "(otherwise such a change is refused)")
         g.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql"), type=str.lower,
                        help="file format; plain (alias sql): {version}_{name}/up.sql, down.sql (default: what the folder "
                             "already uses, else golang-migrate)")

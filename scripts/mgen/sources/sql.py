@@ -1436,7 +1436,7 @@ class SqlInterpreter:
         if exists and not any(c.name.lower() == name.lower() for c in table.columns):
             return
         col = self.column_name(table, name)
-        self.schema = self.schema.with_table(_without_column(table, col, self.dialect))
+        self.schema = self.schema.with_table(without_column(table, col, self.dialect))
         if self.dialect == "postgresql":  # PostgreSQL drops foreign keys elsewhere that point at the column
             self.schema = replace(self.schema, tables=tuple(
                 replace(t, foreign_keys=tuple(f for f in t.foreign_keys
@@ -1590,7 +1590,7 @@ def _index_mentions(index: Index, column: str) -> bool:
         index.where is not None and _mentions(index.where, column))
 
 
-def _without_column(table: Table, col: str, dialect: str) -> Table:
+def without_column(table: Table, col: str, dialect: str) -> Table:
     """Drop a column and what depends on it. PostgreSQL drops every index and constraint that uses
     it; MySQL takes the column out of multi-column keys instead."""
     def shrink(cols: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,0 +1,179 @@
+"""`mgen generate` in an Alembic project, judged by Alembic: the models are read statically, the current
+state is the revision chain replayed (not the models), the revision revises the head, and Alembic's own
+``upgrade head`` / ``downgrade -1`` apply and reverse it; the database then matches the models exactly as
+SQLAlchemy's own ``create_all`` builds them (issue #4)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from conftest import DIALECTS, require_server
+
+from mgen.cli import main
+from mgen.db import connect, scratch_database
+from mgen.dialects import get_dialect
+from mgen.differ import diff
+from mgen.sources.live import introspect_connection
+
+URLS = {"postgresql": "postgresql+psycopg://u:p@localhost/app", "mysql": "mysql+pymysql://u:p@localhost/app",
+        "sqlite": "sqlite:///app.db"}
+
+ENV = '''
+import os
+from alembic import context
+from sqlalchemy import create_engine, pool
+from app.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()
+'''
+
+MODELS_V1 = '''
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+'''
+
+MODELS_V2 = MODELS_V1 + '''    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime] = mapped_column(server_default=func.now())
+'''
+
+
+def project(tmp_path: Path, dialect: str) -> Path:
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "models.py").write_text(MODELS_V1)
+    (root / "migrations" / "env.py").write_text(ENV)
+    (root / "migrations" / "script.py.mako").write_text("")
+    (root / "alembic.ini").write_text(textwrap.dedent(f"""\
+        [alembic]
+        script_location = %(here)s/migrations
+        prepend_sys_path = .
+        sqlalchemy.url = {URLS[dialect]}
+        """))
+    return root
+
+
+def alembic(root: Path, url: str, *args: str) -> None:
+    """Alembic's own command line, in a process of its own (env.py imports the project's models)."""
+    code = ("import sys; from alembic.config import main; sys.exit(main(argv=sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", code, "-c", str(root / "alembic.ini"), *args], cwd=root,
+                          env={"MGEN_ALEMBIC_URL": url, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def sqlalchemy_url(url: str, dialect: str) -> str:
+    return {"postgresql": url.replace("postgresql://", "postgresql+psycopg://", 1),
+            "mysql": url.replace("mysql://", "mysql+pymysql://", 1)}.get(dialect, url)
+
+
+def create_all_schema(root: Path, dialect: str, server: str | None):
+    """The schema SQLAlchemy's own create_all builds from the project's models (a process of its own)."""
+    with scratch_database(dialect, server) as url:
+        code = ("import sys; sys.path.insert(0, sys.argv[1]); from sqlalchemy import create_engine; "
+                "from app.models import Base; Base.metadata.create_all(create_engine(sys.argv[2]))")
+        done = subprocess.run([sys.executable, "-c", code, str(root), sqlalchemy_url(url, dialect)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        with connect(url) as conn:
+            return introspect_connection(conn)
+
+
+def generate(root: Path, capsys, *extra: str) -> dict:
+    capsys.readouterr()
+    code = main(["generate", str(root), "--json", *extra])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return json.loads(out.out) if out.out.lstrip().startswith("{") else {"text": out.out}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_generate_twice_upgrade_downgrade(tmp_path: Path, capsys, dialect: str):
+    server = require_server(dialect)
+    root = project(tmp_path, dialect)
+    first = generate(root, capsys, "--name", "create users")
+    assert [op["op"] for op in first["operations"]] == ["create_table"]
+    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}
+
+    (root / "app" / "models.py").write_text(MODELS_V2)
+    second = generate(root, capsys, "--name", "posts and active")
+    kinds = [op["op"] for op in second["operations"]]
+    assert "create_table" in kinds and "add_column" in kinds, kinds
+    first_id = Path(first["files"][0]).name.split("_")[0]
+    assert f'down_revision: Union[str, Sequence[str], None] = "{first_id}"' in Path(second["files"][0]).read_text()
+    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}
+
+    expected = create_all_schema(root, dialect, server)
+    d = get_dialect(dialect)
+    with scratch_database(dialect, server) as url:
+        sa_url = sqlalchemy_url(url, dialect)
+        alembic(root, sa_url, "upgrade", "head")
+        with connect(url) as conn:
+            after_up = introspect_connection(conn)
+            conn.execute("INSERT INTO users (id, email, name, active) VALUES (1, 'a@x', 'A', "
+                         f"{'true' if dialect == 'postgresql' else '1'})")
+        without_version = after_up.without_table("alembic_version")
+        assert not diff(without_version, expected, d).operations, diff(without_version, expected, d).operations
+        alembic(root, sa_url, "downgrade", "-1")
+        with connect(url) as conn:
+            after_down = introspect_connection(conn).without_table("alembic_version")
+            assert conn.query("SELECT id, email FROM users") == [(1, "a@x")]
+        assert [t.name for t in after_down.tables] == ["users"]
+        assert not after_down.table("users").has_column("active")
+
+
+def test_models_not_found_is_one_line(tmp_path: Path, capsys):
+    root = project(tmp_path, "sqlite")
+    (root / "migrations" / "env.py").write_text("target_metadata = None\n")
+    capsys.readouterr()
+    assert main(["generate", str(root)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "env.py sets no target_metadata" in err and "--models" in err and "\n" not in err
+
+
+def test_explicit_models_and_dry_run_write_nothing(tmp_path: Path, capsys):
+    root = project(tmp_path, "sqlite")
+    (root / "migrations" / "env.py").write_text("target_metadata = None\n")
+    capsys.readouterr()
+    assert main(["generate", str(root), "--models", str(root / "app" / "models.py"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "def upgrade() -> None:" in out and 'op.create_table(\n        "users",' in out
+    assert not list((root / "migrations" / "versions").iterdir())
