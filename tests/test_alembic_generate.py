@@ -175,3 +175,17 @@ def test_explicit_models_and_dry_run_write_nothing(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "def upgrade() -> None:" in out and 'op.create_table(\n        "users",' in out
     assert not list((root / "migrations" / "versions").iterdir())
+
+
+def test_diff_accepts_sqlalchemy_models(tmp_path: Path, capsys):
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text(MODELS_V1)
+    new.write_text(MODELS_V2)
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new), "--dialect", "postgresql", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # the posts table comes with its foreign key and index; users gains "active"
+    assert [op["op"] for op in out["operations"]] == ["create_table", "add_column"]
+    posts = out["operations"][0]["table_def"]
+    assert posts["foreign_keys"][0]["on_delete"] == "CASCADE" and posts["indexes"][0]["columns"] == ["user_id"]
+    assert any(f["rule"] == "add-required-column" for f in out["findings"])  # active: NOT NULL, no DB default

@@ -5,6 +5,8 @@
 - a YAML schema file (.yaml / .yml, see docs/yaml-schema.md);
 - a migrations folder (golang-migrate, goose, plain up/down): what its up files produce;
 - a .sql file or a folder of .sql files: desired-state DDL read in the target dialect;
+- SQLAlchemy models: a ``.py`` module, or a package folder holding ``.py`` files and no ``.sql`` ones,
+  read statically (never imported);
 - ``empty`` (or /dev/null): no tables at all.
 """
 from __future__ import annotations
@@ -49,6 +51,17 @@ def load_schema(spec: str, dialect: str) -> Schema:
         fmt = detect_format(path)
         if fmt is not None:
             return folder_schema(path, dialect, fmt)
+    if _is_python_models(path):
+        from ..frameworks.sqlalchemy_models import read_models
+
+        return read_models(path, dialect)
     from .sql import read_sql_paths
 
     return read_sql_paths(str(path), dialect)
+
+
+def _is_python_models(path: Path) -> bool:
+    """A Python module, or a folder of Python modules and no SQL files (SQLAlchemy models)."""
+    if path.is_file():
+        return path.suffix == ".py"
+    return any(path.rglob("*.py")) and not any(path.rglob("*.sql"))

@@ -1,0 +1,569 @@
+"""Read a Django project's models statically into a ``ProjectState`` (what ``makemigrations`` compares).
+
+Per app, the classes of ``<app>/models.py`` or of the ``<app>/models/`` package (and of the app's own
+modules those import) that derive from ``django.db.models.Model``, through abstract bases and mixins in
+any module. The state matches ``ModelState.from_model``: fields in deconstructed form (``fields.py``), the
+implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields copied in, Meta read with
+Django's inheritance rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
+
+Nothing is imported. What the database depends on must be readable: a computed ``max_length``, ``null``,
+``db_column``, ``to``, a field class mgen does not know, a multi-table inheritance - each is an MgenError
+with file and line. A computed argument the database never sees (``default=make_code()``,
+``validators=[...]``) is kept as ``Opaque`` and reported as a note, since a migration writer cannot print it.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ...errors import MgenError
+from .fields import (
+    AUTO_FIELDS,
+    FIELD_CLASSES,
+    RELATED_FIELDS,
+    auto_field,
+    bind_arguments,
+    deconstruct_path,
+    deconstructed,
+)
+from .project import App, Project
+from .source import Definition, External, Module, ModuleRef, absolute
+from .state import OPTION_NAMES, Call, FieldState, ModelState, Note, ProjectState, Ref, Setting, normalize_together
+from .values import Evaluator, Scope, first_opaque
+
+MODEL_BASE = "django.db.models.base.Model"
+FIELD_BASE = "django.db.models.fields.Field"
+CHECK_PATH = "django.db.models.constraints.CheckConstraint"
+# arguments whose value reaches the database: they must be readable
+DB_ARGUMENTS = ("max_length", "null", "db_column", "db_default", "unique", "db_index", "primary_key", "max_digits",
+                "decimal_places", "to", "through", "db_table", "to_field", "db_comment", "db_constraint",
+                "auto_now", "auto_now_add", "db_collation", "on_delete")
+# methods a custom field class may not override for its column to be Django's base class's column
+_COLUMN_METHODS = ("db_type", "rel_db_type", "db_parameters", "get_internal_type", "db_check", "__init__",
+                   "deconstruct", "contribute_to_class", "db_type_suffix", "cast_db_type")
+
+
+@dataclass
+class ModelClass:
+    """A model class found in an app, before its state is built."""
+
+    definition: Definition
+    app_label: str
+    name: str
+
+    @property
+    def label_lower(self) -> str:
+        return f"{self.app_label}.{self.name.lower()}"
+
+
+@dataclass
+class FieldSpec:
+    """A field as written in some class body (maybe an abstract parent's), evaluated per concrete model."""
+
+    name: str
+    call: ast.Call | None  # None: ``name = None`` removes an inherited field
+    definition: Definition  # the class whose body holds it
+    line: int
+
+
+class ModelReader:
+    def __init__(self, project: Project):
+        self.project = project
+        self.ev: Evaluator = project.evaluator
+        self.notes: list[Note] = []
+        self.classes: dict[str, ModelClass] = {}  # definition path -> model class (concrete and abstract)
+        self._meta_cache: dict[str, dict[str, Any]] = {}
+
+    # -- finding the model classes ---------------------------------------------------------------
+    def discover(self, apps: Iterable[App]) -> list[ModelClass]:
+        found: list[ModelClass] = []
+        for app in apps:
+            module = self.project.finder.module(f"{app.name}.models")
+            if module is None:
+                continue
+            for cls in self._classes_of(module, app, set()):
+                if cls.path in self.classes or not self.is_model(cls):
+                    continue
+                label = self._meta_value(cls, "app_label") or app.label
+                model = ModelClass(cls, label, cls.node.name)  # type: ignore[union-attr]
+                self.classes[cls.path] = model
+                found.append(model)
+        return found
+
+    def _classes_of(self, module: Module, app: App, seen: set[str]) -> list[Definition]:
+        """Class definitions of ``module`` and of the app modules it imports from, in order."""
+        if module.name in seen:
+            return []
+        seen.add(module.name)
+        out: list[Definition] = []
+        for stmt in module.tree.body:
+            if isinstance(stmt, ast.ClassDef):
+                out.append(Definition(f"{module.name}.{stmt.name}", module, stmt))
+            elif isinstance(stmt, ast.ImportFrom):
+                source = absolute(module, stmt)
+                if not (source == app.name or source.startswith(app.name + ".")):
+                    continue
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        inner = self.project.finder.module(source)
+                        if inner is not None:
+                            out.extend(self._classes_of(inner, app, seen))
+                        continue
+                    target = self.project.finder.resolve(module, alias.asname or alias.name)
+                    if isinstance(target, ModuleRef):
+                        out.extend(self._classes_of(target.module, app, seen))
+                    elif isinstance(target, Definition) and isinstance(target.node, ast.ClassDef):
+                        out.append(target)
+        return out
+
+    def is_model(self, cls: Definition) -> bool:
+        return isinstance(cls.node, ast.ClassDef) and any(
+            getattr(b, "path", None) == MODEL_BASE for b in self.ev.ancestors(cls))
+
+    def is_abstract(self, cls: Definition) -> bool:
+        meta = _own_meta(cls)
+        if meta is None:
+            return False
+        return self._meta_attrs(cls, meta).get("abstract") is True
+
+    # -- Meta ------------------------------------------------------------------------------------
+    def _meta_value(self, cls: Definition, name: str) -> Any:
+        return self.meta_options(cls).get(name)
+
+    def meta_options(self, cls: Definition) -> dict[str, Any]:
+        """The Meta attributes Django's Options sees for ``cls`` (own Meta and the Meta classes it
+        inherits from, or else an abstract ancestor's Meta, whose ``abstract`` Django resets to False)."""
+        if cls.path in self._meta_cache:
+            return self._meta_cache[cls.path]
+        meta = _own_meta(cls)
+        if meta is not None:
+            out = self._meta_attrs(cls, meta)
+        else:
+            out = {}
+            for base in self.ev.ancestors(cls):
+                if isinstance(base, Definition) and self.is_model(base) and _own_meta(base) is not None \
+                        and self.is_abstract(base):
+                    out = {**self.meta_options(base), "abstract": False}
+                    break
+        self._meta_cache[cls.path] = out
+        return out
+
+    def _meta_attrs(self, cls: Definition, meta: ast.ClassDef) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        meta_def = Definition(f"{cls.path}.Meta", cls.module, meta, owner=cls)
+        for base in self.ev.bases(meta_def):
+            if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef) and base.owner is not None:
+                inherited = self._meta_attrs(base.owner, base.node)
+                if self.is_model(base.owner) and inherited.get("abstract"):
+                    inherited["abstract"] = False  # Django resets an abstract model's Meta
+                out.update(inherited)
+        scope = Scope(cls.module, (meta,))
+        for stmt in meta.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name, value = stmt.targets[0].id, stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                name, value = stmt.target.id, stmt.value
+            else:
+                continue
+            if name in OPTION_NAMES or name == "app_label":
+                out[name] = self.ev.value(value, scope)
+        return out
+
+    # -- fields ----------------------------------------------------------------------------------
+    def field_specs(self, cls: Definition) -> dict[str, FieldSpec]:
+        """Fields by name: abstract ancestors' first (in base order), then the class's own."""
+        specs: dict[str, FieldSpec] = {}
+        for base in self.ev.bases(cls):
+            if not isinstance(base, Definition) or not isinstance(base.node, ast.ClassDef):
+                continue
+            if self.is_model(base):
+                if not self.is_abstract(base):
+                    raise MgenError(f"{cls.node.name} inherits from the concrete model {base.node.name} "  # type: ignore[union-attr]
+                                    "(multi-table inheritance), which mgen does not read yet",
+                                    str(cls.module.path), cls.node.lineno)
+                for name, spec in self.field_specs(base).items():
+                    specs.setdefault(name, spec)
+            else:
+                self._note_mixin_fields(base)
+        own = self._own_fields(cls)
+        for name, spec in own.items():
+            specs.pop(name, None)
+            specs[name] = spec
+        return {n: s for n, s in specs.items() if s.call is not None}
+
+    def _own_fields(self, cls: Definition) -> dict[str, FieldSpec]:
+        out: dict[str, FieldSpec] = {}
+        assert isinstance(cls.node, ast.ClassDef)
+        for stmt in cls.node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name, value = stmt.targets[0].id, stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                name, value = stmt.target.id, stmt.value
+            else:
+                continue
+            if isinstance(value, ast.Constant) and value.value is None:
+                out[name] = FieldSpec(name, None, cls, stmt.lineno)
+            elif isinstance(value, ast.Call) and self.field_class(value.func, Scope(cls.module, (cls.node,))):
+                out[name] = FieldSpec(name, value, cls, stmt.lineno)
+        return out
+
+    def _note_mixin_fields(self, mixin: Definition) -> None:
+        for name in self._own_fields(mixin):
+            self.notes.append(Note(f"{mixin.node.name}.{name}: a field on a class that is not a model is "  # type: ignore[union-attr]
+                                   "ignored by Django", str(mixin.module.path), mixin.node.lineno))
+
+    def field_class(self, func: ast.expr, scope: Scope) -> tuple[str, str, Definition | None] | None:
+        """(deconstruct path, Django class name, custom class) when ``func`` names a field class, else None."""
+        target = self.ev.resolve(func, scope)
+        if not isinstance(target, Definition) or not isinstance(target.node, ast.ClassDef):
+            return None
+        return self.classify(target)
+
+    def classify(self, target: Definition) -> tuple[str, str, Definition | None] | None:
+        """For a field class: its deconstruct path, the Django class it is or derives from ("" when none
+        mgen knows), and the class itself when it is not Django's own; None for a class that is no field."""
+        chain = [target, *[b for b in self.ev.ancestors(target) if isinstance(b, Definition)]]
+        if not any(c.path == FIELD_BASE for c in chain):
+            return None
+        for c in chain:
+            if c.path.startswith("django.") and c.node.name in FIELD_CLASSES:  # type: ignore[union-attr]
+                custom = target if c is not target else None
+                return deconstruct_path(target.path), c.node.name, custom  # type: ignore[union-attr]
+        return deconstruct_path(target.path), "", target
+
+    def classify_path(self, path: str) -> tuple[str, str, Definition | None] | None:
+        """``classify`` for a class named by its definition path (as a migration's values carry it)."""
+        module_name, _, name = path.rpartition(".")
+        module = self.project.finder.module(module_name)
+        target = self.project.finder.resolve(module, name) if module is not None else None
+        if not isinstance(target, Definition) or not isinstance(target.node, ast.ClassDef):
+            return None
+        return self.classify(target)
+
+    # -- building states -------------------------------------------------------------------------
+    def model_state(self, model: ModelClass) -> ModelState:
+        cls = model.definition
+        options = self.meta_options(cls)
+        fields: dict[str, FieldState] = {}
+        proxy = options.get("proxy") is True
+        if not proxy:
+            for name, spec in self.field_specs(cls).items():
+                fields[name] = self.field_state(spec, model)
+            if not any(f.get("primary_key") for f in fields.values()):
+                app = self.project.app(model.app_label) if _has_app(self.project, model.app_label) else None
+                auto = app.default_auto_field if app else str(self.project.settings["DEFAULT_AUTO_FIELD"])
+                path, django_class = self.auto_field_class(auto, cls)
+                fields = {"id": auto_field(path, django_class), **fields}
+        state = ModelState(model.app_label, model.name, fields, {}, self.bases(cls),
+                           file=str(cls.module.path), line=cls.node.lineno)  # type: ignore[union-attr]
+        return replace(state, options=self.state_options(options, state, cls))
+
+    def auto_field_class(self, dotted: str, cls: Definition | None) -> tuple[str, str]:
+        module_name, _, name = dotted.rpartition(".")
+        module = self.project.finder.module(module_name)
+        target = self.project.finder.resolve(module, name) if module is not None else External(dotted)
+        if isinstance(target, Definition) and isinstance(target.node, ast.ClassDef):
+            chain = [target, *[b for b in self.ev.ancestors(target) if isinstance(b, Definition)]]
+            for c in chain:
+                if c.path.startswith("django.") and c.node.name in AUTO_FIELDS:  # type: ignore[union-attr]
+                    return deconstruct_path(target.path), c.node.name  # type: ignore[union-attr]
+        raise MgenError(f"default auto field {dotted!r} is not an AutoField, BigAutoField or SmallAutoField "
+                        "mgen can find", str(cls.module.path) if cls else None,
+                        cls.node.lineno if cls else None)  # type: ignore[union-attr]
+
+    def field_state(self, spec: FieldSpec, model: ModelClass) -> FieldState:
+        call = spec.call
+        assert call is not None
+        module, file = spec.definition.module, str(spec.definition.module.path)
+        scope = Scope(module, (spec.definition.node,))  # type: ignore[arg-type]
+        found = self.field_class(call.func, scope)
+        assert found is not None
+        path, django_class, custom = found
+        if not django_class:
+            raise MgenError(f"field {model.name}.{spec.name}: field class {path} is not one mgen knows "
+                            f"({', '.join(sorted(FIELD_CLASSES))})", file, call.lineno)
+        if custom is not None:
+            self._check_custom(custom, django_class, file, call.lineno)
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            raise MgenError(f"field {model.name}.{spec.name}: *args/**kwargs cannot be read statically", file, call.lineno)
+        args = tuple(self.ev.value(a, scope) for a in call.args)
+        kwargs = {k.arg: self.ev.value(k.value, scope) for k in call.keywords if k.arg}
+        try:
+            bound = bind_arguments(django_class, args, kwargs)
+        except ValueError as e:
+            raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
+        for key in DB_ARGUMENTS:
+            opaque = first_opaque(bound.get(key))
+            if opaque is not None:
+                raise MgenError(f"field {model.name}.{spec.name}: {key}={opaque.source} is computed at run time; mgen needs "
+                                "it as a literal to know the column", file, opaque.line or call.lineno)
+        for key, value in bound.items():
+            opaque = first_opaque(value)
+            if opaque is not None:
+                self.notes.append(Note(f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
+                                       "statically; kept as written (it does not change the database)",
+                                       file, opaque.line or call.lineno))
+        if django_class in RELATED_FIELDS:
+            bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
+        return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno)
+
+    def _check_custom(self, custom: Definition, django_class: str, file: str, line: int) -> None:
+        chain = [custom, *[b for b in self.ev.ancestors(custom) if isinstance(b, Definition)]]
+        for c in chain:
+            if c.path.startswith("django."):
+                break
+            for stmt in c.node.body:  # type: ignore[union-attr]
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _COLUMN_METHODS:
+                    raise MgenError(f"custom field class {c.path} overrides {stmt.name}(), so its column cannot be "
+                                    f"read statically (it is a {django_class} otherwise)", file, line)
+
+    def related_arguments(self, kw: dict, django_class: str, model: ModelClass, spec: FieldSpec,
+                          file: str, line: int) -> dict:
+        kw = dict(kw)
+        if "to" not in kw:
+            raise MgenError(f"field {model.name}.{spec.name}: {django_class} without a target model", file, line)
+        for key in ("to", "through"):
+            if isinstance(kw.get(key), Ref):
+                ref = kw[key]
+                if ref.path in self.classes:
+                    target = self.classes[ref.path]
+                    kw[key] = f"{target.app_label}.{target.name}"
+                else:
+                    kw[key] = self._external_label(ref.path, file, line)
+        # related_name keeps its %(class)s placeholders: deconstruct() returns the pattern as written
+        return related_references(kw, self.project, model.app_label, model.name, file, line)
+
+    def _external_label(self, path: str, file: str, line: int) -> str:
+        """The label of a model class outside the apps read (``django.contrib.auth.models.Group``)."""
+        module, _, name = path.rpartition(".")
+        app = self.project.app_of_module(module)
+        if app is None:
+            raise MgenError(f"{path} is not a model of an installed app", file, line)
+        return f"{app.label}.{name}"
+
+    def bases(self, cls: Definition) -> tuple[str, ...]:
+        """``ModelState.bases``: abstract parents flattened into their own bases; concrete models by label,
+        other classes by path; just ``Model`` when nothing else derives from it."""
+        out: list[str] = []
+        derives = []  # whether some base derives from Model (Django's check on the flattened bases)
+
+        def flatten(c: Definition) -> None:
+            for base in self.ev.bases(c):
+                if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef) and self.is_model(base) \
+                        and self.is_abstract(base):
+                    flatten(base)
+                elif isinstance(base, Definition) and base.path in self.classes:
+                    out.append(self.classes[base.path].label_lower)
+                    derives.append(True)
+                else:
+                    path = base.path if isinstance(base, (Definition, External)) else base.module.name
+                    out.append(path)
+                    derives.append(path == MODEL_BASE or isinstance(base, Definition) and self.is_model(base))
+
+        flatten(cls)
+        return tuple(dict.fromkeys(out)) if any(derives) else (MODEL_BASE,)
+
+    def state_options(self, meta: dict[str, Any], state: ModelState, cls: Definition) -> dict[str, Any]:
+        """``ModelState.from_model``'s options: Meta's attributes, unique_together normalized, indexes named."""
+        file, line = str(cls.module.path), cls.node.lineno  # type: ignore[union-attr]
+        options = {name: meta[name] for name in OPTION_NAMES if name in meta}
+        for name, value in options.items():
+            opaque = first_opaque(value)
+            if opaque is None:
+                continue
+            if name in ("db_table", "unique_together", "indexes", "constraints", "managed", "proxy", "abstract",
+                        "db_table_comment", "order_with_respect_to"):
+                raise MgenError(f"Meta.{name} is computed at run time ({opaque.source})", file, opaque.line or line)
+            self.notes.append(Note(f"{state.label_lower}: Meta.{name}={opaque.source} cannot be read statically; "
+                                   "kept as written (it does not change the database)", file, opaque.line or line))
+        options = normalize_options(options)
+        if "indexes" in options:
+            options["indexes"] = tuple(self.named_index(i, state, file, line) for i in options["indexes"])
+        return options
+
+    def named_index(self, index: Any, state: ModelState, file: str, line: int) -> Call:
+        if not isinstance(index, Call):
+            raise MgenError(f"Meta.indexes entry {index!r} is not an Index", file, line)
+        if index.kw.get("name"):
+            return index
+        fields = index.kw.get("fields") or ()
+        if not fields:
+            raise MgenError("an index on expressions needs a name", file, line)
+        return Call.of(index.path, index.args, {**index.kw, "name": index_name(state, fields, "idx")})
+
+
+def index_name(state: ModelState, fields: Iterable[str], suffix: str) -> str:
+    """``Index.set_name_with_model``: table (11 chars), first column (7), a 6-digit hash and the suffix."""
+    table = state.db_table
+    columns, ordered = [], []
+    for field_name in fields:
+        descending = field_name.startswith("-")
+        column = column_name(state.fields[field_name.lstrip("-")])
+        columns.append(column)
+        ordered.append(("-%s" if descending else "%s") % column)
+    digest = hashlib.md5(usedforsecurity=False)
+    for part in [table, *ordered, suffix]:
+        digest.update(part.encode())
+    name = f"{table[:11]}_{columns[0][:7]}_{digest.hexdigest()[:6]}_{suffix}"
+    if name[0] == "_" or name[0].isdigit():
+        name = "D" + name[1:]
+    return name
+
+
+def column_name(field: FieldState) -> str:
+    """The column: db_column, or the name (``<name>_id`` for a ForeignKey / OneToOneField)."""
+    if field.get("db_column"):
+        return str(field.get("db_column"))
+    if field.django_class in ("ForeignKey", "OneToOneField"):
+        return f"{field.name}_id"
+    return field.name
+
+
+def normalize_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Options in the state's form: unique_together normalized and sorted, indexes and constraints
+    deconstructed, and the empty ones (which ``ModelState`` defaults to) left out."""
+    out = {}
+    for name, value in options.items():
+        if name in ("unique_together", "index_together"):
+            value = normalize_together(value)
+        elif name == "indexes":
+            value = tuple(normalize_index(i) for i in value or ())
+        elif name == "constraints":
+            value = tuple(normalize_constraint(c) for c in value or ())
+        if not value and name in ("unique_together", "index_together", "indexes", "constraints"):
+            continue
+        out[name] = value
+    return out
+
+
+def related_references(kw: dict, project: Project, app_label: str, model_name: str, file: str | None,
+                       line: int | None) -> dict:
+    """``to`` as Django deconstructs it - ``app_label.modelname`` in lower case, or the ``Setting`` of the
+    swappable user model - and ``through`` as ``app_label.ModelName``; a bare model name is in ``app_label``."""
+    kw = dict(kw)
+    to = kw.get("to")
+    if isinstance(to, Setting):
+        label = str(to.value)
+    elif isinstance(to, str):
+        label = f"{app_label}.{model_name}" if to == "self" else (to if "." in to else f"{app_label}.{to}")
+    else:
+        raise MgenError(f"model reference {to!r} cannot be read statically", file, line)
+    app, _, name = label.partition(".")
+    label = f"{app}.{name.lower()}"
+    user = project.auth_user_model.lower()
+    if label == user and (isinstance(to, Setting) or _has_app(project, "auth") or user != "auth.user"):
+        kw["to"] = Setting("AUTH_USER_MODEL", label)
+    else:
+        kw["to"] = label
+    through = kw.get("through")
+    if isinstance(through, str) and "." not in through:
+        kw["through"] = f"{app_label}.{through}"
+    return kw
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, (tuple, list, dict, set)) and not value)
+
+
+def normalize_index(index: Any) -> Any:
+    """``Index.deconstruct()``: empty arguments left out, ``fields`` and ``opclasses`` lists."""
+    if not isinstance(index, Call):
+        return index
+    kw = {k: v for k, v in index.kwargs if not _empty(v)}
+    for key in ("fields", "opclasses"):
+        if key in kw:
+            kw[key] = list(kw[key])
+    if "include" in kw:
+        kw["include"] = tuple(kw["include"])
+    return Call.of(index.path, tuple(index.args), kw)
+
+
+def normalize_constraint(constraint: Any) -> Any:
+    """``deconstruct()`` of a constraint: ``check=`` is ``condition=`` (Django 5.1), empty arguments left out,
+    ``fields`` and ``include`` tuples."""
+    if not isinstance(constraint, Call):
+        return constraint
+    kw = dict(constraint.kwargs)
+    if constraint.path == CHECK_PATH and "check" in kw:
+        kw["condition"] = kw.pop("check")
+    kw = {k: v for k, v in kw.items() if not _empty(v)}
+    for key in ("fields", "include"):  # UniqueConstraint keeps them as tuples
+        if key in kw:
+            kw[key] = tuple(kw[key])
+    return Call.of(constraint.path, tuple(constraint.args), kw)
+
+
+def _own_meta(cls: Definition) -> ast.ClassDef | None:
+    for stmt in cls.node.body:  # type: ignore[union-attr]
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            return stmt
+    return None
+
+
+def _has_app(project: Project, label: str) -> bool:
+    return any(a.label == label for a in project.apps)
+
+
+def read_models(project: Project, app_labels: Iterable[str] | None = None) -> ProjectState:
+    """The state of the models of ``app_labels`` (default: the apps inside the project folder)."""
+    labels = set(app_labels) if app_labels is not None else {a.label for a in project.project_apps}
+    reader = ModelReader(project)
+    # classes of other apps are named by their module's app when a relation points at them (_external_label)
+    reader.discover([a for a in project.apps if a.label in labels])
+    state = ProjectState(settings=project.settings, auto_fields=app_auto_fields(project))
+    for model in list(reader.classes.values()):
+        if model.app_label not in labels or reader.is_abstract(model.definition):
+            continue
+        state.models[(model.app_label, model.name.lower())] = reader.model_state(model)
+    _drop_default_to_field(state)
+    state.notes.extend(reader.notes)
+    return state
+
+
+SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_auto_fields()
+
+
+def app_auto_fields(project: Project) -> dict[str, str]:
+    """Each app's default auto field as the Django class name (``BigAutoField``), where it can be found,
+    and settings.DEFAULT_AUTO_FIELD's under ``SETTINGS_AUTO``."""
+    reader = ModelReader(project)
+    out = {}
+    with contextlib.suppress(MgenError):
+        out[SETTINGS_AUTO] = reader.auto_field_class(str(project.settings["DEFAULT_AUTO_FIELD"]), None)[1]
+    for app in project.apps:
+        try:
+            out[app.label] = reader.auto_field_class(app.default_auto_field, None)[1]
+        except MgenError:
+            continue
+    return out
+
+
+def _drop_default_to_field(state: ProjectState) -> None:
+    """``to_field`` naming the target's primary key is not deconstructed."""
+    for key, model in list(state.models.items()):
+        changed = False
+        fields = dict(model.fields)
+        for name, f in fields.items():
+            to_field = f.get("to_field")
+            if to_field is None:
+                continue
+            target = state.get(target_label(f))
+            if target is not None and target.pk() is not None and target.pk().name == to_field:  # type: ignore[union-attr]
+                fields[name] = replace(f, kwargs={k: v for k, v in f.kwargs.items() if k != "to_field"})
+                changed = True
+        if changed:
+            state.models[key] = replace(model, fields=fields)
+
+
+def target_label(field: FieldState) -> str:
+    """The ``app_label.modelname`` a relation points at."""
+    to = field.get("to")
+    if isinstance(to, Setting):
+        to = to.value
+    return str(to).lower()
+
+

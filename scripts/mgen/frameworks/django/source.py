@@ -1,0 +1,254 @@
+"""The Django reader's view of static Python: ``mgen.frameworks.pyast`` over several roots.
+
+``pyast`` parses the modules under one root and resolves names inside it; a name from outside is an
+``External``. Django code needs one step more: ``models.CASCADE`` in a models file and
+``django.db.models.deletion.CASCADE`` in a migration are the same object only once Django's own source
+is followed, and ``class User(AbstractUser)`` has its fields in ``django/contrib/auth/models.py``. So the
+``Finder`` keeps one ``pyast.Project`` per root - the project folder first, then the interpreter's path,
+where Django and other installed apps live - and continues an ``External`` in the root that has that
+module. Nothing is imported; every root is only read.
+
+The one thing kept here rather than in pyast: a class attribute knows the class it belongs to
+(``Definition.owner``), which Meta inheritance and ``TextChoices`` members need.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import pyast
+from ..pyast import Module
+
+__all__ = ["Definition", "External", "Finder", "Module", "ModuleRef", "Resolved", "Unknown", "absolute",
+           "class_targets", "dotted_name", "parse_file", "source_text"]
+
+Unknown = pyast.Unknown
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    module: Module
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A class, function or value defined in ``module``: ``path`` is module.qualname
+    (``django.db.models.fields.CharField``). ``node`` is the ClassDef / FunctionDef, or for a value its
+    assignment statement or expression. ``owner`` is the class whose body holds it (class attributes)."""
+
+    path: str
+    module: Module
+    node: ast.AST
+    owner: Definition | None = None
+
+    @property
+    def value(self) -> ast.expr | None:
+        """The assigned expression of a value definition (None for a class or function)."""
+        if isinstance(self.node, (ast.Assign, ast.AnnAssign)):
+            return self.node.value
+        if isinstance(self.node, ast.expr):
+            return self.node
+        return None
+
+
+@dataclass(frozen=True)
+class External:
+    """A dotted path no root has the source of (builtins, C modules, packages not installed)."""
+
+    path: str
+
+
+Resolved = ModuleRef | Definition | External | pyast.Unknown
+
+
+def parse_file(path: Path) -> ast.Module:
+    """The syntax tree of a file outside the module roots (``manage.py``); MgenError when unreadable."""
+    return pyast.Project(path.parent).module_at(path).tree
+
+
+class Finder:
+    """Modules by dotted name on ``roots`` (searched in order), each root a ``pyast.Project``."""
+
+    def __init__(self, roots: Sequence[Path]):
+        self.roots = [Path(r).resolve() for r in roots]
+        self.projects = [pyast.Project(r) for r in self.roots]
+        self._owner: dict[int, pyast.Project] = {}
+
+    @classmethod
+    def for_project(cls, project: Path, extra: Sequence[Path] = ()) -> Finder:
+        """The project folder first, then ``extra``, then the running interpreter's path (where Django and
+        the standard library are found; they are read, never imported)."""
+        root = Path(project).resolve()
+        interpreter = [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
+        roots = [root, *[Path(e).resolve() for e in extra], *[p for p in interpreter if p != root]]
+        return cls(list(dict.fromkeys(roots)))
+
+    # -- modules -----------------------------------------------------------------------------------
+    def module(self, dotted: str) -> Module | None:
+        if not dotted:
+            return None
+        for project in self.projects:
+            module = project.module(dotted)
+            if module is not None and module.path.exists():  # a namespace directory is no module here
+                self._owner[id(module)] = project
+                return module
+        return None
+
+    def locate(self, dotted: str) -> tuple[Path, bool] | None:
+        module = self.module(dotted)
+        return (module.path, module.is_package) if module is not None else None
+
+    def module_at(self, path: Path) -> Module:
+        """The module of a file under one of the roots (a migration file found by listing a folder)."""
+        path = path.resolve()
+        for root, project in zip(self.roots, self.projects):
+            if root in path.parents:
+                module = project.module_at(path)
+                self._owner[id(module)] = project
+                return module
+        raise ValueError(f"{path} is under none of the module roots")
+
+    def project_of(self, module: Module) -> pyast.Project:
+        project = self._owner.get(id(module))
+        if project is None:
+            project = next(p for p in self.projects if p.module(module.name) is module)
+            self._owner[id(module)] = project
+        return project
+
+    # -- names -------------------------------------------------------------------------------------
+    def resolve(self, module: Module, dotted: str) -> Resolved:
+        """What ``dotted`` (``name`` or ``name.attr.attr``) written at the top level of ``module`` refers to."""
+        head, *rest = dotted.split(".")
+        current = self.lookup(module, head)
+        for attr in rest:
+            current = self.attribute(current, attr)
+        return current
+
+    def lookup(self, module: Module, name: str) -> Resolved:
+        return self._convert(self.project_of(module).lookup(module, name))
+
+    def attribute(self, current: Resolved, attr: str) -> Resolved:
+        if isinstance(current, pyast.Unknown):
+            return current
+        if isinstance(current, External):
+            return self._external(f"{current.path}.{attr}")
+        if isinstance(current, ModuleRef):
+            project = self.project_of(current.module)
+            return self._convert(project.attribute(pyast.ModuleRef(current.module), attr))
+        if isinstance(current.node, ast.ClassDef):
+            return self.class_attribute(current, attr)
+        return External(f"{current.path}.{attr}")
+
+    def class_attribute(self, cls: Definition, attr: str) -> Resolved:
+        """``cls.attr`` along the class and its bases, each attribute knowing its owner."""
+        for c in [cls, *self.ancestor_classes(cls)]:
+            found = pyast.class_attribute(pyast.ClassRef(c.module, c.node, c.node.lineno), attr)  # type: ignore[arg-type]
+            if found is not None:
+                return Definition(f"{c.path}.{attr}", c.module, found, owner=c)
+        return External(f"{cls.path}.{attr}")
+
+    def bases(self, cls: Definition) -> list[Resolved]:
+        """The class's direct bases, resolved across roots."""
+        assert isinstance(cls.node, ast.ClassDef)
+        out: list[Resolved] = []
+        for base in cls.node.bases:
+            target = base.value if isinstance(base, ast.Subscript) else base
+            dotted = dotted_name(target)
+            if dotted is None:
+                out.append(pyast.Unknown(base, cls.module.path, f"base {pyast.text_of(base)} is computed"))
+            else:  # bases are read in module scope (an enclosing class body is not visible to them)
+                out.append(self.resolve(cls.module, dotted))
+        return out
+
+    def ancestor_classes(self, cls: Definition) -> list[Definition]:
+        """Every base class the roots hold, depth first, each once (for 'derives from' questions)."""
+        out: list[Definition] = []
+        seen: set[str] = {cls.path}
+        stack = list(reversed(self.bases(cls)))
+        while stack:
+            base = stack.pop()
+            if not isinstance(base, Definition) or not isinstance(base.node, ast.ClassDef) or base.path in seen:
+                continue
+            seen.add(base.path)
+            out.append(base)
+            stack.extend(reversed(self.bases(base)))
+        return out
+
+    def _convert(self, ref: object) -> Resolved:
+        if isinstance(ref, pyast.ModuleRef):
+            self._owner.setdefault(id(ref.module), self._find_owner(ref.module))
+            return ModuleRef(ref.module)
+        if isinstance(ref, (pyast.ClassRef, pyast.FunctionRef)):
+            return Definition(ref.qualname, ref.module, ref.node)
+        if isinstance(ref, pyast.ValueRef):
+            return Definition(ref.qualname, ref.module, ref.node)
+        if isinstance(ref, pyast.External):
+            return self._external(ref.qualname)
+        if isinstance(ref, pyast.AttributeRef):
+            inner = self._convert(ref.of)
+            return self.attribute(inner, ref.name) if not isinstance(inner, pyast.Unknown) else inner
+        if isinstance(ref, pyast.Unknown):
+            return ref
+        return pyast.Unknown(None, None, f"cannot follow {ref!r}")
+
+    def _find_owner(self, module: Module) -> pyast.Project:
+        for project in self.projects:
+            if project.module(module.name) is module:
+                return project
+        return self.projects[0]
+
+    def _external(self, qualname: str) -> Resolved:
+        """A qualified name followed into the first root that has its module."""
+        parts = qualname.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:i]))
+            if module is None:
+                continue
+            current: Resolved = ModuleRef(module)
+            for attr in parts[i:]:
+                current = self.attribute(current, attr)
+            # a module whose names are bound conditionally (decimal's C/Python switch) still names them
+            return External(qualname) if isinstance(current, pyast.Unknown) else current
+        module = self.module(qualname)
+        return ModuleRef(module) if module is not None else External(qualname)
+
+
+def absolute(module: Module, node: ast.ImportFrom) -> str:
+    """The absolute module name of ``from <node.module> import ...`` written in ``module``."""
+    if not node.level:
+        return node.module or ""
+    base = module.package.split(".") if module.package else []
+    if node.level > 1:
+        base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def class_targets(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
+    if isinstance(stmt, ast.AnnAssign):
+        return [stmt.target.id] if isinstance(stmt.target, ast.Name) else []
+    return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def source_text(module: Module, node: ast.AST) -> str:
+    """The source of ``node`` as written (for messages and opaque values); the file is read again, as it
+    is rarely needed (a file changed since it was parsed gives the node's unparsed form instead)."""
+    try:
+        text = ast.get_source_segment(module.path.read_text(encoding="utf-8"), node)
+    except (OSError, UnicodeDecodeError, IndexError):
+        text = None
+    return text if text is not None else ast.unparse(node)

@@ -1,0 +1,288 @@
+"""A Django project's model state, as Django's own ``ProjectState`` holds it, but built statically.
+
+Two readers produce it - ``models.py`` from the model classes, ``replay.py`` from the migration files -
+and they must agree whenever Django's ``makemigrations`` has nothing to do, so everything is kept in the
+*deconstructed* form Django compares and writes (``Field.deconstruct()``, ``Index.deconstruct()``, ``Q``'s
+children): a migration writer can print it back, and two states compare with ``==``.
+
+Values inside field arguments and Meta options are:
+
+- Python literals (None, bool, int, float, str, bytes, Decimal, list, tuple, set, dict), lists and tuples
+  kept apart as Django's autodetector keeps them (``ordering = ["name"]`` against a migration's
+  ``("name",)`` is an AlterModelOptions); where Django itself normalizes (choices to a list of pairs,
+  ``Index.fields`` to a list, ``UniqueConstraint.fields`` to a tuple, unique_together to a set of tuples)
+  the readers do the same;
+- ``Ref(path)``: a module-level object named by where it is defined (``uuid.uuid4``,
+  ``django.db.models.deletion.CASCADE``, ``shop.models.default_code``);
+- ``Call(path, args, kwargs)``: a call of such an object (``Index``, ``UniqueConstraint``, ``Now()``,
+  ``Lower('name')``, ``MinValueValidator(1)``); ``Q`` objects become ``QNode`` (see there);
+- ``Setting(name, value)``: ``settings.AUTH_USER_MODEL`` and its value (a swappable reference);
+- ``Opaque(source, file, line)``: what cannot be known without running the code; readers refuse an
+  opaque value wherever it would change the database, so it appears only in arguments that do not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Ref:
+    path: str
+
+    def __repr__(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    args: tuple = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()  # sorted by name
+
+    @classmethod
+    def of(cls, path: str, args: tuple = (), kwargs: dict | None = None) -> Call:
+        return cls(path, tuple(args), tuple(sorted((kwargs or {}).items())))
+
+    @property
+    def kw(self) -> dict[str, Any]:
+        return dict(self.kwargs)
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition(".")[2]
+
+    def __repr__(self) -> str:
+        inner = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs]
+        return f"{self.name}({', '.join(inner)})"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """``settings.NAME``; ``value`` is the project's setting (a swappable model label is lower-cased)."""
+
+    name: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Opaque:
+    source: str
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        return f"<opaque {self.source}>"
+
+
+Q_PATH = "django.db.models.query_utils.Q"
+
+
+@dataclass(frozen=True)
+class QNode:
+    """A ``Q`` object as Django keeps it: children are ``(lookup, value)`` pairs or nested QNodes, joined
+    by ``connector``; ``Q(a=1) | Q(b=2)`` and a migration's ``Q(('a', 1), ('b', 2), _connector='OR')`` are
+    equal because ``combine`` follows ``tree.Node.add`` exactly."""
+
+    children: tuple = ()
+    connector: str = "AND"
+    negated: bool = False
+
+    @classmethod
+    def build(cls, args: tuple = (), kwargs: dict | None = None) -> QNode:
+        kwargs = dict(kwargs or {})
+        connector = kwargs.pop("_connector", None) or "AND"
+        negated = bool(kwargs.pop("_negated", False))
+        return cls(tuple(args) + tuple(sorted(kwargs.items())), connector, negated)
+
+    def combine(self, other: QNode, connector: str) -> QNode:
+        if not self.children:
+            return other
+        if not other.children:
+            return self
+        combined = QNode((), connector)._add(self, connector)
+        return combined._add(other, connector)
+
+    def _add(self, data: QNode, connector: str) -> QNode:
+        if self.connector != connector:
+            return QNode((self, data), connector)
+        if not data.negated and (data.connector == connector or len(data.children) == 1):
+            return replace(self, children=self.children + data.children)
+        return replace(self, children=self.children + (data,))
+
+    def invert(self) -> QNode:
+        return replace(self, negated=not self.negated)
+
+    def __repr__(self) -> str:
+        inner = [repr(c) for c in self.children]
+        if self.connector != "AND":
+            inner.append(f"_connector={self.connector!r}")
+        if self.negated:
+            inner.append("_negated=True")
+        return f"Q({', '.join(inner)})"
+
+
+Value = None | bool | int | float | str | bytes | Decimal | tuple | dict | Ref | Call | Setting | Opaque | QNode
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the reader could not act on but the user should know (an opaque RunPython, ...)."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def one_line(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
+        return where + self.message
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """One field in deconstructed form: ``path`` is the field class where it is defined
+    (``django.db.models.fields.CharField``); ``kwargs`` hold what ``deconstruct()`` would return.
+    ``django_class`` is the Django class it behaves as (a custom field's nearest Django base)."""
+
+    name: str
+    path: str
+    kwargs: dict[str, Any]
+    django_class: str = field(default="", compare=False)
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.kwargs.get(key, default)
+
+    @property
+    def is_relation(self) -> bool:
+        return self.django_class in ("ForeignKey", "OneToOneField", "ManyToManyField")
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in sorted(self.kwargs.items()))
+        return f"{self.name} = {self.path.rpartition('.')[2]}({args})"
+
+
+# Meta options that ``ModelState`` keeps (Django's ``DEFAULT_NAMES`` minus ``apps`` and ``app_label``).
+OPTION_NAMES = (
+    "verbose_name", "verbose_name_plural", "db_table", "db_table_comment", "ordering", "unique_together",
+    "permissions", "get_latest_by", "order_with_respect_to", "db_tablespace", "abstract", "managed", "proxy",
+    "swappable", "auto_created", "index_together", "select_on_save", "default_permissions", "required_db_features",
+    "required_db_vendor", "base_manager_name", "default_manager_name", "indexes", "constraints",
+    "default_related_name",
+)
+# options the autodetector never compares (no operation changes them): a history may omit them
+UNCOMPARED_OPTIONS = ("abstract", "swappable", "auto_created", "required_db_features", "required_db_vendor",
+                      "db_tablespace")
+# what AlterModelOptions may change (Django's AlterModelOptions.ALTER_OPTION_KEYS)
+ALTER_OPTION_KEYS = (
+    "base_manager_name", "default_manager_name", "default_related_name", "get_latest_by", "managed", "ordering",
+    "permissions", "default_permissions", "select_on_save", "verbose_name", "verbose_name_plural",
+)
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """One model: ``name`` as written (``Author``), fields by name in column order, Meta options
+    (``indexes`` and ``constraints`` as tuples of ``Call``, ``unique_together`` as a sorted tuple of
+    field-name tuples), and ``bases`` as labels of concrete parents (multi-table inheritance) or paths."""
+
+    app_label: str
+    name: str
+    fields: dict[str, FieldState]
+    options: dict[str, Any] = field(default_factory=dict)
+    bases: tuple[str, ...] = ()
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def name_lower(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label_lower(self) -> str:
+        return f"{self.app_label}.{self.name_lower}"
+
+    @property
+    def db_table(self) -> str:
+        """Django's table name: Meta.db_table or ``<app_label>_<model name lower>``."""
+        return self.options.get("db_table") or f"{self.app_label}_{self.name_lower}"
+
+    @property
+    def indexes(self) -> tuple[Call, ...]:
+        return tuple(self.options.get("indexes", ()))
+
+    @property
+    def constraints(self) -> tuple[Call, ...]:
+        return tuple(self.options.get("constraints", ()))
+
+    @property
+    def unique_together(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(self.options.get("unique_together", ()))
+
+    @property
+    def has_table(self) -> bool:
+        """Whether migrate creates a table for it (not abstract, proxy or unmanaged)."""
+        return not (self.options.get("proxy") or self.options.get("managed") is False
+                    or self.options.get("abstract"))
+
+    def pk(self) -> FieldState | None:
+        return next((f for f in self.fields.values() if f.get("primary_key")), None)
+
+
+def normalize_together(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Django's ``normalize_together``: one tuple of names becomes a set of one; sorted, for ``==``."""
+    if not value:
+        return ()
+    value = tuple(value)
+    if all(isinstance(v, str) for v in value):
+        value = (value,)
+    return tuple(sorted({tuple(v) for v in value}))
+
+
+@dataclass
+class ProjectState:
+    """Models by ``(app_label, model_name_lower)``, plus notes for the user."""
+
+    models: dict[tuple[str, str], ModelState] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    auto_fields: dict[str, str] = field(default_factory=dict, compare=False)  # app label -> AutoField class
+
+    def model(self, app_label: str, name: str) -> ModelState:
+        return self.models[(app_label, name.lower())]
+
+    def get(self, label: str) -> ModelState | None:
+        """The model for ``app_label.ModelName`` (any case)."""
+        app, _, name = label.partition(".")
+        return self.models.get((app, name.lower()))
+
+    def apps(self) -> list[str]:
+        return sorted({a for a, _ in self.models})
+
+    def only(self, app_labels: set[str]) -> ProjectState:
+        """The models of ``app_labels``, for comparing the part of a project one reader covers."""
+        return ProjectState({k: v for k, v in self.models.items() if k[0] in app_labels}, list(self.notes),
+                            self.settings, self.auto_fields)
+
+    def differences(self, other: ProjectState) -> list[str]:
+        """What differs from ``other`` as ``makemigrations`` would see it, one line each (empty when it
+        would write nothing): every field argument, bases, and the options some operation changes."""
+        out = []
+        for key in sorted(set(self.models) | set(other.models)):
+            a, b = self.models.get(key), other.models.get(key)
+            if a is None or b is None:
+                out.append(f"{'.'.join(key)}: only in {'second' if a is None else 'first'}")
+                continue
+            for name in sorted(set(a.fields) | set(b.fields)):
+                fa, fb = a.fields.get(name), b.fields.get(name)
+                if fa != fb:
+                    out.append(f"{'.'.join(key)}.{name}: {fa.describe() if fa else None} != "
+                               f"{fb.describe() if fb else None}")
+            for opt in sorted((set(a.options) | set(b.options)) - set(UNCOMPARED_OPTIONS)):
+                if a.options.get(opt) != b.options.get(opt):
+                    out.append(f"{'.'.join(key)} option {opt}: {a.options.get(opt)!r} != {b.options.get(opt)!r}")
+            if a.bases != b.bases:
+                out.append(f"{'.'.join(key)} bases: {a.bases!r} != {b.bases!r}")
+        return out

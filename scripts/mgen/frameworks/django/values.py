@@ -1,0 +1,344 @@
+"""Python expressions in models, settings and migrations -> the state's values, without running them.
+
+Literals evaluate to themselves; names follow imports to their definition (``Ref``); a call of a class
+becomes ``Call`` (Django's ``Index``, ``Now()``, a validator); ``Q`` objects and their ``|``/``&``/``~``
+follow Django's own combination rules (``state.QNode``). Django's translation functions return their
+text (a migration stores ``_('name')`` as ``'name'``), ``settings.X`` reads the project's settings, and
+``TextChoices``/``IntegerChoices`` classes give their members' values and ``.choices``, all as Django
+would compute them. Anything else - a call of a user function, a lambda, an f-string - is ``Opaque``
+with its source and line: the caller decides whether that is harmless or an error.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ...errors import MgenError
+from .source import (
+    Definition,
+    External,
+    Finder,
+    Module,
+    ModuleRef,
+    Resolved,
+    Unknown,
+    class_targets,
+    dotted_name,
+    source_text,
+)
+from .state import Q_PATH, Call, Opaque, QNode, Ref, Setting
+
+SETTINGS_PATH = "django.conf.settings"
+# Django's translation functions: the migration keeps the untranslated text
+_GETTEXT = {f"django.utils.translation.{n}" for n in (
+    "gettext", "gettext_lazy", "gettext_noop", "ugettext", "ugettext_lazy", "ugettext_noop",
+    "pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy")}
+_DECIMAL = {"decimal.Decimal", "_pydecimal.Decimal", "_decimal.Decimal"}
+_CHOICES_BASES = {"django.db.models.enums.Choices", "django.db.models.enums.TextChoices",
+                  "django.db.models.enums.IntegerChoices"}
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+}
+_Q_CONNECTORS = {ast.BitOr: "OR", ast.BitAnd: "AND", ast.BitXor: "XOR"}
+
+
+def is_opaque(value: Any) -> bool:
+    """Whether ``value`` holds an Opaque anywhere inside."""
+    if isinstance(value, Opaque):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(is_opaque(v) for v in value)
+    if isinstance(value, dict):
+        return any(is_opaque(v) for v in value.values())
+    if isinstance(value, Call):
+        return any(is_opaque(v) for v in value.args) or any(is_opaque(v) for _, v in value.kwargs)
+    if isinstance(value, QNode):
+        return any(is_opaque(c) for c in value.children)
+    return False
+
+
+def first_opaque(value: Any) -> Opaque | None:
+    if isinstance(value, Opaque):
+        return value
+    items: list = []
+    if isinstance(value, (tuple, list)):
+        items = list(value)
+    elif isinstance(value, dict):
+        items = list(value.values())
+    elif isinstance(value, Call):
+        items = [*value.args, *(v for _, v in value.kwargs)]
+    elif isinstance(value, QNode):
+        items = list(value.children)
+    for item in items:
+        found = first_opaque(item)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass
+class Scope:
+    """Where an expression is evaluated: a module and, inside a class body, the enclosing classes
+    (innermost last) whose earlier assignments are visible by plain name."""
+
+    module: Module
+    classes: tuple[ast.ClassDef, ...] = ()
+
+
+@dataclass
+class Evaluator:
+    finder: Finder
+    settings: dict[str, Any] = field(default_factory=dict)
+    _active: set = field(default_factory=set)
+
+    # -- entry points --------------------------------------------------------------------------
+    def value(self, node: ast.expr, scope: Scope) -> Any:
+        key = (id(scope.module), id(node))
+        if key in self._active:
+            return self.opaque(node, scope.module, "refers to itself")
+        self._active.add(key)
+        try:
+            return self._value(node, scope)
+        finally:
+            self._active.discard(key)
+
+    def resolve(self, node: ast.expr, scope: Scope) -> Resolved | None:
+        """What a name or attribute chain refers to (None for other expressions)."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head = dotted.split(".")[0]
+        for cls in scope.classes[-1:]:  # a class body sees its own names, not an enclosing class's
+            stmt = _class_binding(cls, head, before=getattr(node, "lineno", 10 ** 9))
+            if stmt is not None:
+                owner = Definition(f"{scope.module.name}.{cls.name}", scope.module, cls)
+                current: Resolved = Definition(f"{owner.path}.{head}", scope.module, stmt, owner=owner)
+                for attr in dotted.split(".")[1:]:
+                    current = self.finder.attribute(current, attr)
+                return current
+        return self.finder.resolve(scope.module, dotted)
+
+    def path_of(self, node: ast.expr, scope: Scope) -> str | None:
+        """The definition path of a name (a class, function or module), or None."""
+        target = self.resolve(node, scope)
+        if isinstance(target, (Definition, External)):
+            return target.path
+        if isinstance(target, ModuleRef):
+            return target.module.name
+        return None
+
+    @staticmethod
+    def opaque(node: ast.AST, module: Module, why: str = "") -> Opaque:
+        return Opaque(source_text(module, node), str(module.path), getattr(node, "lineno", None))
+
+    # -- the cases ---------------------------------------------------------------------------
+    def _value(self, node: ast.expr, scope: Scope) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, (ast.Tuple, ast.List)):
+            # lists stay lists: Django's autodetector tells ["a"] from ("a",) in options and arguments
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                return self._starred(node, scope)
+            items = [self.value(e, scope) for e in node.elts]
+            return tuple(items) if isinstance(node, ast.Tuple) else items
+        if isinstance(node, ast.Set):
+            items = [self.value(e, scope) for e in node.elts]
+            try:
+                return set(items)
+            except TypeError:
+                return tuple(items)
+        if isinstance(node, ast.Dict):
+            if any(k is None for k in node.keys):
+                return self.opaque(node, scope.module)
+            return {self.value(k, scope): self.value(v, scope) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
+        if isinstance(node, ast.UnaryOp):
+            return self._unary(node, scope)
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, scope)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            return self._name(node, scope)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope)
+        return self.opaque(node, scope.module)
+
+    def _starred(self, node: ast.Tuple | ast.List, scope: Scope) -> Any:
+        out: list = []
+        for e in node.elts:
+            if isinstance(e, ast.Starred):
+                inner = self.value(e.value, scope)
+                if not isinstance(inner, (tuple, list)):
+                    return self.opaque(node, scope.module)
+                out.extend(inner)
+            else:
+                out.append(self.value(e, scope))
+        return tuple(out) if isinstance(node, ast.Tuple) else out
+
+    def _unary(self, node: ast.UnaryOp, scope: Scope) -> Any:
+        operand = self.value(node.operand, scope)
+        if isinstance(node.op, ast.Invert) and isinstance(operand, QNode):
+            return operand.invert()
+        if isinstance(operand, (int, float, Decimal)) and not isinstance(operand, bool):
+            if isinstance(node.op, ast.USub):
+                return -operand
+            if isinstance(node.op, ast.UAdd):
+                return operand
+        if isinstance(node.op, ast.Not) and isinstance(operand, (bool, int, str, type(None))):
+            return not operand
+        return self.opaque(node, scope.module)
+
+    def _binop(self, node: ast.BinOp, scope: Scope) -> Any:
+        left, right = self.value(node.left, scope), self.value(node.right, scope)
+        if isinstance(left, QNode) and isinstance(right, QNode) and type(node.op) in _Q_CONNECTORS:
+            return left.combine(right, _Q_CONNECTORS[type(node.op)])
+        literal = (int, float, Decimal, str, tuple, list, bytes)
+        if isinstance(left, literal) and isinstance(right, literal) and type(node.op) in _BINOPS:
+            try:
+                return _BINOPS[type(node.op)](left, right)
+            except (TypeError, ValueError, ArithmeticError):
+                pass
+        return self.opaque(node, scope.module)
+
+    def _name(self, node: ast.Name | ast.Attribute, scope: Scope) -> Any:
+        if isinstance(node, ast.Attribute):
+            owner = self.resolve(node.value, scope)
+            if isinstance(owner, Definition) and owner.path == SETTINGS_PATH:
+                return self.setting(node.attr, node, scope)
+            if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef) \
+                    and node.attr in ("choices", "values", "labels", "names") and self.is_choices(owner):
+                members = self.choices_members(owner)
+                return {
+                    "choices": [(v, label) for _, v, label in members],
+                    "values": [v for _, v, _ in members],
+                    "labels": [label for _, _, label in members],
+                    "names": [n for n, _, _ in members],
+                }[node.attr]
+        target = self.resolve(node, scope)
+        if target is None or isinstance(target, Unknown):
+            return self.opaque(node, scope.module)
+        return self.resolved_value(target, node, scope)
+
+    def resolved_value(self, target: Resolved, node: ast.expr, scope: Scope) -> Any:
+        if isinstance(target, ModuleRef):
+            return Ref(target.module.name)
+        if isinstance(target, External):
+            return Ref(target.path)
+        if target.path == SETTINGS_PATH:
+            return Ref(SETTINGS_PATH)
+        if target.owner is not None and self.is_choices(target.owner) and target.value is not None:
+            for name, value, _ in self.choices_members(target.owner):
+                if target.path.endswith("." + name):
+                    return value
+        value = target.value
+        if value is None:  # a class or a function: referenced by its path
+            return Ref(target.path)
+        inner = Scope(target.module, self._class_chain(target.owner))
+        return self.value(value, inner)
+
+    def _class_chain(self, owner: Definition | None) -> tuple[ast.ClassDef, ...]:
+        chain = []
+        while owner is not None and isinstance(owner.node, ast.ClassDef):
+            chain.append(owner.node)
+            owner = owner.owner
+        return tuple(reversed(chain))
+
+    def setting(self, name: str, node: ast.expr, scope: Scope) -> Any:
+        if name not in self.settings:
+            raise MgenError(f"settings.{name} is used but the settings module does not set it to a literal",
+                            str(scope.module.path), getattr(node, "lineno", None))
+        return Setting(name, self.settings[name])
+
+    def _call(self, node: ast.Call, scope: Scope) -> Any:
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            return self.opaque(node, scope.module)
+        target = self.resolve(node.func, scope)
+        if target is None or isinstance(target, Unknown):
+            return self.opaque(node, scope.module)
+        path = target.path if isinstance(target, (Definition, External)) else target.module.name
+        args = tuple(self.value(a, scope) for a in node.args)
+        kwargs = {k.arg: self.value(k.value, scope) for k in node.keywords if k.arg}
+        if path in _GETTEXT:
+            return args[-1] if args and isinstance(args[-1], str) else self.opaque(node, scope.module)
+        if path in _DECIMAL and len(args) == 1 and isinstance(args[0], (str, int)) and not kwargs:
+            try:
+                return Decimal(args[0])
+            except InvalidOperation:
+                return self.opaque(node, scope.module)
+        if path == Q_PATH:
+            return QNode.build(args, kwargs)
+        if isinstance(target, Definition) and not isinstance(target.node, ast.ClassDef):
+            # a function runs code: its result is unknown (classes make value objects Django deconstructs)
+            return self.opaque(node, scope.module)
+        if isinstance(target, External) and target.path.startswith("builtins.") and target.path not in (
+                "builtins.tuple", "builtins.list", "builtins.set", "builtins.frozenset", "builtins.dict"):
+            return self.opaque(node, scope.module)
+        if path in ("builtins.tuple", "builtins.list", "builtins.frozenset", "builtins.set"):
+            if len(args) > 1 or args and not isinstance(args[0], (tuple, list, set)):
+                return self.opaque(node, scope.module)
+            items = list(args[0]) if args else []
+            return items if path == "builtins.list" else (set(items) if path.endswith("set") else tuple(items))
+        if path == "builtins.dict" and not args:
+            return kwargs
+        return Call.of(path, args, kwargs)
+
+    # -- classes -----------------------------------------------------------------------------
+    def bases(self, cls: Definition) -> list[Resolved]:
+        """The resolved base classes of a class definition."""
+        return self.finder.bases(cls)
+
+    def ancestors(self, cls: Definition) -> list[Resolved]:
+        """All base classes, depth first (each once), for 'is it a subclass of' questions; a base no root
+        has the source of is a leaf."""
+        out: list[Resolved] = []
+        seen: set[str] = set()
+        stack = list(reversed(self.bases(cls)))
+        while stack:
+            base = stack.pop()
+            key = base.path if isinstance(base, (Definition, External)) else (
+                base.module.name if isinstance(base, ModuleRef) else repr(base))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(base)
+            if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
+                stack.extend(reversed(self.bases(base)))
+        return out
+
+    def is_choices(self, cls: Definition) -> bool:
+        return isinstance(cls.node, ast.ClassDef) and any(
+            isinstance(b, (Definition, External)) and b.path in _CHOICES_BASES for b in self.ancestors(cls))
+
+    def choices_members(self, cls: Definition) -> list[tuple[str, Any, Any]]:
+        """(name, value, label) of a TextChoices/IntegerChoices class, as Django's ChoicesType makes them."""
+        assert isinstance(cls.node, ast.ClassDef)
+        scope = Scope(cls.module, (*self._class_chain(cls.owner), cls.node))
+        members = []
+        for stmt in cls.node.body:
+            if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+                continue
+            for name in class_targets(stmt):
+                if name.startswith("_"):
+                    continue
+                raw = self.value(stmt.value, Scope(scope.module, scope.classes[:-1]))
+                if isinstance(raw, (tuple, list)) and len(raw) > 1 and isinstance(raw[-1], str):
+                    *value, label = raw
+                    raw = value[0] if len(value) == 1 else tuple(value)
+                else:
+                    label = name.replace("_", " ").title()
+                members.append((name, raw, label))
+        return members
+
+
+def _class_binding(cls: ast.ClassDef, name: str, before: int) -> ast.stmt | None:
+    """The last assignment to ``name`` in the class body before line ``before``."""
+    found = None
+    for stmt in cls.body:
+        if stmt.lineno >= before:
+            break
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and name in class_targets(stmt) or isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name == name:
+            found = stmt
+    return found
