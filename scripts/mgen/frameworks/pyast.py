@@ -377,13 +377,7 @@ class Project:
         return [self.module_at(p) for p in files]
 
     def _parse(self, name: str, path: Path, is_package: bool) -> Module:
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except SyntaxError as e:
-            raise MgenError(f"Python syntax error: {e.msg}", str(path), e.lineno) from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise MgenError(f"cannot read: {e}", str(path)) from None
-        module = Module(name, path, is_package, tree)
+        module = Module(name, path, is_package, parse_file(path))
         _collect(module)
         return module
 
@@ -714,3 +708,22 @@ def text_of(node: ast.AST) -> str:
         return type(node).__name__
     return text if len(text) <= 80 else text[:77] + "..."
 
+
+
+def parse_file(path: Path) -> ast.Module:
+    """``path`` parsed; a syntax error or an unreadable file is an MgenError naming the file (and line)."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except SyntaxError as e:
+        raise MgenError(f"Python syntax error: {e.msg}", str(path), e.lineno) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise MgenError(f"cannot read: {e}", str(path)) from None
+
+
+def simple_assignment(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
+    """``name = value`` or ``name: T = value`` -> (name, value); any other statement -> None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id, stmt.value
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+        return stmt.target.id, stmt.value
+    return None

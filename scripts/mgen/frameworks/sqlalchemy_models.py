@@ -100,6 +100,7 @@ from .pyast import (
     class_body_order,
     has_star_args,
     import_root,
+    simple_assignment,
     text_of,
 )
 
@@ -418,12 +419,10 @@ class ModelReader:
         members: list[tuple[str, Any]] = []
         last_int = 0
         for stmt in cls.node.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name, value_node = stmt.targets[0].id, stmt.value
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                name, value_node = stmt.target.id, stmt.value
-            else:
+            assigned = simple_assignment(stmt)
+            if assigned is None:
                 continue
+            name, value_node = assigned
             if name.startswith("_"):
                 continue
             member_scope = Scope(cls.module)

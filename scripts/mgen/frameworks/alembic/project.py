@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ...errors import MgenError
 from ...schema import Schema
+from ..pyast import parse_file
 from .config import AlembicConfig, read_config
 
 
@@ -57,10 +58,7 @@ def find_models(root: Path, config: AlembicConfig) -> Path:
     env = config.script_location / "env.py"
     if not env.is_file():
         raise MgenError("no env.py in the script location: give the models with --models PATH", str(env))
-    try:
-        tree = ast.parse(env.read_text(encoding="utf-8"), filename=str(env))
-    except SyntaxError as e:
-        raise MgenError(f"Python syntax error: {e.msg}", str(env), e.lineno) from None
+    tree = parse_file(env)
     imported: dict[str, str] = {}  # local name -> module it comes from
     target: tuple[str, int] | None = None
     for node in ast.walk(tree):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import MgenError
+from ..pyast import parse_file, simple_assignment
 
 
 @dataclass(frozen=True)
@@ -39,21 +40,14 @@ def _ids(node: ast.expr, what: str, path: Path) -> tuple[str, ...]:
 
 def read_revision(path: Path) -> Revision | None:
     """The revision a file defines; None for a Python file that defines none (a helper module)."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except SyntaxError as e:
-        raise MgenError(f"Python syntax error: {e.msg}", str(path), e.lineno) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise MgenError(f"cannot read: {e}", str(path)) from None
+    tree = parse_file(path)
     values: dict[str, ast.expr] = {}
     lines: dict[str, int] = {}
     for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            name, value = stmt.targets[0].id, stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-            name, value = stmt.target.id, stmt.value
-        else:
+        assigned = simple_assignment(stmt)
+        if assigned is None:
             continue
+        name, value = assigned
         values[name], lines[name] = value, stmt.lineno
     if "revision" not in values:
         return None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...errors import MgenError
+from ..pyast import simple_assignment
 from .fields import (
     AUTO_FIELDS,
     FIELD_CLASSES,
@@ -163,12 +164,10 @@ class ModelReader:
                 out.update(inherited)
         scope = Scope(cls.module, (meta,))
         for stmt in meta.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name, value = stmt.targets[0].id, stmt.value
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                name, value = stmt.target.id, stmt.value
-            else:
+            assigned = simple_assignment(stmt)
+            if assigned is None:
                 continue
+            name, value = assigned
             if name in OPTION_NAMES or name == "app_label":
                 out[name] = self.ev.value(value, scope)
         return out
@@ -199,12 +198,10 @@ class ModelReader:
         out: dict[str, FieldSpec] = {}
         assert isinstance(cls.node, ast.ClassDef)
         for stmt in cls.node.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name, value = stmt.targets[0].id, stmt.value
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                name, value = stmt.target.id, stmt.value
-            else:
+            assigned = simple_assignment(stmt)
+            if assigned is None:
                 continue
+            name, value = assigned
             if isinstance(value, ast.Constant) and value.value is None:
                 out[name] = FieldSpec(name, None, cls, stmt.lineno)
             elif isinstance(value, ast.Call) and self.field_class(value.func, Scope(cls.module, (cls.node,))):
