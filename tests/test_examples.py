@@ -1,0 +1,26 @@
+"""The examples run as the README says (issue #4: a framework project, a model edit, the framework applies
+and reverses what mgen wrote)."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_alembic_shop_demo(tmp_path: Path):
+    done = subprocess.run(["bash", str(ROOT / "examples" / "alembic_shop" / "demo.sh"), str(tmp_path)],
+                          capture_output=True, text=True, check=False, timeout=300,
+                          env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    revisions = sorted((tmp_path / "shop" / "migrations" / "versions").glob("*.py"))
+    assert len(revisions) == 2
+    first, second = (p.name.split("_")[0] for p in sorted(revisions, key=lambda p: "create_shop" not in p.name))
+    assert f'down_revision: Union[str, Sequence[str], None] = "{first}"' in out  # the edit revises the head
+    assert "op.add_column" in out and "orders_total_check" in out
+    assert "verify passed on sqlite" in out
+    # alembic current after upgrade, downgrade -1, upgrade
+    assert out.count(f"{second} (head)") == 2 and f"{first}\n" in out
+    assert "$ " + str(ROOT / ".venv" / "bin" / "mgen") + " generate .\nno changes: nothing written\n" in out
