@@ -191,11 +191,15 @@ class MysqlConnection(Connection):
         }
         if "unix_socket" in query:
             kwargs["unix_socket"] = query["unix_socket"]
+        # the classes the connection code raises: ``pymysql.err`` itself may be a second copy of the module
+        # once something imported it again under another name (Django's MySQL backend through the
+        # ``MySQLdb`` alias of install_as_MySQLdb), and its Error then catches nothing
+        error = pymysql.connections.err.Error
         try:
             raw = pymysql.connect(**kwargs)
-        except (pymysql.err.Error, OSError) as e:
+        except (error, OSError) as e:
             raise MgenError(f"cannot connect to {redact(url)}: {_first_line(e)}") from None
-        return cls(url, raw, pymysql.err.Error)
+        return cls(url, raw, error)
 
 
 class SqliteConnection(Connection):
