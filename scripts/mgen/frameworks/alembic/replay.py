@@ -919,9 +919,28 @@ class _Replayer:
 
     # -- data and opaque steps -----------------------------------------------------------------------
     def execute(self, call: ast.Call, table_name: str | None = None, batch: _Batch | None = None) -> None:
+        """``op.execute("literal SQL")``: DDL in it is read with mgen's SQL reader (``ALTER TYPE ... ADD VALUE``,
+        which Alembic has no op for); data statements and SQL built at run time are notes."""
         shown = text_of(call.args[0]) if call.args else ""
+        sql = _literal_sql(call.args[0]) if call.args else None
+        if sql is not None:
+            from ...dialects import get_dialect
+            from ...differ import diff
+            from ...sources.sql import read_sql_text
+
+            try:
+                after = read_sql_text(sql, self.dialect, self.schema, filename=str(self.path))
+            except MgenError:
+                after = None
+            if after is not None and after != self.schema:
+                for op in diff(self.schema, after, get_dialect(self.dialect)).operations:
+                    self.apply(op)
+                return
+            if after is not None:
+                self.note(f"op.execute({shown}) changes data, not the schema", call)
+                return
         self.note(f"op.execute({shown}) is not interpreted: data changes are not part of the schema, and a schema "
-                  "change made in raw SQL is not seen by the replay", call)
+                  "change made in raw SQL that mgen cannot read is not seen by the replay", call)
 
     def bulk_insert(self, call: ast.Call) -> None:
         self.note("op.bulk_insert(...) inserts rows: not part of the schema", call)
@@ -961,6 +980,17 @@ class _Replayer:
                 self.apply(DropCheck(table.name, c))
                 self.note(f"batch_alter_table({table.name!r}) rebuilds the table on SQLite and Alembic omits the "
                           f"unnamed CHECK ({c.expression}) from the new table", ast.Constant(None, lineno=batch.line))
+
+
+def _literal_sql(node: ast.expr) -> str | None:
+    """The SQL of ``"..."`` or ``sa.text("...")``; None when it is built at run time."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        func = node.func
+        if (isinstance(func, ast.Attribute) and func.attr == "text") or (isinstance(func, ast.Name) and func.id == "text"):
+            node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def _recreates(replayer: _Replayer, batch: _Batch) -> bool:
