@@ -330,5 +330,5 @@ def test_ddl_inside_op_execute_is_replayed(tmp_path: Path):
     assert [op.kind for op in read.operations][-1] == "add_enum_value"
     assert [n.message.split(") ", 1)[1] for n in read.notes] == [
         "changes data, not the schema",
-        "is not interpreted: data changes are not part of the schema, and a schema change made in raw SQL that "
-        "mgen cannot read is not seen by the replay"]
+        ("is not interpreted: data changes are not part of the schema, and a schema change made in raw SQL that "
+         "mgen cannot read is not seen by the replay")]
