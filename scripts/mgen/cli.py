@@ -7,6 +7,7 @@
                   [--dry-run] [--json] [--zero-downtime [--backfill T.C=SQL ...] [--batch-size N]]
     mgen generate [PROJECT_DIR] --dialect D --data-migration --backfill T.C=SQL [...] [--batch-size N]
     mgen generate [ALEMBIC_PROJECT] [--models PATH] [--name MESSAGE] [--rename ...] [--verify] [--dry-run] [--raw-sql]
+    mgen generate [DJANGO_PROJECT] [--settings MODULE] [--name NAME] [--rename app.Model.a=b ...] [--dry-run]
     mgen new-migration ...   (the same as generate)
     mgen lint PATH... --dialect D [--format text|json|sarif | --json] [--schema SOURCE] [--pg-version V]
                   [--no-transaction] [--db URL]
@@ -275,8 +276,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         if detection.framework == "alembic":
             return _generate_alembic(args, project)
         if detection.framework == "django":
-            raise MgenError("Django projects: mgen reads the models and migrations, but writing Django migration "
-                            "files is not there yet; use --schema or --changes with a SQL format meanwhile")
+            return _generate_django(args, project)
     if args.dialect is None:
         raise MgenError("--dialect is required here (postgresql, mysql or sqlite)")
     folder = Path(args.migrations) if args.migrations else project / "migrations"
@@ -407,6 +407,47 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
         print("dry run: nothing written")
         print(written)
     return 1 if verified is False else 0
+
+
+def _generate_django(args: argparse.Namespace, project: Path) -> int:
+    """generate in a Django project: models and migration history read statically, one migration per
+    changed app in ``<app>/migrations/``, checked by replaying it before it stays on disk."""
+    from .frameworks.django.writer import generate
+
+    if args.zero_downtime or args.backfill or args.format or args.verify or args.raw_sql or args.models:
+        raise MgenError("--zero-downtime, --backfill, --format, --verify, --raw-sql and --models do not apply to "
+                        "Django projects yet")
+    name = args.name.replace(" ", "_") if args.name else None
+    result = generate(project, name=name, renames=args.rename, dry_run=args.dry_run, settings=args.settings)
+    files = result.files
+    if args.json:
+        print(json.dumps({
+            "framework": "django",
+            "operations": result.operations,
+            "notes": result.notes,
+            "files": [str(p) for p in files] if isinstance(files, list) else [],
+            "migrations": {str(p): text for p, text in files.items()} if isinstance(files, dict) else {},
+        }, indent=2))
+        return 0
+    if not result:
+        print("no changes: nothing written")
+        for note in result.notes:
+            print(f"note: {note}")
+        return 0
+    for app, lines in result.operations.items():
+        print(f"{app}:")
+        print("\n".join(f"  {line}" for line in lines))
+    for note in result.notes:
+        print(f"note: {note}")
+    if isinstance(files, dict):
+        print("dry run: nothing written")
+        for path, text in files.items():
+            print(f"--- {path}")
+            print(text)
+    else:
+        print("wrote:")
+        print("\n".join(f"  {p}" for p in files))
+    return 0
 
 
 def _data_operations(args: argparse.Namespace, current: Schema) -> list[Operation]:
@@ -545,6 +586,8 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--models", metavar="PATH",
                        help="Alembic projects: the SQLAlchemy models module or package (default: what env.py "
                             "imports target_metadata from)")
+        g.add_argument("--settings", metavar="MODULE",
+                       help="Django projects: the settings module (default: the one manage.py names)")
         g.add_argument("--raw-sql", action="store_true",
                        help="Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
                             "(otherwise such a change is refused)")

@@ -10,6 +10,10 @@ that state as the mgen Schema Django's ``migrate`` builds.
   installed libraries' apps from their migrations);
 - ``schema``: a state -> ``mgen.schema.Schema`` for SQLite, PostgreSQL or MySQL/MariaDB, with Django's
   own table, column, type and constraint names;
+- ``autodetect`` and ``writer``: the differences between the replayed state and the models as Django
+  operations (Django's phases and automatic names; renames only from hints), written as
+  ``<app>/migrations/NNNN_<name>.py`` with Django's imports and dependencies, and replayed again before
+  they stay on disk (``writer.generate``, what ``mgen generate`` calls in a Django project);
 - ``source`` and ``values``: the static-Python layer (``mgen.frameworks.pyast`` over several roots, so
   Django's own source is followed too; literal evaluation, ``Q`` algebra). Nothing here imports the
   project's code.

@@ -1,0 +1,536 @@
+"""The changes between two Django states as migration operations: a small ``MigrationAutodetector``.
+
+``old`` is what the app's migrations build (``replay``), ``new`` what its models say (``models``); both are
+in Django's deconstructed form, so "changed" means exactly what it means to ``makemigrations``: a field's
+``deconstruct()`` differs, an index or constraint is not in the other list, an option ``AlterModelOptions``
+owns differs. The operations come in the order Django's autodetector leaves them once its dependency sort
+and optimizer have run, phase by phase (renames, created models, removed constraints/indexes, renamed
+fields, removed/added/altered fields, unique_together, added indexes/constraints, table, comment,
+options, deleted models last), which is also an order every database can apply.
+
+Renames are never guessed (Django asks; mgen has no one to ask): ``app.Model.old=new`` and
+``app.Old=New`` hints turn a remove+add into RenameField / RenameModel; without them a removed and an added
+field with the same definition come back as a suggestion with the flag to pass.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ...errors import MgenError
+from .fields import field_call
+from .models import target_label
+from .state import ALTER_OPTION_KEYS, UNCOMPARED_OPTIONS, Call, FieldState, ModelState, ProjectState, Setting
+
+OPERATIONS = "django.db.migrations.operations."
+# Meta options some operation other than AlterModelOptions owns (or that CreateModel alone sets)
+_OWN_OPERATION = ("indexes", "constraints", "unique_together", "db_table", "db_table_comment")
+# what a changed option outside those cannot become (Django would delete and re-create, or has no operation)
+_UNSUPPORTED_OPTIONS = ("proxy", "index_together", "order_with_respect_to")
+DEFAULT_BASES = ("django.db.models.base.Model",)
+
+
+@dataclass
+class Operation:
+    """One migration operation: ``kind`` is Django's class name, ``args`` its keyword arguments in the
+    order Django writes them (fields as FieldState, the rest as state values); ``depends`` are the
+    (app_label, model_name_lower) pairs it needs to exist first, for the migration's dependencies."""
+
+    kind: str
+    app_label: str
+    args: dict[str, Any]
+    depends: set[tuple[str, str]] = field(default_factory=set)
+    swappable: bool = False  # depends on settings.AUTH_USER_MODEL's app
+
+    @property
+    def fragment(self) -> str:
+        """Django's ``migration_name_fragment`` of the operation."""
+        a = self.args
+        model = str(a.get("model_name") or a.get("name") or "").lower()
+        return {
+            "CreateModel": lambda: model,
+            "DeleteModel": lambda: f"delete_{model}",
+            "RenameModel": lambda: f"rename_{a['old_name'].lower()}_{a['new_name'].lower()}",
+            "AlterModelTable": lambda: f"alter_{model}_table",
+            "AlterModelTableComment": lambda: f"alter_{model}_table_comment",
+            "AlterUniqueTogether": lambda: f"alter_{model}_unique_together",
+            "AlterModelOptions": lambda: f"alter_{model}_options",
+            "AddIndex": lambda: f"{model}_{a['index'].kw['name'].lower()}",
+            "RemoveIndex": lambda: f"remove_{model}_{a['name'].lower()}",
+            "RenameIndex": lambda: f"rename_{a['old_name'].lower()}_{a['new_name'].lower()}",
+            "AddConstraint": lambda: f"{model}_{a['constraint'].kw['name'].lower()}",
+            "RemoveConstraint": lambda: f"remove_{model}_{a['name'].lower()}",
+            "AddField": lambda: f"{model}_{a['name'].lower()}",
+            "RemoveField": lambda: f"remove_{model}_{a['name'].lower()}",
+            "AlterField": lambda: f"alter_{model}_{a['name'].lower()}",
+            "RenameField": lambda: f"rename_{model}_{a['old_name'].lower()}_{a['new_name'].lower()}",
+        }[self.kind]()
+
+    def call(self) -> Call:
+        """The operation as the state value a migration file's operation reads as (for ``replay``)."""
+        args = {}
+        for key, value in self.args.items():
+            if isinstance(value, FieldState):
+                value = field_call(value)
+            elif key == "fields":
+                value = [(n, field_call(f)) for n, f in value]
+            args[key] = value
+        return Call.of(OPERATIONS + self.kind, (), args)
+
+    def describe(self) -> str:
+        a = self.args
+        target = a.get("model_name") or a.get("name")
+        detail = {
+            "AddField": lambda: f"{target}.{a['name']}",
+            "RemoveField": lambda: f"{target}.{a['name']}",
+            "AlterField": lambda: f"{target}.{a['name']}",
+            "RenameField": lambda: f"{target}.{a['old_name']} -> {a['new_name']}",
+            "RenameModel": lambda: f"{a['old_name']} -> {a['new_name']}",
+            "AddIndex": lambda: f"{target} {a['index'].kw['name']}",
+            "RemoveIndex": lambda: f"{target} {a['name']}",
+            "RenameIndex": lambda: f"{target} {a['old_name']} -> {a['new_name']}",
+            "AddConstraint": lambda: f"{target} {a['constraint'].kw['name']}",
+            "RemoveConstraint": lambda: f"{target} {a['name']}",
+        }.get(self.kind, lambda: str(target))()
+        return f"{self.app_label}: {self.kind} {detail}"
+
+
+@dataclass
+class Renames:
+    """The ``--rename`` hints: models by (app, old lower) -> new name, fields by (app, model lower, old) -> new."""
+
+    models: dict[tuple[str, str], str] = field(default_factory=dict)
+    fields: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, hints: Sequence[str]) -> Renames:
+        out = cls()
+        for hint in hints:
+            left, sep, new = hint.partition("=")
+            parts = left.split(".")
+            if not sep or not new or "." in new or len(parts) not in (2, 3) or not all(parts):
+                raise MgenError(f"--rename {hint!r}: expected app.Model.old_field=new_field or app.OldModel=NewModel")
+            if len(parts) == 2:
+                out.models[(parts[0], parts[1].lower())] = new
+            else:
+                out.fields[(parts[0], parts[1].lower(), parts[2])] = new
+        return out
+
+
+@dataclass
+class Changes:
+    operations: dict[str, list[Operation]] = field(default_factory=dict)  # app label -> operations
+    suggestions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: Renames | None = None,
+           managers: dict | None = None) -> Changes:
+    """The operations that turn ``old`` into ``new`` for the models of ``apps`` (``managers``: what
+    ``migration_managers`` found, for the CreateModel operations)."""
+    return _Detector(old, new, renames or Renames(), managers or {}).run(apps)
+
+
+def _related(f: FieldState) -> bool:
+    return f.is_relation or "to" in f.kwargs
+
+
+def _field_targets(f: FieldState) -> set[tuple[str, str]]:
+    """The models a field needs to exist: its target and, for a ManyToManyField, the through model."""
+    if not _related(f):
+        return set()
+    out = {tuple(target_label(f).split(".", 1))}
+    through = f.get("through")
+    if isinstance(through, str):
+        app, _, name = through.partition(".")
+        out.add((app, name.lower()))
+    return out  # type: ignore[return-value]
+
+
+class _Detector:
+    def __init__(self, old: ProjectState, new: ProjectState, renames: Renames, managers: dict):
+        self.managers = managers
+        self.old = ProjectState(dict(old.models), settings=old.settings)
+        self.new = new
+        self.renames = renames
+        self.changes = Changes()
+        self.user_model = str(new.settings.get("AUTH_USER_MODEL", "auth.User")).lower()
+
+    # -- helpers -----------------------------------------------------------------------------
+    def op(self, kind: str, app: str, fields_for_deps: Sequence[FieldState] = (), **args: Any) -> Operation:
+        op = Operation(kind, app, args)
+        for f in fields_for_deps:
+            for dep in _field_targets(f):
+                op.depends.add(dep)
+            if isinstance(f.get("to"), Setting):
+                op.swappable = True
+        self.changes.operations.setdefault(app, []).append(op)
+        return op
+
+    def check_field(self, model: ModelState, f: FieldState) -> None:
+        """A field the migration writes must be printable: nothing only running code could know."""
+        from .values import first_opaque
+
+        opaque = first_opaque(f.kwargs)
+        if opaque is not None:
+            raise MgenError(f"{model.label_lower}.{f.name}: {opaque.source} cannot be written into a migration "
+                            "without running the code; write this change by hand", opaque.file or f.file,
+                            opaque.line or f.line)
+
+    # -- renames (applied to the old state as Django's state_forwards would) -------------------
+    def apply_renames(self, apps: Sequence[str]) -> None:
+        from .replay import Replay
+
+        replay = Replay.__new__(Replay)
+        replay.state = self.old
+        fake = _FakeMigration()
+        for (app, old_lower), new_name in sorted(self.renames.models.items()):
+            if app not in apps:
+                raise MgenError(f"--rename {app}.{old_lower}={new_name}: {app} is not an app of the project "
+                                "with migrations")
+            model = self.old.models.get((app, old_lower))
+            if model is None:
+                raise MgenError(f"--rename: the migrations have no model {app}.{old_lower}")
+            if (app, new_name.lower()) not in self.new.models:
+                raise MgenError(f"--rename: the models have no model {app}.{new_name}")
+            fake.app_label = app
+            replay.op_RenameModel({"old_name": model.name, "new_name": new_name}, fake, 0)  # type: ignore[arg-type]
+            self.op("RenameModel", app, old_name=model.name, new_name=new_name)
+        for (app, model_lower, old_field), new_field in sorted(self.renames.fields.items()):
+            model_lower = self.renamed_model(app, model_lower)
+            model = self.old.models.get((app, model_lower))
+            if model is None or old_field not in model.fields:
+                raise MgenError(f"--rename: the migrations have no field {app}.{model_lower}.{old_field}")
+            target = self.new.models.get((app, model_lower))
+            if target is None or new_field not in target.fields:
+                raise MgenError(f"--rename: the models have no field {app}.{model_lower}.{new_field}")
+            fake.app_label = app
+            replay.op_RenameField({"model_name": model.name, "old_name": old_field, "new_name": new_field},
+                                  fake, 0)  # type: ignore[arg-type]
+            self.op("RenameField", app, model_name=model.name_lower, old_name=old_field, new_name=new_field)
+
+    def renamed_model(self, app: str, model_lower: str) -> str:
+        new = self.renames.models.get((app, model_lower))
+        return new.lower() if new else model_lower
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self, apps: Sequence[str]) -> Changes:
+        wanted = set(apps)
+        self.apply_renames(apps)
+        renames_ops, self.changes.operations = self.changes.operations, {}
+        old_keys = {k for k in self.old.models if k[0] in wanted}
+        new_keys = {k for k in self.new.models if k[0] in wanted}
+        added = sorted(new_keys - old_keys)
+        deleted = sorted(old_keys - new_keys)
+        kept = sorted(old_keys & new_keys)
+        self.suggest_model_renames(added, deleted)
+        deferred = self.created_models(added)
+        for key in kept:
+            self.check_options(self.old.models[key], self.new.models[key])
+        field_renames: dict[str, list[Operation]] = {}
+        # field renames sit after created models and removed constraints/indexes (Django's phases)
+        for app, ops in renames_ops.items():
+            for op in ops:
+                if op.kind == "RenameField":
+                    field_renames.setdefault(app, []).append(op)
+        for key in kept:
+            self.removed_constraints_and_indexes(self.old.models[key], self.new.models[key])
+        for key in kept:
+            for op in field_renames.get(key[0], []):
+                if op.args["model_name"] == key[1]:
+                    self.changes.operations.setdefault(key[0], []).append(op)
+            self.renamed_indexes(self.old.models[key], self.new.models[key])
+            self.removed_unique_together(self.old.models[key], self.new.models[key])
+        for key in kept:
+            self.removed_fields(self.old.models[key], self.new.models[key])
+        for key in kept:
+            self.added_fields(self.old.models[key], self.new.models[key])
+        for f, model in deferred:
+            self.op("AddField", model.app_label, [f], model_name=model.name_lower, name=f.name, field=f)
+        for key in kept:
+            self.altered_fields(self.old.models[key], self.new.models[key])
+        for key in kept:
+            self.altered_unique_together(self.old.models[key], self.new.models[key])
+        for key in kept + [k for k in added if k in self.late_meta]:
+            old = self.old.models.get(key) or replace(self.new.models[key], options={})
+            self.added_indexes(old, self.new.models[key])
+            self.added_constraints(old, self.new.models[key])
+            if key in self.late_meta:
+                self.altered_unique_together(old, self.new.models[key])
+        for key in kept:
+            self.altered_table(self.old.models[key], self.new.models[key])
+        self.deleted_models(deleted)
+        # model renames first of all
+        for app, ops in renames_ops.items():
+            models_first = [op for op in ops if op.kind == "RenameModel"]
+            self.changes.operations[app] = models_first + self.changes.operations.get(app, [])
+        self.changes.operations = {a: ops for a, ops in self.changes.operations.items() if ops}
+        return self.changes
+
+    # -- models ------------------------------------------------------------------------------
+    def created_models(self, added: list[tuple[str, str]]) -> list[tuple[FieldState, ModelState]]:
+        """CreateModel for each new model, a model after the new models of its app it points to; in a
+        cycle the pointing fields wait for an AddField once every model exists (M2M fields first, they
+        have no column). Relations go last in the field list, as Django's optimizer leaves them."""
+        self.late_meta: set[tuple[str, str]] = set()
+        pending = list(added)
+        created: set[tuple[str, str]] = set()
+        deferred: list[tuple[FieldState, ModelState]] = []
+        new_set = set(added)
+
+        def waits_on(key: tuple[str, str], f: FieldState) -> set[tuple[str, str]]:
+            return {t for t in _field_targets(f) if t in new_set and t != key and t not in created}
+
+        while pending:
+            ready = next((k for k in pending if not any(waits_on(k, f) for f in self.new.models[k].fields.values())),
+                         None)
+            skip: set[str] = set()
+            if ready is None:
+                ready = pending[0]
+                model = self.new.models[ready]
+                m2m = [f for f in model.fields.values() if f.django_class == "ManyToManyField" and waits_on(ready, f)]
+                candidates = [k for k in pending if any(
+                    f.django_class == "ManyToManyField" and waits_on(k, f) for f in self.new.models[k].fields.values())]
+                if candidates and not m2m:
+                    ready = candidates[0]
+                    model = self.new.models[ready]
+                skip = {f.name for f in model.fields.values() if waits_on(ready, f)}
+                only_m2m = {f.name for f in model.fields.values() if f.django_class == "ManyToManyField"} & skip
+                if only_m2m:
+                    skip = only_m2m
+            pending.remove(ready)
+            model = self.new.models[ready]
+            self.create_model(model, skip)
+            created.add(ready)
+            deferred.extend((model.fields[n], model) for n in model.fields if n in skip)
+            if skip:
+                self.late_meta.add(ready)
+        return deferred
+
+    def create_model(self, model: ModelState, skip: set[str]) -> None:
+        for f in model.fields.values():
+            self.check_field(model, f)
+        plain = [(n, f) for n, f in model.fields.items() if not _related(f)]
+        related = [(n, f) for n, f in model.fields.items() if _related(f) and n not in skip]
+        keep_meta = () if skip else ("indexes", "constraints", "unique_together")
+        options = {k: v for k, v in sorted(model.options.items())
+                   if k not in UNCOMPARED_OPTIONS and (k not in ("indexes", "constraints", "unique_together")
+                                                       or k in keep_meta)}
+        args: dict[str, Any] = {"name": model.name, "fields": plain + related}
+        if options:
+            args["options"] = options
+        if model.bases != DEFAULT_BASES:
+            args["bases"] = tuple(model.bases)
+        if (model.app_label, model.name_lower) in self.managers:
+            args["managers"] = self.managers[(model.app_label, model.name_lower)]
+        op = self.op("CreateModel", model.app_label, [f for _, f in related], **args)
+        for base in model.bases:
+            if base.count(".") == 1:
+                op.depends.add(tuple(base.split(".")))  # type: ignore[arg-type]
+
+    def deleted_models(self, deleted: list[tuple[str, str]]) -> None:
+        """DeleteModel, a model before the deleted models it points to (its keys go with it)."""
+        pending = list(deleted)
+        while pending:
+            # a model no other pending model points at goes first
+            pointed = {t for k in pending for f in self.old.models[k].fields.values() for t in _field_targets(f)
+                       if t != k}
+            ready = next((k for k in pending if k not in pointed), pending[0])
+            pending.remove(ready)
+            model = self.old.models[ready]
+            self.op("DeleteModel", model.app_label, name=model.name)
+
+    def suggest_model_renames(self, added: list[tuple[str, str]], deleted: list[tuple[str, str]]) -> None:
+        for d in deleted:
+            a_model = self.old.models[d]
+            for n in added:
+                b_model = self.new.models[n]
+                if d[0] == n[0] and list(a_model.fields) == list(b_model.fields) and all(
+                        a_model.fields[x] == b_model.fields[x] for x in a_model.fields):
+                    self.changes.suggestions.append(
+                        f"model {d[0]}.{a_model.name} deleted and {n[0]}.{b_model.name} created with the same "
+                        f"fields: if it is a rename, pass --rename {d[0]}.{a_model.name}={b_model.name}")
+
+    def check_options(self, old: ModelState, new: ModelState) -> None:
+        for option in _UNSUPPORTED_OPTIONS:
+            if old.options.get(option) != new.options.get(option):
+                raise MgenError(f"{new.label_lower}: changing Meta.{option} is not supported by mgen's Django "
+                                "writer; use makemigrations for this change", new.file, new.line)
+        if old.bases != new.bases:
+            raise MgenError(f"{new.label_lower}: the model's bases changed ({', '.join(old.bases)} -> "
+                            f"{', '.join(new.bases)}); Django has no operation for it", new.file, new.line)
+
+    # -- fields ------------------------------------------------------------------------------
+    def removed_fields(self, old: ModelState, new: ModelState) -> None:
+        for name, f in old.fields.items():
+            if name not in new.fields or self.m2m_flip(f, new.fields[name]):
+                self.op("RemoveField", old.app_label, model_name=old.name_lower, name=name)
+        added = [f for n, f in new.fields.items() if n not in old.fields]
+        for name, f in old.fields.items():
+            if name in new.fields:
+                continue
+            for g in added:
+                if g.path == f.path and g.kwargs == f.kwargs:
+                    self.changes.suggestions.append(
+                        f"{old.label_lower}.{name} removed and {new.label_lower}.{g.name} added with the same "
+                        f"definition: if it is a rename, pass --rename {old.app_label}.{new.name}.{name}={g.name}")
+
+    @staticmethod
+    def m2m_flip(a: FieldState, b: FieldState) -> bool:
+        return (a.django_class == "ManyToManyField") != (b.django_class == "ManyToManyField")
+
+    def added_fields(self, old: ModelState, new: ModelState) -> None:
+        for name, f in new.fields.items():
+            if name in old.fields and not self.m2m_flip(old.fields[name], f):
+                continue
+            self.check_field(new, f)
+            if (not f.get("null") and "default" not in f.kwargs and "db_default" not in f.kwargs
+                    and f.django_class != "ManyToManyField" and not f.get("auto_now") and not f.get("auto_now_add")):
+                self.changes.notes.append(
+                    f"{new.label_lower}.{name} is added NOT NULL without a default: the migration fails on a "
+                    "table with rows (Django would ask for a one-off default)")
+            self.op("AddField", new.app_label, [f], model_name=new.name_lower, name=name, field=f)
+
+    def altered_fields(self, old: ModelState, new: ModelState) -> None:
+        for name, f in new.fields.items():
+            g = old.fields.get(name)
+            if g is None or self.m2m_flip(g, f) or (g.path == f.path and g.kwargs == f.kwargs):
+                continue
+            self.check_field(new, f)
+            if g.get("null") and not f.get("null") and "default" not in f.kwargs and "db_default" not in f.kwargs:
+                self.changes.notes.append(
+                    f"{new.label_lower}.{name} becomes NOT NULL without a default: the migration fails while "
+                    "rows hold NULL (Django would ask how to fill them)")
+            self.op("AlterField", new.app_label, [f], model_name=new.name_lower, name=name, field=f)
+
+    # -- Meta --------------------------------------------------------------------------------
+    def removed_constraints_and_indexes(self, old: ModelState, new: ModelState) -> None:
+        for c in old.constraints:
+            if c not in new.constraints:
+                self.op("RemoveConstraint", old.app_label, model_name=old.name_lower, name=c.kw["name"])
+        renamed = {o for o, _ in self.index_renames(old, new)}
+        for i in old.indexes:
+            if i not in new.indexes and i.kw["name"] not in renamed:
+                self.op("RemoveIndex", old.app_label, model_name=old.name_lower, name=i.kw["name"])
+
+    @staticmethod
+    def index_renames(old: ModelState, new: ModelState) -> list[tuple[str, str]]:
+        """Django's renamed indexes: removed and added ones equal but for the name."""
+        removed = [i for i in old.indexes if i not in new.indexes]
+        out = []
+        used: set[str] = set()
+        for n in (i for i in new.indexes if i not in old.indexes):
+            bare = (n.path, n.args, tuple(kv for kv in n.kwargs if kv[0] != "name"))
+            for o in removed:
+                if o.kw["name"] not in used and (o.path, o.args, tuple(kv for kv in o.kwargs if kv[0] != "name")) == bare:
+                    out.append((o.kw["name"], n.kw["name"]))
+                    used.add(o.kw["name"])
+                    break
+        return out
+
+    def renamed_indexes(self, old: ModelState, new: ModelState) -> None:
+        for o, n in self.index_renames(old, new):
+            self.op("RenameIndex", old.app_label, model_name=old.name_lower, new_name=n, old_name=o)
+
+    def added_indexes(self, old: ModelState, new: ModelState) -> None:
+        renamed = {n for _, n in self.index_renames(old, new)}
+        for i in new.indexes:
+            if i not in old.indexes and i.kw["name"] not in renamed:
+                self.op("AddIndex", new.app_label, model_name=new.name_lower, index=i)
+
+    def added_constraints(self, old: ModelState, new: ModelState) -> None:
+        for c in new.constraints:
+            if c not in old.constraints:
+                self.op("AddConstraint", new.app_label, model_name=new.name_lower, constraint=c)
+
+    def removed_unique_together(self, old: ModelState, new: ModelState) -> None:
+        """Django 4.1+: first drop the sets that go (keep the intersection), add the new ones after the fields."""
+        before, after = set(old.unique_together), set(new.unique_together)
+        kept = before & after
+        if kept != before:
+            self.op("AlterUniqueTogether", old.app_label, name=old.name_lower, unique_together=_together(kept))
+
+    def altered_unique_together(self, old: ModelState, new: ModelState) -> None:
+        kept = set(old.unique_together) & set(new.unique_together)
+        if set(new.unique_together) != kept:
+            self.op("AlterUniqueTogether", new.app_label, name=new.name_lower,
+                    unique_together=_together(set(new.unique_together)))
+
+    def altered_table(self, old: ModelState, new: ModelState) -> None:
+        if old.options.get("db_table") != new.options.get("db_table"):
+            self.op("AlterModelTable", new.app_label, name=new.name_lower, table=new.options.get("db_table"))
+        if old.options.get("db_table_comment") != new.options.get("db_table_comment"):
+            self.op("AlterModelTableComment", new.app_label, name=new.name_lower,
+                    table_comment=new.options.get("db_table_comment"))
+        a = {k: v for k, v in old.options.items() if k in ALTER_OPTION_KEYS}
+        b = {k: v for k, v in new.options.items() if k in ALTER_OPTION_KEYS}
+        if a != b:
+            self.op("AlterModelOptions", new.app_label, name=new.name_lower, options=dict(sorted(b.items())))
+
+
+def _together(value: set) -> set:
+    return {tuple(t) for t in value}
+
+
+@dataclass
+class _FakeMigration:
+    """What ``Replay``'s rename handlers need of a migration file while renames are applied to the old state."""
+
+    app_label: str = ""
+    path: Any = None
+
+
+# Manager is ``BaseManager.from_queryset(QuerySet)``, a call the reader does not follow: both count
+MANAGER_BASES = ("django.db.models.manager.BaseManager", "django.db.models.manager.Manager")
+
+
+def migration_managers(project: Any, apps: Sequence[str]) -> dict[tuple[str, str], list[tuple[str, Call]]]:
+    """The managers a CreateModel carries (Django's ``ModelState.from_model``): those whose class sets
+    ``use_in_migrations = True``, looked up along the model's bases (``AbstractUser``'s ``UserManager``).
+    Read statically from the class bodies; a manager built any other way than ``name = Class()`` is left out."""
+    import ast
+
+    from .models import ModelReader
+    from .values import Scope
+
+    reader = ModelReader(project)
+    ev = project.evaluator
+    out: dict[tuple[str, str], list[tuple[str, Call]]] = {}
+    for model in reader.discover([a for a in project.apps if a.label in apps]):
+        found: list[tuple[str, Call]] = []
+        seen: set[str] = set()
+        chain = [model.definition, *[b for b in ev.ancestors(model.definition) if hasattr(b, "node")]]
+        for cls in chain:
+            if not isinstance(getattr(cls, "node", None), ast.ClassDef):
+                continue
+            for stmt in cls.node.body:
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+                    continue
+                name = stmt.targets[0].id
+                target = ev.resolve(stmt.value.func, Scope(cls.module, (cls.node,)))
+                if name in seen or not hasattr(target, "node") or not isinstance(target.node, ast.ClassDef):
+                    continue
+                ancestors = [target, *ev.ancestors(target)]
+                if not any(getattr(b, "path", None) in MANAGER_BASES for b in ancestors):
+                    continue
+                seen.add(name)
+                if _class_flag(ancestors, "use_in_migrations") and not stmt.value.args and not stmt.value.keywords:
+                    found.append((name, Call.of(target.path)))
+        if found:
+            out[(model.app_label, model.name.lower())] = found
+    return out
+
+
+def _class_flag(classes: list, name: str) -> bool:
+    import ast
+
+    for cls in classes:
+        node = getattr(cls, "node", None)
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                return isinstance(stmt.value, ast.Constant) and stmt.value.value is True
+    return False

@@ -1,0 +1,341 @@
+"""Django migration files written by mgen: ``generate(project_root, ...)`` reads the models and the
+migration history statically, finds the changes (``autodetect``), and writes one ``NNNN_name.py`` per
+changed app the way Django's ``MigrationWriter`` would: the same imports, the same spelling of every value
+(``models.CharField(max_length=80)``, ``django.db.models.deletion.CASCADE``, ``settings.AUTH_USER_MODEL``),
+dependencies on the app's leaf, on the leaves of the apps new relations point into and on the swappable
+user model, and Django's automatic names.
+
+Before anything is written the operations are replayed (``replay.Replay``) over the migrations' state and
+must give exactly the models' state; after writing, the whole history is read back from disk and compared
+again, so a file that would leave ``makemigrations`` something to do is never left behind.
+"""
+from __future__ import annotations
+
+import ast
+import datetime
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ... import __version__
+from ...errors import MgenError
+from ...formats import render_template, write_atomically
+from .autodetect import Changes, Operation, Renames, detect, migration_managers
+from .fields import field_call
+from .project import Project, load_project
+from .replay import MigrationFile, Replay, read_migrations, replay_project
+from .replay import models_state as read_models_state
+from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting
+
+# Where a deconstruct() method rewrites its class's path (Index.deconstruct, BaseConstraint.deconstruct,
+# Q.deconstruct in Django 5.2); classes decorated ``@deconstructible(path=...)`` are read from the source.
+_PATH_REWRITES = (
+    ("django.db.models.indexes.", "django.db.models."),
+    ("django.db.models.constraints.", "django.db.models."),
+    ("django.db.models.query_utils.", "django.db.models."),
+)
+Q_WRITTEN = "django.db.models.Q"
+_NUMBER = re.compile(r"^(?:\d+_squashed_)?(\d+)")
+
+
+@dataclass
+class GenerateResult:
+    files: list[Path] | dict[Path, str] = field(default_factory=list)
+    operations: dict[str, list[str]] = field(default_factory=dict)  # app label -> one line per operation
+    notes: list[str] = field(default_factory=list)
+    changed_apps: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changed_apps)
+
+
+# -- values -----------------------------------------------------------------------------------------
+class Serializer:
+    """Django's ``serializer_factory`` for the values a state holds: (text, imports)."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._paths: dict[str, str] = {}
+
+    def __call__(self, value: Any) -> tuple[str, set[str]]:
+        imports: set[str] = set()
+        return self.value(value, imports), imports
+
+    def value(self, v: Any, imports: set[str]) -> str:
+        if isinstance(v, Opaque):
+            raise MgenError(f"{v.source} cannot be written into a migration without running the code",
+                            v.file, v.line)
+        if isinstance(v, FieldState):
+            return self.value(field_call(v), imports)
+        if isinstance(v, Setting):
+            imports.add("from django.conf import settings")
+            return f"settings.{v.name}"
+        if isinstance(v, QNode):
+            kwargs: dict[str, Any] = {}
+            if v.connector != "AND":
+                kwargs["_connector"] = v.connector
+            if v.negated:
+                kwargs["_negated"] = True
+            return self.deconstructed(Q_WRITTEN, v.children, kwargs, imports)
+        if isinstance(v, Call):
+            return self.deconstructed(self.written_path(v.path), v.args, v.kw, imports)
+        if isinstance(v, Ref):
+            return self.reference(v.path, imports)
+        if isinstance(v, bool) or v is None:
+            return repr(v)
+        if isinstance(v, Decimal):
+            imports.add("from decimal import Decimal")
+            return f"Decimal({str(v)!r})"
+        if isinstance(v, float):
+            if math.isnan(v) or math.isinf(v):
+                return f"float({str(v)!r})"
+            return repr(v)
+        if isinstance(v, (int, str, bytes)):
+            return repr(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(self.value(x, imports) for x in v) + "]"
+        if isinstance(v, tuple):
+            inner = [self.value(x, imports) for x in v]
+            return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+        if isinstance(v, (set, frozenset)):
+            if not v:
+                return "set()" if isinstance(v, set) else "frozenset()"
+            inner = sorted(self.value(x, imports) for x in v)
+            text = "{" + ", ".join(inner) + "}"
+            return text if isinstance(v, set) else f"frozenset({text})"
+        if isinstance(v, dict):
+            items = sorted(((self.value(k, imports), self.value(x, imports)) for k, x in v.items()))
+            return "{" + ", ".join(f"{k}: {x}" for k, x in items) + "}"
+        raise MgenError(f"mgen cannot write the value {v!r} into a migration")
+
+    def deconstructed(self, path: str, args: Sequence, kwargs: dict, imports: set[str]) -> str:
+        """``DeconstructableSerializer``: the path, positional arguments, keyword arguments sorted."""
+        name = self.import_path(path, imports)
+        parts = [self.value(a, imports) for a in args]
+        parts += [f"{k}={self.value(x, imports)}" for k, x in sorted(kwargs.items())]
+        return f"{name}({', '.join(parts)})"
+
+    @staticmethod
+    def import_path(path: str, imports: set[str]) -> str:
+        """``DeconstructableSerializer._serialize_path``."""
+        module, _, name = path.rpartition(".")
+        if module == "django.db.models":
+            imports.add("from django.db import models")
+            return f"models.{name}"
+        imports.add(f"import {module}")
+        return path
+
+    def reference(self, path: str, imports: set[str]) -> str:
+        """A class or function (``TypeSerializer`` / ``FunctionTypeSerializer``): ``module.qualname``."""
+        if path == "django.db.models.base.Model":
+            imports.add("from django.db import models")
+            return "models.Model"
+        if path.startswith("builtins.") and path.count(".") == 1:
+            return path.partition(".")[2]
+        module = path
+        while "." in module and self.project.finder.module(module) is None:
+            module = module.rpartition(".")[0]
+        if self.project.finder.module(module) is None:
+            module = path.rpartition(".")[0]
+        if not module:
+            raise MgenError(f"mgen cannot tell which module defines {path}; write this change by hand")
+        imports.add(f"import {module}")
+        return path
+
+    def written_path(self, path: str) -> str:
+        """The path Django's ``deconstruct()`` gives an object of the class defined at ``path``."""
+        if path in self._paths:
+            return self._paths[path]
+        written = path
+        for prefix, to in _PATH_REWRITES:
+            if path.startswith(prefix) and "." not in path[len(prefix):]:
+                written = to + path[len(prefix):]
+        module_name, _, cls_name = path.rpartition(".")
+        module = self.project.finder.module(module_name) if module_name else None
+        if module is not None:
+            for stmt in module.tree.body:
+                if isinstance(stmt, ast.ClassDef) and stmt.name == cls_name:
+                    for deco in stmt.decorator_list:
+                        if isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "deconstructible":
+                            for kw in deco.keywords:
+                                if kw.arg == "path" and isinstance(kw.value, ast.Constant):
+                                    written = str(kw.value.value)
+        self._paths[path] = written
+        return written
+
+
+# -- operations -------------------------------------------------------------------------------------
+def operation_lines(op: Operation, serialize: Serializer, imports: set[str]) -> list[str]:
+    """``OperationWriter``: one argument a line, lists of fields and dicts of options one item a line."""
+    lines = [f"migrations.{op.kind}("]
+    for key, value in op.args.items():
+        if key in ("fields", "managers"):
+            lines.append(f"    {key}=[")
+            for name, f in value:
+                lines.append(f"        ({name!r}, {serialize.value(f, imports)}),")
+            lines.append("    ],")
+        elif key == "bases":
+            bases = tuple(b if b.count(".") == 1 else Ref(b) for b in value)
+            lines.append(f"    {key}={serialize.value(bases, imports)},")
+        elif key == "options" and isinstance(value, dict):
+            lines.append(f"    {key}={{")
+            for k, x in value.items():
+                lines.append(f"        {k!r}: {serialize.value(x, imports)},")
+            lines.append("    },")
+        else:
+            lines.append(f"    {key}={serialize.value(value, imports)},")
+    lines.append("),")
+    return lines
+
+
+def sorted_imports(imports: set[str]) -> list[str]:
+    """``MigrationWriter.as_string``: models folded into the migrations import, sorted by module."""
+    imports = set(imports)
+    if "from django.db import models" in imports:
+        imports.discard("from django.db import models")
+        imports.add("from django.db import migrations, models")
+    else:
+        imports.add("from django.db import migrations")
+    return sorted(imports, key=lambda i: i.split()[1])
+
+
+def suggest_name(ops: Sequence[Operation], initial: bool) -> str:
+    """Django's ``Migration.suggest_name``."""
+    if initial:
+        return "initial"
+    fragments = [re.sub(r"\W+", "_", op.fragment) for op in ops]
+    if not fragments:
+        return "auto_" + datetime.datetime.now().strftime("%Y%m%d_%H%M")
+    name = fragments[0]
+    for fragment in fragments[1:]:
+        candidate = f"{name}_{fragment}"
+        if len(candidate) > 52:
+            return f"{name}_and_more"
+        name = candidate
+    return name
+
+
+def render_migration(ops: Sequence[Operation], dependencies: Sequence[tuple[str, str] | str], initial: bool,
+                     serialize: Serializer, notes: Sequence[str] = ()) -> str:
+    imports: set[str] = set()
+    op_lines: list[str] = []
+    for op in ops:
+        op_lines.extend(operation_lines(op, serialize, imports))
+    deps = []
+    for dep in dependencies:
+        if isinstance(dep, str):  # a setting: swappable_dependency
+            imports.add("from django.conf import settings")
+            deps.append(f"migrations.swappable_dependency(settings.{dep})")
+        else:
+            deps.append(repr(tuple(dep)))
+    return render_template(
+        "django_migration.py.j2", version=__version__,
+        timestamp=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), notes=list(notes),
+        imports=sorted_imports(imports), initial=initial, dependencies=sorted(deps), operations=op_lines)
+
+
+# -- the entry point --------------------------------------------------------------------------------
+def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Project, apps: Sequence[str]) -> None:
+    """The operations replayed over the migrations' state must give the models' state exactly."""
+    replay = Replay(project)
+    replay.state = ProjectState(dict(old.models), settings=old.settings, auto_fields=old.auto_fields)
+    for app, ops in changes.operations.items():
+        fake = MigrationFile(app, "mgen", project.app(app).migrations_path or project.root, 0, None, None)  # type: ignore[arg-type]
+        for op in ops:
+            replay.apply(op.call(), fake, 0)
+    wanted = set(apps)
+    left = replay.state.only(wanted).differences(new.only(wanted))
+    if left:
+        raise MgenError("mgen's Django operations do not reproduce the models (a bug in mgen; please report "
+                        f"it): {left[0]}", str(project.root))
+
+
+def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (), dry_run: bool = False,
+             settings: str | None = None) -> GenerateResult:
+    """Write the migrations that bring each app's history up to its models (nothing to do: empty result)."""
+    project = load_project(Path(project_root), settings)
+    apps = [a.label for a in project.project_apps
+            if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
+    graph, _ = read_migrations(project)  # two leaves in an app stop here
+    old = replay_project(project)
+    new = read_models_state(project)
+    hints = Renames.parse(renames)
+    changes = detect(old, new, apps, hints, migration_managers(project, apps))
+    result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)
+    if not changes.operations:
+        return result
+    _check(old, new, changes, project, apps)
+    if name is not None and not re.fullmatch(r"\w+", name):
+        raise MgenError(f"--name {name!r}: a migration name is letters, digits and underscores")
+
+    names: dict[str, str] = {}
+    for app, ops in changes.operations.items():
+        leaves = graph.leaf_nodes(app)
+        number = 1
+        if leaves:
+            match = _NUMBER.match(leaves[0][1])
+            number = (int(match.group(1)) if match else 0) + 1
+        names[app] = f"{number:04d}_{name or suggest_name(ops, not leaves)}"
+
+    serialize = Serializer(project)
+    texts: dict[Path, str] = {}
+    user_app = str(project.settings.get("AUTH_USER_MODEL", "auth.User")).split(".")[0]
+    for app, ops in changes.operations.items():
+        leaves = graph.leaf_nodes(app)
+        deps: set[tuple[str, str] | str] = set(leaves)
+        for op in ops:
+            targets = set(op.depends)
+            if op.swappable and user_app != app:
+                deps.add("AUTH_USER_MODEL")
+                targets = {t for t in targets if t[0] != user_app}
+            for other, _model in targets:
+                if other == app:
+                    continue
+                if other in names:
+                    if app in _apps_depended(changes, other):
+                        raise MgenError(f"apps {app} and {other} both gain relations to each other's new models; "
+                                        "mgen writes one migration per app and cannot split them: run "
+                                        "generate for one side first, or use makemigrations")
+                    deps.add((other, names[other]))
+                else:
+                    other_leaves = graph.leaf_nodes(other)
+                    deps.add(other_leaves[0] if other_leaves else (other, "__first__"))
+        folder = project.app(app).migrations_path
+        assert folder is not None
+        notes = [n for n in changes.notes if n.startswith(f"{app}.")]
+        texts[folder / f"{names[app]}.py"] = render_migration(
+            ops, sorted(deps, key=lambda d: (isinstance(d, tuple), d)), not leaves, serialize, notes)
+        result.operations[app] = [op.describe() for op in ops]
+    result.changed_apps = sorted(changes.operations)
+    if dry_run:
+        result.files = texts
+        return result
+    written: list[Path] = []
+    try:
+        for path, text in texts.items():
+            written.extend(write_atomically(path.parent, {path.name: text}))
+        _verify_written(Path(project_root), settings, apps)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    result.files = written
+    return result
+
+
+def _apps_depended(changes: Changes, app: str) -> set[str]:
+    return {dep[0] for op in changes.operations.get(app, []) for dep in op.depends}
+
+
+def _verify_written(root: Path, settings: str | None, apps: Sequence[str]) -> None:
+    """Read the history back from disk: it must now build exactly the models' state."""
+    project = load_project(root, settings)
+    wanted = set(apps)
+    left = replay_project(project).only(wanted).differences(read_models_state(project).only(wanted))
+    if left:
+        raise MgenError(f"the written migration does not read back as the models (a bug in mgen; please report "
+                        f"it): {left[0]}", str(root))

@@ -1,0 +1,42 @@
+"""`mgen generate PROJECT` picks the framework itself (issue #4 item 5): the wiring from the command line to
+the Django writer (tests/test_django_writer.py judges what it writes with Django itself)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from mgen.cli import main
+
+STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
+
+
+def test_django_project_generate_twice_then_a_field(tmp_path: Path, capsys):
+    root = tmp_path / "store"
+    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    capsys.readouterr()
+    assert main(["generate", str(root), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["framework"] == "django"
+    assert sorted(Path(p).relative_to(root).as_posix() for p in first["files"]) == [
+        "accounts/migrations/0001_initial.py", "blog/migrations/0001_initial.py", "shop/migrations/0001_initial.py"]
+
+    assert main(["generate", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("no changes: nothing written")
+
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text() + "    summary = models.TextField(blank=True, default='')\n")
+    assert main(["generate", str(root), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "AddField" in out and "dry run: nothing written" in out and "0002_post_summary.py" in out
+    assert not (root / "blog" / "migrations" / "0002_post_summary.py").exists()
+    assert main(["generate", str(root), "--name", "post summary"]) == 0
+    assert (root / "blog" / "migrations" / "0002_post_summary.py").is_file()
+
+
+def test_django_flags_that_do_not_apply_are_refused(tmp_path: Path, capsys):
+    root = tmp_path / "store"
+    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    capsys.readouterr()
+    assert main(["generate", str(root), "--zero-downtime"]) == 2
+    assert "do not apply to Django projects yet" in capsys.readouterr().err
