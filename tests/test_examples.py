@@ -24,3 +24,16 @@ def test_alembic_shop_demo(tmp_path: Path):
     # alembic current after upgrade, downgrade -1, upgrade
     assert out.count(f"{second} (head)") == 2 and f"{first}\n" in out
     assert "$ " + str(ROOT / ".venv" / "bin" / "mgen") + " generate .\nno changes: nothing written\n" in out
+
+
+def test_django_library_demo(tmp_path: Path):
+    done = subprocess.run(["bash", str(ROOT / "examples" / "django_library" / "demo.sh"), str(tmp_path)],
+                          capture_output=True, text=True, check=False, timeout=300,
+                          env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    migrations = sorted(p.name for p in (tmp_path / "library" / "library" / "migrations").glob("0*.py"))
+    assert migrations == ["0001_initial.py", "0002_author_born_book_isbn_book_stock_alter_book_title_and_more.py"]
+    assert "No changes detected" in out  # Django's own makemigrations --check agrees with what mgen wrote
+    assert out.count("Applying library.0002_") == 2 and "Unapplying library.0002_" in out
+    assert out.rstrip().endswith("no changes: nothing written")
