@@ -76,6 +76,10 @@ class Finder:
         self.roots = [Path(r).resolve() for r in roots]
         self.projects = [pyast.Project(r) for r in self.roots]
         self._owner: dict[int, pyast.Project] = {}
+        # module-level names and class bases never change once a module is parsed: resolve each once
+        # (a 300-model project asks the same questions tens of thousands of times)
+        self._resolved: dict[tuple[int, str], Resolved] = {}
+        self._bases: dict[int, list[Resolved]] = {}
 
     @classmethod
     def for_project(cls, project: Path, extra: Sequence[Path] = ()) -> Finder:
@@ -121,6 +125,13 @@ class Finder:
     # -- names -------------------------------------------------------------------------------------
     def resolve(self, module: Module, dotted: str) -> Resolved:
         """What ``dotted`` (``name`` or ``name.attr.attr``) written at the top level of ``module`` refers to."""
+        key = (id(module), dotted)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(module, dotted)
+        return found
+
+    def _resolve(self, module: Module, dotted: str) -> Resolved:
         head, *rest = dotted.split(".")
         current = self.lookup(module, head)
         for attr in rest:
@@ -153,7 +164,10 @@ class Finder:
     def bases(self, cls: Definition) -> list[Resolved]:
         """The class's direct bases, resolved across roots."""
         assert isinstance(cls.node, ast.ClassDef)
-        out: list[Resolved] = []
+        cached = self._bases.get(id(cls.node))
+        if cached is not None:
+            return cached
+        out: list[Resolved] = self._bases.setdefault(id(cls.node), [])
         for base in cls.node.bases:
             target = base.value if isinstance(base, ast.Subscript) else base
             dotted = dotted_name(target)

@@ -1,0 +1,111 @@
+"""Issue #4 benchmark: a one-field change in a generated 300-model Django project.
+
+Times, cold (a new process each run, nothing cached between runs), best of N:
+- `mgen generate PROJECT --dry-run`: detect the framework, read every app's models and every migration
+  statically, diff, render the migration (not written);
+- `python manage.py makemigrations --dry-run`: Django importing the project and its autodetector.
+Both must find exactly the one change. The project: APPS apps of MODELS_PER_APP models, each with 6 fields
+of common types and a foreign key to the previous model (the first of each app to the last app's first
+model); its initial migrations are written by Django's own makemigrations, so mgen replays Django's files.
+
+Rerun: .venv/bin/python bench/bench_django.py [--runs 3] (writes bench/results/django.json)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS, MODELS_PER_APP = 10, 30
+PYTHON = sys.executable
+MGEN = str(Path(PYTHON).parent / "mgen")
+
+
+def write_project(root: Path) -> None:
+    (root / "conf").mkdir(parents=True)
+    (root / "conf" / "__init__.py").write_text("")
+    apps = [f"app{a:02d}" for a in range(APPS)]
+    (root / "conf" / "settings.py").write_text(
+        "SECRET_KEY = 'bench'\n"
+        f"INSTALLED_APPS = {apps!r}\n"
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'bench.sqlite3'}}\n"
+        "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\nUSE_TZ = True\n")
+    (root / "manage.py").write_text(
+        "import os, sys\n"
+        "if __name__ == '__main__':\n"
+        "    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conf.settings')\n"
+        "    from django.core.management import execute_from_command_line\n"
+        "    execute_from_command_line(sys.argv)\n")
+    for a, app in enumerate(apps):
+        (root / app / "migrations").mkdir(parents=True)
+        (root / app / "__init__.py").write_text("")
+        (root / app / "migrations" / "__init__.py").write_text("")
+        lines = ["from django.db import models", ""]
+        for m in range(MODELS_PER_APP):
+            target = f"'{apps[a - 1]}.Model{a - 1:02d}00'" if m == 0 and a > 0 else (f"'Model{a:02d}{m - 1:02d}'" if m else None)
+            lines += [
+                "",
+                f"class Model{a:02d}{m:02d}(models.Model):",
+                "    name = models.CharField(max_length=100, db_index=True)",
+                "    slug = models.SlugField(unique=True)",
+                "    count = models.IntegerField(default=0)",
+                "    price = models.DecimalField(max_digits=10, decimal_places=2, null=True)",
+                "    created = models.DateTimeField(auto_now_add=True)",
+                "    active = models.BooleanField(default=True)",
+            ]
+            if target:
+                lines.append(f"    parent = models.ForeignKey({target}, on_delete=models.CASCADE, null=True)")
+        (root / app / "models.py").write_text("\n".join(lines) + "\n")
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+    return elapsed, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "bench"
+        write_project(root)
+        run([PYTHON, "manage.py", "makemigrations"], root)  # the history, written by Django itself
+        models = root / "app05" / "models.py"
+        models.write_text(models.read_text().replace(
+            "class Model0517(models.Model):\n",
+            "class Model0517(models.Model):\n    nickname = models.CharField(max_length=50, null=True)\n"))
+        timings: dict[str, list[float]] = {"mgen": [], "django": []}
+        for _ in range(args.runs):
+            t, out = run([MGEN, "generate", ".", "--dry-run"], root)
+            assert "AddField" in out and "nickname" in out and out.count("migrations.") >= 2, out[:2000]
+            timings["mgen"].append(t)
+            t, out = run([PYTHON, "manage.py", "makemigrations", "--dry-run"], root)
+            assert "Add field nickname to model0517" in out, out[:2000]
+            timings["django"].append(t)
+        files = sum(1 for _ in root.rglob("*.py"))
+    best = {k: min(v) for k, v in timings.items()}
+    result = {"apps": APPS, "models": APPS * MODELS_PER_APP, "python_files": files, "runs": args.runs,
+              "best_seconds": best, "all_seconds": timings, "speedup": best["django"] / best["mgen"]}
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "django.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{result['models']} models, {files} Python files; best of {args.runs}, cold:")
+    print(f"  mgen generate --dry-run            {best['mgen']:.2f} s")
+    print(f"  manage.py makemigrations --dry-run {best['django']:.2f} s")
+    print(f"  ratio (Django / mgen)              {result['speedup']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
