@@ -189,3 +189,14 @@ def test_diff_accepts_sqlalchemy_models(tmp_path: Path, capsys):
     posts = out["operations"][0]["table_def"]
     assert posts["foreign_keys"][0]["on_delete"] == "CASCADE" and posts["indexes"][0]["columns"] == ["user_id"]
     assert any(f["rule"] == "add-required-column" for f in out["findings"])  # active: NOT NULL, no DB default
+
+
+def test_alembic_change_as_raw_sql(tmp_path: Path, capsys):
+    root = project(tmp_path, "postgresql")
+    generate(root, capsys, "--name", "create users")
+    (root / "app" / "models.py").write_text(MODELS_V1 + "    bio: Mapped[str | None]\n")
+    capsys.readouterr()
+    assert main(["generate", str(root), "--format", "sql"]) == 0
+    out = capsys.readouterr().out
+    assert "ALTER TABLE users ADD COLUMN bio varchar;" in out and "ALTER TABLE users DROP COLUMN bio;" in out
+    assert len(list((root / "migrations" / "versions").glob("*.py"))) == 1  # no revision written

@@ -40,3 +40,22 @@ def test_django_flags_that_do_not_apply_are_refused(tmp_path: Path, capsys):
     capsys.readouterr()
     assert main(["generate", str(root), "--zero-downtime"]) == 2
     assert "do not apply to Django projects yet" in capsys.readouterr().err
+
+
+def test_django_change_as_raw_sql(tmp_path: Path, capsys):
+    root = tmp_path / "store"
+    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    assert main(["generate", str(root)]) == 0
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
+    capsys.readouterr()
+    # the fixture's settings compute ENGINE at run time: the dialect is given
+    assert main(["generate", str(root), "--format", "sql", "--dialect", "postgresql", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["up"] == ["ALTER TABLE blog_post ADD COLUMN summary text"]
+    assert out["down"] == ["ALTER TABLE blog_post DROP COLUMN summary"]
+    assert main(["generate", str(root), "--format", "sql", "--dialect", "postgresql", "--migrations", "sql",
+                 "--name", "summary"]) == 0
+    written = sorted((root / "sql").glob("*_summary/up.sql"))
+    assert len(written) == 1 and "ADD COLUMN summary text" in written[0].read_text()
+    assert not (root / "blog" / "migrations" / "0002_post_summary.py").exists()  # Django's folder untouched

@@ -270,7 +270,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .formats import canonical_format, detect_format, folder_schema, write_migration
 
     project = Path(args.project_dir)
-    if not (args.schema or args.changes or args.data_migration or args.migrations):
+    if not (args.schema or args.changes or args.data_migration):
         from .frameworks.detect import detect
 
         detection = detect(project)
@@ -360,12 +360,14 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
     from .frameworks.alembic.project import open_project
     from .frameworks.alembic.writer import write_revision
 
-    if args.zero_downtime or args.backfill or args.format:
-        raise MgenError("--zero-downtime, --backfill and --format apply to SQL migration folders, not yet to Alembic")
+    if args.zero_downtime or args.backfill:
+        raise MgenError("--zero-downtime and --backfill apply to SQL migration folders, not yet to Alembic")
     alembic = open_project(project, args.dialect, Path(args.models) if args.models else None)
     dialect = alembic.dialect
     current, replay_notes = alembic.current_schema()
     new, model_notes = alembic.models_schema()
+    if args.format:
+        return _framework_sql(args, project, current, new, dialect, replay_notes + model_notes)
     result = diff(current, new, get_dialect(dialect), args.rename)
     if not result.operations:
         print("no changes: nothing written")
@@ -415,9 +417,22 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     changed app in ``<app>/migrations/``, checked by replaying it before it stays on disk."""
     from .frameworks.django.writer import generate
 
-    if args.zero_downtime or args.backfill or args.format or args.verify or args.raw_sql or args.models:
-        raise MgenError("--zero-downtime, --backfill, --format, --verify, --raw-sql and --models do not apply to "
+    if args.zero_downtime or args.backfill or args.verify or args.raw_sql or args.models:
+        raise MgenError("--zero-downtime, --backfill, --verify, --raw-sql and --models do not apply to "
                         "Django projects yet")
+    if args.format:
+        from .frameworks.detect import detect
+        from .frameworks.django.project import load_project
+        from .frameworks.django.replay import models_state, replay_project
+        from .frameworks.django.schema import state_schema
+
+        dialect = args.dialect or detect(project).dialect
+        if dialect is None:
+            raise MgenError("the settings name no database engine mgen knows: give --dialect")
+        django = load_project(project, args.settings)
+        old, new = replay_project(django), models_state(django)
+        return _framework_sql(args, project, state_schema(old, dialect), state_schema(new, dialect), dialect,
+                              [n.one_line() for n in new.notes])
     name = args.name.replace(" ", "_") if args.name else None
     result = generate(project, name=name, renames=args.rename, dry_run=args.dry_run, settings=args.settings)
     files = result.files
@@ -448,6 +463,43 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     else:
         print("wrote:")
         print("\n".join(f"  {p}" for p in files))
+    return 0
+
+
+def _framework_sql(args: argparse.Namespace, project: Path, current: Schema, new: Schema, dialect: str,
+                   notes: Sequence[str]) -> int:
+    """``--format`` in a framework project: the change from what the framework's migrations build to what
+    its models describe, as raw SQL for the dialect: printed, or written as a migration of that format into
+    ``--migrations DIR`` (the framework's own folder is left alone)."""
+    from .formats import canonical_format, write_migration
+
+    result = diff(current, new, get_dialect(dialect), args.rename)
+    if not result.operations:
+        print("no changes: nothing written")
+        return 0
+    plan = Plan(current, result.operations, dialect, result.suggestions)
+    paths: list[Path] = []
+    if args.migrations and not args.dry_run:
+        name = (args.name or _auto_name(plan.ops)).replace(" ", "_")
+        folder = Path(args.migrations)
+        paths = write_migration(folder if folder.is_absolute() else project / folder, canonical_format(args.format),
+                                name, plan.up, plan.down, dialect, header=[op.describe() for op in plan.ops])
+    if args.json:
+        out = plan.to_dict()
+        out.update({"files": [str(p) for p in paths], "notes": list(notes)})
+        print(json.dumps(out, indent=2, default=str))
+        return 0
+    print("\n".join(plan.summary_lines()))
+    for note in notes:
+        print(f"note: {note}")
+    if paths:
+        print("wrote:")
+        print("\n".join(f"  {p}" for p in paths))
+    else:
+        print("-- up")
+        print(_sql_block(plan.up))
+        print("-- down")
+        print(_sql_block(plan.down))
     return 0
 
 

@@ -140,20 +140,25 @@ def _module_file(root: Path, dotted: str) -> Path | None:
 
 
 def _django_engine(settings: Path) -> str | None:
-    """DATABASES["default"]["ENGINE"] when the settings assign it as a literal (the last assignment)."""
+    """DATABASES["default"]["ENGINE"] when the settings spell it as a string (the last assignment wins;
+    the other entries may be anything, ``BASE_DIR / "db.sqlite3"`` included)."""
     tree = _parse(settings)
     engine = None
     for node in tree.body if tree else ():
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "DATABASES" for t in node.targets):
-            try:
-                databases = ast.literal_eval(node.value)
-            except ValueError:
-                engine = None
-                continue
-            default = databases.get("default") if isinstance(databases, dict) else None
-            value = default.get("ENGINE") if isinstance(default, dict) else None
-            engine = value if isinstance(value, str) else None
+            engine = _string_at(_string_at(node.value, "default"), "ENGINE")
+            engine = engine.value if isinstance(engine, ast.Constant) and isinstance(engine.value, str) else None
     return engine
+
+
+def _string_at(node: ast.expr | None, key: str) -> ast.expr | None:
+    """The value under the string ``key`` of a dict display (None when it is not one, or has no such key)."""
+    if not isinstance(node, ast.Dict):
+        return None
+    for k, v in zip(node.keys, node.values):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
 
 
 # -- Alembic -------------------------------------------------------------------------------------
