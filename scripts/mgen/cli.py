@@ -575,6 +575,9 @@ def _auto_name(ops: Sequence[Operation]) -> str:
 def cmd_lint(args: argparse.Namespace) -> int:
     from .lint import lint_paths
 
+    alembic = _alembic_project(args.paths)
+    if alembic is None and args.dialect is None:
+        raise MgenError("--dialect is required for SQL files (postgresql, mysql or sqlite)")
     server_version = None
     if args.pg_version:
         if args.dialect != "postgresql":
@@ -583,8 +586,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
     schema = _load(args.schema, args.dialect) if args.schema else None
     stats, live_version = _live_facts(args.db, args.dialect)
     server_version = server_version or live_version  # an explicit --pg-version wins over the server's own
-    report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction,
-                        stats=stats)
+    if alembic is not None:
+        from .frameworks.alembic.lint import lint_alembic
+
+        report = lint_alembic(alembic, args.dialect, server_version, stats)
+    else:
+        report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction,
+                            stats=stats)
     fmt = "json" if args.json else args.format
     if fmt == "sarif":
         from .sarif import to_sarif
@@ -595,6 +603,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
     else:
         print(report.format_text())
     return report.exit_code
+
+
+def _alembic_project(paths: Sequence[str]) -> Path | None:
+    """The project when ``mgen lint`` is given one Alembic project folder (holding alembic.ini)."""
+    if len(paths) == 1 and (Path(paths[0]) / "alembic.ini").is_file():
+        return Path(paths[0])
+    return None
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -660,9 +675,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="safety findings for SQL migration files (exit 1 on an error finding)")
     lint.add_argument("paths", nargs="+", metavar="PATH",
-                      help=".sql file, folder of .sql files, or migrations folder (golang-migrate, goose, plain)")
-    lint.add_argument("--dialect", required=True, type=canonical_name, metavar="{" + ",".join(DIALECTS) + "}",
-                      help="dialect the SQL is written in")
+                      help=".sql file, folder of .sql files, migrations folder (golang-migrate, goose, plain), or an "
+             "Alembic project folder (its revisions, replayed statically)")
+    lint.add_argument("--dialect", type=canonical_name, metavar="{" + ",".join(DIALECTS) + "}",
+                      help="dialect the SQL is written in (an Alembic project: default from alembic.ini)")
     out = lint.add_mutually_exclusive_group()
     out.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output (default text)")
     out.add_argument("--json", action="store_true", help="the same as --format json")

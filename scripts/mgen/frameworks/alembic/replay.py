@@ -139,6 +139,27 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
     return Replay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
 
 
+@dataclass(frozen=True)
+class RevisionStep:
+    """One revision's upgrade: the schema before it and the operations it performs (for ``mgen lint``)."""
+
+    revision: Revision
+    before: Schema
+    operations: list[Operation]
+
+
+def replay_steps(versions_folders: Sequence[str | Path], dialect: str) -> list[RevisionStep]:
+    """Every revision up to the head, in upgrade order, with the schema before it and its operations."""
+    graph = read_graph([Path(f) for f in versions_folders])
+    replayer = _Replayer(dialect, dict(DEFAULT_CONVENTION))
+    steps = []
+    for revision in graph.upgrade_order():
+        before, done = replayer.schema, len(replayer.operations)
+        replayer.revision(revision)
+        steps.append(RevisionStep(revision, before, list(replayer.operations[done:])))
+    return steps
+
+
 # ---------------------------------------------------------------------------------------------------
 # The interpreter
 # ---------------------------------------------------------------------------------------------------
