@@ -576,6 +576,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from .lint import lint_paths
 
     alembic = _alembic_project(args.paths)
+    django = _django_project(args.paths)
+    if django is not None and args.dialect is None:
+        from .frameworks.detect import detect
+
+        args.dialect = detect(django).dialect
+        if args.dialect is None:
+            raise MgenError("the settings name no database engine mgen knows: give --dialect")
     if alembic is None and args.dialect is None:
         raise MgenError("--dialect is required for SQL files (postgresql, mysql or sqlite)")
     server_version = None
@@ -590,6 +597,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
         from .frameworks.alembic.lint import lint_alembic
 
         report = lint_alembic(alembic, args.dialect, server_version, stats)
+    elif django is not None:
+        from .frameworks.django.lint import lint_django
+
+        report = lint_django(django, args.dialect, None, server_version, stats)
     else:
         report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction,
                             stats=stats)
@@ -608,6 +619,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def _alembic_project(paths: Sequence[str]) -> Path | None:
     """The project when ``mgen lint`` is given one Alembic project folder (holding alembic.ini)."""
     if len(paths) == 1 and (Path(paths[0]) / "alembic.ini").is_file():
+        return Path(paths[0])
+    return None
+
+
+def _django_project(paths: Sequence[str]) -> Path | None:
+    """The project when ``mgen lint`` is given one Django project folder (holding manage.py)."""
+    if len(paths) == 1 and (Path(paths[0]) / "manage.py").is_file():
         return Path(paths[0])
     return None
 

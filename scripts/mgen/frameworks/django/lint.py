@@ -1,0 +1,77 @@
+"""`mgen lint` on a Django project: each of the project's migration files, replayed statically, becomes
+the operations between the schema before and after it (``schema.state_schema`` both sides, diffed with the
+renames its RenameField / RenameModel operations spell out), judged by the same rules as SQL files and
+mgen's own plans (issue #3 item 7). Installed libraries' migrations (``django.contrib``) are replayed, not
+judged. RunPython / RunSQL are opaque to the replay and are not judged either.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from pathlib import Path
+
+from ...dialects import get_dialect
+from ...differ import diff
+from ...lint import LintFinding, LintReport
+from ...rules import TableStats, analyze
+from .models import column_name
+from .project import load_project
+from .replay import MigrationFile, Replay, _attribute, read_migrations
+from .schema import Backend, SchemaBuilder, state_schema
+from .state import Call, ProjectState
+from .values import Scope
+
+
+def lint_django(root: Path, dialect: str, settings: str | None = None, server_version: tuple[int, ...] | None = None,
+                stats: dict[str, TableStats] | None = None) -> LintReport:
+    project = load_project(root, settings)
+    own = {a.label for a in project.project_apps}
+    graph, _ = read_migrations(project)
+    replay = Replay(project)
+    d = get_dialect(dialect)
+    report = LintReport(dialect=dialect)
+    for key in graph.full_plan():
+        m = graph.nodes[key]
+        judged = m.app_label in own
+        before_state = copy.deepcopy(replay.state) if judged else None
+        replay.apply_file(m)
+        if not judged:
+            continue
+        report.files.append(str(m.path))
+        before, after = state_schema(before_state, dialect), state_schema(replay.state, dialect)
+        ops = diff(before, after, d, _renames(m, replay, before_state, dialect)).operations
+        for f in analyze(ops, before, dialect, server_version=server_version, stats=stats):
+            report.findings.append(LintFinding(
+                file=str(m.path), line=m.cls.lineno, rule=f.rule, severity=f.severity, message=f.message,
+                safe_alternative=f.safe_alternative, operation=f.operation_description))
+    return report
+
+
+def _renames(m: MigrationFile, replay: Replay, before: ProjectState, dialect: str) -> list[str]:
+    """``--rename`` hints (``table.old=new``, ``old_table=new_table``) for the migration's renames."""
+    builder = SchemaBuilder(before, Backend(dialect))
+    node = _attribute(m.cls, "operations")
+    if node is None:
+        return []
+    scope = Scope(m.module, (m.cls,))
+    hints = []
+    for elt in getattr(node, "elts", []):
+        op = replay.project.evaluator.value(elt, scope)
+        if not isinstance(op, Call):
+            continue
+        kw = {**dict(zip(("model_name", "old_name", "new_name"), op.args)), **op.kw}
+        model = before.models.get((m.app_label, str(kw.get("model_name", kw.get("old_name", ""))).lower()))
+        if op.name == "RenameField" and model is not None and kw.get("old_name") in model.fields:
+            old_field = model.fields[kw["old_name"]]
+            new_column = column_name(replace(old_field, name=kw["new_name"]))
+            hints.append(f"{builder.table_name(model)}.{column_name(old_field)}={new_column}")
+        elif op.name == "RenameModel":
+            old_model = before.models.get((m.app_label, str(op.args[0] if op.args else kw.get("old_name")).lower()))
+            new_model = replay.state.models.get((m.app_label, str(op.args[1] if len(op.args) > 1
+                                                                   else kw.get("new_name")).lower()))
+            if old_model is not None and new_model is not None:
+                old_table, new_table = builder.table_name(old_model), SchemaBuilder(
+                    replay.state, Backend(dialect)).table_name(new_model)
+                if old_table != new_table:
+                    hints.append(f"{old_table}={new_table}")
+    return hints
