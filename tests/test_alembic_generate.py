@@ -200,3 +200,26 @@ def test_alembic_change_as_raw_sql(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "ALTER TABLE users ADD COLUMN bio varchar;" in out and "ALTER TABLE users DROP COLUMN bio;" in out
     assert len(list((root / "migrations" / "versions").glob("*.py"))) == 1  # no revision written
+
+
+def test_data_migration_revision_runs_under_alembic(tmp_path: Path, capsys):
+    """--data-migration in an Alembic project: a data-only revision; on PostgreSQL the batched DO block
+    commits per batch, so the revision runs it outside Alembic's transaction."""
+    server = require_server("postgresql")
+    root = project(tmp_path, "postgresql")
+    first = Path(generate(root, capsys, "--name", "create users")["files"][0]).name.split("_")[0]
+    out = generate(root, capsys, "--data-migration", "--backfill", "users.name=lower(email)", "--batch-size", "2")
+    text = Path(out["files"][0]).read_text()
+    assert "DO $mgen$" in text and "autocommit_block" in text
+    with scratch_database("postgresql", server) as url:
+        sa_url = sqlalchemy_url(url, "postgresql")
+        alembic(root, sa_url, "upgrade", first)
+        with connect(url) as conn:
+            for i in range(1, 6):
+                conn.execute(f"INSERT INTO users (id, email, name) VALUES ({i}, 'U{i}@X', "
+                             f"{'NULL' if i != 3 else repr('kept')})")
+        alembic(root, sa_url, "upgrade", "head")
+        with connect(url) as conn:
+            rows = conn.query("SELECT id, name FROM users ORDER BY id")
+    assert rows == [(1, "u1@x"), (2, "u2@x"), (3, "kept"), (4, "u4@x"), (5, "u5@x")]
+    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}

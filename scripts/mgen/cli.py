@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import __version__
 from .dialects import DIALECTS, canonical_name, get_dialect, render_migration
-from .differ import diff, normalize_for
+from .differ import DiffResult, diff, normalize_for
 from .errors import MgenError
 from .operations import Operation, apply_all
 from .rules import Finding, TableStats, analyze, safety_class
@@ -270,7 +270,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .formats import canonical_format, detect_format, folder_schema, write_migration
 
     project = Path(args.project_dir)
-    if not (args.schema or args.changes or args.data_migration):
+    if not (args.schema or args.changes):
         from .frameworks.detect import detect
 
         detection = detect(project)
@@ -360,15 +360,24 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
     from .frameworks.alembic.project import open_project
     from .frameworks.alembic.writer import write_revision
 
-    if args.zero_downtime or args.backfill:
-        raise MgenError("--zero-downtime and --backfill apply to SQL migration folders, not yet to Alembic")
+    if args.zero_downtime or (args.backfill and not args.data_migration):
+        raise MgenError("--zero-downtime applies to SQL migration folders, not yet to Alembic; --backfill goes "
+                        "with --data-migration there")
     alembic = open_project(project, args.dialect, Path(args.models) if args.models else None)
     dialect = alembic.dialect
     current, replay_notes = alembic.current_schema()
-    new, model_notes = alembic.models_schema()
-    if args.format:
-        return _framework_sql(args, project, current, new, dialect, replay_notes + model_notes)
-    result = diff(current, new, get_dialect(dialect), args.rename)
+    if args.data_migration:
+        # a data-only revision: the batched backfills, as op.execute of mgen's SQL (outside the
+        # transaction where the batches commit)
+        args.dialect = dialect
+        ops = _data_operations(args, current)
+        result = DiffResult(ops)
+        new, model_notes = current, []
+    else:
+        new, model_notes = alembic.models_schema()
+        if args.format:
+            return _framework_sql(args, project, current, new, dialect, replay_notes + model_notes)
+        result = diff(current, new, get_dialect(dialect), args.rename)
     if not result.operations:
         print("no changes: nothing written")
         return 0
@@ -417,9 +426,9 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     changed app in ``<app>/migrations/``, checked by replaying it before it stays on disk."""
     from .frameworks.django.writer import generate
 
-    if args.zero_downtime or args.backfill or args.verify or args.raw_sql or args.models:
-        raise MgenError("--zero-downtime, --backfill, --verify, --raw-sql and --models do not apply to "
-                        "Django projects yet")
+    if args.zero_downtime or args.backfill or args.data_migration or args.verify or args.raw_sql or args.models:
+        raise MgenError("--zero-downtime, --data-migration, --backfill, --verify, --raw-sql and --models do not "
+                        "apply to Django projects yet")
     if args.format:
         from .frameworks.detect import detect
         from .frameworks.django.project import load_project

@@ -276,6 +276,12 @@ class _Replayer:
             raise self.error("a with block of several items cannot be replayed statically", stmt)
         item = stmt.items[0]
         call = item.context_expr
+        if _is_autocommit_block(call):
+            # ``with op.get_context().autocommit_block():`` only takes its body out of the transaction
+            # (CREATE INDEX CONCURRENTLY, a backfill committing per batch): the body is replayed as it is
+            for inner in stmt.body:
+                self.statement(inner, module)
+            return
         if not (isinstance(call, ast.Call) and self._op_name(call.func) == "batch_alter_table"):
             raise self.error(f"with {text_of(call)}: only 'with op.batch_alter_table(...) as batch_op' is replayed",
                              stmt)
@@ -1001,6 +1007,12 @@ class _Replayer:
                 self.apply(DropCheck(table.name, c))
                 self.note(f"batch_alter_table({table.name!r}) rebuilds the table on SQLite and Alembic omits the "
                           f"unnamed CHECK ({c.expression}) from the new table", ast.Constant(None, lineno=batch.line))
+
+
+def _is_autocommit_block(node: ast.expr) -> bool:
+    """``op.get_context().autocommit_block()`` (or ``context.autocommit_block()``)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "autocommit_block" and not node.args and not node.keywords)
 
 
 def _literal_sql(node: ast.expr) -> str | None:
