@@ -9,7 +9,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 [ -x "$repo/.venv/bin/python" ] || python3 -m venv "$repo/.venv"
-"$repo/.venv/bin/pip" install -q --disable-pip-version-check -e "$repo[test]" >/dev/null
+# install only what is missing (two demos run at once in the test suite; pip must not rewrite the venv under the other)
+"$repo/.venv/bin/python" -c "import mgen, django, alembic" 2>/dev/null && [ -x "$repo/.venv/bin/mgen" ] ||
+  flock "$repo/.venv/.mgen-install.lock" "$repo/.venv/bin/pip" install -q --disable-pip-version-check -e "$repo[test]" >/dev/null
 mgen="$repo/.venv/bin/mgen"
 python="$repo/.venv/bin/python"
 work="${1:-$(mktemp -d)}/library"

@@ -12,34 +12,61 @@ and a live database compare equal, and each dialect renders it back with ``rende
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from . import keywords
 from .errors import MgenError
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+# sqlglot is imported on first use, not with this module: a run that meets no expression (a Django
+# AddField of a plain column, ``mgen status``) does not pay its ~100 ms import.
 
 SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 
 _SIMPLE_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _RESERVED_ANYWHERE = keywords.POSTGRESQL | keywords.MYSQL | keywords.SQLITE
-NUMERIC_TYPES = {
-    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
-    exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
-}
-_TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
-               exp.DataType.Type.NVARCHAR, exp.DataType.Type.NCHAR}
-# Comparisons bind tighter than AND/OR, so parentheses around them inside AND/OR/NOT are noise.
-_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Like, exp.ILike,
-                exp.Between, exp.Not)
-_ATOMS = (exp.Column, exp.Literal, exp.Func, exp.Cast, exp.Boolean, exp.Null, exp.Paren, exp.Array)
+
+
+class _Kinds:
+    """sqlglot's node and type classes this module tests against (built once, after the import)."""
+
+    def __init__(self) -> None:
+        from sqlglot import exp
+
+        t = exp.DataType.Type
+        self.numeric = {t.SMALLINT, t.INT, t.BIGINT, t.DECIMAL, t.FLOAT, t.DOUBLE}
+        self.text = {t.TEXT, t.VARCHAR, t.CHAR, t.NVARCHAR, t.NCHAR}
+        # Comparisons bind tighter than AND/OR, so parentheses around them inside AND/OR/NOT are noise.
+        self.comparisons = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Like,
+                            exp.ILike, exp.Between, exp.Not)
+        self.atoms = (exp.Column, exp.Literal, exp.Func, exp.Cast, exp.Boolean, exp.Null, exp.Paren, exp.Array)
+
+
+@cache
+def _kinds() -> _Kinds:
+    return _Kinds()
+
+
+def __getattr__(name: str):  # NUMERIC_TYPES for the introspectors, built when first asked for
+    if name == "NUMERIC_TYPES":
+        return _kinds().numeric
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _sqlglot():
+    import sqlglot
+
+    return sqlglot
 
 
 def parse(text: str, dialect: str) -> exp.Expression:
+    from sqlglot.errors import ParseError, TokenError
+
     try:
-        return sqlglot.parse_one(text, read=SQLGLOT_DIALECT[dialect])
+        return _sqlglot().parse_one(text, read=SQLGLOT_DIALECT[dialect])
     except (ParseError, TokenError) as e:
         raise MgenError(f"cannot parse expression {text!r}: {str(e).splitlines()[0]}") from None
 
@@ -52,6 +79,8 @@ def canonical(text: str, dialect: str) -> str:
 
 def canonical_node(node: exp.Expression, dialect: str) -> str:
     """The canonical spelling of an already parsed expression (the node is not modified)."""
+    from sqlglot import exp
+
     node = node.copy()
     if dialect == "postgresql":
         node = _without_print_back_noise(node)
@@ -67,7 +96,7 @@ def render(text: str, dialect: str) -> str:
     """Render a canonical expression for ``dialect``."""
     if dialect == "postgresql":
         return text
-    return sqlglot.parse_one(text, read="postgres").sql(dialect=SQLGLOT_DIALECT[dialect])
+    return _sqlglot().parse_one(text, read="postgres").sql(dialect=SQLGLOT_DIALECT[dialect])
 
 
 def is_plain_word(name: str, dialect: str = "") -> bool:
@@ -79,6 +108,8 @@ def is_plain_word(name: str, dialect: str = "") -> bool:
 # -- PostgreSQL's print-back noise ------------------------------------------------------------------
 def unparen(node: exp.Expression) -> exp.Expression:
     """The expression inside any number of parentheses."""
+    from sqlglot import exp
+
     while isinstance(node, exp.Paren):
         node = node.this
     return node
@@ -93,16 +124,19 @@ def _is_number(text: str) -> bool:
 
 
 def _drop_added_cast(node: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
+    kinds = _kinds()
     if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
         inner = unparen(node.this)
         to = node.to.this
         if isinstance(inner, exp.Literal):
-            if inner.is_string and to in NUMERIC_TYPES and _is_number(inner.this):
+            if inner.is_string and to in kinds.numeric and _is_number(inner.this):
                 return exp.Literal.number(inner.this)
             return inner
         if isinstance(inner, exp.Neg) and isinstance(inner.this, exp.Literal):
             return inner
-        if isinstance(inner, exp.Column) and to in _TEXT_TYPES:
+        if isinstance(inner, exp.Column) and to in kinds.text:
             return inner
         if isinstance(inner, exp.Array) and to == exp.DataType.Type.ARRAY:
             return inner
@@ -119,16 +153,21 @@ def _drop_added_cast(node: exp.Expression) -> exp.Expression:
 
 
 def _paren_is_noise(paren: exp.Paren) -> bool:
+    from sqlglot import exp
+
+    kinds = _kinds()
     inner, parent = paren.this, paren.parent
-    if parent is None or isinstance(inner, _ATOMS) and not isinstance(inner, exp.Binary):  # AND/OR are Funcs too
+    if parent is None or isinstance(inner, kinds.atoms) and not isinstance(inner, exp.Binary):  # AND/OR are Funcs too
         return True
-    if isinstance(parent, (exp.And, exp.Or)) and isinstance(inner, _COMPARISONS):
+    if isinstance(parent, (exp.And, exp.Or)) and isinstance(inner, kinds.comparisons):
         return True
     return isinstance(parent, exp.And) and isinstance(inner, exp.And) or \
         isinstance(parent, exp.Or) and isinstance(inner, exp.Or)
 
 
 def _without_print_back_noise(tree: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
     for _ in range(20):  # transform() does not revisit a replaced node's children: repeat to a fixpoint
         before = tree.sql(dialect="postgres")
         tree = tree.transform(_drop_added_cast)
@@ -151,7 +190,9 @@ def _without_print_back_noise(tree: exp.Expression) -> exp.Expression:
 def rename_column(text: str, old: str, new: str) -> str:
     """A canonical expression with column ``old`` renamed to ``new`` (what the database does to CHECKs
     and index predicates on RENAME COLUMN)."""
-    tree = sqlglot.parse_one(text, read="postgres")
+    from sqlglot import exp
+
+    tree = _sqlglot().parse_one(text, read="postgres")
     hit = False
     for column in tree.find_all(exp.Column):
         if column.name == old:
@@ -162,8 +203,11 @@ def rename_column(text: str, old: str, new: str) -> str:
 
 def columns_in(text: str) -> set[str]:
     """The column names a canonical expression mentions (empty when it cannot be parsed)."""
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
     try:
-        node = sqlglot.parse_one(text, read="postgres")
+        node = _sqlglot().parse_one(text, read="postgres")
     except (ParseError, TokenError):
         return set()
     return {c.name for c in node.find_all(exp.Column)}

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import sqlglot
-from sqlglot import exp
-
 from .. import keywords
+from ..expressions import columns_in
 from ..naming import primary_key_name
 from ..operations import (
     AddCheck,
@@ -47,7 +45,7 @@ def _fraction(t: ColumnType) -> str:
 
 def expression_columns(text: str) -> set[str]:
     """Column names a canonical expression mentions."""
-    return {c.name for c in sqlglot.parse_one(text, read="postgres").find_all(exp.Column)}
+    return columns_in(text)
 
 
 def _table_uses_column(before: Schema, table: Table, column: str) -> bool:

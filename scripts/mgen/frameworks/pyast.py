@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -330,10 +330,11 @@ class Project:
     """The Python modules under ``root``, parsed on demand; paths in messages are ``root`` joined
     with the module's path, as the caller gave ``root``."""
 
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, parser: Callable[[Path], ast.Module] | None = None):
         self.root = Path(root)
         self._resolved_root = self.root.resolve()
         self._modules: dict[str, Module | None] = {}
+        self._parser = parser or parse_file  # an installed library's root reads through libcache
 
     # -- modules ---------------------------------------------------------------------------------
     def module_name(self, path: Path) -> str:
@@ -377,7 +378,7 @@ class Project:
         return [self.module_at(p) for p in files]
 
     def _parse(self, name: str, path: Path, is_package: bool) -> Module:
-        module = Module(name, path, is_package, parse_file(path))
+        module = Module(name, path, is_package, self._parser(path))
         _collect(module)
         return module
 

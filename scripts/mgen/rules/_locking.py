@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
-
 from ..dialects import get_dialect
 from ..expressions import SQLGLOT_DIALECT
 from ..operations import Backfill, CreateEnum, DropEnum, Operation
@@ -73,6 +69,10 @@ def parse_data_statement(text: str, dialect: str) -> DataStatement | None:
     Unparsable text is None rather than an error: the linter reports parse errors itself, and a data
     rule must not guess about a statement it cannot read.
     """
+    import sqlglot  # here, not at import: most runs lint no data statement
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
     try:
         tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECT[dialect])
     except (ParseError, TokenError):
@@ -89,6 +89,8 @@ def parse_data_statement(text: str, dialect: str) -> DataStatement | None:
 
 
 def _names(nodes: list) -> tuple[str, ...]:
+    from sqlglot import exp
+
     names = []
     for node in nodes:
         table = node if isinstance(node, exp.Table) else (node.find(exp.Table) if node is not None else None)

@@ -16,10 +16,9 @@ from ...lint import LintFinding, LintReport
 from ...rules import TableStats, analyze
 from .models import column_name
 from .project import load_project
-from .replay import MigrationFile, Replay, _attribute, read_migrations
+from .replay import MigrationFile, Replay, read_migrations
 from .schema import Backend, SchemaBuilder, state_schema
 from .state import Call, ProjectState
-from .values import Scope
 
 
 def lint_django(root: Path, dialect: str, settings: str | None = None, server_version: tuple[int, ...] | None = None,
@@ -42,7 +41,7 @@ def lint_django(root: Path, dialect: str, settings: str | None = None, server_ve
         ops = diff(before, after, d, _renames(m, replay, before_state, dialect)).operations
         for f in analyze(ops, before, dialect, server_version=server_version, stats=stats):
             report.findings.append(LintFinding(
-                file=str(m.path), line=m.cls.lineno, rule=f.rule, severity=f.severity, message=f.message,
+                file=str(m.path), line=m.line, rule=f.rule, severity=f.severity, message=f.message,
                 safe_alternative=f.safe_alternative, operation=f.operation_description))
     return report
 
@@ -50,13 +49,8 @@ def lint_django(root: Path, dialect: str, settings: str | None = None, server_ve
 def _renames(m: MigrationFile, replay: Replay, before: ProjectState, dialect: str) -> list[str]:
     """``--rename`` hints (``table.old=new``, ``old_table=new_table``) for the migration's renames."""
     builder = SchemaBuilder(before, Backend(dialect))
-    node = _attribute(m.cls, "operations")
-    if node is None:
-        return []
-    scope = Scope(m.module, (m.cls,))
     hints = []
-    for elt in getattr(node, "elts", []):
-        op = replay.project.evaluator.value(elt, scope)
+    for _line, op in m.operations:
         if not isinstance(op, Call):
             continue
         kw = {**dict(zip(("model_name", "old_name", "new_name"), op.args)), **op.kw}

@@ -78,6 +78,7 @@ class ModelReader:
         self.notes: list[Note] = []
         self.classes: dict[str, ModelClass] = {}  # definition path -> model class (concrete and abstract)
         self._meta_cache: dict[str, dict[str, Any]] = {}
+        self._classified: dict[int, tuple[str, str, Definition | None] | None] = {}
 
     # -- finding the model classes ---------------------------------------------------------------
     def discover(self, apps: Iterable[App]) -> list[ModelClass]:
@@ -223,6 +224,12 @@ class ModelReader:
     def classify(self, target: Definition) -> tuple[str, str, Definition | None] | None:
         """For a field class: its deconstruct path, the Django class it is or derives from ("" when none
         mgen knows), and the class itself when it is not Django's own; None for a class that is no field."""
+        key = id(target.node)
+        if key not in self._classified:
+            self._classified[key] = self._classify(target)
+        return self._classified[key]
+
+    def _classify(self, target: Definition) -> tuple[str, str, Definition | None] | None:
         chain = [target, *[b for b in self.ev.ancestors(target) if isinstance(b, Definition)]]
         if not any(c.path == FIELD_BASE for c in chain):
             return None

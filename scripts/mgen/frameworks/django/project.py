@@ -60,6 +60,9 @@ class Project:
     settings: dict[str, Any]
     apps: list[App] = field(default_factory=list)
     evaluator: Evaluator = field(init=False)
+    # what this run has read of the migration files (replay.read_migrations), and the cache behind it
+    migration_files: dict[str, list] = field(default_factory=dict, repr=False)
+    history: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.finder, self.settings)

@@ -21,6 +21,7 @@ from typing import Any
 
 from ...errors import MgenError
 from .fields import bind_arguments, deconstructed
+from .history import FileRecord, History
 from .models import (
     ModelReader,
     app_auto_fields,
@@ -79,11 +80,10 @@ class MigrationFile:
     name: str
     path: Path
     line: int  # of ``class Migration``
-    module: Module
-    cls: ast.ClassDef
     dependencies: list[tuple[str, str]] = field(default_factory=list)
     run_before: list[tuple[str, str]] = field(default_factory=list)
     replaces: list[tuple[str, str]] = field(default_factory=list)
+    operations: list[tuple[int, Any]] = field(default_factory=list)  # (line, value) in file order
 
     @property
     def key(self) -> tuple[str, str]:
@@ -91,7 +91,8 @@ class MigrationFile:
 
 
 # -- reading migration files -----------------------------------------------------------------------
-def migration_files(project: Project, app: App) -> list[MigrationFile]:
+def migration_files(project: Project, app: App, history: History | None = None) -> list[MigrationFile]:
+    """The app's migration files, each read from ``history`` when it holds the file as it is now."""
     folder = app.migrations_path
     if folder is None or not (folder / "__init__.py").is_file():
         return []
@@ -99,16 +100,35 @@ def migration_files(project: Project, app: App) -> list[MigrationFile]:
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith(("_", "~")):
             continue
-        module = project.finder.module_at(path)
-        cls = next((s for s in module.tree.body if isinstance(s, ast.ClassDef) and s.name == "Migration"), None)
-        if cls is None:
-            raise MgenError(f"migration file without a Migration class (app {app.label})", str(path))
-        m = MigrationFile(app.label, path.stem, path, cls.lineno, module, cls)
-        m.dependencies = _keys(project, m, "dependencies")
-        m.run_before = _keys(project, m, "run_before")
-        m.replaces = _keys(project, m, "replaces")
-        out.append(m)
+        try:
+            content = path.read_bytes()
+        except OSError as e:
+            raise MgenError(f"cannot read: {e.strerror}", str(path)) from None
+        record = history.get(path, content) if history is not None else None
+        if record is None:
+            module = project.finder.module_at(path)
+            record = read_migration_file(project, app, path, module)
+            if history is not None:
+                history.put(path, content, module, record)
+        out.append(MigrationFile(app.label, path.stem, path, record.line, record.dependencies, record.run_before,
+                                 record.replaces, record.operations))
     return out
+
+
+def read_migration_file(project: Project, app: App, path: Path, module: Module) -> FileRecord:
+    """A migration file's ``Migration`` class: its dependency lists and its operations evaluated."""
+    cls = next((s for s in module.tree.body if isinstance(s, ast.ClassDef) and s.name == "Migration"), None)
+    if cls is None:
+        raise MgenError(f"migration file without a Migration class (app {app.label})", str(path))
+    scope = Scope(module, (cls,))
+    operations: list[tuple[int, Any]] = []
+    node = _attribute(cls, "operations")
+    if node is not None:
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            raise MgenError("Migration.operations is not a literal list", str(path), node.lineno)
+        operations = [(elt.lineno, project.evaluator.value(elt, scope)) for elt in node.elts]
+    return FileRecord(cls.lineno, *(_keys(project, path, cls, scope, name)
+                                    for name in ("dependencies", "run_before", "replaces")), operations)
 
 
 def _attribute(cls: ast.ClassDef, name: str) -> ast.expr | None:
@@ -120,28 +140,27 @@ def _attribute(cls: ast.ClassDef, name: str) -> ast.expr | None:
     return None
 
 
-def _keys(project: Project, m: MigrationFile, name: str) -> list[tuple[str, str]]:
+def _keys(project: Project, path: Path, cls: ast.ClassDef, scope: Scope, name: str) -> list[tuple[str, str]]:
     """``dependencies``-like lists of ``(app_label, migration)``; ``swappable_dependency(settings.X)`` is
     ``(app of X, "__first__")`` as in Django."""
-    node = _attribute(m.cls, name)
+    node = _attribute(cls, name)
     if node is None:
         return []
     if not isinstance(node, (ast.List, ast.Tuple)):
-        raise MgenError(f"Migration.{name} is not a literal list", str(m.path), node.lineno)
+        raise MgenError(f"Migration.{name} is not a literal list", str(path), node.lineno)
     out = []
-    scope = Scope(m.module, (m.cls,))
     for elt in node.elts:
         if isinstance(elt, ast.Call) and project.evaluator.path_of(elt.func, scope) == \
                 "django.db.migrations.migration.swappable_dependency" and len(elt.args) == 1:
             value = project.evaluator.value(elt.args[0], scope)
             value = value.value if isinstance(value, Setting) else value
             if not isinstance(value, str):
-                raise MgenError("swappable_dependency() of a value mgen cannot read", str(m.path), elt.lineno)
+                raise MgenError("swappable_dependency() of a value mgen cannot read", str(path), elt.lineno)
             out.append((value.split(".", 1)[0], "__first__"))
             continue
         value = project.evaluator.value(elt, scope)
         if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-            raise MgenError(f"Migration.{name} entry is not an (app_label, migration_name) pair", str(m.path),
+            raise MgenError(f"Migration.{name} entry is not an (app_label, migration_name) pair", str(path),
                             elt.lineno)
         out.append((value[0], value[1]))
     return out
@@ -287,15 +306,8 @@ class Replay:
         return self.state
 
     def apply_file(self, m: MigrationFile) -> None:
-        node = _attribute(m.cls, "operations")
-        if node is None:
-            return
-        if not isinstance(node, (ast.List, ast.Tuple)):
-            raise MgenError("Migration.operations is not a literal list", str(m.path), node.lineno)
-        scope = Scope(m.module, (m.cls,))
-        for elt in node.elts:
-            op = self.project.evaluator.value(elt, scope)
-            self.apply(op, m, elt.lineno)
+        for line, op in m.operations:
+            self.apply(op, m, line)
 
     def apply(self, op: Any, m: MigrationFile, line: int) -> None:
         file = str(m.path)
@@ -539,7 +551,13 @@ def read_migrations(project: Project, app_labels: set[str] | None = None) -> tup
     files: list[MigrationFile] = []
     for app in project.apps:
         if app_labels is None or app.label in app_labels:
-            files.extend(migration_files(project, app))
+            if app.label not in project.migration_files:  # each file is read once per run
+                if project.history is None:
+                    project.history = History(project.root, project.finder, project.settings)
+                project.migration_files[app.label] = migration_files(project, app, project.history)
+            files.extend(project.migration_files[app.label])
+    if project.history is not None:
+        project.history.save()
     graph = build_graph(project, files)
     for app in sorted({k[0] for k in graph.nodes}):
         leaves = graph.leaf_nodes(app)

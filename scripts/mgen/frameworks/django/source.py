@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import pyast
+from ..libcache import parse_library_file
 from ..pyast import Module
 
 __all__ = ["Definition", "External", "Finder", "Module", "ModuleRef", "Resolved", "Unknown", "absolute",
@@ -72,14 +73,18 @@ def parse_file(path: Path) -> ast.Module:
 class Finder:
     """Modules by dotted name on ``roots`` (searched in order), each root a ``pyast.Project``."""
 
-    def __init__(self, roots: Sequence[Path]):
+    def __init__(self, roots: Sequence[Path], libraries: Sequence[Path] = ()):
+        """``libraries``: the roots among ``roots`` that hold installed packages, whose files are read
+        through ``libcache`` (pruned, cached between runs); the project's own files never are."""
         self.roots = [Path(r).resolve() for r in roots]
-        self.projects = [pyast.Project(r) for r in self.roots]
+        cached = {Path(r).resolve() for r in libraries}
+        self.projects = [pyast.Project(r, parse_library_file if r in cached else None) for r in self.roots]
         self._owner: dict[int, pyast.Project] = {}
         # module-level names and class bases never change once a module is parsed: resolve each once
         # (a 300-model project asks the same questions tens of thousands of times)
         self._resolved: dict[tuple[int, str], Resolved] = {}
         self._bases: dict[int, list[Resolved]] = {}
+        self._modules: dict[str, Module | None] = {}
 
     @classmethod
     def for_project(cls, project: Path, extra: Sequence[Path] = ()) -> Finder:
@@ -87,18 +92,24 @@ class Finder:
         the standard library are found; they are read, never imported)."""
         root = Path(project).resolve()
         interpreter = [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
-        roots = [root, *[Path(e).resolve() for e in extra], *[p for p in interpreter if p != root]]
-        return cls(list(dict.fromkeys(roots)))
+        own = [root, *[Path(e).resolve() for e in extra]]
+        libraries = [p for p in interpreter if p not in own]
+        return cls(list(dict.fromkeys([*own, *libraries])), libraries)
 
     # -- modules -----------------------------------------------------------------------------------
     def module(self, dotted: str) -> Module | None:
         if not dotted:
             return None
+        found = self._modules.get(dotted, False)
+        if found is not False:
+            return found
         for project in self.projects:
             module = project.module(dotted)
             if module is not None and module.path.exists():  # a namespace directory is no module here
                 self._owner[id(module)] = project
+                self._modules[dotted] = module
                 return module
+        self._modules[dotted] = None
         return None
 
     def locate(self, dotted: str) -> tuple[Path, bool] | None:

@@ -286,3 +286,66 @@ class ProjectState:
             if a.bases != b.bases:
                 out.append(f"{'.'.join(key)} bases: {a.bases!r} != {b.bases!r}")
         return out
+
+
+# -- JSON form of values (the migration-history cache) ---------------------------------------------
+def value_to_json(value: Any) -> Any:
+    """``value`` as JSON data that ``value_from_json`` turns back into an equal value (lists and tuples,
+    sets and dicts kept apart). TypeError for what no reader produces."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [value_to_json(v) for v in value]
+    if isinstance(value, tuple):
+        return {"t": [value_to_json(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"fs" if isinstance(value, frozenset) else "s": [value_to_json(v) for v in sorted(value, key=repr)]}
+    if isinstance(value, dict):
+        return {"d": [[value_to_json(k), value_to_json(v)] for k, v in value.items()]}
+    if isinstance(value, Decimal):
+        return {"D": str(value)}
+    if isinstance(value, bytes):
+        return {"b": value.hex()}
+    if isinstance(value, Ref):
+        return {"R": value.path}
+    if isinstance(value, Call):
+        return {"C": value.path, "a": [value_to_json(a) for a in value.args],
+                "k": [[k, value_to_json(v)] for k, v in value.kwargs]}
+    if isinstance(value, Setting):
+        return {"S": value.name, "v": value_to_json(value.value)}
+    if isinstance(value, Opaque):
+        return {"O": value.source, "file": value.file, "line": value.line}
+    if isinstance(value, QNode):
+        return {"Q": [value_to_json(c) for c in value.children], "c": value.connector, "n": value.negated}
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def value_from_json(data: Any) -> Any:
+    if not isinstance(data, (list, dict)):
+        return data
+    if isinstance(data, list):
+        return [value_from_json(v) for v in data]
+    if "t" in data:
+        return tuple(value_from_json(v) for v in data["t"])
+    if "s" in data:
+        return {value_from_json(v) for v in data["s"]}
+    if "fs" in data:
+        return frozenset(value_from_json(v) for v in data["fs"])
+    if "d" in data:
+        return {value_from_json(k): value_from_json(v) for k, v in data["d"]}
+    if "D" in data:
+        return Decimal(data["D"])
+    if "b" in data:
+        return bytes.fromhex(data["b"])
+    if "R" in data:
+        return Ref(data["R"])
+    if "C" in data:
+        return Call(data["C"], tuple(value_from_json(a) for a in data["a"]),
+                    tuple((k, value_from_json(v)) for k, v in data["k"]))
+    if "S" in data:
+        return Setting(data["S"], value_from_json(data["v"]))
+    if "O" in data:
+        return Opaque(data["O"], data["file"], data["line"])
+    if "Q" in data:
+        return QNode(tuple(value_from_json(c) for c in data["Q"]), data["c"], data["n"])
+    raise ValueError(f"unknown JSON value form {sorted(data)}")

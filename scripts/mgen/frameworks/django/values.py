@@ -62,7 +62,12 @@ def is_opaque(value: Any) -> bool:
     return False
 
 
+_PLAIN = (str, int, float, bool, bytes, Decimal, type(None))
+
+
 def first_opaque(value: Any) -> Opaque | None:
+    if isinstance(value, _PLAIN):  # most values: nothing inside
+        return None
     if isinstance(value, Opaque):
         return value
     items: list = []
@@ -95,6 +100,9 @@ class Evaluator:
     finder: Finder
     settings: dict[str, Any] = field(default_factory=dict)
     _active: set = field(default_factory=set)
+    # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
+    _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
+    _ancestors: dict[int, list[Resolved]] = field(default_factory=dict)
 
     # -- entry points --------------------------------------------------------------------------
     def value(self, node: ast.expr, scope: Scope) -> Any:
@@ -114,7 +122,7 @@ class Evaluator:
             return None
         head = dotted.split(".")[0]
         for cls in scope.classes[-1:]:  # a class body sees its own names, not an enclosing class's
-            stmt = _class_binding(cls, head, before=getattr(node, "lineno", 10 ** 9))
+            stmt = self._class_binding(cls, head, before=getattr(node, "lineno", 10 ** 9))
             if stmt is not None:
                 owner = Definition(f"{scope.module.name}.{cls.name}", scope.module, cls)
                 current: Resolved = Definition(f"{owner.path}.{head}", scope.module, stmt, owner=owner)
@@ -292,7 +300,13 @@ class Evaluator:
 
     def ancestors(self, cls: Definition) -> list[Resolved]:
         """All base classes, depth first (each once), for 'is it a subclass of' questions; a base no root
-        has the source of is a leaf."""
+        has the source of is a leaf. The list is shared: callers do not change it."""
+        cached = self._ancestors.get(id(cls.node))
+        if cached is None:
+            cached = self._ancestors[id(cls.node)] = self._find_ancestors(cls)
+        return cached
+
+    def _find_ancestors(self, cls: Definition) -> list[Resolved]:
         out: list[Resolved] = []
         seen: set[str] = set()
         stack = list(reversed(self.bases(cls)))
@@ -333,12 +347,29 @@ class Evaluator:
         return members
 
 
-def _class_binding(cls: ast.ClassDef, name: str, before: int) -> ast.stmt | None:
-    """The last assignment to ``name`` in the class body before line ``before``."""
-    found = None
-    for stmt in cls.body:
-        if stmt.lineno >= before:
-            break
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and name in class_targets(stmt) or isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name == name:
+    def _class_binding(self, cls: ast.ClassDef, name: str, before: int) -> ast.stmt | None:
+        """The last assignment to ``name`` in the class body before line ``before``."""
+        bindings = self._bindings.get(id(cls))
+        if bindings is None:
+            bindings = self._bindings[id(cls)] = _class_bindings(cls)
+        found = None
+        for line, stmt in bindings.get(name, ()):
+            if line >= before:
+                break
             found = stmt
-    return found
+        return found
+
+
+def _class_bindings(cls: ast.ClassDef) -> dict[str, list[tuple[int, ast.stmt]]]:
+    """The names a class body binds (assignments, nested classes, methods), each with its statements in order."""
+    out: dict[str, list[tuple[int, ast.stmt]]] = {}
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            names = class_targets(stmt)
+        elif isinstance(stmt, (ast.ClassDef, ast.FunctionDef)):
+            names = [stmt.name]
+        else:
+            continue
+        for name in names:
+            out.setdefault(name, []).append((stmt.lineno, stmt))
+    return out

@@ -244,7 +244,7 @@ def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Proj
     replay = Replay(project)
     replay.state = ProjectState(dict(old.models), settings=old.settings, auto_fields=old.auto_fields)
     for app, ops in changes.operations.items():
-        fake = MigrationFile(app, "mgen", project.app(app).migrations_path or project.root, 0, None, None)  # type: ignore[arg-type]
+        fake = MigrationFile(app, "mgen", project.app(app).migrations_path or project.root, 0)
         for op in ops:
             replay.apply(op.call(), fake, 0)
     wanted = set(apps)

@@ -1,0 +1,140 @@
+"""The migration files as read, kept between runs in ``.claude/cache/db/django-history.json``.
+
+Reading a migration file means parsing it and evaluating its ``dependencies`` and ``operations`` (following
+names into Django's source): most of what a run costs in a project with a long history. The result of that
+reading - the file's dependency lists and its operations as values (``Call('...CreateModel', ...)``) - is
+kept per file, keyed by the file's content hash, the content hashes of the project modules the file
+imports (a default or validator defined in ``shop/models.py``), and the values of the settings it names
+(``settings.AUTH_USER_MODEL``). The whole cache is dropped when mgen or Django changes. Replaying the
+operations into a state is not cached: it is cheap, and it is where renames, notes and errors come from.
+
+The cache holds what the migration files already say, in the project's own folder; no setting value other
+than those the migrations name is stored, and those are stored only as hashes.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ... import __version__
+from ...projectcache import file_fingerprint, fingerprint, read_entry, write_entry
+from .source import Module, absolute
+from .state import value_from_json, value_to_json
+
+NAME, KIND, FORMAT = "django-history.json", "django-history", 1
+
+
+@dataclass
+class FileRecord:
+    """What a migration file says, as ``replay.migration_files`` reads it."""
+
+    line: int
+    dependencies: list[tuple[str, str]]
+    run_before: list[tuple[str, str]]
+    replaces: list[tuple[str, str]]
+    operations: list[tuple[int, Any]]  # (line, value)
+
+
+class History:
+    """The cache of one project; ``get`` and ``put`` per file, ``save`` once at the end."""
+
+    def __init__(self, root: Path, finder: Any, settings: dict[str, Any]):
+        self.root, self.finder, self.settings = root, finder, settings
+        self.stamp = {"mgen": __version__, "django": _django_stamp(finder)}
+        data = read_entry(root, NAME, KIND, FORMAT)
+        files = data.get("files") if data and data.get("stamp") == self.stamp else None
+        self.files: dict[str, dict[str, Any]] = files if isinstance(files, dict) else {}
+        self.dirty = False
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def get(self, path: Path, content: bytes) -> FileRecord | None:
+        entry = self.files.get(str(path))
+        if not isinstance(entry, dict) or entry.get("sha") != fingerprint(content):
+            return None
+        try:
+            for rel, sha in entry["imports"].items():
+                if file_fingerprint(self.root / rel) != sha:
+                    return None
+            for name, sha in entry["settings"].items():
+                if _setting_hash(self.settings.get(name)) != sha:
+                    return None
+            return FileRecord(
+                entry["line"], *(_pairs(entry[k]) for k in ("dependencies", "run_before", "replaces")),
+                [(line, value_from_json(op)) for line, op in entry["operations"]])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # another shape: read the file again
+
+    def put(self, path: Path, content: bytes, module: Module, record: FileRecord) -> None:
+        try:
+            operations = [[line, value_to_json(op)] for line, op in record.operations]
+        except TypeError:
+            return  # a value with no JSON form: this file is read every time
+        imports = {}
+        for dotted in _imported_modules(module):
+            located = self.finder.locate(dotted)
+            if located is None:
+                continue
+            target = located[0].resolve()
+            if self.root in target.parents:
+                imports[str(target.relative_to(self.root))] = file_fingerprint(target)
+        settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(module.tree)}
+        self.files[str(path)] = {
+            "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
+            "dependencies": record.dependencies, "run_before": record.run_before, "replaces": record.replaces,
+            "operations": operations}
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        live = {p: e for p, e in self.files.items() if Path(p).is_file()}
+        write_entry(self.root, NAME, KIND, FORMAT, {"stamp": self.stamp, "files": live})
+        self.dirty = False
+
+
+def _pairs(items: list) -> list[tuple[str, str]]:
+    return [(str(a), str(b)) for a, b in items]
+
+
+def _setting_hash(value: Any) -> str:
+    try:
+        text = json.dumps(value_to_json(value), sort_keys=True)
+    except TypeError:
+        text = repr(value)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _django_stamp(finder: Any) -> str:
+    """Django's version as installed where the project's names are followed (its ``__init__.py``)."""
+    located = finder.locate("django")
+    if located is None:
+        return "none"
+    path = located[0]
+    try:
+        stat = path.stat()
+    except OSError:
+        return "none"
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _imported_modules(module: Module) -> list[str]:
+    """Every module a file imports (and each imported name, which may be a module), Django's left out."""
+    out = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            out.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = absolute(module, node)
+            out.append(base)
+            out.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return [m for m in dict.fromkeys(out) if m and not m.startswith("django.") and m != "django"]
+
+
+def _settings_named(tree: ast.Module) -> list[str]:
+    names = {node.attr for node in ast.walk(tree)
+             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "settings"}
+    return sorted(names)

@@ -1,0 +1,89 @@
+"""Syntax trees of installed libraries (Django, SQLAlchemy, the standard library), kept between runs.
+
+Reading a Django project statically means following names into Django's own source: ``models.CharField``
+is defined in ``django/db/models/fields/__init__.py`` (100 kB), ``migrations.CreateModel`` in
+``django/db/migrations/operations/models.py``. Parsing those files costs more than parsing the project
+(about 90 ms for the four largest). Only their module and class level is ever read - names, imports,
+class bases and class attributes - so each file is kept *pruned* (function bodies replaced by ``...``,
+line numbers intact) in the user's cache, the way Python keeps ``.pyc`` files of installed packages:
+
+    $MGEN_CACHE_DIR or $XDG_CACHE_HOME/mgen or ~/.cache/mgen / pyast-<v>/<sha1>.pickle
+
+keyed by the file's path, size and modification time and the Python version, so an upgraded package is
+parsed again. Only files under the interpreter's own path are kept; the project's files (settings may hold
+secrets) never are. The folder is the user's own (mode 0700), like ``__pycache__``; ``MGEN_CACHE_DIR=off``
+turns the cache off. A cache that cannot be read or written is ignored: the file is parsed as usual.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from .pyast import parse_file
+
+FORMAT = 1  # bump when the pruning or the pickled form changes
+
+
+def cache_dir() -> Path | None:
+    """The folder of this Python's pruned trees, or None when caching is off."""
+    configured = os.environ.get("MGEN_CACHE_DIR")
+    if configured is not None and configured.strip().lower() in ("", "off", "0", "none"):
+        return None
+    if configured:
+        base = Path(configured)
+    elif os.environ.get("XDG_CACHE_HOME"):
+        base = Path(os.environ["XDG_CACHE_HOME"]) / "mgen"
+    else:
+        base = Path.home() / ".cache" / "mgen"
+    return base / f"pyast-{FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
+
+
+class _Prune(ast.NodeTransformer):
+    """Function bodies become ``...``: nothing static reading asks is inside one."""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+        node.body = [ast.Expr(ast.Constant(...), lineno=node.lineno, col_offset=node.col_offset,
+                              end_lineno=node.lineno, end_col_offset=node.col_offset)]
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def prune(tree: ast.Module) -> ast.Module:
+    return _Prune().visit(tree)
+
+
+def parse_library_file(path: Path) -> ast.Module:
+    """``path`` (a file of an installed library) parsed and pruned, from the cache when it is there."""
+    folder = cache_dir()
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse_file(path)  # parse_file says what is wrong with it
+    if folder is None:
+        return prune(parse_file(path))
+    key = hashlib.sha1(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
+    entry = folder / f"{key}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        tree = pickle.loads(entry.read_bytes())
+        if isinstance(tree, ast.Module):
+            return tree
+    tree = prune(parse_file(path))
+    with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(tree, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return tree
