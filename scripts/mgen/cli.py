@@ -23,14 +23,20 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .dialects import DIALECTS, canonical_name, get_dialect, render_migration
-from .differ import DiffResult, diff, normalize_for
+from .dialects.names import DIALECTS, canonical_name
 from .errors import MgenError
-from .operations import Operation, apply_all
-from .rules import Finding, TableStats, analyze, safety_class
-from .schema import Schema
+from .runner import add_parser as add_migrate_parser
+
+if TYPE_CHECKING:
+    from .operations import Operation
+    from .rules import Finding, TableStats
+    from .schema import Schema
+
+# The engine (dialects, differ, rules, sqlglot) is imported where a command needs it, not here: a Django
+# project's generate and the quick commands start without it.
 
 
 # ---------------------------------------------------------------------------------------------
@@ -41,6 +47,11 @@ class Plan:
 
     def __init__(self, old: Schema, ops: list[Operation], dialect: str, suggestions: Sequence[str] = (), *,
                  stats: dict[str, TableStats] | None = None, server_version: tuple[int, ...] | None = None):
+        from .dialects import get_dialect, render_migration
+        from .differ import normalize_for
+        from .operations import apply_all
+        from .rules import analyze
+
         old = normalize_for(old, get_dialect(dialect))
         self.old, self.ops, self.dialect = old, ops, dialect
         self.new = apply_all(ops, old)
@@ -53,6 +64,8 @@ class Plan:
         return any(op.destructive for op in self.ops)
 
     def to_dict(self) -> dict:
+        from .rules import safety_class
+
         return {
             "dialect": self.dialect,
             "operations": [
@@ -65,6 +78,8 @@ class Plan:
         }
 
     def summary_lines(self) -> list[str]:
+        from .rules import safety_class
+
         lines = [f"{len(self.ops)} operation{'s' if len(self.ops) != 1 else ''} ({self.dialect}):"]
         for i, op in enumerate(self.ops):
             lines.append(f"  {safety_class(i, op, self.findings):<12} {op.describe()}")
@@ -83,6 +98,9 @@ class SeriesPlan:
 
     def __init__(self, old: Schema, ops: list[Operation], dialect: str, suggestions: Sequence[str] = (), *,
                  backfills: dict[tuple[str, str], str] | None = None, batch_size: int | None = 1000):
+        from .dialects import get_dialect
+        from .differ import normalize_for
+        from .operations import apply_all
         from .zerodowntime import plan_series, render_series
 
         old = normalize_for(old, get_dialect(dialect))
@@ -110,6 +128,8 @@ class SeriesPlan:
         return out
 
     def to_dict(self) -> dict:
+        from .rules import safety_class
+
         return {
             "dialect": self.dialect,
             "zero_downtime": True,
@@ -131,6 +151,8 @@ class SeriesPlan:
         }
 
     def summary_lines(self) -> list[str]:
+        from .rules import safety_class
+
         n, k = len(self.ops), len(self.steps)
         lines = [f"{n} operation{'s' if n != 1 else ''} as a zero-downtime series of "
                  + f"{k} migration{'s' if k != 1 else ''} ({self.dialect}):"]
@@ -212,6 +234,9 @@ def _add_common(p: argparse.ArgumentParser, dialect_required: bool = True) -> No
 # commands
 # ---------------------------------------------------------------------------------------------
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .dialects import get_dialect
+    from .differ import diff
+
     old, new = _load(args.old, args.dialect), _load(args.new, args.dialect)
     result = diff(old, new, get_dialect(args.dialect), args.rename)
     if args.zero_downtime:
@@ -267,6 +292,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from .dialects import get_dialect
+    from .differ import diff
     from .formats import canonical_format, detect_format, folder_schema, write_migration
 
     project = Path(args.project_dir)
@@ -287,6 +314,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     fmt = canonical_format(args.format) if args.format else detected or "golang-migrate"
     if detected and args.format and detected != fmt:
         raise MgenError(f"{folder} holds {detected} migrations, not {args.format}")
+    from .schema import Schema
+
     current = folder_schema(folder, args.dialect, fmt) if detected else Schema()
 
     if args.data_migration:
@@ -357,6 +386,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
     """generate in an Alembic project: models read statically, the revision chain replayed, a new
     revision revising the head, written only after --verify passes when asked."""
+    from .dialects import get_dialect
+    from .differ import diff
     from .frameworks.alembic.project import open_project
     from .frameworks.alembic.writer import write_revision
 
@@ -371,6 +402,8 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
         # transaction where the batches commit)
         args.dialect = dialect
         ops = _data_operations(args, current)
+        from .differ import DiffResult
+
         result = DiffResult(ops)
         new, model_notes = current, []
     else:
@@ -480,6 +513,8 @@ def _framework_sql(args: argparse.Namespace, project: Path, current: Schema, new
     """``--format`` in a framework project: the change from what the framework's migrations build to what
     its models describe, as raw SQL for the dialect: printed, or written as a migration of that format into
     ``--migrations DIR`` (the framework's own folder is left alone)."""
+    from .dialects import get_dialect
+    from .differ import diff
     from .formats import canonical_format, write_migration
 
     result = diff(current, new, get_dialect(dialect), args.rename)
@@ -716,6 +751,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="PostgreSQL: the files do not run inside a transaction")
     lint.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
     lint.set_defaults(func=cmd_lint)
+    add_migrate_parser(sub)
     return p
 
 

@@ -60,8 +60,8 @@ def write_entry(root: Path, name: str, kind: str, fmt: int, data: dict[str, Any]
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": fmt, "kind": kind, **data}, out, separators=(",", ":"))
+            with os.fdopen(fd, "w", encoding="utf-8") as out:  # dumps: json's C encoder (dump streams in Python)
+                out.write(json.dumps({"format": fmt, "kind": kind, **data}, separators=(",", ":")))
             os.replace(tmp, folder / name)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -2,26 +2,25 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ..errors import MgenError
-from .base import Dialect, Unsupported, render_migration, renders
+from .names import ALIASES, DIALECTS, canonical_name
 
-ALIASES = {
-    "postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql",
-    "mysql": "mysql", "mariadb": "mysql",
-    "sqlite": "sqlite", "sqlite3": "sqlite",
-}
+if TYPE_CHECKING:
+    from .base import Dialect, Unsupported, render_migration, renders
+
 _MODULES = {"postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
 _cache: dict[str, Dialect] = {}
+_FROM_BASE = ("Dialect", "Unsupported", "render_migration", "renders")
 
-DIALECTS = tuple(_MODULES)
 
+def __getattr__(name: str) -> Any:
+    """``base``'s names, imported when first used: the command line needs only the dialect names."""
+    if name in _FROM_BASE:
+        from . import base
 
-def canonical_name(name: str) -> str:
-    try:
-        return ALIASES[name.lower()]
-    except KeyError:
-        raise MgenError(f"unknown dialect {name!r} (choose one of: {', '.join(DIALECTS)})") from None
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_dialect(name: str) -> Dialect:
@@ -32,4 +31,4 @@ def get_dialect(name: str) -> Dialect:
     return _cache[key]
 
 
-__all__ = ["DIALECTS", "Dialect", "Unsupported", "canonical_name", "get_dialect", "render_migration", "renders"]
+__all__ = ["ALIASES", "DIALECTS", "Dialect", "Unsupported", "canonical_name", "get_dialect", "render_migration", "renders"]

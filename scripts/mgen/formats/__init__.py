@@ -6,6 +6,7 @@ atomic writing of a new migration, and folding a folder's up SQL into a ``Schema
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -18,8 +19,6 @@ from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 from typing import ClassVar, Union
-
-import jinja2
 
 from ..errors import MgenError
 from ..schema import Schema
@@ -95,18 +94,23 @@ def get_format(name: str) -> MigrationFormat:
 
 
 # -- templates ---------------------------------------------------------------------------------
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,  # SQL, not HTML
-)
+@functools.cache
+def _templates():
+    """The Jinja2 environment of ``scripts/mgen/templates`` (built, and jinja2 imported, on first use)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # SQL, not HTML
+    )
 
 
 def render_template(template: str, **context) -> str:
-    return _TEMPLATES.get_template(template).render(**context)
+    return _templates().get_template(template).render(**context)
 
 
 def up_down_files(up_name: str, down_name: str, up: Sequence[str], down: Sequence[str], header) -> dict[str, str]:

@@ -361,6 +361,9 @@ class Project:
         self._modules[name] = found
         return found
 
+    def parsed_files(self) -> list[Path]:
+        return [m.path for m in self._modules.values() if m is not None and m.path.is_file()]
+
     def module_at(self, path: Path) -> Module:
         """The module of a file under the root."""
         name = self.module_name(path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from ... import __version__
 from ...projectcache import file_fingerprint, fingerprint, read_entry, write_entry
 from .source import Module, absolute
-from .state import value_from_json, value_to_json
+from .state import Note, models_from_json, models_to_json, value_from_json, value_to_json
 
 NAME, KIND, FORMAT = "django-history.json", "django-history", 1
 
@@ -40,7 +41,9 @@ class FileRecord:
 
 
 class History:
-    """The cache of one project; ``get`` and ``put`` per file, ``save`` once at the end."""
+    """The cache of one project: ``get`` and ``put`` per file; ``state``/``put_state`` for the state the
+    whole history replays to (keyed by every file's hash and the project modules the replay read, such as
+    a custom field's class); ``save`` once at the end."""
 
     def __init__(self, root: Path, finder: Any, settings: dict[str, Any]):
         self.root, self.finder, self.settings = root, finder, settings
@@ -48,6 +51,8 @@ class History:
         data = read_entry(root, NAME, KIND, FORMAT)
         files = data.get("files") if data and data.get("stamp") == self.stamp else None
         self.files: dict[str, dict[str, Any]] = files if isinstance(files, dict) else {}
+        replayed = data.get("replayed") if data and files is not None else None
+        self.replayed: dict[str, Any] = replayed if isinstance(replayed, dict) else {}
         self.dirty = False
 
     # -- lookups ---------------------------------------------------------------------------------
@@ -71,8 +76,10 @@ class History:
     def put(self, path: Path, content: bytes, module: Module, record: FileRecord) -> None:
         try:
             operations = [[line, value_to_json(op)] for line, op in record.operations]
-        except TypeError:
-            return  # a value with no JSON form: this file is read every time
+        except TypeError:  # a value with no JSON form: this file is read every time
+            self.files.pop(str(path), None)
+            self.dirty = True
+            return
         imports = {}
         for dotted in _imported_modules(module):
             located = self.finder.locate(dotted)
@@ -81,18 +88,60 @@ class History:
             target = located[0].resolve()
             if self.root in target.parents:
                 imports[str(target.relative_to(self.root))] = file_fingerprint(target)
-        settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(module.tree)}
+        settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(content)}
         self.files[str(path)] = {
             "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
             "dependencies": record.dependencies, "run_before": record.run_before, "replaces": record.replaces,
             "operations": operations}
         self.dirty = True
 
+    # -- the replayed state ----------------------------------------------------------------------
+    def state(self, paths: list[Path]) -> tuple[dict, list[Note]] | None:
+        """(models, notes) the migration files ``paths`` replay to, when nothing they depend on changed."""
+        entry = self.replayed
+        try:
+            if entry.get("files") != self._file_hashes(paths) or entry.get("settings") != self._settings_key():
+                return None
+            for rel, sha in entry["modules"].items():
+                if file_fingerprint(self.root / rel) != sha:
+                    return None
+            notes = [Note(message, file, line) for message, file, line in entry["notes"]]
+            return models_from_json(entry["models"]), notes
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def put_state(self, paths: list[Path], models: dict, notes: list[Note], modules: list[Path]) -> None:
+        """Keep the replayed state; ``modules``: the project's Python files the replay read."""
+        try:
+            encoded = models_to_json(models)
+        except TypeError:
+            return
+        hashes = self._file_hashes(paths)
+        if hashes is None:
+            return
+        own = {str(p.resolve().relative_to(self.root)): file_fingerprint(p) for p in modules
+               if self.root in p.resolve().parents and str(p) not in self.files}
+        self.replayed = {"files": hashes, "settings": self._settings_key(), "modules": own, "models": encoded,
+                         "notes": [[n.message, n.file, n.line] for n in notes]}
+        self.dirty = True
+
+    def _file_hashes(self, paths: list[Path]) -> list | None:
+        out = []
+        for path in sorted(str(p) for p in paths):
+            entry = self.files.get(path)
+            if not isinstance(entry, dict):
+                return None
+            out.append([path, entry.get("sha")])
+        return out
+
+    def _settings_key(self) -> str:
+        return _setting_hash({k: self.settings.get(k) for k in ("AUTH_USER_MODEL", "DEFAULT_AUTO_FIELD")})
+
     def save(self) -> None:
         if not self.dirty:
             return
         live = {p: e for p, e in self.files.items() if Path(p).is_file()}
-        write_entry(self.root, NAME, KIND, FORMAT, {"stamp": self.stamp, "files": live})
+        write_entry(self.root, NAME, KIND, FORMAT, {"stamp": self.stamp, "files": live, "replayed": self.replayed})
         self.dirty = False
 
 
@@ -122,9 +171,10 @@ def _django_stamp(finder: Any) -> str:
 
 
 def _imported_modules(module: Module) -> list[str]:
-    """Every module a file imports (and each imported name, which may be a module), Django's left out."""
+    """Every module a file imports at its top level (and each imported name, which may be a module),
+    Django's left out."""
     out = []
-    for node in ast.walk(module.tree):
+    for node in module.tree.body:
         if isinstance(node, ast.Import):
             out.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -134,7 +184,9 @@ def _imported_modules(module: Module) -> list[str]:
     return [m for m in dict.fromkeys(out) if m and not m.startswith("django.") and m != "django"]
 
 
-def _settings_named(tree: ast.Module) -> list[str]:
-    names = {node.attr for node in ast.walk(tree)
-             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "settings"}
-    return sorted(names)
+def _settings_named(content: bytes) -> list[str]:
+    """The ``settings.NAME`` a file mentions (read from its text: a mention in a comment only costs a check)."""
+    return sorted({m.decode() for m in _SETTING.findall(content)})
+
+
+_SETTING = re.compile(rb"\bsettings\.([A-Za-z_][A-Za-z0-9_]*)")

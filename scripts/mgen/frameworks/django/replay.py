@@ -571,9 +571,20 @@ def read_migrations(project: Project, app_labels: set[str] | None = None) -> tup
 
 def replay_project(project: Project, app_labels: set[str] | None = None) -> ProjectState:
     """The state every installed app's migrations build; ``app_labels`` keeps only those apps' models
-    (the others still replay, since a project's migrations depend on them)."""
-    graph, _ = read_migrations(project)
-    state = Replay(project).run(graph)
+    (the others still replay, since a project's migrations depend on them). Kept in the history cache:
+    a run whose migration files (and the project modules they lead to) did not change replays nothing."""
+    graph, files = read_migrations(project)
+    paths = [m.path for m in files]
+    history = project.history
+    cached = history.state(paths) if history is not None else None
+    if cached is not None:
+        models, notes = cached
+        state = ProjectState(models, notes, project.settings, app_auto_fields(project))
+    else:
+        state = Replay(project).run(graph)
+        if history is not None:
+            history.put_state(paths, state.models, state.notes, project.finder.parsed_files(project.root))
+            history.save()
     return state.only(app_labels) if app_labels is not None else state
 
 

@@ -112,6 +112,14 @@ class Finder:
         self._modules[dotted] = None
         return None
 
+    def parsed_files(self, root: Path) -> list[Path]:
+        """The files parsed so far under the module root ``root``."""
+        root = Path(root).resolve()
+        for r, project in zip(self.roots, self.projects):
+            if r == root:
+                return project.parsed_files()
+        return []
+
     def locate(self, dotted: str) -> tuple[Path, bool] | None:
         module = self.module(dotted)
         return (module.path, module.is_package) if module is not None else None

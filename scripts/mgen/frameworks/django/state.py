@@ -349,3 +349,23 @@ def value_from_json(data: Any) -> Any:
     if "Q" in data:
         return QNode(tuple(value_from_json(c) for c in data["Q"]), data["c"], data["n"])
     raise ValueError(f"unknown JSON value form {sorted(data)}")
+
+
+def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:
+    """The models of a state as JSON data (``models_from_json`` gives back equal models, file and line kept)."""
+    return [{"app": m.app_label, "name": m.name, "bases": list(m.bases), "file": m.file, "line": m.line,
+             "options": value_to_json(m.options),
+             "fields": [[f.name, f.path, value_to_json(f.kwargs), f.django_class, f.file, f.line]
+                        for f in m.fields.values()]}
+            for m in models.values()]
+
+
+def models_from_json(data: list) -> dict[tuple[str, str], ModelState]:
+    out = {}
+    for m in data:
+        fields = {name: FieldState(name, path, value_from_json(kwargs), django_class, file, line)
+                  for name, path, kwargs, django_class, file, line in m["fields"]}
+        model = ModelState(m["app"], m["name"], fields, value_from_json(m["options"]), tuple(m["bases"]),
+                           m["file"], m["line"])
+        out[(model.app_label, model.name_lower)] = model
+    return out

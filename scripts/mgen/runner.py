@@ -1,0 +1,615 @@
+"""`mgen migrate`: a runner for the raw-SQL migration folders mgen reads and writes.
+
+    mgen migrate status   --db URL [--migrations DIR] [--format F] [--table NAME] [--json]
+    mgen migrate run      --db URL [--target VERSION] [--dry-run] [--yes] [...]
+    mgen migrate rollback --db URL [--steps N] [--dry-run] [--yes] [...]
+    mgen migrate create NAME [--migrations DIR] [--format F]
+
+Design
+------
+* **The folder** is read by ``mgen.formats`` (``list_migrations``, in version order), so the runner
+  knows exactly the formats mgen writes: golang-migrate, goose and plain/Diesel.
+* **The ledger** is a table in the target database (``schema_migrations`` unless ``--table``): one row
+  per applied migration with its version (text, primary key), name, the sha256 of its up SQL (outer
+  blank lines stripped, so a goose file's down section or header may change), when it was applied
+  (UTC) and how long it took. It is created on the first ``run``; ``status`` and ``--dry-run`` never
+  write. A table of that name with other columns (golang-migrate's own ``schema_migrations``) is
+  refused with a hint to pick another name.
+* **Statements** are split by ``mgen.sources.sql.split_statements`` (sqlglot's tokenizer for the
+  dialect: dollar quotes, ``DO $$`` blocks, trigger bodies; goose ``StatementBegin``/``End`` markers
+  are comments around one such statement) and run by ``mgen.db.apply_units``, one ``Unit`` per
+  migration. The ledger write (INSERT on run, DELETE on rollback) is the unit's last statement, so:
+  on PostgreSQL a transactional migration and its record commit or roll back together; where the
+  unit runs statement by statement (MySQL, whose DDL commits by itself; SQLite, as ``apply_units``
+  runs it; a non-transactional PostgreSQL migration) the record is written only after every
+  statement succeeded, and a failure names the statement, says which earlier statements stay applied
+  and that the migration is NOT recorded. The execution time is filled in right after.
+* **Non-transactional migrations**, as each format marks them: goose ``-- +goose NO TRANSACTION``;
+  plain/Diesel ``metadata.toml`` with ``run_in_transaction = false``; golang-migrate has no marker but
+  sends a file as one query, which PostgreSQL runs outside a transaction when it holds one statement,
+  so a golang-migrate file of exactly one statement runs outside one (``CREATE INDEX CONCURRENTLY``).
+* **Refusals** (MgenError, exit 2, before anything runs): an applied migration whose up SQL changed
+  (checksum), a pending migration older than the newest applied one (out of order), a rollback of a
+  migration with an empty down ("irreversible") or of one no longer in the folder.
+* **Safety**: every URL shown goes through ``db.redact``. ``looks_like_production`` flags a remote
+  host or a database name containing prod/production/live; the CLI then wants ``--yes`` for run and
+  rollback (``--dry-run`` changes nothing and needs none).
+
+Not done: no lock against two runners at once (the version primary key makes the second PostgreSQL
+transaction fail), no ``BEGIN``/``COMMIT`` inside a migration file is interpreted.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .db import (
+    Connection,
+    StatementError,
+    Unit,
+    apply_units,
+    connect,
+    dialect_of_url,
+    quote_identifier,
+    redact,
+    sqlite_path,
+)
+from .dialects import get_dialect
+from .errors import MgenError
+from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, read_text, write_migration
+from .formats.goose import ANNOTATION_RE as GOOSE_ANNOTATION_RE
+from .formats.numbering import version_number
+
+if TYPE_CHECKING:
+    from .sources.sql import Statement
+
+DEFAULT_TABLE = "schema_migrations"
+CREATE_HEADER = "Created by `mgen migrate create`: write the up SQL, and the down SQL that undoes it."
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+PRODUCTION_WORDS = ("production", "prod", "live")
+_DIESEL_NO_TRANSACTION_RE = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
+_FAILED_INDEX_RE = re.compile(r"statement (\d+) failed")  # apply_statements' message
+_TIMESTAMP_TYPES = {"postgresql": "TIMESTAMP", "mysql": "DATETIME", "sqlite": "TEXT"}
+_WHY_NOT_ATOMIC = {
+    "mysql": "MySQL commits DDL by itself",
+    "sqlite": "SQLite runs a migration statement by statement",
+    "postgresql": "it runs outside a transaction",
+}
+
+
+# =============================================================================================
+# What a folder holds, what the database has applied
+# =============================================================================================
+def checksum(sql: str) -> str:
+    """sha256 hex of up SQL, outer whitespace stripped (a goose section keeps the file's blank lines)."""
+    return hashlib.sha256(sql.strip().encode("utf-8")).hexdigest()
+
+
+def label(m: Migration) -> str:
+    return f"{m.version}_{m.name}"
+
+
+@dataclass(frozen=True)
+class AppliedRecord:
+    """One row of the ledger table."""
+
+    version: str
+    name: str
+    checksum: str
+    applied_at: str
+    execution_ms: int
+
+    @property
+    def number(self) -> int | None:
+        """The version as an integer; None for a version no folder format could have written."""
+        try:
+            return version_number(self.version)
+        except MgenError:
+            return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "name": self.name, "checksum": self.checksum,
+                "applied_at": self.applied_at, "execution_ms": self.execution_ms}
+
+
+class Entry(NamedTuple):
+    """A migration of the folder with its state: ``(migration, applied, checksum_mismatch, record)``."""
+
+    migration: Migration
+    applied: bool
+    checksum_mismatch: bool
+    record: AppliedRecord | None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Every migration of the folder with its state, and the applied versions the folder lacks."""
+
+    format: str | None
+    entries: list[Entry]
+    unknown: list[AppliedRecord]
+    table: str = DEFAULT_TABLE
+
+    @property
+    def pending(self) -> list[Migration]:
+        return [e.migration for e in self.entries if not e.applied]
+
+    @property
+    def newest_applied(self) -> AppliedRecord | None:
+        records = [e.record for e in self.entries if e.record] + self.unknown
+        numbered = [r for r in records if r.number is not None]
+        return max(numbered, key=lambda r: r.number or 0) if numbered else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "table": self.table,
+            "migrations": [{
+                "version": e.migration.version,
+                "name": e.migration.name,
+                "file": str(e.migration.paths[0]),
+                "applied": e.applied,
+                "checksum_mismatch": e.checksum_mismatch,
+                "applied_at": e.record.applied_at if e.record else None,
+                "execution_ms": e.record.execution_ms if e.record else None,
+            } for e in self.entries],
+            "unknown": [r.to_dict() for r in self.unknown],
+            "applied": sum(e.applied for e in self.entries),
+            "pending": len(self.pending),
+        }
+
+    def lines(self) -> list[str]:
+        out = []
+        for e in self.entries:
+            if e.checksum_mismatch:
+                out.append(f"CHANGED {label(e.migration)} (its up SQL differs from the applied one)")
+            elif e.record:
+                out.append(f"applied {label(e.migration)} ({e.record.applied_at}, {e.record.execution_ms} ms)")
+            else:
+                out.append(f"pending {label(e.migration)}")
+        out.extend(f"missing {r.version}_{r.name} (applied, but not in the folder)" for r in self.unknown)
+        applied = sum(e.applied for e in self.entries)
+        out.append(f"{applied} applied, {len(self.pending)} pending"
+                   + (f", {len(self.unknown)} applied but missing from the folder" if self.unknown else ""))
+        return out
+
+
+class Ledger:
+    """The table of applied migrations in one database."""
+
+    COLUMNS = "version, name, checksum, applied_at, execution_ms"
+
+    def __init__(self, conn: Connection, table: str = DEFAULT_TABLE):
+        if not table:
+            raise MgenError("--table needs a name")
+        self.conn = conn
+        self.table = table
+        self.quoted = quote_identifier(table, conn.dialect)
+        self.literal = get_dialect(conn.dialect).literal
+
+    def exists(self) -> bool:
+        p = self.conn.placeholder
+        if self.conn.dialect == "postgresql":
+            rows = self.conn.query(f"SELECT to_regclass({p}) IS NOT NULL", [self.quoted])
+        elif self.conn.dialect == "mysql":
+            rows = self.conn.query("SELECT COUNT(*) > 0 FROM information_schema.tables "
+                                   f"WHERE table_schema = DATABASE() AND table_name = {p}", [self.table])
+        else:
+            rows = self.conn.query(f"SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = {p}",
+                                   [self.table])
+        return bool(rows[0][0])
+
+    def create(self) -> None:
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.quoted} ("
+            "version VARCHAR(128) NOT NULL PRIMARY KEY, "
+            "name VARCHAR(255) NOT NULL, "
+            "checksum CHAR(64) NOT NULL, "
+            f"applied_at {_TIMESTAMP_TYPES[self.conn.dialect]} NOT NULL, "
+            "execution_ms BIGINT NOT NULL)")
+
+    def records(self) -> list[AppliedRecord]:
+        """The applied migrations ([] when the table does not exist yet)."""
+        if not self.exists():
+            return []
+        try:
+            rows = self.conn.query(f"SELECT {self.COLUMNS} FROM {self.quoted}")
+        except StatementError as e:
+            raise MgenError(f"table {self.table} exists but is not a mgen migration table ({e.db_message}); "
+                            "choose another one with --table") from None
+        return [AppliedRecord(str(v), str(n), str(c).strip(), _timestamp_text(at), int(ms or 0))
+                for v, n, c, at, ms in rows]
+
+    def insert_sql(self, m: Migration) -> str:
+        applied_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        values = ", ".join(self.literal(x) for x in (m.version, m.name, checksum(m.up_sql), applied_at))
+        return f"INSERT INTO {self.quoted} ({self.COLUMNS}) VALUES ({values}, 0)"
+
+    def delete_sql(self, version: str) -> str:
+        return f"DELETE FROM {self.quoted} WHERE version = {self.literal(version)}"
+
+    def set_execution_ms(self, version: str, ms: int) -> None:
+        self.conn.execute(f"UPDATE {self.quoted} SET execution_ms = {int(ms)} WHERE version = {self.literal(version)}")
+
+
+def _timestamp_text(value: Any) -> str:
+    return value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+
+
+def _load(folder: str | os.PathLike[str], fmt: str | None) -> tuple[str | None, list[Migration]]:
+    path = Path(folder)
+    if not path.is_dir():
+        raise MgenError("no such migrations folder", str(path))
+    fmt_name = canonical_format(fmt) if fmt else detect_format(path)
+    return fmt_name, list_migrations(path, fmt_name)
+
+
+def _status(fmt: str | None, migrations: Sequence[Migration], records: Sequence[AppliedRecord], table: str) -> Status:
+    by_number = {r.number: r for r in records if r.number is not None}
+    entries = []
+    for m in migrations:
+        record = by_number.get(m.number)
+        entries.append(Entry(m, record is not None, record is not None and record.checksum != checksum(m.up_sql),
+                             record))
+    known = {m.number for m in migrations}
+    unknown = [r for r in records if r.number not in known]
+    return Status(fmt, entries, sorted(unknown, key=lambda r: (r.number or 0, r.version)), table)
+
+
+def status(folder: str | os.PathLike[str], url: str, *, fmt: str | None = None,
+           table: str = DEFAULT_TABLE) -> Status:
+    """Every migration of ``folder`` with whether ``url`` has applied it and whether its up SQL changed
+    since, plus the applied versions the folder does not have. Writes nothing."""
+    fmt_name, migrations = _load(folder, fmt)
+    with connect(url) as conn:
+        return _status(fmt_name, migrations, Ledger(conn, table).records(), table)
+
+
+def pending(folder: str | os.PathLike[str], url: str, *, fmt: str | None = None,
+            table: str = DEFAULT_TABLE) -> list[Migration]:
+    """The migrations of ``folder`` that ``url`` has not applied, in version order."""
+    return status(folder, url, fmt=fmt, table=table).pending
+
+
+def _refuse_inconsistent(st: Status) -> None:
+    """Changed applied migrations and pending migrations older than the newest applied one."""
+    for e in st.entries:
+        if e.checksum_mismatch:
+            assert e.record is not None
+            raise MgenError(f"migration {label(e.migration)} changed after it was applied (checksum "
+                            f"{e.record.checksum[:12]} in {st.table}, {checksum(e.migration.up_sql)[:12]} now); "
+                            "restore it and put the change in a new migration", str(e.migration.paths[0]))
+    newest = st.newest_applied
+    if newest is None:
+        return
+    for m in st.pending:
+        if m.number < (newest.number or 0):
+            raise MgenError(f"migration {label(m)} is older than the newest applied one ({newest.version}_"
+                            f"{newest.name}) and was never applied (out of order); give it a newer version",
+                            str(m.paths[0]))
+
+
+# =============================================================================================
+# Running
+# =============================================================================================
+@dataclass(frozen=True)
+class Script:
+    """One direction of a migration, as it will run."""
+
+    statements: list[Statement]
+    transactional: bool
+    path: Path
+
+
+def is_transactional(m: Migration, fmt: str | None, statements: Sequence[Statement]) -> bool:
+    """False when the format marks ``m`` to run outside a transaction (see the module docstring)."""
+    if fmt == "goose":
+        return not any(_goose_command(line) == "no transaction" for line in read_text(m.paths[0]).splitlines())
+    if fmt == "plain":
+        metadata = m.paths[0].parent / "metadata.toml"
+        return not (metadata.is_file() and _DIESEL_NO_TRANSACTION_RE.search(read_text(metadata)))
+    if fmt == "golang-migrate":
+        return len(statements) != 1
+    return True
+
+
+def _goose_command(line: str) -> str | None:
+    match = GOOSE_ANNOTATION_RE.fullmatch(line)
+    return " ".join(match.group(1).lower().split()) if match else None
+
+
+def script_of(m: Migration, fmt: str | None, direction: str, dialect: str) -> Script:
+    """The statements of ``m``'s ``direction`` ("up" or "down") and how they run."""
+    sql = m.up_sql if direction == "up" else m.down_sql
+    from .sources.sql import split_statements  # sqlglot: only when a migration is read
+
+    statements = split_statements(sql, dialect)
+    path = m.paths[1] if direction == "down" and len(m.paths) > 1 else m.paths[0]
+    return Script(statements, is_transactional(m, fmt, statements), path)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One migration run (or, with ``dry_run``, that would run) in one direction."""
+
+    direction: str  # "up" or "down"
+    migration: Migration
+    script: Script
+    dry_run: bool
+    ms: int | None = None
+
+    def line(self) -> str:
+        verb = {"up": "apply", "down": "roll back"}[self.direction]
+        if self.dry_run:
+            n = len(self.script.statements)
+            how = "in a transaction" if self.script.transactional else "outside a transaction"
+            return f"would {verb} {label(self.migration)} ({n} statement{'s' if n != 1 else ''}, {how})"
+        done = {"up": "applied", "down": "rolled back"}[self.direction]
+        return f"{done} {label(self.migration)} ({self.ms} ms)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.migration.version, "name": self.migration.name, "file": str(self.script.path),
+                "statements": len(self.script.statements), "transactional": self.script.transactional,
+                "ms": self.ms}
+
+
+Progress = Callable[[Step], None]
+
+
+def _execute(conn: Connection, ledger: Ledger, m: Migration, script: Script, direction: str,
+             bookkeeping: str) -> int:
+    """Run ``script`` and then ``bookkeeping`` (the ledger write) as one unit; the time in ms."""
+    texts = tuple(s.text for s in script.statements)
+    started = time.perf_counter()
+    try:
+        apply_units(conn, [Unit(texts + (bookkeeping,), script.transactional)])
+    except StatementError as e:
+        raise _failure(e, conn.dialect, ledger.table, m, script, direction) from None
+    return round((time.perf_counter() - started) * 1000)
+
+
+def _failure(e: StatementError, dialect: str, table: str, m: Migration, script: Script, direction: str) -> MgenError:
+    """The one-line error for a refused statement: which, where, and what stays applied or recorded."""
+    found = _FAILED_INDEX_RE.match(e.message)
+    texts = [s.text for s in script.statements]
+    index = int(found.group(1)) if found else (texts.index(e.statement) + 1 if e.statement in texts else 0)
+    total = len(texts)
+    what = "applying" if direction == "up" else "rolling back"
+    if not 1 <= index <= total:  # the ledger write itself
+        return MgenError(f"{what} {label(m)}: its statements ran but writing {table} failed: {e.db_message}",
+                         str(script.path))
+    statement = script.statements[index - 1]
+    shown = " ".join(statement.text.split())
+    shown = shown if len(shown) <= 200 else shown[:197] + "..."
+    head = f"{what} {label(m)}: statement {index} of {total} failed: {shown}: {e.db_message}"
+    record = "the migration is NOT recorded" if direction == "up" else "it stays recorded as applied"
+    if dialect == "postgresql" and script.transactional:
+        return MgenError(f"{head}; rolled back, {record}", str(script.path), statement.line)
+    if index == 1:
+        return MgenError(f"{head}; none of it ran, {record} in {table}", str(script.path), statement.line)
+    before = "statement 1" if index == 2 else f"statements 1-{index - 1}"
+    return MgenError(f"{head}; {before} of it stayed applied ({_WHY_NOT_ATOMIC[dialect]}); {record} "
+                     f"in {table}: undo or finish them by hand before running again", str(script.path), statement.line)
+
+
+def _create_sqlite_file(url: str) -> None:
+    """A runner may start from no database at all: create the SQLite file (db.connect only opens one)."""
+    path = sqlite_path(url)
+    if path != ":memory:" and not os.path.exists(path) and os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        Path(path).touch()
+
+
+def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, dry_run: bool = False,
+        fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[Step]:
+    """Apply the pending migrations of ``folder`` to ``url`` in version order (up to and including
+    ``target``), each as one unit with its ledger record; ``progress`` is called after each. Refuses
+    (MgenError) changed applied migrations and out-of-order pending ones before running anything.
+    ``dry_run``: the steps that would run; nothing is written (not even the ledger table)."""
+    fmt_name, migrations = _load(folder, fmt)
+    limit = None
+    if target is not None:
+        limit = version_number(target)
+        if limit not in {m.number for m in migrations}:
+            raise MgenError(f"no migration with version {target} in the folder", str(folder))
+    if not dry_run and dialect_of_url(url) == "sqlite":
+        _create_sqlite_file(url)
+    steps: list[Step] = []
+    with connect(url) as conn:
+        ledger = Ledger(conn, table)
+        if not dry_run:
+            ledger.create()
+        st = _status(fmt_name, migrations, ledger.records(), table)
+        _refuse_inconsistent(st)
+        todo = [m for m in st.pending if limit is None or m.number <= limit]
+        scripts = [script_of(m, fmt_name, "up", conn.dialect) for m in todo]  # every file read before any runs
+        for m, script in zip(todo, scripts):
+            ms = None
+            if not dry_run:
+                ms = _execute(conn, ledger, m, script, "up", ledger.insert_sql(m))
+                ledger.set_execution_ms(m.version, ms)
+            steps.append(Step("up", m, script, dry_run, ms))
+            if progress:
+                progress(steps[-1])
+    return steps
+
+
+def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_run: bool = False,
+             fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[Step]:
+    """Run the down SQL of the ``steps`` newest applied migrations, newest first, deleting each one's
+    record with it. Refuses (MgenError, before running anything) a migration with an empty down
+    (irreversible) or one the folder no longer has. The checksum is not checked: the down of an
+    edited migration is what rolls it back."""
+    if steps < 1:
+        raise MgenError(f"--steps must be at least 1, not {steps}")
+    fmt_name, migrations = _load(folder, fmt)
+    by_number = {m.number: m for m in migrations}
+    done: list[Step] = []
+    with connect(url) as conn:
+        ledger = Ledger(conn, table)
+        records = sorted((r for r in ledger.records() if r.number is not None), key=lambda r: r.number or 0,
+                         reverse=True)[:steps]
+        plan: list[tuple[AppliedRecord, Migration, Script]] = []
+        for record in records:
+            m = by_number.get(record.number)
+            if m is None:
+                raise MgenError(f"applied migration {record.version}_{record.name} is not in the folder; "
+                                "cannot roll it back", str(folder))
+            script = script_of(m, fmt_name, "down", conn.dialect)
+            if not script.statements:
+                raise MgenError(f"migration {label(m)} is irreversible: its down SQL is empty", str(script.path))
+            plan.append((record, m, script))
+        for record, m, script in plan:
+            ms = None if dry_run else _execute(conn, ledger, m, script, "down", ledger.delete_sql(record.version))
+            done.append(Step("down", m, script, dry_run, ms))
+            if progress:
+                progress(done[-1])
+    return done
+
+
+def create(folder: str | os.PathLike[str], name: str, *, fmt: str | None = None,
+           dialect: str | None = None) -> list[Path]:
+    """Write an empty up/down pair named ``name`` with the folder's next version; ``fmt`` defaults to
+    the folder's format, else golang-migrate (as ``mgen generate``)."""
+    fmt_name = canonical_format(fmt) if fmt else (detect_format(folder) or "golang-migrate")
+    return write_migration(folder, fmt_name, name, [], [], dialect or "any database", header=[CREATE_HEADER])
+
+
+# =============================================================================================
+# Production guard
+# =============================================================================================
+def looks_like_production(url: str) -> str | None:
+    """Why ``url`` may be a production database, or None: a host other than this machine (localhost,
+    127.0.0.1, ::1, a unix socket, a SQLite file), or a database name containing prod/production/live."""
+    if dialect_of_url(url) == "sqlite":
+        name = Path(sqlite_path(url)).name
+    else:
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        host = unquote(query.get("host") or parts.hostname or "")
+        if host and not host.startswith("/") and "unix_socket" not in query and host.lower() not in LOCAL_HOSTS:
+            return f"host {host} is not this machine"
+        name = query.get("dbname") or unquote(parts.path.lstrip("/"))
+    lowered = name.lower()
+    for word in PRODUCTION_WORDS:
+        if word in lowered:
+            return f"the database name {name!r} contains {word!r}"
+    return None
+
+
+# =============================================================================================
+# Command line
+# =============================================================================================
+ACTIONS = ("status", "run", "rollback", "create")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``migrate`` to an argparse subparsers object (``mgen``'s, or the one ``python -m mgen.runner`` builds)."""
+    p = subparsers.add_parser("migrate", help="apply, roll back or show a raw-SQL migrations folder on a database",
+                              description="Run golang-migrate, goose or plain migration folders against a database, "
+                                          "recording applied migrations in a table of its own.")
+    p.add_argument("action", choices=ACTIONS, help="status | run | rollback | create NAME")
+    p.add_argument("name", nargs="?", help="create: the new migration's name")
+    p.add_argument("--migrations", metavar="DIR", default="migrations", help="migrations folder (default migrations)")
+    p.add_argument("--db", metavar="URL", help="target database URL (required except for create)")
+    p.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql", "diesel"), type=str.lower,
+                   help=f"folder format, one of {', '.join(FORMATS)} (default: detected; create in an empty folder: "
+                        "golang-migrate)")
+    p.add_argument("--target", metavar="VERSION", help="run: stop after this version")
+    p.add_argument("--steps", metavar="N", type=int, help="rollback: how many migrations (default 1)")
+    p.add_argument("--dry-run", action="store_true", help="run/rollback: show what would run, change nothing")
+    p.add_argument("--yes", action="store_true", help="run/rollback on a database that looks like production")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.add_argument("--table", metavar="NAME", default=DEFAULT_TABLE,
+                   help=f"table of applied migrations (default {DEFAULT_TABLE})")
+    p.set_defaults(func=main)
+    return p
+
+
+def main(args: argparse.Namespace) -> int:
+    """``mgen migrate ...``: 0 done; MgenError (exit 2 in the caller) for bad input or a failed migration."""
+    action = args.action
+    if action == "create":
+        if not args.name:
+            raise MgenError("migrate create needs a NAME")
+        paths = create(args.migrations, args.name, fmt=args.format,
+                       dialect=dialect_of_url(args.db) if args.db else None)
+        _emit(args, {"created": [str(p) for p in paths]}, [f"created {p}" for p in paths])
+        return 0
+    if args.name:
+        raise MgenError(f"migrate {action} takes no NAME (got {args.name!r})")
+    if not args.db:
+        raise MgenError(f"migrate {action} needs --db URL")
+    if args.target is not None and action != "run":
+        raise MgenError("--target applies to migrate run only")
+    if args.steps is not None and action != "rollback":
+        raise MgenError("--steps applies to migrate rollback only")
+    database = redact(args.db)
+    if action == "status":
+        st = status(args.migrations, args.db, fmt=args.format, table=args.table)
+        _emit(args, {"database": database, **st.to_dict()}, st.lines())
+        return 0
+    if not args.dry_run and not args.yes:  # a dry run changes nothing
+        reason = looks_like_production(args.db)
+        if reason:
+            raise MgenError(f"{database} looks like production ({reason}); pass --yes to {action} it anyway")
+    show = None if args.json else _print_step
+    if action == "run":
+        steps = run(args.migrations, args.db, target=args.target, dry_run=args.dry_run, fmt=args.format,
+                    table=args.table, progress=show)
+        idle = "nothing to apply: every migration is applied"
+    else:
+        steps = rollback(args.migrations, args.db, steps=args.steps or 1, dry_run=args.dry_run, fmt=args.format,
+                         table=args.table, progress=show)
+        idle = "nothing to roll back: no migration is applied"
+    data = {"database": database, "table": args.table, "action": action, "dry_run": args.dry_run,
+            "migrations": [s.to_dict() for s in steps]}
+    _emit(args, data, [] if steps else [idle])
+    return 0
+
+
+def _print_step(step: Step) -> None:
+    print(step.line(), flush=True)
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], lines: Sequence[str]) -> None:
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        for line in lines:
+            print(line)
+
+
+def _standalone(argv: Sequence[str] | None = None) -> int:
+    """``python -m mgen.runner migrate ...``, with the error handling of ``mgen.cli.main``."""
+    parser = argparse.ArgumentParser(prog="mgen")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except MgenError as e:
+        print(f"mgen: {e.one_line()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:
+        if os.environ.get("MGEN_DEBUG"):
+            raise
+        print(f"mgen: internal error: {type(e).__name__}: {e} (set MGEN_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_standalone())
