@@ -59,3 +59,36 @@ def test_django_change_as_raw_sql(tmp_path: Path, capsys):
     written = sorted((root / "sql").glob("*_summary/up.sql"))
     assert len(written) == 1 and "ADD COLUMN summary text" in written[0].read_text()
     assert not (root / "blog" / "migrations" / "0002_post_summary.py").exists()  # Django's folder untouched
+
+
+def test_django_generate_prints_the_safety_summary(tmp_path: Path, capsys):
+    """Issue #4 item 5: generate prints the safety summary. A rename honoured with --rename is a rename on
+    the database (rename-column), a dropped field is destructive (drop-column, an error); a new nullable
+    field is safe. Without a dialect in the settings, --dialect gives it."""
+    root = tmp_path / "store"
+    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    assert main(["generate", str(root)]) == 0
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text().replace("title = models.CharField", "headline = models.CharField")
+                    + "    summary = models.TextField(null=True)\n")
+    capsys.readouterr()
+    assert main(["generate", str(root), "--dry-run", "--rename", "blog.Post.title=headline"]) == 0
+    out = capsys.readouterr().out
+    assert "no safety summary" in out and "give --dialect" in out
+
+    assert main(["generate", str(root), "--dialect", "postgresql", "--rename", "blog.Post.title=headline",
+                 "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dialect"] == "postgresql"
+    assert {(s["safety"], s["operation"]) for s in report["safety"]} == {
+        ("needs care", "rename column blog_post.title to headline"),
+        ("safe", "add column blog_post.summary text"),
+    }
+    rules = {f["rule"]: f["severity"] for f in report["findings"]}
+    assert rules["rename-column"] == "warning" and "error" not in rules.values()
+
+    post.write_text(post.read_text().replace("    summary = models.TextField(null=True)\n", ""))
+    assert main(["generate", str(root), "--dialect", "postgresql", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "destructive  drop column blog_post.summary" in out
+    assert "error drop-column:" in out

@@ -462,13 +462,14 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     if args.zero_downtime or args.backfill or args.data_migration or args.verify or args.raw_sql or args.models:
         raise MgenError("--zero-downtime, --data-migration, --backfill, --verify, --raw-sql and --models do not "
                         "apply to Django projects yet")
+    from .frameworks.detect import detect
+
+    dialect = args.dialect or detect(project).dialect
     if args.format:
-        from .frameworks.detect import detect
         from .frameworks.django.project import load_project
         from .frameworks.django.replay import models_state, replay_project
         from .frameworks.django.schema import state_schema
 
-        dialect = args.dialect or detect(project).dialect
         if dialect is None:
             raise MgenError("the settings name no database engine mgen knows: give --dialect")
         django = load_project(project, args.settings)
@@ -476,12 +477,18 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
         return _framework_sql(args, project, state_schema(old, dialect), state_schema(new, dialect), dialect,
                               [n.one_line() for n in new.notes])
     name = args.name.replace(" ", "_") if args.name else None
-    result = generate(project, name=name, renames=args.rename, dry_run=args.dry_run, settings=args.settings)
+    result = generate(project, name=name, renames=args.rename, dry_run=args.dry_run, settings=args.settings,
+                      dialect=dialect)
+    if result and dialect is None:
+        result.notes.append("no safety summary: the settings name no database engine mgen knows (give --dialect)")
     files = result.files
     if args.json:
         print(json.dumps({
             "framework": "django",
+            "dialect": result.dialect,
             "operations": result.operations,
+            "safety": [{"operation": text, "safety": klass} for klass, text in result.safety],
+            "findings": [f.to_dict() for f in result.findings],
             "notes": result.notes,
             "files": [str(p) for p in files] if isinstance(files, list) else [],
             "migrations": {str(p): text for p, text in files.items()} if isinstance(files, dict) else {},
@@ -495,6 +502,12 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     for app, lines in result.operations.items():
         print(f"{app}:")
         print("\n".join(f"  {line}" for line in lines))
+    if result.dialect:
+        print(f"on the database ({result.dialect}):")
+        print("\n".join(f"  {klass:<12} {text}" for klass, text in result.safety))
+        if result.findings:
+            print("findings:")
+            print("\n".join(f"  {f.severity} {f.rule}: {f.message}" for f in result.findings))
     for note in result.notes:
         print(f"note: {note}")
     if isinstance(files, dict):

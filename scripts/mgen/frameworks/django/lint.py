@@ -7,18 +7,32 @@ judged. RunPython / RunSQL are opaque to the replay and are not judged either.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from ...dialects import get_dialect
 from ...differ import diff
 from ...lint import LintFinding, LintReport
-from ...rules import TableStats, analyze
+from ...operations import Operation
+from ...rules import Finding, TableStats, analyze
+from ...schema import Schema
 from .models import column_name
 from .project import load_project
-from .replay import MigrationFile, Replay, read_migrations
+from .replay import Replay, read_migrations
 from .schema import Backend, SchemaBuilder, state_schema
 from .state import Call, ProjectState
+
+
+def judge(before: ProjectState, after: ProjectState, calls: Sequence[tuple[str, Call]], dialect: str,
+          app_labels: set[str] | None = None, server_version: tuple[int, ...] | None = None,
+          stats: dict[str, TableStats] | None = None) -> tuple[Schema, list[Operation], list[Finding]]:
+    """The change from ``before`` to ``after`` (the states around Django operations ``calls``, each with
+    its app label) as mgen's operations on the tables of ``app_labels``, and the rules' findings on them:
+    what ``lint`` says of a migration file and ``generate`` of the migration it writes."""
+    old, new = state_schema(before, dialect, app_labels), state_schema(after, dialect, app_labels)
+    ops = diff(old, new, get_dialect(dialect), _renames(calls, before, after, dialect)).operations
+    return old, ops, analyze(ops, old, dialect, server_version=server_version, stats=stats)
 
 
 def lint_django(root: Path, dialect: str, settings: str | None = None, server_version: tuple[int, ...] | None = None,
@@ -27,7 +41,6 @@ def lint_django(root: Path, dialect: str, settings: str | None = None, server_ve
     own = {a.label for a in project.project_apps}
     graph, _ = read_migrations(project)
     replay = Replay(project)
-    d = get_dialect(dialect)
     report = LintReport(dialect=dialect)
     for key in graph.full_plan():
         m = graph.nodes[key]
@@ -37,35 +50,37 @@ def lint_django(root: Path, dialect: str, settings: str | None = None, server_ve
         if not judged:
             continue
         report.files.append(str(m.path))
-        before, after = state_schema(before_state, dialect), state_schema(replay.state, dialect)
-        ops = diff(before, after, d, _renames(m, replay, before_state, dialect)).operations
-        for f in analyze(ops, before, dialect, server_version=server_version, stats=stats):
+        calls = [(m.app_label, op) for _line, op in m.operations]
+        _old, _ops, findings = judge(before_state, replay.state, calls, dialect,
+                                     server_version=server_version, stats=stats)
+        for f in findings:
             report.findings.append(LintFinding(
                 file=str(m.path), line=m.line, rule=f.rule, severity=f.severity, message=f.message,
                 safe_alternative=f.safe_alternative, operation=f.operation_description))
     return report
 
 
-def _renames(m: MigrationFile, replay: Replay, before: ProjectState, dialect: str) -> list[str]:
-    """``--rename`` hints (``table.old=new``, ``old_table=new_table``) for the migration's renames."""
+def _renames(calls: Sequence[tuple[str, Call]], before: ProjectState, after: ProjectState, dialect: str) -> list[str]:
+    """``--rename`` hints (``table.old=new``, ``old_table=new_table``) for the RenameField / RenameModel
+    among ``calls``."""
     builder = SchemaBuilder(before, Backend(dialect))
     hints = []
-    for _line, op in m.operations:
+    for app_label, op in calls:
         if not isinstance(op, Call):
             continue
         kw = {**dict(zip(("model_name", "old_name", "new_name"), op.args)), **op.kw}
-        model = before.models.get((m.app_label, str(kw.get("model_name", kw.get("old_name", ""))).lower()))
+        model = before.models.get((app_label, str(kw.get("model_name", kw.get("old_name", ""))).lower()))
         if op.name == "RenameField" and model is not None and kw.get("old_name") in model.fields:
             old_field = model.fields[kw["old_name"]]
             new_column = column_name(replace(old_field, name=kw["new_name"]))
             hints.append(f"{builder.table_name(model)}.{column_name(old_field)}={new_column}")
         elif op.name == "RenameModel":
-            old_model = before.models.get((m.app_label, str(op.args[0] if op.args else kw.get("old_name")).lower()))
-            new_model = replay.state.models.get((m.app_label, str(op.args[1] if len(op.args) > 1
-                                                                   else kw.get("new_name")).lower()))
+            old_model = before.models.get((app_label, str(op.args[0] if op.args else kw.get("old_name")).lower()))
+            new_model = after.models.get((app_label, str(op.args[1] if len(op.args) > 1
+                                                         else kw.get("new_name")).lower()))
             if old_model is not None and new_model is not None:
                 old_table, new_table = builder.table_name(old_model), SchemaBuilder(
-                    replay.state, Backend(dialect)).table_name(new_model)
+                    after, Backend(dialect)).table_name(new_model)
                 if old_table != new_table:
                     hints.append(f"{old_table}={new_table}")
     return hints

@@ -48,6 +48,11 @@ class GenerateResult:
     operations: dict[str, list[str]] = field(default_factory=dict)  # app label -> one line per operation
     notes: list[str] = field(default_factory=list)
     changed_apps: list[str] = field(default_factory=list)
+    # the safety summary, when the dialect is known: mgen's operations on the database with their class
+    # (safe / needs care / destructive) and the rules' findings (``rules.Finding``)
+    dialect: str | None = None
+    safety: list[tuple[str, str]] = field(default_factory=list)  # (class, operation description)
+    findings: list[Any] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.changed_apps)
@@ -255,8 +260,9 @@ def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Proj
 
 
 def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (), dry_run: bool = False,
-             settings: str | None = None) -> GenerateResult:
-    """Write the migrations that bring each app's history up to its models (nothing to do: empty result)."""
+             settings: str | None = None, dialect: str | None = None) -> GenerateResult:
+    """Write the migrations that bring each app's history up to its models (nothing to do: empty result);
+    with ``dialect``, also judge what they do to that database (``GenerateResult.safety``/``findings``)."""
     project = load_project(Path(project_root), settings)
     apps = [a.label for a in project.project_apps
             if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
@@ -269,6 +275,8 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
     if not changes.operations:
         return result
     _check(old, new, changes, project, apps)
+    if dialect is not None:
+        _judge(result, old, new, changes, dialect)
     if name is not None and not re.fullmatch(r"\w+", name):
         raise MgenError(f"--name {name!r}: a migration name is letters, digits and underscores")
 
@@ -325,6 +333,20 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
         raise
     result.files = written
     return result
+
+
+def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes: Changes, dialect: str) -> None:
+    """The safety summary: the tables of the changed apps before and after, diffed into mgen's operations
+    (renames from the RenameField / RenameModel written) and judged by the rules, as ``lint`` judges a
+    migration file."""
+    from ...rules import safety_class
+    from .lint import judge
+
+    calls = [(app, op.call()) for app, ops in changes.operations.items() for op in ops]
+    _schema, ops, findings = judge(old, new, calls, dialect, set(changes.operations))
+    result.dialect = dialect
+    result.safety = [(safety_class(i, op, findings), op.describe()) for i, op in enumerate(ops)]
+    result.findings = findings
 
 
 def _apps_depended(changes: Changes, app: str) -> set[str]:
