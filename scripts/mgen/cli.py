@@ -428,7 +428,7 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
     if verified is not False:
         written = write_revision(alembic.config, plan.ops, plan.old, dialect, message, dry_run=args.dry_run,
                                  raw_sql=args.raw_sql)
-    notes = replay_notes + model_notes
+    notes = replay_notes + model_notes + ([] if args.data_migration else _drift_notes(project, args))
     if args.json:
         out = plan.to_dict()
         out.update({"framework": "alembic", "files": [str(written)] if isinstance(written, Path) else [],
@@ -481,6 +481,8 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
                       dialect=dialect)
     if result and dialect is None:
         result.notes.append("no safety summary: the settings name no database engine mgen knows (give --dialect)")
+    if result:
+        result.notes.extend(_drift_notes(project, args))
     files = result.files
     if args.json:
         print(json.dumps({
@@ -519,6 +521,14 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
         print("wrote:")
         print("\n".join(f"  {p}" for p in files))
     return 0
+
+
+def _drift_notes(project: Path, args: argparse.Namespace) -> list[str]:
+    """The drift at --base, as a note (nothing when there is none, or outside git)."""
+    from .frameworks.drift import drift
+
+    found = drift(project, args.base, settings=getattr(args, "settings", None), dialect=args.dialect)
+    return [found.summary()] if found is not None and found.lines else []
 
 
 def _framework_sql(args: argparse.Namespace, project: Path, current: Schema, new: Schema, dialect: str,
@@ -731,6 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "imports target_metadata from)")
         g.add_argument("--settings", metavar="MODULE",
                        help="Django projects: the settings module (default: the one manage.py names)")
+        g.add_argument("--base", metavar="REF", default="HEAD",
+                       help="Django/Alembic projects in git: the commit whose models and migrations are checked for "
+                            "drift (default HEAD)")
         g.add_argument("--raw-sql", action="store_true",
                        help="Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
                             "(otherwise such a change is refused)")

@@ -1,0 +1,154 @@
+"""Drift: the models at a base commit already differ from what the migrations at that commit build.
+
+It happens when a model change is committed without its migration. ``generate`` then writes a migration
+that carries more than the edit the user just made, and says so; ``status`` reports it. The base commit's
+files are read from git (the project's Python and configuration files, copied out of git into a temporary
+folder) and compared there exactly as ``generate`` compares the working tree: for Django, the replayed
+migration history against the models (Django's autodetector's operations); for Alembic, the replayed
+revisions against the models (mgen's operations).
+
+A commit never changes, so the answer is kept per commit in ``.claude/cache/db/drift.json`` (with mgen's
+version): the base is read once per commit, not once per run. Not in git, or the base not found: no answer
+(None), never an error.
+"""
+from __future__ import annotations
+
+import fnmatch
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .. import __version__
+from ..errors import MgenError
+from ..projectcache import read_entry, write_entry
+
+NAME, KIND, FORMAT = "drift.json", "drift", 1
+# what the readers look at: Python sources and the configuration that names settings, models and dialects
+_PATTERNS = ("*.py", "*.ini", "*.cfg", "*.toml", "requirements*.txt", "Pipfile")
+_KEEP_COMMITS = 20
+
+
+@dataclass
+class Drift:
+    base: str  # the ref as given
+    commit: str
+    lines: list[str] = field(default_factory=list)  # one per operation the base's models need; empty: none
+
+    def summary(self, limit: int = 5) -> str:
+        shown = "; ".join(self.lines[:limit]) + (f"; and {len(self.lines) - limit} more" if len(self.lines) > limit else "")
+        return (f"drift at {self.base}: the models there already differ from the migrations (a model change "
+                f"committed without its migration): {shown}")
+
+
+def drift(root: Path, base: str = "HEAD", *, settings: str | None = None, dialect: str | None = None) -> Drift | None:
+    """The drift of the project at ``root`` as of commit ``base``; None outside git or when the base (or the
+    project at the base) cannot be read."""
+    root = Path(root).resolve()
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    if commit is None or prefix is None:
+        return None
+    commit = commit.strip()
+    key = f"{commit}:{settings or ''}:{dialect or ''}"
+    cached = read_entry(root, NAME, KIND, FORMAT)
+    known = cached.get("commits", {}) if cached and cached.get("mgen") == __version__ else {}
+    if isinstance(known, dict) and isinstance(known.get(key), list):
+        return Drift(base, commit, [str(x) for x in known[key]])
+    try:
+        lines = _compare_at(root, commit, prefix.strip(), settings, dialect)
+    except MgenError:
+        return None  # the project did not read at the base (not yet a Django/Alembic project then, ...)
+    if lines is None:
+        return None
+    known = {k: v for k, v in (known if isinstance(known, dict) else {}).items()}
+    known[key] = lines
+    write_entry(root, NAME, KIND, FORMAT, {"mgen": __version__, "commits": dict(list(known.items())[-_KEEP_COMMITS:])})
+    return Drift(base, commit, lines)
+
+
+def _compare_at(root: Path, commit: str, prefix: str, settings: str | None, dialect: str | None) -> list[str] | None:
+    with tempfile.TemporaryDirectory(prefix="mgen-base-") as tmp:
+        if not _export(root, commit, Path(tmp)):
+            return None
+        tree = Path(tmp) / prefix if prefix else Path(tmp)
+        if not tree.is_dir():
+            return None
+        return _differences(tree, settings, dialect)
+
+
+def _export(root: Path, commit: str, into: Path) -> bool:
+    """The project's files that match ``_PATTERNS`` as of ``commit``, written under ``into`` (paths from the
+    repository's top): ``git ls-tree`` lists them, one ``git cat-file --batch`` reads them all."""
+    listing = _git_bytes(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    if listing is None:
+        return False
+    wanted: list[tuple[str, str]] = []  # (blob, path)
+    for entry in listing.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[1] != b"blob":
+            continue
+        path = name.decode("utf-8", "surrogateescape")
+        if any(fnmatch.fnmatch(PurePosixPath(path).name, pattern) for pattern in _PATTERNS):
+            wanted.append((parts[2].decode(), path))
+    if not wanted:
+        return True
+    try:
+        done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], capture_output=True, check=False,
+                              timeout=120, input="".join(f"{blob}\n" for blob, _ in wanted).encode())
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    if done.returncode != 0:
+        return False
+    out, pos = done.stdout, 0
+    for _blob, path in wanted:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        body = out[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1  # the content, then a newline
+        target = into / path
+        if ".." in PurePosixPath(path).parts:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    return True
+
+
+def _differences(tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
+    from .detect import detect
+
+    found = detect(tree)
+    if found.framework == "django":
+        from .django.autodetect import detect as autodetect
+        from .django.project import load_project
+        from .django.replay import models_state, replay_project
+
+        project = load_project(tree, settings)
+        apps = [a.label for a in project.project_apps
+                if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
+        changes = autodetect(replay_project(project), models_state(project), apps)
+        return [op.describe() for ops in changes.operations.values() for op in ops]
+    if found.framework == "alembic":
+        from ..dialects import get_dialect
+        from ..differ import diff
+        from .alembic.project import open_project
+
+        alembic = open_project(tree, dialect)
+        current, _ = alembic.current_schema()
+        models, _ = alembic.models_schema()
+        return [op.describe() for op in diff(current, models, get_dialect(alembic.dialect)).operations]
+    return None
+
+
+def _git_bytes(root: Path, *args: str) -> bytes | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _git(root: Path, *args: str) -> str | None:
+    out = _git_bytes(root, *args)
+    return out.decode("utf-8", "replace") if out is not None else None
