@@ -459,12 +459,26 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     changed app in ``<app>/migrations/``, checked by replaying it before it stays on disk."""
     from .frameworks.django.writer import generate
 
-    if args.zero_downtime or args.backfill or args.data_migration or args.verify or args.raw_sql or args.models:
-        raise MgenError("--zero-downtime, --data-migration, --backfill, --verify, --raw-sql and --models do not "
-                        "apply to Django projects yet")
+    if args.zero_downtime or args.verify or args.raw_sql or args.models or (args.backfill and not args.data_migration):
+        raise MgenError("--zero-downtime, --verify, --raw-sql and --models do not apply to Django projects yet; "
+                        "--backfill goes with --data-migration")
     from .frameworks.detect import detect
 
     dialect = args.dialect or detect(project).dialect
+    if args.data_migration:
+        from .frameworks.django.data import write_data_migration
+        from .frameworks.django.project import load_project
+        from .frameworks.django.replay import replay_project
+        from .frameworks.django.schema import state_schema
+
+        if dialect is None:
+            raise MgenError("the settings name no database engine mgen knows: give --dialect (the backfill's SQL "
+                            "is the database's own)")
+        args.dialect = dialect
+        current = state_schema(replay_project(load_project(project, args.settings)), dialect)
+        result = write_data_migration(project, _data_operations(args, current), dialect, name=args.name,
+                                      dry_run=args.dry_run, settings=args.settings)
+        return _print_django(args, result)
     if args.format:
         from .frameworks.django.project import load_project
         from .frameworks.django.replay import models_state, replay_project
@@ -483,6 +497,10 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
         result.notes.append("no safety summary: the settings name no database engine mgen knows (give --dialect)")
     if result:
         result.notes.extend(_drift_notes(project, args))
+    return _print_django(args, result)
+
+
+def _print_django(args: argparse.Namespace, result) -> int:
     files = result.files
     if args.json:
         print(json.dumps({
@@ -504,7 +522,7 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     for app, lines in result.operations.items():
         print(f"{app}:")
         print("\n".join(f"  {line}" for line in lines))
-    if result.dialect:
+    if result.dialect and result.safety:
         print(f"on the database ({result.dialect}):")
         print("\n".join(f"  {klass:<12} {text}" for klass, text in result.safety))
         if result.findings:

@@ -66,6 +66,7 @@ from ...operations import (
     reverse_all,
 )
 from ...schema import Column, ColumnType, Default, ForeignKey, Index, Schema, Table
+from ..pywrite import py, py_text
 from .config import AlembicConfig
 from .revisions import read_graph
 
@@ -146,18 +147,6 @@ def format_statements(statements: Sequence, indent: int = 4) -> list[str]:
     return lines
 
 
-def py(value) -> str:
-    """A Python literal: strings in double quotes, as Black writes them."""
-    if isinstance(value, str):
-        text = repr(value)
-        if text.startswith("'") and '"' not in value:
-            text = '"' + text[1:-1].replace("\\'", "'") + '"'
-        return text
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(py(v) for v in value) + "]"
-    return repr(value)
-
-
 # SQLAlchemy's text() reads ":name" as a bound parameter (sql/elements.py, TextClause._bind_params_regex);
 # SQL that means a colon literally gets it escaped as "\:".
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
@@ -166,11 +155,7 @@ _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 def py_sql(sql: str) -> str:
     """SQL as a Python string for ``sa.text()``/``op.execute()``: colons escaped, multi-line SQL as
     implicitly concatenated lines (readable, and untouched by the indentation around it)."""
-    escaped = _BIND.sub(r"\\:\1", sql)
-    lines = escaped.split("\n")
-    if len(lines) == 1:
-        return py(escaped)
-    return "\n".join(py(line + "\n") for line in lines[:-1]) + "\n" + py(lines[-1])
+    return py_text(_BIND.sub(r"\\:\1", sql))
 
 
 def sa_text(sql: str) -> Call:
