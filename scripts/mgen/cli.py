@@ -301,10 +301,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from .frameworks.detect import detect
 
         detection = detect(project)
-        if detection.framework == "alembic":
-            return _generate_alembic(args, project)
         if detection.framework == "django":
             return _generate_django(args, project)
+    if args.default:
+        raise MgenError("--default (a one-off default) applies to Django projects; elsewhere the schema names "
+                        "its defaults")
+    if not (args.schema or args.changes) and detection.framework == "alembic":
+        return _generate_alembic(args, project)
     if args.dialect is None:
         raise MgenError("--dialect is required here (postgresql, mysql or sqlite)")
     folder = Path(args.migrations) if args.migrations else project / "migrations"
@@ -492,7 +495,7 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
                               [n.one_line() for n in new.notes])
     name = args.name.replace(" ", "_") if args.name else None
     result = generate(project, name=name, renames=args.rename, dry_run=args.dry_run, settings=args.settings,
-                      dialect=dialect)
+                      dialect=dialect, defaults=args.default)
     if result and dialect is None:
         result.notes.append("no safety summary: the settings name no database engine mgen knows (give --dialect)")
     if result:
@@ -759,6 +762,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "imports target_metadata from)")
         g.add_argument("--settings", metavar="MODULE",
                        help="Django projects: the settings module (default: the one manage.py names)")
+        g.add_argument("--default", action="append", default=[], metavar="app.Model.field=VALUE",
+                       help="Django projects: the one-off default for a field added NOT NULL (or made NOT NULL) "
+                            "without one, as makemigrations asks for it: a Python literal or timezone.now")
         g.add_argument("--base", metavar="REF", default="HEAD",
                        help="Django/Alembic projects in git: the commit whose models and migrations are checked for "
                             "drift (default HEAD)")

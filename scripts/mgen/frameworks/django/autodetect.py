@@ -14,6 +14,7 @@ field with the same definition come back as a suggestion with the flag to pass.
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from ...errors import MgenError
 from .fields import field_call
 from .models import target_label
-from .state import ALTER_OPTION_KEYS, UNCOMPARED_OPTIONS, Call, FieldState, ModelState, ProjectState, Setting
+from .state import ALTER_OPTION_KEYS, UNCOMPARED_OPTIONS, Call, FieldState, ModelState, ProjectState, Ref, Setting
 
 OPERATIONS = "django.db.migrations.operations."
 # Meta options some operation other than AlterModelOptions owns (or that CreateModel alone sets)
@@ -102,6 +103,18 @@ class Renames:
 
     models: dict[tuple[str, str], str] = field(default_factory=dict)
     fields: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # ``--default app.Model.field=VALUE``: the one-off default makemigrations asks for (a NOT NULL field
+    # added, or NULL made NOT NULL, without a default): written with preserve_default=False
+    defaults: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+
+    def parse_defaults(self, hints: Sequence[str]) -> Renames:
+        for hint in hints:
+            left, sep, text = hint.partition("=")
+            parts = left.split(".")
+            if not sep or len(parts) != 3 or not all(parts):
+                raise MgenError(f"--default {hint!r}: expected app.Model.field=VALUE")
+            self.defaults[(parts[0], parts[1].lower(), parts[2])] = one_off_value(text.strip(), hint)
+        return self
 
     @classmethod
     def parse(cls, hints: Sequence[str]) -> Renames:
@@ -130,6 +143,20 @@ def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: R
     """The operations that turn ``old`` into ``new`` for the models of ``apps`` (``managers``: what
     ``migration_managers`` found, for the CreateModel operations)."""
     return _Detector(old, new, renames or Renames(), managers or {}).run(apps)
+
+
+def one_off_value(text: str, hint: str) -> Any:
+    """A one-off default as makemigrations' questioner takes it: a Python literal, or ``timezone.now``."""
+    if text in ("timezone.now", "django.utils.timezone.now"):
+        return Ref("django.utils.timezone.now")
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise MgenError(f"--default {hint!r}: the value is a Python literal (a string in quotes: 'x') or "
+                        "timezone.now") from None
+    if isinstance(value, (set, frozenset, complex)):
+        raise MgenError(f"--default {hint!r}: a set or a complex number is no column value")
+    return value
 
 
 def _related(f: FieldState) -> bool:
@@ -385,12 +412,12 @@ class _Detector:
             if name in old.fields and not self.m2m_flip(old.fields[name], f):
                 continue
             self.check_field(new, f)
+            extra: dict[str, Any] = {}
             if (not f.get("null") and "default" not in f.kwargs and "db_default" not in f.kwargs
                     and f.django_class != "ManyToManyField" and not f.get("auto_now") and not f.get("auto_now_add")):
-                self.changes.notes.append(
-                    f"{new.label_lower}.{name} is added NOT NULL without a default: the migration fails on a "
-                    "table with rows (Django would ask for a one-off default)")
-            self.op("AddField", new.app_label, [f], model_name=new.name_lower, name=name, field=f)
+                f, extra = self.one_off(new, name, f, "is added NOT NULL without a default: the migration fails on "
+                                        "a table with rows")
+            self.op("AddField", new.app_label, [f], model_name=new.name_lower, name=name, field=f, **extra)
 
     def altered_fields(self, old: ModelState, new: ModelState) -> None:
         for name, f in new.fields.items():
@@ -398,11 +425,22 @@ class _Detector:
             if g is None or self.m2m_flip(g, f) or (g.path == f.path and g.kwargs == f.kwargs):
                 continue
             self.check_field(new, f)
+            extra: dict[str, Any] = {}
             if g.get("null") and not f.get("null") and "default" not in f.kwargs and "db_default" not in f.kwargs:
-                self.changes.notes.append(
-                    f"{new.label_lower}.{name} becomes NOT NULL without a default: the migration fails while "
-                    "rows hold NULL (Django would ask how to fill them)")
-            self.op("AlterField", new.app_label, [f], model_name=new.name_lower, name=name, field=f)
+                f, extra = self.one_off(new, name, f, "becomes NOT NULL without a default: the migration fails "
+                                        "while rows hold NULL")
+            self.op("AlterField", new.app_label, [f], model_name=new.name_lower, name=name, field=f, **extra)
+
+    def one_off(self, model: ModelState, name: str, f: FieldState, problem: str) -> tuple[FieldState, dict]:
+        """The field as the migration writes it: with the ``--default`` given for it (``preserve_default``
+        False: the state keeps no default), or as it is, with a note saying what to give."""
+        key = (model.app_label, model.name_lower, name)
+        if key in self.renames.defaults:
+            return replace(f, kwargs={**f.kwargs, "default": self.renames.defaults[key]}), {"preserve_default": False}
+        self.changes.notes.append(
+            f"{model.label_lower}.{name} {problem} (Django would ask for a one-off default: give "
+            f"--default {model.app_label}.{model.name}.{name}=VALUE)")
+        return f, {}
 
     # -- Meta --------------------------------------------------------------------------------
     def removed_constraints_and_indexes(self, old: ModelState, new: ModelState) -> None:

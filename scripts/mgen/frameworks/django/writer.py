@@ -260,7 +260,7 @@ def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Proj
 
 
 def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (), dry_run: bool = False,
-             settings: str | None = None, dialect: str | None = None) -> GenerateResult:
+             settings: str | None = None, dialect: str | None = None, defaults: Sequence[str] = ()) -> GenerateResult:
     """Write the migrations that bring each app's history up to its models (nothing to do: empty result);
     with ``dialect``, also judge what they do to that database (``GenerateResult.safety``/``findings``)."""
     project = load_project(Path(project_root), settings)
@@ -269,7 +269,7 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
     graph, _ = read_migrations(project)  # two leaves in an app stop here
     old = replay_project(project)
     new = read_models_state(project)
-    hints = Renames.parse(renames)
+    hints = Renames.parse(renames).parse_defaults(defaults)
     changes = detect(old, new, apps, hints, migration_managers(project, apps))
     result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)
     if not changes.operations:
