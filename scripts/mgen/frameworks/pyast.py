@@ -263,7 +263,7 @@ def _collect(module: Module) -> None:
             elif isinstance(stmt, (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
                 for name in _bound_names(stmt):
                     add(name, Binding("conditional", line, node=stmt))
-                for body in _bodies(stmt):  # imports inside still bind (conditionally)
+                for body in bodies(stmt):  # imports inside still bind (conditionally)
                     for inner in body:
                         if isinstance(inner, (ast.Import, ast.ImportFrom)):
                             for name in _bound_names(inner):
@@ -275,7 +275,7 @@ def _collect(module: Module) -> None:
     visit(module.tree.body, False)
 
 
-def _bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+def bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
     for attr in ("body", "orelse", "finalbody"):
         body = getattr(stmt, attr, None)
         if body:
@@ -308,7 +308,7 @@ def _bound_names(stmt: ast.AST) -> Iterator[str]:
             if item.optional_vars is not None:
                 yield from _target_names(item.optional_vars)
     if isinstance(stmt, ast.stmt):
-        for body in _bodies(stmt):
+        for body in bodies(stmt):
             for inner in body:
                 yield from _bound_names(inner)
 

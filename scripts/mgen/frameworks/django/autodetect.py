@@ -15,7 +15,7 @@ field with the same definition come back as a suggestion with the flag to pass.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -139,10 +139,12 @@ class Changes:
 
 
 def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: Renames | None = None,
-           managers: dict | None = None) -> Changes:
+           managers: Callable[[str], dict] | dict | None = None) -> Changes:
     """The operations that turn ``old`` into ``new`` for the models of ``apps`` (``managers``: what
-    ``migration_managers`` found, for the CreateModel operations)."""
-    return _Detector(old, new, renames or Renames(), managers or {}).run(apps)
+    ``migration_managers`` finds, for the CreateModel operations - a dict, or a function of the app label
+    asked only for apps that gain a model)."""
+    found = managers if managers is not None else {}
+    return _Detector(old, new, renames or Renames(), found if callable(found) else lambda _app: found).run(apps)
 
 
 def one_off_value(text: str, hint: str) -> Any:
@@ -176,7 +178,7 @@ def _field_targets(f: FieldState) -> set[tuple[str, str]]:
 
 
 class _Detector:
-    def __init__(self, old: ProjectState, new: ProjectState, renames: Renames, managers: dict):
+    def __init__(self, old: ProjectState, new: ProjectState, renames: Renames, managers: Callable[[str], dict]):
         self.managers = managers
         self.old = ProjectState(dict(old.models), settings=old.settings)
         self.new = new
@@ -349,8 +351,9 @@ class _Detector:
             args["options"] = options
         if model.bases != DEFAULT_BASES:
             args["bases"] = tuple(model.bases)
-        if (model.app_label, model.name_lower) in self.managers:
-            args["managers"] = self.managers[(model.app_label, model.name_lower)]
+        managers = self.managers(model.app_label).get((model.app_label, model.name_lower))
+        if managers:
+            args["managers"] = managers
         op = self.op("CreateModel", model.app_label, [f for _, f in related], **args)
         for base in model.bases:
             if base.count(".") == 1:

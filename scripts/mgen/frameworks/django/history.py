@@ -13,7 +13,6 @@ than those the migrations name is stored, and those are stored only as hashes.
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import re
@@ -23,7 +22,7 @@ from typing import Any
 
 from ... import __version__
 from ...projectcache import file_fingerprint, fingerprint, read_entry, write_entry
-from .source import Module, absolute
+from .source import Module, project_imports
 from .state import Note, models_from_json, models_to_json, value_from_json, value_to_json
 
 NAME, KIND, FORMAT = "django-history.json", "django-history", 1
@@ -47,7 +46,7 @@ class History:
 
     def __init__(self, root: Path, finder: Any, settings: dict[str, Any]):
         self.root, self.finder, self.settings = root, finder, settings
-        self.stamp = {"mgen": __version__, "django": _django_stamp(finder)}
+        self.stamp = stamp(finder)
         data = read_entry(root, NAME, KIND, FORMAT)
         files = data.get("files") if data and data.get("stamp") == self.stamp else None
         self.files: dict[str, dict[str, Any]] = files if isinstance(files, dict) else {}
@@ -81,13 +80,8 @@ class History:
             self.dirty = True
             return
         imports = {}
-        for dotted in _imported_modules(module):
-            located = self.finder.locate(dotted)
-            if located is None:
-                continue
-            target = located[0].resolve()
-            if self.root in target.parents:
-                imports[str(target.relative_to(self.root))] = file_fingerprint(target)
+        for target in project_imports(self.finder, module, self.root, transitive=False):
+            imports[str(target.relative_to(self.root))] = file_fingerprint(target)
         settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(content)}
         self.files[str(path)] = {
             "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
@@ -157,31 +151,18 @@ def _setting_hash(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _django_stamp(finder: Any) -> str:
-    """Django's version as installed where the project's names are followed (its ``__init__.py``)."""
+def stamp(finder: Any) -> dict[str, str]:
+    """What every cached reading depends on besides the project: mgen's version, and Django as installed
+    where the project's names are followed (its ``__init__.py``: path, size, modification time)."""
     located = finder.locate("django")
-    if located is None:
-        return "none"
-    path = located[0]
-    try:
-        stat = path.stat()
-    except OSError:
-        return "none"
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _imported_modules(module: Module) -> list[str]:
-    """Every module a file imports at its top level (and each imported name, which may be a module),
-    Django's left out."""
-    out = []
-    for node in module.tree.body:
-        if isinstance(node, ast.Import):
-            out.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = absolute(module, node)
-            out.append(base)
-            out.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-    return [m for m in dict.fromkeys(out) if m and not m.startswith("django.") and m != "django"]
+    django = "none"
+    if located is not None:
+        try:
+            stat = located[0].stat()
+            django = f"{located[0]}:{stat.st_size}:{stat.st_mtime_ns}"
+        except OSError:
+            pass
+    return {"mgen": __version__, "django": django}
 
 
 def _settings_named(content: bytes) -> list[str]:

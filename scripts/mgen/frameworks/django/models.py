@@ -512,20 +512,56 @@ def _has_app(project: Project, label: str) -> bool:
     return any(a.label == label for a in project.apps)
 
 
-def read_models(project: Project, app_labels: Iterable[str] | None = None) -> ProjectState:
-    """The state of the models of ``app_labels`` (default: the apps inside the project folder)."""
+def read_models(project: Project, app_labels: Iterable[str] | None = None, *, cache: bool = True) -> ProjectState:
+    """The state of the models of ``app_labels`` (default: the apps inside the project folder); each app's
+    models come from ``modelcache`` when none of the files they are read from changed."""
+    from .modelcache import ModelsCache
+
     labels = set(app_labels) if app_labels is not None else {a.label for a in project.project_apps}
-    reader = ModelReader(project)
-    # classes of other apps are named by their module's app when a relation points at them (_external_label)
-    reader.discover([a for a in project.apps if a.label in labels])
     state = ProjectState(settings=project.settings, auto_fields=app_auto_fields(project))
-    for model in list(reader.classes.values()):
-        if model.app_label not in labels or reader.is_abstract(model.definition):
+    kept = ModelsCache(project) if cache else None
+    for app in project.apps:
+        if app.label not in labels:
             continue
-        state.models[(model.app_label, model.name.lower())] = reader.model_state(model)
+        found = kept.get(app) if kept is not None else None
+        if found is None:
+            found = _read_app(project, app, labels)
+            if kept is not None:
+                kept.put(app, *found)
+        models, notes = found
+        state.models.update(models)
+        state.notes.extend(notes)
+    if kept is not None:
+        kept.save()
     _drop_default_to_field(state)
-    state.notes.extend(reader.notes)
     return state
+
+
+def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[str, str], ModelState], list[Note]]:
+    """One app's models (Meta.app_label may move a model to another of ``labels``). Classes of other apps
+    are named by their module's app when a relation points at them (``_external_label``), so the apps
+    whose modules this app imports are discovered too, for their Meta.app_label."""
+    reader = ModelReader(project)
+    module = project.finder.module(f"{app.name}.models")
+    related = {getattr(project.app_of_module(m.name), "label", None) for m in _imported_modules(project, module)} \
+        if module else set()
+    reader.discover([app, *[a for a in project.apps if a.label in related and a is not app]])
+    models = {}
+    for model in list(reader.classes.values()):
+        if model.definition.path.startswith(app.name + ".") and model.app_label in labels \
+                and not reader.is_abstract(model.definition):
+            models[(model.app_label, model.name.lower())] = reader.model_state(model)
+    return models, list(reader.notes)
+
+
+def _imported_modules(project: Project, module: Module) -> list[Module]:
+    from .source import project_imports
+
+    out = []
+    for path in project_imports(project.finder, module, project.root):
+        found = project.finder.module_at(path)
+        out.append(found)
+    return out
 
 
 SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_auto_fields()

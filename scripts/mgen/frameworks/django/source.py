@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import pyast
 from ..libcache import parse_library_file
 from ..pyast import Module
+from ..pyast import bodies as pyast_bodies
 
 __all__ = ["Definition", "External", "Finder", "Module", "ModuleRef", "Resolved", "Unknown", "absolute",
            "class_targets", "dotted_name", "parse_file", "source_text"]
@@ -247,6 +248,48 @@ class Finder:
             return External(qualname) if isinstance(current, pyast.Unknown) else current
         module = self.module(qualname)
         return ModuleRef(module) if module is not None else External(qualname)
+
+
+def imported_names(module: Module) -> list[str]:
+    """Every module a file imports at module level (in ``if``/``try`` too, not in functions), and each name
+    imported from a module (which may be a submodule), in order."""
+    out: list[str] = []
+    stack = list(reversed(module.tree.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import):
+            out.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = absolute(module, node)
+            out.append(base)
+            out.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+        elif isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
+            for body in pyast_bodies(node):
+                stack.extend(reversed(body))
+    return list(dict.fromkeys(n for n in out if n))
+
+
+def project_imports(finder: Finder, module: Module, root: Path, transitive: bool = True) -> list[Path]:
+    """The files under ``root`` that ``module`` imports (and, ``transitive``, that those import, and so on):
+    what a static reading of ``module`` can depend on besides installed libraries."""
+    root = Path(root).resolve()
+    seen: dict[Path, None] = {}
+    todo = [module]
+    while todo:
+        current = todo.pop()
+        for dotted in imported_names(current):
+            if dotted == "django" or dotted.startswith("django."):
+                continue
+            target = finder.module(dotted)
+            if target is None:
+                continue
+            path = target.path.resolve()
+            if root not in path.parents or path in seen or path == module.path.resolve():
+                continue
+            seen[path] = None
+            if transitive:
+                todo.append(target)
+    return list(seen)
 
 
 def absolute(module: Module, node: ast.ImportFrom) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -270,7 +271,7 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
     old = replay_project(project)
     new = read_models_state(project)
     hints = Renames.parse(renames).parse_defaults(defaults)
-    changes = detect(old, new, apps, hints, migration_managers(project, apps))
+    changes = detect(old, new, apps, hints, functools.cache(lambda app: migration_managers(project, [app])))
     result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)
     if not changes.operations:
         return result
