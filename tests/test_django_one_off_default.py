@@ -16,7 +16,7 @@ from mgen.db import connect, scratch_database
 
 STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "django" / "_common"))
-import djharness as h  # noqa: E402 - the Django fixtures' helper (manage.py in a subprocess)
+import djharness as h
 
 
 def store(tmp_path: Path) -> Path:

@@ -22,13 +22,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .dialects.names import DIALECTS, canonical_name
 from .errors import MgenError
-from .runner import add_parser as add_migrate_parser
 
 if TYPE_CHECKING:
     from .operations import Operation
@@ -730,7 +730,9 @@ _DB_STATS_HELP = ("target database, read only for table statistics and the serve
                   "sizes step findings' severity and give lock/rewrite estimates")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; ``command``: the subcommand about to run (a module command's parser is built only
+    then)."""
     p = argparse.ArgumentParser(prog="mgen", description="Safe, reversible, verified schema migrations.")
     p.add_argument("--version", action="version", version=f"mgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -801,15 +803,26 @@ def build_parser() -> argparse.ArgumentParser:
                       help="PostgreSQL: the files do not run inside a transaction")
     lint.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
     lint.set_defaults(func=cmd_lint)
-    add_migrate_parser(sub)
+    for name, (module, help_text) in _MODULE_COMMANDS.items():
+        if name == command:  # the module's own parser, for the command being run
+            import_module(f".{module}", __package__).add_parser(sub)
+        else:  # only its name and help, for `mgen --help`: importing it would slow every other command
+            sub.add_parser(name, help=help_text)
     return p
+
+
+# commands defined in modules of their own (each has ``add_parser(subparsers)``), imported only when run
+_MODULE_COMMANDS = {
+    "migrate": ("runner", "apply, roll back or show a raw-SQL migrations folder on a database"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # A short-lived process that builds many small objects (syntax trees, schema models): the cyclic
     # collector's default threshold makes it walk them over and over (a third of a Django project's read)
     gc.set_threshold(100_000, 50, 100)
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -13,6 +13,7 @@ than those the migrations name is stored, and those are stored only as hashes.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -36,7 +37,7 @@ class FileRecord:
     dependencies: list[tuple[str, str]]
     run_before: list[tuple[str, str]]
     replaces: list[tuple[str, str]]
-    operations: list[tuple[int, Any]]  # (line, value)
+    operations: Any  # [(line, value)], or a function giving them (decoded from the cache when first needed)
 
 
 class History:
@@ -68,7 +69,7 @@ class History:
                     return None
             return FileRecord(
                 entry["line"], *(_pairs(entry[k]) for k in ("dependencies", "run_before", "replaces")),
-                [(line, value_from_json(op)) for line, op in entry["operations"]])
+                functools.partial(_decode_operations, entry["operations"]))
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # another shape: read the file again
 
@@ -137,6 +138,10 @@ class History:
         live = {p: e for p, e in self.files.items() if Path(p).is_file()}
         write_entry(self.root, NAME, KIND, FORMAT, {"stamp": self.stamp, "files": live, "replayed": self.replayed})
         self.dirty = False
+
+
+def _decode_operations(encoded: list) -> list[tuple[int, Any]]:
+    return [(line, value_from_json(op)) for line, op in encoded]
 
 
 def _pairs(items: list) -> list[tuple[str, str]]:

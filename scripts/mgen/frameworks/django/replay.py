@@ -83,7 +83,14 @@ class MigrationFile:
     dependencies: list[tuple[str, str]] = field(default_factory=list)
     run_before: list[tuple[str, str]] = field(default_factory=list)
     replaces: list[tuple[str, str]] = field(default_factory=list)
-    operations: list[tuple[int, Any]] = field(default_factory=list)  # (line, value) in file order
+    # (line, value) in file order, or a function giving them (a cached file is decoded only when replayed)
+    source: Any = None
+
+    @property
+    def operations(self) -> list[tuple[int, Any]]:
+        if callable(self.source):
+            self.source = self.source()
+        return self.source or []
 
     @property
     def key(self) -> tuple[str, str]:
