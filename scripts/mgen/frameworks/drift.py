@@ -45,6 +45,8 @@ def drift(root: Path, base: str = "HEAD", *, settings: str | None = None, dialec
     """The drift of the project at ``root`` as of commit ``base``; None outside git or when the base (or the
     project at the base) cannot be read."""
     root = Path(root).resolve()
+    if not any((d / ".git").exists() for d in (root, *root.parents)):
+        return None  # not in a git work tree: no base to read (and no git process started)
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     prefix = _git(root, "rev-parse", "--show-prefix")
     if commit is None or prefix is None:
