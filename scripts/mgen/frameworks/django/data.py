@@ -21,14 +21,14 @@ from pathlib import Path
 
 from ... import __version__
 from ...errors import MgenError
-from ...formats import render_template, write_atomically
+from ...formats import render_template
 from ...operations import Backfill
 from ..pywrite import py_text
 from .project import load_project
 from .replay import read_migrations, replay_project
 from .schema import Backend, SchemaBuilder
 from .state import ProjectState
-from .writer import _NUMBER, GenerateResult, sorted_imports
+from .writer import _NUMBER, GenerateResult, sorted_imports, write_checked
 
 _NON_ATOMIC = {"postgresql": "each batch of the backfill commits on its own (a crash keeps the finished ones)",
                "mysql": "each batch of the backfill commits on its own (a crash keeps the finished ones)"}
@@ -75,16 +75,8 @@ def write_data_migration(project_root: Path, ops: Sequence[Backfill], dialect: s
     if dry_run:
         result.files = texts
         return result
-    written: list[Path] = []
-    try:
-        for path, text in texts.items():
-            written.extend(write_atomically(path.parent, {path.name: text}))
-        read_migrations(load_project(Path(project_root), settings))  # reads back, or the files go
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    result.files = written
+    # read back, or the files go
+    result.files = write_checked(texts, lambda: read_migrations(load_project(Path(project_root), settings)))
     return result
 
 

@@ -16,7 +16,7 @@ import datetime
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -323,17 +323,22 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
     if dry_run:
         result.files = texts
         return result
+    result.files = write_checked(texts, lambda: _verify_written(Path(project_root), settings, apps))
+    return result
+
+
+def write_checked(texts: dict[Path, str], check: Callable[[], None]) -> list[Path]:
+    """Write each migration file, then ``check`` (reading them back); any failure removes them all."""
     written: list[Path] = []
     try:
         for path, text in texts.items():
             written.extend(write_atomically(path.parent, {path.name: text}))
-        _verify_written(Path(project_root), settings, apps)
+        check()
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    result.files = written
-    return result
+    return written
 
 
 def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes: Changes, dialect: str) -> None:
