@@ -92,3 +92,26 @@ def test_django_generate_prints_the_safety_summary(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "destructive  drop column blog_post.summary" in out
     assert "error drop-column:" in out
+
+
+def test_diff_of_two_django_app_folders_and_format_native(tmp_path: Path, capsys):
+    """Issue #4 item 5: `mgen diff` takes a Django app folder as OLD/NEW (read inside the project whose
+    manage.py is above it); `--format native` is the framework's own file (the default)."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for root in (old, new):
+        shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    models = new / "shop" / "models.py"
+    models.write_text(models.read_text().replace("    legacy = models.IntegerField(default=0)\n",
+                                                 "    legacy = models.IntegerField(default=0)\n"
+                                                 "    note = models.TextField(null=True)\n"))
+    capsys.readouterr()
+    assert main(["diff", str(old / "shop"), str(new / "shop"), "--dialect", "postgresql", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["up"] == ["ALTER TABLE shop_category ADD COLUMN note text"]
+    # the app's own tables only: the other apps' models are not part of it
+    assert main(["diff", "empty", str(new / "blog"), "--dialect", "sqlite", "--json"]) == 0
+    ops = json.loads(capsys.readouterr().out)["operations"]
+    assert [(op["op"], op["table_def"]["name"]) for op in ops] == [("create_table", "blog_post")]
+
+    assert main(["generate", str(new), "--format", "native", "--dry-run"]) == 0
+    assert "0001_initial.py" in capsys.readouterr().out

@@ -401,9 +401,16 @@ def test_without_djangos_source_nothing_is_guessed(tmp_path, monkeypatch):
     project = h.copy_project("basics", tmp_path)
     django_root = Path(django.__file__).parent.parent
     monkeypatch.setattr(sys, "path", [])
-    with pytest.raises(MgenError, match="Django's source is not on the search path"):
+    with pytest.raises(MgenError, match="Django's source is not found"):
         load_project(project)
     assert load_project(project, search_paths=[django_root]).app("shop").in_project
+    # the project's own virtual environment is where its Django is when mgen runs from another one (the
+    # plugin's): found without being named
+    venv = project / ".venv"
+    (venv / "lib" / "python3.11").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "lib" / "python3.11" / "site-packages").symlink_to(django_root)
+    assert load_project(project).app("shop").in_project
 
 
 # -- what the reader refuses, and what it only notes -----------------------------------------------

@@ -297,6 +297,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .formats import canonical_format, detect_format, folder_schema, write_migration
 
     project = Path(args.project_dir)
+    if args.format == "native":
+        args.format = None
     if not (args.schema or args.changes):
         from .frameworks.detect import detect
 
@@ -773,9 +775,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         g.add_argument("--raw-sql", action="store_true",
                        help="Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
                             "(otherwise such a change is refused)")
-        g.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql"), type=str.lower,
-                       help="file format; plain (alias sql): {version}_{name}/up.sql, down.sql (default: what the folder "
-                            "already uses, else golang-migrate)")
+        g.add_argument("--format", choices=("native", "golang-migrate", "goose", "plain", "sql"), type=str.lower,
+                       help="file format: native (the default: a Django or Alembic project's own migration file, or "
+                            "what the migrations folder already uses, else golang-migrate); plain (alias sql): "
+                            "{version}_{name}/up.sql, down.sql - in a Django or Alembic project, the change as raw SQL")
         g.add_argument("--schema", metavar="NEW", help="desired schema source")
         g.add_argument("--changes", metavar="FILE", help="YAML change list (docs/change-list.md)")
         g.add_argument("--name", help="migration name (default: derived from the operations)")

@@ -160,8 +160,8 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
     finder = Finder.for_project(root, search_paths)
     if finder.module("django.db.models") is None:
         # without Django's source no class can be told to be a model or a field: refuse, never guess
-        raise MgenError("Django's source is not on the search path: pass the project's site-packages "
-                        "(search_paths) so django.db.models can be read", str(root))
+        raise MgenError("Django's source is not found: neither a virtual environment in the project (.venv, venv, "
+                        "env) nor mgen's own Python has django.db.models to read", str(root))
     name = settings_module or settings_from_manage_py(root)
     module = finder.module(name)
     if module is None:

@@ -30,6 +30,7 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
@@ -537,3 +538,20 @@ def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[st
         backend = Backend(backend)
     return SchemaBuilder(state, backend).build(app_labels)
 
+
+
+def app_schema(folder: Path, dialect: str) -> Schema | None:
+    """The tables of the Django app in ``folder`` as its models describe them, read within the project whose
+    ``manage.py`` is the nearest above it; None when no project above installs it (not a Django app)."""
+    from .project import load_project
+    from .replay import models_state
+
+    folder = Path(folder).resolve()
+    root = next((d for d in folder.parents if (d / "manage.py").is_file()), None)
+    if root is None:
+        return None
+    project = load_project(root)
+    app = next((a for a in project.apps if a.path is not None and a.path.resolve() == folder), None)
+    if app is None:
+        return None
+    return state_schema(models_state(project), dialect, {app.label})

@@ -79,6 +79,7 @@ class Finder:
         through ``libcache`` (pruned, cached between runs); the project's own files never are."""
         self.roots = [Path(r).resolve() for r in roots]
         cached = {Path(r).resolve() for r in libraries}
+        self.library_roots = cached
         self.projects = [pyast.Project(r, parse_library_file if r in cached else None) for r in self.roots]
         self._owner: dict[int, pyast.Project] = {}
         # module-level names and class bases never change once a module is parsed: resolve each once
@@ -89,12 +90,13 @@ class Finder:
 
     @classmethod
     def for_project(cls, project: Path, extra: Sequence[Path] = ()) -> Finder:
-        """The project folder first, then ``extra``, then the running interpreter's path (where Django and
-        the standard library are found; they are read, never imported)."""
+        """The project folder first, then ``extra``, then the project's own virtual environment (its
+        ``site-packages``, where the project's Django and third-party apps are), then the running
+        interpreter's path (mgen's own Django and the standard library). Everything is read, never imported."""
         root = Path(project).resolve()
         interpreter = [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
         own = [root, *[Path(e).resolve() for e in extra]]
-        libraries = [p for p in interpreter if p not in own]
+        libraries = [p for p in [*project_site_packages(root), *interpreter] if p not in own]
         return cls(list(dict.fromkeys([*own, *libraries])), libraries)
 
     # -- modules -----------------------------------------------------------------------------------
@@ -284,12 +286,26 @@ def project_imports(finder: Finder, module: Module, root: Path, transitive: bool
             if target is None:
                 continue
             path = target.path.resolve()
-            if root not in path.parents or path in seen or path == module.path.resolve():
+            if root not in path.parents or path in seen or path == module.path.resolve() \
+                    or any(lib in path.parents for lib in finder.library_roots):  # a .venv inside the project
                 continue
             seen[path] = None
             if transitive:
                 todo.append(target)
     return list(seen)
+
+
+def project_site_packages(root: Path) -> list[Path]:
+    """The ``site-packages`` of a virtual environment inside the project (``.venv``, ``venv``, ``env``,
+    ``.env``) - what the project runs with, when mgen itself runs from another environment (the plugin's)."""
+    out = []
+    for name in (".venv", "venv", "env", ".env"):
+        env = root / name
+        if not (env / "pyvenv.cfg").is_file():
+            continue
+        out.extend(sorted(env.glob("lib/python3*/site-packages"), reverse=True))
+        out.extend(p for p in [env / "Lib" / "site-packages"] if p.is_dir())
+    return [p.resolve() for p in out if p.is_dir()]
 
 
 def absolute(module: Module, node: ast.ImportFrom) -> str:
