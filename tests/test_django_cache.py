@@ -45,7 +45,7 @@ def same_as_uncached(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_caches_are_written_and_used(store: Path, monkeypatch):
     history = json.loads((store / CACHE / "django-history.json").read_text())
     models = json.loads((store / CACHE / "django-models.json").read_text())
-    own = [p for p in history["files"] if p.startswith(str(store))]
+    own = [p for p in history["files"] if not p.startswith("/")]
     assert history["format"] == 1 and len(own) == 3 and history["replayed"]["models"]
     assert sorted(models["apps"]) == ["accounts", "blog", "shop"]
     assert sorted(models["apps"]["shop"]["files"]) == ["config/settings.py", "shop/base.py", "shop/models.py"]

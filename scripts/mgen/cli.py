@@ -806,17 +806,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                       help="PostgreSQL: the files do not run inside a transaction")
     lint.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
     lint.set_defaults(func=cmd_lint)
-    for name, (module, help_text) in _MODULE_COMMANDS.items():
-        if name == command:  # the module's own parser, for the command being run
-            import_module(f".{module}", __package__).add_parser(sub)
-        else:  # only its name and help, for `mgen --help`: importing it would slow every other command
+    wanted = _MODULE_COMMANDS.get(command or "")
+    if wanted is not None:  # the module's own parsers, for the command being run
+        getattr(import_module(f".{wanted[0]}", __package__), wanted[1])(sub)
+    for name, (module, _adder, help_text) in _MODULE_COMMANDS.items():
+        if wanted is None or module != wanted[0]:  # only the name and help, for `mgen --help`
             sub.add_parser(name, help=help_text)
     return p
 
 
-# commands defined in modules of their own (each has ``add_parser(subparsers)``), imported only when run
+# commands defined in modules of their own, each module's parsers added by the function named here, and
+# imported only when one of its commands runs (importing them would slow every other command)
 _MODULE_COMMANDS = {
-    "migrate": ("runner", "apply, roll back or show a raw-SQL migrations folder on a database"),
+    "migrate": ("runner", "add_parser", "apply, roll back or show a raw-SQL migrations folder on a database"),
+    "check": ("workflow", "add_parsers", "one line: did any schema file change? (exit 1 when one did)"),
+    "status": ("workflow", "add_parsers", "framework, dialect, changed schema files, last migration"),
+    "cache": ("workflow", "add_parsers", "show or clear the project cache (.claude/cache/db)"),
 }
 
 

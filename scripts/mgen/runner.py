@@ -591,24 +591,10 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], lines: Sequence[str]) 
 
 
 def _standalone(argv: Sequence[str] | None = None) -> int:
-    """``python -m mgen.runner migrate ...``, with the error handling of ``mgen.cli.main``."""
-    parser = argparse.ArgumentParser(prog="mgen")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except MgenError as e:
-        print(f"mgen: {e.one_line()}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as e:
-        if os.environ.get("MGEN_DEBUG"):
-            raise
-        print(f"mgen: internal error: {type(e).__name__}: {e} (set MGEN_DEBUG=1 for the traceback)", file=sys.stderr)
-        return 3
+    """``python -m mgen.runner migrate ...``: the same as ``mgen migrate ...``."""
+    from .cli import main as cli_main
+
+    return cli_main(argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,8 +56,14 @@ class History:
         self.dirty = False
 
     # -- lookups ---------------------------------------------------------------------------------
+    def key(self, path: Path) -> str:
+        """A file's key: its path from the project root (the cache survives a move), else absolute (a
+        library's migrations)."""
+        resolved = Path(path).resolve()
+        return str(resolved.relative_to(self.root)) if self.root in resolved.parents else str(resolved)
+
     def get(self, path: Path, content: bytes) -> FileRecord | None:
-        entry = self.files.get(str(path))
+        entry = self.files.get(self.key(path))
         if not isinstance(entry, dict) or entry.get("sha") != fingerprint(content):
             return None
         try:
@@ -77,14 +83,14 @@ class History:
         try:
             operations = [[line, value_to_json(op)] for line, op in record.operations]
         except TypeError:  # a value with no JSON form: this file is read every time
-            self.files.pop(str(path), None)
+            self.files.pop(self.key(path), None)
             self.dirty = True
             return
         imports = {}
         for target in project_imports(self.finder, module, self.root, transitive=False):
             imports[str(target.relative_to(self.root))] = file_fingerprint(target)
         settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(content)}
-        self.files[str(path)] = {
+        self.files[self.key(path)] = {
             "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
             "dependencies": record.dependencies, "run_before": record.run_before, "replaces": record.replaces,
             "operations": operations}
@@ -115,14 +121,14 @@ class History:
         if hashes is None:
             return
         own = {str(p.resolve().relative_to(self.root)): file_fingerprint(p) for p in modules
-               if self.root in p.resolve().parents and str(p) not in self.files}
+               if self.root in p.resolve().parents and self.key(p) not in self.files}
         self.replayed = {"files": hashes, "settings": self._settings_key(), "modules": own, "models": encoded,
                          "notes": [[n.message, n.file, n.line] for n in notes]}
         self.dirty = True
 
     def _file_hashes(self, paths: list[Path]) -> list | None:
         out = []
-        for path in sorted(str(p) for p in paths):
+        for path in sorted(self.key(p) for p in paths):
             entry = self.files.get(path)
             if not isinstance(entry, dict):
                 return None
@@ -135,7 +141,7 @@ class History:
     def save(self) -> None:
         if not self.dirty:
             return
-        live = {p: e for p, e in self.files.items() if Path(p).is_file()}
+        live = {p: e for p, e in self.files.items() if (self.root / p).is_file()}
         write_entry(self.root, NAME, KIND, FORMAT, {"stamp": self.stamp, "files": live, "replayed": self.replayed})
         self.dirty = False
 

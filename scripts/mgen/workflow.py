@@ -1,0 +1,443 @@
+"""`mgen check`, `mgen status`, `mgen cache show|clear`: what an agent reads before generating anything.
+
+    mgen check  [PROJECT] [--base REF] [--json]   one line; exit 0 no schema change, 1 changed, 2 not a project
+    mgen status [PROJECT] [--base REF] [--json]   framework, dialect, changed schema files, last migration
+    mgen cache show  [PROJECT] [--json]           the project cache's entries: state, format, size
+    mgen cache clear [PROJECT] [--json]           remove mgen's entries
+
+Progressive disclosure: ``check`` is the early exit (nothing changed: stop here), ``status`` the next
+level; each command's whole output is what the agent reads. ``check`` imports neither sqlglot, jinja2,
+the differ nor any framework reader: on a warm run (cache present, nothing changed) it reads two cache
+entries, stats the files they depend on, walks the project for Django apps, and runs one ``git status``.
+
+Framework and dialect come from ``mgen.frameworks.detect`` and are kept in ``orm-type.json`` /
+``db-type.json`` (reused while the files they depend on are unchanged); the schema files and what changed
+from ``mgen.scope``; ``status`` keeps the newest migration in ``last-migration.json``. The cache's
+contract: the ``cache/`` folder of this repository. Output never holds a password (URLs go through
+``mgen.db.redact``).
+
+Wired into ``mgen`` by ``add_parsers(subparsers)``; ``python -m mgen.workflow check ...`` runs it alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import projectcache
+from .errors import MgenError
+from .scope import Changes, Rule, SchemaScope, changed_files, rules_depend_on, schema_rules
+
+ORM, DB, LAST = "orm-type.json", "db-type.json", "last-migration.json"
+SQL_FORMATS = ("golang-migrate", "goose", "plain")
+LINE_WIDTH = 110  # the changed-file list of ``check`` is cut to keep its line about this long
+STATUS_WIDTH = 140  # and that of ``status`` (its whole output stays under about 80 tokens)
+_DJANGO_MIGRATION = re.compile(r"^(\d+)_\w*\.py$")
+
+
+class Facts(NamedTuple):
+    """What a project is, from the cache or from ``detect``. ``rules``: the schema rules, None when they
+    are found again on every run (Django)."""
+
+    framework: str | None
+    config: Path | None
+    evidence: list[str]
+    dialect: str | None
+    dialect_source: str | None  # the file (relative) or "dependencies" the dialect came from
+    dialect_detail: str | None  # the evidence line that says it
+    url: str | None  # the database URL the configuration names, password redacted
+    rules: list[Rule] | None
+
+
+# =============================================================================================
+# Framework and dialect, cached
+# =============================================================================================
+def project_facts(root: Path, cache: dict[str, str] | None = None) -> Facts:
+    """The project's framework and dialect: ``orm-type.json`` and ``db-type.json`` when fresh, else
+    ``detect`` (and both written, for a project mgen knows). ``cache`` collects hit/miss per entry."""
+    cache = cache if cache is not None else {}
+    orm, db = projectcache.load_fresh(root, ORM), projectcache.load_fresh(root, DB)
+    if orm is not None and db is not None:
+        try:
+            facts = _facts_from(root, orm, db)
+        except (KeyError, TypeError, ValueError):
+            facts = None
+        if facts is not None:
+            cache.update({ORM: "hit", DB: "hit"})
+            return facts
+    cache.update({ORM: "miss", DB: "miss"})
+    from .frameworks import detect as detect_module
+
+    d = detect_module.detect(root)
+    if d.framework is None:
+        return Facts(None, None, list(d.evidence), d.dialect, None, None, None, None)
+    source, detail, url = _dialect_origin(root, d)
+    rules = None if d.framework == "django" else schema_rules(root, d)
+    extra = rules_depend_on(root, d) or []
+    folders = [root / rel for rel in (*detect_module._MIGRATION_FOLDERS, "requirements")]
+    deps = projectcache.depends_on(root, [*d.sources, root, *folders, *extra])
+    config = projectcache.relative(root, d.config) if d.config else None
+    projectcache.store(root, ORM, {"framework": d.framework, "config": config, "evidence": list(d.evidence),
+                                   "schema_rules": None if rules is None else [r.to_json() for r in rules]}, deps)
+    projectcache.store(root, DB, {"dialect": d.dialect, "source": source, "detail": detail, "url": url}, deps)
+    return Facts(d.framework, d.config, list(d.evidence), d.dialect, source, detail, url, rules)
+
+
+def _facts_from(root: Path, orm: dict[str, Any], db: dict[str, Any]) -> Facts | None:
+    framework, config, rules = orm["framework"], orm["config"], orm["schema_rules"]
+    if not isinstance(framework, str) or not (config is None or isinstance(config, str)):
+        return None
+    evidence = [str(e) for e in orm["evidence"]]
+    parsed = None if rules is None else [Rule.from_json(r) for r in rules]
+    strings = [db.get(k) for k in ("dialect", "source", "detail", "url")]
+    if not all(s is None or isinstance(s, str) for s in strings):
+        return None
+    return Facts(framework, root / config if config is not None else None, evidence, *strings, parsed)
+
+
+def _dialect_origin(root: Path, d: Any) -> tuple[str | None, str | None, str | None]:
+    """(where the dialect came from, the evidence saying it, the configured URL redacted)."""
+    if d.dialect is None:
+        return None, None, None
+    for line in d.evidence:
+        if line.startswith("DATABASES ENGINE") and d.config is not None:
+            return projectcache.relative(root, d.config), line, None
+        if line.startswith("alembic.ini: sqlalchemy.url"):
+            return "alembic.ini", line, _ini_url(root / "alembic.ini")
+        if line.startswith(f"dialect {d.dialect} from"):
+            return "dependencies", line, None
+    return None, None, None
+
+
+def _ini_url(ini: Path) -> str | None:
+    import configparser
+
+    from .db import redact
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(ini, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
+    return redact(url) if "://" in url else None
+
+
+def project_scope(root: Path, facts: Facts) -> SchemaScope:
+    return SchemaScope(root, facts.rules if facts.rules is not None else schema_rules(root, facts))
+
+
+def _root(project: str | None) -> Path:
+    root = Path(project or ".")
+    if not root.is_dir():
+        raise MgenError("no such project folder", str(root))
+    return root.resolve()
+
+
+def _known(root: Path, facts: Facts) -> None:
+    if facts.framework is None:
+        raise MgenError("not a project mgen knows: no manage.py, alembic.ini, migrations folder or framework "
+                        "in the dependencies", str(root))
+
+
+# =============================================================================================
+# check
+# =============================================================================================
+def check(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], str, int]:
+    """(the --json object, the line, the exit code) of ``mgen check``. MgenError: not a project."""
+    cache: dict[str, str] = {}
+    facts = project_facts(root, cache)
+    _known(root, facts)
+    scope = project_scope(root, facts)
+    changes = changed_files(root, scope, base)
+    data = {"project": str(root), "framework": facts.framework, "changed": bool(changes.files),
+            "count": len(changes.files), "files": changes.files, "method": changes.method, "base": changes.base,
+            "note": changes.note, "baseline_recorded": changes.baseline_recorded, "cache": cache}
+    if changes.files:
+        return data, changed_line(changes.files), 1
+    if changes.baseline_recorded:
+        count = len(scope.files())
+        return data, (f"no schema change known: first run outside git, fingerprints of {count} schema "
+                      f"file{'s' if count != 1 else ''} recorded"), 0
+    return data, "no schema change", 0
+
+
+def changed_line(files: Sequence[str], width: int = LINE_WIDTH) -> str:
+    """``N schema files changed: a, b (+K more)``, cut to about ``width`` characters."""
+    head = f"{len(files)} schema file{'s' if len(files) != 1 else ''} changed: "
+    return head + _cut(list(files), width - len(head))
+
+
+def _cut(items: list[str], width: int) -> str:
+    shown = list(items)
+    while len(shown) > 1:
+        more = len(items) - len(shown)
+        text = ", ".join(shown) + (f" (+{more} more)" if more else "")
+        if len(text) <= width:
+            return text
+        shown.pop()
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" (+{more} more)" if more else "")
+
+
+# =============================================================================================
+# status
+# =============================================================================================
+def status(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], list[str]]:
+    """(the --json object, the lines) of ``mgen status``. MgenError: not a project."""
+    cache: dict[str, str] = {}
+    facts = project_facts(root, cache)
+    _known(root, facts)
+    scope = project_scope(root, facts)
+    changes = changed_files(root, scope, base)
+    last = last_migrations(root, facts, scope, cache)
+    data = {
+        "project": str(root),
+        "framework": {"name": facts.framework, "config": _rel(root, facts.config), "evidence": facts.evidence},
+        "dialect": {"name": facts.dialect, "source": facts.dialect_source, "detail": facts.dialect_detail,
+                    "url": facts.url},
+        "changes": changes.to_dict(),
+        "last_migration": last,
+        "cache": cache,
+    }
+    lines = [_framework_line(root, facts), _dialect_line(facts), _changes_line(changes, scope),
+             _last_line(facts, last)]
+    return data, lines
+
+
+def _rel(root: Path, path: Path | None) -> str | None:
+    return projectcache.relative(root, path) if path is not None else None
+
+
+def _framework_line(root: Path, facts: Facts) -> str:
+    config = _rel(root, facts.config)
+    if facts.framework == "django":
+        where = f"settings {config}" if config else "manage.py names no settings file"
+    elif facts.framework == "alembic":
+        where = config or "no alembic.ini"
+    elif facts.framework in SQL_FORMATS and config:
+        where = f"{config}/"
+    else:
+        where = "from the dependencies"
+    if config is None and any("from the dependencies" in e for e in facts.evidence):
+        where = "from the dependencies"
+    return f"framework: {facts.framework} ({where})"
+
+
+def _dialect_line(facts: Facts) -> str:
+    if facts.dialect is None:
+        return "dialect: unknown (nothing in the configuration says; give --dialect)"
+    if facts.dialect_source == "dependencies":
+        return f"dialect: {facts.dialect} (database driver in the dependencies)"
+    if facts.dialect_source == "alembic.ini":
+        return f"dialect: {facts.dialect} (alembic.ini sqlalchemy.url)"
+    if facts.dialect_source:
+        return f"dialect: {facts.dialect} ({facts.dialect_source} DATABASES ENGINE)"
+    return f"dialect: {facts.dialect}"
+
+
+def _changes_line(changes: Changes, scope: SchemaScope) -> str:
+    if changes.method == "git":
+        head = f"changed vs {changes.base}: "
+    elif changes.baseline_recorded:
+        count = len(scope.files())
+        return f"changed: unknown (not in git; fingerprints of {count} schema files recorded now)"
+    else:
+        head = "changed vs recorded fingerprints (no git): "
+    if not changes.files:
+        return head + "none"
+    items = [f"{f} ({changes.kinds[f]})" if changes.kinds[f] != "modified" else f for f in changes.files]
+    return head + _cut(items, STATUS_WIDTH - len(head))
+
+
+def _last_line(facts: Facts, last: dict[str, Any]) -> str:
+    if last.get("error"):
+        return f"last migration: unknown ({last['error']})"
+    items = last.get("migrations") or []
+    if facts.framework == "django":
+        shown = [f"{m['scope']} {m['name'] or '(none)'}" for m in items]
+        return "last migration: " + (_cut(shown, 90) if shown else "no app with a migrations package")
+    if not items:
+        return "last migration: none yet"
+    if facts.framework == "alembic":
+        if len(items) > 1:
+            return f"last migration: {len(items)} heads ({', '.join(m['name'] for m in items)}): merge them first"
+        return f"last migration: head {items[0]['name']} ({items[0]['path']})"
+    return f"last migration: {items[-1]['name']} ({items[-1]['path']})"
+
+
+# -- last-migration.json ---------------------------------------------------------------------------
+def last_migrations(root: Path, facts: Facts, scope: SchemaScope, cache: dict[str, str] | None = None) \
+        -> dict[str, Any]:
+    """``{"migrations": [{"scope", "name", "path"}], "error"}``: per Django app its newest migration, the
+    Alembic head(s), a raw-SQL folder's newest migration. Kept in ``last-migration.json`` while the
+    migration folders (and, for Alembic, the revision files) are unchanged."""
+    cache = cache if cache is not None else {}
+    apps = scope.app_folders if facts.framework == "django" else None
+    expected = {projectcache.relative(root, root / a / "migrations") for a in apps} if apps is not None else None
+    entry = projectcache.load_fresh(root, LAST)
+    if (entry is not None and entry.get("framework") == facts.framework
+            and (expected is None or expected == set(entry.get("depends_on", {})))
+            and isinstance(entry.get("migrations"), list)):
+        cache[LAST] = "hit"
+        return {"migrations": entry["migrations"], "error": entry.get("error")}
+    cache[LAST] = "miss"
+    migrations: list[dict[str, Any]] = []
+    error = None
+    deps: list[Path] = []  # filled before anything is read: an error is cached until these change too
+    try:
+        if facts.framework == "django":
+            for app in apps or []:
+                folder = root / app / "migrations" if app else root / "migrations"
+                deps.append(folder)
+                migrations.append(_newest_django(root, app, folder))
+        elif facts.framework == "alembic":
+            migrations = _alembic_heads(root, facts, deps)
+        elif facts.framework in SQL_FORMATS and facts.config is not None:
+            migrations = _newest_sql(root, facts, deps)
+    except MgenError as e:
+        where = _rel(root, Path(e.file)) if e.file else None
+        error = MgenError(e.message, where, e.line).one_line()
+    projectcache.store(root, LAST, {"framework": facts.framework, "migrations": migrations, "error": error}, deps)
+    return {"migrations": migrations, "error": error}
+
+
+def _newest_django(root: Path, app: str, folder: Path) -> dict[str, Any]:
+    label = app.rsplit("/", 1)[-1] if app else root.name
+    try:
+        names = [n for n in os.listdir(folder) if _DJANGO_MIGRATION.match(n)]
+    except OSError:
+        names = []
+    if not names:
+        return {"scope": label, "name": None, "path": None}
+    newest = max(names, key=lambda n: (int(_DJANGO_MIGRATION.match(n).group(1)), n))  # type: ignore[union-attr]
+    return {"scope": label, "name": newest[:-3], "path": projectcache.relative(root, folder / newest)}
+
+
+def _alembic_heads(root: Path, facts: Facts, deps: list[Path]) -> list[dict[str, Any]]:
+    from .frameworks.alembic.config import read_config
+    from .frameworks.alembic.revisions import read_graph
+
+    ini = facts.config if facts.config is not None else root / "alembic.ini"
+    deps.append(ini)
+    config = read_config(ini)
+    deps += config.version_locations
+    for folder in config.version_locations:
+        if folder.is_dir():
+            deps += sorted(folder.rglob("*.py") if config.recursive_version_locations else folder.glob("*.py"))
+    graph = read_graph(list(config.version_locations), config.recursive_version_locations)
+    return [{"scope": "head", "name": h, "path": projectcache.relative(root, graph.revisions[h].path)}
+            for h in graph.heads]
+
+
+def _newest_sql(root: Path, facts: Facts, deps: list[Path]) -> list[dict[str, Any]]:
+    from .formats import list_migrations
+
+    folder = facts.config
+    assert folder is not None
+    deps.append(folder)
+    migrations = list_migrations(folder, facts.framework)
+    if not migrations:
+        return []
+    m = migrations[-1]
+    return [{"scope": projectcache.relative(root, folder), "name": f"{m.version}_{m.name}",
+             "path": projectcache.relative(root, m.paths[0])}]
+
+
+# =============================================================================================
+# cache show / clear
+# =============================================================================================
+def cache_show(root: Path) -> tuple[dict[str, Any], list[str]]:
+    folder = projectcache.FOLDER.as_posix()
+    entries = projectcache.describe(root)
+    data = {"project": str(root), "folder": folder, "enabled": projectcache.enabled(), "entries": entries}
+    if not projectcache.enabled():
+        return data, ["the project cache is off (MGEN_PROJECT_CACHE)"]
+    if not entries:
+        return data, [f"no cache in {folder}"]
+    lines = []
+    for e in entries:
+        if e["state"] == "unknown":
+            lines.append(f"{e['name']}: not mgen's, {e['size']} bytes")
+        else:
+            lines.append(f"{e['name']}: {e['state']}, format {e['format']}, {e['size']} bytes")
+    return data, lines
+
+
+def cache_clear(root: Path) -> tuple[dict[str, Any], list[str]]:
+    folder = projectcache.FOLDER.as_posix()
+    removed = projectcache.clear(root)
+    entries = [n for n in removed if n.endswith(".json")]
+    line = (f"removed {len(entries)} cache file{'s' if len(entries) != 1 else ''} from {folder}" if entries
+            else f"no cache to remove in {folder}")
+    return {"project": str(root), "folder": folder, "removed": removed}, [line]
+
+
+# =============================================================================================
+# Command line
+# =============================================================================================
+def add_parsers(subparsers: Any) -> None:
+    """Add ``check``, ``status`` and ``cache`` to an argparse subparsers object (``mgen``'s, or the one
+    ``python -m mgen.workflow`` builds)."""
+    p = subparsers.add_parser("check", help="one line: did any schema file change? (exit 1 when one did)",
+                              description="Early exit: exit 0 'no schema change', 1 'N schema files changed: ...', "
+                                          "2 not a project mgen knows.")
+    p.add_argument("project", nargs="?", default=".", help="project folder (default: the current one)")
+    p.add_argument("--base", default="HEAD", metavar="REF", help="git ref to compare with (default HEAD)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=main_check)
+
+    p = subparsers.add_parser("status", help="framework, dialect, changed schema files, last migration",
+                              description="A few lines: framework and dialect (and where each came from), the "
+                                          "changed schema files, the last migration.")
+    p.add_argument("project", nargs="?", default=".", help="project folder (default: the current one)")
+    p.add_argument("--base", default="HEAD", metavar="REF", help="git ref to compare with (default HEAD)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=main_status)
+
+    p = subparsers.add_parser("cache", help="show or clear the project cache (.claude/cache/db)",
+                              description="show: each entry's state (fresh/stale/valid/invalid), format and size; "
+                                          "clear: remove mgen's entries.")
+    p.add_argument("action", choices=("show", "clear"))
+    p.add_argument("project", nargs="?", default=".", help="project folder (default: the current one)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=main_cache)
+
+
+def main_check(args: argparse.Namespace) -> int:
+    data, line, code = check(_root(args.project), args.base)
+    print(json.dumps(data) if args.json else line)
+    return code
+
+
+def main_status(args: argparse.Namespace) -> int:
+    data, lines = status(_root(args.project), args.base)
+    _emit(args, data, lines)
+    return 0
+
+
+def main_cache(args: argparse.Namespace) -> int:
+    root = _root(args.project)
+    data, lines = cache_show(root) if args.action == "show" else cache_clear(root)
+    _emit(args, data, lines)
+    return 0
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], lines: Sequence[str]) -> None:
+    print(json.dumps(data, indent=2) if args.json else "\n".join(lines))
+
+
+def _standalone(argv: Sequence[str] | None = None) -> int:
+    """``python -m mgen.workflow check|status|cache ...``: the same as ``mgen ...``."""
+    from .cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_standalone())
