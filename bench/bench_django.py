@@ -12,9 +12,11 @@ Times, a new process each run, best of N:
   - cold project: the project's cache removed before each run, the per-user cache of Django's pruned
     syntax trees kept (it is filled once per Django install, like Django's .pyc files);
   - warm: both caches kept (the history replayed once, as on every run after the first).
-Both must find exactly the one change. The project: APPS apps of MODELS_PER_APP models, each with 6 fields
-of common types and a foreign key to the previous model (the first of each app to the last app's first
-model); its initial migrations are written by Django's own makemigrations, so mgen replays Django's files.
+Both must find exactly the one change. The project: the six contrib apps `django-admin startproject` installs (admin,
+auth, contenttypes, sessions, messages, staticfiles) and APPS apps of MODELS_PER_APP models, each with 6
+fields of common types and a foreign key to the previous model (the first of each app to the last app's
+first model); its initial migrations are written by Django's own makemigrations, so mgen replays Django's
+files (and the contrib apps' own migrations).
 
 Rerun: .venv/bin/python bench/bench_django.py [--runs 3] (writes bench/results/django.json)
 """
@@ -33,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS, MODELS_PER_APP = 10, 30
+# what `django-admin startproject` installs: every real project has them, and both tools read them
+CONTRIB = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
+           "django.contrib.messages", "django.contrib.staticfiles"]
 PYTHON = sys.executable
 MGEN = str(Path(PYTHON).parent / "mgen")
 
@@ -43,7 +48,13 @@ def write_project(root: Path) -> None:
     apps = [f"app{a:02d}" for a in range(APPS)]
     (root / "conf" / "settings.py").write_text(
         "SECRET_KEY = 'bench'\n"
-        f"INSTALLED_APPS = {apps!r}\n"
+        f"INSTALLED_APPS = {[*CONTRIB, *apps]!r}\n"
+        "MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', "
+        "'django.contrib.auth.middleware.AuthenticationMiddleware', "
+        "'django.contrib.messages.middleware.MessageMiddleware']\n"
+        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'APP_DIRS': True, "
+        "'OPTIONS': {'context_processors': ['django.contrib.auth.context_processors.auth', "
+        "'django.contrib.messages.context_processors.messages', 'django.template.context_processors.request']}}]\n"
         "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'bench.sqlite3'}}\n"
         "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\nUSE_TZ = True\n")
     (root / "manage.py").write_text(

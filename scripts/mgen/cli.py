@@ -546,6 +546,53 @@ def _print_django(args: argparse.Namespace, result) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """``mgen plan``: generate's judgement without its files - one line per operation on the database
+    (``safe`` / ``needs care`` / ``destructive``), then the findings above info. It is ``generate --dry-run
+    --json`` read back, so the plan is exactly what generate would write."""
+    import contextlib
+    import io
+
+    wanted_json = args.json
+    args.json, args.dry_run = True, True
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        code = cmd_generate(args)
+    text = captured.getvalue()
+    if code != 0 or not text.lstrip().startswith("{"):
+        sys.stdout.write(text)
+        return code
+    data = json.loads(text)
+    rows, findings = _plan_rows(data)
+    if wanted_json:
+        print(json.dumps({"operations": [{"safety": k, "description": d} for k, d in rows],
+                          "findings": findings, "notes": data.get("notes", [])}, indent=2))
+        return 0
+    if not rows:
+        print("no changes")
+        return 0
+    print("\n".join(f"{klass:<12} {text}" for klass, text in rows))
+    shown = [f for f in findings if f["severity"] in ("error", "warning")]
+    counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning")}
+    print(f"findings: {counts['error']} error, {counts['warning']} warning")
+    for f in shown:
+        print(f"  {f['severity']} {f['rule']}: {f['message']}")
+    return 0
+
+
+def _plan_rows(data: dict) -> tuple[list[tuple[str, str]], list[dict]]:
+    """(safety class, description) per operation, and the findings, from any of generate's JSON shapes."""
+    if data.get("framework") == "django":
+        if data.get("safety"):
+            return [(s["safety"], s["operation"]) for s in data["safety"]], list(data.get("findings", []))
+        return [("", line) for lines in data.get("operations", {}).values() for line in lines], []
+    if "steps" in data:  # a zero-downtime series: each step's operations, in order
+        rows = [(op["safety"], f"[{step['number']}] {op['description']}")
+                for step in data["steps"] for op in step["operations"]]
+        return rows, [f for step in data["steps"] for f in step["findings"]]
+    return [(op["safety"], op["description"]) for op in data.get("operations", [])], list(data.get("findings", []))
+
+
 def _drift_notes(project: Path, args: argparse.Namespace) -> list[str]:
     """The drift at --base, as a note (nothing when there is none, or outside git)."""
     from .frameworks.drift import drift
@@ -756,8 +803,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                    help="PostgreSQL/MySQL server to create a scratch database on (default: a temp SQLite file)")
     v.set_defaults(func=cmd_verify)
 
-    for name in ("generate", "new-migration"):
-        g = sub.add_parser(name, help="write a migration into the project's migrations folder")
+    helps = {"generate": "write a migration into the project's migrations folder",
+             "new-migration": "the same as generate",
+             "plan": "what generate would do, one line per operation with its safety class; writes nothing"}
+    for name in ("generate", "new-migration", "plan"):
+        g = sub.add_parser(name, help=helps[name])
         g.add_argument("project_dir", nargs="?", default=".")
         _add_common(g, dialect_required=False)
         g.add_argument("--migrations", metavar="DIR", help="migrations folder (default PROJECT_DIR/migrations)")
@@ -788,7 +838,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         _add_series_options(g)
         g.add_argument("--data-migration", action="store_true",
                        help="write a data migration: the --backfill values, in keyset batches (no schema change)")
-        g.set_defaults(func=cmd_generate)
+        g.set_defaults(func=cmd_plan if name == "plan" else cmd_generate)
 
     lint = sub.add_parser("lint", help="safety findings for SQL migration files (exit 1 on an error finding)")
     lint.add_argument("paths", nargs="+", metavar="PATH",

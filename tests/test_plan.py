@@ -1,0 +1,63 @@
+"""`mgen plan` (issue #5 item 3): generate's judgement, one line per operation with its safety class, the
+findings above info, nothing written - for a raw-SQL folder, an Alembic project and a Django project."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from test_alembic_generate import MODELS_V1, project
+
+from mgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
+
+
+def listing(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if "__pycache__" not in p.parts
+                  and ".claude" not in p.parts)
+
+
+def test_plan_of_a_sql_folder(tmp_path: Path, capsys):
+    blog = tmp_path / "blog"
+    shutil.copytree(ROOT / "examples" / "blog", blog)
+    before = listing(blog)
+    capsys.readouterr()
+    assert main(["plan", str(blog), "--dialect", "postgresql", "--schema", str(blog / "schema.sql")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("findings: ") or lines[-1].startswith("  ")
+    rows = [line for line in lines if line.split()[0] in ("safe", "needs", "destructive")]
+    assert rows and all(len(line) < 200 for line in rows)
+    assert listing(blog) == before  # nothing written
+    assert main(["plan", str(blog), "--dialect", "postgresql", "--schema", str(blog / "schema.sql"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["operations"]) == len(rows)
+    assert {op["safety"] for op in data["operations"]} <= {"safe", "needs care", "destructive"}
+
+
+def test_plan_of_an_alembic_project_and_a_drop(tmp_path: Path, capsys):
+    root = project(tmp_path, "postgresql")
+    assert main(["generate", str(root), "--name", "users"]) == 0
+    models = root / "app" / "models.py"
+    models.write_text(MODELS_V1.replace("    name: Mapped[str | None] = mapped_column(String(100))\n", ""))
+    capsys.readouterr()
+    assert main(["plan", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "destructive  drop column users.name"
+    assert "findings: 1 error" in out and "error drop-column:" in out
+    assert len(list((root / "migrations" / "versions").glob("*.py"))) == 1
+
+
+def test_plan_of_a_django_project(tmp_path: Path, capsys):
+    root = tmp_path / "store"
+    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    assert main(["generate", str(root)]) == 0
+    capsys.readouterr()
+    assert main(["plan", str(root), "--dialect", "mysql"]) == 0
+    assert capsys.readouterr().out == "no changes\n"
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
+    assert main(["plan", str(root), "--dialect", "mysql"]) == 0
+    assert capsys.readouterr().out == "safe         add column blog_post.summary text\nfindings: 0 error, 0 warning\n"
+    assert not list((root / "blog" / "migrations").glob("0002_*.py"))
