@@ -292,6 +292,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if (args.quick or args.with_docs or args.with_tests or args.full) and not getattr(args, "_inner", False):
+        return _generate_with_companions(args)
     from .dialects import get_dialect
     from .differ import diff
     from .formats import canonical_format, detect_format, folder_schema, write_migration
@@ -546,6 +548,48 @@ def _print_django(args: argparse.Namespace, result) -> int:
     return 0
 
 
+def _generate_with_companions(args: argparse.Namespace) -> int:
+    """generate with --quick / --with-docs / --with-tests / --full: generate itself (its --json report read
+    back), then the guide and the test (``companions``) for what it wrote; the output is the plan's lines
+    and the paths, or with --quick the paths alone."""
+    import contextlib
+    import io
+
+    from .companions import companions
+
+    wanted_json = args.json
+    args.json, args._inner = True, True
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        code = cmd_generate(args)
+    text = captured.getvalue()
+    if not text.lstrip().startswith("{"):
+        sys.stdout.write(text)
+        return code
+    data = json.loads(text)
+    rows, findings = _plan_rows(data)
+    extra: list[Path] = []
+    if code == 0 and not args.dry_run:
+        extra = companions(data, Path(args.project_dir), rows, docs=args.with_docs or args.full,
+                           tests=args.with_tests or args.full)
+    paths = [*data.get("files", []), *map(str, extra)]
+    if wanted_json:
+        print(json.dumps({**data, "files": paths}, indent=2, default=str))
+    elif args.quick:
+        print("\n".join(paths) if paths else ("nothing written" if rows else "no changes"))
+    else:
+        print("\n".join(f"{klass:<12} {text}" for klass, text in rows) or "no changes")
+        for f in findings:
+            if f["severity"] in ("error", "warning"):
+                print(f"  {f['severity']} {f['rule']}: {f['message']}")
+        for note in data.get("notes", []):
+            print(f"note: {note}")
+        if paths:
+            print("wrote:")
+            print("\n".join(f"  {p}" for p in paths))
+    return code
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     """``mgen plan``: generate's judgement without its files - one line per operation on the database
     (``safe`` / ``needs care`` / ``destructive``), then the findings above info. It is ``generate --dry-run
@@ -560,7 +604,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         code = cmd_generate(args)
     text = captured.getvalue()
     if code != 0 or not text.lstrip().startswith("{"):
-        sys.stdout.write(text)
+        sys.stdout.write("no changes\n" if text.startswith("no changes") else text)
         return code
     data = json.loads(text)
     rows, findings = _plan_rows(data)
@@ -816,6 +860,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             "imports target_metadata from)")
         g.add_argument("--settings", metavar="MODULE",
                        help="Django projects: the settings module (default: the one manage.py names)")
+        g.add_argument("--quick", action="store_true", help="print only the paths written")
+        g.add_argument("--with-docs", action="store_true",
+                       help="also write a deployment guide next to the migration (risk, locks, steps, rollback, "
+                            "what to monitor)")
+        g.add_argument("--with-tests", action="store_true",
+                       help="also write a test in the project's idiom that applies and reverses the migration on a "
+                            "scratch database")
+        g.add_argument("--full", action="store_true", help="--with-docs and --with-tests")
         g.add_argument("--default", action="append", default=[], metavar="app.Model.field=VALUE",
                        help="Django projects: the one-off default for a field added NOT NULL (or made NOT NULL) "
                             "without one, as makemigrations asks for it: a Python literal or timezone.now")
