@@ -520,7 +520,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                                           "recording applied migrations in a table of its own.")
     p.add_argument("action", choices=ACTIONS, help="status | run | rollback | create NAME")
     p.add_argument("name", nargs="?", help="create: the new migration's name")
-    p.add_argument("--migrations", metavar="DIR", default="migrations", help="migrations folder (default migrations)")
+    p.add_argument("--migrations", metavar="DIR", help="raw-SQL migrations folder (default migrations)")
+    p.add_argument("--project", metavar="DIR", default=".",
+                   help="a Django or Alembic project: its own command is printed and run (python manage.py "
+                        "migrate, alembic upgrade head, ...); the default, the current folder, is one when "
+                        "neither --db nor --migrations is given")
     p.add_argument("--db", metavar="URL", help="target database URL (required except for create)")
     p.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql", "diesel"), type=str.lower,
                    help=f"folder format, one of {', '.join(FORMATS)} (default: detected; create in an empty folder: "
@@ -539,6 +543,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def main(args: argparse.Namespace) -> int:
     """``mgen migrate ...``: 0 done; MgenError (exit 2 in the caller) for bad input or a failed migration."""
     action = args.action
+    if args.migrations is None and (args.db is None or args.project != "."):
+        from .frameworks.detect import detect
+
+        root = Path(args.project).resolve()
+        found = detect(root)
+        framework = found.framework if found.config is not None else None  # manage.py / alembic.ini, not a dependency
+        if framework in ("django", "alembic"):
+            from .frameworks.commands import migrate
+
+            return migrate(framework, action, root, args.name, dry_run=args.dry_run, yes=args.yes,
+                           guard=looks_like_production)
+    args.migrations = args.migrations or "migrations"
     if action == "create":
         if not args.name:
             raise MgenError("migrate create needs a NAME")
