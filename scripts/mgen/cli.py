@@ -292,6 +292,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.rollback:
+        return _rollback(args)
     if (args.quick or args.with_docs or args.with_tests or args.full) and not getattr(args, "_inner", False):
         return _generate_with_companions(args)
     from .dialects import get_dialect
@@ -545,6 +547,29 @@ def _print_django(args: argparse.Namespace, result) -> int:
     else:
         print("wrote:")
         print("\n".join(f"  {p}" for p in files))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from . import rollback
+    from .frameworks.detect import detect
+
+    project = Path(args.project_dir)
+    found = detect(project)
+    if found.framework == "django" and found.config is not None:
+        report = rollback.django(project, args.dialect or found.dialect, args.rollback_app, args.settings)
+    elif found.framework == "alembic" and found.config is not None:
+        report = rollback.alembic(project, args.dialect)
+    else:
+        dialect = args.dialect or found.dialect
+        if dialect is None:
+            raise MgenError("--dialect is required here (postgresql, mysql or sqlite)")
+        folder = Path(args.migrations) if args.migrations else project / "migrations"
+        report = rollback.sql_folder(folder, dialect, args.format, write=not args.dry_run)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print("\n".join(report.lines()))
     return 0
 
 
@@ -861,6 +886,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         g.add_argument("--settings", metavar="MODULE",
                        help="Django projects: the settings module (default: the one manage.py names)")
         g.add_argument("--quick", action="store_true", help="print only the paths written")
+        g.add_argument("--rollback", action="store_true",
+                       help="what undoing the last migration does (its down judged, the framework's rollback "
+                            "command); a raw-SQL migration without a down gets it written")
+        g.add_argument("--rollback-app", metavar="APP", help="Django: the app whose last migration (default: the "
+                                                             "newest file written)")
         g.add_argument("--with-docs", action="store_true",
                        help="also write a deployment guide next to the migration (risk, locks, steps, rollback, "
                             "what to monitor)")
