@@ -325,7 +325,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise MgenError(f"{folder} holds {detected} migrations, not {args.format}")
     from .schema import Schema
 
-    current = folder_schema(folder, args.dialect, fmt) if detected else Schema()
+    if args.from_diff and args.schema:  # the schema file as of REF, not the folder's state
+        current = _schema_at(project, args.schema, args.from_diff, args.dialect)
+    elif args.from_diff:
+        raise MgenError("--from-diff goes with --schema (a desired-state file git knows)")
+    else:
+        current = folder_schema(folder, args.dialect, fmt) if detected else Schema()
 
     if args.data_migration:
         if args.schema or args.changes:
@@ -405,7 +410,16 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
                         "with --data-migration there")
     alembic = open_project(project, args.dialect, Path(args.models) if args.models else None)
     dialect = alembic.dialect
-    current, replay_notes = alembic.current_schema()
+    if args.from_diff:  # the models as of REF, not the revisions' state
+        from .frameworks.drift import base_tree
+
+        with base_tree(project, args.from_diff) as old:
+            models = Path(args.models).resolve().relative_to(project.resolve()) if args.models else None
+            current, _ = open_project(old, dialect, old / models if models else None).models_schema()
+        replay_notes = [(f"--from-diff {args.from_diff}: the change is the models' since then; the revisions "
+                         "were not read")]
+    else:
+        current, replay_notes = alembic.current_schema()
     if args.data_migration:
         # a data-only revision: the batched backfills, as op.execute of mgen's SQL (outside the
         # transaction where the batches commit)
@@ -468,6 +482,10 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     changed app in ``<app>/migrations/``, checked by replaying it before it stays on disk."""
     from .frameworks.django.writer import generate
 
+    if args.from_diff:
+        raise MgenError("--from-diff applies to a --schema file and to Alembic models; a Django project's change is "
+                        "its models against its migrations, and a model change committed without its migration is "
+                        "reported as drift")
     if args.zero_downtime or args.verify or args.raw_sql or args.models or (args.backfill and not args.data_migration):
         raise MgenError("--zero-downtime, --verify, --raw-sql and --models do not apply to Django projects yet; "
                         "--backfill goes with --data-migration")
@@ -548,6 +566,23 @@ def _print_django(args: argparse.Namespace, result) -> int:
         print("wrote:")
         print("\n".join(f"  {p}" for p in files))
     return 0
+
+
+def _schema_at(project: Path, schema: str, base: str, dialect: str) -> Schema:
+    """The desired-state file ``schema`` as git has it at ``base`` (a file new since then: no tables)."""
+    from .frameworks.drift import base_tree
+
+    path = Path(schema).resolve()
+    with base_tree(project, base, ("*.sql", "*.yaml", "*.yml")) as old:
+        try:
+            rel = path.relative_to(Path(project).resolve())
+        except ValueError:
+            raise MgenError("--from-diff: the --schema file must be inside the project folder", schema) from None
+        if not (old / rel).exists():
+            from .schema import Schema
+
+            return Schema()
+        return _load(str(old / rel), dialect)
 
 
 def _rollback(args: argparse.Namespace) -> int:
@@ -886,6 +921,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         g.add_argument("--settings", metavar="MODULE",
                        help="Django projects: the settings module (default: the one manage.py names)")
         g.add_argument("--quick", action="store_true", help="print only the paths written")
+        g.add_argument("--from-diff", nargs="?", const="HEAD", metavar="REF",
+                       help="the change is what the schema file (--schema) or the Alembic models changed since git REF "
+                            "(default HEAD), not the migrations' state: for a history mgen cannot read")
         g.add_argument("--rollback", action="store_true",
                        help="what undoing the last migration does (its down judged, the framework's rollback "
                             "command); a raw-SQL migration without a down gets it written")

@@ -13,9 +13,11 @@ version): the base is read once per commit, not once per run. Not in git, or the
 """
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -79,7 +81,24 @@ def _compare_at(root: Path, commit: str, prefix: str, settings: str | None, dial
         return _differences(tree, settings, dialect)
 
 
-def _export(root: Path, commit: str, into: Path) -> bool:
+@contextlib.contextmanager
+def base_tree(root: Path, base: str, patterns: tuple[str, ...] = _PATTERNS) -> Iterator[Path]:
+    """The project at ``root`` as of commit ``base`` (its files matching ``patterns``), in a temporary folder
+    removed afterwards; MgenError outside git or for a base git does not know."""
+    root = Path(root).resolve()
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    if commit is None or prefix is None:
+        raise MgenError(f"--from-diff {base}: not a commit of a git repository holding {root}")
+    with tempfile.TemporaryDirectory(prefix="mgen-base-") as tmp:
+        if not _export(root, commit.strip(), Path(tmp), patterns):
+            raise MgenError(f"--from-diff {base}: git could not read the project's files there", str(root))
+        tree = Path(tmp) / prefix.strip()
+        tree.mkdir(parents=True, exist_ok=True)
+        yield tree
+
+
+def _export(root: Path, commit: str, into: Path, patterns: tuple[str, ...] = _PATTERNS) -> bool:
     """The project's files that match ``_PATTERNS`` as of ``commit``, written under ``into`` (paths from the
     repository's top): ``git ls-tree`` lists them, one ``git cat-file --batch`` reads them all."""
     listing = _git_bytes(root, "ls-tree", "-r", "-z", "--full-tree", commit)
@@ -92,7 +111,7 @@ def _export(root: Path, commit: str, into: Path) -> bool:
         if len(parts) != 3 or parts[1] != b"blob":
             continue
         path = name.decode("utf-8", "surrogateescape")
-        if any(fnmatch.fnmatch(PurePosixPath(path).name, pattern) for pattern in _PATTERNS):
+        if any(fnmatch.fnmatch(PurePosixPath(path).name, pattern) for pattern in patterns):
             wanted.append((parts[2].decode(), path))
     if not wanted:
         return True
