@@ -322,7 +322,7 @@ def test_status_alembic(capsys, alembic: Path):
         "framework: alembic (alembic.ini)",
         "dialect: postgresql (alembic.ini sqlalchemy.url)",
         "changed vs HEAD: none",
-        "last migration: head 9f8e7d6c5b4a (migrations/versions/9f8e7d6c5b4a_users.py)",
+        "last migration: head 9f8e7d6c5b4a (9f8e7d6c5b4a_users.py)",
     ]
     write(alembic, {"migrations/versions/77aa_branch.py": 'revision = "77aa"\ndown_revision = "1a2b3c4d5e6f"\n'})
     assert mgen(capsys, "status", str(alembic))[1].splitlines()[3] == \
@@ -341,7 +341,7 @@ def test_status_reports_an_unreadable_history_and_recovers(capsys, alembic: Path
         "last migration: unknown (alembic.ini: cannot read the Alembic config: File contains no section headers.)"]
     ini.write_text(good)
     assert mgen(capsys, "status", str(alembic))[1].splitlines()[3] == \
-        "last migration: head 9f8e7d6c5b4a (migrations/versions/9f8e7d6c5b4a_users.py)"
+        "last migration: head 9f8e7d6c5b4a (9f8e7d6c5b4a_users.py)"
 
 
 def test_status_raw_sql(capsys, sql: Path):
@@ -350,7 +350,7 @@ def test_status_raw_sql(capsys, sql: Path):
         "framework: golang-migrate (migrations/)",
         "dialect: postgresql (database driver in the dependencies)",
         "changed vs HEAD: none",
-        "last migration: 000002_add_posts (migrations/000002_add_posts.up.sql)",
+        "last migration: 000002_add_posts.up.sql",
     ]
 
 

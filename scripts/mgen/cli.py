@@ -546,15 +546,11 @@ def _print_django(args: argparse.Namespace, result) -> int:
         for note in result.notes:
             print(f"note: {note}")
         return 0
-    for app, lines in result.operations.items():
-        print(f"{app}:")
-        print("\n".join(f"  {line}" for line in lines))
-    if result.dialect and result.safety:
-        print(f"on the database ({result.dialect}):")
-        print("\n".join(f"  {klass:<12} {text}" for klass, text in result.safety))
-        if result.findings:
-            print("findings:")
-            print("\n".join(f"  {f.severity} {f.rule}: {f.message}" for f in result.findings))
+    if result.dialect and result.safety:  # the operations on the database, each with its safety class
+        print("\n".join(f"{klass:<12} {text}" for klass, text in result.safety))
+    else:
+        print("\n".join(line for lines in result.operations.values() for line in lines))
+    _print_findings(result.findings)
     for note in result.notes:
         print(f"note: {note}")
     if isinstance(files, dict):
@@ -564,7 +560,7 @@ def _print_django(args: argparse.Namespace, result) -> int:
             print(text)
     else:
         print("wrote:")
-        print("\n".join(f"  {p}" for p in files))
+        print("\n".join(f"  {_shown_path(p)}" for p in files))
     return 0
 
 
@@ -636,17 +632,15 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
     if wanted_json:
         print(json.dumps({**data, "files": paths}, indent=2, default=str))
     elif args.quick:
-        print("\n".join(paths) if paths else ("nothing written" if rows else "no changes"))
+        print("\n".join(map(_shown_path, paths)) if paths else ("nothing written" if rows else "no changes"))
     else:
         print("\n".join(f"{klass:<12} {text}" for klass, text in rows) or "no changes")
-        for f in findings:
-            if f["severity"] in ("error", "warning"):
-                print(f"  {f['severity']} {f['rule']}: {f['message']}")
+        _print_findings(findings)
         for note in data.get("notes", []):
             print(f"note: {note}")
         if paths:
             print("wrote:")
-            print("\n".join(f"  {p}" for p in paths))
+            print("\n".join(f"  {_shown_path(p)}" for p in paths))
     return code
 
 
@@ -676,11 +670,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print("no changes")
         return 0
     print("\n".join(f"{klass:<12} {text}" for klass, text in rows))
-    shown = [f for f in findings if f["severity"] in ("error", "warning")]
-    counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning")}
-    print(f"findings: {counts['error']} error, {counts['warning']} warning")
-    for f in shown:
-        print(f"  {f['severity']} {f['rule']}: {f['message']}")
+    _print_findings(findings)
     return 0
 
 
@@ -695,6 +685,27 @@ def _plan_rows(data: dict) -> tuple[list[tuple[str, str]], list[dict]]:
                 for step in data["steps"] for op in step["operations"]]
         return rows, [f for step in data["steps"] for f in step["findings"]]
     return [(op["safety"], op["description"]) for op in data.get("operations", [])], list(data.get("findings", []))
+
+
+def _shown_path(path: Path | str) -> str:
+    """A path as printed: relative to the current folder when it is under it (shorter to read)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _print_findings(findings) -> None:
+    """The error and warning findings, one line each, and how many info ones there are besides."""
+    infos = 0
+    for f in findings:
+        f = f if isinstance(f, dict) else f.to_dict()
+        if f["severity"] in ("error", "warning"):
+            print(f"  {f['severity']} {f['rule']}: {f['message']}")
+        else:
+            infos += 1
+    if infos:
+        print(f"  ({infos} info finding{'s' if infos != 1 else ''}: --json shows them)")
 
 
 def _drift_notes(project: Path, args: argparse.Namespace) -> list[str]:

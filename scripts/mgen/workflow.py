@@ -267,8 +267,8 @@ def _last_line(facts: Facts, last: dict[str, Any]) -> str:
     if facts.framework == "alembic":
         if len(items) > 1:
             return f"last migration: {len(items)} heads ({', '.join(m['name'] for m in items)}): merge them first"
-        return f"last migration: head {items[0]['name']} ({items[0]['path']})"
-    return f"last migration: {items[-1]['name']} ({items[-1]['path']})"
+        return f"last migration: head {items[0]['name']} ({Path(items[0]['path']).name})"
+    return f"last migration: {Path(items[-1]['path']).name}"  # the file's name says the version and the name
 
 
 # -- last-migration.json ---------------------------------------------------------------------------
