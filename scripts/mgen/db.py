@@ -298,7 +298,7 @@ def _sqlite_scratch(server_url: str | None) -> Iterator[str]:
 
 def _need_server(dialect: str, server_url: str | None) -> str:
     if not server_url:
-        raise MgenError(f"a scratch {dialect} database needs a server URL (e.g. --server-url)")
+        raise MgenError(f"a scratch {dialect} database needs a server URL (--db URL)")
     if dialect_of_url(server_url) != dialect:
         raise MgenError(f"server URL {redact(server_url)} is not a {dialect} server")
     return server_url
