@@ -381,7 +381,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     else:
         print("\n".join(plan.summary_lines()))
         if report is not None:
-            print(report.format_text())
+            print(report.format_text(brief=True))
         if paths:
             print("wrote:")
             for p in paths:
@@ -466,7 +466,7 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
     for note in notes:
         print(f"note: {note}")
     if report is not None:
-        print(report.format_text())
+        print(report.format_text(brief=True))
     if isinstance(written, Path):
         print(f"wrote:\n  {written}")
     elif verified is False:
@@ -799,7 +799,7 @@ def _generate_series(args: argparse.Namespace, folder: Path, fmt: str, current: 
         return 1 if verified is False else 0
     print("\n".join(plan.summary_lines()))
     if report is not None:
-        print(report.format_text())
+        print(report.format_text(brief=True))
     if paths:
         print("wrote:")
         print("\n".join(f"  {p}" for p in paths))
@@ -864,7 +864,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     elif fmt == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        print(report.format_text())
+        print(report.format_text(brief=True))
     return report.exit_code
 
 

@@ -64,7 +64,12 @@ class VerifyReport:
             "down": list(self.down),
         }
 
-    def format_text(self) -> str:
+    def format_text(self, brief: bool = False) -> str:
+        """Every check, one line each; ``brief``: a passing report as one line (failures stay whole)."""
+        if brief and self.ok:
+            extra = "".join(f"\nwarn {w}" for w in self.warnings)
+            return (f"verify passed on {self.dialect}: {len(self.checks)} checks (up, down, schemas, rows)"
+                    + extra)
         lines = [c.line() for c in self.checks] + [f"warn {w}" for w in self.warnings]
         lines.append(f"verify {'passed' if self.ok else 'FAILED'} on {self.dialect}")
         return "\n".join(lines)
