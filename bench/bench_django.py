@@ -11,7 +11,8 @@ Times, a new process each run, best of N:
     machine where mgen never ran;
   - cold project: the project's cache removed before each run, the per-user cache of Django's pruned
     syntax trees kept (it is filled once per Django install, like Django's .pyc files);
-  - warm: both caches kept (the history replayed once, as on every run after the first).
+  - warm: the caches as a run before the edit left them (the history replayed and the models read then):
+    the edited app is read again, the rest comes from the cache - what a run right after an edit costs.
 Both must find exactly the one change. The project: the six contrib apps `django-admin startproject` installs (admin,
 auth, contenttypes, sessions, messages, staticfiles) and APPS apps of MODELS_PER_APP models, each with 6
 fields of common types and a foreign key to the previous model (the first of each app to the last app's
@@ -103,14 +104,17 @@ def main() -> None:
         root = Path(tmp) / "bench"
         write_project(root)
         run([PYTHON, "manage.py", "makemigrations"], root)  # the history, written by Django itself
+        compileall.compile_dir(str(ROOT / "scripts" / "mgen"), quiet=1)
+        user_cache = Path(tmp) / "user-cache"
+        project_cache, before_edit = root / ".claude", Path(tmp) / "cache-before-edit"
+        # the caches as a run before the edit leaves them (what "warm" starts from: the user edits, then runs)
+        run([MGEN, "generate", ".", "--dry-run"], root, MGEN_CACHE_DIR=str(user_cache))
+        shutil.copytree(project_cache, before_edit)
         models = root / "app05" / "models.py"
         models.write_text(models.read_text().replace(
             "class Model0517(models.Model):\n",
             "class Model0517(models.Model):\n    nickname = models.CharField(max_length=50, null=True)\n"))
-        compileall.compile_dir(str(ROOT / "scripts" / "mgen"), quiet=1)
         timings: dict[str, list[float]] = {"django": [], "mgen_cold": [], "mgen_cold_project": [], "mgen_warm": []}
-        user_cache = Path(tmp) / "user-cache"
-        project_cache = root / ".claude"
 
         def mgen(key: str, **env: str) -> None:
             t, out = run([MGEN, "generate", ".", "--dry-run"], root, **env)
@@ -124,9 +128,9 @@ def main() -> None:
             shutil.rmtree(project_cache, ignore_errors=True)
             mgen("mgen_cold", MGEN_CACHE_DIR=str(Path(tmp) / f"empty-{i}"))
             shutil.rmtree(project_cache, ignore_errors=True)
-            run([MGEN, "generate", ".", "--dry-run"], root, MGEN_CACHE_DIR=str(user_cache))  # fills the user cache
-            shutil.rmtree(project_cache, ignore_errors=True)
             mgen("mgen_cold_project", MGEN_CACHE_DIR=str(user_cache))
+            shutil.rmtree(project_cache)
+            shutil.copytree(before_edit, project_cache)
             mgen("mgen_warm", MGEN_CACHE_DIR=str(user_cache))
         files = sum(1 for _ in root.rglob("*.py"))
     best = {k: min(v) for k, v in timings.items()}
