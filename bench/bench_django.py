@@ -43,10 +43,11 @@ PYTHON = sys.executable
 MGEN = str(Path(PYTHON).parent / "mgen")
 
 
-def write_project(root: Path) -> None:
+def write_project(root: Path, app_count: int = APPS, models_per_app: int = MODELS_PER_APP) -> None:
+    """The generated project: ``app_count`` apps of ``models_per_app`` models (bench_workflow reuses it)."""
     (root / "conf").mkdir(parents=True)
     (root / "conf" / "__init__.py").write_text("")
-    apps = [f"app{a:02d}" for a in range(APPS)]
+    apps = [f"app{a:02d}" for a in range(app_count)]
     (root / "conf" / "settings.py").write_text(
         "SECRET_KEY = 'bench'\n"
         f"INSTALLED_APPS = {[*CONTRIB, *apps]!r}\n"
@@ -69,7 +70,7 @@ def write_project(root: Path) -> None:
         (root / app / "__init__.py").write_text("")
         (root / app / "migrations" / "__init__.py").write_text("")
         lines = ["from django.db import models", ""]
-        for m in range(MODELS_PER_APP):
+        for m in range(models_per_app):
             target = f"'{apps[a - 1]}.Model{a - 1:02d}00'" if m == 0 and a > 0 else (f"'Model{a:02d}{m - 1:02d}'" if m else None)
             lines += [
                 "",

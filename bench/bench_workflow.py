@@ -41,14 +41,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_django
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 MGEN = str(Path(PYTHON).parent / "mgen")
 APPS, MODELS_PER_APP, FILES = 10, 30, 5000
 CHECK_WARM_MS = 100
-# what `django-admin startproject` installs (as bench/bench_django.py)
-CONTRIB = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
-           "django.contrib.messages", "django.contrib.staticfiles"]
 FIELD = "    nickname = models.CharField(max_length=50, null=True)\n"
 
 
@@ -57,49 +57,9 @@ def _app(a: int) -> str:
 
 
 def write_project(root: Path, apps: int = APPS, models_per_app: int = MODELS_PER_APP) -> None:
-    """The Django project of bench/bench_django.py with ``apps`` x ``models_per_app`` models."""
-    (root / "conf").mkdir(parents=True)
-    (root / "conf" / "__init__.py").write_text("")
-    names = [_app(a) for a in range(apps)]
-    (root / "conf" / "settings.py").write_text(
-        "SECRET_KEY = 'bench'\n"
-        f"INSTALLED_APPS = {[*CONTRIB, *names]!r}\n"
-        "MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', "
-        "'django.contrib.auth.middleware.AuthenticationMiddleware', "
-        "'django.contrib.messages.middleware.MessageMiddleware']\n"
-        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'APP_DIRS': True, "
-        "'OPTIONS': {'context_processors': ['django.contrib.auth.context_processors.auth', "
-        "'django.contrib.messages.context_processors.messages', 'django.template.context_processors.request']}}]\n"
-        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'bench.sqlite3'}}\n"
-        "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\nUSE_TZ = True\n")
-    (root / "manage.py").write_text(
-        "import os, sys\n"
-        "if __name__ == '__main__':\n"
-        "    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conf.settings')\n"
-        "    from django.core.management import execute_from_command_line\n"
-        "    execute_from_command_line(sys.argv)\n")
+    """The Django project of bench/bench_django.py with ``apps`` x ``models_per_app`` models, in git."""
+    bench_django.write_project(root, apps, models_per_app)
     (root / ".gitignore").write_text("*.sqlite3\n__pycache__/\n")
-    for a, app in enumerate(names):
-        (root / app / "migrations").mkdir(parents=True)
-        (root / app / "__init__.py").write_text("")
-        (root / app / "migrations" / "__init__.py").write_text("")
-        lines = ["from django.db import models", ""]
-        for m in range(models_per_app):
-            target = (f"'{names[a - 1]}.Model{a - 1:02d}00'" if m == 0 and a > 0
-                      else (f"'Model{a:02d}{m - 1:02d}'" if m else None))
-            lines += [
-                "",
-                f"class Model{a:02d}{m:02d}(models.Model):",
-                "    name = models.CharField(max_length=100, db_index=True)",
-                "    slug = models.SlugField(unique=True)",
-                "    count = models.IntegerField(default=0)",
-                "    price = models.DecimalField(max_digits=10, decimal_places=2, null=True)",
-                "    created = models.DateTimeField(auto_now_add=True)",
-                "    active = models.BooleanField(default=True)",
-            ]
-            if target:
-                lines.append(f"    parent = models.ForeignKey({target}, on_delete=models.CASCADE, null=True)")
-        (root / app / "models.py").write_text("\n".join(lines) + "\n")
 
 
 def write_filler(root: Path, count: int, apps: int) -> None:

@@ -608,21 +608,14 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
     """generate with --quick / --with-docs / --with-tests / --full: generate itself (its --json report read
     back), then the guide and the test (``companions``) for what it wrote; the output is the plan's lines
     and the paths, or with --quick the paths alone."""
-    import contextlib
-    import io
-
     from .companions import companions
 
     wanted_json = args.json
-    args.json, args._inner = True, True
-    captured = io.StringIO()
-    with contextlib.redirect_stdout(captured):
-        code = cmd_generate(args)
-    text = captured.getvalue()
-    if not text.lstrip().startswith("{"):
+    args._inner = True
+    code, text, data = _generate_report(args)
+    if data is None:
         sys.stdout.write(text)
         return code
-    data = json.loads(text)
     rows, findings = _plan_rows(data)
     extra: list[Path] = []
     if code == 0 and not args.dry_run:
@@ -644,23 +637,29 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
     return code
 
 
-def cmd_plan(args: argparse.Namespace) -> int:
-    """``mgen plan``: generate's judgement without its files - one line per operation on the database
-    (``safe`` / ``needs care`` / ``destructive``), then the findings above info. It is ``generate --dry-run
-    --json`` read back, so the plan is exactly what generate would write."""
+def _generate_report(args: argparse.Namespace) -> tuple[int, str, dict | None]:
+    """generate run with --json, its output captured: (exit code, the text, the report when it is JSON)."""
     import contextlib
     import io
 
-    wanted_json = args.json
-    args.json, args.dry_run = True, True
+    args.json = True
     captured = io.StringIO()
     with contextlib.redirect_stdout(captured):
         code = cmd_generate(args)
     text = captured.getvalue()
-    if code != 0 or not text.lstrip().startswith("{"):
+    return code, text, json.loads(text) if text.lstrip().startswith("{") else None
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """``mgen plan``: generate's judgement without its files - one line per operation on the database
+    (``safe`` / ``needs care`` / ``destructive``), then the findings above info. It is ``generate --dry-run
+    --json`` read back, so the plan is exactly what generate would write."""
+    wanted_json = args.json
+    args.dry_run = True
+    code, text, data = _generate_report(args)
+    if code != 0 or data is None:
         sys.stdout.write("no changes\n" if text.startswith("no changes") else text)
         return code
-    data = json.loads(text)
     rows, findings = _plan_rows(data)
     if wanted_json:
         print(json.dumps({"operations": [{"safety": k, "description": d} for k, d in rows],
