@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,12 @@ def mysql_url() -> str:
 def dialect_server(request) -> tuple[str, str | None]:
     """(dialect, server URL or None for SQLite), once per dialect."""
     return request.param, require_server(request.param)
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """``files`` (relative path -> text) written under ``root``, folders made as needed; ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import write_tree as write
 
 from mgen import projectcache as pc
 from mgen.workflow import _standalone
@@ -20,12 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "cache"
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 # =============================================================================================

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write_tree as write
 
 from mgen import projectcache
 from mgen.frameworks.detect import detect
@@ -73,12 +74,6 @@ KINDS = {"django": DJANGO, "alembic": ALEMBIC, "sql": SQL}
 MODEL_FILE = {"django": "blog/models.py", "alembic": "shop/models.py", "sql": "schema.sql"}
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def git(root: Path, *args: str) -> str:

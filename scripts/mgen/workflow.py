@@ -384,21 +384,20 @@ def cache_clear(root: Path) -> tuple[dict[str, Any], list[str]]:
 def add_parsers(subparsers: Any) -> None:
     """Add ``check``, ``status`` and ``cache`` to an argparse subparsers object (``mgen``'s, or the one
     ``python -m mgen.workflow`` builds)."""
-    p = subparsers.add_parser("check", help="one line: did any schema file change? (exit 1 when one did)",
-                              description="Early exit: exit 0 'no schema change', 1 'N schema files changed: ...', "
-                                          "2 not a project mgen knows.")
-    p.add_argument("project", nargs="?", default=".", help="project folder (default: the current one)")
-    p.add_argument("--base", default="HEAD", metavar="REF", help="git ref to compare with (default HEAD)")
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(func=main_check)
-
-    p = subparsers.add_parser("status", help="framework, dialect, changed schema files, last migration",
-                              description="A few lines: framework and dialect (and where each came from), the "
-                                          "changed schema files, the last migration.")
-    p.add_argument("project", nargs="?", default=".", help="project folder (default: the current one)")
-    p.add_argument("--base", default="HEAD", metavar="REF", help="git ref to compare with (default HEAD)")
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(func=main_status)
+    commands = {
+        "check": ("one line: did any schema file change? (exit 1 when one did)",
+                  "Early exit: exit 0 'no schema change', 1 'N schema files changed: ...', 2 not a project mgen knows.",
+                  main_check),
+        "status": ("framework, dialect, changed schema files, last migration",
+                   ("A few lines: framework and dialect (and where each came from), the changed schema files, "
+                    "the last migration."), main_status),
+    }
+    for name, (help_text, description, func) in commands.items():
+        p = subparsers.add_parser(name, help=help_text, description=description)
+        p.add_argument("project", nargs="?", default=".", help="project folder (default: the current one)")
+        p.add_argument("--base", default="HEAD", metavar="REF", help="git ref to compare with (default HEAD)")
+        p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+        p.set_defaults(func=func)
 
     p = subparsers.add_parser("cache", help="show or clear the project cache (.claude/cache/db)",
                               description="show: each entry's state (fresh/stale/valid/invalid), format and size; "
