@@ -303,12 +303,14 @@ def test_status_django(capsys, django: Path):
         "dialect: sqlite (mysite/settings.py DATABASES ENGINE)",
         "changed vs HEAD: none",
         "last migration: blog 0001_initial",
+        # the fixture's migration was written by hand: its id is not the BigAutoField the settings ask for
+        "drift at HEAD: 1 operation without a migration: blog: AlterField post.id",
     ]
     write(django, {"blog/migrations/0002_post_body.py": ""})
     append(django / "blog/models.py", "# edited\n")
     lines = mgen(capsys, "status", str(django))[1].splitlines()
-    assert lines[2:] == ["changed vs HEAD: blog/migrations/0002_post_body.py (untracked), blog/models.py",
-                         "last migration: blog 0002_post_body"]
+    assert lines[2:4] == ["changed vs HEAD: blog/migrations/0002_post_body.py (untracked), blog/models.py",
+                          "last migration: blog 0002_post_body"]
 
 
 def test_status_alembic(capsys, alembic: Path):
@@ -318,6 +320,8 @@ def test_status_alembic(capsys, alembic: Path):
         "dialect: postgresql (alembic.ini sqlalchemy.url)",
         "changed vs HEAD: none",
         "last migration: head 9f8e7d6c5b4a (9f8e7d6c5b4a_users.py)",
+        # the fixture's revision is an empty stub: the models' table was never created
+        "drift at HEAD: 1 operation without a migration: create table users (1 columns)",
     ]
     write(alembic, {"migrations/versions/77aa_branch.py": 'revision = "77aa"\ndown_revision = "1a2b3c4d5e6f"\n'})
     assert mgen(capsys, "status", str(alembic))[1].splitlines()[3] == \
@@ -333,7 +337,8 @@ def test_status_reports_an_unreadable_history_and_recovers(capsys, alembic: Path
     assert lines[1:] == [
         "dialect: unknown (nothing in the configuration says; give --dialect)",
         "changed vs HEAD: none",  # alembic.ini is not a schema file; the versions are still found
-        "last migration: unknown (alembic.ini: cannot read the Alembic config: File contains no section headers.)"]
+        "last migration: unknown (alembic.ini: cannot read the Alembic config: File contains no section headers.)",
+        "drift at HEAD: 1 operation without a migration: create table users (1 columns)"]  # HEAD's alembic.ini
     ini.write_text(good)
     assert mgen(capsys, "status", str(alembic))[1].splitlines()[3] == \
         "last migration: head 9f8e7d6c5b4a (9f8e7d6c5b4a_users.py)"
@@ -384,12 +389,13 @@ def test_cache_show_and_clear(capsys, django: Path):
     mgen(capsys, "status", str(django))
     lines = mgen(capsys, "cache", "show", str(django))[1].splitlines()
     assert [line.split(",")[0] for line in lines] == [
-        "db-type.json: fresh", "last-migration.json: fresh", "orm-type.json: fresh"]
+        "db-type.json: fresh", "drift.json: valid", "last-migration.json: fresh", "orm-type.json: fresh"]
     assert all(", format 1, " in line and line.endswith(" bytes") for line in lines)
     data = json.loads(mgen(capsys, "cache", "show", str(django), "--json")[1])
-    assert [e["name"] for e in data["entries"]] == ["db-type.json", "last-migration.json", "orm-type.json"]
+    assert [e["name"] for e in data["entries"]] == ["db-type.json", "drift.json", "last-migration.json",
+                                                    "orm-type.json"]
     write(django, {".claude/cache/db/types.json": "{}"})  # a sibling skill's file stays
-    assert mgen(capsys, "cache", "clear", str(django))[1] == "removed 3 cache files from .claude/cache/db\n"
+    assert mgen(capsys, "cache", "clear", str(django))[1] == "removed 4 cache files from .claude/cache/db\n"
     assert sorted(os.listdir(django / CACHE)) == [".gitignore", "types.json"]
     assert mgen(capsys, "cache", "clear", str(django))[1] == "no cache to remove in .claude/cache/db\n"
     (django / CACHE / "types.json").unlink()

@@ -207,7 +207,28 @@ def status(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], list[str]]:
     }
     lines = [_framework_line(root, facts), _dialect_line(facts), _changes_line(changes, scope),
              _last_line(facts, last)]
+    if facts.framework in ("django", "alembic") and facts.config is not None:
+        drift = _drift(root, base, facts)
+        data["drift"] = drift
+        if drift is not None:
+            lines.append(_drift_line(drift, base))
     return data, lines
+
+
+def _drift(root: Path, base: str, facts: Facts) -> list[str] | None:
+    """The operations the models at ``base`` already needed beyond the migrations there (kept per commit in
+    drift.json: a full static read the first time a commit is asked about); None: not in git, or unreadable."""
+    from .frameworks.drift import drift
+
+    found = drift(root, base, dialect=facts.dialect)
+    return found.lines if found is not None else None
+
+
+def _drift_line(lines: list[str], base: str) -> str:
+    if not lines:
+        return f"drift: none at {base}"
+    return f"drift at {base}: {len(lines)} operation{'s' if len(lines) != 1 else ''} without a migration: " \
+        + _cut(lines, 80)
 
 
 def _rel(root: Path, path: Path | None) -> str | None:
