@@ -863,7 +863,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     elif fmt == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        print(report.format_text(brief=True))
+        print(report.format_text())
     return report.exit_code
 
 
