@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -283,7 +284,8 @@ def test_the_validator_rejects_what_it_should():
 def test_every_schema_file_is_listed_and_valid_json():
     names = sorted(p.name for p in SCHEMAS.glob("*.schema.json"))
     assert names == ["common.schema.json", "db-type.schema.json", "django-history.schema.json",
-                     "last-migration.schema.json", "orm-type.schema.json", "schema-state.schema.json"]
+                     "django-models.schema.json", "drift.schema.json", "last-migration.schema.json",
+                     "orm-type.schema.json", "schema-state.schema.json"]
     readme = (SCHEMAS / "README.md").read_text()
     for name in names:
         assert f"({name})" in readme
@@ -337,13 +339,20 @@ def test_real_entries_match_the_schemas(tmp_path: Path, capsys):
         _run(capsys, "status", str(root))
         collect(root)
     from mgen.frameworks.django.project import load_project
-    from mgen.frameworks.django.replay import replay_project
+    from mgen.frameworks.django.replay import models_state, replay_project
+    from mgen.frameworks.drift import drift
 
-    write(tmp_path / "dj2", DJANGO)
-    replay_project(load_project(tmp_path / "dj2"))  # the Django reader writes django-history.json
-    collect(tmp_path / "dj2")
-    assert sorted(written) == ["db-type.json", "django-history.json", "last-migration.json", "orm-type.json",
-                               "schema-state.json"]
+    dj2 = write(tmp_path / "dj2", DJANGO)
+    replay_project(load_project(dj2))  # the Django reader writes django-history.json
+    models_state(load_project(dj2))  # and django-models.json
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
+        subprocess.run(["git", "-C", str(dj2), *args], check=True, capture_output=True,
+                       env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "t",
+                            "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"})
+    assert drift(dj2) is not None  # drift.json
+    collect(dj2)
+    assert sorted(written) == ["db-type.json", "django-history.json", "django-models.json", "drift.json",
+                               "last-migration.json", "orm-type.json", "schema-state.json"]
     assert written["django-history.json"][0]["files"]  # a real entry, with the migration in it
     for name, entries in written.items():
         schema_name = name.replace(".json", ".schema.json")
