@@ -536,6 +536,7 @@ def _print_django(args: argparse.Namespace, result) -> int:
             "operations": result.operations,
             "safety": [{"operation": text, "safety": klass} for klass, text in result.safety],
             "findings": [f.to_dict() for f in result.findings],
+            "previous": {path: {"app": app, "migration": prev} for path, (app, prev) in result.previous.items()},
             "notes": result.notes,
             "files": [str(p) for p in files] if isinstance(files, list) else [],
             "migrations": {str(p): text for p, text in files.items()} if isinstance(files, dict) else {},

@@ -57,29 +57,20 @@ def companions(data: dict, project: Path, rows: list[tuple[str, str]], *, docs: 
 
 # -- per framework: the migrations written, their commands, and the test --------------------------------
 def _django(data: dict, project: Path, files: list[Path]):
-    migrations = []
-    for path in files:
-        app = path.parent.parent.name
-        previous = _django_previous(path, app)
-        migrations.append(WrittenMigration(path, f"{app}.{path.stem}", f"python manage.py migrate {app} {path.stem}",
-                                           f"python manage.py migrate {app} {previous or 'zero'}"))
+    """The writer's report names each file's app and the app's migration before it (``previous``)."""
+    written = {path: data["previous"][str(path)] for path in files}
+    migrations = [WrittenMigration(path, f"{w['app']}.{path.stem}", f"python manage.py migrate {w['app']} {path.stem}",
+                                   f"python manage.py migrate {w['app']} {w['migration'] or 'zero'}")
+                  for path, w in written.items()]
 
     def test() -> tuple[Path, str]:
         path = files[0]
-        app, name = path.parent.parent.name, path.stem
+        app, previous, name = written[path]["app"], written[path]["migration"], path.stem
         target = path.parent.parent / f"test_migration_{name}.py"
         module = ".".join(target.relative_to(project).with_suffix("").parts)
-        previous = _django_previous(path, app)
         return target, render_template("test_migration_django.py.j2", app=app, name=name, module=module,
                                        previous=repr(previous), class_name=_class_name(name))
     return migrations, test
-
-
-def _django_previous(path: Path, app: str) -> str | None:
-    """The migration of the same app the new one depends on (None: the app's first)."""
-    text = path.read_text(encoding="utf-8")
-    found = re.search(rf"\(\s*['\"]{re.escape(app)}['\"]\s*,\s*['\"]([^'\"]+)['\"]\s*\)", text)
-    return found.group(1) if found else None
 
 
 def _alembic(data: dict, project: Path, files: list[Path]):

@@ -60,18 +60,15 @@ def _judged(after: Schema, before: Schema, dialect: str, report: RollbackReport)
 
 # -- raw-SQL folders ---------------------------------------------------------------------------------
 def sql_folder(folder: Path, dialect: str, fmt: str | None, *, write: bool) -> RollbackReport:
-    from .formats import detect_format, list_migrations, statements_of
-    from .sources.sql import read_sql_text
+    from .formats import detect_format, fold_migrations, list_migrations, statements_of
 
     fmt = fmt or detect_format(folder)
     migrations = list_migrations(folder, fmt) if fmt else []
     if not migrations:
         raise MgenError("no migration to roll back", str(folder))
-    before = Schema()
-    for m in migrations[:-1]:
-        before = read_sql_text(m.up_sql, dialect, before, filename=str(m.paths[0]))
+    before = fold_migrations(migrations[:-1], dialect)
     last = migrations[-1]
-    after = read_sql_text(last.up_sql, dialect, before, filename=str(last.paths[0]))
+    after = fold_migrations([last], dialect, before)
     report = RollbackReport(f"{last.version}_{last.name}", f"mgen migrate rollback --migrations {folder} --db URL")
     _judged(after, before, dialect, report)
     if statements_of(_sql_only(last.down_sql)):
@@ -152,9 +149,7 @@ def django(root: Path, dialect: str | None, app_label: str | None, settings: str
         after_replay.apply_file(graph.nodes[key])
         if key not in undone:
             before_replay.apply_file(graph.nodes[key])
-    parents = sorted(p for p in graph.parents[leaf] if p[0] == app_label)
-    previous = parents[-1][1] if parents else "zero"
-    report = RollbackReport(f"{app_label}.{leaf[1]}", f"python manage.py migrate {app_label} {previous}")
+    report = RollbackReport(f"{app_label}.{leaf[1]}", f"python manage.py migrate {app_label} {graph.previous(leaf)}")
     apps = {key[0] for key in undone}
     _schema, ops, findings = judge(after_replay.state, before_replay.state, [], dialect, apps)
     from .rules import safety_class

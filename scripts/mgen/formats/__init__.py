@@ -350,10 +350,15 @@ def _remove(path: Path) -> None:
 # -- the schema a folder produces ----------------------------------------------------------------
 def folder_schema(folder: PathLike, dialect: str, fmt: str | None = None) -> Schema:
     """Fold every migration's up SQL, in version order, into a Schema."""
+    return fold_migrations(list_migrations(folder, fmt), dialect)
+
+
+def fold_migrations(migrations: Sequence[Migration], dialect: str, schema: Schema | None = None) -> Schema:
+    """``schema`` (default: empty) with the up SQL of ``migrations`` applied in order; an error names the file."""
     from ..sources.sql import read_sql_text  # the DDL interpreter; imported late (it imports much)
 
-    schema = Schema()
-    for m in list_migrations(folder, fmt):
+    schema = schema if schema is not None else Schema()
+    for m in migrations:
         try:
             schema = read_sql_text(m.up_sql, dialect, schema, filename=str(m.paths[0]))
         except MgenError as e:
@@ -370,6 +375,7 @@ __all__ = [
     "NewMigration",
     "canonical_format",
     "detect_format",
+    "fold_migrations",
     "folder_schema",
     "get_format",
     "list_migrations",

@@ -14,6 +14,7 @@ project folder, its output passed through. ``--dry-run`` prints the command and 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -21,6 +22,9 @@ import sys
 from pathlib import Path
 
 from ..errors import MgenError
+
+# reading the configuration for the guard is best effort: what cannot be read says 'unknown'
+_quiet = contextlib.suppress(MgenError, OSError, AttributeError, TypeError)
 
 
 def project_python(root: Path) -> str:
@@ -69,8 +73,7 @@ def _django_previous(root: Path, app: str) -> str:
     leaves = graph.leaf_nodes(app)
     if not leaves:
         raise MgenError(f"app {app!r} has no migrations to roll back")
-    parents = sorted(p for p in graph.parents[leaves[0]] if p[0] == app)
-    return parents[-1][1] if parents else "zero"
+    return graph.previous(leaves[0])
 
 
 def database_hint(framework: str, root: Path) -> str | None:
@@ -78,32 +81,20 @@ def database_hint(framework: str, root: Path) -> str | None:
     if framework == "alembic":
         from .alembic.config import read_config
 
-        with _quiet():
+        with _quiet:
             return read_config(root / "alembic.ini").url
+        return None
     from .django.project import load_project
 
-    with _quiet():
-        settings = load_project(root).settings
-        default = (settings.get("DATABASES") or {}).get("default") or {}
+    with _quiet:
+        project = load_project(root)
+        default = (project.settings.get("DATABASES") or {}).get("default") or {}
         host, name = default.get("HOST") or "localhost", default.get("NAME") or ""
-        if not isinstance(host, str) or not isinstance(name, str):
-            return None
-        scheme = {"postgresql": "postgresql", "postgis": "postgresql", "mysql": "mysql", "sqlite3": "sqlite",
-                  "spatialite": "sqlite"}.get(str(default.get("ENGINE", "")).rpartition(".")[2])
-        if scheme is None:
+        scheme = project.database_dialect  # from DATABASES' ENGINE
+        if scheme is None or not isinstance(host, str) or not isinstance(name, str):
             return None
         return f"sqlite:///{name}" if scheme == "sqlite" else f"{scheme}://{host}/{Path(name).name}"
     return None
-
-
-class _quiet:
-    """Reading the configuration for the guard is best effort: what cannot be read is 'unknown'."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, value, tb) -> bool:
-        return kind is not None and issubclass(kind, (MgenError, OSError, AttributeError, TypeError))
 
 
 def pending_findings(framework: str, root: Path, python: str) -> list[str]:

@@ -49,18 +49,18 @@ def drift(root: Path, base: str = "HEAD", *, settings: str | None = None, dialec
     root = Path(root).resolve()
     if not any((d / ".git").exists() for d in (root, *root.parents)):
         return None  # not in a git work tree: no base to read (and no git process started)
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
-    prefix = _git(root, "rev-parse", "--show-prefix")
-    if commit is None or prefix is None:
+    found = _commit_and_prefix(root, base)
+    if found is None:
         return None
-    commit = commit.strip()
+    commit, prefix = found
     key = f"{commit}:{settings or ''}:{dialect or ''}"
     cached = read_entry(root, NAME, KIND, FORMAT)
     known = cached.get("commits", {}) if cached and cached.get("mgen") == __version__ else {}
     if isinstance(known, dict) and isinstance(known.get(key), list):
         return Drift(base, commit, [str(x) for x in known[key]])
     try:
-        lines = _compare_at(root, commit, prefix.strip(), settings, dialect)
+        with _tree_at(root, commit, prefix, _PATTERNS, base) as tree:
+            lines = _differences(tree, settings, dialect)
     except MgenError:
         return None  # the project did not read at the base (not yet a Django/Alembic project then, ...)
     if lines is None:
@@ -71,14 +71,11 @@ def drift(root: Path, base: str = "HEAD", *, settings: str | None = None, dialec
     return Drift(base, commit, lines)
 
 
-def _compare_at(root: Path, commit: str, prefix: str, settings: str | None, dialect: str | None) -> list[str] | None:
-    with tempfile.TemporaryDirectory(prefix="mgen-base-") as tmp:
-        if not _export(root, commit, Path(tmp)):
-            return None
-        tree = Path(tmp) / prefix if prefix else Path(tmp)
-        if not tree.is_dir():
-            return None
-        return _differences(tree, settings, dialect)
+def _commit_and_prefix(root: Path, base: str) -> tuple[str, str] | None:
+    """The commit ``base`` names and the project's folder within the repository; None when git cannot say."""
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    return (commit.strip(), prefix.strip()) if commit is not None and prefix is not None else None
 
 
 @contextlib.contextmanager
@@ -86,14 +83,19 @@ def base_tree(root: Path, base: str, patterns: tuple[str, ...] = _PATTERNS) -> I
     """The project at ``root`` as of commit ``base`` (its files matching ``patterns``), in a temporary folder
     removed afterwards; MgenError outside git or for a base git does not know."""
     root = Path(root).resolve()
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
-    prefix = _git(root, "rev-parse", "--show-prefix")
-    if commit is None or prefix is None:
+    found = _commit_and_prefix(root, base)
+    if found is None:
         raise MgenError(f"--from-diff {base}: not a commit of a git repository holding {root}")
+    with _tree_at(root, *found, patterns, base) as tree:
+        yield tree
+
+
+@contextlib.contextmanager
+def _tree_at(root: Path, commit: str, prefix: str, patterns: tuple[str, ...], base: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="mgen-base-") as tmp:
-        if not _export(root, commit.strip(), Path(tmp), patterns):
+        if not _export(root, commit, Path(tmp), patterns):
             raise MgenError(f"--from-diff {base}: git could not read the project's files there", str(root))
-        tree = Path(tmp) / prefix.strip()
+        tree = Path(tmp) / prefix
         tree.mkdir(parents=True, exist_ok=True)
         yield tree
 

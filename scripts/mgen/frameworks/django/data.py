@@ -28,7 +28,7 @@ from .project import load_project
 from .replay import read_migrations, replay_project
 from .schema import Backend, SchemaBuilder
 from .state import ProjectState
-from .writer import _NUMBER, GenerateResult, sorted_imports, write_checked
+from .writer import GenerateResult, next_number, sorted_imports, write_checked
 
 _NON_ATOMIC = {"postgresql": "each batch of the backfill commits on its own (a crash keeps the finished ones)",
                "mysql": "each batch of the backfill commits on its own (a crash keeps the finished ones)"}
@@ -63,13 +63,13 @@ def write_data_migration(project_root: Path, ops: Sequence[Backfill], dialect: s
         leaves = graph.leaf_nodes(app)
         if not leaves:
             raise MgenError(f"app {app!r} has no migrations yet: generate its models' migration first")
-        match = _NUMBER.match(leaves[0][1])
-        number = (int(match.group(1)) if match else 0) + 1
+        number = next_number(leaves)
         slug = name or "backfill_" + "_and_".join(f"{op.table}_{op.column}" for op in app_ops)[:60]
         folder = project.app(app).migrations_path
         assert folder is not None
         up, down = render_migration(app_ops, schema, get_dialect(dialect))
         texts[folder / f"{number:04d}_{slug}.py"] = _render(app_ops, up, down, leaves[0], dialect)
+        result.previous[str(folder / f"{number:04d}_{slug}.py")] = (app, leaves[0][1])
         result.operations[app] = [f"{app}: RunSQL {op.describe()}" for op in app_ops]
     result.changed_apps = sorted(by_app)
     if dry_run:

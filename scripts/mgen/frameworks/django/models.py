@@ -32,7 +32,7 @@ from .fields import (
     deconstructed,
 )
 from .project import App, Project
-from .source import Definition, External, Module, ModuleRef, absolute
+from .source import Definition, External, Module, ModuleRef, absolute, project_imports
 from .state import OPTION_NAMES, Call, FieldState, ModelState, Note, ProjectState, Ref, Setting, normalize_together
 from .values import Evaluator, Scope, first_opaque
 
@@ -543,8 +543,8 @@ def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[
     whose modules this app imports are discovered too, for their Meta.app_label."""
     reader = ModelReader(project)
     module = project.finder.module(f"{app.name}.models")
-    related = {getattr(project.app_of_module(m.name), "label", None) for m in _imported_modules(project, module)} \
-        if module else set()
+    imported = project_imports(project.finder, module, project.root).values() if module else ()
+    related = {getattr(project.app_of_module(m.name), "label", None) for m in imported}
     reader.discover([app, *[a for a in project.apps if a.label in related and a is not app]])
     models = {}
     for model in list(reader.classes.values()):
@@ -552,16 +552,6 @@ def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[
                 and not reader.is_abstract(model.definition):
             models[(model.app_label, model.name.lower())] = reader.model_state(model)
     return models, list(reader.notes)
-
-
-def _imported_modules(project: Project, module: Module) -> list[Module]:
-    from .source import project_imports
-
-    out = []
-    for path in project_imports(project.finder, module, project.root):
-        found = project.finder.module_at(path)
-        out.append(found)
-    return out
 
 
 SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_auto_fields()

@@ -182,6 +182,12 @@ class Graph:
     def children(self, key: tuple[str, str]) -> set[tuple[str, str]]:
         return {k for k, ps in self.parents.items() if key in ps}
 
+    def previous(self, key: tuple[str, str]) -> str:
+        """The migration of the same app ``key`` depends on, as ``migrate APP <previous>`` names it
+        (``zero`` for the app's first)."""
+        parents = sorted(p for p in self.parents[key] if p[0] == key[0])
+        return parents[-1][1] if parents else "zero"
+
     def leaf_nodes(self, app: str | None = None) -> list[tuple[str, str]]:
         """Per app, the migrations no migration of the same app depends on (Django's leaf_nodes)."""
         leaves = []

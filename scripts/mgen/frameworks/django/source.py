@@ -271,11 +271,11 @@ def imported_names(module: Module) -> list[str]:
     return list(dict.fromkeys(n for n in out if n))
 
 
-def project_imports(finder: Finder, module: Module, root: Path, transitive: bool = True) -> list[Path]:
-    """The files under ``root`` that ``module`` imports (and, ``transitive``, that those import, and so on):
-    what a static reading of ``module`` can depend on besides installed libraries."""
+def project_imports(finder: Finder, module: Module, root: Path, transitive: bool = True) -> dict[Path, Module]:
+    """The modules under ``root`` that ``module`` imports (and, ``transitive``, that those import, and so on),
+    by resolved file path: what a static reading of ``module`` can depend on besides installed libraries."""
     root = Path(root).resolve()
-    seen: dict[Path, None] = {}
+    seen: dict[Path, Module] = {}
     todo = [module]
     while todo:
         current = todo.pop()
@@ -289,10 +289,10 @@ def project_imports(finder: Finder, module: Module, root: Path, transitive: bool
             if root not in path.parents or path in seen or path == module.path.resolve() \
                     or any(lib in path.parents for lib in finder.library_roots):  # a .venv inside the project
                 continue
-            seen[path] = None
+            seen[path] = target
             if transitive:
                 todo.append(target)
-    return list(seen)
+    return seen
 
 
 def project_site_packages(root: Path) -> list[Path]:

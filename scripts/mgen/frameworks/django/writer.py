@@ -54,6 +54,8 @@ class GenerateResult:
     dialect: str | None = None
     safety: list[tuple[str, str]] = field(default_factory=list)  # (class, operation description)
     findings: list[Any] = field(default_factory=list)
+    # each migration file written -> (its app label, the app's migration before it; None: the app's first)
+    previous: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.changed_apps)
@@ -284,11 +286,7 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
     names: dict[str, str] = {}
     for app, ops in changes.operations.items():
         leaves = graph.leaf_nodes(app)
-        number = 1
-        if leaves:
-            match = _NUMBER.match(leaves[0][1])
-            number = (int(match.group(1)) if match else 0) + 1
-        names[app] = f"{number:04d}_{name or suggest_name(ops, not leaves)}"
+        names[app] = f"{next_number(leaves):04d}_{name or suggest_name(ops, not leaves)}"
 
     serialize = Serializer(project)
     texts: dict[Path, str] = {}
@@ -318,6 +316,7 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
         notes = [n for n in changes.notes if n.startswith(f"{app}.")]
         texts[folder / f"{names[app]}.py"] = render_migration(
             ops, sorted(deps, key=lambda d: (isinstance(d, tuple), d)), not leaves, serialize, notes)
+        result.previous[str(folder / f"{names[app]}.py")] = (app, leaves[0][1] if leaves else None)
         result.operations[app] = [op.describe() for op in ops]
     result.changed_apps = sorted(changes.operations)
     if dry_run:
@@ -325,6 +324,14 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
         return result
     result.files = write_checked(texts, lambda: _verify_written(Path(project_root), settings, apps))
     return result
+
+
+def next_number(leaves: Sequence[tuple[str, str]]) -> int:
+    """The number of an app's next migration: one more than its leaf's (``0002`` after ``0001_initial``)."""
+    if not leaves:
+        return 1
+    match = _NUMBER.match(leaves[0][1])
+    return (int(match.group(1)) if match else 0) + 1
 
 
 def write_checked(texts: dict[Path, str], check: Callable[[], None]) -> list[Path]:
