@@ -308,7 +308,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
         detection = detect(project)
         if detection.framework == "django":
-            return _generate_django(args, project)
+            return _generate_django(args, project, detection.dialect)
     if args.default:
         raise MgenError("--default (a one-off default) applies to Django projects; elsewhere the schema names "
                         "its defaults")
@@ -477,7 +477,7 @@ def _generate_alembic(args: argparse.Namespace, project: Path) -> int:
     return 1 if verified is False else 0
 
 
-def _generate_django(args: argparse.Namespace, project: Path) -> int:
+def _generate_django(args: argparse.Namespace, project: Path, detected_dialect: str | None) -> int:
     """generate in a Django project: models and migration history read statically, one migration per
     changed app in ``<app>/migrations/``, checked by replaying it before it stays on disk."""
     from .frameworks.django.writer import generate
@@ -489,22 +489,16 @@ def _generate_django(args: argparse.Namespace, project: Path) -> int:
     if args.zero_downtime or args.verify or args.raw_sql or args.models or (args.backfill and not args.data_migration):
         raise MgenError("--zero-downtime, --verify, --raw-sql and --models do not apply to Django projects yet; "
                         "--backfill goes with --data-migration")
-    from .frameworks.detect import detect
-
-    dialect = args.dialect or detect(project).dialect
+    dialect = args.dialect or detected_dialect
     if args.data_migration:
         from .frameworks.django.data import write_data_migration
-        from .frameworks.django.project import load_project
-        from .frameworks.django.replay import replay_project
-        from .frameworks.django.schema import state_schema
 
         if dialect is None:
             raise MgenError("the settings name no database engine mgen knows: give --dialect (the backfill's SQL "
                             "is the database's own)")
         args.dialect = dialect
-        current = state_schema(replay_project(load_project(project, args.settings)), dialect)
-        result = write_data_migration(project, _data_operations(args, current), dialect, name=args.name,
-                                      dry_run=args.dry_run, settings=args.settings)
+        result = write_data_migration(project, lambda current: _data_operations(args, current), dialect,
+                                      name=args.name, dry_run=args.dry_run, settings=args.settings)
         return _print_django(args, result)
     if args.format:
         from .frameworks.django.project import load_project

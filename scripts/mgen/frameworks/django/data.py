@@ -16,13 +16,14 @@ One migration per app whose table is backfilled, after the app's leaf; the histo
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ... import __version__
 from ...errors import MgenError
 from ...formats import render_template
 from ...operations import Backfill
+from ...schema import Schema
 from ..pywrite import py_text
 from .project import load_project
 from .replay import read_migrations, replay_project
@@ -34,8 +35,9 @@ _NON_ATOMIC = {"postgresql": "each batch of the backfill commits on its own (a c
                "mysql": "each batch of the backfill commits on its own (a crash keeps the finished ones)"}
 
 
-def write_data_migration(project_root: Path, ops: Sequence[Backfill], dialect: str, *, name: str | None = None,
-                         dry_run: bool = False, settings: str | None = None) -> GenerateResult:
+def write_data_migration(project_root: Path, backfills: Callable[[Schema], Sequence[Backfill]], dialect: str, *,
+                         name: str | None = None, dry_run: bool = False, settings: str | None = None) -> GenerateResult:
+    """``backfills``: the operations, made from (and checked against) the schema the history builds."""
     from ...dialects import get_dialect, render_migration
     from .schema import state_schema
 
@@ -43,6 +45,7 @@ def write_data_migration(project_root: Path, ops: Sequence[Backfill], dialect: s
     graph, _ = read_migrations(project)
     state = replay_project(project)
     schema = state_schema(state, dialect)
+    ops = backfills(schema)
     apps = _apps_of_tables(state, dialect)
     by_app: dict[str, list[Backfill]] = {}
     for op in ops:
