@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import __version__
-from ...projectcache import file_fingerprint, fingerprint, read_entry, write_entry
+from ...projectcache import file_fingerprint, fingerprint, read_entry, relative, write_entry
 from .source import Module, project_imports
 from .state import Note, models_from_json, models_to_json, value_from_json, value_to_json
 
@@ -59,8 +59,7 @@ class History:
     def key(self, path: Path) -> str:
         """A file's key: its path from the project root (the cache survives a move), else absolute (a
         library's migrations)."""
-        resolved = Path(path).resolve()
-        return str(resolved.relative_to(self.root)) if self.root in resolved.parents else str(resolved)
+        return relative(self.root, Path(path).resolve())
 
     def get(self, path: Path, content: bytes) -> FileRecord | None:
         entry = self.files.get(self.key(path))
@@ -88,7 +87,7 @@ class History:
             return
         imports = {}
         for target in project_imports(self.finder, module, self.root, transitive=False):
-            imports[str(target.relative_to(self.root))] = file_fingerprint(target)
+            imports[relative(self.root, target)] = file_fingerprint(target)
         settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(content)}
         self.files[self.key(path)] = {
             "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
@@ -120,7 +119,7 @@ class History:
         hashes = self._file_hashes(paths)
         if hashes is None:
             return
-        own = {str(p.resolve().relative_to(self.root)): file_fingerprint(p) for p in modules
+        own = {relative(self.root, p.resolve()): file_fingerprint(p) for p in modules
                if self.root in p.resolve().parents and self.key(p) not in self.files}
         self.replayed = {"files": hashes, "settings": self._settings_key(), "modules": own, "models": encoded,
                          "notes": [[n.message, n.file, n.line] for n in notes]}

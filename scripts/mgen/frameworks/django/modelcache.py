@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...projectcache import file_fingerprint, read_entry, write_entry
+from ...projectcache import file_fingerprint, read_entry, relative, write_entry
 from .history import stamp
 from .project import App, Project
 from .source import project_imports
@@ -72,8 +72,7 @@ class ModelsCache:
             paths.update(project_imports(finder, settings, self.root))
         if app.path is not None and (app.path / "apps.py").is_file():
             paths.add((app.path / "apps.py").resolve())
-        return {str(p.relative_to(self.root)) if self.root in p.parents else str(p): file_fingerprint(p)
-                for p in sorted(paths)}
+        return {relative(self.root, p): file_fingerprint(p) for p in sorted(paths)}
 
     def save(self) -> None:
         if self.dirty:
