@@ -76,3 +76,14 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
+
+
+DJANGO_STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
+
+
+def django_store(dest: Path) -> Path:
+    """A copy of the Django writer fixture (``fixtures/django_writer/store``) at ``dest``; ``dest``."""
+    import shutil
+
+    shutil.copytree(DJANGO_STORE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    return dest

@@ -3,17 +3,16 @@ the Django writer (tests/test_django_writer.py judges what it writes with Django
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from mgen.cli import main
+from conftest import django_store
 
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
+from mgen.cli import main
 
 
 def test_django_project_generate_twice_then_a_field(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     capsys.readouterr()
     assert main(["generate", str(root), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
@@ -36,7 +35,7 @@ def test_django_project_generate_twice_then_a_field(tmp_path: Path, capsys):
 
 def test_django_flags_that_do_not_apply_are_refused(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     capsys.readouterr()
     assert main(["generate", str(root), "--zero-downtime"]) == 2
     assert "do not apply to Django projects yet" in capsys.readouterr().err
@@ -44,7 +43,7 @@ def test_django_flags_that_do_not_apply_are_refused(tmp_path: Path, capsys):
 
 def test_django_change_as_raw_sql(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     post = root / "blog" / "models" / "post.py"
     post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
@@ -66,7 +65,7 @@ def test_django_generate_prints_the_safety_summary(tmp_path: Path, capsys):
     the database (rename-column), a dropped field is destructive (drop-column, an error); a new nullable
     field is safe. Without a dialect in the settings, --dialect gives it."""
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     post = root / "blog" / "models" / "post.py"
     post.write_text(post.read_text().replace("title = models.CharField", "headline = models.CharField")
@@ -99,7 +98,7 @@ def test_diff_of_two_django_app_folders_and_format_native(tmp_path: Path, capsys
     manage.py is above it); `--format native` is the framework's own file (the default)."""
     old, new = tmp_path / "old", tmp_path / "new"
     for root in (old, new):
-        shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+        django_store(root)
     models = new / "shop" / "models.py"
     models.write_text(models.read_text().replace("    legacy = models.IntegerField(default=0)\n",
                                                  "    legacy = models.IntegerField(default=0)\n"

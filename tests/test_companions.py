@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require_server
+from conftest import django_store, require_server
 
 from mgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 COMMON = Path(__file__).parent / "fixtures" / "django" / "_common"
 
 
@@ -85,7 +84,7 @@ def test_sql_test_fails_when_the_down_does_not_undo(tmp_path: Path, capsys):
 
 def test_django_full(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     post = root / "blog" / "models" / "post.py"
     post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")

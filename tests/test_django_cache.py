@@ -7,23 +7,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import django_store
 
 from mgen.frameworks.django.project import load_project
 from mgen.frameworks.django.replay import models_state, replay_project
 from mgen.frameworks.django.writer import generate
 
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 CACHE = Path(".claude") / "cache" / "db"
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert generate(root, name=None).changed_apps  # the initial migrations; fills the caches
     return root
 
@@ -106,7 +105,7 @@ def test_a_corrupt_cache_is_rebuilt(store: Path, monkeypatch, damage: str):
 
 def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     monkeypatch.setenv("MGEN_PROJECT_CACHE", "off")
     assert generate(root, name=None).changed_apps
     assert not (root / ".claude").exists()

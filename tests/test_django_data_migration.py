@@ -4,17 +4,15 @@ dialect's batched backfill in an ``atomic = False`` migration, applied and rever
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import DIALECTS, SERVERS, require_server
+from conftest import DIALECTS, SERVERS, django_store, require_server
 
 from mgen.cli import main
 from mgen.db import connect, scratch_database
 
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "django" / "_common"))
 import djharness as h
 
@@ -25,7 +23,7 @@ ROWS = [("books", None), ("music", "keep"), ("films", None), ("games", None), ("
 def test_backfill_migration_applied_and_reversed_by_django(dialect: str, tmp_path: Path, capsys):
     server = require_server(dialect)
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     capsys.readouterr()
     assert main(["generate", str(root), "--data-migration", "--backfill", "shop_category.code=UPPER(name)",
@@ -58,7 +56,7 @@ def test_backfill_migration_applied_and_reversed_by_django(dialect: str, tmp_pat
 
 def test_backfill_of_an_unknown_table_or_without_a_dialect(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     capsys.readouterr()
     assert main(["generate", str(root), "--data-migration", "--backfill", "nope.code=1", "--dialect", "sqlite"]) == 2

@@ -3,17 +3,16 @@ statically, judged by the same rules; renames are renames, not a drop and an add
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from mgen.cli import main
+from conftest import django_store
 
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
+from mgen.cli import main
 
 
 def test_migrations_are_judged_file_by_file(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0  # 0001_initial for each app, written by mgen
     post = root / "blog" / "models" / "post.py"
     post.write_text(post.read_text().replace("title = ", "headline = ") + "    slug = models.SlugField(unique=True, null=True)\n")

@@ -4,12 +4,11 @@ Django writes the answer (``preserve_default=False``), accepted by Django (``mak
 nothing left), and applied by Django's ``migrate`` to a table with rows on the three databases."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import DIALECTS, require_server
+from conftest import DIALECTS, django_store, require_server
 
 from mgen.cli import main
 from mgen.db import connect, scratch_database
@@ -21,7 +20,7 @@ import djharness as h
 
 def store(tmp_path: Path) -> Path:
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     models = root / "shop" / "models.py"
     models.write_text(models.read_text().replace(

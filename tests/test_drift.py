@@ -10,12 +10,12 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+from conftest import django_store
 from test_alembic_generate import MODELS_V1, project
 
 from mgen.cli import main
 from mgen.frameworks.drift import drift
 
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
 
@@ -31,7 +31,7 @@ def commit_all(root: Path, message: str) -> None:
 
 def test_django_model_change_committed_without_its_migration(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     (root / ".gitignore").write_text(".claude/\n")
     git(root, "init", "-q")
     assert main(["generate", str(root)]) == 0
@@ -63,7 +63,7 @@ def test_django_model_change_committed_without_its_migration(tmp_path: Path, cap
     # outside git, or a base that does not exist: no answer, no error
     assert drift(root, "no-such-ref") is None
     plain = tmp_path / "plain"
-    shutil.copytree(STORE, plain, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(plain)
     assert drift(plain) is None
 
 

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import django_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL = ROOT / "skills" / "migration-generate" / "SKILL.md"
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 COMMON = Path(__file__).parent / "fixtures" / "django" / "_common"
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
@@ -108,7 +108,7 @@ def test_django_project(plugin_data: Path, tmp_path: Path):
     import django
 
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     # the project's own virtual environment, where its Django is (the plugin's venv has none)
     venv = root / ".venv"
     (venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}").mkdir(parents=True)

@@ -4,17 +4,16 @@ SQL it cannot parse, revisions doing what static reading cannot follow)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
+from conftest import django_store
 from test_alembic_generate import MODELS_V1, project
 
 from mgen.cli import main
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 
 
 def commit_all(root: Path) -> None:
@@ -60,6 +59,6 @@ def test_alembic_models_diff(tmp_path: Path, capsys):
 
 def test_django_refuses_with_the_reason(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root), "--from-diff"]) == 2
     assert "reported as drift" in capsys.readouterr().err

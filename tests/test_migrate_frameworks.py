@@ -10,8 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import django_store
+
 ROOT = Path(__file__).resolve().parent.parent
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 COMMON = Path(__file__).parent / "fixtures" / "django" / "_common"
 
 
@@ -57,7 +58,7 @@ def test_alembic_run_status_rollback_and_the_lint_gate(tmp_path: Path):
 
 def test_django_run_and_rollback(tmp_path: Path):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert mgen(root, "generate", ".", "--quick").returncode == 0
     env = {"PYTHONPATH": str(COMMON), "MGEN_DJANGO_DB": f"sqlite:///{tmp_path / 'store.sqlite3'}"}
     done = mgen(root, "migrate", "run", **env)

@@ -6,12 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+from conftest import django_store
 from test_alembic_generate import MODELS_V1, project
 
 from mgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 
 
 def listing(root: Path) -> list[str]:
@@ -51,7 +51,7 @@ def test_plan_of_an_alembic_project_and_a_drop(tmp_path: Path, capsys):
 
 def test_plan_of_a_django_project(tmp_path: Path, capsys):
     root = tmp_path / "store"
-    shutil.copytree(STORE, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(root)
     assert main(["generate", str(root)]) == 0
     capsys.readouterr()
     assert main(["plan", str(root), "--dialect", "mysql"]) == 0

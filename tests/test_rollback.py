@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DIALECTS, require_server
+from conftest import DIALECTS, django_store, require_server
 
 from mgen.cli import main
 from mgen.db import scratch_database
@@ -18,7 +18,6 @@ from mgen.runner import rollback, run
 from mgen.sources.live import introspect
 
 ROOT = Path(__file__).resolve().parent.parent
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 
 V1 = "CREATE TABLE users (id integer PRIMARY KEY, email varchar(255) NOT NULL);\n"
 V2_UP = ("CREATE TABLE posts (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id), "
@@ -66,7 +65,7 @@ def test_alembic_and_django_rollback_explained(tmp_path: Path, capsys):
     assert "destructive  drop table customers" in out and "error drop-table" in out
 
     store = tmp_path / "store"
-    shutil.copytree(STORE, store, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    django_store(store)
     assert main(["generate", str(store)]) == 0
     post = store / "blog" / "models" / "post.py"
     post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
