@@ -79,7 +79,7 @@ def project_facts(root: Path, cache: dict[str, str] | None = None) -> Facts:
     source, detail, url = _dialect_origin(root, d)
     rules = None if d.framework == "django" else schema_rules(root, d)
     extra = rules_depend_on(root, d) or []
-    folders = [root / rel for rel in (*detect_module._MIGRATION_FOLDERS, "requirements")]
+    folders = [root / rel for rel in (*detect_module.MIGRATION_FOLDERS, "requirements")]
     deps = projectcache.depends_on(root, [*d.sources, root, *folders, *extra])
     config = projectcache.relative(root, d.config) if d.config else None
     projectcache.store(root, ORM, {"framework": d.framework, "config": config, "evidence": list(d.evidence),

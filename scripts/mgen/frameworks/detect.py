@@ -36,7 +36,8 @@ _DRIVER_PACKAGES = {
     "mariadb": "mysql", "asyncmy": "mysql",
     "aiosqlite": "sqlite",
 }
-_MIGRATION_FOLDERS = ("migrations", "db/migrations", "migrations/sql", "sql/migrations")
+# where a raw-SQL migrations folder is looked for (also what the project cache fingerprints for detection)
+MIGRATION_FOLDERS = ("migrations", "db/migrations", "migrations/sql", "sql/migrations")
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -187,7 +188,7 @@ def _sql_folder(root: Path, evidence: list[str]) -> tuple[Path, str] | None:
     from ..errors import MgenError
     from ..formats import detect_format
 
-    for rel in _MIGRATION_FOLDERS:
+    for rel in MIGRATION_FOLDERS:
         folder = root / rel
         if not folder.is_dir():
             continue
