@@ -30,7 +30,7 @@ DOC = ROOT / "docs" / "lint-vs-squawk.md"
 # squawk rule -> the mgen rules that cover the same hazard (empty: mgen has no counterpart)
 SQUAWK_TO_MGEN: dict[str, tuple[str, ...]] = {
     # squawk also reports identity and generated columns under adding-field-with-default
-    "adding-field-with-default": ("volatile-default", "add-identity-column"),
+    "adding-field-with-default": ("volatile-default", "add-identity-column", "add-stored-generated-column"),
     "adding-foreign-key-constraint": ("add-foreign-key",),
     "adding-not-nullable-field": ("set-not-null",),
     "adding-primary-key-constraint": ("add-primary-key",),

@@ -51,6 +51,11 @@ CREATE TABLE posts (
 );
 """
 
+ORDERS = "CREATE TABLE orders (id INTEGER PRIMARY KEY, total NUMERIC(10,2) NOT NULL, qty INTEGER NOT NULL{});\n"
+GEN_STORED = ", cents BIGINT GENERATED ALWAYS AS (CAST(total * 100 AS BIGINT)) STORED"
+GEN_VIRTUAL = ", cents BIGINT GENERATED ALWAYS AS (CAST(total * 100 AS BIGINT)) VIRTUAL"
+ORDERS_IDX = "CREATE INDEX orders_cents_idx ON orders (cents);\n"
+
 
 def users(**replace: str) -> str:
     sql = USERS
@@ -175,6 +180,27 @@ CREATE TABLE accounts (
 );
 """, ops=["create_table"], dialects=("postgresql",),
              up_contains={"postgresql": ["GENERATED ALWAYS AS IDENTITY", "gen_random_uuid()"]}),
+    # generated columns: verify compares the rows without the columns whose expression changed
+    Scenario("add_stored_generated_column_with_index", ORDERS.format(""), ORDERS.format(GEN_STORED) + ORDERS_IDX,
+             ops=["add_column", "add_index"],
+             up_contains={"postgresql": ["GENERATED ALWAYS AS", "STORED"], "sqlite": ["new__orders"]}),
+    Scenario("add_virtual_generated_column", ORDERS.format(""), ORDERS.format(GEN_VIRTUAL), ops=["add_column"],
+             dialects=("mysql", "sqlite"), up_excludes={"sqlite": ["new__orders"]}),
+    Scenario("generated_expression_change_keeps_its_index", ORDERS.format(GEN_STORED) + ORDERS_IDX,
+             ORDERS.format(GEN_STORED.replace("100", "1000")) + ORDERS_IDX, ops=["alter_column_generated"],
+             up_contains={"postgresql": ["DROP COLUMN", "CREATE INDEX orders_cents_idx"],
+                          "mysql": ["MODIFY COLUMN"]}),
+    Scenario("stored_generated_to_plain_keeps_values", ORDERS.format(GEN_STORED) + ORDERS_IDX,
+             ORDERS.format(", cents BIGINT") + ORDERS_IDX, ops=["alter_column_generated"],
+             up_contains={"postgresql": ["DROP EXPRESSION"], "mysql": ["MODIFY COLUMN"]},
+             up_excludes={"postgresql": ["DROP COLUMN"], "mysql": ["DROP COLUMN"]}),
+    Scenario("plain_to_stored_generated", ORDERS.format(", cents BIGINT DEFAULT 0"), ORDERS.format(GEN_STORED),
+             ops=["alter_column_default", "alter_column_generated"]),
+    Scenario("virtual_generated_to_plain_keeps_values", ORDERS.format(GEN_VIRTUAL) + ORDERS_IDX,
+             ORDERS.format(", cents BIGINT") + ORDERS_IDX, ops=["alter_column_generated"], dialects=("mysql", "sqlite"),
+             up_contains={"mysql": ["UPDATE orders SET cents_mgen_plain = cents", "CREATE INDEX orders_cents_idx"]}),
+    Scenario("stored_generated_to_virtual", ORDERS.format(GEN_STORED), ORDERS.format(GEN_VIRTUAL),
+             ops=["alter_column_generated"], dialects=("mysql", "sqlite")),
     Scenario("table_and_column_comments", """
 CREATE TABLE notes (id integer PRIMARY KEY, body text);
 COMMENT ON COLUMN notes.body IS 'old text';

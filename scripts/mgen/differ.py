@@ -24,6 +24,7 @@ from .operations import (
     AddIndex,
     AddUnique,
     AlterColumnDefault,
+    AlterColumnGenerated,
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
@@ -268,11 +269,19 @@ class _Differ:
         in_pk = t.primary_key is not None and c.name in t.primary_key.columns
         return c.nullable and not in_pk and not c.identity
 
+    def same_generated(self, ta: Table, a: Column, tb: Table, b: Column) -> bool:
+        if a.generated is None or b.generated is None:
+            return a.generated is b.generated
+        return (a.generated.stored == b.generated.stored
+                and self.d.comparable_expression(a.generated.expression, ta)
+                == self.d.comparable_expression(b.generated.expression, tb))
+
     def same_column(self, ta: Table, a: Column, tb: Table, b: Column) -> bool:
         return (
             self.same_type(a, b)
             and self.effective_nullable(ta, a) == self.effective_nullable(tb, b)
             and self.same_identity(a.identity, b.identity)
+            and self.same_generated(ta, a, tb, b)
             and (a.identity is not None or self.d.same_default(a.default, b.default, b, self.new))
         )
 
@@ -286,8 +295,8 @@ class _Differ:
         where = self.d.expression_sql(i.where) if i.where else None
         return (i.columns, i.unique, where, (i.method or "btree").lower())
 
-    def check_key(self, c) -> str:
-        return self.d.expression_sql(c.expression)
+    def check_key(self, c, table: Table) -> str:
+        return self.d.comparable_expression(c.expression, table)
 
     def _columns_with_type_change(self, kept: list[str]) -> set[tuple[str, str]]:
         out = set()
@@ -320,9 +329,9 @@ class _Differ:
         for u in a.uniques:
             if u.columns not in new_uq:
                 self.emit(DropUnique(a.name, u))
-        new_ck = {self.check_key(c) for c in b.checks}
+        new_ck = {self.check_key(c, b) for c in b.checks}
         for c in a.checks:
-            if self.check_key(c) not in new_ck:
+            if self.check_key(c, a) not in new_ck:
                 self.emit(DropCheck(a.name, c))
         old_pk = a.primary_key.columns if a.primary_key else None
         new_pk = b.primary_key.columns if b.primary_key else None
@@ -358,8 +367,13 @@ class _Differ:
                 self.emit(AddColumn(name, col))
                 continue
             o = a.column(c.name)
+            if not self.same_generated(a, o, b, c) and c.generated is None:
+                # first a plain column (keeping the values), then the rest compares as plain columns
+                self.emit(AlterColumnGenerated(name, c.name, o.generated, None))
+                o = replace(o, generated=None)
             type_changes = not self.same_type(o, c)
-            default_changes = not (o.identity or c.identity) and not self.d.same_default(o.default, c.default, c, self.new)
+            default_changes = not (o.identity or c.identity or o.generated or c.generated) \
+                and not self.d.same_default(o.default, c.default, c, self.new)
             if type_changes:
                 if default_changes and o.default is not None:
                     self.emit(AlterColumnDefault(name, c.name, o.default, None))
@@ -371,6 +385,10 @@ class _Differ:
                 self.emit(AlterColumnDefault(name, c.name, o.default, c.default))
             if self.effective_nullable(a, o) != self.effective_nullable(b, c):
                 self.emit(AlterColumnNullability(name, c.name, self.effective_nullable(b, c)))
+            if not self.same_generated(a, o, b, c):  # last: the expression meets the column's final type
+                if o.default is not None:
+                    self.emit(AlterColumnDefault(name, c.name, o.default, None))
+                self.emit(AlterColumnGenerated(name, c.name, o.generated, c.generated))
             if self.d.supports_comments and o.comment != c.comment:
                 self.emit(SetColumnComment(name, c.name, o.comment, c.comment))
         for o in a.columns:
@@ -387,9 +405,9 @@ class _Differ:
         for u in b.uniques:
             if u.columns not in have_uq:
                 self.emit(AddUnique(a.name, u))
-        have_ck = {self.check_key(c) for c in a.checks}
+        have_ck = {self.check_key(c, a) for c in a.checks}
         for c in b.checks:
-            if self.check_key(c) not in have_ck:
+            if self.check_key(c, b) not in have_ck:
                 self.emit(AddCheck(a.name, c))
         have_idx = {self.index_key(i) for i in a.indexes}
         for i in b.indexes:

@@ -218,3 +218,58 @@ def index_uses(index, column: str) -> bool:
     if index.where and column in columns_in(index.where):
         return True
     return any(c == column or (c.startswith("(") and column in columns_in(c)) for c in index.columns)
+
+
+# -- PostgreSQL's implicit numeric promotion ----------------------------------------------------------
+_CATEGORY = {"smallint": 0, "integer": 0, "bigint": 0, "numeric": 1, "real": 2, "double": 2}  # int, numeric, float
+
+
+@lru_cache(maxsize=4096)
+def with_promotions(text: str, column_types: tuple[tuple[str, str], ...]) -> str:
+    """``text`` (canonical) with the casts PostgreSQL's arithmetic adds made explicit, for comparing: it
+    stores ``total * qty`` (numeric * integer) as ``total * (qty)::numeric``, ``a / b::numeric`` as
+    ``(a)::numeric / (b)::numeric``, ``abs(a) * total`` as ``(abs(a))::numeric * total``. A cast to the
+    operator's type that the other operand already has goes, then each operand of a lower category
+    (integer < numeric < floating point) whose type is known gets it: both spellings meet in one."""
+    from sqlglot import exp
+
+    types = dict(column_types)
+    tree = _sqlglot().parse_one(text, read="postgres")
+    arithmetic = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+    cast_category = {exp.DataType.Type.DECIMAL: 1, exp.DataType.Type.FLOAT: 2, exp.DataType.Type.DOUBLE: 2}
+
+    def category(node: exp.Expression) -> int | None:
+        node = unparen(node)
+        if isinstance(node, exp.Column):
+            return _CATEGORY.get(types.get(node.name, ""))
+        if isinstance(node, exp.Literal) and not node.is_string:
+            return 0 if node.this.lstrip("-").isdigit() else 1
+        if isinstance(node, exp.Cast):
+            return cast_category.get(node.to.this, 0 if node.to.this in _kinds().numeric else None)
+        if isinstance(node, arithmetic):
+            a, b = category(node.this), category(node.expression)
+            return None if a is None or b is None else max(a, b)
+        return None
+
+    def sides(node: exp.Expression) -> tuple[exp.Expression, exp.Expression] | None:
+        return (node.this, node.expression) if isinstance(node, arithmetic) else None
+
+    for op in list(tree.find_all(*arithmetic)):  # 1. casts the other side makes implicit go
+        for first in (True, False):  # read the sides again: the first pass may have replaced one
+            own, other = (op.this, op.expression) if first else (op.expression, op.this)
+            inner = unparen(own)
+            target = cast_category.get(inner.to.this) if isinstance(inner, exp.Cast) else None
+            if target is not None and category(other) == target:
+                inner.replace(inner.this)
+    for op in list(tree.find_all(*arithmetic)):  # 2. each lower operand of known type cast up
+        pair = sides(op)
+        assert pair is not None
+        a, b = category(pair[0]), category(pair[1])
+        if a is None or b is None or a == b:
+            continue
+        low, high = (pair[0], b) if a < b else (pair[1], a)
+        if isinstance(unparen(low), exp.Literal):
+            continue  # PostgreSQL's casts on literals are dropped by the canonical form already
+        to = "DECIMAL" if high == 1 else "DOUBLE"
+        low.replace(exp.Cast(this=low.copy(), to=exp.DataType.build(to)))
+    return canonical_node(tree, "postgresql")

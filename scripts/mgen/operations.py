@@ -23,6 +23,7 @@ from .schema import (
     Default,
     EnumType,
     ForeignKey,
+    Generated,
     Index,
     PrimaryKey,
     Schema,
@@ -83,6 +84,8 @@ def _jsonable(v):
         return v.describe()
     if isinstance(v, Default):
         return {"kind": v.kind, "value": v.value}
+    if isinstance(v, Generated):
+        return {"expression": v.expression, "stored": v.stored}
     if isinstance(v, tuple):
         return [_jsonable(x) for x in v]
     return v
@@ -391,6 +394,37 @@ class AlterColumnIdentity(Operation):
 
     def describe(self):
         return f"identity on {self.table}.{self.column}: {self.old or 'none'} -> {self.new or 'none'}"
+
+
+@dataclass(frozen=True)
+class AlterColumnGenerated(Operation):
+    """A column's generation changes: another expression, STORED <-> VIRTUAL, a generated column
+    becoming a plain one (``new`` None: its values stay) or a plain one becoming generated (``old``
+    None: its values are replaced by the computed ones, which the down does not bring back)."""
+
+    kind: ClassVar[str] = "alter_column_generated"
+    table: str
+    column: str
+    old: Generated | None
+    new: Generated | None
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        column = replace(t.column(self.column), generated=self.new, default=None if self.new else t.column(self.column).default)
+        return schema.with_table(t.replace_column(self.column, column))
+
+    def reverse(self):
+        return AlterColumnGenerated(self.table, self.column, self.new, self.old)
+
+    @property
+    def destructive(self) -> bool:
+        return self.old is None  # the column's own values are overwritten by the expression's
+
+    def describe(self):
+        def text(g: Generated | None) -> str:
+            return g.describe() if g else "not generated"
+
+        return f"generation of {self.table}.{self.column}: {text(self.old)} -> {text(self.new)}"
 
 
 @dataclass(frozen=True)
@@ -773,3 +807,18 @@ def apply_all(ops: Sequence[Operation], schema: Schema) -> Schema:
 def reverse_all(ops: Sequence[Operation]) -> list[Operation]:
     """The down of a list of operations: each reversed, in reverse order (Alembic's reverse_into)."""
     return [op.reverse() for op in reversed(ops)]
+
+
+def additions_on(table: Table, column: str) -> list[Operation]:
+    """The operations that add again what on ``table`` involves ``column``: its indexes (also through
+    an expression or predicate), unique keys, checks and foreign keys - what a DROP COLUMN takes with it."""
+    def mentions(expression: str | None) -> bool:
+        return bool(expression) and column in expressions.columns_in(expression)
+
+    out: list[Operation] = []
+    out += [AddIndex(table.name, i) for i in table.indexes
+            if any(c == column or (c.startswith("(") and mentions(c)) for c in i.columns) or mentions(i.where)]
+    out += [AddUnique(table.name, u) for u in table.uniques if column in u.columns]
+    out += [AddCheck(table.name, c) for c in table.checks if mentions(c.expression)]
+    out += [AddForeignKey(table.name, f) for f in table.foreign_keys if column in f.columns]
+    return out

@@ -169,8 +169,8 @@ def _row_for(table: Table, schema: Schema, i: int, inserted: dict[str, list[Row]
         else:
             return None
     for column in table.columns:
-        if column.name in row or column.identity is not None:
-            continue  # foreign key values set above; identity values are the database's
+        if column.name in row or column.identity is not None or column.generated is not None:
+            continue  # foreign key values set above; identity and generated values are the database's
         row[column.name] = sample_value(column, schema, i)
     return row
 

@@ -103,6 +103,19 @@ def canonical_number(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Generated:
+    """A generated (computed) column's definition: ``expression`` in canonical form (see
+    ``mgen.expressions``); ``stored`` when the database writes the values into every row (STORED,
+    PostgreSQL's only kind before 18), else they are computed when read (VIRTUAL)."""
+
+    expression: str
+    stored: bool = True
+
+    def describe(self) -> str:
+        return f"AS ({self.expression}) {'STORED' if self.stored else 'VIRTUAL'}"
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: ColumnType
@@ -110,11 +123,14 @@ class Column:
     default: Default | None = None
     identity: IdentityKind | None = None  # serial/bigserial, GENERATED ALWAYS|BY DEFAULT, AUTO_INCREMENT
     comment: str | None = None
+    generated: Generated | None = None  # GENERATED ALWAYS AS (expr) STORED|VIRTUAL: no default, no writes
 
     def describe(self) -> str:
         parts = [self.name, self.type.describe()]
         if self.identity:
             parts.append(f"identity={self.identity}")
+        if self.generated:
+            parts.append(self.generated.describe())
         if not self.nullable:
             parts.append("NOT NULL")
         if self.default is not None:
@@ -288,6 +304,8 @@ def column_to_dict(c: Column) -> dict:
         d["default"] = {"kind": c.default.kind, "value": c.default.value}
     if c.identity:
         d["identity"] = c.identity
+    if c.generated:
+        d["generated"] = {"expression": c.generated.expression, "stored": c.generated.stored}
     if c.comment is not None:
         d["comment"] = c.comment
     return d

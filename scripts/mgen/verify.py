@@ -240,6 +240,10 @@ class RowPlan:
             target = self.renames.columns.get((table, c.name), c.name)
             if not new_t.has_column(target):
                 limited = True
+            elif new_t.column(target).generated not in (None, c.generated):
+                # computed from the other columns (compared themselves), by another expression now; a plain
+                # column's own values are replaced by the computed ones
+                limited = limited or c.generated is None
             elif self.destructive and new_t.column(target).type != c.type:
                 limited = True  # a lossy type change may rewrite values
             else:

@@ -30,6 +30,7 @@ from ..operations import (
     AddIndex,
     AddUnique,
     AlterColumnDefault,
+    AlterColumnGenerated,
     AlterColumnNullability,
     AlterColumnType,
     Backfill,
@@ -50,6 +51,7 @@ from ..operations import (
     SetPrimaryKey,
     SetTableComment,
     ValidateConstraint,
+    additions_on,
     apply_all,
 )
 from ..schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
@@ -142,6 +144,11 @@ class Dialect:
     def expression_sql(self, canonical: str) -> str:
         return expressions.render(canonical, self.name)
 
+    def comparable_expression(self, canonical: str, table: Table) -> str:
+        """What the differ compares of an expression on ``table`` (a CHECK, a generation): the text as
+        the dialect spells it; PostgreSQL also makes its implicit casts explicit."""
+        return self.expression_sql(canonical)
+
     # -- literals and defaults, by kind (dialects override the kinds they spell differently) ---
     def literal(self, text: str) -> str:
         """A string literal with its quotes escaped."""
@@ -173,11 +180,22 @@ class Dialect:
         return " ".join(p for p in parts if p)
 
     def column_clauses(self, column: Column, table: Table, schema: Schema) -> list[str]:
-        """What follows the type: nullability and default (dialects add identity, comments)."""
-        clauses = [] if column.nullable else ["NOT NULL"]
-        if column.default is not None and column.default.kind != "null":
+        """What follows the type: the generation, nullability and default (dialects add identity,
+        comments)."""
+        clauses = self.generated_clauses(column, table)
+        if not column.nullable:
+            clauses.append("NOT NULL")
+        if column.default is not None and column.default.kind != "null" and column.generated is None:
             clauses.append("DEFAULT " + self.default_sql(column.default, column, schema))
         return clauses
+
+    def generated_clauses(self, column: Column, table: Table) -> list[str]:
+        """``GENERATED ALWAYS AS (expr) STORED|VIRTUAL`` for a generated column (first after the type:
+        MySQL takes it nowhere else), else nothing."""
+        g = column.generated
+        if g is None:
+            return []
+        return [f"GENERATED ALWAYS AS ({self.expression_sql(g.expression)}) {'STORED' if g.stored else 'VIRTUAL'}"]
 
     def primary_key_sql(self, table: Table) -> str:
         pk = table.primary_key
@@ -303,6 +321,22 @@ class Dialect:
     @renders(DropColumn)
     def render_drop_column(self, op: DropColumn, before: Schema, after: Schema) -> list[str]:
         return [self.alter_table(op.table, f"DROP COLUMN {self.quote(op.column.name)}")]
+
+    def regenerate_column(self, op: AlterColumnGenerated, before: Schema, after: Schema) -> list[str]:
+        """A column's generation changed the one way every dialect has: DROP COLUMN, ADD COLUMN with
+        the new definition, then the indexes, keys, checks and foreign keys the drop took, again."""
+        table = after.table(op.table)
+        out = [self.alter_table(op.table, f"DROP COLUMN {self.quote(op.column)}"),
+               self.alter_table(op.table, f"ADD COLUMN {self.column_sql(table.column(op.column), table, after)}")]
+        return out + self.readd_on_column(op.table, op.column, after)
+
+    def readd_on_column(self, table: str, column: str, schema: Schema) -> list[str]:
+        """The statements that add again the indexes, keys, checks and foreign keys on ``column``
+        (after a DROP COLUMN took them), as ``schema`` has them."""
+        out: list[str] = []
+        for addition in additions_on(schema.table(table), column):
+            out += self.render_op(addition, schema, schema)
+        return out
 
     @renders(RenameColumn)
     def render_rename_column(self, op: RenameColumn, before: Schema, after: Schema) -> list[str]:

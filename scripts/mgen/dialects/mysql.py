@@ -11,6 +11,7 @@ from ..operations import (
     AddIndex,
     AddUnique,
     AlterColumnDefault,
+    AlterColumnGenerated,
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
@@ -112,13 +113,14 @@ class MySQL(Dialect):
 
     # -- columns and tables ----------------------------------------------------------------------------
     def column_clauses(self, column: Column, table: Table, schema: Schema) -> list[str]:
-        clauses = []
+        clauses = self.generated_clauses(column, table)
         if not column.nullable:
             clauses.append("NOT NULL")
         elif column.type.name == "timestamptz":
             # an old-style TIMESTAMP column is NOT NULL unless told otherwise
             clauses.append("NULL")
-        if column.default is not None and column.default.kind != "null" and not column.identity:
+        if column.default is not None and column.default.kind != "null" and not column.identity \
+                and column.generated is None:
             clauses.append("DEFAULT " + self.default_sql(column.default, column, schema))
         if column.identity:
             clauses.append("AUTO_INCREMENT")
@@ -154,6 +156,28 @@ class MySQL(Dialect):
     @renders(AlterColumnNullability)
     def render_alter_column_nullability(self, op: AlterColumnNullability, before: Schema, after: Schema) -> list[str]:
         return [self.modify_column(op.table, op.column, after)]
+
+    @renders(AlterColumnGenerated)
+    def render_alter_column_generated(self, op: AlterColumnGenerated, before: Schema, after: Schema) -> list[str]:
+        """MODIFY COLUMN where MySQL and MariaDB take it (another expression of the same kind; STORED to
+        plain, keeping the values; plain to STORED); VIRTUAL <-> STORED and VIRTUAL <-> plain drop and add."""
+        kinds = {op.old.stored if op.old else None, op.new.stored if op.new else None}  # None: plain
+        if False not in kinds or kinds == {False}:
+            return [self.modify_column(op.table, op.column, after)]
+        if op.new is None:  # VIRTUAL to plain: the values are copied into a new column first
+            return self.materialize_virtual(op, after)
+        return self.regenerate_column(op, before, after)
+
+    def materialize_virtual(self, op: AlterColumnGenerated, after: Schema) -> list[str]:
+        table = after.table(op.table)
+        column = table.column(op.column)
+        temp = fit(f"{op.column}_mgen_plain", self.max_identifier)
+        staging = Column(temp, column.type, comment=column.comment)
+        out = [self.alter_table(op.table, f"ADD COLUMN {self.column_sql(staging, table, after)}"),
+               f"UPDATE {self.quote(op.table)} SET {self.quote(temp)} = {self.quote(op.column)}",
+               self.alter_table(op.table, f"DROP COLUMN {self.quote(op.column)}"),
+               self.alter_table(op.table, f"CHANGE COLUMN {self.quote(temp)} {self.column_sql(column, table, after)}")]
+        return out + self.readd_on_column(op.table, op.column, after)
 
     @renders(AlterColumnIdentity)
     def render_alter_column_identity(self, op: AlterColumnIdentity, before: Schema, after: Schema) -> list[str]:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from itertools import permutations
 
-from .. import keywords
+from .. import expressions, keywords
 from ..naming import fit
 from ..operations import (
     AddEnumValue,
     AddIndex,
     AddUnique,
+    AlterColumnGenerated,
     AlterColumnIdentity,
     AlterColumnType,
     Backfill,
@@ -108,6 +109,14 @@ class PostgreSQL(Dialect):
             return [f"GENERATED {kind} AS IDENTITY"] + ([] if column.nullable else ["NOT NULL"])
         return super().column_clauses(column, table, schema)
 
+    def comparable_expression(self, canonical: str, table: Table) -> str:
+        return expressions.with_promotions(canonical, tuple((c.name, c.type.name) for c in table.columns))
+
+    def generated_clauses(self, column: Column, table: Table) -> list[str]:
+        if column.generated is not None and not column.generated.stored:
+            raise Unsupported(f"postgresql before 18 has only STORED generated columns ({table.name}.{column.name})")
+        return super().generated_clauses(column, table)
+
     def comment_statements(self, table: Table) -> list[str]:
         out = []
         if table.comment is not None:
@@ -141,6 +150,14 @@ class PostgreSQL(Dialect):
         col = self.quote(column.name)
         return ([self.alter_table(table, f"ALTER COLUMN {col} DROP DEFAULT")] + statements
                 + [self.alter_table(table, f"ALTER COLUMN {col} SET DEFAULT {self.default_sql(column.default, column, schema)}")])
+
+    @renders(AlterColumnGenerated)
+    def render_alter_column_generated(self, op: AlterColumnGenerated, before: Schema, after: Schema) -> list[str]:
+        """A stored column becomes a plain one keeping its values (DROP EXPRESSION, PostgreSQL 13);
+        any other change is a drop and add (SET EXPRESSION is PostgreSQL 17's)."""
+        if op.new is None:
+            return [self.alter_table(op.table, f"ALTER COLUMN {self.quote(op.column)} DROP EXPRESSION")]
+        return self.regenerate_column(op, before, after)
 
     @renders(AlterColumnIdentity)
     def render_alter_column_identity(self, op: AlterColumnIdentity, before: Schema, after: Schema) -> list[str]:

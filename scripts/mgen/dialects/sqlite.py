@@ -12,6 +12,7 @@ from ..operations import (
     AddForeignKey,
     AddUnique,
     AlterColumnDefault,
+    AlterColumnGenerated,
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
@@ -24,6 +25,7 @@ from ..operations import (
     SetColumnComment,
     SetPrimaryKey,
     SetTableComment,
+    additions_on,
 )
 from ..schema import Column, ColumnType, Default, Schema, Table
 from .base import Dialect, Unsupported, renders
@@ -43,30 +45,15 @@ def _fraction(t: ColumnType) -> str:
     return f"({t.precision})" if t.precision is not None else ""
 
 
-def expression_columns(text: str) -> set[str]:
-    """Column names a canonical expression mentions."""
-    return columns_in(text)
-
-
 def _table_uses_column(before: Schema, table: Table, column: str) -> bool:
-    """True when a key, index, check or foreign key (here or pointing here) involves ``column``."""
-    used: set[str] = set(table.primary_key.columns) if table.primary_key else set()
-    for u in table.uniques:
-        used.update(u.columns)
-    for f in table.foreign_keys:
-        used.update(f.columns)
-    for i in table.indexes:
-        for element in i.columns:
-            used.update(expression_columns(element) if element.startswith("(") else {element})
-        if i.where:
-            used.update(expression_columns(i.where))
-    for c in table.checks:
-        used.update(expression_columns(c.expression))
-    for other in before.tables:
-        for f in other.foreign_keys:
-            if f.ref_table == table.name:
-                used.update(f.ref_columns)
-    return column in used
+    """True when a key, index, check, foreign key (here or pointing here) or generated column involves
+    ``column``: ALTER TABLE DROP COLUMN refuses it."""
+    if (table.primary_key and column in table.primary_key.columns) or additions_on(table, column):
+        return True
+    if any(c.generated and column in columns_in(c.generated.expression) for c in table.columns):
+        return True
+    return any(f.ref_table == table.name and column in f.ref_columns for other in before.tables
+               for f in other.foreign_keys)
 
 
 def _add_column_needs_rebuild(op: AddColumn, before: Schema, after: Schema) -> bool:
@@ -77,7 +64,8 @@ def _add_column_needs_rebuild(op: AddColumn, before: Schema, after: Schema) -> b
         c.name in u.columns for u in t.uniques)
     default_ok = c.default is None or c.default.kind != "expression"
     has_value = c.default is not None and c.default.kind != "null"
-    return in_key or bool(c.identity) or not default_ok or (not c.nullable and not has_value)
+    stored = c.generated is not None and c.generated.stored  # "cannot add a STORED column"
+    return in_key or bool(c.identity) or not default_ok or (not c.nullable and not has_value) or stored
 
 
 def _drop_column_needs_rebuild(op: DropColumn, before: Schema, after: Schema) -> bool:
@@ -96,6 +84,7 @@ REBUILDS: dict[type, Callable[..., bool]] = {
     AlterColumnNullability: _always,
     AlterColumnDefault: _always,
     AlterColumnIdentity: _always,
+    AlterColumnGenerated: _always,
     AddUnique: _always,
     DropUnique: _always,
     AddForeignKey: _always,
@@ -169,7 +158,8 @@ class SQLite(Dialect):
         that rows of other tables referencing this one stay."""
         old, new = before.table(name), after.table(name)
         temp = REBUILD_PREFIX + name
-        common = [c for c in new.column_names() if old.has_column(c)]
+        # generated columns take no values: the new table computes them
+        common = [c.name for c in new.columns if old.has_column(c.name) and c.generated is None]
         out = ["PRAGMA foreign_keys=OFF", self.create_table_sql(new, after, name=temp)]
         if common:
             cols = self.columns_sql(common)
@@ -257,6 +247,10 @@ class SQLite(Dialect):
 
     @renders(AlterColumnIdentity)
     def render_alter_column_identity(self, op: AlterColumnIdentity, before: Schema, after: Schema) -> list[str]:
+        return self.rebuild_table(op.table, before, after)
+
+    @renders(AlterColumnGenerated)
+    def render_alter_column_generated(self, op: AlterColumnGenerated, before: Schema, after: Schema) -> list[str]:
         return self.rebuild_table(op.table, before, after)
 
     @renders(AddUnique)

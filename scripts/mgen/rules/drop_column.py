@@ -3,7 +3,8 @@
 Unless the migration carries the refill: a ``Backfill`` before the drop whose reverse fills the dropped
 column (``undo_column``), as the contract step of a ``--zero-downtime`` rename or type change does (the
 values live on in the new column). Its down adds the column back and then refills it, so no value is
-lost; the running code that still selects the column breaks all the same: warning instead of error.
+lost; the running code that still selects the column breaks all the same: warning instead of error. So
+for a generated column: its values are computed again when the down adds it back.
 """
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class DropColumnRule(Rule):
         if not isinstance(op, DropColumn) or ctx.is_new_table(op.table):
             return None
         name = f"{op.table}.{op.column.name}{size_note(ctx, op.table)}"
+        if op.column.generated is not None:
+            return (f"dropping generated column {name} breaks code still selecting it; the down adds it back and "
+                    "the database computes its values again")
         restored = refill(op, ctx)
         if restored is not None:
             return (f"dropping column {name} breaks code still selecting it; the down adds it back and refills "
@@ -37,7 +41,7 @@ class DropColumnRule(Rule):
                "selecting it fails"
 
     def severity_for(self, op: Operation, ctx: Context) -> str:
-        if isinstance(op, DropColumn) and refill(op, ctx) is not None:
+        if isinstance(op, DropColumn) and (op.column.generated is not None or refill(op, ctx) is not None):
             return "warning"  # no value is lost: only the running code is at risk
         return self.severity
 

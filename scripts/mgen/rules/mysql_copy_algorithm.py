@@ -51,6 +51,8 @@ def classify(op: Operation, ctx: Context) -> tuple[str, str] | None:
         # InnoDB must invent a hidden clustered key: only the COPY algorithm can do that
         return COPY, (f"dropping the primary key of {op.table} without a replacement copies the "
                       f"table{where} (ALGORITHM=COPY) and writes wait")
+    if isinstance(op, AddColumn) and op.column.generated and op.column.generated.stored:
+        return None  # add-stored-generated-column
     if isinstance(op, AddColumn) and not op.column.identity:  # identity: add-identity-column
         if _instant_add_column(ctx) is False:
             return REBUILD, (f"adding {op.table}.{op.column.name} rebuilds the table{where}: this server "

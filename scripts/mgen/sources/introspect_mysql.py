@@ -7,6 +7,7 @@ adds by itself for a foreign key is not reported (it is part of the foreign key,
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ from ..schema import (
     Default,
     EnumType,
     ForeignKey,
+    Generated,
     Index,
     PrimaryKey,
     Schema,
@@ -139,7 +141,8 @@ SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
 """
 _COLUMNS = """
-SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT,
+       GENERATION_EXPRESSION
 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 _KEYS = """
@@ -221,7 +224,7 @@ def introspect_mysql(conn: Connection) -> Schema:
     mariadb = "mariadb" in str(version).lower()
     parts = {name: _TableParts(name, _text(comment)) for name, comment in conn.query(_TABLES)}
     enums: list[EnumType] = []
-    for table, name, column_type, data_type, nullable, default, extra, comment in conn.query(_COLUMNS):
+    for table, name, column_type, data_type, nullable, default, extra, comment, expression in conn.query(_COLUMNS):
         if table not in parts:
             continue  # a view
         ctype, enum = portable_type(_text(column_type), table, name)
@@ -230,11 +233,12 @@ def introspect_mysql(conn: Connection) -> Schema:
         extra = _text(extra) or ""
         if _text(data_type) == "longtext":
             parts[table].longtext.add(name)
+        generated = _generated(extra, _text(expression))
         parts[table].columns.append(Column(
             name, ctype, nullable=nullable == "YES",
-            default=column_default(_text(default), extra, ctype, mariadb),
+            default=None if generated else column_default(_text(default), extra, ctype, mariadb),
             identity="serial" if "auto_increment" in extra.lower() else None,
-            comment=_text(comment) or None))
+            comment=_text(comment) or None, generated=generated))
 
     for (table, name, kind), rows in _grouped(conn.query(_KEYS), 3).items():
         t = parts[table]
@@ -267,8 +271,17 @@ def introspect_mysql(conn: Connection) -> Schema:
     return Schema(tuple(p.table() for p in parts.values()), tuple(enums)).normalized()
 
 
+def _generated(extra: str, expression: str | None) -> Generated | None:
+    """EXTRA says ``STORED GENERATED`` or ``VIRTUAL GENERATED`` (MySQL 8's ``DEFAULT_GENERATED`` is an
+    expression default, not a generated column)."""
+    kind = extra.upper()
+    if not expression or ("STORED GENERATED" not in kind and "VIRTUAL GENERATED" not in kind):
+        return None
+    return Generated(clean_expression(expression), stored="STORED GENERATED" in kind)
+
+
 def replace_type(c: Column, ctype: ColumnType) -> Column:
-    return Column(c.name, ctype, c.nullable, c.default, c.identity, c.comment)
+    return dataclasses.replace(c, type=ctype)
 
 
 def _json_valid_column(expression: str) -> str | None:

@@ -23,6 +23,7 @@ from ..schema import (
     Default,
     EnumType,
     ForeignKey,
+    Generated,
     Index,
     PrimaryKey,
     Schema,
@@ -206,9 +207,10 @@ class _TableParts:
 def _column(row: tuple, table: str) -> Column:
     _, name, formatted, typtype, typname, notnull, default, identity, generated, comment, owns_seq = row
     where = f"{table}.{name}"
-    if generated:
-        raise MgenError(f"column {where} is a generated column, which mgen does not model")
     ctype = portable_type(formatted, typtype, typname, where)
+    if generated:  # 's' (stored); PostgreSQL 18's 'v' (virtual) too: pg_attrdef holds the expression
+        return Column(name, ctype, nullable=not notnull, comment=comment,
+                      generated=Generated(clean_expression(default), stored=generated == "s"))
     ident = _IDENTITY.get(identity or "")
     dflt = None
     if ident is None and default is not None and owns_seq and default.startswith("nextval("):

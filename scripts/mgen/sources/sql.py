@@ -38,6 +38,7 @@ from ..schema import (
     Default,
     EnumType,
     ForeignKey,
+    Generated,
     Index,
     PrimaryKey,
     Schema,
@@ -660,8 +661,17 @@ class SqlInterpreter:
             raise self.error(f"generated column {column.name!r} is not supported")
         return replace(column, identity="always" if node.this else "by_default")
 
-    def _prop_computed(self, column: Column, node: exp.Expression) -> Column:
-        raise self.error(f"generated column {column.name!r} is not supported")
+    def _prop_computed(self, column: Column, node: exp.ComputedColumnConstraint) -> Column:
+        """``GENERATED ALWAYS AS (expr) STORED|VIRTUAL`` (MySQL and SQLite also ``AS (expr)``): VIRTUAL
+        unless STORED is written, except in PostgreSQL, where every generated column is stored."""
+        expression = node.this
+        while isinstance(expression, exp.Paren):
+            expression = expression.this
+        persisted = node.args.get("persisted")
+        stored = True if self.dialect == "postgresql" else bool(persisted)
+        if self.dialect == "postgresql" and persisted is False:
+            raise self.error(f"generated column {column.name!r}: PostgreSQL before 18 has no VIRTUAL generated columns")
+        return replace(column, generated=Generated(canonical_expression(expression, self.dialect), stored))
 
     def _prop_comment(self, column: Column, node: exp.CommentColumnConstraint) -> Column:
         return replace(column, comment=node.this.name or None)
@@ -1233,6 +1243,8 @@ class SqlInterpreter:
                 return SqlInterpreter._action_add_identity
             if rest[:2] == ["DROP", "IDENTITY"]:
                 return SqlInterpreter._action_drop_identity
+            if rest[:2] == ["DROP", "EXPRESSION"]:
+                return SqlInterpreter._action_drop_expression
             if rest[:2] in (["SET", "STATISTICS"], ["SET", "STORAGE"], ["SET", "COMPRESSION"], ["SET", "("],
                             ["RESET", "("]) or rest[:1] == ["RESTART"] or (rest[:1] == ["SET"] and
                                                                           rest[1:2] in (["INCREMENT"], ["START"])):
@@ -1271,6 +1283,14 @@ class SqlInterpreter:
         if col.identity is None and "EXISTS" not in words:
             raise self.error(f"column {table.name}.{col.name} is not an identity column")
         self.schema = self.schema.with_table(table.replace_column(col.name, replace(col, identity=None)))
+
+    def _action_drop_expression(self, table_name, sql, tokens, words):
+        """PostgreSQL 13+: a generated column becomes a plain one, keeping its values."""
+        table = self.table(table_name)
+        col, _ = self._column_token(table, tokens, words)
+        if col.generated is None and "EXISTS" not in words:
+            raise self.error(f"column {table.name}.{col.name} is not a generated column")
+        self.schema = self.schema.with_table(table.replace_column(col.name, replace(col, generated=None)))
 
     def _action_rename_constraint(self, table_name, sql, tokens, words):
         table = self.table(table_name)

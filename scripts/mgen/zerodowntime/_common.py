@@ -92,6 +92,8 @@ def blocker(schema: Schema, table: Table, column: str) -> str | None:
     col = table.column(column)
     if col.identity:
         return f"{table.name}.{column} is an identity column"
+    if col.generated:
+        return f"{table.name}.{column} is a generated column"
     for u in table.uniques:
         if column in u.columns:
             return f"{table.name}.{column} is in unique {u.name}"

@@ -21,6 +21,9 @@ def expand_add_column(op: AddColumn, ctx: PlanContext) -> Expansion | None:
     if c.identity:
         ctx.notes.append(f"{op.table}.{c.name}: an identity column is added as it is (see add-identity-column)")
         return None
+    if c.generated:
+        ctx.notes.append(f"{op.table}.{c.name}: a generated column is added as it is (see add-stored-generated-column)")
+        return None
     default = c.default if has_default(c) else None
     volatile = (default is not None and default.kind == "expression" and ctx.dialect.name == "postgresql"
                 and is_volatile(default.value))

@@ -1,4 +1,4 @@
--- expect: add-identity-column
+-- expect: add-stored-generated-column
 -- A STORED generated column is computed for every existing row: full rewrite.
 SET lock_timeout = '2s';
 SET statement_timeout = '60s';
