@@ -435,7 +435,7 @@ SAMPLE_SQL = {
 def sample_operations(schema: Schema, dialect: str) -> list:
     """One instance of every operation class, valid against ``schema``."""
     from mgen import operations as o
-    from mgen.schema import Default, ForeignKey, PrimaryKey, Unique
+    from mgen.schema import Default, ForeignKey, Generated, PrimaryKey, Unique
 
     items_t = schema.table("items")
     fk = ForeignKey("items_user_id_fkey", ("user_id",), "users", ("id",), on_delete="CASCADE")
@@ -450,6 +450,7 @@ def sample_operations(schema: Schema, dialect: str) -> list:
         o.AlterColumnNullability("items", "status", False),
         o.AlterColumnDefault("items", "qty", Default("number", "0"), Default("number", "1")),
         o.AlterColumnIdentity("items", "id", None, "serial"),
+        o.AlterColumnGenerated("items", "code", None, Generated("id * 2")),
         o.SetColumnComment("items", "qty", None, "how many"),
         o.SetPrimaryKey("items", items_t.primary_key, PrimaryKey(("id", "name"), "items_pkey")),
         o.AddIndex("items", Index("items_code_idx", ("code",))), o.DropIndex("posts", schema.table("posts").indexes[0]),
@@ -490,9 +491,10 @@ def test_every_operation_class_renders_or_is_refused_by_name(dialect: str) -> No
 
 NOT_PLAIN_NATIVE = {
     "postgresql": {"alter_column_identity": "raw fallback", "validate_constraint": "op.execute",
-                   "backfill": "op.execute", "add_enum_value": "op.execute", "drop_enum_value": "op.execute"},
-    "mysql": {"validate_constraint": "refused", "backfill": "op.execute"},
-    "sqlite": {"validate_constraint": "refused", "backfill": "op.execute"},
+                   "backfill": "op.execute", "add_enum_value": "op.execute", "drop_enum_value": "op.execute",
+                   "alter_column_generated": "raw fallback"},
+    "mysql": {"validate_constraint": "refused", "backfill": "op.execute", "alter_column_generated": "raw fallback"},
+    "sqlite": {"validate_constraint": "refused", "backfill": "op.execute", "alter_column_generated": "raw fallback"},
 }
 
 

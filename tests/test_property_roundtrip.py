@@ -19,7 +19,19 @@ from hypothesis import strategies as st
 from mgen.dialects import get_dialect
 from mgen.differ import diff
 from mgen.operations import RenameColumn, RenameTable, apply_all
-from mgen.schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from mgen.schema import (
+    Check,
+    Column,
+    ColumnType,
+    Default,
+    ForeignKey,
+    Generated,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
 from mgen.verify import verify
 
 NAMES = ["alpha", "beta", "gamma", "delta", "order", "group", "user", "key", "Mixed", "value"]
@@ -228,6 +240,49 @@ def test_random_schema_pairs_round_trip(dialect, examples):
         # the model agrees with itself: the operations turn OLD into NEW
         assert diff(apply_all(ops, old), new, d).operations == []
         report = verify(old, new, dialect, server_url=server, renames=renames)
+        assert report.ok, report.format_text()
+
+    check()
+
+
+# -- generated columns: every change between plain, STORED and VIRTUAL, new expressions, drops ---------
+EXPRESSIONS = ["a * 2", "a + 1", "b * 100", "a + b", "COALESCE(a, 0) - 1"]
+NUMERIC = ColumnType("numeric", precision=14, scale=2)
+
+
+@st.composite
+def generated_column(draw, name: str, dialect: str) -> Column | None:
+    """Absent, plain, or generated (PostgreSQL: STORED only)."""
+    kind = draw(st.sampled_from(["absent", "plain", "stored", "virtual"] if dialect != "postgresql"
+                                else ["absent", "plain", "stored"]))
+    if kind == "absent":
+        return None
+    if kind == "plain":
+        return Column(name, NUMERIC)
+    return Column(name, NUMERIC, generated=Generated(draw(st.sampled_from(EXPRESSIONS)), stored=kind == "stored"))
+
+
+@st.composite
+def generated_table(draw, dialect: str) -> Table:
+    cols = [Column("id", ColumnType("integer"), nullable=False), Column("a", ColumnType("integer")),
+            Column("b", ColumnType("numeric", precision=10, scale=2))]
+    cols += [c for c in (draw(generated_column(n, dialect)) for n in ("g1", "g2")) if c is not None]
+    indexes = tuple(Index(f"t_{c.name}_idx", (c.name,)) for c in cols if c.name.startswith("g") and draw(st.booleans()))
+    return Table("t", tuple(cols), PrimaryKey(("id",), "t_pkey"), indexes=indexes)
+
+
+@pytest.mark.parametrize("dialect,examples", [("sqlite", 25), ("postgresql", 15), ("mysql", 15)])
+def test_random_generated_column_changes_round_trip(dialect, examples):
+    server = require_server(dialect)
+    d = get_dialect(dialect)
+
+    @settings(max_examples=examples * int(os.environ.get("MGEN_HYPOTHESIS_SCALE", "1")), **SETTINGS)
+    @given(generated_table(dialect), generated_table(dialect))
+    def check(old_table, new_table):
+        old, new = Schema((old_table,)), Schema((new_table,))
+        ops = diff(old, new, d).operations
+        assert diff(apply_all(ops, old), new, d).operations == []
+        report = verify(old, new, dialect, server_url=server)
         assert report.ok, report.format_text()
 
     check()

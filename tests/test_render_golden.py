@@ -24,6 +24,7 @@ from mgen.operations import (
     AddIndex,
     AddUnique,
     AlterColumnDefault,
+    AlterColumnGenerated,
     AlterColumnIdentity,
     AlterColumnNullability,
     AlterColumnType,
@@ -53,6 +54,7 @@ from mgen.schema import (
     Default,
     EnumType,
     ForeignKey,
+    Generated,
     Index,
     PrimaryKey,
     Schema,
@@ -165,6 +167,8 @@ TAGS = Table(
     comment="labels on posts",
 )
 
+CENTS = Generated("CAST(total * 100 AS BIGINT)")
+TOTAL_CENTS = Column("total_cents", BIGINT, generated=CENTS)
 REF_INDEX = Index("order_ref_tmp_idx", ("ref",), unique=True)
 TOTAL_CHECK_NOT_VALID = Check("order_total_check", "total >= 0", validated=False)
 EDITOR_FKEY_NOT_VALID = ForeignKey("posts_editor_id_fkey", ("editor_id",), "users", ("id",), on_delete="SET NULL",
@@ -203,6 +207,12 @@ CASES: dict[str, list[Operation]] = {
         AlterColumnDefault("users", "created_at", Default("expression", "CURRENT_TIMESTAMP"), None)],
     "alter_column_identity_drop_serial": [AlterColumnIdentity("posts", "id", "serial", None)],
     "alter_column_identity_add": [AlterColumnIdentity("order", "id", None, "by_default")],
+    # generated columns: STORED (the only kind PostgreSQL 15 has), a new expression, back to a plain column
+    "add_column_generated": [AddColumn("order", TOTAL_CENTS)],
+    "alter_column_generated": [AddColumn("order", TOTAL_CENTS),
+                               AlterColumnGenerated("order", "total_cents", CENTS, Generated("CAST(total * 1000 AS BIGINT)"))],
+    "alter_column_generated_to_plain": [AddColumn("order", TOTAL_CENTS),
+                                        AlterColumnGenerated("order", "total_cents", CENTS, None)],
     # several column changes on one table: SQLite rebuilds it once
     "alter_column_several": [
         AlterColumnType("posts", "title", varchar(200), varchar(300)),

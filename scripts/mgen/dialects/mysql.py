@@ -159,10 +159,12 @@ class MySQL(Dialect):
 
     @renders(AlterColumnGenerated)
     def render_alter_column_generated(self, op: AlterColumnGenerated, before: Schema, after: Schema) -> list[str]:
-        """MODIFY COLUMN where MySQL and MariaDB take it (another expression of the same kind; STORED to
-        plain, keeping the values; plain to STORED); VIRTUAL <-> STORED and VIRTUAL <-> plain drop and add."""
+        """MODIFY COLUMN between STORED and plain (a new stored expression; STORED to plain, keeping the
+        values; plain to STORED). A VIRTUAL column holds no values, so it is dropped and added (MariaDB
+        10.11 fails to index a VIRTUAL column whose expression MODIFY changed after a table copy); VIRTUAL
+        to plain keeps the values through a staging column."""
         kinds = {op.old.stored if op.old else None, op.new.stored if op.new else None}  # None: plain
-        if False not in kinds or kinds == {False}:
+        if False not in kinds:
             return [self.modify_column(op.table, op.column, after)]
         if op.new is None:  # VIRTUAL to plain: the values are copied into a new column first
             return self.materialize_virtual(op, after)

@@ -317,6 +317,8 @@ def column_call(ctx: Context, column: Column, table: Table, schema: Schema, op: 
                 in_create: bool = False) -> Call:
     """``sa.Column(...)`` as it is declared in ``table`` (CREATE TABLE when ``in_create``; else the
     column of an ADD COLUMN, where SQLAlchemy makes no key and so no auto-increment)."""
+    if column.generated is not None:
+        raise ctx.not_native(op, f"mgen does not write sa.Computed yet ({column.name} is generated)")
     args: list = [py(column.name), type_expr(ctx, column.type, schema, op)]
     kwargs: dict = {}
     in_pk = table.primary_key is not None and column.name in table.primary_key.columns

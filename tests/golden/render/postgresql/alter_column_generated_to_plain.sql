@@ -1,0 +1,6 @@
+ALTER TABLE "order" ADD COLUMN total_cents bigint GENERATED ALWAYS AS (CAST(total * 100 AS BIGINT)) STORED;
+ALTER TABLE "order" ALTER COLUMN total_cents DROP EXPRESSION;
+-- down
+ALTER TABLE "order" DROP COLUMN total_cents;
+ALTER TABLE "order" ADD COLUMN total_cents bigint GENERATED ALWAYS AS (CAST(total * 100 AS BIGINT)) STORED;
+ALTER TABLE "order" DROP COLUMN total_cents;
