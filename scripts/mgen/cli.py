@@ -296,10 +296,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _rollback(args)
     if (args.quick or args.with_docs or args.with_tests or args.full) and not getattr(args, "_inner", False):
         return _generate_with_companions(args)
-    from .dialects import get_dialect
-    from .differ import diff
-    from .formats import canonical_format, detect_format, folder_schema, write_migration
-
     project = Path(args.project_dir)
     if args.format == "native":
         args.format = None
@@ -307,8 +303,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from .frameworks.detect import detect
 
         detection = detect(project)
-        if detection.framework == "django":
+        if detection.framework == "django":  # before the engine's imports: a Django project may not need them
             return _generate_django(args, project, detection.dialect)
+    from .dialects import get_dialect
+    from .differ import diff
+    from .formats import canonical_format, detect_format, folder_schema, write_migration
+
     if args.default:
         raise MgenError("--default (a one-off default) applies to Django projects; elsewhere the schema names "
                         "its defaults")

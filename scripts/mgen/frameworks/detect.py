@@ -18,7 +18,6 @@ files listed in ``Detection.sources``.
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,8 @@ _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 @dataclass(frozen=True)
 class Detection:
+    """What ``detect`` found: the framework, the dialect, the file that says so, and why."""
+
     root: Path
     framework: str | None = None  # "django" | "alembic" | "golang-migrate" | "goose" | "plain" | None
     dialect: str | None = None  # "postgresql" | "mysql" | "sqlite" | None
@@ -168,6 +169,8 @@ def _alembic(root: Path, evidence: list[str], sources: list[Path]) -> tuple[Path
     if not ini.is_file():
         return None
     sources.append(ini)
+    import configparser  # here: only an Alembic project has an alembic.ini to read
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(ini, encoding="utf-8")

@@ -44,19 +44,25 @@ def cache_dir() -> Path | None:
     return base / f"pyast-{FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
 
 
-class _Prune(ast.NodeTransformer):
-    """Function bodies become ``...``: nothing static reading asks is inside one."""
-
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
-        node.body = [ast.Expr(ast.Constant(...), lineno=node.lineno, col_offset=node.col_offset,
-                              end_lineno=node.lineno, end_col_offset=node.col_offset)]
-        return node
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-
 def prune(tree: ast.Module) -> ast.Module:
-    return _Prune().visit(tree)
+    """Function bodies become ``...``: nothing static reading asks is inside one. A ``def`` is a statement, so
+    only statement lists are walked (module, class and compound-statement bodies), not every expression."""
+    _prune_block(tree.body)
+    return tree
+
+
+def _prune_block(stmts: list[ast.stmt]) -> None:
+    for node in stmts:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.body = [ast.Expr(ast.Constant(...), lineno=node.lineno, col_offset=node.col_offset,
+                                  end_lineno=node.lineno, end_col_offset=node.col_offset)]
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                _prune_block(block)
+        for inner in getattr(node, "handlers", None) or getattr(node, "cases", None) or ():
+            _prune_block(inner.body)  # except handlers, match cases
 
 
 def parse_library_file(path: Path) -> ast.Module:

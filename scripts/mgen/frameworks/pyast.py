@@ -90,6 +90,8 @@ class External:
 
 @dataclass(frozen=True, eq=False)
 class Module:
+    """A parsed module: its dotted name, file, syntax tree and top-level symbol table."""
+
     name: str  # dotted
     path: Path
     is_package: bool
@@ -111,11 +113,15 @@ class Module:
 
 @dataclass(frozen=True)
 class ModuleRef:
+    """A module, as a name can refer to it."""
+
     module: Module
 
 
 @dataclass(frozen=True)
 class ClassRef:
+    """A class defined in the project, identified by module and line (the node is not compared)."""
+
     module: Module
     node: ast.ClassDef = field(compare=False, repr=False)
     line: int = 0  # with the module, identifies the class (the node compares by identity)
@@ -131,6 +137,8 @@ class ClassRef:
 
 @dataclass(frozen=True)
 class FunctionRef:
+    """A function defined in the project (by module and line)."""
+
     module: Module
     node: ast.FunctionDef | ast.AsyncFunctionDef = field(compare=False, repr=False)
     line: int = 0
@@ -217,62 +225,66 @@ def _absolute(module: Module, level: int, name: str | None) -> str:
 
 def _collect(module: Module) -> None:
     """Fill the module's symbol table from its top-level statements."""
+    _visit(module, module.tree.body, False)
+
+
+def _visit(module: Module, stmts: list[ast.stmt], conditional: bool) -> None:
+    # a module-level function, not a closure: a recursive closure is a reference cycle that would keep every
+    # parsed tree alive until the cyclic collector walks them all (a third of a short run, at exit)
+    symbols = module.symbols
 
     def add(name: str, binding: Binding) -> None:
-        module.symbols.setdefault(name, []).append(binding)
+        symbols.setdefault(name, []).append(binding)
 
-    def visit(stmts: list[ast.stmt], conditional: bool) -> None:
-        for stmt in stmts:
-            line = stmt.lineno
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    if alias.asname:
-                        add(alias.asname, Binding("import", line, alias.name))
-                    else:  # import a.b.c binds "a"
-                        top = alias.name.split(".")[0]
-                        add(top, Binding("import", line, top))
-            elif isinstance(stmt, ast.ImportFrom):
-                source = _absolute(module, stmt.level, stmt.module)
-                for alias in stmt.names:
-                    if alias.name == "*":
-                        module.star_imports.append((line, source))
-                    else:
-                        add(alias.asname or alias.name, Binding("import", line, f"{source}.{alias.name}"))
-            elif conditional:
-                for name in _bound_names(stmt):
-                    add(name, Binding("conditional", line, node=stmt))
-            elif isinstance(stmt, ast.ClassDef):
-                add(stmt.name, Binding("class", line, node=stmt))
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                add(stmt.name, Binding("function", line, node=stmt))
-            elif isinstance(stmt, ast.Assign):
-                for target in stmt.targets:
-                    if isinstance(target, ast.Name):
-                        add(target.id, Binding("value", line, node=stmt.value))
-                    else:  # a, b = ...: bound, but to what is not read
-                        for name in _target_names(target):
-                            add(name, Binding("conditional", line, node=stmt))
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                if stmt.value is not None:
-                    add(stmt.target.id, Binding("value", line, node=stmt.value))
-            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-                add(stmt.target.id, Binding("conditional", line, node=stmt))
-            elif isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
-                visit(stmt.body, conditional)
-                visit(stmt.orelse, True)
-            elif isinstance(stmt, (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
-                for name in _bound_names(stmt):
-                    add(name, Binding("conditional", line, node=stmt))
-                for body in bodies(stmt):  # imports inside still bind (conditionally)
-                    for inner in body:
-                        if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                            for name in _bound_names(inner):
-                                add(name, Binding("conditional", inner.lineno, node=inner))
-            elif hasattr(ast, "TryStar") and isinstance(stmt, ast.TryStar):  # pragma: no cover - 3.11+
-                for name in _bound_names(stmt):
-                    add(name, Binding("conditional", line, node=stmt))
-
-    visit(module.tree.body, False)
+    for stmt in stmts:
+        line = stmt.lineno
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    add(alias.asname, Binding("import", line, alias.name))
+                else:  # import a.b.c binds "a"
+                    top = alias.name.split(".")[0]
+                    add(top, Binding("import", line, top))
+        elif isinstance(stmt, ast.ImportFrom):
+            source = _absolute(module, stmt.level, stmt.module)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    module.star_imports.append((line, source))
+                else:
+                    add(alias.asname or alias.name, Binding("import", line, f"{source}.{alias.name}"))
+        elif conditional:
+            for name in _bound_names(stmt):
+                add(name, Binding("conditional", line, node=stmt))
+        elif isinstance(stmt, ast.ClassDef):
+            add(stmt.name, Binding("class", line, node=stmt))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            add(stmt.name, Binding("function", line, node=stmt))
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    add(target.id, Binding("value", line, node=stmt.value))
+                else:  # a, b = ...: bound, but to what is not read
+                    for name in _target_names(target):
+                        add(name, Binding("conditional", line, node=stmt))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if stmt.value is not None:
+                add(stmt.target.id, Binding("value", line, node=stmt.value))
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            add(stmt.target.id, Binding("conditional", line, node=stmt))
+        elif isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+            _visit(module, stmt.body, conditional)
+            _visit(module, stmt.orelse, True)
+        elif isinstance(stmt, (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+            for name in _bound_names(stmt):
+                add(name, Binding("conditional", line, node=stmt))
+            for body in bodies(stmt):  # imports inside still bind (conditionally)
+                for inner in body:
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                        for name in _bound_names(inner):
+                            add(name, Binding("conditional", inner.lineno, node=inner))
+        elif hasattr(ast, "TryStar") and isinstance(stmt, ast.TryStar):  # pragma: no cover - 3.11+
+            for name in _bound_names(stmt):
+                add(name, Binding("conditional", line, node=stmt))
 
 
 def bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -335,10 +347,18 @@ class Project:
         self._resolved_root = self.root.resolve()
         self._modules: dict[str, Module | None] = {}
         self._parser = parser or parse_file  # an installed library's root reads through libcache
+        self._real_paths: dict[Path, Path] = {}
 
     # -- modules ---------------------------------------------------------------------------------
+    def _real(self, path: Path) -> Path:
+        """``path.resolve()``, once per path (a system call per path component)."""
+        found = self._real_paths.get(path)
+        if found is None:
+            found = self._real_paths[path] = path.resolve()
+        return found
+
     def module_name(self, path: Path) -> str:
-        rel = path.resolve().relative_to(self._resolved_root)
+        rel = self._real(path).relative_to(self._resolved_root)
         parts = list(rel.with_suffix("").parts)
         if parts and parts[-1] == "__init__":
             parts.pop()
@@ -368,7 +388,7 @@ class Project:
         """The module of a file under the root."""
         name = self.module_name(path)
         module = self.module(name) if name else None
-        if module is None or module.path.resolve() != path.resolve():  # the root's own __init__.py
+        if module is None or self._real(module.path) != self._real(path):  # the root's own __init__.py
             module = self._parse(name or path.stem, path, path.name == "__init__.py")
             self._modules[module.name] = module
         return module

@@ -133,6 +133,8 @@ class Renames:
 
 @dataclass
 class Changes:
+    """The operations per app label, with the suggestions and notes that go with them."""
+
     operations: dict[str, list[Operation]] = field(default_factory=dict)  # app label -> operations
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -54,12 +54,16 @@ class History:
         replayed = data.get("replayed") if data and files is not None else None
         self.replayed: dict[str, Any] = replayed if isinstance(replayed, dict) else {}
         self.dirty = False
+        self._keys: dict[Path, str] = {}
 
     # -- lookups ---------------------------------------------------------------------------------
     def key(self, path: Path) -> str:
         """A file's key: its path from the project root (the cache survives a move), else absolute (a
-        library's migrations)."""
-        return relative(self.root, Path(path).resolve())
+        library's migrations). Kept per path: ``resolve`` is a system call per path component."""
+        found = self._keys.get(path)
+        if found is None:
+            found = self._keys[path] = relative(self.root, Path(path).resolve())
+        return found
 
     def get(self, path: Path, content: bytes) -> FileRecord | None:
         entry = self.files.get(self.key(path))

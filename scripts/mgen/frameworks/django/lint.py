@@ -10,10 +10,10 @@ import copy
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...dialects import get_dialect
 from ...differ import diff
-from ...lint import LintFinding, LintReport
 from ...operations import Operation
 from ...rules import Finding, TableStats, analyze
 from ...schema import Schema
@@ -22,6 +22,9 @@ from .project import load_project
 from .replay import Replay, read_migrations
 from .schema import Backend, SchemaBuilder, state_schema
 from .state import Call, ProjectState
+
+if TYPE_CHECKING:  # mgen.lint (the SQL linter) is imported by lint_django only: generate's judge does not need it
+    from ...lint import LintReport
 
 
 def judge(before: ProjectState, after: ProjectState, calls: Sequence[tuple[str, Call]], dialect: str,
@@ -37,6 +40,8 @@ def judge(before: ProjectState, after: ProjectState, calls: Sequence[tuple[str, 
 
 def lint_django(root: Path, dialect: str, settings: str | None = None, server_version: tuple[int, ...] | None = None,
                 stats: dict[str, TableStats] | None = None) -> LintReport:
+    from ...lint import LintFinding, LintReport
+
     project = load_project(root, settings)
     own = {a.label for a in project.project_apps}
     graph, _ = read_migrations(project)

@@ -79,6 +79,7 @@ class ModelReader:
         self.classes: dict[str, ModelClass] = {}  # definition path -> model class (concrete and abstract)
         self._meta_cache: dict[str, dict[str, Any]] = {}
         self._classified: dict[int, tuple[str, str, Definition | None] | None] = {}
+        self._own_fields_of: dict[Definition, dict[str, FieldSpec]] = {}
 
     # -- finding the model classes ---------------------------------------------------------------
     def discover(self, apps: Iterable[App]) -> list[ModelClass]:
@@ -196,6 +197,14 @@ class ModelReader:
         return {n: s for n, s in specs.items() if s.call is not None}
 
     def _own_fields(self, cls: Definition) -> dict[str, FieldSpec]:
+        """The fields the class body itself assigns (kept per class: every model's ``models.Model`` base is
+        read for mixin fields, and its body is long). Callers do not change the dict."""
+        out = self._own_fields_of.get(cls)
+        if out is None:
+            out = self._own_fields_of[cls] = self._read_own_fields(cls)
+        return out
+
+    def _read_own_fields(self, cls: Definition) -> dict[str, FieldSpec]:
         out: dict[str, FieldSpec] = {}
         assert isinstance(cls.node, ast.ClassDef)
         for stmt in cls.node.body:
@@ -300,17 +309,16 @@ class ModelReader:
             bound = bind_arguments(django_class, args, kwargs)
         except ValueError as e:
             raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
-        for key in DB_ARGUMENTS:
-            opaque = first_opaque(bound.get(key))
+        opaques = {key: opaque for key, value in bound.items() if (opaque := first_opaque(value)) is not None}
+        for key in DB_ARGUMENTS if opaques else ():
+            opaque = opaques.get(key)
             if opaque is not None:
                 raise MgenError(f"field {model.name}.{spec.name}: {key}={opaque.source} is computed at run time; mgen needs "
                                 "it as a literal to know the column", file, opaque.line or call.lineno)
-        for key, value in bound.items():
-            opaque = first_opaque(value)
-            if opaque is not None:
-                self.notes.append(Note(f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
-                                       "statically; kept as written (it does not change the database)",
-                                       file, opaque.line or call.lineno))
+        for key, opaque in opaques.items():
+            self.notes.append(Note(f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
+                                   "statically; kept as written (it does not change the database)",
+                                   file, opaque.line or call.lineno))
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
         return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno)
@@ -353,23 +361,24 @@ class ModelReader:
         """``ModelState.bases``: abstract parents flattened into their own bases; concrete models by label,
         other classes by path; just ``Model`` when nothing else derives from it."""
         out: list[str] = []
-        derives = []  # whether some base derives from Model (Django's check on the flattened bases)
-
-        def flatten(c: Definition) -> None:
-            for base in self.ev.bases(c):
-                if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef) and self.is_model(base) \
-                        and self.is_abstract(base):
-                    flatten(base)
-                elif isinstance(base, Definition) and base.path in self.classes:
-                    out.append(self.classes[base.path].label_lower)
-                    derives.append(True)
-                else:
-                    path = base.path if isinstance(base, (Definition, External)) else base.module.name
-                    out.append(path)
-                    derives.append(path == MODEL_BASE or isinstance(base, Definition) and self.is_model(base))
-
-        flatten(cls)
+        derives: list[bool] = []  # whether some base derives from Model (Django's check on the flattened bases)
+        self._flatten(cls, out, derives)
         return tuple(dict.fromkeys(out)) if any(derives) else (MODEL_BASE,)
+
+    def _flatten(self, c: Definition, out: list[str], derives: list[bool]) -> None:
+        # a method, not a recursive closure: that would be a reference cycle keeping the reader (and every
+        # parsed tree) alive until the cyclic collector walks them all
+        for base in self.ev.bases(c):
+            if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef) and self.is_model(base) \
+                    and self.is_abstract(base):
+                self._flatten(base, out, derives)
+            elif isinstance(base, Definition) and base.path in self.classes:
+                out.append(self.classes[base.path].label_lower)
+                derives.append(True)
+            else:
+                path = base.path if isinstance(base, (Definition, External)) else base.module.name
+                out.append(path)
+                derives.append(path == MODEL_BASE or isinstance(base, Definition) and self.is_model(base))
 
     def state_options(self, meta: dict[str, Any], state: ModelState, cls: Definition) -> dict[str, Any]:
         """``ModelState.from_model``'s options: Meta's attributes, unique_together normalized, indexes named."""

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
 
 @dataclass
 class App:
+    """An installed app: its label, its module and where it is, its default auto field."""
+
     label: str
     name: str  # the app's module, dotted
     path: Path | None  # the package folder (None: not found on the search path)
@@ -53,6 +55,8 @@ class App:
 
 @dataclass
 class Project:
+    """A Django project read statically: settings, installed apps, and what this run has read."""
+
     root: Path
     finder: Finder
     settings_module: str

@@ -76,6 +76,8 @@ _PARAMETERS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class MigrationFile:
+    """One migration file: its key, dependency lists and operations."""
+
     app_label: str
     name: str
     path: Path
@@ -176,6 +178,8 @@ def _keys(project: Project, path: Path, cls: ast.ClassDef, scope: Scope, name: s
 # -- the graph ---------------------------------------------------------------------------------------
 @dataclass
 class Graph:
+    """The migration graph: each migration's parents (Django's ``MigrationGraph``)."""
+
     nodes: dict[tuple[str, str], MigrationFile]
     parents: dict[tuple[str, str], set[tuple[str, str]]]
 
@@ -355,12 +359,13 @@ class Replay:
         if found is None or not found[1]:
             raise MgenError(f"field {name}: field class {value.path} is not one mgen knows", file, line)
         path, django_class, _ = found
+        kw = value.kw
         for key in ("max_length", "null", "db_column", "db_default", "to", "through", "db_table", "primary_key"):
-            opaque = first_opaque(value.kw.get(key))
+            opaque = first_opaque(kw.get(key))
             if opaque is not None:
                 raise MgenError(f"field {name}: {key}={opaque.source} cannot be read statically", file, line)
         try:
-            kwargs = bind_arguments(django_class, value.args, value.kw)
+            kwargs = bind_arguments(django_class, value.args, kw)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
@@ -558,9 +563,11 @@ class Replay:
             self.apply(op, m, line)
 
 
-def read_migrations(project: Project, app_labels: set[str] | None = None) -> tuple[Graph, list[MigrationFile]]:
+def read_migrations(project: Project, app_labels: set[str] | None = None, *,
+                    save: bool = True) -> tuple[Graph, list[MigrationFile]]:
     """The migration graph of every installed app (or of ``app_labels``); two leaves in one app are the
-    conflict ``makemigrations --merge`` resolves, an MgenError here."""
+    conflict ``makemigrations --merge`` resolves, an MgenError here. ``save=False``: the history cache is
+    written by the caller, once (``replay_project`` adds the replayed state to it), or here on an error."""
     files: list[MigrationFile] = []
     for app in project.apps:
         if app_labels is None or app.label in app_labels:
@@ -569,16 +576,21 @@ def read_migrations(project: Project, app_labels: set[str] | None = None) -> tup
                     project.history = History(project.root, project.finder, project.settings)
                 project.migration_files[app.label] = migration_files(project, app, project.history)
             files.extend(project.migration_files[app.label])
-    if project.history is not None:
+    if project.history is not None and save:
         project.history.save()
-    graph = build_graph(project, files)
-    for app in sorted({k[0] for k in graph.nodes}):
-        leaves = graph.leaf_nodes(app)
-        if len(leaves) > 1:
-            last = graph.nodes[leaves[-1]]
-            raise MgenError(f"conflicting migrations in app {app!r}: {len(leaves)} leaf nodes "
-                            f"({', '.join(k[1] for k in leaves)}); merge them first "
-                            f"(python manage.py makemigrations --merge)", str(last.path), last.line)
+    try:
+        graph = build_graph(project, files)
+        for app in sorted({k[0] for k in graph.nodes}):
+            leaves = graph.leaf_nodes(app)
+            if len(leaves) > 1:
+                last = graph.nodes[leaves[-1]]
+                raise MgenError(f"conflicting migrations in app {app!r}: {len(leaves)} leaf nodes "
+                                f"({', '.join(k[1] for k in leaves)}); merge them first "
+                                f"(python manage.py makemigrations --merge)", str(last.path), last.line)
+    except MgenError:
+        if project.history is not None:
+            project.history.save()  # what was read is kept all the same
+        raise
     return graph, files
 
 
@@ -586,18 +598,21 @@ def replay_project(project: Project, app_labels: set[str] | None = None) -> Proj
     """The state every installed app's migrations build; ``app_labels`` keeps only those apps' models
     (the others still replay, since a project's migrations depend on them). Kept in the history cache:
     a run whose migration files (and the project modules they lead to) did not change replays nothing."""
-    graph, files = read_migrations(project)
+    graph, files = read_migrations(project, save=False)
     paths = [m.path for m in files]
     history = project.history
-    cached = history.state(paths) if history is not None else None
-    if cached is not None:
-        models, notes = cached
-        state = ProjectState(models, notes, project.settings, app_auto_fields(project))
-    else:
-        state = Replay(project).run(graph)
+    try:
+        cached = history.state(paths) if history is not None else None
+        if cached is not None:
+            models, notes = cached
+            state = ProjectState(models, notes, project.settings, app_auto_fields(project))
+        else:
+            state = Replay(project).run(graph)
+            if history is not None:
+                history.put_state(paths, state.models, state.notes, project.finder.parsed_files(project.root))
+    finally:
         if history is not None:
-            history.put_state(paths, state.models, state.notes, project.finder.parsed_files(project.root))
-            history.save()
+            history.save()  # the files read and the state replayed, in one write
     return state.only(app_labels) if app_labels is not None else state
 
 

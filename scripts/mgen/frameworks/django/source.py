@@ -32,6 +32,8 @@ Unknown = pyast.Unknown
 
 @dataclass(frozen=True)
 class ModuleRef:
+    """A module, as a name can refer to it."""
+
     module: Module
 
 
@@ -326,6 +328,8 @@ def class_targets(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
 
 def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):  # the common ``models.X``
+        return f"{node.value.id}.{node.attr}"
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -29,6 +29,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Ref:
+    """A module-level object named by where it is defined."""
+
     path: str
 
     def __repr__(self) -> str:
@@ -37,6 +39,8 @@ class Ref:
 
 @dataclass(frozen=True)
 class Call:
+    """A call of a class or function named by path, keyword arguments sorted by name."""
+
     path: str
     args: tuple = ()
     kwargs: tuple[tuple[str, Any], ...] = ()  # sorted by name
@@ -68,6 +72,8 @@ class Setting:
 
 @dataclass(frozen=True)
 class Opaque:
+    """A value known only when the code runs: its source, file and line."""
+
     source: str
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
@@ -289,9 +295,22 @@ class ProjectState:
 
 
 # -- JSON form of values (the migration-history cache) ---------------------------------------------
+_JSON_SCALARS = frozenset({type(None), bool, int, float, str})
+
+
 def value_to_json(value: Any) -> Any:
     """``value`` as JSON data that ``value_from_json`` turns back into an equal value (lists and tuples,
     sets and dicts kept apart). TypeError for what no reader produces."""
+    kind = type(value)  # the common exact types first (a subclass takes the isinstance chain below)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is Call:
+        return {"C": value.path, "a": [value_to_json(a) for a in value.args],
+                "k": [[k, value_to_json(v)] for k, v in value.kwargs]}
+    if kind is tuple:
+        return {"t": [value_to_json(v) for v in value]}
+    if kind is list:
+        return [value_to_json(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -321,6 +340,22 @@ def value_to_json(value: Any) -> Any:
 
 
 def value_from_json(data: Any) -> Any:
+    kind = type(data)  # what value_to_json writes, first: a list, a one-key form, a Call
+    if kind is list:
+        return [value_from_json(v) for v in data]
+    if kind is dict:
+        if len(data) == 1:
+            for tag, inner in data.items():
+                decode = _ONE_KEY_FORMS.get(tag)
+                if decode is not None:
+                    return decode(inner)
+        elif len(data) == 3 and "C" in data and "a" in data and "k" in data:
+            return Call(data["C"], tuple(value_from_json(a) for a in data["a"]),
+                        tuple((k, value_from_json(v)) for k, v in data["k"]))
+    return _value_from_json(data)
+
+
+def _value_from_json(data: Any) -> Any:
     if not isinstance(data, (list, dict)):
         return data
     if isinstance(data, list):
@@ -349,6 +384,17 @@ def value_from_json(data: Any) -> Any:
     if "Q" in data:
         return QNode(tuple(value_from_json(c) for c in data["Q"]), data["c"], data["n"])
     raise ValueError(f"unknown JSON value form {sorted(data)}")
+
+
+_ONE_KEY_FORMS: dict[str, Any] = {
+    "t": lambda v: tuple(value_from_json(x) for x in v),
+    "s": lambda v: {value_from_json(x) for x in v},
+    "fs": lambda v: frozenset(value_from_json(x) for x in v),
+    "d": lambda v: {value_from_json(k): value_from_json(x) for k, x in v},
+    "D": Decimal,
+    "b": bytes.fromhex,
+    "R": Ref,
+}
 
 
 def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:

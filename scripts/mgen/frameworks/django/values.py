@@ -97,6 +97,8 @@ class Scope:
 
 @dataclass
 class Evaluator:
+    """Evaluates expressions of a project's modules into state values (see the module's docstring)."""
+
     finder: Finder
     settings: dict[str, Any] = field(default_factory=dict)
     _active: set = field(default_factory=set)
@@ -106,6 +108,8 @@ class Evaluator:
 
     # -- entry points --------------------------------------------------------------------------
     def value(self, node: ast.expr, scope: Scope) -> Any:
+        if isinstance(node, ast.Constant):  # most nodes; nothing in one can refer back to itself
+            return node.value
         key = (id(scope.module), id(node))
         if key in self._active:
             return self.opaque(node, scope.module, "refers to itself")
@@ -120,8 +124,11 @@ class Evaluator:
         dotted = dotted_name(node)
         if dotted is None:
             return None
-        head = dotted.split(".")[0]
+        head = dotted.partition(".")[0]
         for cls in scope.classes[-1:]:  # a class body sees its own names, not an enclosing class's
+            bindings = self._bindings.get(id(cls))
+            if bindings is not None and head not in bindings:
+                break  # the common case (``models.CharField`` in a class body): nothing to look through
             stmt = self._class_binding(cls, head, before=getattr(node, "lineno", 10 ** 9))
             if stmt is not None:
                 owner = Definition(f"{scope.module.name}.{cls.name}", scope.module, cls)
