@@ -223,3 +223,43 @@ def test_data_migration_revision_runs_under_alembic(tmp_path: Path, capsys):
             rows = conn.query("SELECT id, name FROM users ORDER BY id")
     assert rows == [(1, "u1@x"), (2, "u2@x"), (3, "kept"), (4, "u4@x"), (5, "u5@x")]
     assert generate(root, capsys) == {"text": "no changes: nothing written\n"}
+
+
+COMPUTED = '''    email_lower: Mapped[str | None] = mapped_column(String(255), Computed("lower(email)", persisted=True))
+    id_twice: Mapped[int | None] = mapped_column(Computed("id * 2"{persisted}))
+'''
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_computed_columns_read_written_and_replayed(tmp_path: Path, capsys, dialect: str):
+    """``Computed`` in a model becomes ``sa.Computed`` in the revision; Alembic applies it as create_all
+    would build it, the revision replays to the models (nothing left to do) and downgrades."""
+    server = require_server(dialect)
+    root = project(tmp_path, dialect)
+    generate(root, capsys, "--name", "create users")
+    models = MODELS_V1.replace("from sqlalchemy import ForeignKey", "from sqlalchemy import Computed, ForeignKey")
+    # PostgreSQL has STORED columns only (SQLAlchemy writes STORED there); elsewhere no keyword is VIRTUAL
+    (root / "app" / "models.py").write_text(models + COMPUTED.format(
+        persisted=", persisted=True" if dialect == "postgresql" else ""))
+    second = generate(root, capsys, "--name", "computed")
+    assert [op["op"] for op in second["operations"]] == ["add_column", "add_column"]
+    source = Path(second["files"][0]).read_text()
+    assert "sa.Computed(" in source and "persisted=True" in source
+    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}  # the revision replays to the models
+
+    expected = create_all_schema(root, dialect, server)
+    generated = {c.name: c.generated.stored for c in expected.table("users").columns if c.generated}
+    assert generated == {"email_lower": True, "id_twice": dialect == "postgresql"}
+    d = get_dialect(dialect)
+    with scratch_database(dialect, server) as url:
+        sa_url = sqlalchemy_url(url, dialect)
+        alembic(root, sa_url, "upgrade", "head")
+        with connect(url) as conn:
+            conn.execute("INSERT INTO users (id, email, name) VALUES (3, 'A@X', 'A')")
+            assert conn.query("SELECT email_lower, id_twice FROM users") == [("a@x", 6)]
+            after_up = introspect_connection(conn).without_table("alembic_version")
+        assert not diff(after_up, expected, d).operations, diff(after_up, expected, d).operations
+        alembic(root, sa_url, "downgrade", "-1")
+        with connect(url) as conn:
+            users = introspect_connection(conn).table("users")
+        assert not users.has_column("email_lower") and not users.has_column("id_twice")

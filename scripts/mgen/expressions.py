@@ -161,6 +161,8 @@ def _paren_is_noise(paren: exp.Paren) -> bool:
         return True
     if isinstance(parent, (exp.And, exp.Or)) and isinstance(inner, kinds.comparisons):
         return True
+    if isinstance(parent, exp.Cast) and parent.this is paren:  # ((a * b))::bigint is CAST(a * b AS BIGINT)
+        return True
     return isinstance(parent, exp.And) and isinstance(inner, exp.And) or \
         isinstance(parent, exp.Or) and isinstance(inner, exp.Or)
 

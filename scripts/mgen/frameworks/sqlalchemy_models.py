@@ -15,7 +15,8 @@ source with ``ast`` (``mgen.frameworks.pyast``): the user's modules are never im
   ``Table("name", metadata, ...)``; ``MetaData(naming_convention={...})``;
 - columns: type, ``primary_key``, ``nullable`` (SQLAlchemy's defaults), ``unique``, ``index``,
   ``server_default`` (a string, ``text()``, ``func.x()``, ``true()``/``false()``), ``comment``,
-  ``autoincrement``, ``Identity()``, ``ForeignKey("t.c" or Model.c, ondelete=, onupdate=)``;
+  ``autoincrement``, ``Identity()``, ``Computed("sql", persisted=)``, ``ForeignKey("t.c" or Model.c, ondelete=,
+  onupdate=)``;
 - constraints: ``PrimaryKeyConstraint``, ``UniqueConstraint``, ``CheckConstraint``,
   ``ForeignKeyConstraint``, ``Index`` (columns, ``text()`` expressions, ``unique``,
   ``postgresql_where``/``sqlite_where``, ``postgresql_using``);
@@ -46,8 +47,8 @@ Python-side ``default=``/``onupdate=`` are not database defaults: nothing is rec
 What cannot be read statically (a type computed by a call, a class built dynamically, an unknown
 argument, a ``server_default`` that is a Python expression) is an ``MgenError`` with file and line.
 
-Not supported (MgenError): mapped class inheritance (single/joined/concrete), ``Computed``,
-``Sequence``, ``ARRAY``/``Interval`` and other types without a portable name, schemas (``schema=``),
+Not supported (MgenError): mapped class inheritance (single/joined/concrete), ``Sequence``,
+``ARRAY``/``Interval`` and other types without a portable name, schemas (``schema=``),
 deferrable foreign keys, ``create_constraint=True`` on Boolean/non-native Enum, ``column_property``.
 
 ``ModelReader`` (columns, types, defaults, constraints, tables) is also what ``alembic.replay`` uses
@@ -76,6 +77,7 @@ from ..schema import (
     Default,
     EnumType,
     ForeignKey,
+    Generated,
     Index,
     PrimaryKey,
     Schema,
@@ -212,6 +214,7 @@ class ColumnSpec:
     index: bool | None = None
     server_default: Any = None  # (ast node, Scope) until the type is known
     identity: str | None = None  # "always" / "by_default" from Identity()
+    computed: tuple[str, bool | None] | None = None  # Computed(sqltext, persisted=)
     autoincrement: Any = "auto"
     has_python_default: bool = False
     comment: str | None = None
@@ -582,7 +585,9 @@ class ModelReader:
                 spec.checks.append(self.read_check(a, scope, what))  # type: ignore[arg-type]
             elif item == "Identity":
                 spec.identity = self._identity(a, scope, what)  # type: ignore[arg-type]
-            elif item in ("Computed", "Sequence"):
+            elif item == "Computed":
+                spec.computed = self._computed(a, scope, what)  # type: ignore[arg-type]
+            elif item == "Sequence":
                 raise self.error(f"{what}: {item} is not supported", a, scope)
             elif item in ("DefaultClause", "FetchedValue"):
                 spec.server_default = (a, scope)
@@ -657,6 +662,18 @@ class ModelReader:
                                                  "cache", "order", "nominvalue", "nomaxvalue", "on_null"}, what)
         always = self.boolean(kwargs["always"], scope, f"{what} Identity(always=)") if "always" in kwargs else False
         return "always" if always else "by_default"
+
+    def _computed(self, call: ast.Call, scope: Scope, what: str) -> tuple[str, bool | None]:
+        """``Computed("expr", persisted=True|False|None)``: the SQL text as written, and STORED/VIRTUAL/the
+        dialect's default."""
+        kwargs = self.check_kwargs(call, scope, {"sqltext", "persisted"}, f"{what} Computed")
+        node = call.args[0] if call.args else kwargs.get("sqltext")
+        sqltext = self.literal(node, scope, f"{what} Computed") if node is not None else None
+        if not isinstance(sqltext, str) or not sqltext.strip():
+            raise self.error(f"{what}: Computed needs its SQL expression as a string literal", call, scope)
+        persisted = kwargs.get("persisted")
+        stored = self.boolean(persisted, scope, f"{what} Computed(persisted=)") if persisted is not None else None
+        return sqltext, stored
 
     # -- constraints and indexes -------------------------------------------------------------------
     def _action(self, node: ast.expr | None, scope: Scope, what: str) -> str:
@@ -1237,8 +1254,13 @@ def build_table(reader: ModelReader, spec: TableSpec, specs: Mapping[str, TableS
             enum = ctype.enum if ctype.enum.name else EnumType(f"{spec.name}_{c.name}", ctype.enum.values)
             enums.append(enum)
             ctype = replace(ctype, type=replace(ctype.type, enum=enum.name))
+        generated = None
+        if c.computed is not None:
+            generated = _generated(c, dialect, f"{what}.{c.name}")
+            default = None
         columns.append(Column(name=c.name, type=ctype.type, nullable=nullable, default=default,  # type: ignore[arg-type]
-                              identity=identity, comment=c.comment if dialect != "sqlite" else None))
+                              identity=identity, comment=c.comment if dialect != "sqlite" else None,
+                              generated=generated))
     namer = _Namer(reader, spec, by_key, taken)
     primary_key = None
     if pk_columns:
@@ -1525,6 +1547,21 @@ def db_constraint_name(dialect: str, kind: str, table: str, columns: Sequence[st
     if kind == "ix":
         return fresh(naming.index_name(table, columns))
     raise ValueError(kind)
+
+
+def _generated(c: ColumnSpec, dialect: str, what: str) -> Generated:
+    """The generation ``Computed`` declares. ``persisted=None`` is what SQLAlchemy's compilers then write:
+    STORED on PostgreSQL (its only kind), no keyword (VIRTUAL) on MySQL and SQLite."""
+    assert c.computed is not None
+    sqltext, persisted = c.computed
+    if dialect == "postgresql" and persisted is False:
+        raise MgenError(f"{what}: PostgreSQL before 18 has no VIRTUAL generated columns (persisted=False)",
+                        str(c.path), c.line)
+    try:
+        expression = canonical_expression(sqltext, dialect)
+    except MgenError as e:
+        raise MgenError(f"{what}: {e.message}", str(c.path), c.line) from None
+    return Generated(expression, stored=persisted if persisted is not None else dialect == "postgresql")
 
 
 def schema_from_specs(reader: ModelReader, specs: Sequence[TableSpec]) -> Schema:

@@ -317,10 +317,11 @@ def column_call(ctx: Context, column: Column, table: Table, schema: Schema, op: 
                 in_create: bool = False) -> Call:
     """``sa.Column(...)`` as it is declared in ``table`` (CREATE TABLE when ``in_create``; else the
     column of an ADD COLUMN, where SQLAlchemy makes no key and so no auto-increment)."""
-    if column.generated is not None:
-        raise ctx.not_native(op, f"mgen does not write sa.Computed yet ({column.name} is generated)")
     args: list = [py(column.name), type_expr(ctx, column.type, schema, op)]
     kwargs: dict = {}
+    if column.generated is not None:  # the dialect's spelling: SQLAlchemy passes the text through
+        args.append(call("sa.Computed", py_sql(ctx.dialect.expression_sql(column.generated.expression)),
+                         persisted=str(column.generated.stored)))
     in_pk = table.primary_key is not None and column.name in table.primary_key.columns
     if column.identity:
         if ctx.name == "postgresql" and column.identity in ("always", "by_default"):
@@ -333,7 +334,7 @@ def column_call(ctx: Context, column: Column, table: Table, schema: Schema, op: 
     elif in_pk and column.type.name in _INTEGERS:
         kwargs["autoincrement"] = "False"  # else SQLAlchemy would make it SERIAL / AUTO_INCREMENT
     kwargs["nullable"] = str(column.nullable)
-    if not (column.identity and ctx.name == "mysql"):  # AUTO_INCREMENT takes no default (as mgen's SQL)
+    if not (column.identity and ctx.name == "mysql") and column.generated is None:  # AUTO_INCREMENT takes no default
         kwargs["server_default"] = default_expr(ctx, column.default, column, schema)
     if column.comment is not None and ctx.dialect.supports_comments:
         kwargs["comment"] = py(column.comment)
