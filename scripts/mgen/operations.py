@@ -410,7 +410,8 @@ class AlterColumnGenerated(Operation):
 
     def apply(self, schema):
         t = schema.table(self.table)
-        column = replace(t.column(self.column), generated=self.new, default=None if self.new else t.column(self.column).default)
+        column = t.column(self.column)
+        column = replace(column, generated=self.new, default=None if self.new else column.default)  # no default
         return schema.with_table(t.replace_column(self.column, column))
 
     def reverse(self):
