@@ -84,7 +84,13 @@ from ..schema import (
     Table,
     Unique,
 )
-from ..sources.sql import SqlInterpreter, canonical_expression, literal_default, mysql_final_form
+from ..sources.sql import (
+    SqlInterpreter,
+    canonical_expression,
+    declared_generation,
+    literal_default,
+    mysql_final_form,
+)
 from .pyast import (
     AttributeRef,
     ClassRef,
@@ -1550,18 +1556,13 @@ def db_constraint_name(dialect: str, kind: str, table: str, columns: Sequence[st
 
 
 def _generated(c: ColumnSpec, dialect: str, what: str) -> Generated:
-    """The generation ``Computed`` declares. ``persisted=None`` is what SQLAlchemy's compilers then write:
-    STORED on PostgreSQL (its only kind), no keyword (VIRTUAL) on MySQL and SQLite."""
+    """The generation ``Computed`` declares (``persisted=None`` is the dialect's default, as SQLAlchemy's
+    compilers write it)."""
     assert c.computed is not None
-    sqltext, persisted = c.computed
-    if dialect == "postgresql" and persisted is False:
-        raise MgenError(f"{what}: PostgreSQL before 18 has no VIRTUAL generated columns (persisted=False)",
-                        str(c.path), c.line)
     try:
-        expression = canonical_expression(sqltext, dialect)
+        return declared_generation(*c.computed, dialect)
     except MgenError as e:
         raise MgenError(f"{what}: {e.message}", str(c.path), c.line) from None
-    return Generated(expression, stored=persisted if persisted is not None else dialect == "postgresql")
 
 
 def schema_from_specs(reader: ModelReader, specs: Sequence[TableSpec]) -> Schema:

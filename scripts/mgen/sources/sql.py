@@ -211,6 +211,15 @@ def canonical_expression(source: str | exp.Expression, dialect: str) -> str:
     return canonical_node(node, dialect)
 
 
+def declared_generation(expression: str | exp.Expression, stored: bool | None, dialect: str) -> Generated:
+    """The generation a column declares; ``stored`` None (no STORED/VIRTUAL written) is the dialect's
+    default: STORED on PostgreSQL (its only kind before 18), VIRTUAL on MySQL and SQLite."""
+    if dialect == "postgresql" and stored is False:
+        raise MgenError("PostgreSQL before 18 has no VIRTUAL generated columns")
+    return Generated(canonical_expression(expression, dialect), stored=dialect == "postgresql" if stored is None
+                     else stored)
+
+
 _TRUE = {"1", "true", "t", "yes", "on"}
 _FALSE = {"0", "false", "f", "no", "off"}
 
@@ -662,16 +671,15 @@ class SqlInterpreter:
         return replace(column, identity="always" if node.this else "by_default")
 
     def _prop_computed(self, column: Column, node: exp.ComputedColumnConstraint) -> Column:
-        """``GENERATED ALWAYS AS (expr) STORED|VIRTUAL`` (MySQL and SQLite also ``AS (expr)``): VIRTUAL
-        unless STORED is written, except in PostgreSQL, where every generated column is stored."""
+        """``GENERATED ALWAYS AS (expr) STORED|VIRTUAL`` (MySQL and SQLite also ``AS (expr)``)."""
         expression = node.this
         while isinstance(expression, exp.Paren):
             expression = expression.this
-        persisted = node.args.get("persisted")
-        stored = True if self.dialect == "postgresql" else bool(persisted)
-        if self.dialect == "postgresql" and persisted is False:
-            raise self.error(f"generated column {column.name!r}: PostgreSQL before 18 has no VIRTUAL generated columns")
-        return replace(column, generated=Generated(canonical_expression(expression, self.dialect), stored))
+        try:
+            generated = declared_generation(expression, node.args.get("persisted"), self.dialect)
+        except MgenError as e:
+            raise self.error(f"generated column {column.name!r}: {e.message}") from None
+        return replace(column, generated=generated)
 
     def _prop_comment(self, column: Column, node: exp.CommentColumnConstraint) -> Column:
         return replace(column, comment=node.this.name or None)
