@@ -1,9 +1,8 @@
 """``generate --rollback``: what undoing the project's last migration does, and the down it lacks.
 
-The last migration is the newest file of a raw-SQL folder, the head revision of an Alembic project, or in a
-Django project the newest migration of ``--rollback-app`` (default: the app whose newest migration file was
-written last). The schema after it and before it are built the way ``generate`` builds the current one (the
-folder's up files folded, the revisions or migrations replayed statically) and diffed from after to before:
+The last migration is what the project's framework says it is (``Framework.rollback``: the newest file of a
+raw-SQL folder, the head revision, the newest migration of an app). The schema after it and before it are built the way ``generate`` builds the current one (the
+folder's up files folded, the history replayed statically) and diffed from after to before:
 those are the operations the down performs, judged like any plan (a down that drops a table is
 destructive). Printed with the framework's own rollback command.
 
@@ -46,7 +45,7 @@ class RollbackReport:
                 "down": self.down_sql, "files": [str(p) for p in self.written], "notes": self.notes}
 
 
-def _judged(after: Schema, before: Schema, dialect: str, report: RollbackReport) -> None:
+def judge_rollback(after: Schema, before: Schema, dialect: str, report: RollbackReport) -> None:
     from .dialects import get_dialect, render_migration
     from .differ import diff
     from .rules import analyze, safety_class
@@ -70,7 +69,7 @@ def sql_folder(folder: Path, dialect: str, fmt: str | None, *, write: bool) -> R
     last = migrations[-1]
     after = fold_migrations([last], dialect, before)
     report = RollbackReport(f"{last.version}_{last.name}", f"mgen migrate rollback --migrations {folder} --db URL")
-    _judged(after, before, dialect, report)
+    judge_rollback(after, before, dialect, report)
     if statements_of(_sql_only(last.down_sql)):
         return report
     if fmt == "goose":
@@ -94,66 +93,3 @@ def sql_folder(folder: Path, dialect: str, fmt: str | None, *, write: bool) -> R
 
 def _sql_only(sql: str) -> list[str]:
     return [line for line in sql.splitlines() if line.strip() and not line.strip().startswith("--")]
-
-
-# -- Alembic -----------------------------------------------------------------------------------------
-def alembic(root: Path, dialect: str | None) -> RollbackReport:
-    from .frameworks.alembic.project import open_project
-    from .frameworks.alembic.replay import replay
-    from .frameworks.alembic.revisions import read_graph
-
-    project = open_project(root, dialect)
-    locations = list(project.config.version_locations)
-    graph = read_graph(locations, project.config.recursive_version_locations)
-    head = graph.head()
-    if head is None:
-        raise MgenError("no revision to roll back", str(root))
-    down = graph.revisions[head].down
-    before = replay(locations, project.dialect, upto=down[0]) if len(down) == 1 else Schema()
-    if len(down) > 1:
-        raise MgenError(f"the head {head} is a merge: roll back with alembic downgrade to the branch you mean")
-    after = replay(locations, project.dialect)
-    report = RollbackReport(head, "alembic downgrade -1")
-    _judged(after, before, project.dialect, report)
-    return report
-
-
-# -- Django ------------------------------------------------------------------------------------------
-def django(root: Path, dialect: str | None, app_label: str | None, settings: str | None) -> RollbackReport:
-    from .frameworks.django.lint import judge
-    from .frameworks.django.project import load_project
-    from .frameworks.django.replay import Replay, read_migrations
-
-    if dialect is None:
-        raise MgenError("the settings name no database engine mgen knows: give --dialect")
-    project = load_project(root, settings)
-    graph, files = read_migrations(project)
-    own = {a.label for a in project.project_apps}
-    candidates = [m for m in files if m.app_label in own and (app_label is None or m.app_label == app_label)]
-    if not candidates:
-        raise MgenError(f"no migration to roll back{f' in app {app_label!r}' if app_label else ''}", str(root))
-    if app_label is None:
-        app_label = max(candidates, key=lambda m: m.path.stat().st_mtime).app_label
-    [leaf] = graph.leaf_nodes(app_label) or [None]
-    if leaf is None:
-        raise MgenError(f"no migration to roll back in app {app_label!r}", str(root))
-    undone = {leaf}  # the leaf and every migration after it (migrate APP PREVIOUS unapplies them too)
-    todo = [leaf]
-    while todo:
-        for child in graph.children(todo.pop()):
-            if child not in undone:
-                undone.add(child)
-                todo.append(child)
-    after_replay, before_replay = Replay(project), Replay(project)
-    for key in graph.full_plan():
-        after_replay.apply_file(graph.nodes[key])
-        if key not in undone:
-            before_replay.apply_file(graph.nodes[key])
-    report = RollbackReport(f"{app_label}.{leaf[1]}", f"python manage.py migrate {app_label} {graph.previous(leaf)}")
-    apps = {key[0] for key in undone}
-    _schema, ops, findings = judge(after_replay.state, before_replay.state, [], dialect, apps)
-    from .rules import safety_class
-
-    report.rows = [(safety_class(i, op, findings), op.describe()) for i, op in enumerate(ops)]
-    report.findings = [f.to_dict() for f in findings]
-    return report

@@ -522,9 +522,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="create: the new migration's name")
     p.add_argument("--migrations", metavar="DIR", help="raw-SQL migrations folder (default migrations)")
     p.add_argument("--project", metavar="DIR", default=".",
-                   help="a Django or Alembic project: its own command is printed and run (python manage.py "
-                        "migrate, alembic upgrade head, ...); the default, the current folder, is one when "
-                        "neither --db nor --migrations is given")
+                   help="a framework project: its own command is printed and run (manage.py migrate, "
+                        "upgrade head, ...); the default, the current folder, is one when neither --db nor "
+                        "--migrations is given")
     p.add_argument("--db", metavar="URL", help="target database URL (required except for create)")
     p.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql", "diesel"), type=str.lower,
                    help=f"folder format, one of {', '.join(FORMATS)} (default: detected; create in an empty folder: "
@@ -545,11 +545,12 @@ def main(args: argparse.Namespace) -> int:
     action = args.action
     if args.migrations is None and (args.db is None or args.project != "."):
         from .frameworks.detect import detect
+        from .frameworks.registry import get
 
         root = Path(args.project).resolve()
         found = detect(root)
-        framework = found.framework if found.config is not None else None  # manage.py / alembic.ini, not a dependency
-        if framework in ("django", "alembic"):
+        framework = get(found.framework) if found.config is not None else None  # its own files, not a dependency
+        if framework is not None and framework.supports("migrate"):
             from .frameworks.commands import migrate
 
             return migrate(framework, action, root, args.name, dry_run=args.dry_run, yes=args.yes,

@@ -8,9 +8,11 @@
 Progressive disclosure: ``check`` is the early exit (nothing changed: stop here), ``status`` the next
 level; each command's whole output is what the agent reads. ``check`` imports neither sqlglot, jinja2,
 the differ nor any framework reader: on a warm run (cache present, nothing changed) it reads two cache
-entries, stats the files they depend on, walks the project for Django apps, and runs one ``git status``.
+entries, stats the files they depend on (a framework whose rules are found anew each run walks the project for
+them), and runs one ``git status``.
 
-Framework and dialect come from ``mgen.frameworks.detect`` and are kept in ``orm-type.json`` /
+Framework and dialect come from ``mgen.frameworks.detect`` (each registered framework asked in turn) and what
+is said of them from the framework itself (``frameworks.base.Framework``); they are kept in ``orm-type.json`` /
 ``db-type.json`` (reused while the files they depend on are unchanged); the schema files and what changed
 from ``mgen.scope``; ``status`` keeps the newest migration in ``last-migration.json``. The cache's
 contract: the ``cache/`` folder of this repository. Output never holds a password (URLs go through
@@ -22,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,18 +31,16 @@ from typing import Any, NamedTuple
 
 from . import projectcache
 from .errors import MgenError
-from .scope import Changes, Rule, SchemaScope, changed_files, rules_depend_on, schema_rules
+from .scope import Changes, PathRule, SchemaScope, changed_files, rules_depend_on, schema_rules
 
 ORM, DB, LAST = "orm-type.json", "db-type.json", "last-migration.json"
-SQL_FORMATS = ("golang-migrate", "goose", "plain")
 LINE_WIDTH = 110  # the changed-file list of ``check`` is cut to keep its line about this long
 STATUS_WIDTH = 140  # and that of ``status`` (its whole output stays under about 80 tokens)
-_DJANGO_MIGRATION = re.compile(r"^(\d+)_\w*\.py$")
 
 
 class Facts(NamedTuple):
     """What a project is, from the cache or from ``detect``. ``rules``: the schema rules, None when they
-    are found again on every run (Django)."""
+    are found again on every run."""
 
     framework: str | None
     config: Path | None
@@ -51,7 +49,7 @@ class Facts(NamedTuple):
     dialect_source: str | None  # the file (relative) or "dependencies" the dialect came from
     dialect_detail: str | None  # the evidence line that says it
     url: str | None  # the database URL the configuration names, password redacted
-    rules: list[Rule] | None
+    rules: list[PathRule] | None
 
 
 # =============================================================================================
@@ -71,15 +69,17 @@ def project_facts(root: Path, cache: dict[str, str] | None = None) -> Facts:
             cache.update({ORM: "hit", DB: "hit"})
             return facts
     cache.update({ORM: "miss", DB: "miss"})
-    from .frameworks import detect as detect_module
+    from .frameworks.detect import detect
+    from .frameworks.registry import frameworks
 
-    d = detect_module.detect(root)
+    d = detect(root)
     if d.framework is None:
         return Facts(None, None, list(d.evidence), d.dialect, None, None, None, None)
-    source, detail, url = _dialect_origin(root, d)
-    rules = None if d.framework == "django" else schema_rules(root, d)
-    extra = rules_depend_on(root, d) or []
-    folders = [root / rel for rel in (*detect_module.MIGRATION_FOLDERS, "requirements")]
+    source, detail, url = (d.dialect_source, d.dialect_detail, d.url) if d.dialect is not None else (None, None, None)
+    depends = rules_depend_on(root, d)
+    rules = None if depends is None else schema_rules(root, d)
+    extra = depends or []
+    folders = [root / rel for rel in (*(f for fw in frameworks() for f in fw.detection_folders), "requirements")]
     deps = projectcache.depends_on(root, [*d.sources, root, *folders, *extra])
     config = projectcache.relative(root, d.config) if d.config else None
     projectcache.store(root, ORM, {"framework": d.framework, "config": config, "evidence": list(d.evidence),
@@ -93,39 +93,11 @@ def _facts_from(root: Path, orm: dict[str, Any], db: dict[str, Any]) -> Facts | 
     if not isinstance(framework, str) or not (config is None or isinstance(config, str)):
         return None
     evidence = [str(e) for e in orm["evidence"]]
-    parsed = None if rules is None else [Rule.from_json(r) for r in rules]
+    parsed = None if rules is None else [PathRule.from_json(r) for r in rules]
     strings = [db.get(k) for k in ("dialect", "source", "detail", "url")]
     if not all(s is None or isinstance(s, str) for s in strings):
         return None
     return Facts(framework, root / config if config is not None else None, evidence, *strings, parsed)
-
-
-def _dialect_origin(root: Path, d: Any) -> tuple[str | None, str | None, str | None]:
-    """(where the dialect came from, the evidence saying it, the configured URL redacted)."""
-    if d.dialect is None:
-        return None, None, None
-    for line in d.evidence:
-        if line.startswith("DATABASES ENGINE") and d.config is not None:
-            return projectcache.relative(root, d.config), line, None
-        if line.startswith("alembic.ini: sqlalchemy.url"):
-            return "alembic.ini", line, _ini_url(root / "alembic.ini")
-        if line.startswith(f"dialect {d.dialect} from"):
-            return "dependencies", line, None
-    return None, None, None
-
-
-def _ini_url(ini: Path) -> str | None:
-    import configparser
-
-    from .db import redact
-
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(ini, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return None
-    url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
-    return redact(url) if "://" in url else None
 
 
 def project_scope(root: Path, facts: Facts) -> SchemaScope:
@@ -141,7 +113,9 @@ def _root(project: str | None) -> Path:
 
 def _known(root: Path, facts: Facts) -> None:
     if facts.framework is None:
-        raise MgenError("not a project mgen knows: no manage.py, alembic.ini, migrations folder or framework "
+        from .frameworks.registry import frameworks
+
+        raise MgenError(f"not a project mgen knows: no {', '.join(f.found_by for f in frameworks())} or framework "
                         "in the dependencies", str(root))
 
 
@@ -170,10 +144,10 @@ def check(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], str, int]:
 def changed_line(files: Sequence[str], width: int = LINE_WIDTH) -> str:
     """``N schema files changed: a, b (+K more)``, cut to about ``width`` characters."""
     head = f"{len(files)} schema file{'s' if len(files) != 1 else ''} changed: "
-    return head + _cut(list(files), width - len(head))
+    return head + cut(list(files), width - len(head))
 
 
-def _cut(items: list[str], width: int) -> str:
+def cut(items: list[str], width: int) -> str:
     shown = list(items)
     while len(shown) > 1:
         more = len(items) - len(shown)
@@ -207,7 +181,8 @@ def status(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], list[str]]:
     }
     lines = [_framework_line(root, facts), _dialect_line(facts), _changes_line(changes, scope),
              _last_line(facts, last)]
-    if facts.framework in ("django", "alembic") and facts.config is not None:
+    framework = _framework(facts)
+    if framework is not None and framework.supports("drift") and facts.config is not None:
         drift = _drift(root, base, facts)
         data["drift"] = drift
         if drift is not None:
@@ -228,23 +203,23 @@ def _drift_line(lines: list[str], base: str) -> str:
     if not lines:
         return f"drift: none at {base}"
     return f"drift at {base}: {len(lines)} operation{'s' if len(lines) != 1 else ''} without a migration: " \
-        + _cut(lines, 80)
+        + cut(lines, 80)
 
 
 def _rel(root: Path, path: Path | None) -> str | None:
     return projectcache.relative(root, path) if path is not None else None
 
 
+def _framework(facts: Facts):
+    from .frameworks.registry import get
+
+    return get(facts.framework)
+
+
 def _framework_line(root: Path, facts: Facts) -> str:
     config = _rel(root, facts.config)
-    if facts.framework == "django":
-        where = f"settings {config}" if config else "manage.py names no settings file"
-    elif facts.framework == "alembic":
-        where = config or "no alembic.ini"
-    elif facts.framework in SQL_FORMATS and config:
-        where = f"{config}/"
-    else:
-        where = "from the dependencies"
+    framework = _framework(facts)
+    where = framework.where(root, facts, config) if framework is not None else "from the dependencies"
     if config is None and any("from the dependencies" in e for e in facts.evidence):
         where = "from the dependencies"
     return f"framework: {facts.framework} ({where})"
@@ -255,10 +230,9 @@ def _dialect_line(facts: Facts) -> str:
         return "dialect: unknown (nothing in the configuration says; give --dialect)"
     if facts.dialect_source == "dependencies":
         return f"dialect: {facts.dialect} (database driver in the dependencies)"
-    if facts.dialect_source == "alembic.ini":
-        return f"dialect: {facts.dialect} (alembic.ini sqlalchemy.url)"
-    if facts.dialect_source:
-        return f"dialect: {facts.dialect} ({facts.dialect_source} DATABASES ENGINE)"
+    framework = _framework(facts)
+    if facts.dialect_source and framework is not None:
+        return f"dialect: {facts.dialect} ({framework.dialect_origin(facts.dialect_source)})"
     return f"dialect: {facts.dialect}"
 
 
@@ -273,34 +247,28 @@ def _changes_line(changes: Changes, scope: SchemaScope) -> str:
     if not changes.files:
         return head + "none"
     items = [f"{f} ({changes.kinds[f]})" if changes.kinds[f] != "modified" else f for f in changes.files]
-    return head + _cut(items, STATUS_WIDTH - len(head))
+    return head + cut(items, STATUS_WIDTH - len(head))
 
 
 def _last_line(facts: Facts, last: dict[str, Any]) -> str:
     if last.get("error"):
         return f"last migration: unknown ({last['error']})"
     items = last.get("migrations") or []
-    if facts.framework == "django":
-        shown = [f"{m['scope']} {m['name'] or '(none)'}" for m in items]
-        return "last migration: " + (_cut(shown, 90) if shown else "no app with a migrations package")
-    if not items:
+    framework = _framework(facts)
+    if framework is None:
         return "last migration: none yet"
-    if facts.framework == "alembic":
-        if len(items) > 1:
-            return f"last migration: {len(items)} heads ({', '.join(m['name'] for m in items)}): merge them first"
-        return f"last migration: head {items[0]['name']} ({Path(items[0]['path']).name})"
-    return f"last migration: {Path(items[-1]['path']).name}"  # the file's name says the version and the name
+    return framework.last_line(items)
 
 
 # -- last-migration.json ---------------------------------------------------------------------------
 def last_migrations(root: Path, facts: Facts, scope: SchemaScope, cache: dict[str, str] | None = None) \
         -> dict[str, Any]:
-    """``{"migrations": [{"scope", "name", "path"}], "error"}``: per Django app its newest migration, the
-    Alembic head(s), a raw-SQL folder's newest migration. Kept in ``last-migration.json`` while the
-    migration folders (and, for Alembic, the revision files) are unchanged."""
+    """``{"migrations": [{"scope", "name", "path"}], "error"}``: the newest migration(s) as the framework
+    tells them (``Framework.last_migrations``). Kept in ``last-migration.json`` while the files it read are
+    unchanged (and, for a framework that names them, exactly those migration folders)."""
     cache = cache if cache is not None else {}
-    apps = scope.app_folders if facts.framework == "django" else None
-    expected = {projectcache.relative(root, root / a / "migrations") for a in apps} if apps is not None else None
+    framework = _framework(facts)
+    expected = framework.last_migration_folders(root, scope) if framework is not None else None
     entry = projectcache.load_fresh(root, LAST)
     if (entry is not None and entry.get("framework") == facts.framework
             and (expected is None or expected == set(entry.get("depends_on", {})))
@@ -312,62 +280,13 @@ def last_migrations(root: Path, facts: Facts, scope: SchemaScope, cache: dict[st
     error = None
     deps: list[Path] = []  # filled before anything is read: an error is cached until these change too
     try:
-        if facts.framework == "django":
-            for app in apps or []:
-                folder = root / app / "migrations" if app else root / "migrations"
-                deps.append(folder)
-                migrations.append(_newest_django(root, app, folder))
-        elif facts.framework == "alembic":
-            migrations = _alembic_heads(root, facts, deps)
-        elif facts.framework in SQL_FORMATS and facts.config is not None:
-            migrations = _newest_sql(root, facts, deps)
+        if framework is not None:
+            migrations = framework.last_migrations(root, facts, scope, deps)
     except MgenError as e:
         where = _rel(root, Path(e.file)) if e.file else None
         error = MgenError(e.message, where, e.line).one_line()
     projectcache.store(root, LAST, {"framework": facts.framework, "migrations": migrations, "error": error}, deps)
     return {"migrations": migrations, "error": error}
-
-
-def _newest_django(root: Path, app: str, folder: Path) -> dict[str, Any]:
-    label = app.rsplit("/", 1)[-1] if app else root.name
-    try:
-        names = [n for n in os.listdir(folder) if _DJANGO_MIGRATION.match(n)]
-    except OSError:
-        names = []
-    if not names:
-        return {"scope": label, "name": None, "path": None}
-    newest = max(names, key=lambda n: (int(_DJANGO_MIGRATION.match(n).group(1)), n))  # type: ignore[union-attr]
-    return {"scope": label, "name": newest[:-3], "path": projectcache.relative(root, folder / newest)}
-
-
-def _alembic_heads(root: Path, facts: Facts, deps: list[Path]) -> list[dict[str, Any]]:
-    from .frameworks.alembic.config import read_config
-    from .frameworks.alembic.revisions import read_graph
-
-    ini = facts.config if facts.config is not None else root / "alembic.ini"
-    deps.append(ini)
-    config = read_config(ini)
-    deps += config.version_locations
-    for folder in config.version_locations:
-        if folder.is_dir():
-            deps += sorted(folder.rglob("*.py") if config.recursive_version_locations else folder.glob("*.py"))
-    graph = read_graph(list(config.version_locations), config.recursive_version_locations)
-    return [{"scope": "head", "name": h, "path": projectcache.relative(root, graph.revisions[h].path)}
-            for h in graph.heads]
-
-
-def _newest_sql(root: Path, facts: Facts, deps: list[Path]) -> list[dict[str, Any]]:
-    from .formats import list_migrations
-
-    folder = facts.config
-    assert folder is not None
-    deps.append(folder)
-    migrations = list_migrations(folder, facts.framework)
-    if not migrations:
-        return []
-    m = migrations[-1]
-    return [{"scope": projectcache.relative(root, folder), "name": f"{m.version}_{m.name}",
-             "path": projectcache.relative(root, m.paths[0])}]
 
 
 # =============================================================================================

@@ -3,9 +3,8 @@
 It happens when a model change is committed without its migration. ``generate`` then writes a migration
 that carries more than the edit the user just made, and says so; ``status`` reports it. The base commit's
 files are read from git (the project's Python and configuration files, copied out of git into a temporary
-folder) and compared there exactly as ``generate`` compares the working tree: for Django, the replayed
-migration history against the models (Django's autodetector's operations); for Alembic, the replayed
-revisions against the models (mgen's operations).
+folder) and compared there exactly as ``generate`` compares the working tree (``Framework.drift_lines``: the
+replayed history against the models, one line per operation the models need).
 
 A commit never changes, so the answer is kept per commit in ``.claude/cache/db/drift.json`` (with mgen's
 version): the base is read once per commit, not once per run. Not in git, or the base not found: no answer
@@ -62,7 +61,7 @@ def drift(root: Path, base: str = "HEAD", *, settings: str | None = None, dialec
         with _tree_at(root, commit, prefix, _PATTERNS, base) as tree:
             lines = _differences(tree, settings, dialect)
     except MgenError:
-        return None  # the project did not read at the base (not yet a Django/Alembic project then, ...)
+        return None  # the project did not read at the base (not yet a project of its framework then, ...)
     if lines is None:
         return None
     known = {k: v for k, v in (known if isinstance(known, dict) else {}).items()}
@@ -140,28 +139,11 @@ def _export(root: Path, commit: str, into: Path, patterns: tuple[str, ...] = _PA
 
 def _differences(tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
     from .detect import detect
+    from .registry import get
 
     found = detect(tree)
-    if found.framework == "django":
-        from .django.autodetect import detect as autodetect
-        from .django.project import load_project
-        from .django.replay import models_state, replay_project
-
-        project = load_project(tree, settings)
-        apps = [a.label for a in project.project_apps
-                if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
-        changes = autodetect(replay_project(project), models_state(project), apps)
-        return [op.describe() for ops in changes.operations.values() for op in ops]
-    if found.framework == "alembic":
-        from ..dialects import get_dialect
-        from ..differ import diff
-        from .alembic.project import open_project
-
-        alembic = open_project(tree, dialect)
-        current, _ = alembic.current_schema()
-        models, _ = alembic.models_schema()
-        return [op.describe() for op in diff(current, models, get_dialect(alembic.dialect)).operations]
-    return None
+    framework = get(found.framework)
+    return framework.drift_lines(tree, settings, dialect) if framework is not None else None
 
 
 def _git_bytes(root: Path, *args: str) -> bytes | None:

@@ -5,10 +5,8 @@
 - a YAML schema file (.yaml / .yml, see docs/yaml-schema.md);
 - a migrations folder (golang-migrate, goose, plain up/down): what its up files produce;
 - a .sql file or a folder of .sql files: desired-state DDL read in the target dialect;
-- a Django app folder (an installed app of the project whose ``manage.py`` is above it): its models,
-  read statically, as the tables Django's ``migrate`` makes of them;
-- SQLAlchemy models: a ``.py`` module, or a package folder holding ``.py`` files and no ``.sql`` ones,
-  read statically (never imported);
+- what a framework reads as a schema source (``Framework.read_source``: an app folder's models, a models
+  module or package), read statically (never imported);
 - ``empty`` (or /dev/null): no tables at all.
 """
 from __future__ import annotations
@@ -53,23 +51,13 @@ def load_schema(spec: str, dialect: str) -> Schema:
         fmt = detect_format(path)
         if fmt is not None:
             return folder_schema(path, dialect, fmt)
-    if path.is_dir() and ((path / "models.py").is_file() or (path / "models" / "__init__.py").is_file()):
-        from ..frameworks.django.schema import app_schema
+    from ..frameworks.registry import frameworks
 
-        found = app_schema(path, dialect)
-        if found is not None:
-            return found
-    if _is_python_models(path):
-        from ..frameworks.sqlalchemy_models import read_models
-
-        return read_models(path, dialect)
+    for framework in frameworks():
+        if framework.supports("source"):
+            found = framework.read_source(path, dialect)
+            if found is not None:
+                return found
     from .sql import read_sql_paths
 
     return read_sql_paths(str(path), dialect)
-
-
-def _is_python_models(path: Path) -> bool:
-    """A Python module, or a folder of Python modules and no SQL files (SQLAlchemy models)."""
-    if path.is_file():
-        return path.suffix == ".py"
-    return any(path.rglob("*.py")) and not any(path.rglob("*.sql"))

@@ -1,0 +1,160 @@
+"""``mgen generate`` (alias ``new-migration``) and ``mgen plan``.
+
+The arguments become one ``frameworks.base.Options``; the framework is the one whose files the project has
+(``frameworks.detect``), or the raw-SQL folder one (``registry.fallback``) when a ``--schema`` / ``--changes``
+file is given or none was found; its ``generate`` answers a report, printed here one way for every framework
+(its lines, or ``--json``). ``--rollback`` asks the framework's ``rollback``; ``--quick`` / ``--with-docs`` /
+``--with-tests`` / ``--full`` run generate itself (its ``--json`` report read back), then write the
+companions (``mgen.companions``). ``plan`` is ``generate --dry-run --json`` read back, so the plan is exactly
+what generate would write.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from ..frameworks.base import Framework, Options
+from ..output import finding_lines, shown_path
+
+_ARGUMENT_OF = {"project": "project_dir", "renames": "rename", "defaults": "default"}  # Options field -> dest
+
+
+def options_of(args: argparse.Namespace) -> Options:
+    """The one options object of generate's arguments (a flag no registered framework adds: its default)."""
+    values = {}
+    for f in fields(Options):
+        dest = _ARGUMENT_OF.get(f.name, f.name)
+        if hasattr(args, dest):
+            values[f.name] = getattr(args, dest)
+    values["project"] = Path(values.get("project") or ".")
+    if values.get("format") == "native":
+        values["format"] = None
+    return Options(**values)
+
+
+def framework_for(options: Options) -> Framework:
+    """The framework that generates for ``options`` (``options.detection`` set when one was detected)."""
+    from ..frameworks.registry import fallback, get
+
+    if options.schema or options.changes:
+        return fallback()
+    from ..frameworks.detect import detect
+
+    options.detection = detect(options.project)
+    found = get(options.detection.framework)
+    return found if found is not None and found.supports("generate") else fallback()
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    if args.rollback:
+        return _rollback(args)
+    if (args.quick or args.with_docs or args.with_tests or args.full) and not getattr(args, "_inner", False):
+        return _generate_with_companions(args)
+    options = options_of(args)
+    report = framework_for(options).generate(options)
+    data = report.to_json() if options.json else None
+    if data is not None:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print("\n".join(report.lines()))
+    return report.exit_code
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from ..frameworks.detect import detect
+    from ..frameworks.registry import fallback, get
+
+    options = options_of(args)
+    options.detection = found = detect(options.project)
+    framework = get(found.framework) if found.config is not None else None
+    if framework is None or not framework.supports("rollback"):
+        framework = fallback()
+    report = framework.rollback(options)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print("\n".join(report.lines()))
+    return 0
+
+
+def _generate_with_companions(args: argparse.Namespace) -> int:
+    """generate with --quick / --with-docs / --with-tests / --full: generate itself (its --json report read
+    back), then the guide and the test (``companions``) for what it wrote; the output is the plan's lines
+    and the paths, or with --quick the paths alone."""
+    from ..companions import companions
+
+    wanted_json = args.json
+    args._inner = True
+    code, text, data = _generate_report(args)
+    if data is None:
+        sys.stdout.write(text)
+        return code
+    rows, findings = plan_rows(data)
+    extra: list[Path] = []
+    if code == 0 and not args.dry_run:
+        extra = companions(data, Path(args.project_dir), rows, docs=args.with_docs or args.full,
+                           tests=args.with_tests or args.full)
+    paths = [*data.get("files", []), *map(str, extra)]
+    if wanted_json:
+        print(json.dumps({**data, "files": paths}, indent=2, default=str))
+    elif args.quick:
+        print("\n".join(map(shown_path, paths)) if paths else ("nothing written" if rows else "no changes"))
+    else:
+        print("\n".join(f"{klass:<12} {text}" for klass, text in rows) or "no changes")
+        lines = finding_lines(findings) + [f"note: {note}" for note in data.get("notes", [])]
+        if paths:
+            lines += ["wrote:", *(f"  {shown_path(p)}" for p in paths)]
+        if lines:
+            print("\n".join(lines))
+    return code
+
+
+def _generate_report(args: argparse.Namespace) -> tuple[int, str, dict | None]:
+    """generate run with --json, its output captured: (exit code, the text, the report when it is JSON)."""
+    args.json = True
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        code = cmd_generate(args)
+    text = captured.getvalue()
+    return code, text, json.loads(text) if text.lstrip().startswith("{") else None
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """``mgen plan``: generate's judgement without its files - one line per operation on the database
+    (``safe`` / ``needs care`` / ``destructive``), then the findings above info."""
+    wanted_json = args.json
+    args.dry_run = True
+    code, text, data = _generate_report(args)
+    if code != 0 or data is None:
+        sys.stdout.write("no changes\n" if text.startswith("no changes") else text)
+        return code
+    rows, findings = plan_rows(data)
+    if wanted_json:
+        print(json.dumps({"operations": [{"safety": k, "description": d} for k, d in rows],
+                          "findings": findings, "notes": data.get("notes", [])}, indent=2))
+        return 0
+    if not rows:
+        print("no changes")
+        return 0
+    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings)))
+    return 0
+
+
+def plan_rows(data: dict) -> tuple[list[tuple[str, str]], list[dict]]:
+    """(safety class, description) per operation, and the findings, from any of generate's JSON shapes: a
+    framework's own operations with their safety (``safety``, or per-app ``operations`` lines when not
+    judged), a zero-downtime series (``steps``), or mgen's operations."""
+    if "safety" in data:
+        if data["safety"]:
+            return [(s["safety"], s["operation"]) for s in data["safety"]], list(data.get("findings", []))
+        return [("", line) for lines in data.get("operations", {}).values() for line in lines], []
+    if "steps" in data:  # a zero-downtime series: each step's operations, in order
+        rows = [(op["safety"], f"[{step['number']}] {op['description']}")
+                for step in data["steps"] for op in step["operations"]]
+        return rows, [f for step in data["steps"] for f in step["findings"]]
+    return [(op["safety"], op["description"]) for op in data.get("operations", [])], list(data.get("findings", []))

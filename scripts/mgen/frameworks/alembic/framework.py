@@ -1,0 +1,256 @@
+"""Alembic (SQLAlchemy models, Alembic revisions) behind the framework interface (``frameworks.base``).
+
+Found by ``alembic.ini`` at the project root, whose ``sqlalchemy.url`` scheme gives the dialect (Alembic's
+template placeholder ``driver://...`` says nothing). The desired state is the SQLAlchemy models read
+statically; the current one the revision chain replayed statically, or with ``--from-diff REF`` the models
+as of that commit. A change is written as a revision of the head (``writer.write_revision``), with the
+project's ``alembic`` command for ``/migrate``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ...errors import MgenError
+from ..base import Detection, Framework, Options, State, Written, WrittenMigration
+
+_URL_DIALECTS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql",
+                 "sqlite": "sqlite"}
+
+
+class AlembicFramework(Framework):
+    name = "alembic"
+    packages = ("alembic", "flask-migrate")
+    capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
+    found_by = "alembic.ini"
+    generate_arguments = (
+        (("--models",), {"metavar": "PATH", "help": "Alembic projects: the SQLAlchemy models module or package "
+                                                     "(default: what env.py imports target_metadata from)"}),
+        (("--raw-sql",), {"action": "store_true",
+                          "help": "Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
+                                  "(otherwise such a change is refused)"}),
+    )
+
+    # -- detection ---------------------------------------------------------------------------------
+    def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
+        ini = root / "alembic.ini"
+        if not ini.is_file():
+            return None
+        sources.append(ini)
+        import configparser  # here: only an Alembic project has an alembic.ini to read
+
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(ini, encoding="utf-8")
+        except configparser.Error as e:
+            evidence.append(f"alembic.ini cannot be read ({type(e).__name__}): dialect unknown")
+            return Detection(root, self.name, None, ini)
+        url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
+        scheme = url.split(":", 1)[0].split("+", 1)[0].lower() if "://" in url or url.startswith("sqlite:") else ""
+        if scheme in _URL_DIALECTS:
+            from ...db import redact
+
+            evidence.append(line := f"alembic.ini: sqlalchemy.url is a {scheme} URL")
+            return Detection(root, self.name, _URL_DIALECTS[scheme], ini, dialect_source="alembic.ini",
+                             dialect_detail=line, url=redact(url) if "://" in url else None)
+        evidence.append("alembic.ini found; its sqlalchemy.url names no dialect (set in env.py or left as the template)")
+        return Detection(root, self.name, None, ini)
+
+    # -- scope (check / status) ----------------------------------------------------------------------
+    def schema_rules(self, root: Path, detection: Any) -> list:
+        from .scope import alembic_rules
+
+        return alembic_rules(root, detection.config)
+
+    def rules_depend_on(self, root: Path, detection: Any) -> list[Path]:
+        from .scope import env_py, ini_path
+
+        ini = ini_path(root, detection.config)
+        env = env_py(ini)
+        return [ini] if env is None else [ini, env]
+
+    def where(self, root: Path, detection: Any, config: str | None) -> str:
+        return config or "no alembic.ini"
+
+    def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
+        from ...projectcache import relative
+        from .config import read_config
+        from .revisions import read_graph
+
+        ini = detection.config if detection.config is not None else root / "alembic.ini"
+        deps.append(ini)
+        config = read_config(ini)
+        deps += config.version_locations
+        for folder in config.version_locations:
+            if folder.is_dir():
+                deps += sorted(folder.rglob("*.py") if config.recursive_version_locations else folder.glob("*.py"))
+        graph = read_graph(list(config.version_locations), config.recursive_version_locations)
+        return [{"scope": "head", "name": h, "path": relative(root, graph.revisions[h].path)} for h in graph.heads]
+
+    def last_line(self, items: list[dict]) -> str:
+        if not items:
+            return "last migration: none yet"
+        if len(items) > 1:
+            return f"last migration: {len(items)} heads ({', '.join(m['name'] for m in items)}): merge them first"
+        return f"last migration: head {items[0]['name']} ({Path(items[0]['path']).name})"
+
+    def dialect_origin(self, source: str) -> str:
+        return "alembic.ini sqlalchemy.url" if source == "alembic.ini" else source
+
+    # -- states and generate -------------------------------------------------------------------------
+    def check_options(self, options: Options) -> None:
+        super().check_options(options)
+        if options.zero_downtime or (options.backfill and not options.data_migration):
+            raise MgenError("--zero-downtime applies to SQL migration folders, not yet to Alembic; --backfill goes "
+                            "with --data-migration there")
+
+    def _project(self, options: Options, root: Path | None = None):
+        from .project import open_project
+
+        models = Path(options.models) if options.models else None
+        if root is not None and models is not None:  # the same models path, inside another copy of the project
+            models = root / models.resolve().relative_to(options.project.resolve())
+        return open_project(root or options.project, options.dialect, models)
+
+    def dialect_of(self, options: Options) -> str:
+        return self._project(options).dialect
+
+    def current_state(self, options: Options) -> State:
+        if options.from_diff:  # the models as of REF, not the revisions' state
+            from ..drift import base_tree
+
+            with base_tree(options.project, options.from_diff) as old:
+                schema, _ = self._project(options, old).models_schema()
+            note = (f"--from-diff {options.from_diff}: the change is the models' since then; the revisions were "
+                    "not read")
+            return State(schema, [note], f"models at {options.from_diff}")
+        schema, notes = self._project(options).current_schema()
+        return State(schema, notes, "revision replay")
+
+    def desired_state(self, options: Options) -> State:
+        schema, notes = self._project(options).models_schema()
+        return State(schema, notes, "static models")
+
+    def write(self, plan: Any, options: Options) -> Written:
+        from ...plan import auto_name
+        from .writer import write_revision
+
+        message = options.name or auto_name(plan.ops).replace("_", " ")
+        written = write_revision(self._project(options).config, plan.ops, plan.old, plan.dialect, message,
+                                 dry_run=options.dry_run, raw_sql=options.raw_sql)
+        if isinstance(written, Path):
+            return Written([written])
+        return Written(preview=written, json_extra={"revision": written} if options.dry_run and written else {})
+
+    # -- lint, migrate, rollback, drift ------------------------------------------------------------------
+    def lint(self, root: Path, dialect: str | None, server_version: tuple[int, ...] | None, stats: Any):
+        from .lint import lint_alembic
+
+        return lint_alembic(root, dialect, server_version, stats)
+
+    def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
+        alembic = [python, "-m", "alembic"]
+        if action == "status":
+            return [*alembic, "history", "--indicate-current"]
+        if action == "run":
+            return [*alembic, "upgrade", name or "head"]
+        if action == "rollback":
+            return [*alembic, "downgrade", name or "-1"]
+        raise self._unsupported(f"migrate {action}")
+
+    def database_hint(self, root: Path) -> str | None:
+        from .config import read_config
+
+        try:
+            return read_config(root / "alembic.ini").url
+        except (MgenError, OSError, AttributeError, TypeError):
+            return None
+
+    def pending_migrations(self, root: Path, python: str) -> list[str]:
+        from ..commands import run_quiet
+        from .project import open_project
+        from .revisions import read_graph
+
+        current = run_quiet([python, "-m", "alembic", "current"], root).split()
+        config = open_project(root).config
+        graph = read_graph(list(config.version_locations), config.recursive_version_locations)
+        applied: set[str] = set()
+        todo = [rev for rev in current if rev in graph.revisions]
+        while todo:  # every ancestor of the current revisions is applied (merges included)
+            rev = todo.pop()
+            if rev not in applied:
+                applied.add(rev)
+                todo.extend(d for d in graph.revisions[rev].down if d in graph.revisions)
+        return [r for r in graph.revisions if r not in applied]
+
+    def rollback(self, options: Options):
+        from ...rollback import RollbackReport, judge_rollback
+        from ...schema import Schema
+        from .project import open_project
+        from .replay import replay
+        from .revisions import read_graph
+
+        project = open_project(options.project, options.dialect)
+        locations = list(project.config.version_locations)
+        graph = read_graph(locations, project.config.recursive_version_locations)
+        head = graph.head()
+        if head is None:
+            raise MgenError("no revision to roll back", str(options.project))
+        down = graph.revisions[head].down
+        before = replay(locations, project.dialect, upto=down[0]) if len(down) == 1 else Schema()
+        if len(down) > 1:
+            raise MgenError(f"the head {head} is a merge: roll back with alembic downgrade to the branch you mean")
+        after = replay(locations, project.dialect)
+        report = RollbackReport(head, "alembic downgrade -1")
+        judge_rollback(after, before, project.dialect, report)
+        return report
+
+    def drift_lines(self, tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
+        from ...dialects import get_dialect
+        from ...differ import diff
+        from .project import open_project
+
+        alembic = open_project(tree, dialect)
+        current, _ = alembic.current_schema()
+        models, _ = alembic.models_schema()
+        return [op.describe() for op in diff(current, models, get_dialect(alembic.dialect)).operations]
+
+    # -- companions ------------------------------------------------------------------------------------
+    def written_migrations(self, data: dict, project: Path, files: list[Path]) \
+            -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
+        from ...formats import render_template
+
+        path = files[0]
+        text = path.read_text(encoding="utf-8")
+        rev = _assigned(text, "revision")
+        previous = _assigned(text, "down_revision")
+        if rev is None:
+            raise MgenError("the revision written has no revision id mgen can read", str(path))
+        message = (text.splitlines() or [""])[0].strip('"').strip()
+        migrations = [WrittenMigration(path, rev, f"alembic upgrade {rev}", f"alembic downgrade {previous or 'base'}")]
+
+        def test() -> tuple[Path, str]:
+            target = project / "tests" / f"test_migration_{rev}.py"
+            ini = Path("..") / "alembic.ini"
+            return target, render_template("test_migration_alembic.py.j2", rev=rev, previous=previous or "base",
+                                           message=message, dialect=data.get("dialect"), ini=repr(ini.as_posix()),
+                                           test_path=target.relative_to(project).as_posix())
+        return migrations, test
+
+    def read_source(self, path: Path, dialect: str):
+        """SQLAlchemy models as a schema source: a ``.py`` module, or a folder of Python modules and no SQL
+        files, read statically (never imported)."""
+        is_models = path.suffix == ".py" if path.is_file() else \
+            any(path.rglob("*.py")) and not any(path.rglob("*.sql"))
+        if not is_models:
+            return None
+        from ..sqlalchemy_models import read_models
+
+        return read_models(path, dialect)
+
+
+def _assigned(text: str, name: str) -> str | None:
+    found = re.search(rf"^{name}(?:\s*:\s*[^=]+)?\s*=\s*(?:['\"]([^'\"]*)['\"]|None)", text, re.MULTILINE)
+    return found.group(1) if found and found.group(1) else None

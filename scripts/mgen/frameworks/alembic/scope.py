@@ -1,0 +1,104 @@
+"""An Alembic project's schema files, as ``scope`` rules: what ``check`` and ``status`` look at.
+
+The versions folders (``version_locations``, else ``<script_location>/versions``, from ``alembic.ini``;
+``*.py``, in sub-folders too with ``recursive_version_locations``; an ``alembic.ini`` that cannot be read: the
+``versions`` folder beside the first ``env.py`` at the root or one level down), the module ``env.py`` imports
+``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the ``app/db/`` package; ``from app
+import models`` then ``models.Base.metadata`` -> ``app/models.py``), and always ``models.py`` / ``models/`` at
+the root, in ``src/``, or in a top-level package (``*/models.py``, ``*/models/**.py``): the module defining
+``Base`` is often not the one holding the models. Nothing is parsed but ``env.py``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import MgenError
+from ...scope import PathRule as Rule
+from ...scope import inside, scandir
+
+
+def ini_path(root: Path, config: Path | None) -> Path:
+    return config if config is not None and config.suffix == ".ini" else root / "alembic.ini"
+
+
+def env_py(ini: Path) -> Path | None:
+    try:
+        from .config import read_config
+
+        return read_config(ini).script_location / "env.py"
+    except MgenError:
+        return None
+
+
+def alembic_rules(root: Path, config: Path | None) -> list[Rule]:
+    rules: list[Rule] = []
+    ini = ini_path(root, config)
+    env = None
+    if ini.is_file():
+        from .config import read_config
+
+        try:
+            cfg = read_config(ini)
+        except MgenError:
+            cfg = None
+        if cfg is not None:
+            env = cfg.script_location / "env.py"
+            for location in cfg.version_locations:
+                rel = inside(root, location)
+                if rel is not None:
+                    rules.append(Rule(rel, ("*.py",), cfg.recursive_version_locations))
+    if env is None:  # no readable alembic.ini: a folder holding env.py and versions/ is the script location
+        for folder in [root, *(Path(e.path) for e in scandir(root) if e.is_dir() and not e.name.startswith("."))]:
+            if (folder / "env.py").is_file() and (folder / "versions").is_dir():
+                env = folder / "env.py"
+                rules.append(Rule(inside(root, folder / "versions") or "versions", ("*.py",)))
+                break
+    if env is not None and env.is_file():
+        rules += _target_rules(root, env)
+    for base in ("", "src/*", "*"):
+        prefix = f"{base}/" if base else ""
+        rules += [Rule(base, ("models.py",)), Rule(f"{prefix}models", ("*.py",), True)]
+    return rules
+
+
+def _target_rules(root: Path, env: Path) -> list[Rule]:
+    """The module ``env.py`` takes ``target_metadata`` from, as rules (nothing when it cannot be told):
+    the name chain (``models.Base.metadata``) with its first name replaced by what it was imported as
+    (``app.models``), and the longest prefix of it that is a module file or a package folder."""
+    import ast  # here: a warm run keeps the rules in orm-type.json and never parses env.py
+
+    try:
+        tree = ast.parse(env.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    imported: dict[str, str] = {}  # local name -> dotted origin
+    chain: list[str] | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                imported[local] = alias.name if alias.asname else local
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "target_metadata" for t in targets):
+                names: list[str] = []
+                head = node.value
+                while isinstance(head, ast.Attribute):
+                    names.insert(0, head.attr)
+                    head = head.value
+                chain = [head.id, *names] if isinstance(head, ast.Name) else None
+    if not chain or chain[0] not in imported:
+        return []
+    dotted = [*imported[chain[0]].split("."), *chain[1:]]
+    for end in range(len(dotted), 0, -1):
+        for base in ("", "src/"):
+            rel = base + "/".join(dotted[:end])
+            if (root / f"{rel}.py").is_file():
+                folder, _, name = rel.rpartition("/")
+                return [Rule(folder, (f"{name}.py",))]
+            if (root / rel).is_dir():
+                return [Rule(rel, ("*.py",), True)]
+    return []
