@@ -30,7 +30,7 @@ from .errors import MgenError
 
 def main(argv: Sequence[str] | None = None) -> int:
     # A short-lived process that builds many small objects (syntax trees, schema models): the cyclic
-    # collector's default threshold makes it walk them over and over (a third of a Django project's read)
+    # collector's default threshold makes it walk them over and over (a third of a large project's read)
     gc.set_threshold(100_000, 50, 100)
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(next((a for a in argv if not a.startswith("-")), None))

@@ -183,7 +183,7 @@ def sql_block(statements: Sequence[str]) -> str:
 
 
 def auto_name(ops: Sequence[Operation]) -> str:
-    """Django-style automatic name from the first operations."""
+    """An automatic name from the first operations, in the manner of makemigrations."""
     words = []
     for op in ops[:2]:
         target = getattr(op, "column", None)

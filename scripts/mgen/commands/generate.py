@@ -72,8 +72,10 @@ def _rollback(args: argparse.Namespace) -> int:
     options = options_of(args)
     options.detection = found = detect(options.project)
     framework = get(found.framework) if found.config is not None else None
-    if framework is None or not framework.supports("rollback"):
+    if framework is None:
         framework = fallback()
+    elif not framework.supports("rollback"):
+        raise framework._unsupported("generate --rollback")
     report = framework.rollback(options)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))

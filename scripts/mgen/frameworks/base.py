@@ -150,6 +150,7 @@ class Framework:
     """Base of every framework: the capabilities it does not override say so by name."""
 
     name: ClassVar[str] = ""
+    title: ClassVar[str] = ""  # the name as messages spell it
     names: ClassVar[tuple[str, ...]] = ()  # every name detection may report for it (default: ``(name,)``)
     packages: ClassVar[tuple[str, ...]] = ()  # distributions (PEP 503 names) that name it in the dependencies
     capabilities: ClassVar[frozenset[str]] = frozenset()
@@ -231,7 +232,10 @@ class Framework:
     def check_options(self, options: Options) -> None:
         """Refuse (MgenError) the flags that do not apply to this framework."""
         if options.defaults:
-            raise MgenError("--default (a one-off default) applies to Django projects; elsewhere the schema names "
+            from .registry import frameworks
+
+            owners = " and ".join(f.title for f in frameworks() if any("--default" in a[0] for a in f.generate_arguments))
+            raise MgenError(f"--default (a one-off default) applies to {owners} projects; elsewhere the schema names "
                             "its defaults")
 
     def dialect_of(self, options: Options) -> str:

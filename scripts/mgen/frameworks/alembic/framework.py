@@ -22,6 +22,7 @@ _URL_DIALECTS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": 
 
 class AlembicFramework(Framework):
     name = "alembic"
+    title = "Alembic"
     packages = ("alembic", "flask-migrate")
     capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "alembic.ini"

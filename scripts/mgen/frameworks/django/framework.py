@@ -24,6 +24,7 @@ _NO_DIALECT = "the settings name no database engine mgen knows: give --dialect"
 
 class DjangoFramework(Framework):
     name = "django"
+    title = "Django"
     packages = ("django",)
     capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "manage.py"

@@ -24,6 +24,7 @@ SCHEMA_NAMES = ("schema.sql", "*.schema.sql", "schema.yaml", "schema.yml")
 
 class SqlFolderFramework(Framework):
     name = "sql"
+    title = "raw-SQL folder"
     names = ("golang-migrate", "goose", "plain")
     capabilities = frozenset({"generate", "rollback", "tests", "docs"})
     found_by = "migrations folder"
