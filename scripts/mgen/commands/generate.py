@@ -75,7 +75,7 @@ def _rollback(args: argparse.Namespace) -> int:
     if framework is None:
         framework = fallback()
     elif not framework.supports("rollback"):
-        raise framework._unsupported("generate --rollback")
+        raise framework.unsupported("generate --rollback")
     report = framework.rollback(options)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))

@@ -171,7 +171,7 @@ class Framework:
     def supports(self, capability: str) -> bool:
         return capability in self.capabilities
 
-    def _unsupported(self, capability: str) -> MgenError:
+    def unsupported(self, capability: str) -> MgenError:
         return MgenError(f"{capability} is not supported for {self.name} projects")
 
     # -- detection ---------------------------------------------------------------------------------
@@ -215,10 +215,10 @@ class Framework:
 
     # -- states and generate ----------------------------------------------------------------------------
     def desired_state(self, options: Options) -> State:
-        raise self._unsupported("reading the desired state")
+        raise self.unsupported("reading the desired state")
 
     def current_state(self, options: Options) -> State:
-        raise self._unsupported("reading the current state")
+        raise self.unsupported("reading the current state")
 
     def generate(self, options: Options) -> GenerateReport:
         """The default: the current and desired states diffed, judged, verified when asked, then ``write``."""
@@ -227,7 +227,7 @@ class Framework:
         return generate_from_states(self, options)
 
     def write(self, plan: Plan, options: Options) -> Written:
-        raise self._unsupported("writing migrations")
+        raise self.unsupported("writing migrations")
 
     def check_options(self, options: Options) -> None:
         """Refuse (MgenError) the flags that do not apply to this framework."""
@@ -248,10 +248,10 @@ class Framework:
     # -- lint, migrate, rollback, drift ----------------------------------------------------------------
     def lint(self, root: Path, dialect: str | None, server_version: tuple[int, ...] | None,
              stats: dict[str, TableStats] | None) -> LintReport:
-        raise self._unsupported("lint")
+        raise self.unsupported("lint")
 
     def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
-        raise self._unsupported(f"migrate {action}")
+        raise self.unsupported(f"migrate {action}")
 
     def database_hint(self, root: Path) -> str | None:
         return None
@@ -260,7 +260,7 @@ class Framework:
         return []
 
     def rollback(self, options: Options) -> RollbackReport:
-        raise self._unsupported("generate --rollback")
+        raise self.unsupported("generate --rollback")
 
     def drift_lines(self, tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
         return None
@@ -268,7 +268,7 @@ class Framework:
     # -- companions (--with-tests / --with-docs) and mgen diff sources ---------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
             -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
-        raise self._unsupported("--with-tests and --with-docs")
+        raise self.unsupported("--with-tests and --with-docs")
 
     def lint_target(self, project: Path, migrations: Sequence[WrittenMigration]) -> Path:
         """What the guide tells the reader to lint: the project (its history is read), by default."""

@@ -63,5 +63,5 @@ def require(name: str | None, capability: str) -> Framework:
     if found is None:
         raise MgenError(f"no framework named {name!r} is registered")
     if not found.supports(capability):
-        raise found._unsupported(capability)
+        raise found.unsupported(capability)
     return found

@@ -111,7 +111,7 @@ class ToyFramework(Framework):
 
     def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
         if action != "status":
-            raise self._unsupported(f"migrate {action}")
+            raise self.unsupported(f"migrate {action}")
         return [python, "-c", f"import os; print(*sorted(os.listdir({FOLDER!r})), sep='\\n')"]
 
     def written_migrations(self, data: dict, project: Path, files: list[Path]):

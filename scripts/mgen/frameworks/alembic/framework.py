@@ -159,7 +159,7 @@ class AlembicFramework(Framework):
             return [*alembic, "upgrade", name or "head"]
         if action == "rollback":
             return [*alembic, "downgrade", name or "-1"]
-        raise self._unsupported(f"migrate {action}")
+        raise self.unsupported(f"migrate {action}")
 
     def database_hint(self, root: Path) -> str | None:
         from .config import read_config

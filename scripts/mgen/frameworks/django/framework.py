@@ -174,7 +174,7 @@ class DjangoFramework(Framework):
             if not name:
                 raise MgenError("migrate rollback in a Django project needs the APP whose last migration to undo")
             return [*manage, "migrate", name, _previous(root, name)]
-        raise self._unsupported(f"migrate {action}")
+        raise self.unsupported(f"migrate {action}")
 
     def database_hint(self, root: Path) -> str | None:
         from .project import load_project
