@@ -1,14 +1,5 @@
-"""The ``Operation`` base: a small immutable object that knows its inverse, and what works on lists of them.
-
-Each operation
-- ``apply(schema)`` returns the schema after it (Django's ``state_forwards``);
-- ``reverse()`` returns the operation that undoes it, built from the old definition it carries, so
-  a down migration is a consequence of the up, never a second hand-written thing;
-- ``describe()`` says what it does in one line;
-- ``destructive`` is True when it loses data its down cannot bring back (drop column/table, narrowing).
-
-Every subclass with a ``kind`` is registered in ``REGISTRY`` by that kind.
-"""
+"""The ``Operation`` base class (what each operation provides: the package docstring), the registry of
+operation classes by kind, and what works on a list of operations."""
 from __future__ import annotations
 
 from collections.abc import Sequence

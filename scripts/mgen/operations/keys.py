@@ -46,7 +46,8 @@ class AddIndex(Operation):
 
     def describe(self):
         u = "unique " if self.index.unique else ""
-        return f"add {u}index {self.index.name} on {self.table} ({column_list(self.index.columns)}){_online(self.online)}"
+        columns = column_list(self.index.columns)
+        return f"add {u}index {self.index.name} on {self.table} ({columns}){_online(self.online)}"
 
 
 def _online(online: bool) -> str:
