@@ -59,7 +59,8 @@ from mgen.operations import (
 from mgen.sampledata import insert_sample_rows
 from mgen.schema import TYPE_NAMES, Check, Column, ColumnType, EnumType, Index, Schema
 from mgen.sources.live import introspect_connection
-from mgen.sources.sql import parse_type, read_sql_text
+from mgen.sources.sql import read_sql_text
+from mgen.sqltypes import parse_type
 from mgen.verify import RowPlan, VerifyReport
 
 FIXTURE = Path(__file__).parent / "fixtures" / "alembic_projects" / "basic"

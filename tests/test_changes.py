@@ -11,6 +11,7 @@ import pytest
 
 from mgen.changes import CHANGE_KINDS, changes_from_text, read_change_list
 from mgen.errors import MgenError
+from mgen.expressions import canonical_expression
 from mgen.operations import (
     AddCheck,
     AddColumn,
@@ -50,7 +51,6 @@ from mgen.schema import (
     Table,
     Unique,
 )
-from mgen.sources.sql import canonical_expression
 from mgen.sources.yaml_lines import load_yaml_with_lines
 from mgen.sources.yaml_schema import parse_schema
 

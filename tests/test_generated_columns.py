@@ -20,7 +20,8 @@ from mgen.differ import diff
 from mgen.errors import MgenError
 from mgen.schema import Column, ColumnType, Generated, Table
 from mgen.sources.live import introspect_connection
-from mgen.sources.sql import read_sql_text, split_statements
+from mgen.sources.sql import read_sql_text
+from mgen.statements import split_statements
 
 SOURCES = {
     "postgresql": """

@@ -12,7 +12,8 @@ from mgen.db import apply_statements, connect, scratch_database
 from mgen.dialects import get_dialect
 from mgen.differ import diff
 from mgen.sources.live import introspect_connection
-from mgen.sources.sql import read_sql_paths, read_sql_text, split_statements
+from mgen.sources.sql import read_sql_paths, read_sql_text
+from mgen.statements import split_statements
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sql"
 SOURCES = {

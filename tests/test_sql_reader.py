@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mgen.errors import MgenError
+from mgen.expressions import canonical_expression
 from mgen.operations import apply_all
 from mgen.schema import (
     Check,
@@ -28,14 +29,9 @@ from mgen.schema import (
     Schema,
     Unique,
 )
-from mgen.sources.sql import (
-    SqlInterpreter,
-    canonical_expression,
-    parse_type,
-    read_sql_paths,
-    read_sql_text,
-    split_statements,
-)
+from mgen.sources.sql import SqlInterpreter, read_sql_paths, read_sql_text
+from mgen.sqltypes import parse_type
+from mgen.statements import split_statements
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sql"
 

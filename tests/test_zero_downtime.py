@@ -285,7 +285,7 @@ def test_data_migration_backfills_in_batches(tmp_path: Path, capsys, dialect: st
 
 
 def folder_schema_statements(sql: str, dialect: str) -> list[str]:
-    from mgen.sources.sql import split_statements
+    from mgen.statements import split_statements
 
     return [s.text for s in split_statements(sql, dialect) if s.text.strip()]
 

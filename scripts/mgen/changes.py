@@ -13,7 +13,7 @@ from typing import Any, get_args
 from . import naming
 from .dialects import canonical_name, get_dialect
 from .errors import MgenError
-from .expressions import columns_in, index_uses
+from .expressions import canonical_expression, columns_in, index_uses
 from .operations import (
     AddCheck,
     AddColumn,
@@ -40,7 +40,6 @@ from .operations import (
     SetTableComment,
 )
 from .schema import Action, Check, Column, EnumType, ForeignKey, Index, Schema, Table, Unique
-from .sources.sql import canonical_expression
 from .sources.yaml_lines import line_of, load_yaml_with_lines
 from .sources.yaml_schema import parse_column, parse_table
 

@@ -91,6 +91,12 @@ def canonical_node(node: exp.Expression, dialect: str) -> str:
     return unparen(node).sql(dialect="postgres")
 
 
+def canonical_expression(source: str | exp.Expression, dialect: str) -> str:
+    """The canonical text of an expression, from text or a parsed node."""
+    node = parse(source, dialect) if isinstance(source, str) else source
+    return canonical_node(node, dialect)
+
+
 @lru_cache(maxsize=4096)
 def render(text: str, dialect: str) -> str:
     """Render a canonical expression for ``dialect``."""

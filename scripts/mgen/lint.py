@@ -395,12 +395,12 @@ def lint_paths(paths: Sequence[str | os.PathLike[str]], dialect: str, schema: Sc
     """Lint SQL migration files in order; ``schema`` is the state before the first one (None: start
     empty and assume unseen tables and columns exist); ``stats``: table sizes read from the target
     database (``mgen lint --db``), so the rules can step severity by size."""
-    from .sources.sql import _quiet_sqlglot
+    from .statements import quiet_sqlglot
 
     units = collect_units(paths)
     report = LintReport(dialect=dialect, files=[u.path for u in units])
     state = schema if schema is not None else Schema()
-    with _quiet_sqlglot():  # rules parse statements too; sqlglot's fallback warnings are noise here
+    with quiet_sqlglot():  # rules parse statements too; sqlglot's fallback warnings are noise here
         for unit in units:
             state = _lint_unit(unit, dialect, state, schema is None, server_version, no_transaction, report,
                                stats)
@@ -410,7 +410,7 @@ def lint_paths(paths: Sequence[str | os.PathLike[str]], dialect: str, schema: Sc
 def _lint_unit(unit: SqlUnit, dialect: str, state: Schema, permissive: bool,
                server_version: tuple[int, ...] | None, no_transaction: bool, report: LintReport,
                stats: dict[str, TableStats] | None = None) -> Schema:
-    from .sources.sql import split_statements
+    from .statements import split_statements
 
     d = get_dialect(dialect)
     lines = unit.text.splitlines()

@@ -15,7 +15,7 @@ Design
   (UTC) and how long it took. It is created on the first ``run``; ``status`` and ``--dry-run`` never
   write. A table of that name with other columns (golang-migrate's own ``schema_migrations``) is
   refused with a hint to pick another name.
-* **Statements** are split by ``mgen.sources.sql.split_statements`` (sqlglot's tokenizer for the
+* **Statements** are split by ``mgen.statements.split_statements`` (sqlglot's tokenizer for the
   dialect: dollar quotes, ``DO $$`` blocks, trigger bodies; goose ``StatementBegin``/``End`` markers
   are comments around one such statement) and run by ``mgen.db.apply_units``, one ``Unit`` per
   migration. The ledger write (INSERT on run, DELETE on rollback) is the unit's last statement, so:
@@ -72,7 +72,7 @@ from .formats.goose import ANNOTATION_RE as GOOSE_ANNOTATION_RE
 from .formats.numbering import version_number
 
 if TYPE_CHECKING:
-    from .sources.sql import Statement
+    from .statements import Statement
 
 DEFAULT_TABLE = "schema_migrations"
 CREATE_HEADER = "Created by `mgen migrate create`: write the up SQL, and the down SQL that undoes it."
@@ -332,7 +332,7 @@ def _goose_command(line: str) -> str | None:
 def script_of(m: Migration, fmt: str | None, direction: str, dialect: str) -> Script:
     """The statements of ``m``'s ``direction`` ("up" or "down") and how they run."""
     sql = m.up_sql if direction == "up" else m.down_sql
-    from .sources.sql import split_statements  # sqlglot: only when a migration is read
+    from .statements import split_statements  # sqlglot: only when a migration is read
 
     statements = split_statements(sql, dialect)
     path = m.paths[1] if direction == "down" and len(m.paths) > 1 else m.paths[0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from .. import expressions
@@ -506,6 +507,63 @@ class Dialect:
         if a is None or b is None:
             return a == b
         return self.expression_sql(a) == self.expression_sql(b)
+
+    # == What the database does with the DDL it runs: the SQL reader (sources/sql) and the framework
+    # == readers apply these to a Schema; a dialect overrides only where its database differs (issue #11)
+    folds_unquoted_names: ClassVar[bool] = False  # PostgreSQL reads an unquoted name in lower case
+    case_insensitive_names: ClassVar[bool] = True  # a table or column is found whatever the case
+    type_spellings: ClassVar[dict[str, str]] = {}  # spellings whose portable type is the database's own
+    serial_integer: ClassVar[str | None] = None  # the integer type of every SERIAL, else each serial's own
+    tinyint1_is_boolean: ClassVar[bool] = False  # TINYINT(1) is how the database spells BOOLEAN
+    generated_stored_by_default: ClassVar[bool] = False  # GENERATED ... AS (expr) without STORED/VIRTUAL
+    supports_virtual_generated: ClassVar[bool] = True
+    serial_is_default: ClassVar[bool] = False  # a serial is its nextval() default: DROP DEFAULT ends it
+    json_is_checked_text: ClassVar[bool] = False  # JSON is text with CHECK (json_valid(col)) (MariaDB)
+    indexes_foreign_keys: ClassVar[bool] = False  # each foreign key gets an index under the key's name
+    keeps_constraint_names: ClassVar[bool] = True  # False: an unnamed constraint's name follows its table's
+    supports_constraint_using_index: ClassVar[bool] = False  # ADD CONSTRAINT ... USING INDEX
+
+    def is_internal_table(self, name: str) -> bool:
+        """True for the tables the database keeps for itself (never part of the model)."""
+        return False
+
+    def without_column(self, table: Table, column: str) -> Table:
+        """``table`` after DROP COLUMN ``column``: every index and constraint that uses it goes too."""
+        pk = None if table.primary_key is not None and column in table.primary_key.columns else table.primary_key
+        return replace(
+            table,
+            columns=tuple(c for c in table.columns if c.name != column),
+            primary_key=pk,
+            uniques=tuple(u for u in table.uniques if column not in u.columns),
+            indexes=tuple(i for i in table.indexes if not _index_mentions(i, column)),
+            foreign_keys=tuple(f for f in table.foreign_keys if column not in f.columns),
+            checks=tuple(c for c in table.checks if not mentions_column(c.expression, column)),
+        )
+
+    def schema_without_column(self, schema: Schema, table: Table, column: str) -> Schema:
+        """``schema`` after ``table`` (one of its tables) dropped ``column``."""
+        return schema.with_table(self.without_column(table, column))
+
+    def final_form(self, schema: Schema) -> Schema:
+        """What the database says about itself once ``schema`` is built in it (see MySQL)."""
+        return schema
+
+
+def mentions_column(expression: str, column: str) -> bool:
+    """True when a canonical expression names ``column``; one that cannot be parsed counts as naming it
+    (what depends on a dropped column goes with it)."""
+    from sqlglot import exp
+
+    try:
+        node = expressions.parse(expression, "postgresql")
+    except MgenError:
+        return True
+    return any(c.name == column for c in node.find_all(exp.Column))
+
+
+def _index_mentions(index: Index, column: str) -> bool:
+    return any(c == column or (c.startswith("(") and mentions_column(c, column)) for c in index.columns) or (
+        index.where is not None and mentions_column(index.where, column))
 
 
 def render_migration(ops: Sequence[Operation], old: Schema, dialect: Dialect) -> tuple[list[str], list[str]]:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import ClassVar
 
 from .. import keywords
 from ..errors import MgenError
@@ -25,8 +27,8 @@ from ..operations import (
     SetPrimaryKey,
     SetTableComment,
 )
-from ..schema import Column, ColumnType, Default, ForeignKey, Schema, Table
-from .base import Dialect, Unsupported, renders
+from ..schema import Column, ColumnType, Default, EnumType, ForeignKey, Schema, Table
+from .base import Dialect, Unsupported, mentions_column, renders
 
 _SIMPLE_TYPES = {
     "smallint": "SMALLINT", "integer": "INT", "bigint": "BIGINT", "real": "FLOAT", "double": "DOUBLE",
@@ -315,6 +317,53 @@ END"""
         return [self.modify_column(t.name, c.name, schema)
                 for t in schema.tables for c in t.columns
                 if c.type.name == "enum" and c.type.enum == enum]
+
+    # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
+    # TIMESTAMP is stored in UTC and shown in the session's time zone
+    type_spellings: ClassVar[dict[str, str]] = {"timestamp": "timestamptz"}
+    serial_integer = "bigint"  # SERIAL = BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE
+    tinyint1_is_boolean = True
+    json_is_checked_text = True  # MariaDB's JSON is LONGTEXT + CHECK (json_valid(col))
+    indexes_foreign_keys = True  # migrations drop that index after the key: it is not in the model
+
+    def without_column(self, table: Table, column: str) -> Table:
+        """MySQL takes the column out of multi-column keys and indexes instead of dropping them."""
+        def shrink(cols: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(c for c in cols if c != column)
+
+        pk = table.primary_key
+        if pk is not None and column in pk.columns:
+            pk = replace(pk, columns=shrink(pk.columns)) if shrink(pk.columns) else None
+        return replace(
+            table,
+            columns=tuple(c for c in table.columns if c.name != column),
+            primary_key=pk,
+            uniques=tuple(replace(u, columns=shrink(u.columns)) for u in table.uniques if shrink(u.columns)),
+            indexes=tuple(replace(i, columns=shrink(i.columns)) for i in table.indexes
+                          if shrink(i.columns) and not (i.where and mentions_column(i.where, column))),
+            foreign_keys=tuple(f for f in table.foreign_keys if column not in f.columns),
+            checks=tuple(c for c in table.checks if not mentions_column(c.expression, column)),
+        )
+
+    def final_form(self, schema: Schema) -> Schema:
+        """Each ENUM column has its own enum type named ``<table>_<column>`` (unused ones vanish), and
+        the index MySQL keeps for a foreign key under the key's own name is part of the key, not a
+        separate index."""
+        enums: dict[str, EnumType] = {}
+        tables = []
+        for t in schema.tables:
+            columns = []
+            for c in t.columns:
+                if c.type.name == "enum" and c.type.enum and schema.has_enum(c.type.enum):
+                    name = f"{t.name}_{c.name}"
+                    enums[name] = EnumType(name, schema.enum(c.type.enum).values)
+                    c = replace(c, type=replace(c.type, enum=name))
+                columns.append(c)
+            fks = {f.name: f.columns for f in t.foreign_keys}
+            indexes = tuple(i for i in t.indexes if not (
+                i.name in fks and not i.unique and i.columns[:len(fks[i.name])] == fks[i.name]))
+            tables.append(replace(t, columns=tuple(columns), indexes=indexes))
+        return Schema(tables=tuple(tables), enums=tuple(enums.values()))
 
 
 DIALECT = MySQL()

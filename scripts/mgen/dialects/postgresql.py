@@ -1,7 +1,9 @@
 """PostgreSQL: enum types, identity columns, COMMENT ON, ALTER ... TYPE ... USING."""
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import permutations
+from typing import ClassVar
 
 from .. import expressions, keywords
 from ..naming import fit
@@ -279,6 +281,23 @@ BEGIN
 END
 $mgen$"""
         return [body]
+
+    # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
+    folds_unquoted_names = True
+    case_insensitive_names = False
+    type_spellings: ClassVar[dict[str, str]] = {"float": "double"}  # a bare FLOAT is float8
+    generated_stored_by_default = True  # STORED is its only kind before 18
+    supports_virtual_generated = False
+    serial_is_default = True
+    supports_constraint_using_index = True
+
+    def schema_without_column(self, schema: Schema, table: Table, column: str) -> Schema:
+        """PostgreSQL also drops the foreign keys elsewhere that point at the column."""
+        schema = super().schema_without_column(schema, table, column)
+        return replace(schema, tables=tuple(
+            replace(t, foreign_keys=tuple(f for f in t.foreign_keys
+                                          if not (f.ref_table == table.name and column in f.ref_columns)))
+            for t in schema.tables))
 
 
 DIALECT = PostgreSQL()

@@ -289,5 +289,11 @@ class SQLite(Dialect):
     def render_set_column_comment(self, op: SetColumnComment, before: Schema, after: Schema) -> list[str]:
         return []
 
+    # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
+    keeps_constraint_names = False  # it stores no name for an unnamed constraint: it derives one
+
+    def is_internal_table(self, name: str) -> bool:
+        return name.startswith("sqlite_")  # sqlite_sequence, sqlite_stat1, ...
+
 
 DIALECT = SQLite()

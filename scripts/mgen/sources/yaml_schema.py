@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import naming
 from ..errors import MgenError
+from ..expressions import canonical_expression
 from ..schema import (
     Check,
     Column,
@@ -26,7 +27,7 @@ from ..schema import (
     Table,
     Unique,
 )
-from .sql import canonical_expression, literal_default, parse_type_details
+from ..sqltypes import literal_default, parse_type_details
 from .yaml_lines import LineDict, line_of, load_yaml_with_lines
 
 Where = tuple[str | None, int | None]  # (file, line) an error is reported at

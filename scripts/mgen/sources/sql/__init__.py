@@ -1,0 +1,81 @@
+"""The SQL reader: a DDL interpreter on sqlglot.
+
+``read_sql_text`` splits a script into statements and APPLIES each one to a ``Schema``: CREATE TABLE
+adds a table, ALTER TABLE changes it, DROP removes it. Because it interprets rather than collects,
+the same function reads a ``pg_dump --schema-only`` / ``mysqldump --no-data`` / ``sqlite3 .schema``
+file, SQLite's stored ``sqlite_master.sql`` text, and a folder of up-migrations folded in order.
+
+Everything it produces follows the model's invariants (docs/architecture.md): portable types,
+canonical expressions, a name for every constraint and index. Statements that do not describe tables
+(SET, GRANT, INSERT, CREATE VIEW/FUNCTION/SEQUENCE, ...) are skipped and listed in
+``SqlInterpreter.ignored``.
+
+``interpreter`` dispatches each statement to its handler: ``tables`` (CREATE/DROP/RENAME TABLE,
+column definitions, COMMENT ON), ``constraints`` (keys, foreign keys, CHECKs), ``indexes``,
+``enums`` (CREATE/ALTER/DROP TYPE) and ``alter_table``, all on ``base`` (the state and the name
+lookups). What each database does with a statement is its ``Dialect``'s (``mgen.dialects``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...dialects import get_dialect
+from ...errors import MgenError
+from ...schema import Schema, Table
+from .base import EMPTY_SCHEMA
+from .interpreter import SqlInterpreter
+
+
+def read_sql_text(text: str, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None) -> Schema:
+    """Apply the DDL in ``text`` (written for ``dialect``: postgresql, mysql or sqlite) to ``schema``."""
+    return SqlInterpreter(dialect, schema, filename).run(text)
+
+
+def sql_files(path: str) -> list[Path]:
+    """The .sql files ``path`` names: itself, or every ``*.sql`` below it sorted by relative path."""
+    p = Path(path)
+    if p.is_file():
+        return [p]
+    if p.is_dir():
+        return sorted((f for f in p.rglob("*.sql") if f.is_file()), key=lambda f: f.relative_to(p).as_posix())
+    raise MgenError(f"no such file or folder: {path}")
+
+
+def read_sql_paths(path: str, dialect: str, schema: Schema = EMPTY_SCHEMA) -> Schema:
+    """Fold one .sql file, or every .sql file in a folder (recursively, by name), into a Schema."""
+    for f in sql_files(path):
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise MgenError(f"cannot read: {e}", str(f)) from None
+        schema = read_sql_text(text, dialect, schema, str(f))
+    return schema
+
+
+# re-exported for frameworks/ until they import from the new homes (issue #11): the utilities now in
+# mgen.expressions, mgen.sqltypes and behind the Dialect objects (final_form, without_column)
+from ...expressions import canonical_expression
+from ...sqltypes import declared_generation, literal_default
+
+
+def mysql_final_form(schema: Schema) -> Schema:
+    """What a MySQL database says about ``schema``: ``get_dialect("mysql").final_form``."""
+    return get_dialect("mysql").final_form(schema)
+
+
+def without_column(table: Table, col: str, dialect: str) -> Table:
+    """``table`` after DROP COLUMN ``col`` on ``dialect``: ``get_dialect(dialect).without_column``."""
+    return get_dialect(dialect).without_column(table, col)
+
+
+__all__ = [
+    "SqlInterpreter",
+    "canonical_expression",
+    "declared_generation",
+    "literal_default",
+    "mysql_final_form",
+    "read_sql_paths",
+    "read_sql_text",
+    "sql_files",
+    "without_column",
+]

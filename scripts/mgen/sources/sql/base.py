@@ -1,0 +1,185 @@
+"""The interpreter's state and the reading every statement handler shares: the schema so far, the
+statement's tokens, names as the database folds and finds them, and errors at the statement's line."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from ...dialects import get_dialect
+from ...errors import MgenError
+from ...expressions import SQLGLOT_DIALECT
+from ...schema import Schema, Table
+from ...sqltypes import TYPE_CONTINUATION
+from ...statements import STRING_TOKENS
+
+DIALECTS = tuple(SQLGLOT_DIALECT)
+EMPTY_SCHEMA = Schema()  # the default starting point (Schema is immutable, so one instance serves all)
+
+
+@dataclass
+class Ignored:
+    """A statement skipped because it describes no table."""
+
+    line: int
+    kind: str  # "CREATE VIEW", "SET", "ALTER TABLE ... OWNER TO", ...
+
+
+@dataclass
+class PendingReference:
+    """A FOREIGN KEY ... REFERENCES t without columns: it means t's primary key, known later."""
+
+    table: str
+    fk_name: str
+    line: int
+
+
+@dataclass
+class _Parsed:
+    """The statement text sqlglot parsed and its tokens (for the exact type spelling)."""
+
+    sql: str
+    tokens: list = field(default_factory=list)
+
+
+def first_line(text: str) -> str:
+    """The statement's first line, cut at 80 characters, for messages."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first[:80] + ("..." if len(first) > 80 else "")
+
+
+class InterpreterBase:
+    """The state of one interpreter run and the helpers every statement handler uses."""
+
+    def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None) -> None:
+        if dialect not in SQLGLOT_DIALECT:
+            raise MgenError(f"unknown dialect {dialect!r} (choose one of: {', '.join(DIALECTS)})")
+        self.dialect = dialect
+        self.sg = SQLGLOT_DIALECT[dialect]
+        self.database = get_dialect(dialect)  # what the database does with what it is given
+        self.schema = schema
+        self.filename = filename
+        self.ignored: list[Ignored] = []
+        self.line = 0
+        self._parsed = _Parsed("")
+        self._pending: list[PendingReference] = []
+        self._auto_named: set[tuple[str, str]] = set()  # SQLite: (table, name) of derived constraint names
+        # MySQL gives every foreign key an index of its name (Dialect.indexes_foreign_keys); migrations drop it
+        self._fk_names: set[tuple[str, str]] = {(t.name, f.name) for t in schema.tables for f in t.foreign_keys}
+
+    def error(self, message: str, line: int | None = None) -> MgenError:
+        return MgenError(message, self.filename, line or self.line)
+
+    def _ignore(self, kind: str) -> None:
+        self.ignored.append(Ignored(self.line, kind))
+
+    # -- parsing ---------------------------------------------------------------------------------
+    def _parse(self, sql: str) -> exp.Expression:
+        try:
+            tokens = sqlglot.tokenize(sql, read=self.sg)
+            node = sqlglot.parse_one(sql, read=self.sg)
+        except (ParseError, TokenError) as e:
+            raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
+        self._parsed = _Parsed(sql, tokens)
+        return node
+
+    def _tokens(self, sql: str) -> list[Token]:
+        try:
+            return sqlglot.tokenize(sql, read=self.sg)
+        except TokenError as e:
+            raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
+
+    def ident(self, node: exp.Expression | str | None) -> str:
+        """The name an identifier denotes: PostgreSQL folds unquoted names to lower case."""
+        if isinstance(node, str):
+            return node.lower() if self.database.folds_unquoted_names else node
+        if isinstance(node, (exp.Table, exp.Column)):
+            node = node.this
+        if isinstance(node, exp.Dot):
+            node = node.expression
+        if isinstance(node, exp.Identifier):
+            if node.quoted or not self.database.folds_unquoted_names:
+                return node.this
+            return node.this.lower()
+        if isinstance(node, (exp.Var, exp.Literal)):
+            return self.ident(node.name)
+        raise self.error(f"expected a name, found {node.sql(dialect=self.sg) if node is not None else 'nothing'!r}")
+
+    def token_name(self, tok: Token) -> str:
+        if tok.token_type == TokenType.IDENTIFIER or not self.database.folds_unquoted_names:
+            return tok.text
+        return tok.text.lower()
+
+    def _qualified_name(self, tokens: Sequence[Token], i: int) -> tuple[list[str], int]:
+        """Read ``a.b."C"`` starting at ``tokens[i]``: the parts and the index after them."""
+        parts = [self.token_name(tokens[i])]
+        i += 1
+        while i + 1 < len(tokens) and tokens[i].token_type == TokenType.DOT:
+            parts.append(self.token_name(tokens[i + 1]))
+            i += 2
+        return parts, i
+
+    def _raw_type_text(self, name_ident: exp.Identifier, fallback: exp.DataType | None) -> str:
+        """The type exactly as written after the column name (sqlglot's DataType loses spellings:
+        SQLite REAL becomes DOUBLE, MySQL INT8 becomes TINYINT)."""
+        start = name_ident.meta.get("start") if isinstance(name_ident, exp.Identifier) else None
+        tokens, sql = self._parsed.tokens, self._parsed.sql
+        idx = next((k for k, t in enumerate(tokens) if t.start == start), None) if start is not None else None
+        if idx is None:
+            return fallback.sql(dialect=self.sg) if fallback is not None else ""
+        i = idx + 1
+        while i < len(tokens) and tokens[i].text.upper() in ("SET", "DATA", "TYPE"):
+            i += 1
+        first = i
+        if i >= len(tokens):
+            return ""
+        i += 1
+        while i < len(tokens):
+            t = tokens[i]
+            if t.token_type == TokenType.DOT and i + 1 < len(tokens):
+                i += 2
+            elif t.token_type == TokenType.L_PAREN and tokens[i - 1].token_type != TokenType.R_PAREN:
+                depth = 0
+                while i < len(tokens):
+                    depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tokens[i].token_type, 0)
+                    i += 1
+                    if depth == 0:
+                        break
+            elif t.token_type in (TokenType.L_BRACKET, TokenType.R_BRACKET) or (
+                    t.text.lower() in TYPE_CONTINUATION and t.token_type not in STRING_TOKENS):
+                i += 1
+            else:
+                break
+        return sql[tokens[first].start: tokens[i - 1].end + 1]
+
+    # -- lookups -------------------------------------------------------------------------------------
+    def find_table(self, name: str) -> str | None:
+        if self.schema.has_table(name):
+            return name
+        if self.database.case_insensitive_names:  # MySQL on case-insensitive systems, SQLite
+            for t in self.schema.tables:
+                if t.name.lower() == name.lower():
+                    return t.name
+        return None
+
+    def table(self, name: str) -> Table:
+        found = self.find_table(name)
+        if found is None:
+            raise self.error(f"unknown table {name!r}")
+        return self.schema.table(found)
+
+    def column_name(self, table: Table, name: str) -> str:
+        if table.has_column(name):
+            return name
+        if self.database.case_insensitive_names:
+            for c in table.columns:
+                if c.name.lower() == name.lower():
+                    return c.name
+        raise self.error(f"unknown column {name!r} in table {table.name!r}")
+
+    def _enum_names(self) -> set[str]:
+        return {e.name for e in self.schema.enums}
