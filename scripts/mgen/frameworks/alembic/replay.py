@@ -4,7 +4,7 @@ The schema ``alembic upgrade head`` would leave on ``dialect``, worked out from 
 without running them: the revisions are taken in the graph's upgrade order (``revisions.read_graph``)
 and the body of each ``upgrade()`` is interpreted statement by statement. Columns, types, server
 defaults and constraints inside the operations are read by the SQLAlchemy model reader
-(``sqlalchemy_models.ModelReader``), so a ``sa.Column(...)`` means the same in a model and in a migration.
+(``sqlalchemy.ConstructReader`` and its readers), so a ``sa.Column(...)`` means the same in a model and in a migration.
 
 Interpreted: ``op.create_table`` (``sa.Column``, ``sa.PrimaryKeyConstraint``, ``sa.ForeignKeyConstraint``,
 ``sa.UniqueConstraint``, ``sa.CheckConstraint``, and ``sa.Index``, which SQLAlchemy attaches and Alembic
@@ -40,7 +40,7 @@ What Alembic does per dialect is mirrored, including where it differs from what 
   the same block on a column renamed there: a note records each;
 - dropping a column drops what depends on it the way each database does (``sources.sql``).
 
-Names the database gives unnamed constraints (``sqlalchemy_models.db_constraint_name``: PostgreSQL's
+Names the database gives unnamed constraints (``sqlalchemy.db_constraint_name``: PostgreSQL's
 ``t_c_key``/``t_c_fkey``, MySQL's ``t_ibfk_1``, ...) are recorded, so a later ``drop_constraint`` of that
 name finds it. ``naming_convention``: the one ``env.py``'s ``target_metadata`` carries (Alembic applies
 it to unnamed constraints of the operations); the default is SQLAlchemy's (``ix_<table>_<column>``).
@@ -90,13 +90,13 @@ from ...operations import (
 from ...schema import Column, EnumType, Index, PrimaryKey, Schema, Table
 from ...sources.sql import mysql_final_form, without_column
 from ..pyast import External, Module, Note, Project, Unknown, call_kwargs, has_star_args, text_of
-from ..sqlalchemy_models import (
+from ..sqlalchemy import (
     DEFAULT_CONVENTION,
     CheckSpec,
     ColumnSpec,
+    ConstructReader,
     ForeignKeySpec,
     IndexSpec,
-    ModelReader,
     PrimaryKeySpec,
     Scope,
     TableSpec,
@@ -104,6 +104,12 @@ from ..sqlalchemy_models import (
     UniqueSpec,
     build_table,
     db_constraint_name,
+    fk_action,
+    read_column,
+    read_index,
+    read_table_call,
+    read_type,
+    server_default,
 )
 from .revisions import Revision, read_graph
 
@@ -184,7 +190,7 @@ class _Replayer:
         self.convention = convention
         self.schema = Schema()
         self.operations: list[Operation] = []
-        self.reader: ModelReader = ModelReader(Project(Path(".")), dialect)
+        self.reader: ConstructReader = ConstructReader(Project(Path(".")), dialect)
         self.path = Path(".")
         self.scope: Scope | None = None
         self.locals: dict[str, object] = {}
@@ -350,7 +356,7 @@ class _Replayer:
             raise self.error(f"upgrade() calls {text_of(call.func)}(): it cannot be replayed statically", call)
         if self.dialect != "postgresql":
             return
-        spec = self.reader.read_type(enum_call, self.scope, "enum type")
+        spec = read_type(self.reader, enum_call, self.scope, "enum type")
         enum = spec.enum
         if enum is None:
             return  # native_enum=False: no type
@@ -435,7 +441,7 @@ class _Replayer:
         return replace(table, columns=tuple(columns)), inline
 
     def create_table(self, call: ast.Call) -> None:
-        spec = self.reader.read_table_call(call, self.scope, self.convention, with_metadata=False)
+        spec = read_table_call(self.reader, call, self.scope, self.convention, with_metadata=False)
         if self.schema.has_table(spec.name):
             raise self.error(f"table {spec.name!r} already exists", call)
         for c in spec.columns:
@@ -534,7 +540,7 @@ class _Replayer:
     def _column_spec(self, node: ast.expr | None, what: str, call: ast.AST) -> ColumnSpec:
         if not isinstance(node, ast.Call) or self.reader.callee(node, self.scope)[0] != "Column":
             raise self.error(f"{what}: expected sa.Column(...)", node or call)
-        spec = self.reader.read_column(node, self.scope)
+        spec = read_column(self.reader, node, self.scope)
         if spec.name is None:
             raise self.error(f"{what}: a Column without a name", node)
         if spec.type is None:
@@ -654,7 +660,7 @@ class _Replayer:
             if nullable is not None and nullable != column.nullable:
                 self.apply(AlterColumnNullability(table.name, name, nullable))
             if change_default:
-                default = self.reader.server_default(default_node, self.scope, target_type, "server_default")
+                default = server_default(self.reader, default_node, self.scope, target_type, "server_default")
                 if default != column.default:
                     self.apply(AlterColumnDefault(table.name, name, column.default, default))
             if new_type is not None and new_type.type != column.type:
@@ -693,7 +699,7 @@ class _Replayer:
         default_node = args.get("server_default") if change_default else args.get("existing_server_default")
         default = None
         if default_node is not None and not _is_false(default_node):
-            default = self.reader.server_default(default_node, self.scope, type_spec.type, "server_default")
+            default = server_default(self.reader, default_node, self.scope, type_spec.type, "server_default")
         comment_node = args.get("comment") if change_comment else args.get("existing_comment")
         comment = self.reader.literal(comment_node, self.scope, "comment") if comment_node is not None else None
         keeps_increment = self._optional_bool(args.get("existing_autoincrement"), "existing_autoincrement")
@@ -727,7 +733,7 @@ class _Replayer:
     def _type(self, node: ast.expr | None, what: str):
         if node is None or (isinstance(node, ast.Constant) and node.value is None):
             return None
-        return self.reader.read_type(node, self.scope, what)
+        return read_type(self.reader, node, self.scope, what)
 
     def _optional_bool(self, node: ast.expr | None, what: str) -> bool | None:
         if node is None:
@@ -766,7 +772,7 @@ class _Replayer:
         self.apply(AddIndex(table.name, built.indexes[-1]))
 
     def _index_spec(self, fake: ast.Call) -> IndexSpec:
-        return self.reader.read_index(fake, self.scope, "create_index")
+        return read_index(self.reader, fake, self.scope, "create_index")
 
     def _if_not_exists(self, args: dict) -> bool:
         node = args.get("if_not_exists")
@@ -861,8 +867,8 @@ class _Replayer:
         for c in local:
             self.column(table, c, call)
         fk = ForeignKeySpec(local, tuple((referent, c) for c in remote), name, conv,
-                            self.reader._action(args.get("ondelete"), self.scope, "ondelete"),
-                            self.reader._action(args.get("onupdate"), self.scope, "onupdate"), call.lineno)
+                            fk_action(self.reader, args.get("ondelete"), self.scope, "ondelete"),
+                            fk_action(self.reader, args.get("onupdate"), self.scope, "onupdate"), call.lineno)
         built, _ = self._build(_table_spec_of(table, [fk], self.path, self.convention), existing=table)
         self.apply(AddForeignKey(table.name, built.foreign_keys[-1]))
 
