@@ -34,16 +34,13 @@ from mgen.dialects import get_dialect
 from mgen.differ import diff, renames_of
 from mgen.errors import MgenError
 from mgen.frameworks.alembic.config import read_config, url_backend
+from mgen.frameworks.alembic.pycode import format_statements
+from mgen.frameworks.alembic.render import TYPES, Context, NotNative, type_expr
 from mgen.frameworks.alembic.writer import (
     BATCHED,
-    TYPES,
-    Context,
-    NotNative,
     file_name,
-    format_statements,
     render_operations,
     render_revision,
-    type_expr,
     write_revision,
 )
 from mgen.operations import (
