@@ -35,7 +35,7 @@ from mgen.differ import diff, renames_of
 from mgen.errors import MgenError
 from mgen.frameworks.alembic.config import read_config, url_backend
 from mgen.frameworks.alembic.pycode import format_statements
-from mgen.frameworks.alembic.render import TYPES, Context, NotNative, type_expr
+from mgen.frameworks.alembic.render import TYPES, NotNative, RenderContext, type_expr
 from mgen.frameworks.alembic.writer import (
     BATCHED,
     file_name,
@@ -521,7 +521,7 @@ def test_every_type_compiles_to_what_mgen_declares(dialect: str) -> None:
     schema = Schema(enums=(EnumType("mood", ("happy", "sad")),))
     refused = []
     for t in TYPE_SAMPLES:
-        ctx = Context(d)
+        ctx = RenderContext(d)
         try:
             expr = type_expr(ctx, t, schema, AddColumn("t", Column("c", t)))
         except NotNative as e:

@@ -3,8 +3,9 @@
 
 Each is what the dialect declares as mgen's own SQL does (``type_expr`` refuses a type SQLAlchemy
 cannot declare so, ``default_expr`` falls back to ``sa.text()`` of mgen's default SQL), written through
-a ``Context``: the dialect, the imports the file needs, and ``op`` or ``batch_op``. What Alembic cannot
-express raises ``NotNative``. The writer (``writer``) assembles these into ``op.*`` calls per operation.
+a ``RenderContext``: the dialect, the imports the file needs, and ``op`` or ``batch_op``. What Alembic
+cannot express raises ``NotNative``. The writer (``writer``) assembles these into ``op.*`` calls per
+operation.
 """
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ class NotNative(MgenError):
 # Rendering context: the dialect, the imports a file needs, "op" or "batch_op"
 # ---------------------------------------------------------------------------------------------
 @dataclass
-class Context:
+class RenderContext:
+    """Where a statement is rendered: the dialect, the file's imports, ``op`` or ``batch_op``, raw-SQL fallback."""
+
     dialect: Dialect
     imports: set[str] = field(default_factory=set)
     target: str = "op"  # "batch_op" inside a batch block: the table is the block's
@@ -72,7 +75,7 @@ def _length(func: str, t: ColumnType) -> Call:
     return call(func, length=None if t.length is None else str(t.length))
 
 
-def _numeric(ctx: Context, t: ColumnType, schema: Schema) -> Call:
+def _numeric(ctx: RenderContext, t: ColumnType, schema: Schema) -> Call:
     if t.precision is None:
         return call("sa.Numeric")
     return call("sa.Numeric", precision=str(t.precision), scale=str(t.scale or 0))
@@ -85,18 +88,18 @@ def _enum_values(t: ColumnType, schema: Schema) -> list[str]:
         raise MgenError(f"enum type {t.enum!r} is used by a column but not defined") from None
 
 
-def _pg_enum(ctx: Context, t: ColumnType, schema: Schema) -> Call:
+def _pg_enum(ctx: RenderContext, t: ColumnType, schema: Schema) -> Call:
     # the type exists on its own (CREATE TYPE, a CreateEnum operation): never created with a table
     return call(f"{ctx.module('postgresql')}.ENUM", *_enum_values(t, schema), name=py(t.enum), create_type="False")
 
 
-def _mysql_enum(ctx: Context, t: ColumnType, schema: Schema) -> Call:
+def _mysql_enum(ctx: RenderContext, t: ColumnType, schema: Schema) -> Call:
     return call("sa.Enum", *_enum_values(t, schema), name=py(t.enum))
 
 
 def _fractional(module: str, func: str, keyword: str, plain: str, **extra: str):
     """A time type: the generic one, or the dialect's own with its fractional-seconds precision."""
-    def render(ctx: Context, t: ColumnType, schema: Schema) -> Call:
+    def render(ctx: RenderContext, t: ColumnType, schema: Schema) -> Call:
         if t.precision is None:
             return call(plain, **extra)
         return call(f"{ctx.module(module)}.{func}", **{keyword: str(t.precision)}, **extra)
@@ -118,7 +121,7 @@ _COMMON = {
     "char": lambda ctx, t, schema: _length("sa.CHAR", t),
     "varchar": lambda ctx, t, schema: _length("sa.String", t),
 }
-TYPES: dict[str, dict[str, Callable[[Context, ColumnType, Schema], Call]]] = {
+TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]] = {
     "postgresql": {
         **_COMMON,
         "real": _fixed("sa.REAL"), "double": _fixed("sa.Double"), "uuid": _fixed("sa.UUID"),
@@ -150,7 +153,7 @@ TYPES: dict[str, dict[str, Callable[[Context, ColumnType, Schema], Call]]] = {
 }
 
 
-def type_expr(ctx: Context, t: ColumnType, schema: Schema, op: Operation) -> Call:
+def type_expr(ctx: RenderContext, t: ColumnType, schema: Schema, op: Operation) -> Call:
     """The SQLAlchemy type for ``t``; NotNative when SQLAlchemy cannot declare it as mgen does."""
     render = TYPES[ctx.name].get(t.name)
     if render is None or (ctx.name == "sqlite" and t.precision is not None and t.name in ("time", "timestamp")):
@@ -162,7 +165,7 @@ def type_expr(ctx: Context, t: ColumnType, schema: Schema, op: Operation) -> Cal
 _PLAIN_STRING = re.compile(r"[^'\"\\:%\n\r\t]*")
 
 
-def default_expr(ctx: Context, default: Default | None, column: Column, schema: Schema) -> str | Call | None:
+def default_expr(ctx: RenderContext, default: Default | None, column: Column, schema: Schema) -> str | Call | None:
     """A ``server_default``: a plain string when SQLAlchemy's quoting gives exactly mgen's literal,
     else ``sa.text()`` of mgen's default SQL for the dialect (so the database stores what mgen's own
     migration would). None for no default."""
@@ -178,7 +181,7 @@ def default_expr(ctx: Context, default: Default | None, column: Column, schema: 
 # ---------------------------------------------------------------------------------------------
 # Columns, constraints and the "existing_*" arguments of alter_column
 # ---------------------------------------------------------------------------------------------
-def column_call(ctx: Context, column: Column, table: Table, schema: Schema, op: Operation,
+def column_call(ctx: RenderContext, column: Column, table: Table, schema: Schema, op: Operation,
                 in_create: bool = False) -> Call:
     """``sa.Column(...)`` as it is declared in ``table`` (CREATE TABLE when ``in_create``; else the
     column of an ADD COLUMN, where SQLAlchemy makes no key and so no auto-increment)."""
@@ -206,7 +209,7 @@ def column_call(ctx: Context, column: Column, table: Table, schema: Schema, op: 
     return call("sa.Column", *args, **kwargs)
 
 
-def existing(ctx: Context, column: Column, schema: Schema, op: Operation, **skip: bool) -> dict:
+def existing(ctx: RenderContext, column: Column, schema: Schema, op: Operation, **skip: bool) -> dict:
     """The ``existing_*`` arguments alter_column needs: MySQL rewrites the whole column (MODIFY/CHANGE)
     from them, and a batch rebuild and Alembic's offline mode read them too."""
     out: dict = {"existing_type": type_expr(ctx, column.type, schema, op),
@@ -220,20 +223,20 @@ def existing(ctx: Context, column: Column, schema: Schema, op: Operation, **skip
     return out
 
 
-def alter_column(ctx: Context, op: Operation, table: str, column: Column, schema: Schema, skip=(), **changes
+def alter_column(ctx: RenderContext, op: Operation, table: str, column: Column, schema: Schema, skip=(), **changes
                  ) -> Call:
     """``alter_column(table, column, <changes>, <existing_*>)``: ``column`` as it is before the change."""
     kwargs = {**changes, **existing(ctx, column, schema, op, **{k: True for k in skip})}
     return ctx.op("alter_column", table, py(column.name), **kwargs)
 
 
-def _index_elements(ctx: Context, index: Index) -> str:
+def _index_elements(ctx: RenderContext, index: Index) -> str:
     parts = [sa_text(ctx.dialect.expression_sql(e[1:-1])).format()[0] if e.startswith("(") else py(e)
              for e in index.columns]
     return "[" + ", ".join(parts) + "]"
 
 
-def create_index(ctx: Context, table: str, index: Index, online: bool = False) -> Call:
+def create_index(ctx: RenderContext, table: str, index: Index, online: bool = False) -> Call:
     ctx.dialect.create_index_sql(table, index, online)  # refuses what the dialect cannot index, as mgen's SQL
     kwargs: dict = {"unique": "True" if index.unique else None}
     if index.where is not None:
@@ -247,7 +250,7 @@ def create_index(ctx: Context, table: str, index: Index, online: bool = False) -
     return call("op.create_index", py(index.name), py(table), _index_elements(ctx, index), **kwargs)
 
 
-def drop_index(ctx: Context, table: str, index: Index, online: bool = False) -> Call:
+def drop_index(ctx: RenderContext, table: str, index: Index, online: bool = False) -> Call:
     kwargs = {"postgresql_concurrently": "True"} if online and ctx.name == "postgresql" else {}
     if ctx.target == "batch_op":
         return call("batch_op.drop_index", py(index.name), **kwargs)
@@ -260,7 +263,7 @@ def autocommit_block(statements: list) -> Block:
     return Block("with op.get_context().autocommit_block():", tuple(statements))
 
 
-def fk_kwargs(ctx: Context, fk: ForeignKey) -> dict:
+def fk_kwargs(ctx: RenderContext, fk: ForeignKey) -> dict:
     """``ondelete=`` / ``onupdate=`` of a foreign key, where they are not NO ACTION."""
     kwargs: dict = {}
     if fk.on_delete != "NO ACTION":
@@ -270,18 +273,18 @@ def fk_kwargs(ctx: Context, fk: ForeignKey) -> dict:
     return kwargs
 
 
-def not_valid_kwargs(ctx: Context, validated: bool, what: str) -> dict:
+def not_valid_kwargs(ctx: RenderContext, validated: bool, what: str) -> dict:
     """``postgresql_not_valid=True`` for a constraint added without checking the existing rows."""
     ctx.dialect.not_valid_sql(validated, what)  # refuses NOT VALID where the dialect has none
     return {} if validated else {"postgresql_not_valid": "True"}
 
 
-def execute(ctx: Context, statements: Sequence[str]) -> list:
+def execute(ctx: RenderContext, statements: Sequence[str]) -> list:
     """``op.execute`` of each statement (SQL for which Alembic has no operation)."""
     return [call("op.execute", py_sql(s)) for s in statements]
 
 
-def mgen_sql(ctx: Context, op: Operation, before: Schema, after: Schema) -> list:
+def mgen_sql(ctx: RenderContext, op: Operation, before: Schema, after: Schema) -> list:
     """``op.execute`` of mgen's own statements for ``op``, in autocommit where they need it."""
     statements = execute(ctx, ctx.dialect.render_op(op, before, after))
     if statements and ctx.name == "postgresql" and ctx.dialect.outside_transaction(op):

@@ -87,7 +87,9 @@ from .revisions import Revision, read_graph
 
 
 @dataclass
-class Replay:
+class RevisionReplay:
+    """An Alembic history replayed: the schema it builds, the notes, its operations and revisions."""
+
     schema: Schema
     notes: list[Note]
     operations: list[Operation]  # what the upgrades do, in order (applied to an empty schema: ``schema``)
@@ -101,7 +103,7 @@ def replay(versions_folders: Sequence[str | Path] | str | Path, dialect: str, up
 
 
 def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, dialect: str, upto: str | None = None,
-                      naming_convention: dict[str, str] | None = None) -> Replay:
+                      naming_convention: dict[str, str] | None = None) -> RevisionReplay:
     """``replay`` with the notes (data steps, omitted constraints), the operations and the revisions."""
     folders = [Path(versions_folders)] if isinstance(versions_folders, (str, Path)) else [Path(f) for f in versions_folders]
     graph = read_graph(folders)
@@ -114,7 +116,7 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
     schema = replayer.schema
     if dialect == "mysql":
         schema = mysql_final_form(schema)
-    return Replay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
+    return RevisionReplay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
 
 
 @dataclass(frozen=True)
@@ -430,4 +432,4 @@ _BATCH_OPERATIONS: dict[str, Callable[[_Replayer, ast.Call, str, Batch], None]] 
     "execute": lambda r, c, t, b: r.execute(c),
 }
 
-__all__ = ["Replay", "replay", "replay_with_notes"]
+__all__ = ["RevisionReplay", "replay", "replay_with_notes"]

@@ -70,8 +70,8 @@ from ..pywrite import py
 from .config import AlembicConfig
 from .pycode import Block, Call, Comment, call, format_statements, py_sql
 from .render import (
-    Context,
     NotNative,
+    RenderContext,
     alter_column,
     autocommit_block,
     column_call,
@@ -92,7 +92,7 @@ _ILLEGAL_REV_CHARS = ("@", "-", "+")  # Alembic refuses these in a revision id (
 # ---------------------------------------------------------------------------------------------
 # One render function per operation class
 # ---------------------------------------------------------------------------------------------
-Renderer = Callable[[Context, Operation, Schema, Schema], list]
+Renderer = Callable[[RenderContext, Operation, Schema, Schema], list]
 NATIVE: dict[type[Operation], Renderer] = {}
 
 
@@ -105,7 +105,7 @@ def native(op_type: type[Operation]):
 
 
 @native(CreateTable)
-def render_create_table(ctx: Context, op: CreateTable, before: Schema, after: Schema) -> list:
+def render_create_table(ctx: RenderContext, op: CreateTable, before: Schema, after: Schema) -> list:
     t = op.table_def
     items: list = [py(t.name)] + [column_call(ctx, c, t, after, op, in_create=True) for c in t.columns]
     if t.primary_key is not None:
@@ -127,17 +127,17 @@ def render_create_table(ctx: Context, op: CreateTable, before: Schema, after: Sc
 
 
 @native(DropTable)
-def render_drop_table(ctx: Context, op: DropTable, before: Schema, after: Schema) -> list:
+def render_drop_table(ctx: RenderContext, op: DropTable, before: Schema, after: Schema) -> list:
     return [call("op.drop_table", py(op.table_def.name))]
 
 
 @native(RenameTable)
-def render_rename_table(ctx: Context, op: RenameTable, before: Schema, after: Schema) -> list:
+def render_rename_table(ctx: RenderContext, op: RenameTable, before: Schema, after: Schema) -> list:
     return [call("op.rename_table", py(op.table), py(op.new_name))]
 
 
 @native(SetTableComment)
-def render_set_table_comment(ctx: Context, op: SetTableComment, before: Schema, after: Schema) -> list:
+def render_set_table_comment(ctx: RenderContext, op: SetTableComment, before: Schema, after: Schema) -> list:
     if not ctx.dialect.supports_comments:
         return [Comment(f"{ctx.name} keeps no comments: {op.describe()}")]
     if op.new is None:
@@ -147,23 +147,23 @@ def render_set_table_comment(ctx: Context, op: SetTableComment, before: Schema, 
 
 
 @native(AddColumn)
-def render_add_column(ctx: Context, op: AddColumn, before: Schema, after: Schema) -> list:
+def render_add_column(ctx: RenderContext, op: AddColumn, before: Schema, after: Schema) -> list:
     return [ctx.op("add_column", op.table, column_call(ctx, op.column, after.table(op.table), after, op))]
 
 
 @native(DropColumn)
-def render_drop_column(ctx: Context, op: DropColumn, before: Schema, after: Schema) -> list:
+def render_drop_column(ctx: RenderContext, op: DropColumn, before: Schema, after: Schema) -> list:
     return [ctx.op("drop_column", op.table, py(op.column.name))]
 
 
 @native(RenameColumn)
-def render_rename_column(ctx: Context, op: RenameColumn, before: Schema, after: Schema) -> list:
+def render_rename_column(ctx: RenderContext, op: RenameColumn, before: Schema, after: Schema) -> list:
     column = before.table(op.table).column(op.column)
     return [alter_column(ctx, op, op.table, column, before, new_column_name=py(op.new_name))]
 
 
 @native(AlterColumnType)
-def render_alter_column_type(ctx: Context, op: AlterColumnType, before: Schema, after: Schema) -> list:
+def render_alter_column_type(ctx: RenderContext, op: AlterColumnType, before: Schema, after: Schema) -> list:
     column = before.table(op.table).column(op.column)
     new_type = type_expr(ctx, op.new, after, op)
     if ctx.name != "postgresql":
@@ -187,21 +187,21 @@ def render_alter_column_type(ctx: Context, op: AlterColumnType, before: Schema, 
 
 
 @native(AlterColumnNullability)
-def render_alter_column_nullability(ctx: Context, op: AlterColumnNullability, before: Schema, after: Schema
+def render_alter_column_nullability(ctx: RenderContext, op: AlterColumnNullability, before: Schema, after: Schema
                                     ) -> list:
     column = before.table(op.table).column(op.column)
     return [alter_column(ctx, op, op.table, column, before, nullable=str(op.nullable))]
 
 
 @native(AlterColumnDefault)
-def render_alter_column_default(ctx: Context, op: AlterColumnDefault, before: Schema, after: Schema) -> list:
+def render_alter_column_default(ctx: RenderContext, op: AlterColumnDefault, before: Schema, after: Schema) -> list:
     column = before.table(op.table).column(op.column)
     new = default_expr(ctx, op.new, after.table(op.table).column(op.column), after)
     return [alter_column(ctx, op, op.table, column, before, server_default=new if new is not None else "None")]
 
 
 @native(AlterColumnIdentity)
-def render_alter_column_identity(ctx: Context, op: AlterColumnIdentity, before: Schema, after: Schema) -> list:
+def render_alter_column_identity(ctx: RenderContext, op: AlterColumnIdentity, before: Schema, after: Schema) -> list:
     column = before.table(op.table).column(op.column)
     if ctx.name == "mysql":
         return [alter_column(ctx, op, op.table, column, before, skip=("default",), autoincrement=str(bool(op.new)))]
@@ -212,7 +212,7 @@ def render_alter_column_identity(ctx: Context, op: AlterColumnIdentity, before: 
 
 
 @native(SetColumnComment)
-def render_set_column_comment(ctx: Context, op: SetColumnComment, before: Schema, after: Schema) -> list:
+def render_set_column_comment(ctx: RenderContext, op: SetColumnComment, before: Schema, after: Schema) -> list:
     if not ctx.dialect.supports_comments:
         return [Comment(f"{ctx.name} keeps no comments: {op.describe()}")]
     column = before.table(op.table).column(op.column)
@@ -222,7 +222,7 @@ def render_set_column_comment(ctx: Context, op: SetColumnComment, before: Schema
 
 
 @native(SetPrimaryKey)
-def render_set_primary_key(ctx: Context, op: SetPrimaryKey, before: Schema, after: Schema) -> list:
+def render_set_primary_key(ctx: RenderContext, op: SetPrimaryKey, before: Schema, after: Schema) -> list:
     if ctx.name == "mysql" and any(c.identity for t in (before, after) for c in t.table(op.table).columns):
         raise ctx.not_native(op, "MySQL must drop and add the primary key of an AUTO_INCREMENT column in one "
                                  "statement, and Alembic writes two")
@@ -237,7 +237,7 @@ def render_set_primary_key(ctx: Context, op: SetPrimaryKey, before: Schema, afte
 
 
 @native(AddIndex)
-def render_add_index(ctx: Context, op: AddIndex, before: Schema, after: Schema) -> list:
+def render_add_index(ctx: RenderContext, op: AddIndex, before: Schema, after: Schema) -> list:
     if op.online and ctx.name == "mysql":
         raise ctx.not_native(op, "SQLAlchemy has no ALGORITHM=INPLACE, LOCK=NONE for an index")
     statement = create_index(ctx, op.table, op.index, op.online)
@@ -247,7 +247,7 @@ def render_add_index(ctx: Context, op: AddIndex, before: Schema, after: Schema) 
 
 
 @native(DropIndex)
-def render_drop_index(ctx: Context, op: DropIndex, before: Schema, after: Schema) -> list:
+def render_drop_index(ctx: RenderContext, op: DropIndex, before: Schema, after: Schema) -> list:
     if op.online and ctx.name == "mysql":
         raise ctx.not_native(op, "SQLAlchemy has no ALGORITHM=INPLACE, LOCK=NONE for an index")
     statement = drop_index(ctx, op.table, op.index, op.online)
@@ -257,7 +257,7 @@ def render_drop_index(ctx: Context, op: DropIndex, before: Schema, after: Schema
 
 
 @native(AddUnique)
-def render_add_unique(ctx: Context, op: AddUnique, before: Schema, after: Schema) -> list:
+def render_add_unique(ctx: RenderContext, op: AddUnique, before: Schema, after: Schema) -> list:
     if op.using_index is not None:
         ctx.dialect.render_op(op, before, after)  # refused where the dialect has no USING INDEX
         raise ctx.not_native(op, "Alembic has no ADD CONSTRAINT ... USING INDEX")
@@ -269,7 +269,7 @@ def render_add_unique(ctx: Context, op: AddUnique, before: Schema, after: Schema
 
 
 @native(DropUnique)
-def render_drop_unique(ctx: Context, op: DropUnique, before: Schema, after: Schema) -> list:
+def render_drop_unique(ctx: RenderContext, op: DropUnique, before: Schema, after: Schema) -> list:
     if op.online and ctx.name == "mysql":
         raise ctx.not_native(op, "SQLAlchemy has no ALGORITHM=INPLACE, LOCK=NONE for a constraint")
     if op.restore_index is not None and ctx.name != "postgresql":
@@ -281,18 +281,18 @@ def render_drop_unique(ctx: Context, op: DropUnique, before: Schema, after: Sche
 
 
 @native(AddForeignKey)
-def render_add_foreign_key(ctx: Context, op: AddForeignKey, before: Schema, after: Schema) -> list:
+def render_add_foreign_key(ctx: RenderContext, op: AddForeignKey, before: Schema, after: Schema) -> list:
     return [_create_foreign_key(ctx, op.table, op.foreign_key)]
 
 
-def _create_foreign_key(ctx: Context, table: str, fk: ForeignKey) -> Call:
+def _create_foreign_key(ctx: RenderContext, table: str, fk: ForeignKey) -> Call:
     kwargs = {**fk_kwargs(ctx, fk), **not_valid_kwargs(ctx, fk.validated, f"foreign key {fk.name}")}
     return ctx.constraint_op("create_foreign_key", fk.name, table, py(fk.ref_table), py(list(fk.columns)),
                              py(list(fk.ref_columns)), **kwargs)
 
 
 @native(DropForeignKey)
-def render_drop_foreign_key(ctx: Context, op: DropForeignKey, before: Schema, after: Schema) -> list:
+def render_drop_foreign_key(ctx: RenderContext, op: DropForeignKey, before: Schema, after: Schema) -> list:
     fk = op.foreign_key
     out: list = [ctx.constraint_op("drop_constraint", fk.name, op.table, type_=py("foreignkey"))]
     if ctx.name == "mysql" and not ctx.dialect.has_index_for(before.table(op.table), fk):  # type: ignore[attr-defined]
@@ -302,23 +302,23 @@ def render_drop_foreign_key(ctx: Context, op: DropForeignKey, before: Schema, af
 
 
 @native(AddCheck)
-def render_add_check(ctx: Context, op: AddCheck, before: Schema, after: Schema) -> list:
+def render_add_check(ctx: RenderContext, op: AddCheck, before: Schema, after: Schema) -> list:
     return [_create_check(ctx, op.table, op.check)]
 
 
-def _create_check(ctx: Context, table: str, check) -> Call:
+def _create_check(ctx: RenderContext, table: str, check) -> Call:
     return ctx.constraint_op("create_check_constraint", check.name, table,
                              py_sql(ctx.dialect.expression_sql(check.expression)),
                   **not_valid_kwargs(ctx, check.validated, f"check {check.name}"))
 
 
 @native(DropCheck)
-def render_drop_check(ctx: Context, op: DropCheck, before: Schema, after: Schema) -> list:
+def render_drop_check(ctx: RenderContext, op: DropCheck, before: Schema, after: Schema) -> list:
     return [ctx.constraint_op("drop_constraint", op.check.name, op.table, type_=py("check"))]
 
 
 @native(ValidateConstraint)
-def render_validate_constraint(ctx: Context, op: ValidateConstraint, before: Schema, after: Schema) -> list:
+def render_validate_constraint(ctx: RenderContext, op: ValidateConstraint, before: Schema, after: Schema) -> list:
     if op.validated:
         return mgen_sql(ctx, op, before, after)  # VALIDATE CONSTRAINT: Alembic has no operation for it
     ctx.dialect.render_op(op, before, after)  # refused where there is no NOT VALID
@@ -332,14 +332,14 @@ def render_validate_constraint(ctx: Context, op: ValidateConstraint, before: Sch
 
 
 @native(Backfill)
-def render_backfill(ctx: Context, op: Backfill, before: Schema, after: Schema) -> list:
+def render_backfill(ctx: RenderContext, op: Backfill, before: Schema, after: Schema) -> list:
     if op.column is None:
         return [Comment(op.describe())]
     return mgen_sql(ctx, op, before, after)  # a data step: an UPDATE (batched where the dialect loops)
 
 
 @native(CreateEnum)
-def render_create_enum(ctx: Context, op: CreateEnum, before: Schema, after: Schema) -> list:
+def render_create_enum(ctx: RenderContext, op: CreateEnum, before: Schema, after: Schema) -> list:
     if ctx.name != "postgresql":
         return [Comment(f"{op.describe()}: {ctx.name} keeps enum values on the columns")]
     enum = call("sa.Enum", *map(py, op.enum.values), name=py(op.enum.name))
@@ -347,7 +347,7 @@ def render_create_enum(ctx: Context, op: CreateEnum, before: Schema, after: Sche
 
 
 @native(DropEnum)
-def render_drop_enum(ctx: Context, op: DropEnum, before: Schema, after: Schema) -> list:
+def render_drop_enum(ctx: RenderContext, op: DropEnum, before: Schema, after: Schema) -> list:
     if ctx.name != "postgresql":
         return [Comment(f"{op.describe()}: {ctx.name} keeps enum values on the columns")]
     enum = call("sa.Enum", *map(py, op.enum.values), name=py(op.enum.name))
@@ -358,7 +358,7 @@ def _enum_columns(schema: Schema, enum: str) -> list[tuple[Table, Column]]:
     return [(t, c) for t in schema.tables for c in t.columns if c.type.name == "enum" and c.type.enum == enum]
 
 
-def _enum_value_change(ctx: Context, op: AddEnumValue | DropEnumValue, before: Schema, after: Schema) -> list:
+def _enum_value_change(ctx: RenderContext, op: AddEnumValue | DropEnumValue, before: Schema, after: Schema) -> list:
     if ctx.name == "postgresql":
         # ALTER TYPE ... ADD VALUE / the rebuild of the type: Alembic has no operation for either
         return mgen_sql(ctx, op, before, after)
@@ -369,16 +369,16 @@ def _enum_value_change(ctx: Context, op: AddEnumValue | DropEnumValue, before: S
 
 
 @native(AddEnumValue)
-def render_add_enum_value(ctx: Context, op: AddEnumValue, before: Schema, after: Schema) -> list:
+def render_add_enum_value(ctx: RenderContext, op: AddEnumValue, before: Schema, after: Schema) -> list:
     return _enum_value_change(ctx, op, before, after)
 
 
 @native(DropEnumValue)
-def render_drop_enum_value(ctx: Context, op: DropEnumValue, before: Schema, after: Schema) -> list:
+def render_drop_enum_value(ctx: RenderContext, op: DropEnumValue, before: Schema, after: Schema) -> list:
     return _enum_value_change(ctx, op, before, after)
 
 
-def _with_fk_indexes(ctx: Context, table: str, before: Schema, after: Schema, statements: list) -> list:
+def _with_fk_indexes(ctx: RenderContext, table: str, before: Schema, after: Schema, statements: list) -> list:
     """MySQL keeps exactly one index for each foreign key, as mgen's SQL does (see
     ``MySQL.foreign_key_index_clauses``): an index named after the key comes first when the change takes
     the key's supporting index away, and goes after a change that gives the key one."""
@@ -416,7 +416,7 @@ def render_operations(ops: Sequence[Operation], schema: Schema, dialect: str | D
                       imports: set[str] | None = None) -> list:
     """The statements (``Call``/``Block``/``Comment``) that apply ``ops`` to ``schema``."""
     d = get_dialect(dialect) if isinstance(dialect, str) else dialect
-    ctx = Context(d, imports if imports is not None else set(), raw_sql=raw_sql)
+    ctx = RenderContext(d, imports if imports is not None else set(), raw_sql=raw_sql)
     out: list = []
     group: list = []  # (op, before, after) of the SQLite batch block being built
     for op in ops:
@@ -439,10 +439,10 @@ def render_operations(ops: Sequence[Operation], schema: Schema, dialect: str | D
     return out
 
 
-def _renders_natively(ctx: Context, op: Operation, before: Schema, after: Schema) -> bool:
+def _renders_natively(ctx: RenderContext, op: Operation, before: Schema, after: Schema) -> bool:
     """False when ``op`` takes the raw-SQL fallback (so it leaves the batch block)."""
     try:
-        inner = Context(ctx.dialect, set(), "batch_op")
+        inner = RenderContext(ctx.dialect, set(), "batch_op")
         _render_native(inner, op, before, after)
         _check_rebuild(inner, op, before)
     except NotNative:
@@ -452,7 +452,7 @@ def _renders_natively(ctx: Context, op: Operation, before: Schema, after: Schema
     return True
 
 
-def _render_native(ctx: Context, op: Operation, before: Schema, after: Schema) -> list:
+def _render_native(ctx: RenderContext, op: Operation, before: Schema, after: Schema) -> list:
     fn = NATIVE.get(type(op))
     if fn is None:
         raise ctx.not_native(op, "mgen has no Alembic rendering for this operation")
@@ -462,7 +462,7 @@ def _render_native(ctx: Context, op: Operation, before: Schema, after: Schema) -
         raise Unsupported(f"{op.kind} ({op.describe()}): {e.message}", e.file, e.line) from None
 
 
-def render_one(ctx: Context, op: Operation, before: Schema, after: Schema) -> list:
+def render_one(ctx: RenderContext, op: Operation, before: Schema, after: Schema) -> list:
     """One operation outside any batch block: native, or (``raw_sql``) mgen's SQL when it cannot be."""
     try:
         return _render_native(ctx, op, before, after)
@@ -472,12 +472,12 @@ def render_one(ctx: Context, op: Operation, before: Schema, after: Schema) -> li
     return raw(ctx, op, before, after)
 
 
-def raw(ctx: Context, op: Operation, before: Schema, after: Schema) -> list:
+def raw(ctx: RenderContext, op: Operation, before: Schema, after: Schema) -> list:
     """The raw-SQL fallback: mgen's statements for ``op`` as ``op.execute``, said so in a comment."""
     return [Comment(f"{op.describe()}: raw SQL (no native Alembic form)")] + mgen_sql(ctx, op, before, after)
 
 
-def _rebuilds(ctx: Context, op: Operation, before: Schema) -> bool:
+def _rebuilds(ctx: RenderContext, op: Operation, before: Schema) -> bool:
     """True when Alembic's batch mode rebuilds the table for ``op`` (``SQLiteImpl.requires_recreate_in_batch``:
     anything but indexes and an ADD COLUMN whose default is no SQL expression)."""
     if isinstance(op, (AddIndex, DropIndex)):
@@ -487,7 +487,7 @@ def _rebuilds(ctx: Context, op: Operation, before: Schema) -> bool:
     return True
 
 
-def _check_rebuild(ctx: Context, op: Operation, before: Schema) -> None:
+def _check_rebuild(ctx: RenderContext, op: Operation, before: Schema) -> None:
     """A batch rebuild declares every column as SQLAlchemy reflects it: a type it has no spelling for
     (TIMESTAMPTZ, TIME(3)) would come back as NUMERIC. Such a table is rebuilt by mgen's SQL instead."""
     if not _rebuilds(ctx, op, before):
@@ -507,11 +507,11 @@ def reflected_by_batch(index: Index) -> bool:
     return not any(element.startswith("(") for element in index.columns)
 
 
-def _batch_block(ctx: Context, group: list) -> list:
+def _batch_block(ctx: RenderContext, group: list) -> list:
     """One ``with op.batch_alter_table(...)`` block for consecutive changes to one table. Expression
     indexes, which the rebuild would lose, are dropped before it and created again after it."""
     table = group[0][0].table
-    inner = Context(ctx.dialect, ctx.imports, "batch_op", ctx.raw_sql)
+    inner = RenderContext(ctx.dialect, ctx.imports, "batch_op", ctx.raw_sql)
     body: list = []
     for op, before, after in group:
         body += _render_native(inner, op, before, after)
