@@ -34,16 +34,13 @@ from mgen.dialects import get_dialect
 from mgen.differ import diff, renames_of
 from mgen.errors import MgenError
 from mgen.frameworks.alembic.config import read_config, url_backend
+from mgen.frameworks.alembic.pycode import format_statements
+from mgen.frameworks.alembic.render import TYPES, NotNative, RenderContext, type_expr
 from mgen.frameworks.alembic.writer import (
     BATCHED,
-    TYPES,
-    Context,
-    NotNative,
     file_name,
-    format_statements,
     render_operations,
     render_revision,
-    type_expr,
     write_revision,
 )
 from mgen.operations import (
@@ -525,7 +522,7 @@ def test_every_type_compiles_to_what_mgen_declares(dialect: str) -> None:
     schema = Schema(enums=(EnumType("mood", ("happy", "sad")),))
     refused = []
     for t in TYPE_SAMPLES:
-        ctx = Context(d)
+        ctx = RenderContext(d)
         try:
             expr = type_expr(ctx, t, schema, AddColumn("t", Column("c", t)))
         except NotNative as e:

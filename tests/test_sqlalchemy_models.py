@@ -1,4 +1,4 @@
-"""SQLAlchemy models read statically (mgen.frameworks.sqlalchemy_models) equal what SQLAlchemy builds.
+"""SQLAlchemy models read statically (mgen.frameworks.sqlalchemy) equal what SQLAlchemy builds.
 
 The oracle is SQLAlchemy itself: each fixture module (ours, so the test may import it) is created with
 ``metadata.create_all()`` on a scratch database of each dialect, the database is introspected, and the
@@ -27,7 +27,7 @@ from mgen.dialects import get_dialect
 from mgen.differ import diff
 from mgen.errors import MgenError
 from mgen.frameworks.pyast import ClassRef, External, Project, Unknown, ValueRef
-from mgen.frameworks.sqlalchemy_models import read_models, read_models_with_notes
+from mgen.frameworks.sqlalchemy import read_models, read_models_with_notes
 from mgen.sources.live import introspect_connection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sqlalchemy"

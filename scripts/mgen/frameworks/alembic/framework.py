@@ -247,7 +247,7 @@ class AlembicFramework(Framework):
             any(path.rglob("*.py")) and not any(path.rglob("*.sql"))
         if not is_models:
             return None
-        from ..sqlalchemy_models import read_models
+        from ..sqlalchemy import read_models
 
         return read_models(path, dialect)
 

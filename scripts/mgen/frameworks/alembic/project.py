@@ -34,7 +34,7 @@ class AlembicProject:
         return replayed.schema, [n.one_line() for n in replayed.notes]
 
     def models_schema(self) -> tuple[Schema, list[str]]:
-        from ..sqlalchemy_models import read_models_with_notes
+        from ..sqlalchemy import read_models_with_notes
 
         read = read_models_with_notes(self.models, self.dialect, root=self.root)
         return read.schema, [n.one_line() for n in read.notes]

@@ -1,0 +1,435 @@
+"""Declarative classes and module-level ``Table(...)`` calls found in a project's modules, read as
+``TableSpec``s the way SQLAlchemy's declarative maps them.
+
+A mapped class's columns come from its own body, its mixins and abstract bases in the order
+SQLAlchemy collects them (``vars(cls)`` and ``__annotations__`` merged, then each base in MRO order;
+``sort_order=``); ``@declared_attr`` may return a column or ``__tablename__``. ``__tablename__``,
+``__table_args__`` and ``__table__ = Table(...)`` are read; mapped class inheritance, classes built by
+``type(...)`` and models defined under a condition are errors rather than guesses.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ...errors import MgenError
+from ..pyast import (
+    ClassRef,
+    External,
+    Module,
+    Project,
+    Ref,
+    Unknown,
+    ValueRef,
+    class_attribute,
+    class_body_order,
+    text_of,
+)
+from .annotations import is_mapped_annotation, mapped_annotation
+from .bases import BaseSpec, DeclarativeBases
+from .columns import read_column
+from .reader import ConstructReader, Scope
+from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
+from .tables import read_table_call, read_table_item, table_options
+
+_SKIPPED_PROPERTIES = frozenset({"relationship", "backref", "association_proxy", "synonym", "composite",
+                                 "query_expression", "column_property", "deferred", "dynamic_loader",
+                                 "relation", "hybrid_property", "hybrid_method", "validates", "reconstructor"})
+_TYPING_MODULES = ("builtins.", "typing.", "typing_extensions.", "enum.", "abc.", "dataclasses.",
+                   "collections.", "sqlalchemy.")
+
+
+class ModelScanner:
+    """Finds the tables of the modules under a path: declarative classes and ``Table(...)`` calls."""
+
+    def __init__(self, reader: ConstructReader):
+        self.reader = reader
+        self.project = reader.project
+        self.bases = DeclarativeBases(reader)
+        self.tables: dict[tuple[str, int], TableSpec] = {}  # by where they are defined
+        self.class_tables: dict[tuple[str, int], TableSpec] = {}
+        reader.class_column = self.class_column
+
+    # -- classes -----------------------------------------------------------------------------------
+    def scan_module(self, module: Module) -> None:
+        scope = Scope(module)
+        for stmt in module.tree.body:
+            if isinstance(stmt, ast.ClassDef):
+                self.scan_class(ClassRef(module, stmt, stmt.lineno))
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+                kind, ref = self.reader.callee(stmt.value, scope)
+                if kind == "Table":
+                    self.module_table(stmt.value, scope)
+                elif isinstance(ref, External) and ref.qualname == "builtins.type" and len(stmt.value.args) == 3:
+                    self._dynamic_class(stmt.value, scope)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.For, ast.While, ast.With)) and not (
+                    isinstance(stmt, ast.If) and _is_type_checking(stmt.test)):
+                self._conditional_definitions(stmt, scope)
+
+    def _dynamic_class(self, call: ast.Call, scope: Scope) -> None:
+        """``type("Name", (Base,), {...})``: a mapped class whose body is only known when it runs."""
+        bases = call.args[1]
+        for b in bases.elts if isinstance(bases, (ast.Tuple, ast.List)) else [bases]:
+            ref = self.reader.resolve(b, scope) if isinstance(b, (ast.Name, ast.Attribute)) else None
+            if ref is not None and not isinstance(ref, Unknown) and (
+                    self.bases.base_of_ref(ref) is not None or (isinstance(ref, ClassRef) and self._is_mapped(ref))
+                    or (isinstance(ref, ClassRef) and self.bases.declarative_base_in(self._mro_or_empty(ref)))):
+                raise self.reader.error("a mapped class built by type(...) is only known when the code runs "
+                                        "(define it with a class statement)", call, scope)
+
+    def _mro_or_empty(self, cls: ClassRef) -> list[Ref]:
+        mro = self.project.mro(cls)
+        return [] if isinstance(mro, Unknown) else mro
+
+    def _conditional_definitions(self, stmt: ast.stmt, scope: Scope) -> None:
+        """Models or tables defined inside an if/try/for/with at module level exist or not depending on
+        how the code runs: an error rather than a guess either way."""
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.ClassDef):
+                cls = ClassRef(scope.module, node, node.lineno)
+                mro = self._mro_or_empty(cls)
+                if class_attribute(cls, "__tablename__") is not None or class_attribute(cls, "__table__") is not None \
+                        or (len(mro) > 1 and self.bases.declarative_base_in(mro[1:]) is not None):
+                    raise self.reader.error(f"class {node.name} is defined inside {_block_kind(stmt)}: whether and "
+                                            "how it is mapped is only known when the code runs", node, scope)
+            elif isinstance(node, ast.Call) and self.reader.callee(node, scope)[0] == "Table":
+                raise self.reader.error(f"Table(...) inside {_block_kind(stmt)}: whether it exists is only known "
+                                        "when the code runs", node, scope)
+
+    def module_table(self, call: ast.Call, scope: Scope) -> TableSpec:
+        key = (scope.module.name, call.lineno)
+        if key not in self.tables:
+            if len(call.args) < 2:
+                raise self.reader.error("Table(...) needs a name and a MetaData", call, scope)
+            metadata = self.bases.metadata_of(call.args[1], scope, "Table metadata")
+            self.tables[key] = read_table_call(self.reader, call, scope, metadata.convention)
+        return self.tables[key]
+
+    def scan_class(self, cls: ClassRef) -> TableSpec | None:
+        key = (cls.module.name, cls.line)
+        if key in self.class_tables:
+            return self.class_tables[key]
+        scope = Scope(cls.module)
+        own_table_attr = class_attribute(cls, "__tablename__") is not None or class_attribute(cls, "__table__") is not None
+        mro = self.project.mro(cls)
+        if isinstance(mro, Unknown):
+            if own_table_attr:
+                raise mro.error(f"class {cls.name}")
+            return None
+        base = self.bases.mapped_by_decorator(cls) or (
+            self.bases.declarative_base_in(mro[1:]) if len(mro) > 1 else None)
+        if self.bases.base_class(cls) is not None:
+            return None  # the declarative base itself
+        if base is None:
+            outside = [b.qualname for b in mro[1:] if isinstance(b, External)
+                       and not b.qualname.startswith(_TYPING_MODULES)]
+            if own_table_attr and outside:
+                raise self.reader.error(
+                    f"class {cls.name} has __tablename__ but its base {outside[0]} is outside the project, "
+                    "so whether it is a mapped class is unknown (read the models from a folder that contains "
+                    "the declarative base)", cls.node, scope)
+            return None
+        if _literal_flag(self.project, cls, "__abstract__"):
+            return None
+        for parent in mro[1:]:
+            if isinstance(parent, ClassRef) and self.bases.base_class(parent) is None and self._is_mapped(parent):
+                raise self.reader.error(
+                    f"class {cls.name} inherits from the mapped class {parent.name}: mapped class inheritance "
+                    "(single/joined/concrete table) is not supported", cls.node, scope)
+        spec = self.class_table(cls, mro, base)
+        if not any(c.primary_key for c in spec.columns) and not any(isinstance(i, PrimaryKeySpec) for i in spec.items):
+            raise self.reader.error(f"class {cls.name} has no primary key: SQLAlchemy cannot map it "
+                                    "(\"could not assemble any primary key columns\")", cls.node, scope)
+        self.class_tables[key] = spec
+        return spec
+
+    def _is_mapped(self, cls: ClassRef) -> bool:
+        mro = self.project.mro(cls)
+        if isinstance(mro, Unknown) or len(mro) < 2:
+            return False
+        if self.bases.base_class(cls) is not None or _literal_flag(self.project, cls, "__abstract__"):
+            return False
+        return self.bases.declarative_base_in(mro[1:]) is not None or self.bases.mapped_by_decorator(cls) is not None
+
+    def class_table(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> TableSpec:
+        scope = Scope(cls.module)
+        # the declarative base class itself acts as a mixin (columns, a declared_attr __tablename__)
+        contributors = [c for c in mro if isinstance(c, ClassRef)]
+        table_node = self._first_attribute(contributors, "__table__")
+        if table_node is not None:
+            owner, node = table_node
+            return self._explicit_table(cls, owner, node)
+        tablename = self._tablename(cls, contributors)
+        if tablename is None:
+            raise self.reader.error(f"class {cls.name} is mapped but has no __tablename__ or __table__", cls.node,
+                                    scope)
+        spec = TableSpec(tablename, [], [], cls.module.path, cls.line, base.metadata.convention)
+        seen: set[str] = set()
+        own_columns: dict[str, ColumnSpec] = {}
+        for owner in contributors:
+            names, annotations = class_body_order(owner)
+            for attr in _merge_lists_w_ordering(names, annotations):
+                if attr in seen or (attr.startswith("__") and attr.endswith("__")):
+                    continue
+                column = self._attribute_column(cls, owner, attr, base)
+                if column is None:
+                    continue
+                seen.add(attr)
+                spec.columns.append(column)
+                if owner == cls:
+                    own_columns[attr] = column
+        for c in spec.columns:
+            if c.name is None:
+                raise self.reader.error(f"class {cls.name}: a column without a name", None, scope)
+        table_args = self._first_attribute(contributors, "__table_args__")
+        if table_args is not None:
+            owner, node = table_args
+            local = {**_class_constants(owner), **(own_columns if owner == cls else {})}
+            self._table_args(spec, node, Scope(owner.module, local), cls, owner)
+        return spec
+
+    def _first_attribute(self, classes: Sequence[ClassRef], name: str) -> tuple[ClassRef, Any] | None:
+        for c in classes:
+            node = class_attribute(c, name)
+            if node is not None:
+                return c, node
+        return None
+
+    def _explicit_table(self, cls: ClassRef, owner: ClassRef, node: Any) -> TableSpec:
+        scope = Scope(owner.module)
+        if isinstance(node, ast.Call) and self.reader.callee(node, scope)[0] == "Table":
+            return self.module_table(node, scope)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            ref = self.reader.resolve(node, scope)
+            if isinstance(ref, ValueRef) and isinstance(ref.node, ast.Call):
+                return self.module_table(ref.node, Scope(ref.module))
+        raise self.reader.error(f"class {cls.name}: __table__ = {text_of(node)} is not read (use Table(...))",
+                                node, scope)
+
+    def _tablename(self, cls: ClassRef, classes: Sequence[ClassRef]) -> str | None:
+        found = self._first_attribute(classes, "__tablename__")
+        if found is None:
+            return None
+        owner, node = found
+        scope = Scope(owner.module)
+        if isinstance(node, ast.expr):
+            value = self.reader.literal(node, scope, f"{cls.name}.__tablename__")
+            if value is None:
+                return None
+            if not isinstance(value, str):
+                raise self.reader.error(f"{cls.name}.__tablename__ is not a string", node, scope)
+            return value
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._is_declared_attr(node, scope):
+            expr = _single_return(node)
+            if expr is None:
+                raise self.reader.error(f"{cls.name}.__tablename__: a declared_attr is read when it is a single "
+                                        "return statement", node, scope)
+            return _class_name_expression(self.reader, expr, cls, _first_arg(node), scope)
+        raise self.reader.error(f"{cls.name}.__tablename__ is not a string or a declared_attr", node, scope)
+
+    def _is_declared_attr(self, func: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> bool:
+        for d in func.decorator_list:
+            target = d.func if isinstance(d, ast.Call) else d
+            name, _ = self.reader.callee(target, scope)
+            if name in ("declared_attr", "directive", "cascading"):
+                return True
+        return False
+
+    def _attribute_column(self, cls: ClassRef, owner: ClassRef, attr: str, base: BaseSpec) -> ColumnSpec | None:
+        """The column a class attribute (in ``owner``'s body) declares, None when it declares none."""
+        scope = Scope(owner.module, _class_constants(owner, exclude=attr))
+        value: ast.AST | None = None
+        annotation: ast.expr | None = None
+        line = owner.line
+        for stmt in owner.node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+                annotation, value, line = stmt.annotation, stmt.value, stmt.lineno
+            elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
+                value, line = stmt.value, stmt.lineno
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr:
+                value, line = stmt, stmt.lineno
+        what = f"{cls.name}.{attr}"
+        if isinstance(value, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not self._is_declared_attr(value, scope):
+                return None
+            expr = _single_return(value)
+            if expr is None or not isinstance(expr, ast.Call):
+                raise self.reader.error(f"{what}: a declared_attr is read when it is a single "
+                                        "'return mapped_column(...)' / 'return Column(...)'", value, scope)
+            annotation = annotation or value.returns  # -> Mapped[int] types the column as an annotation does
+            value = expr
+
+        def mapped() -> tuple[Callable[[], TypeSpec], bool, ast.Call | None] | None:
+            return mapped_annotation(self.reader, annotation, scope, what, base) if annotation is not None else None
+
+        if isinstance(value, ast.Call):
+            kind, _ = self.reader.callee(value, scope)
+            if kind in ("Column", "mapped_column"):
+                hint = mapped() if kind == "mapped_column" else None
+                if hint is None:
+                    return read_column(self.reader, value, scope, attr)
+                return read_column(self.reader, value, scope, attr, (hint[0], hint[1]), hint[2])
+            if kind in _SKIPPED_PROPERTIES:
+                if kind in ("column_property", "deferred") and value.args and isinstance(value.args[0], ast.Call) \
+                        and self.reader.callee(value.args[0], scope)[0] in ("Column", "mapped_column"):
+                    raise self.reader.error(f"{what}: {kind}(Column(...)) is not supported", value, scope)
+                return None
+            if is_mapped_annotation(self.reader, annotation, scope):
+                raise self.reader.error(f"{what}: Mapped[...] = {text_of(value)} is not a column this reader knows",
+                                        value, scope)
+            return None
+        if value is None and (found := mapped()) is not None:
+            type_of, nullable_hint, defaults = found
+            if defaults is not None:
+                return read_column(self.reader, defaults, scope, attr, (type_of, nullable_hint))
+            spec = ColumnSpec(name=attr, key=None, type=type_of(), line=line, path=scope.path)
+            spec.nullable = nullable_hint
+            return spec
+        return None
+
+
+    def _table_args(self, spec: TableSpec, node: Any, scope: Scope, cls: ClassRef, owner: ClassRef) -> None:
+        what = f"{cls.name}.__table_args__"
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not self._is_declared_attr(node, scope):
+                raise self.reader.error(f"{what} is a function but not a declared_attr", node, scope)
+            expr = _single_return(node)
+            if expr is None:
+                raise self.reader.error(f"{what}: a declared_attr is read when it is a single return statement",
+                                        node, scope)
+            node = expr
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            ref = self.reader.resolve(node, scope)
+            if isinstance(ref, ValueRef):
+                node, scope = ref.node, Scope(ref.module)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return
+        items: list[ast.expr] = []
+        options: ast.Dict | None = None
+        if isinstance(node, ast.Dict):
+            options = node
+        elif isinstance(node, ast.Tuple):
+            items = list(node.elts)
+            if items and isinstance(items[-1], ast.Dict):
+                options = items.pop()
+        else:
+            raise self.reader.error(f"{what} must be a tuple or a dict", node, scope)
+        for item in items:
+            if isinstance(item, ast.Starred):
+                raise self.reader.error(f"{what}: *{text_of(item.value)} is not read", item, scope)
+            read = read_table_item(self.reader, item, scope, what)
+            if isinstance(read, ColumnSpec):
+                raise self.reader.error(f"{what}: a Column in __table_args__ is not read", item, scope)
+            spec.items.append(read)
+        if options is not None:
+            kwargs: dict[str, ast.expr] = {}
+            for k, v in zip(options.keys, options.values):
+                if k is None:
+                    raise self.reader.error(f"{what}: ** is not read", options, scope)
+                kwargs[self.reader.string(k, scope, what)] = v
+            table_options(self.reader, kwargs, scope, spec, what, options)
+
+    # -- references to mapped classes --------------------------------------------------------------
+    def class_column(self, cls: ClassRef, attr: str, node: ast.AST, path: Path) -> tuple[str, str]:
+        spec = self.scan_class(cls)
+        if spec is None:
+            raise MgenError(f"ForeignKey({cls.name}.{attr}): {cls.name} is not a mapped class", str(path),
+                            getattr(node, "lineno", None))
+        return spec.name, attr
+
+
+def _class_constants(cls: ClassRef, exclude: str = "") -> dict[str, ast.expr]:
+    """Names a class body binds to plain values (``MAX = 40``), which later statements of the body
+    see (``String(MAX)``); calls (columns, relationships) are left out: they are not constants."""
+    out: dict[str, ast.expr] = {}
+    for stmt in cls.node.body:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if value is None or isinstance(value, ast.Call):
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for t in targets:
+            if isinstance(t, ast.Name) and t.id != exclude and not t.id.startswith("__"):
+                out[t.id] = value
+    return out
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _block_kind(stmt: ast.stmt) -> str:
+    return {ast.If: "an if block", ast.Try: "a try block", ast.For: "a for loop", ast.While: "a while loop",
+            ast.With: "a with block"}.get(type(stmt), "a block")
+
+
+def _literal_flag(project: Project, cls: ClassRef, name: str) -> bool:
+    node = class_attribute(cls, name)
+    if not isinstance(node, ast.expr):
+        return False
+    value = project.literal(cls.module, node)
+    if isinstance(value, Unknown):
+        raise value.error(f"{cls.name}.{name}")
+    return bool(value)
+
+
+def _merge_lists_w_ordering(a: list[str], b: list[str]) -> list[str]:
+    """SQLAlchemy's ``util.merge_lists_w_ordering``: ``vars(cls)`` and ``cls.__annotations__`` merged,
+    which is the order declarative collects a class's attributes (and so its columns) in."""
+    overlap = set(a).intersection(b)
+    result: list[str] = []
+    current, other = iter(a), iter(b)
+    while True:
+        for element in current:
+            if element in overlap:
+                overlap.discard(element)
+                other, current = current, other
+                break
+            result.append(element)
+        else:
+            result.extend(other)
+            break
+    return result
+
+
+def _single_return(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        return body[0].value
+    return None
+
+
+def _first_arg(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    return func.args.args[0].arg if func.args.args else "cls"
+
+
+def _class_name_expression(reader: ConstructReader, node: ast.expr, cls: ClassRef, arg: str, scope: Scope) -> str:
+    """A declared_attr ``__tablename__``: a constant, ``cls.__name__`` with ``.lower()``/``.upper()``,
+    string concatenation and f-strings of those."""
+    if isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(node.value, ast.Name) \
+            and node.value.id == arg:
+        return cls.name
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args and not node.keywords \
+            and node.func.attr in ("lower", "upper", "casefold"):
+        inner = _class_name_expression(reader, node.func.value, cls, arg, scope)
+        return inner.upper() if node.func.attr == "upper" else inner.lower()
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _class_name_expression(reader, node.left, cls, arg, scope) + \
+            _class_name_expression(reader, node.right, cls, arg, scope)
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue) and v.format_spec is None:
+                out.append(_class_name_expression(reader, v.value, cls, arg, scope))
+            elif isinstance(v, ast.Constant):
+                out.append(str(v.value))
+            else:
+                raise reader.error(f"{cls.name}.__tablename__: {text_of(node)} is not read", node, scope)
+        return "".join(out)
+    value = reader.project.literal(scope.module, node)
+    if isinstance(value, str):
+        return value
+    raise reader.error(f"{cls.name}.__tablename__: {text_of(node)} is only known when the code runs "
+                       "(read: a constant, cls.__name__, .lower(), + and f-strings)", node, scope)

@@ -1,0 +1,56 @@
+"""The entry points: the SQLAlchemy models under a path read into the Schema they create on a dialect."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import MgenError
+from ...schema import Schema
+from ..pyast import Note, Project, import_root
+from .build import schema_from_specs
+from .declarative import ModelScanner
+from .reader import ConstructReader
+
+
+@dataclass
+class ModelsRead:
+    """The schema read from the models, and the notes on what was deliberately left out."""
+
+    schema: Schema
+    notes: list[Note]
+
+
+def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | None = None) -> ModelsRead:
+    """The schema of the SQLAlchemy models in ``path`` (a module or a package directory) on ``dialect``,
+    and the notes on what was deliberately left out. ``root``: where imports start (default: the first
+    ancestor directory that is not a package)."""
+    path = Path(path)
+    if not path.exists():
+        raise MgenError(f"no such file or directory: {path}")
+    project = Project(Path(root) if root is not None else _default_root(path))
+    reader = ConstructReader(project, dialect)
+    scanner = ModelScanner(reader)
+    for module in project.modules_under(path):
+        scanner.scan_module(module)
+    module_tables = list(scanner.tables.values())
+    specs = module_tables + [s for s in scanner.class_tables.values()
+                             if not any(s is t for t in module_tables)]
+    return ModelsRead(schema_from_specs(reader, specs), reader.notes)
+
+
+def read_models(path: str | Path, dialect: str, root: str | Path | None = None) -> Schema:
+    """The schema ``metadata.create_all()`` would build from the models in ``path`` on ``dialect``."""
+    return read_models_with_notes(path, dialect, root).schema
+
+
+def _default_root(path: Path) -> Path:
+    """``import_root`` of ``path``, relative to the working directory when ``path`` is relative (so
+    messages show paths the way the user wrote them)."""
+    root = import_root(path)
+    if path.is_absolute():
+        return root
+    try:
+        return Path(os.path.relpath(root))
+    except ValueError:  # another drive (Windows)
+        return root

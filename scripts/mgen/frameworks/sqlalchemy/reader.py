@@ -1,0 +1,175 @@
+"""The reader of SQLAlchemy constructs: its state and the primitives every reading step uses.
+
+A ``ConstructReader`` holds what one reading (of a project's models, or of an Alembic history) shares:
+the project whose names it resolves (``mgen.frameworks.pyast``), the dialect whose rules apply, the
+notes on what was left out and the names the database made up. Its methods are the primitives the
+readers of types (``types``), columns (``columns``), constraints (``constraints``) and ``Table(...)``
+calls (``tables``) are written with: errors and notes with file and line, what a callee is in
+SQLAlchemy's terms, literal values, keyword arguments checked against what is read, SQL text.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...errors import MgenError
+from ...sources.sql import canonical_expression
+from ..pyast import (
+    ClassRef,
+    External,
+    Module,
+    Note,
+    Project,
+    Ref,
+    Unknown,
+    call_kwargs,
+    has_star_args,
+    text_of,
+)
+
+DIALECTS = ("postgresql", "mysql", "sqlite")
+
+
+def sa_name(qualname: str | None) -> str | None:
+    """SQLAlchemy's public name for a qualified name, None when it is not SQLAlchemy's:
+    ``sqlalchemy.types.String`` -> ``String``; ``sqlalchemy.dialects.postgresql.json.JSONB`` ->
+    ``postgresql.JSONB``; ``sqlalchemy.orm.mapped_column`` -> ``mapped_column``."""
+    if not qualname or not (qualname == "sqlalchemy" or qualname.startswith("sqlalchemy.")):
+        return None
+    parts = qualname.split(".")
+    if len(parts) >= 4 and parts[1] == "dialects":
+        return f"{parts[2]}.{parts[-1]}"
+    return parts[-1]
+
+
+@dataclass
+class Scope:
+    """Where an expression is read: its module (for names) and a local namespace (a class body)."""
+
+    module: Module
+    local: Mapping[str, Any] | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.module.path
+
+
+_DIALECT_PREFIXES = ("postgresql_", "mysql_", "mariadb_", "sqlite_", "mssql_", "oracle_")
+
+
+def dialect_of_kwarg(name: str) -> str | None:
+    for prefix in _DIALECT_PREFIXES:
+        if name.startswith(prefix):
+            return {"mariadb": "mysql"}.get(prefix[:-1], prefix[:-1])
+    return None
+
+
+class ConstructReader:
+    """Reads SQLAlchemy schema constructs (types, columns, constraints, tables) from AST nodes for one
+    dialect. Shared by the declarative scan (``declarative``) and the Alembic replay."""
+
+    def __init__(self, project: Project, dialect: str):
+        if dialect not in DIALECTS:
+            raise MgenError(f"unknown dialect {dialect!r} (choose one of: {', '.join(DIALECTS)})")
+        self.project = project
+        self.dialect = dialect
+        self.notes: list[Note] = []
+        self.auto_named: set[tuple[str, str]] = set()  # (table, name): names the database made up
+        # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes
+        self.class_column: Callable[[ClassRef, str, ast.AST, Path], tuple[str, str]] | None = None
+
+    # -- small helpers ---------------------------------------------------------------------------
+    def error(self, message: str, node: ast.AST | None, scope: Scope | Path) -> MgenError:
+        path = scope.path if isinstance(scope, Scope) else scope
+        return MgenError(message, str(path), getattr(node, "lineno", None))
+
+    def note(self, message: str, node: ast.AST | None, scope: Scope) -> None:
+        self.notes.append(Note(str(scope.path), getattr(node, "lineno", None), message))
+
+    def resolve(self, node: ast.expr, scope: Scope) -> Ref | Unknown:
+        return self.project.resolve(scope.module, node, scope.local)
+
+    def callee(self, node: ast.expr, scope: Scope) -> tuple[str | None, Ref | Unknown]:
+        """(SQLAlchemy's name for what ``node`` (a callee or a class) refers to, the reference)."""
+        target = node.func if isinstance(node, ast.Call) else node
+        if isinstance(target, ast.Constant):
+            return None, Unknown(node, scope.path, f"{text_of(target)} is a constant, not a SQLAlchemy construct")
+        if not isinstance(target, (ast.Name, ast.Attribute)):
+            return None, Unknown(node, scope.path, f"{text_of(target)} is computed when the code runs")
+        ref = self.resolve(target, scope)
+        if isinstance(ref, External):
+            return sa_name(ref.qualname), ref
+        return None, ref
+
+    def literal(self, node: ast.expr, scope: Scope, what: str) -> Any:
+        value = self.project.literal(scope.module, node, scope.local)
+        if isinstance(value, Unknown):
+            raise value.error(what)
+        return value
+
+    def string(self, node: ast.expr, scope: Scope, what: str) -> str:
+        value = self.literal(node, scope, what)
+        if not isinstance(value, str):
+            raise self.error(f"{what}: expected a string, got {text_of(node)}", node, scope)
+        return value
+
+    def boolean(self, node: ast.expr, scope: Scope, what: str) -> bool:
+        value = self.literal(node, scope, what)
+        if not isinstance(value, bool):
+            raise self.error(f"{what}: expected True or False, got {text_of(node)}", node, scope)
+        return value
+
+    def name_arg(self, node: ast.expr | None, scope: Scope, what: str) -> tuple[str | None, bool]:
+        """A constraint's ``name=``: (name, final). ``op.f("x")`` / ``conv("x")`` are final names."""
+        if node is None:
+            return None, False
+        if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+            callee = node.func
+            name, _ = self.callee(node, scope)
+            is_f = isinstance(callee, ast.Attribute) and callee.attr == "f" and \
+                self.project.qualname(scope.module, callee.value, scope.local) in ("alembic.op", "op")
+            if name == "conv" or is_f:
+                return self.string(node.args[0], scope, what), True
+        value = self.literal(node, scope, what)
+        if value is None:
+            return None, False
+        if not isinstance(value, str):
+            raise self.error(f"{what}: expected a name, got {text_of(node)}", node, scope)
+        return value, False
+
+    def check_kwargs(self, call: ast.Call, scope: Scope, allowed: Iterable[str], what: str) -> dict[str, ast.expr]:
+        """The call's keyword arguments; one not in ``allowed`` (and not for another dialect) is an error."""
+        if has_star_args(call):
+            raise self.error(f"{what}: *args/**kwargs are only known when the code runs", call, scope)
+        kwargs = call_kwargs(call)
+        allowed = set(allowed)
+        for key, value in kwargs.items():
+            if key in allowed:
+                continue
+            owner = dialect_of_kwarg(key)
+            if owner is not None and owner != self.dialect:
+                continue  # SQLAlchemy applies dialect options on their own dialect only
+            raise self.error(f"{what}: argument {key}= is not supported", value, scope)
+        return kwargs
+
+    # -- expressions (CHECK, index expressions and predicates) -----------------------------------
+    def sql_text(self, node: ast.expr, scope: Scope, what: str) -> str:
+        """The SQL of a string or ``text("...")`` (what CheckConstraint and Index take as text)."""
+        if isinstance(node, ast.Call):
+            name, _ = self.callee(node, scope)
+            if name in ("text", "literal_column") and len(node.args) == 1 and not node.keywords:
+                return self.string(node.args[0], scope, what)
+        value = self.project.literal(scope.module, node, scope.local)
+        if isinstance(value, str):
+            return value
+        raise self.error(f"{what}: {text_of(node)} is a SQL expression built in Python, read only when the code "
+                         "runs; write it as a string or text(\"...\")", node, scope)
+
+    def canonical(self, sql: str, node: ast.AST, scope: Scope) -> str:
+        try:
+            return canonical_expression(sql, self.dialect)
+        except MgenError as e:
+            raise self.error(e.message, node, scope) from None
