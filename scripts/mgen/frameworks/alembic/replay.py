@@ -60,6 +60,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...dialects import get_dialect
 from ...errors import MgenError
 from ...operations import (
     AddForeignKey,
@@ -73,7 +74,6 @@ from ...operations import (
     RenameColumn,
 )
 from ...schema import Schema
-from ...sources.sql import mysql_final_form
 from ..pyast import External, Module, Note, Project, Unknown, call_kwargs, text_of
 from ..sqlalchemy import (
     DEFAULT_CONVENTION,
@@ -113,9 +113,7 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
     replayer = _Replayer(dialect, dict(naming_convention) if naming_convention is not None else dict(DEFAULT_CONVENTION))
     for revision in order:
         replayer.revision(revision)
-    schema = replayer.schema
-    if dialect == "mysql":
-        schema = mysql_final_form(schema)
+    schema = get_dialect(dialect).final_form(replayer.schema)
     return RevisionReplay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
 
 

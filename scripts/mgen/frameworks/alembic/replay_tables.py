@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from ... import naming
+from ...dialects import get_dialect
 from ...expressions import columns_in
 from ...operations import (
     AddCheck,
@@ -32,7 +33,6 @@ from ...operations import (
     SetTableComment,
 )
 from ...schema import Column, EnumType, Table
-from ...sources.sql import without_column
 from ..sqlalchemy import ColumnSpec, TableSpec, TypeSpec, read_column, read_table_call, read_type, server_default
 from .replay_state import Batch, ReplayState, recreates, taken_names
 
@@ -210,7 +210,7 @@ class TableCalls(ReplayState):
                              "or constraint uses (use batch_alter_table)", call)
         before = self.schema
         rules = "postgresql" if self.dialect == "sqlite" else self.dialect  # a rebuild drops what used it
-        new_table = without_column(table, name, rules)
+        new_table = get_dialect(rules).without_column(table, name)
         # recorded as DropColumn; the schema follows the database, which drops what used the column too
         self.operations.append(DropColumn(table.name, table.column(name)))
         self.schema = before.with_table(new_table)

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ... import naming
+from ...dialects import get_dialect
 from ...errors import MgenError
 from ...schema import Check, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Table, Unique
-from ...sources.sql import declared_generation, mysql_final_form
+from ...sqltypes import declared_generation
 from .columns import server_default
 from .constraint_names import ConstraintNamer
 from .reader import ConstructReader
@@ -226,4 +227,4 @@ def schema_from_specs(reader: ConstructReader, specs: Sequence[TableSpec]) -> Sc
                                 spec.line)
             enums[e.name] = e
     schema = Schema(tables=tuple(tables), enums=tuple(enums.values()))
-    return mysql_final_form(schema) if reader.dialect == "mysql" else schema
+    return get_dialect(reader.dialect).final_form(schema)

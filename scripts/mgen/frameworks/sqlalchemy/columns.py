@@ -14,7 +14,8 @@ from collections.abc import Callable
 from ...errors import MgenError
 from ...expressions import parse as parse_expression
 from ...schema import ColumnType, Default
-from ...sources.sql import SqlInterpreter, literal_default
+from ...sources.sql import SqlInterpreter
+from ...sqltypes import literal_default
 from ..pyast import LocalRef, Unknown, ValueRef, text_of
 from .constraints import read_check, read_foreign_key
 from .reader import ConstructReader, Scope, sa_name

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
-from ...sources.sql import canonical_expression
+from ...expressions import canonical_expression
 from ..pyast import (
     ClassRef,
     External,

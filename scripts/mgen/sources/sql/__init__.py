@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...dialects import get_dialect
 from ...errors import MgenError
-from ...schema import Schema, Table
+from ...schema import Schema
 from .base import EMPTY_SCHEMA
 from .interpreter import SqlInterpreter
 
@@ -52,30 +51,4 @@ def read_sql_paths(path: str, dialect: str, schema: Schema = EMPTY_SCHEMA) -> Sc
     return schema
 
 
-# re-exported for frameworks/ until they import from the new homes (issue #11): the utilities now in
-# mgen.expressions, mgen.sqltypes and behind the Dialect objects (final_form, without_column)
-from ...expressions import canonical_expression
-from ...sqltypes import declared_generation, literal_default
-
-
-def mysql_final_form(schema: Schema) -> Schema:
-    """What a MySQL database says about ``schema``: ``get_dialect("mysql").final_form``."""
-    return get_dialect("mysql").final_form(schema)
-
-
-def without_column(table: Table, col: str, dialect: str) -> Table:
-    """``table`` after DROP COLUMN ``col`` on ``dialect``: ``get_dialect(dialect).without_column``."""
-    return get_dialect(dialect).without_column(table, col)
-
-
-__all__ = [
-    "SqlInterpreter",
-    "canonical_expression",
-    "declared_generation",
-    "literal_default",
-    "mysql_final_form",
-    "read_sql_paths",
-    "read_sql_text",
-    "sql_files",
-    "without_column",
-]
+__all__ = ["SqlInterpreter", "read_sql_paths", "read_sql_text", "sql_files"]
