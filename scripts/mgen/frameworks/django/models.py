@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...errors import MgenError
-from ..pyast import simple_assignment
+from ..pyast import Note, simple_assignment
 from .fields import (
     AUTO_FIELDS,
     FIELD_CLASSES,
@@ -33,7 +33,7 @@ from .fields import (
 )
 from .project import App, Project
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
-from .state import OPTION_NAMES, Call, FieldState, ModelState, Note, ProjectState, Ref, Setting, normalize_together
+from .state import OPTION_NAMES, Call, FieldState, ModelState, ProjectState, Ref, Setting, normalize_together
 from .values import Evaluator, Scope, first_opaque
 
 MODEL_BASE = "django.db.models.base.Model"
@@ -220,8 +220,8 @@ class ModelReader:
 
     def _note_mixin_fields(self, mixin: Definition) -> None:
         for name in self._own_fields(mixin):
-            self.notes.append(Note(f"{mixin.node.name}.{name}: a field on a class that is not a model is "  # type: ignore[union-attr]
-                                   "ignored by Django", str(mixin.module.path), mixin.node.lineno))
+            self.notes.append(Note(message=f"{mixin.node.name}.{name}: a field on a class that is not a "  # type: ignore[union-attr]
+                                   "model is ignored by Django", file=str(mixin.module.path), line=mixin.node.lineno))
 
     def field_class(self, func: ast.expr, scope: Scope) -> tuple[str, str, Definition | None] | None:
         """(deconstruct path, Django class name, custom class) when ``func`` names a field class, else None."""
@@ -316,9 +316,9 @@ class ModelReader:
                 raise MgenError(f"field {model.name}.{spec.name}: {key}={opaque.source} is computed at run time; mgen needs "
                                 "it as a literal to know the column", file, opaque.line or call.lineno)
         for key, opaque in opaques.items():
-            self.notes.append(Note(f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
+            self.notes.append(Note(message=f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
                                    "statically; kept as written (it does not change the database)",
-                                   file, opaque.line or call.lineno))
+                                   file=file, line=opaque.line or call.lineno))
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
         return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno)
@@ -391,8 +391,9 @@ class ModelReader:
             if name in ("db_table", "unique_together", "indexes", "constraints", "managed", "proxy", "abstract",
                         "db_table_comment", "order_with_respect_to"):
                 raise MgenError(f"Meta.{name} is computed at run time ({opaque.source})", file, opaque.line or line)
-            self.notes.append(Note(f"{state.label_lower}: Meta.{name}={opaque.source} cannot be read statically; "
-                                   "kept as written (it does not change the database)", file, opaque.line or line))
+            self.notes.append(Note(message=f"{state.label_lower}: Meta.{name}={opaque.source} cannot be read "
+                                   "statically; kept as written (it does not change the database)",
+                                   file=file, line=opaque.line or line))
         options = normalize_options(options)
         if "indexes" in options:
             options["indexes"] = tuple(self.named_index(i, state, file, line) for i in options["indexes"])

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
+from ..pyast import Note
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
 from .models import (
@@ -38,7 +39,6 @@ from .state import (
     Call,
     FieldState,
     ModelState,
-    Note,
     ProjectState,
     Setting,
     normalize_together,
@@ -375,7 +375,7 @@ class Replay:
     def note(self, message: str, m: MigrationFile, line: int) -> None:
         """Notes are for the project's own migrations; an installed library's history is trusted."""
         if self.project.root in m.path.resolve().parents:
-            self.state.notes.append(Note(message, str(m.path), line))
+            self.state.notes.append(Note(file=str(m.path), line=line, message=message))
 
     # -- the operations --------------------------------------------------------------------------
     def op_CreateModel(self, a: dict, m: MigrationFile, line: int) -> None:
