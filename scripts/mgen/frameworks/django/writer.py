@@ -27,7 +27,7 @@ from typing import Any
 from ... import __version__
 from ...errors import MgenError
 from ...formats import render_template, write_atomically
-from .autodetect import Changes, Operation, Renames, detect, migration_managers
+from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .fields import field_call
 from .project import Project, load_project
 from .replay import MigrationFile, Replay, read_migrations, replay_project
@@ -181,7 +181,7 @@ class Serializer:
 
 
 # -- operations -------------------------------------------------------------------------------------
-def operation_lines(op: Operation, serialize: Serializer, imports: set[str]) -> list[str]:
+def operation_lines(op: MigrationOperation, serialize: Serializer, imports: set[str]) -> list[str]:
     """``OperationWriter``: one argument a line, lists of fields and dicts of options one item a line."""
     lines = [f"migrations.{op.kind}("]
     for key, value in op.args.items():
@@ -215,7 +215,7 @@ def sorted_imports(imports: set[str]) -> list[str]:
     return sorted(imports, key=lambda i: i.split()[1])
 
 
-def suggest_name(ops: Sequence[Operation], initial: bool) -> str:
+def suggest_name(ops: Sequence[MigrationOperation], initial: bool) -> str:
     """Django's ``Migration.suggest_name``."""
     if initial:
         return "initial"
@@ -231,7 +231,7 @@ def suggest_name(ops: Sequence[Operation], initial: bool) -> str:
     return name
 
 
-def render_migration(ops: Sequence[Operation], dependencies: Sequence[tuple[str, str] | str], initial: bool,
+def render_migration(ops: Sequence[MigrationOperation], dependencies: Sequence[tuple[str, str] | str], initial: bool,
                      serialize: Serializer, notes: Sequence[str] = ()) -> str:
     imports: set[str] = set()
     op_lines: list[str] = []
@@ -251,7 +251,8 @@ def render_migration(ops: Sequence[Operation], dependencies: Sequence[tuple[str,
 
 
 # -- the entry point --------------------------------------------------------------------------------
-def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Project, apps: Sequence[str]) -> None:
+def _check(old: ProjectState, new: ProjectState, changes: DetectedChanges, project: Project,
+           apps: Sequence[str]) -> None:
     """The operations replayed over the migrations' state must give the models' state exactly."""
     replay = Replay(project)
     replay.state = ProjectState(dict(old.models), settings=old.settings, auto_fields=old.auto_fields)
@@ -298,7 +299,7 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
     graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
     old = replay_project(project)  # writes the history cache
     new = read_models_state(project)
-    hints = Renames.parse(renames).parse_defaults(defaults)
+    hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
     changes = detect(old, new, apps, hints, functools.cache(lambda app: migration_managers(project, [app])))
     result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)
     if not changes.operations:
@@ -374,7 +375,8 @@ def write_checked(texts: dict[Path, str], check: Callable[[], None]) -> list[Pat
     return written
 
 
-def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes: Changes, dialect: str) -> None:
+def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes: DetectedChanges,
+           dialect: str) -> None:
     """The safety summary: the tables of the changed apps before and after, diffed into mgen's operations
     (renames from the RenameField / RenameModel written) and judged by the rules, as ``lint`` judges a
     migration file."""
@@ -388,7 +390,7 @@ def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes
     result.findings = findings
 
 
-def _apps_depended(changes: Changes, app: str) -> set[str]:
+def _apps_depended(changes: DetectedChanges, app: str) -> set[str]:
     return {dep[0] for op in changes.operations.get(app, []) for dep in op.depends}
 
 
