@@ -17,7 +17,7 @@ from typing import Any
 from ...projectcache import file_fingerprint, read_entry, relative, write_entry
 from ..pyast import Note
 from .history import stamp
-from .project import App, Project
+from .project import App, DjangoProject
 from .source import project_imports
 from .state import ModelState, models_from_json, models_to_json
 
@@ -25,7 +25,7 @@ NAME, KIND, FORMAT = "django-models.json", "django-models", 1
 
 
 class ModelsCache:
-    def __init__(self, project: Project):
+    def __init__(self, project: DjangoProject):
         self.project, self.root = project, project.root.resolve()
         self.stamp = stamp(project.finder)
         data = read_entry(self.root, NAME, KIND, FORMAT)

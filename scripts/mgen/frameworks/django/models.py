@@ -31,7 +31,7 @@ from .fields import (
     deconstruct_path,
     deconstructed,
 )
-from .project import App, Project
+from .project import App, DjangoProject
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
 from .state import OPTION_NAMES, Call, FieldState, ModelState, ProjectState, Ref, Setting, normalize_together
 from .values import Evaluator, Scope, first_opaque
@@ -72,7 +72,7 @@ class FieldSpec:
 
 
 class ModelReader:
-    def __init__(self, project: Project):
+    def __init__(self, project: DjangoProject):
         self.project = project
         self.ev: Evaluator = project.evaluator
         self.notes: list[Note] = []
@@ -454,7 +454,7 @@ def normalize_options(options: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def related_references(kw: dict, project: Project, app_label: str, model_name: str, file: str | None,
+def related_references(kw: dict, project: DjangoProject, app_label: str, model_name: str, file: str | None,
                        line: int | None) -> dict:
     """``to`` as Django deconstructs it - ``app_label.modelname`` in lower case, or the ``Setting`` of the
     swappable user model - and ``through`` as ``app_label.ModelName``; a bare model name is in ``app_label``."""
@@ -518,11 +518,11 @@ def _own_meta(cls: Definition) -> ast.ClassDef | None:
     return None
 
 
-def _has_app(project: Project, label: str) -> bool:
+def _has_app(project: DjangoProject, label: str) -> bool:
     return any(a.label == label for a in project.apps)
 
 
-def read_models(project: Project, app_labels: Iterable[str] | None = None, *, cache: bool = True) -> ProjectState:
+def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None, *, cache: bool = True) -> ProjectState:
     """The state of the models of ``app_labels`` (default: the apps inside the project folder); each app's
     models come from ``modelcache`` when none of the files they are read from changed."""
     from .modelcache import ModelsCache
@@ -547,7 +547,8 @@ def read_models(project: Project, app_labels: Iterable[str] | None = None, *, ca
     return state
 
 
-def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[str, str], ModelState], list[Note]]:
+def _read_app(project: DjangoProject, app: App,
+              labels: set[str]) -> tuple[dict[tuple[str, str], ModelState], list[Note]]:
     """One app's models (Meta.app_label may move a model to another of ``labels``). Classes of other apps
     are named by their module's app when a relation points at them (``_external_label``), so the apps
     whose modules this app imports are discovered too, for their Meta.app_label."""
@@ -567,7 +568,7 @@ def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[
 SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_auto_fields()
 
 
-def app_auto_fields(project: Project) -> dict[str, str]:
+def app_auto_fields(project: DjangoProject) -> dict[str, str]:
     """Each app's default auto field as the Django class name (``BigAutoField``), where it can be found,
     and settings.DEFAULT_AUTO_FIELD's under ``SETTINGS_AUTO``."""
     reader = ModelReader(project)

@@ -29,7 +29,7 @@ from ...errors import MgenError
 from ...formats import render_template, write_atomically
 from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .fields import field_call
-from .project import Project, load_project
+from .project import DjangoProject, load_project
 from .replay import MigrationFile, Replay, read_migrations, replay_project
 from .replay import models_state as read_models_state
 from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting
@@ -69,7 +69,7 @@ class GenerateResult:
 class Serializer:
     """Django's ``serializer_factory`` for the values a state holds: (text, imports)."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: DjangoProject):
         self.project = project
         self._paths: dict[str, str] = {}
 
@@ -251,7 +251,7 @@ def render_migration(ops: Sequence[MigrationOperation], dependencies: Sequence[t
 
 
 # -- the entry point --------------------------------------------------------------------------------
-def _check(old: ProjectState, new: ProjectState, changes: DetectedChanges, project: Project,
+def _check(old: ProjectState, new: ProjectState, changes: DetectedChanges, project: DjangoProject,
            apps: Sequence[str]) -> None:
     """The operations replayed over the migrations' state must give the models' state exactly."""
     replay = Replay(project)
@@ -271,7 +271,7 @@ def _check(old: ProjectState, new: ProjectState, changes: DetectedChanges, proje
 def cyclic_gc_paused():
     """The cyclic garbage collector paused while a project is read. Reading makes hundreds of thousands of
     objects (syntax trees, values, states) and no reference cycles: they all go by reference counting when
-    the run's ``Project`` does. Each pass of the collector over them meanwhile finds nothing and costs tens
+    the run's ``DjangoProject`` does. Each pass of the collector over them meanwhile finds nothing and costs tens
     of milliseconds; once they are gone it runs again (over what is left)."""
     enabled = gc.isenabled()
     gc.disable()
