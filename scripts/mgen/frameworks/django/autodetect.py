@@ -214,9 +214,9 @@ class _Detector:
 
     # -- renames (applied to the old state as Django's state_forwards would) -------------------
     def apply_renames(self, apps: Sequence[str]) -> None:
-        from .replay import Replay
+        from .replay import MigrationReplayer
 
-        replay = Replay.__new__(Replay)
+        replay = MigrationReplayer.__new__(MigrationReplayer)
         replay.state = self.old
         fake = _FakeMigration()
         for (app, old_lower), new_name in sorted(self.renames.models.items()):
@@ -521,7 +521,8 @@ def _together(value: set) -> set:
 
 @dataclass
 class _FakeMigration:
-    """What ``Replay``'s rename handlers need of a migration file while renames are applied to the old state."""
+    """What ``MigrationReplayer``'s rename handlers need of a migration file while renames are applied to the
+    old state."""
 
     app_label: str = ""
     path: Any = None

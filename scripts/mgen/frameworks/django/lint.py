@@ -19,7 +19,7 @@ from ...rules import Finding, TableStats, analyze
 from ...schema import Schema
 from .models import column_name
 from .project import load_project
-from .replay import Replay, read_migrations
+from .replay import MigrationReplayer, read_migrations
 from .schema import Backend, SchemaBuilder, state_schema
 from .state import Call, ProjectState
 
@@ -45,7 +45,7 @@ def lint_django(root: Path, dialect: str, settings: str | None = None, server_ve
     project = load_project(root, settings)
     own = {a.label for a in project.project_apps}
     graph, _ = read_migrations(project)
-    replay = Replay(project)
+    replay = MigrationReplayer(project)
     report = LintReport(dialect=dialect)
     for key in graph.full_plan():
         m = graph.nodes[key]

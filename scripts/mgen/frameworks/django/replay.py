@@ -311,7 +311,10 @@ def _use_squashes(graph: Graph) -> None:
 
 
 # -- replaying operations ------------------------------------------------------------------------
-class Replay:
+class MigrationReplayer:
+    """Migration files' operations applied to a ``ProjectState`` in plan order, as Django's
+    ``state_forwards`` applies them."""
+
     def __init__(self, project: DjangoProject):
         self.project = project
         self.reader = ModelReader(project)
@@ -607,7 +610,7 @@ def replay_project(project: DjangoProject, app_labels: set[str] | None = None) -
             models, notes = cached
             state = ProjectState(models, notes, project.settings, app_auto_fields(project))
         else:
-            state = Replay(project).run(graph)
+            state = MigrationReplayer(project).run(graph)
             if history is not None:
                 history.put_state(paths, state.models, state.notes, project.finder.parsed_files(project.root))
     finally:
@@ -624,6 +627,6 @@ def models_state(project: DjangoProject) -> ProjectState:
     state = read_models(project, own)
     libraries = {a.label for a in project.apps} - own
     graph, _ = read_migrations(project, libraries)
-    for key, model in Replay(project).run(graph).models.items():
+    for key, model in MigrationReplayer(project).run(graph).models.items():
         state.models.setdefault(key, model)
     return state

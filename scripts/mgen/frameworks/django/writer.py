@@ -5,9 +5,9 @@ changed app the way Django's ``MigrationWriter`` would: the same imports, the sa
 dependencies on the app's leaf, on the leaves of the apps new relations point into and on the swappable
 user model, and Django's automatic names.
 
-Before anything is written the operations are replayed (``replay.Replay``) over the migrations' state and
-must give exactly the models' state; after writing, the whole history is read back from disk and compared
-again, so a file that would leave ``makemigrations`` something to do is never left behind.
+Before anything is written the operations are replayed (``replay.MigrationReplayer``) over the migrations'
+state and must give exactly the models' state; after writing, the whole history is read back from disk and
+compared again, so a file that would leave ``makemigrations`` something to do is never left behind.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from ...formats import render_template, write_atomically
 from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .fields import field_call
 from .project import DjangoProject, load_project
-from .replay import MigrationFile, Replay, read_migrations, replay_project
+from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
 from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting
 
@@ -254,7 +254,7 @@ def render_migration(ops: Sequence[MigrationOperation], dependencies: Sequence[t
 def _check(old: ProjectState, new: ProjectState, changes: DetectedChanges, project: DjangoProject,
            apps: Sequence[str]) -> None:
     """The operations replayed over the migrations' state must give the models' state exactly."""
-    replay = Replay(project)
+    replay = MigrationReplayer(project)
     replay.state = ProjectState(dict(old.models), settings=old.settings, auto_fields=old.auto_fields)
     for app, ops in changes.operations.items():
         fake = MigrationFile(app, "mgen", project.app(app).migrations_path or project.root, 0)
