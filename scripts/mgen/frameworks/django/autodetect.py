@@ -538,10 +538,10 @@ def migration_managers(project: Any, apps: Sequence[str]) -> dict[tuple[str, str
     Read statically from the class bodies; a manager built any other way than ``name = Class()`` is left out."""
     import ast
 
-    from .models import ModelReader
+    from .models import ModelClassReader
     from .values import Scope
 
-    reader = ModelReader(project)
+    reader = ModelClassReader(project)
     ev = project.evaluator
     out: dict[tuple[str, str], list[tuple[str, Call]]] = {}
     for model in reader.discover([a for a in project.apps if a.label in apps]):

@@ -71,7 +71,10 @@ class FieldSpec:
     line: int
 
 
-class ModelReader:
+class ModelClassReader:
+    """Model classes found in apps' modules and read into ``ModelState``s (fields, Meta, bases); ``notes``:
+    what it kept as written or ignored."""
+
     def __init__(self, project: DjangoProject):
         self.project = project
         self.ev: Evaluator = project.evaluator
@@ -552,7 +555,7 @@ def _read_app(project: DjangoProject, app: App,
     """One app's models (Meta.app_label may move a model to another of ``labels``). Classes of other apps
     are named by their module's app when a relation points at them (``_external_label``), so the apps
     whose modules this app imports are discovered too, for their Meta.app_label."""
-    reader = ModelReader(project)
+    reader = ModelClassReader(project)
     module = project.finder.module(f"{app.name}.models")
     imported = project_imports(project.finder, module, project.root).values() if module else ()
     related = {getattr(project.app_of_module(m.name), "label", None) for m in imported}
@@ -571,7 +574,7 @@ SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_
 def app_auto_fields(project: DjangoProject) -> dict[str, str]:
     """Each app's default auto field as the Django class name (``BigAutoField``), where it can be found,
     and settings.DEFAULT_AUTO_FIELD's under ``SETTINGS_AUTO``."""
-    reader = ModelReader(project)
+    reader = ModelClassReader(project)
     out = {}
     with contextlib.suppress(MgenError):
         out[SETTINGS_AUTO] = reader.auto_field_class(str(project.settings["DEFAULT_AUTO_FIELD"]), None)[1]

@@ -24,7 +24,7 @@ from ..pyast import Note
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
 from .models import (
-    ModelReader,
+    ModelClassReader,
     app_auto_fields,
     normalize_constraint,
     normalize_index,
@@ -317,7 +317,7 @@ class MigrationReplayer:
 
     def __init__(self, project: DjangoProject):
         self.project = project
-        self.reader = ModelReader(project)
+        self.reader = ModelClassReader(project)
         self.state = ProjectState(settings=project.settings, auto_fields=app_auto_fields(project))
 
     def run(self, graph: Graph) -> ProjectState:
