@@ -8,7 +8,7 @@ that state as the mgen Schema Django's ``migrate`` builds.
 - ``replay``: every installed app's ``migrations/*.py`` -> the same kind of state (what ``migrate``
   has built), in Django's plan order; ``models_state`` is the desired state (the project's models, the
   installed libraries' apps from their migrations);
-- ``schema``: a state -> ``mgen.schema.Schema`` for SQLite, PostgreSQL or MySQL/MariaDB, with Django's
+- ``tables``: a state -> ``mgen.schema.Schema`` for SQLite, PostgreSQL or MySQL/MariaDB, with Django's
   own table, column, type and constraint names;
 - ``autodetect`` and ``writer``: the differences between the replayed state and the models as Django
   operations (Django's phases and automatic names; renames only from hints), written as

@@ -1,5 +1,5 @@
 """`mgen lint` on a Django project: each of the project's migration files, replayed statically, becomes
-the operations between the schema before and after it (``schema.state_schema`` both sides, diffed with the
+the operations between the schema before and after it (``tables.state_schema`` both sides, diffed with the
 renames its RenameField / RenameModel operations spell out), judged by the same rules as SQL files and
 mgen's own plans (issue #3 item 7). Installed libraries' migrations (``django.contrib``) are replayed, not
 judged. RunPython / RunSQL are opaque to the replay and are not judged either.
@@ -20,8 +20,8 @@ from ...schema import Schema
 from .models import column_name
 from .project import load_project
 from .replay import MigrationReplayer, read_migrations
-from .schema import Backend, SchemaBuilder, state_schema
 from .state import Call, ProjectState
+from .tables import Backend, SchemaBuilder, state_schema
 
 if TYPE_CHECKING:  # mgen.lint (the SQL linter) is imported by lint_django only: generate's judge does not need it
     from ...lint import LintReport
