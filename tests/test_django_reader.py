@@ -7,14 +7,14 @@ scratch folder and, step by step for the projects that change their models, runs
 - the state ``models.py`` reads from the model classes must equal the state ``replay.py`` rebuilds from
   the migration files Django just wrote (``ProjectState.differences``: what makemigrations compares);
 - Django's own ``migrate`` builds the project on a scratch SQLite, PostgreSQL and MariaDB database, and
-  ``schema.py``'s Schema of the models must be what mgen introspects there (``mgen.differ.diff`` finds
+  ``tables.py``'s Schema of the models must be what mgen introspects there (``mgen.differ.diff`` finds
   nothing to do), with Django's own names for keys and indexes on PostgreSQL and MariaDB.
 
 Known gaps are listed in KNOWN_GAPS with the reason, and asserted exactly (so a fix shows up as a
 failure to update the list, never as silence).
 
 Around it, without a database: Django's ``Field.deconstruct()``, ``Q`` combination and ``data_types`` as
-oracles for the tables in ``fields.py``/``state.py``/``schema.py``; Django's own contrib apps read from
+oracles for the tables in ``fields.py``/``state.py``/``tables.py``; Django's own contrib apps read from
 their models and from their migrations; settings and app discovery; the errors with file and line.
 """
 from __future__ import annotations
@@ -39,8 +39,8 @@ from mgen.frameworks.django.fields import FIELD_CLASSES, RELATED_FIELDS, bind_ar
 from mgen.frameworks.django.models import read_models
 from mgen.frameworks.django.project import load_project
 from mgen.frameworks.django.replay import models_state, replay_project
-from mgen.frameworks.django.schema import Backend, column_type, state_schema
 from mgen.frameworks.django.state import Call, FieldState, ProjectState, QNode, Ref, Setting
+from mgen.frameworks.django.tables import Backend, column_type, state_schema
 from mgen.frameworks.django.values import Evaluator, Scope
 from mgen.schema import Schema
 from mgen.sources.live import introspect

@@ -28,8 +28,8 @@ from mgen.errors import MgenError
 from mgen.frameworks.django.models import read_models
 from mgen.frameworks.django.project import load_project
 from mgen.frameworks.django.replay import read_migrations, replay_project
-from mgen.frameworks.django.schema import Backend, state_schema
 from mgen.frameworks.django.state import Setting
+from mgen.frameworks.django.tables import Backend, state_schema
 from mgen.schema import Schema
 from mgen.sources.live import introspect
 

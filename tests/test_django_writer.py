@@ -345,10 +345,11 @@ def test_suggest_name_follows_django():
     from django.db import migrations as dj
     from django.db import models
 
-    from mgen.frameworks.django.autodetect import Operation
+    from mgen.frameworks.django.autodetect import MigrationOperation
 
     for count in (1, 2, 5):
-        ops = [Operation("AddField", "shop", {"model_name": "category", "name": f"field_{i}"}) for i in range(count)]
+        ops = [MigrationOperation("AddField", "shop", {"model_name": "category", "name": f"field_{i}"})
+               for i in range(count)]
         theirs = dj.Migration("x", "shop")
         theirs.operations = [dj.AddField("category", f"field_{i}", models.IntegerField()) for i in range(count)]
         assert suggest_name(ops, initial=False) == theirs.suggest_name()

@@ -1,17 +1,18 @@
 """Django: a project's models and its migration history read statically into one kind of state, and
 that state as the mgen Schema Django's ``migrate`` builds.
 
-- ``project``: the settings module (``manage.py``'s DJANGO_SETTINGS_MODULE default, or named) and the
-  installed apps with their AppConfig label and default auto field;
+- ``project``: ``DjangoProject``, the settings module (``manage.py``'s DJANGO_SETTINGS_MODULE default, or
+  named) and the installed apps with their AppConfig label and default auto field;
 - ``models``: model classes -> ``state.ProjectState`` in Django's deconstructed form (what
-  ``makemigrations`` compares);
+  ``makemigrations`` compares), read by ``ModelClassReader``;
 - ``replay``: every installed app's ``migrations/*.py`` -> the same kind of state (what ``migrate``
-  has built), in Django's plan order; ``models_state`` is the desired state (the project's models, the
-  installed libraries' apps from their migrations);
-- ``schema``: a state -> ``mgen.schema.Schema`` for SQLite, PostgreSQL or MySQL/MariaDB, with Django's
+  has built), in Django's plan order, applied by ``MigrationReplayer``; ``models_state`` is the desired
+  state (the project's models, the installed libraries' apps from their migrations);
+- ``tables``: a state -> ``mgen.schema.Schema`` for SQLite, PostgreSQL or MySQL/MariaDB, with Django's
   own table, column, type and constraint names;
 - ``autodetect`` and ``writer``: the differences between the replayed state and the models as Django
-  operations (Django's phases and automatic names; renames only from hints), written as
+  operations (``MigrationOperation``; Django's phases and automatic names; renames and one-off defaults
+  only as ``--rename``/``--default`` give them, ``QuestionerAnswers``), written as
   ``<app>/migrations/NNNN_<name>.py`` with Django's imports and dependencies, and replayed again before
   they stay on disk (``writer.generate``, what ``mgen generate`` calls in a Django project);
 - ``source`` and ``values``: the static-Python layer (``mgen.frameworks.pyast`` over several roots, so

@@ -33,7 +33,7 @@ DEFAULT_BASES = ("django.db.models.base.Model",)
 
 
 @dataclass
-class Operation:
+class MigrationOperation:
     """One migration operation: ``kind`` is Django's class name, ``args`` its keyword arguments in the
     order Django writes them (fields as FieldState, the rest as state values); ``depends`` are the
     (app_label, model_name_lower) pairs it needs to exist first, for the migration's dependencies."""
@@ -98,8 +98,9 @@ class Operation:
 
 
 @dataclass
-class Renames:
-    """The ``--rename`` hints: models by (app, old lower) -> new name, fields by (app, model lower, old) -> new."""
+class QuestionerAnswers:
+    """What makemigrations' questioner would ask, answered before the run: the ``--rename`` hints (models by
+    (app, old lower) -> new name, fields by (app, model lower, old) -> new) and the ``--default`` values."""
 
     models: dict[tuple[str, str], str] = field(default_factory=dict)
     fields: dict[tuple[str, str, str], str] = field(default_factory=dict)
@@ -107,7 +108,7 @@ class Renames:
     # added, or NULL made NOT NULL, without a default): written with preserve_default=False
     defaults: dict[tuple[str, str, str], Any] = field(default_factory=dict)
 
-    def parse_defaults(self, hints: Sequence[str]) -> Renames:
+    def parse_defaults(self, hints: Sequence[str]) -> QuestionerAnswers:
         for hint in hints:
             left, sep, text = hint.partition("=")
             parts = left.split(".")
@@ -117,7 +118,7 @@ class Renames:
         return self
 
     @classmethod
-    def parse(cls, hints: Sequence[str]) -> Renames:
+    def parse(cls, hints: Sequence[str]) -> QuestionerAnswers:
         out = cls()
         for hint in hints:
             left, sep, new = hint.partition("=")
@@ -132,21 +133,22 @@ class Renames:
 
 
 @dataclass
-class Changes:
+class DetectedChanges:
     """The operations per app label, with the suggestions and notes that go with them."""
 
-    operations: dict[str, list[Operation]] = field(default_factory=dict)  # app label -> operations
+    operations: dict[str, list[MigrationOperation]] = field(default_factory=dict)  # app label -> operations
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: Renames | None = None,
-           managers: Callable[[str], dict] | dict | None = None) -> Changes:
+def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: QuestionerAnswers | None = None,
+           managers: Callable[[str], dict] | dict | None = None) -> DetectedChanges:
     """The operations that turn ``old`` into ``new`` for the models of ``apps`` (``managers``: what
     ``migration_managers`` finds, for the CreateModel operations - a dict, or a function of the app label
     asked only for apps that gain a model)."""
     found = managers if managers is not None else {}
-    return _Detector(old, new, renames or Renames(), found if callable(found) else lambda _app: found).run(apps)
+    answers = renames or QuestionerAnswers()
+    return _Detector(old, new, answers, found if callable(found) else lambda _app: found).run(apps)
 
 
 def one_off_value(text: str, hint: str) -> Any:
@@ -180,17 +182,18 @@ def _field_targets(f: FieldState) -> set[tuple[str, str]]:
 
 
 class _Detector:
-    def __init__(self, old: ProjectState, new: ProjectState, renames: Renames, managers: Callable[[str], dict]):
+    def __init__(self, old: ProjectState, new: ProjectState, renames: QuestionerAnswers,
+                 managers: Callable[[str], dict]):
         self.managers = managers
         self.old = ProjectState(dict(old.models), settings=old.settings)
         self.new = new
         self.renames = renames
-        self.changes = Changes()
+        self.changes = DetectedChanges()
         self.user_model = str(new.settings.get("AUTH_USER_MODEL", "auth.User")).lower()
 
     # -- helpers -----------------------------------------------------------------------------
-    def op(self, kind: str, app: str, fields_for_deps: Sequence[FieldState] = (), **args: Any) -> Operation:
-        op = Operation(kind, app, args)
+    def op(self, kind: str, app: str, fields_for_deps: Sequence[FieldState] = (), **args: Any) -> MigrationOperation:
+        op = MigrationOperation(kind, app, args)
         for f in fields_for_deps:
             for dep in _field_targets(f):
                 op.depends.add(dep)
@@ -211,9 +214,9 @@ class _Detector:
 
     # -- renames (applied to the old state as Django's state_forwards would) -------------------
     def apply_renames(self, apps: Sequence[str]) -> None:
-        from .replay import Replay
+        from .replay import MigrationReplayer
 
-        replay = Replay.__new__(Replay)
+        replay = MigrationReplayer.__new__(MigrationReplayer)
         replay.state = self.old
         fake = _FakeMigration()
         for (app, old_lower), new_name in sorted(self.renames.models.items()):
@@ -246,7 +249,7 @@ class _Detector:
         return new.lower() if new else model_lower
 
     # -- the run -----------------------------------------------------------------------------
-    def run(self, apps: Sequence[str]) -> Changes:
+    def run(self, apps: Sequence[str]) -> DetectedChanges:
         wanted = set(apps)
         self.apply_renames(apps)
         renames_ops, self.changes.operations = self.changes.operations, {}
@@ -259,7 +262,7 @@ class _Detector:
         deferred = self.created_models(added)
         for key in kept:
             self.check_options(self.old.models[key], self.new.models[key])
-        field_renames: dict[str, list[Operation]] = {}
+        field_renames: dict[str, list[MigrationOperation]] = {}
         # field renames sit after created models and removed constraints/indexes (Django's phases)
         for app, ops in renames_ops.items():
             for op in ops:
@@ -518,7 +521,8 @@ def _together(value: set) -> set:
 
 @dataclass
 class _FakeMigration:
-    """What ``Replay``'s rename handlers need of a migration file while renames are applied to the old state."""
+    """What ``MigrationReplayer``'s rename handlers need of a migration file while renames are applied to the
+    old state."""
 
     app_label: str = ""
     path: Any = None
@@ -534,10 +538,10 @@ def migration_managers(project: Any, apps: Sequence[str]) -> dict[tuple[str, str
     Read statically from the class bodies; a manager built any other way than ``name = Class()`` is left out."""
     import ast
 
-    from .models import ModelReader
+    from .models import ModelClassReader
     from .values import Scope
 
-    reader = ModelReader(project)
+    reader = ModelClassReader(project)
     ev = project.evaluator
     out: dict[tuple[str, str], list[tuple[str, Call]]] = {}
     for model in reader.discover([a for a in project.apps if a.label in apps]):

@@ -27,8 +27,8 @@ from ...schema import Schema
 from ..pywrite import py_text
 from .project import load_project
 from .replay import read_migrations, replay_project
-from .schema import Backend, SchemaBuilder
 from .state import ProjectState
+from .tables import Backend, SchemaBuilder
 from .writer import GenerateResult, next_number, sorted_imports, write_checked
 
 _NON_ATOMIC = {"postgresql": "each batch of the backfill commits on its own (a crash keeps the finished ones)",
@@ -39,7 +39,7 @@ def write_data_migration(project_root: Path, backfills: Callable[[Schema], Seque
                          name: str | None = None, dry_run: bool = False, settings: str | None = None) -> GenerateResult:
     """``backfills``: the operations, made from (and checked against) the schema the history builds."""
     from ...dialects import get_dialect, render_migration
-    from .schema import state_schema
+    from .tables import state_schema
 
     project = load_project(Path(project_root), settings)
     graph, _ = read_migrations(project)

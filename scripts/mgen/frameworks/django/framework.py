@@ -108,7 +108,7 @@ class DjangoFramework(Framework):
     def current_state(self, options: Options) -> State:
         from .project import load_project
         from .replay import replay_project
-        from .schema import state_schema
+        from .tables import state_schema
 
         state = replay_project(load_project(options.project, options.settings))
         return State(state_schema(state, self.dialect_of(options)), [], "migration replay")
@@ -116,7 +116,7 @@ class DjangoFramework(Framework):
     def desired_state(self, options: Options) -> State:
         from .project import load_project
         from .replay import models_state
-        from .schema import state_schema
+        from .tables import state_schema
 
         state = models_state(load_project(options.project, options.settings))
         return State(state_schema(state, self.dialect_of(options)), [n.one_line() for n in state.notes],
@@ -238,7 +238,7 @@ class DjangoFramework(Framework):
     def read_source(self, path: Path, dialect: str):
         if not (path.is_dir() and ((path / "models.py").is_file() or (path / "models" / "__init__.py").is_file())):
             return None
-        from .schema import app_schema
+        from .tables import app_schema
 
         return app_schema(path, dialect)
 

@@ -23,8 +23,9 @@ from typing import Any
 
 from ... import __version__
 from ...projectcache import file_fingerprint, fingerprint, read_entry, relative, write_entry
+from ..pyast import Note
 from .source import Module, project_imports
-from .state import Note, models_from_json, models_to_json, value_from_json, value_to_json
+from .state import models_from_json, models_to_json, value_from_json, value_to_json
 
 NAME, KIND, FORMAT = "django-history.json", "django-history", 1
 
@@ -109,7 +110,7 @@ class History:
             for rel, sha in entry["modules"].items():
                 if file_fingerprint(self.root / rel) != sha:
                     return None
-            notes = [Note(message, file, line) for message, file, line in entry["notes"]]
+            notes = [Note(file=file, line=line, message=message) for message, file, line in entry["notes"]]
             return models_from_json(entry["models"]), notes
         except (KeyError, TypeError, ValueError, AttributeError):
             return None

@@ -1,5 +1,5 @@
 """`mgen lint` on a Django project: each of the project's migration files, replayed statically, becomes
-the operations between the schema before and after it (``schema.state_schema`` both sides, diffed with the
+the operations between the schema before and after it (``tables.state_schema`` both sides, diffed with the
 renames its RenameField / RenameModel operations spell out), judged by the same rules as SQL files and
 mgen's own plans (issue #3 item 7). Installed libraries' migrations (``django.contrib``) are replayed, not
 judged. RunPython / RunSQL are opaque to the replay and are not judged either.
@@ -19,9 +19,9 @@ from ...rules import Finding, TableStats, analyze
 from ...schema import Schema
 from .models import column_name
 from .project import load_project
-from .replay import Replay, read_migrations
-from .schema import Backend, SchemaBuilder, state_schema
+from .replay import MigrationReplayer, read_migrations
 from .state import Call, ProjectState
+from .tables import Backend, SchemaBuilder, state_schema
 
 if TYPE_CHECKING:  # mgen.lint (the SQL linter) is imported by lint_django only: generate's judge does not need it
     from ...lint import LintReport
@@ -45,7 +45,7 @@ def lint_django(root: Path, dialect: str, settings: str | None = None, server_ve
     project = load_project(root, settings)
     own = {a.label for a in project.project_apps}
     graph, _ = read_migrations(project)
-    replay = Replay(project)
+    replay = MigrationReplayer(project)
     report = LintReport(dialect=dialect)
     for key in graph.full_plan():
         m = graph.nodes[key]

@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ...projectcache import file_fingerprint, read_entry, relative, write_entry
+from ..pyast import Note
 from .history import stamp
-from .project import App, Project
+from .project import App, DjangoProject
 from .source import project_imports
-from .state import ModelState, Note, models_from_json, models_to_json
+from .state import ModelState, models_from_json, models_to_json
 
 NAME, KIND, FORMAT = "django-models.json", "django-models", 1
 
 
 class ModelsCache:
-    def __init__(self, project: Project):
+    def __init__(self, project: DjangoProject):
         self.project, self.root = project, project.root.resolve()
         self.stamp = stamp(project.finder)
         data = read_entry(self.root, NAME, KIND, FORMAT)
@@ -40,7 +41,7 @@ class ModelsCache:
             for rel, sha in entry["files"].items():
                 if file_fingerprint(self.root / rel) != sha:
                     return None
-            return models_from_json(entry["models"]), [Note(m, f, n) for m, f, n in entry["notes"]]
+            return models_from_json(entry["models"]), [Note(file=f, line=n, message=m) for m, f, n in entry["notes"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 

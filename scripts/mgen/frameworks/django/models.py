@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...errors import MgenError
-from ..pyast import simple_assignment
+from ..pyast import Note, simple_assignment
 from .fields import (
     AUTO_FIELDS,
     FIELD_CLASSES,
@@ -31,9 +31,9 @@ from .fields import (
     deconstruct_path,
     deconstructed,
 )
-from .project import App, Project
+from .project import App, DjangoProject
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
-from .state import OPTION_NAMES, Call, FieldState, ModelState, Note, ProjectState, Ref, Setting, normalize_together
+from .state import OPTION_NAMES, Call, FieldState, ModelState, ProjectState, Ref, Setting, normalize_together
 from .values import Evaluator, Scope, first_opaque
 
 MODEL_BASE = "django.db.models.base.Model"
@@ -71,8 +71,11 @@ class FieldSpec:
     line: int
 
 
-class ModelReader:
-    def __init__(self, project: Project):
+class ModelClassReader:
+    """Model classes found in apps' modules and read into ``ModelState``s (fields, Meta, bases); ``notes``:
+    what it kept as written or ignored."""
+
+    def __init__(self, project: DjangoProject):
         self.project = project
         self.ev: Evaluator = project.evaluator
         self.notes: list[Note] = []
@@ -220,8 +223,8 @@ class ModelReader:
 
     def _note_mixin_fields(self, mixin: Definition) -> None:
         for name in self._own_fields(mixin):
-            self.notes.append(Note(f"{mixin.node.name}.{name}: a field on a class that is not a model is "  # type: ignore[union-attr]
-                                   "ignored by Django", str(mixin.module.path), mixin.node.lineno))
+            self.notes.append(Note(message=f"{mixin.node.name}.{name}: a field on a class that is not a "  # type: ignore[union-attr]
+                                   "model is ignored by Django", file=str(mixin.module.path), line=mixin.node.lineno))
 
     def field_class(self, func: ast.expr, scope: Scope) -> tuple[str, str, Definition | None] | None:
         """(deconstruct path, Django class name, custom class) when ``func`` names a field class, else None."""
@@ -316,9 +319,9 @@ class ModelReader:
                 raise MgenError(f"field {model.name}.{spec.name}: {key}={opaque.source} is computed at run time; mgen needs "
                                 "it as a literal to know the column", file, opaque.line or call.lineno)
         for key, opaque in opaques.items():
-            self.notes.append(Note(f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
+            self.notes.append(Note(message=f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
                                    "statically; kept as written (it does not change the database)",
-                                   file, opaque.line or call.lineno))
+                                   file=file, line=opaque.line or call.lineno))
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
         return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno)
@@ -391,8 +394,9 @@ class ModelReader:
             if name in ("db_table", "unique_together", "indexes", "constraints", "managed", "proxy", "abstract",
                         "db_table_comment", "order_with_respect_to"):
                 raise MgenError(f"Meta.{name} is computed at run time ({opaque.source})", file, opaque.line or line)
-            self.notes.append(Note(f"{state.label_lower}: Meta.{name}={opaque.source} cannot be read statically; "
-                                   "kept as written (it does not change the database)", file, opaque.line or line))
+            self.notes.append(Note(message=f"{state.label_lower}: Meta.{name}={opaque.source} cannot be read "
+                                   "statically; kept as written (it does not change the database)",
+                                   file=file, line=opaque.line or line))
         options = normalize_options(options)
         if "indexes" in options:
             options["indexes"] = tuple(self.named_index(i, state, file, line) for i in options["indexes"])
@@ -453,7 +457,7 @@ def normalize_options(options: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def related_references(kw: dict, project: Project, app_label: str, model_name: str, file: str | None,
+def related_references(kw: dict, project: DjangoProject, app_label: str, model_name: str, file: str | None,
                        line: int | None) -> dict:
     """``to`` as Django deconstructs it - ``app_label.modelname`` in lower case, or the ``Setting`` of the
     swappable user model - and ``through`` as ``app_label.ModelName``; a bare model name is in ``app_label``."""
@@ -517,11 +521,11 @@ def _own_meta(cls: Definition) -> ast.ClassDef | None:
     return None
 
 
-def _has_app(project: Project, label: str) -> bool:
+def _has_app(project: DjangoProject, label: str) -> bool:
     return any(a.label == label for a in project.apps)
 
 
-def read_models(project: Project, app_labels: Iterable[str] | None = None, *, cache: bool = True) -> ProjectState:
+def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None, *, cache: bool = True) -> ProjectState:
     """The state of the models of ``app_labels`` (default: the apps inside the project folder); each app's
     models come from ``modelcache`` when none of the files they are read from changed."""
     from .modelcache import ModelsCache
@@ -546,11 +550,12 @@ def read_models(project: Project, app_labels: Iterable[str] | None = None, *, ca
     return state
 
 
-def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[str, str], ModelState], list[Note]]:
+def _read_app(project: DjangoProject, app: App,
+              labels: set[str]) -> tuple[dict[tuple[str, str], ModelState], list[Note]]:
     """One app's models (Meta.app_label may move a model to another of ``labels``). Classes of other apps
     are named by their module's app when a relation points at them (``_external_label``), so the apps
     whose modules this app imports are discovered too, for their Meta.app_label."""
-    reader = ModelReader(project)
+    reader = ModelClassReader(project)
     module = project.finder.module(f"{app.name}.models")
     imported = project_imports(project.finder, module, project.root).values() if module else ()
     related = {getattr(project.app_of_module(m.name), "label", None) for m in imported}
@@ -566,10 +571,10 @@ def _read_app(project: Project, app: App, labels: set[str]) -> tuple[dict[tuple[
 SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_auto_fields()
 
 
-def app_auto_fields(project: Project) -> dict[str, str]:
+def app_auto_fields(project: DjangoProject) -> dict[str, str]:
     """Each app's default auto field as the Django class name (``BigAutoField``), where it can be found,
     and settings.DEFAULT_AUTO_FIELD's under ``SETTINGS_AUTO``."""
-    reader = ModelReader(project)
+    reader = ModelClassReader(project)
     out = {}
     with contextlib.suppress(MgenError):
         out[SETTINGS_AUTO] = reader.auto_field_class(str(project.settings["DEFAULT_AUTO_FIELD"]), None)[1]

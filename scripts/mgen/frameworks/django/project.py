@@ -54,7 +54,7 @@ class App:
 
 
 @dataclass
-class Project:
+class DjangoProject:
     """A Django project read statically: settings, installed apps, and what this run has read."""
 
     root: Path
@@ -157,7 +157,7 @@ def _literal(value: Any) -> bool:
     return first_opaque(value) is None and not isinstance(value, (Call, Ref))
 
 
-def load_project(root: Path, settings_module: str | None = None, search_paths: Sequence[Path] = ()) -> Project:
+def load_project(root: Path, settings_module: str | None = None, search_paths: Sequence[Path] = ()) -> DjangoProject:
     """The project in ``root``: settings and installed apps. ``search_paths`` come before the interpreter's
     path when looking for apps and libraries outside the project (a virtualenv's site-packages)."""
     root = Path(root).resolve()
@@ -181,7 +181,7 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
         where = first_opaque(apps_value)
         raise MgenError("INSTALLED_APPS is computed at run time; mgen reads it only as a list of strings",
                         str(module.path), where.line if where else None)
-    project = Project(root, finder, name, module.path, settings)
+    project = DjangoProject(root, finder, name, module.path, settings)
     project.apps = [_app(project, entry) for entry in apps_value]
     labels = [a.label for a in project.apps]
     for label in labels:
@@ -190,7 +190,7 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
     return project
 
 
-def _app(project: Project, entry: str) -> App:
+def _app(project: DjangoProject, entry: str) -> App:
     finder, evaluator = project.finder, project.evaluator
     config: Definition | None = None
     app_module = entry
@@ -214,7 +214,7 @@ def _app(project: Project, entry: str) -> App:
     return App(label, app_module, path, str(auto), in_project, migrations)
 
 
-def _default_config(project: Project, app_module: str) -> Definition | None:
+def _default_config(project: DjangoProject, app_module: str) -> Definition | None:
     """The AppConfig Django picks in ``<app>/apps.py``: the only subclass, or the one with default = True."""
     module = project.finder.module(f"{app_module}.apps")
     if module is None:

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
+from ..pyast import Note
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
 from .models import (
-    ModelReader,
+    ModelClassReader,
     app_auto_fields,
     normalize_constraint,
     normalize_index,
@@ -31,14 +32,13 @@ from .models import (
     read_models,
     related_references,
 )
-from .project import App, Project
+from .project import App, DjangoProject
 from .source import Module
 from .state import (
     ALTER_OPTION_KEYS,
     Call,
     FieldState,
     ModelState,
-    Note,
     ProjectState,
     Setting,
     normalize_together,
@@ -100,7 +100,7 @@ class MigrationFile:
 
 
 # -- reading migration files -----------------------------------------------------------------------
-def migration_files(project: Project, app: App, history: History | None = None) -> list[MigrationFile]:
+def migration_files(project: DjangoProject, app: App, history: History | None = None) -> list[MigrationFile]:
     """The app's migration files, each read from ``history`` when it holds the file as it is now."""
     folder = app.migrations_path
     if folder is None or not (folder / "__init__.py").is_file():
@@ -124,7 +124,7 @@ def migration_files(project: Project, app: App, history: History | None = None) 
     return out
 
 
-def read_migration_file(project: Project, app: App, path: Path, module: Module) -> FileRecord:
+def read_migration_file(project: DjangoProject, app: App, path: Path, module: Module) -> FileRecord:
     """A migration file's ``Migration`` class: its dependency lists and its operations evaluated."""
     cls = next((s for s in module.tree.body if isinstance(s, ast.ClassDef) and s.name == "Migration"), None)
     if cls is None:
@@ -149,7 +149,7 @@ def _attribute(cls: ast.ClassDef, name: str) -> ast.expr | None:
     return None
 
 
-def _keys(project: Project, path: Path, cls: ast.ClassDef, scope: Scope, name: str) -> list[tuple[str, str]]:
+def _keys(project: DjangoProject, path: Path, cls: ast.ClassDef, scope: Scope, name: str) -> list[tuple[str, str]]:
     """``dependencies``-like lists of ``(app_label, migration)``; ``swappable_dependency(settings.X)`` is
     ``(app of X, "__first__")`` as in Django."""
     node = _attribute(cls, name)
@@ -239,7 +239,7 @@ class Graph:
         return plan
 
 
-def build_graph(project: Project, files: list[MigrationFile]) -> Graph:
+def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
     nodes = {m.key: m for m in files}
     apps_with_migrations = {m.app_label for m in files}
     # a dependency on a migration a squash replaced (its file maybe deleted) is one on the squash
@@ -311,10 +311,13 @@ def _use_squashes(graph: Graph) -> None:
 
 
 # -- replaying operations ------------------------------------------------------------------------
-class Replay:
-    def __init__(self, project: Project):
+class MigrationReplayer:
+    """Migration files' operations applied to a ``ProjectState`` in plan order, as Django's
+    ``state_forwards`` applies them."""
+
+    def __init__(self, project: DjangoProject):
         self.project = project
-        self.reader = ModelReader(project)
+        self.reader = ModelClassReader(project)
         self.state = ProjectState(settings=project.settings, auto_fields=app_auto_fields(project))
 
     def run(self, graph: Graph) -> ProjectState:
@@ -375,7 +378,7 @@ class Replay:
     def note(self, message: str, m: MigrationFile, line: int) -> None:
         """Notes are for the project's own migrations; an installed library's history is trusted."""
         if self.project.root in m.path.resolve().parents:
-            self.state.notes.append(Note(message, str(m.path), line))
+            self.state.notes.append(Note(file=str(m.path), line=line, message=message))
 
     # -- the operations --------------------------------------------------------------------------
     def op_CreateModel(self, a: dict, m: MigrationFile, line: int) -> None:
@@ -563,7 +566,7 @@ class Replay:
             self.apply(op, m, line)
 
 
-def read_migrations(project: Project, app_labels: set[str] | None = None, *,
+def read_migrations(project: DjangoProject, app_labels: set[str] | None = None, *,
                     save: bool = True) -> tuple[Graph, list[MigrationFile]]:
     """The migration graph of every installed app (or of ``app_labels``); two leaves in one app are the
     conflict ``makemigrations --merge`` resolves, an MgenError here. ``save=False``: the history cache is
@@ -594,7 +597,7 @@ def read_migrations(project: Project, app_labels: set[str] | None = None, *,
     return graph, files
 
 
-def replay_project(project: Project, app_labels: set[str] | None = None) -> ProjectState:
+def replay_project(project: DjangoProject, app_labels: set[str] | None = None) -> ProjectState:
     """The state every installed app's migrations build; ``app_labels`` keeps only those apps' models
     (the others still replay, since a project's migrations depend on them). Kept in the history cache:
     a run whose migration files (and the project modules they lead to) did not change replays nothing."""
@@ -607,7 +610,7 @@ def replay_project(project: Project, app_labels: set[str] | None = None) -> Proj
             models, notes = cached
             state = ProjectState(models, notes, project.settings, app_auto_fields(project))
         else:
-            state = Replay(project).run(graph)
+            state = MigrationReplayer(project).run(graph)
             if history is not None:
                 history.put_state(paths, state.models, state.notes, project.finder.parsed_files(project.root))
     finally:
@@ -616,7 +619,7 @@ def replay_project(project: Project, app_labels: set[str] | None = None) -> Proj
     return state.only(app_labels) if app_labels is not None else state
 
 
-def models_state(project: Project) -> ProjectState:
+def models_state(project: DjangoProject) -> ProjectState:
     """What the project's models describe, read statically, completed with the installed apps outside
     the project (``django.contrib.auth``, ...) as their own migrations build them, so that relations
     into those apps resolve. The project's migrations are not read: this is the desired state."""
@@ -624,6 +627,6 @@ def models_state(project: Project) -> ProjectState:
     state = read_models(project, own)
     libraries = {a.label for a in project.apps} - own
     graph, _ = read_migrations(project, libraries)
-    for key, model in Replay(project).run(graph).models.items():
+    for key, model in MigrationReplayer(project).run(graph).models.items():
         state.models.setdefault(key, model)
     return state

@@ -15,7 +15,7 @@ from ...rollback import RollbackReport
 def rollback_report(root: Path, dialect: str | None, app_label: str | None, settings: str | None) -> RollbackReport:
     from .lint import judge
     from .project import load_project
-    from .replay import Replay, read_migrations
+    from .replay import MigrationReplayer, read_migrations
 
     if dialect is None:
         raise MgenError("the settings name no database engine mgen knows: give --dialect")
@@ -37,7 +37,7 @@ def rollback_report(root: Path, dialect: str | None, app_label: str | None, sett
             if child not in undone:
                 undone.add(child)
                 todo.append(child)
-    after_replay, before_replay = Replay(project), Replay(project)
+    after_replay, before_replay = MigrationReplayer(project), MigrationReplayer(project)
     for key in graph.full_plan():
         after_replay.apply_file(graph.nodes[key])
         if key not in undone:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from ..pyast import Note
+
 
 @dataclass(frozen=True)
 class Ref:
@@ -130,19 +132,6 @@ class QNode:
 
 
 Value = None | bool | int | float | str | bytes | Decimal | tuple | dict | Ref | Call | Setting | Opaque | QNode
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the reader could not act on but the user should know (an opaque RunPython, ...)."""
-
-    message: str
-    file: str | None = None
-    line: int | None = None
-
-    def one_line(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
-        return where + self.message
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ changed app the way Django's ``MigrationWriter`` would: the same imports, the sa
 dependencies on the app's leaf, on the leaves of the apps new relations point into and on the swappable
 user model, and Django's automatic names.
 
-Before anything is written the operations are replayed (``replay.Replay``) over the migrations' state and
-must give exactly the models' state; after writing, the whole history is read back from disk and compared
-again, so a file that would leave ``makemigrations`` something to do is never left behind.
+Before anything is written the operations are replayed (``replay.MigrationReplayer``) over the migrations'
+state and must give exactly the models' state; after writing, the whole history is read back from disk and
+compared again, so a file that would leave ``makemigrations`` something to do is never left behind.
 """
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ from typing import Any
 from ... import __version__
 from ...errors import MgenError
 from ...formats import render_template, write_atomically
-from .autodetect import Changes, Operation, Renames, detect, migration_managers
+from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .fields import field_call
-from .project import Project, load_project
-from .replay import MigrationFile, Replay, read_migrations, replay_project
+from .project import DjangoProject, load_project
+from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
 from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting
 
@@ -69,7 +69,7 @@ class GenerateResult:
 class Serializer:
     """Django's ``serializer_factory`` for the values a state holds: (text, imports)."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: DjangoProject):
         self.project = project
         self._paths: dict[str, str] = {}
 
@@ -181,7 +181,7 @@ class Serializer:
 
 
 # -- operations -------------------------------------------------------------------------------------
-def operation_lines(op: Operation, serialize: Serializer, imports: set[str]) -> list[str]:
+def operation_lines(op: MigrationOperation, serialize: Serializer, imports: set[str]) -> list[str]:
     """``OperationWriter``: one argument a line, lists of fields and dicts of options one item a line."""
     lines = [f"migrations.{op.kind}("]
     for key, value in op.args.items():
@@ -215,7 +215,7 @@ def sorted_imports(imports: set[str]) -> list[str]:
     return sorted(imports, key=lambda i: i.split()[1])
 
 
-def suggest_name(ops: Sequence[Operation], initial: bool) -> str:
+def suggest_name(ops: Sequence[MigrationOperation], initial: bool) -> str:
     """Django's ``Migration.suggest_name``."""
     if initial:
         return "initial"
@@ -231,7 +231,7 @@ def suggest_name(ops: Sequence[Operation], initial: bool) -> str:
     return name
 
 
-def render_migration(ops: Sequence[Operation], dependencies: Sequence[tuple[str, str] | str], initial: bool,
+def render_migration(ops: Sequence[MigrationOperation], dependencies: Sequence[tuple[str, str] | str], initial: bool,
                      serialize: Serializer, notes: Sequence[str] = ()) -> str:
     imports: set[str] = set()
     op_lines: list[str] = []
@@ -251,9 +251,10 @@ def render_migration(ops: Sequence[Operation], dependencies: Sequence[tuple[str,
 
 
 # -- the entry point --------------------------------------------------------------------------------
-def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Project, apps: Sequence[str]) -> None:
+def _check(old: ProjectState, new: ProjectState, changes: DetectedChanges, project: DjangoProject,
+           apps: Sequence[str]) -> None:
     """The operations replayed over the migrations' state must give the models' state exactly."""
-    replay = Replay(project)
+    replay = MigrationReplayer(project)
     replay.state = ProjectState(dict(old.models), settings=old.settings, auto_fields=old.auto_fields)
     for app, ops in changes.operations.items():
         fake = MigrationFile(app, "mgen", project.app(app).migrations_path or project.root, 0)
@@ -270,7 +271,7 @@ def _check(old: ProjectState, new: ProjectState, changes: Changes, project: Proj
 def cyclic_gc_paused():
     """The cyclic garbage collector paused while a project is read. Reading makes hundreds of thousands of
     objects (syntax trees, values, states) and no reference cycles: they all go by reference counting when
-    the run's ``Project`` does. Each pass of the collector over them meanwhile finds nothing and costs tens
+    the run's ``DjangoProject`` does. Each pass of the collector over them meanwhile finds nothing and costs tens
     of milliseconds; once they are gone it runs again (over what is left)."""
     enabled = gc.isenabled()
     gc.disable()
@@ -298,7 +299,7 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
     graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
     old = replay_project(project)  # writes the history cache
     new = read_models_state(project)
-    hints = Renames.parse(renames).parse_defaults(defaults)
+    hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
     changes = detect(old, new, apps, hints, functools.cache(lambda app: migration_managers(project, [app])))
     result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)
     if not changes.operations:
@@ -374,7 +375,8 @@ def write_checked(texts: dict[Path, str], check: Callable[[], None]) -> list[Pat
     return written
 
 
-def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes: Changes, dialect: str) -> None:
+def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes: DetectedChanges,
+           dialect: str) -> None:
     """The safety summary: the tables of the changed apps before and after, diffed into mgen's operations
     (renames from the RenameField / RenameModel written) and judged by the rules, as ``lint`` judges a
     migration file."""
@@ -388,7 +390,7 @@ def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes
     result.findings = findings
 
 
-def _apps_depended(changes: Changes, app: str) -> set[str]:
+def _apps_depended(changes: DetectedChanges, app: str) -> set[str]:
     return {dep[0] for op in changes.operations.get(app, []) for dep in op.depends}
 
 
