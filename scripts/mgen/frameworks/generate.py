@@ -18,7 +18,7 @@ from .base import GenerateReport, Options, State, Written
 
 if TYPE_CHECKING:
     from ..operations import Operation
-    from ..plan import Plan
+    from ..plan import Plan, SeriesPlan
     from ..schema import Schema
     from ..verify import VerifyReport
     from .base import Framework
@@ -36,9 +36,10 @@ class NoChanges(GenerateReport):
 
 @dataclass
 class PlanReport(GenerateReport):
-    """A ``Plan`` written (or not) by a framework: its summary, notes, verification and files."""
+    """A ``Plan`` (or a zero-downtime ``SeriesPlan``) written, or not, by a framework: its summary, notes,
+    verification and files."""
 
-    plan: Plan
+    plan: Plan | SeriesPlan
     written: Written
     head: dict[str, Any] = field(default_factory=dict)  # keys first in --json (framework or format)
     notes: list[str] | None = None  # None: the flow has no notes (and --json no "notes" key)

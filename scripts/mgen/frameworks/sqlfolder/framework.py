@@ -10,7 +10,6 @@ a series of them). Its schema files are the folder and ``schema.sql`` / ``schema
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -185,42 +184,12 @@ class SqlFolderFramework(Framework):
         return migrations[0].path
 
 
-@dataclass
-class SeriesReport(GenerateReport):
-    """``--zero-downtime`` / ``--data-migration``: one migration per step, verified as a whole."""
-
-    plan: Any  # plan.SeriesPlan
-    fmt: str
-    files: list[Path]
-    verify: Any = None
-    verified: bool | None = None
-
-    @property
-    def exit_code(self) -> int:  # type: ignore[override]
-        return 1 if self.verified is False else 0
-
-    def to_json(self) -> dict[str, Any]:
-        out = self.plan.to_dict()
-        out.update({"format": self.fmt, "files": [str(p) for p in self.files], "verified": self.verified})
-        if self.verify is not None:
-            out["verify"] = self.verify.to_dict()
-        return out
-
-    def lines(self) -> list[str]:
-        out = list(self.plan.summary_lines())
-        if self.verify is not None:
-            out.append(self.verify.format_text(brief=True))
-        if self.files:
-            return out + ["wrote:", *(f"  {p}" for p in self.files)]
-        if self.verified is False:
-            return out + ["verification failed: nothing written"]
-        return out + ["dry run: nothing written", *self.plan.sql_lines()]
-
-
 def _series(options: Options, folder: Path, fmt: str, current: Any, ops: list, suggestions: Sequence[str],
-            name: str) -> SeriesReport:
+            name: str) -> GenerateReport:
+    """``--zero-downtime`` / ``--data-migration``: one migration per step, verified as a whole."""
     from ...formats import write_migrations
     from ...plan import SeriesPlan, backfills, batch_size
+    from ..generate import PlanReport
 
     assert options.dialect is not None
     values = {} if options.data_migration else backfills(options.backfill, options.dialect)
@@ -236,4 +205,5 @@ def _series(options: Options, folder: Path, fmt: str, current: Any, ops: list, s
     paths: list[Path] = []
     if not options.dry_run and verified is not False:
         paths = write_migrations(folder, fmt, plan.migrations(name), options.dialect)
-    return SeriesReport(plan, fmt, paths, report, verified)
+    preview = None if paths else "\n".join(plan.sql_lines())
+    return PlanReport(plan, Written(paths, preview), {"format": fmt}, None, report, verified)
