@@ -7,6 +7,7 @@ reason. Tests create and drop their own scratch databases (``mgen.db.scratch_dat
 from __future__ import annotations
 
 import os
+import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -87,3 +88,64 @@ def django_store(dest: Path) -> Path:
 
     shutil.copytree(DJANGO_STORE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
     return dest
+
+
+# -- an Alembic project, shared by the Alembic, drift and --from-diff tests --------------------------
+ALEMBIC_URLS = {"postgresql": "postgresql+psycopg://u:p@localhost/app", "mysql": "mysql+pymysql://u:p@localhost/app",
+        "sqlite": "sqlite:///app.db"}
+
+ALEMBIC_ENV = '''
+import os
+from alembic import context
+from sqlalchemy import create_engine, pool
+from app.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()
+'''
+
+ALEMBIC_MODELS_V1 = '''
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+'''
+
+def alembic_project(tmp_path: Path, dialect: str) -> Path:
+    """An Alembic project (SQLAlchemy 2.0 models, env.py reading MGEN_ALEMBIC_URL) with no revision yet."""
+    root = tmp_path / "proj"
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "models.py").write_text(ALEMBIC_MODELS_V1)
+    (root / "migrations" / "env.py").write_text(ALEMBIC_ENV)
+    (root / "migrations" / "script.py.mako").write_text("")
+    (root / "alembic.ini").write_text(textwrap.dedent(f"""\
+        [alembic]
+        script_location = %(here)s/migrations
+        prepend_sys_path = .
+        sqlalchemy.url = {ALEMBIC_URLS[dialect]}
+        """))
+    return root

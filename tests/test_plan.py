@@ -6,8 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+from conftest import ALEMBIC_MODELS_V1 as MODELS_V1
+from conftest import alembic_project as project
 from conftest import django_store
-from test_alembic_generate import MODELS_V1, project
 
 from mgen.cli import main
 

@@ -19,7 +19,7 @@ that state as the mgen Schema Django's ``migrate`` builds.
   Django's own source is followed too; literal evaluation, ``Q`` algebra). Nothing here imports the
   project's code.
 
-Read (and checked against Django in tests/test_django_reader.py and tests/test_django_replay.py):
+Read (and checked against Django in tests/frameworks/django/test_django_reader.py and test_django_replay.py):
 every core field class (Auto/BigAuto/SmallAuto, Char, Text, Email, URL, Slug, UUID, GenericIPAddress,
 Integer family, Positive* family, Boolean, Date, DateTime, Time, Duration, Decimal, Float, JSON, Binary,
 File, FilePath), ForeignKey / OneToOneField (to_field, db_constraint, db_index, swappable user model),

@@ -7,59 +7,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ALEMBIC_MODELS_V1 as MODELS_V1
 from conftest import DIALECTS, require_server
+from conftest import alembic_project as project
 
 from mgen.cli import main
 from mgen.db import connect, scratch_database
 from mgen.dialects import get_dialect
 from mgen.differ import diff
 from mgen.sources.live import introspect_connection
-
-URLS = {"postgresql": "postgresql+psycopg://u:p@localhost/app", "mysql": "mysql+pymysql://u:p@localhost/app",
-        "sqlite": "sqlite:///app.db"}
-
-ENV = '''
-import os
-from alembic import context
-from sqlalchemy import create_engine, pool
-from app.models import Base
-
-config = context.config
-target_metadata = Base.metadata
-
-
-def run_migrations_online() -> None:
-    engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata)
-        with context.begin_transaction():
-            context.run_migrations()
-
-
-run_migrations_online()
-'''
-
-MODELS_V1 = '''
-from datetime import datetime
-
-from sqlalchemy import ForeignKey, String, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(255), unique=True)
-    name: Mapped[str | None] = mapped_column(String(100))
-'''
 
 MODELS_V2 = MODELS_V1 + '''    active: Mapped[bool] = mapped_column(default=True)
 
@@ -71,23 +30,6 @@ class Post(Base):
     title: Mapped[str] = mapped_column(String(200))
     created: Mapped[datetime] = mapped_column(server_default=func.now())
 '''
-
-
-def project(tmp_path: Path, dialect: str) -> Path:
-    root = tmp_path / "proj"
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "app").mkdir()
-    (root / "app" / "__init__.py").write_text("")
-    (root / "app" / "models.py").write_text(MODELS_V1)
-    (root / "migrations" / "env.py").write_text(ENV)
-    (root / "migrations" / "script.py.mako").write_text("")
-    (root / "alembic.ini").write_text(textwrap.dedent(f"""\
-        [alembic]
-        script_location = %(here)s/migrations
-        prepend_sys_path = .
-        sqlalchemy.url = {URLS[dialect]}
-        """))
-    return root
 
 
 def alembic(root: Path, url: str, *args: str) -> None:

@@ -10,8 +10,9 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+from conftest import ALEMBIC_MODELS_V1 as MODELS_V1
+from conftest import alembic_project as project
 from conftest import django_store
-from test_alembic_generate import MODELS_V1, project
 
 from mgen.cli import main
 from mgen.frameworks.drift import drift

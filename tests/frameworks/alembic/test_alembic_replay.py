@@ -24,7 +24,7 @@ from mgen.errors import MgenError
 from mgen.frameworks.alembic.replay import replay, replay_with_notes
 from mgen.sources.live import introspect_connection
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sqlalchemy"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "sqlalchemy"
 ALL = ("sqlite", "postgresql", "mysql")
 PROJECTS = {"alembic_portable": ALL, "alembic_servers": ("postgresql", "mysql")}
 CASES = [pytest.param(p, d, id=f"{p}-{d}") for p, ds in PROJECTS.items() for d in ds]

@@ -42,7 +42,7 @@ from mgen.differ import diff
 from mgen.schema import Schema
 from mgen.sources.live import introspect_connection
 
-FIXTURES = Path(__file__).parent / "fixtures" / "alembic_scenarios"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "alembic_scenarios"
 URLS = {"postgresql": "postgresql+psycopg://u:p@localhost/app", "mysql": "mysql+pymysql://u:p@localhost/app",
         "sqlite": "sqlite:///app.db"}
 SCRIPT_MAKO = Path(alembic.__file__).parent / "templates" / "generic" / "script.py.mako"

@@ -60,7 +60,7 @@ from mgen.sources.sql import read_sql_text
 from mgen.sqltypes import parse_type
 from mgen.verify import RowPlan, VerifyReport
 
-FIXTURE = Path(__file__).parent / "fixtures" / "alembic_projects" / "basic"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "alembic_projects" / "basic"
 FIXTURE_HEAD = "2a3b4c5d6e7f"
 NOW = datetime(2024, 6, 7, 8, 9, 10, tzinfo=timezone.utc)
 

@@ -30,7 +30,7 @@ from mgen.frameworks.pyast import ClassRef, External, Project, Unknown, ValueRef
 from mgen.frameworks.sqlalchemy import read_models, read_models_with_notes
 from mgen.sources.live import introspect_connection
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sqlalchemy"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "sqlalchemy"
 MODELS = FIXTURES / "sa_fixtures"
 if str(FIXTURES) not in sys.path:
     sys.path.insert(0, str(FIXTURES))  # the fixture package imports as sa_fixtures.<name>

@@ -46,7 +46,7 @@ from mgen.schema import Schema
 from mgen.sources.live import introspect
 from mgen.sources.sql import read_sql_text
 
-COMMON = Path(__file__).parent / "fixtures" / "django" / "_common"
+COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
 sys.path.insert(0, str(COMMON))
 import djharness as h  # the fixtures' own helper, found through the path set above
 

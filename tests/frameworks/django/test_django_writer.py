@@ -33,8 +33,8 @@ from mgen.frameworks.django.writer import generate, suggest_name
 from mgen.schema import Schema
 from mgen.sources.live import introspect
 
-FIXTURES = Path(__file__).parent / "fixtures" / "django_writer"
-COMMON = Path(__file__).parent / "fixtures" / "django" / "_common"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "django_writer"
+COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
 sys.path.insert(0, str(COMMON))
 import djharness as h  # the Django fixtures' helper: manage.py in a subprocess with the shared settings
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from conftest import django_store
 
-ROOT = Path(__file__).resolve().parent.parent
-COMMON = Path(__file__).parent / "fixtures" / "django" / "_common"
+ROOT = Path(__file__).resolve().parents[2]
+COMMON = Path(__file__).parents[1] / "fixtures" / "django" / "_common"
 
 
 def mgen(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:

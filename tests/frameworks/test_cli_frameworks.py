@@ -1,5 +1,5 @@
 """`mgen generate PROJECT` picks the framework itself (issue #4 item 5): the wiring from the command line to
-the Django writer (tests/test_django_writer.py judges what it writes with Django itself)."""
+the Django writer (tests/frameworks/django/test_django_writer.py judges what it writes with Django itself)."""
 from __future__ import annotations
 
 import json

@@ -13,7 +13,7 @@ from conftest import DIALECTS, SERVERS, django_store, require_server
 from mgen.cli import main
 from mgen.db import connect, scratch_database
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "django" / "_common"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "fixtures" / "django" / "_common"))
 import djharness as h
 
 ROWS = [("books", None), ("music", "keep"), ("films", None), ("games", None), ("toys", None)]

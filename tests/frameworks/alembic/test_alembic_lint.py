@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mgen.cli import main
 
-PORTABLE = Path(__file__).parent / "fixtures" / "sqlalchemy" / "alembic_portable"
+PORTABLE = Path(__file__).parents[2] / "fixtures" / "sqlalchemy" / "alembic_portable"
 
 
 def lint(capsys, *args: str) -> tuple[int, dict]:

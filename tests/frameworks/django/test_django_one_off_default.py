@@ -13,8 +13,8 @@ from conftest import DIALECTS, django_store, require_server
 from mgen.cli import main
 from mgen.db import connect, scratch_database
 
-STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "django" / "_common"))
+STORE = Path(__file__).parents[2] / "fixtures" / "django_writer" / "store"
+sys.path.insert(0, str(Path(__file__).parents[2] / "fixtures" / "django" / "_common"))
 import djharness as h
 
 
