@@ -340,7 +340,7 @@ def script_of(m: Migration, fmt: str | None, direction: str, dialect: str) -> Sc
 
 
 @dataclass(frozen=True)
-class Step:
+class AppliedStep:
     """One migration run (or, with ``dry_run``, that would run) in one direction."""
 
     direction: str  # "up" or "down"
@@ -364,7 +364,7 @@ class Step:
                 "ms": self.ms}
 
 
-Progress = Callable[[Step], None]
+Progress = Callable[[AppliedStep], None]
 
 
 def _execute(conn: Connection, ledger: Ledger, m: Migration, script: Script, direction: str,
@@ -411,7 +411,7 @@ def _create_sqlite_file(url: str) -> None:
 
 
 def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, dry_run: bool = False,
-        fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[Step]:
+        fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[AppliedStep]:
     """Apply the pending migrations of ``folder`` to ``url`` in version order (up to and including
     ``target``), each as one unit with its ledger record; ``progress`` is called after each. Refuses
     (MgenError) changed applied migrations and out-of-order pending ones before running anything.
@@ -424,7 +424,7 @@ def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, 
             raise MgenError(f"no migration with version {target} in the folder", str(folder))
     if not dry_run and dialect_of_url(url) == "sqlite":
         _create_sqlite_file(url)
-    steps: list[Step] = []
+    steps: list[AppliedStep] = []
     with connect(url) as conn:
         ledger = Ledger(conn, table)
         if not dry_run:
@@ -438,14 +438,14 @@ def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, 
             if not dry_run:
                 ms = _execute(conn, ledger, m, script, "up", ledger.insert_sql(m))
                 ledger.set_execution_ms(m.version, ms)
-            steps.append(Step("up", m, script, dry_run, ms))
+            steps.append(AppliedStep("up", m, script, dry_run, ms))
             if progress:
                 progress(steps[-1])
     return steps
 
 
 def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_run: bool = False,
-             fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[Step]:
+             fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[AppliedStep]:
     """Run the down SQL of the ``steps`` newest applied migrations, newest first, deleting each one's
     record with it. Refuses (MgenError, before running anything) a migration with an empty down
     (irreversible) or one the folder no longer has. The checksum is not checked: the down of an
@@ -454,7 +454,7 @@ def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_ru
         raise MgenError(f"--steps must be at least 1, not {steps}")
     fmt_name, migrations = _load(folder, fmt)
     by_number = {m.number: m for m in migrations}
-    done: list[Step] = []
+    done: list[AppliedStep] = []
     with connect(url) as conn:
         ledger = Ledger(conn, table)
         records = sorted((r for r in ledger.records() if r.number is not None), key=lambda r: r.number or 0,
@@ -471,7 +471,7 @@ def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_ru
             plan.append((record, m, script))
         for record, m, script in plan:
             ms = None if dry_run else _execute(conn, ledger, m, script, "down", ledger.delete_sql(record.version))
-            done.append(Step("down", m, script, dry_run, ms))
+            done.append(AppliedStep("down", m, script, dry_run, ms))
             if progress:
                 progress(done[-1])
     return done
@@ -595,7 +595,7 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_step(step: Step) -> None:
+def _print_step(step: AppliedStep) -> None:
     print(step.line(), flush=True)
 
 

@@ -27,7 +27,9 @@ from .sources.live import introspect_connection
 
 
 @dataclass(frozen=True)
-class Check:
+class CheckResult:
+    """One thing verify checked (a schema equal to NEW, the rows kept, ...), and whether it held."""
+
     name: str
     ok: bool
     detail: str = ""
@@ -42,7 +44,7 @@ class VerifyReport:
     up: list[str]
     down: list[str]
     operations: list[Operation] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -50,7 +52,7 @@ class VerifyReport:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
     def add(self, name: str, ok: bool, detail: str = "") -> bool:
-        self.checks.append(Check(name, ok, detail))
+        self.checks.append(CheckResult(name, ok, detail))
         return ok
 
     def to_dict(self) -> dict:
