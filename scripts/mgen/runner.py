@@ -515,6 +515,8 @@ ACTIONS = ("status", "run", "rollback", "create")
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``migrate`` to an argparse subparsers object (``mgen``'s, or the one ``python -m mgen.runner`` builds)."""
+    from .frameworks.registry import frameworks
+
     p = subparsers.add_parser("migrate", help="apply, roll back or show a raw-SQL migrations folder on a database",
                               description="Run golang-migrate, goose or plain migration folders against a database, "
                                           "recording applied migrations in a table of its own.")
@@ -522,9 +524,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="create: the new migration's name")
     p.add_argument("--migrations", metavar="DIR", help="raw-SQL migrations folder (default migrations)")
     p.add_argument("--project", metavar="DIR", default=".",
-                   help="a framework project: its own command is printed and run (manage.py migrate, "
-                        "upgrade head, ...); the default, the current folder, is one when neither --db nor "
-                        "--migrations is given")
+                   help="a framework project: its own command is printed and run ("
+                        + ", ".join(f.migrate_example for f in frameworks() if f.migrate_example)
+                        + ", ...); the default, the current folder, is one when neither --db nor --migrations "
+                          "is given")
     p.add_argument("--db", metavar="URL", help="target database URL (required except for create)")
     p.add_argument("--format", choices=("golang-migrate", "goose", "plain", "sql", "diesel"), type=str.lower,
                    help=f"folder format, one of {', '.join(FORMATS)} (default: detected; create in an empty folder: "

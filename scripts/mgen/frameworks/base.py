@@ -154,6 +154,7 @@ class Framework:
     names: ClassVar[tuple[str, ...]] = ()  # every name detection may report for it (default: ``(name,)``)
     packages: ClassVar[tuple[str, ...]] = ()  # distributions (PEP 503 names) that name it in the dependencies
     capabilities: ClassVar[frozenset[str]] = frozenset()
+    migrate_example: ClassVar[str] = ""  # its own command for ``migrate run``, as ``mgen migrate --help`` shows it
     found_by: ClassVar[str] = ""  # the file that makes a project one of its, as an error message names it
     detection_folders: ClassVar[tuple[str, ...]] = ()  # folders whose appearance can change the detection
     # the generate flags only this framework reads: ((flag, ...), argparse keyword arguments)

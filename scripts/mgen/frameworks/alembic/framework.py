@@ -26,6 +26,7 @@ class AlembicFramework(Framework):
     packages = ("alembic", "flask-migrate")
     capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "alembic.ini"
+    migrate_example = "alembic upgrade head"
     generate_arguments = (
         (("--models",), {"metavar": "PATH", "help": "Alembic projects: the SQLAlchemy models module or package "
                                                      "(default: what env.py imports target_metadata from)"}),

@@ -28,6 +28,7 @@ class DjangoFramework(Framework):
     packages = ("django",)
     capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "manage.py"
+    migrate_example = "python manage.py migrate"
     generate_arguments = (
         (("--settings",), {"metavar": "MODULE",
                            "help": "Django projects: the settings module (default: the one manage.py names)"}),
