@@ -1,5 +1,8 @@
 """Add a rule: its module, its doc page and a red test stub together; or rebuild the rule index.
 
+The module goes to ``scripts/mgen/rules/<id_with_underscores>.py``, the doc page to ``docs/rules/<id>.md``
+and the test stub to ``tests/rules/test_<id_with_underscores>.py``, where all of a rule's tests live.
+
     python -m mgen.rules.scaffold NEW-ID --severity warning --hazard "blocking lock" [--dialect postgresql]
     python -m mgen.rules.scaffold --index
 
@@ -82,10 +85,7 @@ TODO: what `mgen diff` reports and what `--zero-downtime` writes instead.
 TEST = Template('''"""$id: one migration that must be flagged, one that must not (the real pipeline, no mocks)."""
 from __future__ import annotations
 
-from mgen.dialects import get_dialect
-from mgen.differ import diff, normalize_for
-from mgen.rules import analyze
-from mgen.sources.sql import read_sql_text
+from rulekit import migration_findings, of
 
 RULE = "$id"
 DIALECT = "$dialect"
@@ -98,11 +98,7 @@ CLEAN = ("CREATE TABLE t (id INTEGER PRIMARY KEY);",
 
 
 def findings(old_sql: str, new_sql: str) -> list:
-    dialect = get_dialect(DIALECT)
-    old = normalize_for(read_sql_text(old_sql, DIALECT), dialect)
-    ops = diff(old, read_sql_text(new_sql, DIALECT), dialect).operations
-    assert ops, "the case produces no operation: fill it in"
-    return [f for f in analyze(ops, old, DIALECT) if f.rule == RULE]
+    return of(migration_findings(old_sql, new_sql, DIALECT), RULE)
 
 
 def test_${func}_flags():
@@ -136,7 +132,7 @@ def scaffold(rule_id: str, severity: str, hazards: Sequence[str], dialects: Sequ
     name = module_name(rule_id)
     module = RULES_DIR / f"{name}.py"
     doc = root / "docs" / "rules" / f"{rule_id}.md"
-    test = root / "tests" / f"test_rules_{name}.py"
+    test = root / "tests" / "rules" / f"test_{name}.py"
     if rule_id in {r.id for r in all_rules()}:
         raise MgenError(f"rule {rule_id} already exists")
     for path in (module, doc, test):

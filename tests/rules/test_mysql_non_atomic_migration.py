@@ -10,10 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rulekit import migration_findings, of, operation_findings
 
 from mgen.db import StatementError, connect, scratch_database
 from mgen.dialects import get_dialect
-from mgen.differ import diff, normalize_for
+from mgen.differ import normalize_for
 from mgen.operations import (
     AddCheck,
     AddColumn,
@@ -29,7 +30,6 @@ from mgen.operations import (
     Operation,
     SetPrimaryKey,
 )
-from mgen.rules import analyze
 from mgen.schema import Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, Schema, Unique
 from mgen.sources.sql import read_sql_text
 
@@ -47,11 +47,7 @@ NICK = AddColumn("users", Column("nick", ColumnType("varchar", length=40)))
 
 
 def findings(old_sql: str, new_sql: str) -> list:
-    dialect = get_dialect(DIALECT)
-    old = normalize_for(read_sql_text(old_sql, DIALECT), dialect)
-    ops = diff(old, read_sql_text(new_sql, DIALECT), dialect).operations
-    assert ops, "the case produces no operation: fill it in"
-    return [f for f in analyze(ops, old, DIALECT) if f.rule == RULE]
+    return of(migration_findings(old_sql, new_sql, DIALECT), RULE)
 
 
 def test_mysql_non_atomic_migration_flags():
@@ -70,7 +66,7 @@ def old_schema() -> Schema:
 
 
 def run(ops: list[Operation], dialect: str = DIALECT) -> list:
-    return [f for f in analyze(ops, old_schema(), dialect) if f.rule == RULE]
+    return of(operation_findings(ops, dialect, old_schema()), RULE)
 
 
 ENUM = "users_state"

@@ -3,11 +3,7 @@ pipeline, no mocks)."""
 from __future__ import annotations
 
 import pytest
-
-from mgen.dialects import get_dialect
-from mgen.differ import diff, normalize_for
-from mgen.rules import analyze
-from mgen.sources.sql import read_sql_text
+from rulekit import migration_findings, of
 
 RULE = "add-stored-generated-column"
 ORDERS = "CREATE TABLE orders (id INTEGER PRIMARY KEY, total NUMERIC(10,2) NOT NULL{});"
@@ -17,11 +13,7 @@ PLAIN = ", total_cents BIGINT"
 
 
 def findings(old_sql: str, new_sql: str, dialect: str) -> list:
-    d = get_dialect(dialect)
-    old = normalize_for(read_sql_text(old_sql, dialect), d)
-    ops = diff(old, read_sql_text(new_sql, dialect), d).operations
-    assert ops, "the case produces no operation"
-    return [f for f in analyze(ops, old, dialect) if f.rule == RULE]
+    return of(migration_findings(old_sql, new_sql, dialect), RULE)
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
