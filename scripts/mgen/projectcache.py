@@ -11,7 +11,7 @@ top-level ``cache/`` folder of this repository.
 
 Two layers:
 
-* ``read_entry`` / ``write_entry``: any entry, the caller checking what it holds (``django-history.json``
+* ``read_entry`` / ``write_entry``: any entry, the caller checking what it holds (a framework's history cache
   keys its parts by content hashes itself).
 * ``load`` / ``load_fresh`` / ``store``: the entries registered in ``ENTRIES``, which record ``depends_on``
   ``{relative path: fingerprint}``; ``is_fresh`` re-checks those files (size and mtime first, the content
@@ -37,17 +37,26 @@ from . import __version__
 
 FOLDER = Path(".claude") / "cache" / "db"
 
-# name -> (kind, format) of the entries mgen writes; the documented contract (cache/README.md)
+# name -> (kind, format) of the entries mgen writes for every project; the documented contract
+# (cache/README.md). A framework adds its own (``Framework.cache_entries``): ``entries()`` is the union.
 ENTRIES: dict[str, tuple[str, int]] = {
     "orm-type.json": ("orm-type", 1),
     "db-type.json": ("db-type", 1),
     "schema-state.json": ("schema-state", 1),
     "last-migration.json": ("last-migration", 1),
-    "django-history.json": ("django-history", 1),
     # also mgen's (shown and cleared by ``mgen cache``), not yet in the documented contract
-    "django-models.json": ("django-models", 1),
     "drift.json": ("drift", 1),
 }
+
+
+def entries() -> dict[str, tuple[str, int]]:
+    """Every entry mgen writes: its own and the registered frameworks'."""
+    from .frameworks.registry import frameworks
+
+    out = dict(ENTRIES)
+    for framework in frameworks():
+        out.update({name: (kind, fmt) for name, kind, fmt in framework.cache_entries})
+    return out
 # a fingerprint taken less than this after the file's mtime may hide a second write with the same size and
 # mtime (file system timestamps are coarse): such a file is hashed again on the next check
 RACY_NS = 2_000_000_000
@@ -205,7 +214,7 @@ def is_fresh(root: Path, entry: dict[str, Any] | None) -> bool:
 # =============================================================================================
 def load(root: Path, name: str) -> dict[str, Any] | None:
     """The registered entry ``name`` when it is valid (readable JSON of its kind and format), else None."""
-    kind, fmt = ENTRIES[name]
+    kind, fmt = entries()[name]
     data = read_entry(root, name, kind, fmt)
     if data is None or ("depends_on" in data and not isinstance(data["depends_on"], dict)):
         return None
@@ -224,7 +233,7 @@ def load_fresh(root: Path, name: str) -> dict[str, Any] | None:
     if refreshed:
         data["depends_on"] = {**data["depends_on"], **refreshed}
         payload = {k: v for k, v in data.items() if k not in ("format", "kind")}
-        kind, fmt = ENTRIES[name]
+        kind, fmt = entries()[name]
         write_entry(root, name, kind, fmt, payload)
     return data
 
@@ -234,7 +243,7 @@ def store(root: Path, name: str, payload: dict[str, Any], depends: Iterable[Path
     """Write the registered entry ``name``: ``payload`` (every database URL in it redacted), this mgen's
     version, and ``depends_on`` (fingerprints of ``depends``, or a ready ``{path: fingerprint}``).
     Returns what was written (also when the cache is off or the folder cannot be written)."""
-    kind, fmt = ENTRIES[name]
+    kind, fmt = entries()[name]
     deps = depends if isinstance(depends, dict) else depends_on(root, depends)
     data = {"mgen": __version__, "depends_on": deps, **redact_urls(payload)}
     write_entry(root, name, kind, fmt, data)
@@ -305,7 +314,7 @@ def put_state(root: Path, framework: str, state: Any) -> None:
 def describe(root: Path) -> list[dict[str, Any]]:
     """One record per cache file present: name, kind, format, state, size in bytes. ``state``:
     ``fresh`` / ``stale`` (a file it depends on changed, or another mgen wrote it), ``valid`` (an entry
-    checked part by part when used: ``django-history``, ``drift``, ``schema-state``), ``invalid`` (not
+    checked part by part when used: a framework's history cache, ``drift``, ``schema-state``), ``invalid`` (not
     readable JSON of the registered kind and format: it will be rebuilt) or ``unknown`` (not mgen's)."""
     folder = root / FOLDER
     try:
@@ -313,15 +322,16 @@ def describe(root: Path) -> list[dict[str, Any]]:
     except OSError:
         return []
     out = []
+    known = entries()
     for name in names:
         try:
             size = (folder / name).stat().st_size
         except OSError:
             continue
-        if name not in ENTRIES:
+        if name not in known:
             out.append({"name": name, "kind": None, "format": None, "state": "unknown", "size": size})
             continue
-        kind, fmt = ENTRIES[name]
+        kind, fmt = entries()[name]
         data = load(root, name)
         if data is None:
             state = "invalid"
@@ -342,9 +352,10 @@ def clear(root: Path) -> list[str]:
     except OSError:
         return []
     removed = []
+    known = entries()
     for name in names:
-        ours = name in ENTRIES or (name.startswith(".") and name.endswith(".tmp")
-                                   and name[1:].split(".json.", 1)[0] + ".json" in ENTRIES)
+        ours = name in known or (name.startswith(".") and name.endswith(".tmp")
+                                 and name[1:].split(".json.", 1)[0] + ".json" in known)
         if ours:
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)

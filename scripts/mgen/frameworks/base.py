@@ -159,6 +159,8 @@ class Framework:
     detection_folders: ClassVar[tuple[str, ...]] = ()  # folders whose appearance can change the detection
     # the generate flags only this framework reads: ((flag, ...), argparse keyword arguments)
     generate_arguments: ClassVar[tuple[tuple[tuple[str, ...], dict[str, Any]], ...]] = ()
+    # the project cache entries it writes (``.claude/cache/db/``): (file name, kind, format)
+    cache_entries: ClassVar[tuple[tuple[str, str, int], ...]] = ()
     fallback: ClassVar[bool] = False  # generate's framework when none is found or a --schema file is given
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

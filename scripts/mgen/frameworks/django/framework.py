@@ -19,6 +19,9 @@ from ...errors import MgenError
 from ..base import Detection, Framework, GenerateReport, Options, State, WrittenMigration
 
 _MIGRATION = re.compile(r"^(\d+)_\w*\.py$")
+# the project cache entries (name, kind, format): the history as replayed, each app's models as read
+HISTORY_ENTRY = ("django-history.json", "django-history", 1)
+MODELS_ENTRY = ("django-models.json", "django-models", 1)
 _NO_DIALECT = "the settings name no database engine mgen knows: give --dialect"
 
 
@@ -29,6 +32,7 @@ class DjangoFramework(Framework):
     capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "manage.py"
     migrate_example = "python manage.py migrate"
+    cache_entries = (HISTORY_ENTRY, MODELS_ENTRY)
     generate_arguments = (
         (("--settings",), {"metavar": "MODULE",
                            "help": "Django projects: the settings module (default: the one manage.py names)"}),

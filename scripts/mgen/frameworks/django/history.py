@@ -24,10 +24,11 @@ from typing import Any
 from ... import __version__
 from ...projectcache import file_fingerprint, fingerprint, read_entry, relative, write_entry
 from ..pyast import Note
+from .framework import HISTORY_ENTRY
 from .source import Module, project_imports
 from .state import models_from_json, models_to_json, value_from_json, value_to_json
 
-NAME, KIND, FORMAT = "django-history.json", "django-history", 1
+NAME, KIND, FORMAT = HISTORY_ENTRY
 
 
 @dataclass

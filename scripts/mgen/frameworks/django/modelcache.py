@@ -16,12 +16,13 @@ from typing import Any
 
 from ...projectcache import file_fingerprint, read_entry, relative, write_entry
 from ..pyast import Note
+from .framework import MODELS_ENTRY
 from .history import stamp
 from .project import App, DjangoProject
 from .source import project_imports
 from .state import ModelState, models_from_json, models_to_json
 
-NAME, KIND, FORMAT = "django-models.json", "django-models", 1
+NAME, KIND, FORMAT = MODELS_ENTRY
 
 
 class ModelsCache:
