@@ -1,6 +1,9 @@
 """Django: a project's models and its migration history read statically into one kind of state, and
 that state as the mgen Schema Django's ``migrate`` builds.
 
+- ``framework``: ``DjangoFramework``, the package behind mgen's framework interface (``frameworks.base``),
+  with ``detection`` (``manage.py`` and the settings' ``ENGINE``), ``scope`` (the apps' models and migrations
+  folders for ``check``/``status``) and ``rollback`` (``generate --rollback``);
 - ``project``: ``DjangoProject``, the settings module (``manage.py``'s DJANGO_SETTINGS_MODULE default, or
   named) and the installed apps with their AppConfig label and default auto field;
 - ``models``: model classes -> ``state.ProjectState`` in Django's deconstructed form (what
