@@ -45,6 +45,7 @@ class PlanReport(GenerateReport):
     notes: list[str] | None = None  # None: the flow has no notes (and --json no "notes" key)
     verify: VerifyReport | None = None
     verified: bool | None = None
+    states: dict[str, str] | None = None  # which strategy read each side ({"current": ..., "desired": ...})
 
     @property
     def exit_code(self) -> int:  # type: ignore[override]
@@ -58,6 +59,8 @@ class PlanReport(GenerateReport):
             out["notes"] = self.notes
         if self.verify is not None:
             out["verify"] = self.verify.to_dict()
+        if self.states is not None:
+            out["states"] = self.states
         out.update(self.written.json_extra)
         return out
 
@@ -113,7 +116,8 @@ def generate_from_states(framework: Framework, options: Options) -> GenerateRepo
     options.dialect = dialect
     current = framework.current_state(options)
     if options.data_migration:  # a data-only migration: the batched backfills, no schema change
-        result, new = DiffResult(data_operations(options, current.schema)), State(current.schema, [])
+        result = DiffResult(data_operations(options, current.schema))
+        new = State(current.schema, [], "the current state and the backfills")
     else:
         new = framework.desired_state(options)
         if options.format:
@@ -125,7 +129,8 @@ def generate_from_states(framework: Framework, options: Options) -> GenerateRepo
     report, verified = verify_plan(plan, options)
     written = framework.write(plan, options) if verified is not False else Written()
     notes = current.notes + new.notes + ([] if options.data_migration else drift_notes(options))
-    return PlanReport(plan, written, {"framework": framework.name}, notes, report, verified)
+    return PlanReport(plan, written, {"framework": framework.name}, notes, report, verified,
+                      {"current": current.strategy, "desired": new.strategy})
 
 
 def verify_plan(plan: Plan, options: Options) -> tuple[VerifyReport | None, bool | None]:

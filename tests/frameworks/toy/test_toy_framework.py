@@ -3,6 +3,7 @@
 ``--with-tests`` and ``/migrate status`` work on its projects without any other change to mgen."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -71,6 +72,8 @@ def test_the_whole_workflow(toy, project: Path, capsys, monkeypatch):
 
     code, out = run(capsys, "plan", str(project))
     assert code == 0 and "create table users" in out.lower()
+    code, out = run(capsys, "generate", str(project), "--dry-run", "--json")
+    assert json.loads(out)["states"] == {"current": "toy migrations replayed", "desired": "toy.yaml"}
 
     code, out = run(capsys, "generate", str(project), "--name", "initial")
     assert code == 0, out

@@ -267,6 +267,7 @@ class DjangoReport(GenerateReport):
             "notes": result.notes,
             "files": [str(p) for p in files] if isinstance(files, list) else [],
             "migrations": {str(p): text for p, text in files.items()} if isinstance(files, dict) else {},
+            "states": {"current": "migration replay", "desired": "static models"},
         }
 
     def lines(self) -> list[str]:
