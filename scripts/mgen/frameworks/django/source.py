@@ -108,14 +108,24 @@ class Finder:
         found = self._modules.get(dotted, False)
         if found is not False:
             return found
+        # as Python's import system: a regular module or package anywhere on the path wins over a directory
+        # without __init__.py earlier on it (a namespace portion), which counts only when nothing else does
+        chosen: tuple[Module, pyast.Project] | None = None
         for project in self.projects:
             module = project.module(dotted)
-            if module is not None and module.path.exists():  # a namespace directory is no module here
-                self._owner[id(module)] = project
-                self._modules[dotted] = module
-                return module
-        self._modules[dotted] = None
-        return None
+            if module is None or not module.path.exists():
+                continue
+            if module.path.is_file():  # a module file or a package's __init__.py
+                chosen = (module, project)
+                break
+            chosen = chosen or (module, project)  # the first namespace portion, unless a regular one follows
+        if chosen is None:
+            self._modules[dotted] = None
+            return None
+        module, project = chosen
+        self._owner[id(module)] = project
+        self._modules[dotted] = module
+        return module
 
     def parsed_files(self, root: Path) -> list[Path]:
         """The files parsed so far under the module root ``root``."""
