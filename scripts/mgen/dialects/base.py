@@ -12,6 +12,10 @@ A dialect module subclasses ``Dialect`` and registers one method per operation c
 A renderer gets the operation, the schema before it and the schema after it, and returns a list of
 single SQL statements (no trailing semicolon), each runnable on its own in autocommit mode.
 Anything the dialect cannot express raises ``Unsupported`` (never emits wrong SQL silently).
+
+The readers go the other way and ask the dialect what its database does with the DDL it runs (how it
+folds names, what a type spelling means, what DROP COLUMN takes with it): the group of that name at
+the end of the class.
 """
 from __future__ import annotations
 

@@ -53,7 +53,8 @@ def first_line(text: str) -> str:
 
 
 class InterpreterBase:
-    """The state of one interpreter run and the helpers every statement handler uses."""
+    """The state of one interpreter run and the helpers every statement handler uses. The handler
+    classes are mixed into one ``SqlInterpreter`` and call each other's methods through ``self``."""
 
     def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None) -> None:
         if dialect not in SQLGLOT_DIALECT:
