@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import MgenError
 from .formats import render_template, write_atomically
-from .frameworks.base import WrittenMigration
+from .frameworks.records import WrittenMigration
 
 # what rules._sizing adds to a finding's message when --db gave the table's size: "(150,000 rows, ~3 s to rewrite)"
 _SIZES = re.compile(r"\([\d,]+ rows(?:, ~\d+ s to rewrite)?\)")

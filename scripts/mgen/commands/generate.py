@@ -18,7 +18,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from ..frameworks.base import Framework, Options
+from ..frameworks.base import Framework
+from ..frameworks.records import Options
 from ..output import finding_lines, shown_path
 
 _ARGUMENT_OF = {"project": "project_dir", "renames": "rename", "defaults": "default"}  # Options field -> dest

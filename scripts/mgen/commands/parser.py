@@ -8,9 +8,19 @@ from typing import Any
 
 from .. import __version__
 from ..dialects.names import DIALECTS, canonical_name
-from .diff import cmd_diff, cmd_verify
-from .generate import cmd_generate, cmd_plan
-from .lint import cmd_lint
+
+
+def _command(module: str, name: str):
+    """The command ``commands.<module>.<name>``, imported when it runs (not when the parser is built: the
+    quick commands never load the others)."""
+    def run(args: argparse.Namespace) -> int:
+        return getattr(import_module(f"mgen.commands.{module}"), name)(args)
+    return run
+
+
+cmd_diff, cmd_verify = _command("diff", "cmd_diff"), _command("diff", "cmd_verify")
+cmd_generate, cmd_plan = _command("generate", "cmd_generate"), _command("generate", "cmd_plan")
+cmd_lint = _command("lint", "cmd_lint")
 
 
 def add_series_options(p: argparse.ArgumentParser) -> None:

@@ -26,124 +26,31 @@ base implementation, which says so (``MgenError`` naming the framework and the c
     tests / docs  written_migrations(report, project, files) -> (WrittenMigration list, test() -> (path, text))
     source        read_source(path, dialect) -> Schema | None           a path as OLD/NEW of ``mgen diff``
 
+The values it passes (``Detection``, ``Options``, ``State``, ``Written``, ``WrittenMigration``, ``GenerateReport``)
+are in ``records``; this module imports them only for type checking, so that listing the frameworks (``mgen
+check``) costs no more than their classes.
+
 Every state says which strategy answered (``State.strategy``: "static models", "history replay",
 "git ref HEAD", ...), and the output of ``generate`` says it in its notes when it is not the default one.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import MgenError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the values the interface passes (``records``) are imported by the methods that make them
     from ..lint import LintReport
     from ..plan import Plan
     from ..rollback import RollbackReport
     from ..rules import TableStats
     from ..schema import Schema
-    from ..scope import Rule, SchemaScope
+    from ..scope import PathRule, SchemaScope
+    from .records import Detection, GenerateReport, Options, State, Written, WrittenMigration
 
 CAPABILITIES = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
-
-
-@dataclass(frozen=True)
-class Detection:
-    """What detection found: the framework, the dialect, the file that says so, and why."""
-
-    root: Path
-    framework: str | None = None  # a registered framework's name (a SQL folder: its format), or None
-    dialect: str | None = None  # "postgresql" | "mysql" | "sqlite" | None
-    config: Path | None = None  # the configuration file or folder the framework was found by
-    evidence: tuple[str, ...] = ()
-    sources: tuple[Path, ...] = field(default=(), compare=False)  # the files the answer depends on
-    # where the dialect came from: (the file relative to root, or "dependencies"; the evidence line; the URL)
-    dialect_source: str | None = field(default=None, compare=False)
-    dialect_detail: str | None = field(default=None, compare=False)
-    url: str | None = field(default=None, compare=False)  # the configured database URL, password redacted
-    by_files: bool = field(default=False, compare=False)  # found by its own files, not only the dependencies
-
-    def to_dict(self) -> dict:
-        return {"root": str(self.root), "framework": self.framework, "dialect": self.dialect,
-                "config": str(self.config) if self.config else None, "evidence": list(self.evidence)}
-
-
-@dataclass
-class State:
-    """A schema as one strategy read it, with its notes (what was skipped, what was assumed)."""
-
-    schema: Schema
-    notes: list[str] = field(default_factory=list)
-    strategy: str = "static"
-
-
-@dataclass
-class Written:
-    """What ``Framework.write`` produced: the files written (none on a dry run), the text it would have
-    written (dry run), and any keys the framework adds to ``generate --json``."""
-
-    files: list[Path] = field(default_factory=list)
-    preview: str | None = None
-    json_extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class WrittenMigration:
-    """A migration ``generate`` wrote, as the companions (guide, test) describe it."""
-
-    path: Path
-    label: str  # what the rollback command names
-    apply: str
-    rollback: str
-
-
-@dataclass
-class Options:
-    """The one options object the command line builds for ``generate`` / ``plan`` (every flag; a framework
-    reads those that apply to it and refuses by name those that do not)."""
-
-    project: Path
-    dialect: str | None = None
-    name: str | None = None
-    renames: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    verify: bool = False
-    db: str | None = None
-    json: bool = False
-    migrations: str | None = None
-    format: str | None = None
-    schema: str | None = None
-    changes: str | None = None
-    models: str | None = None
-    settings: str | None = None
-    defaults: list[str] = field(default_factory=list)
-    raw_sql: bool = False
-    from_diff: str | None = None
-    base: str = "HEAD"
-    zero_downtime: bool = False
-    backfill: list[str] = field(default_factory=list)
-    batch_size: int = 1000
-    data_migration: bool = False
-    rollback_app: str | None = None
-    detection: Detection | None = None
-
-    @property
-    def detected_dialect(self) -> str | None:
-        return self.detection.dialect if self.detection is not None else None
-
-
-class GenerateReport:
-    """What ``generate`` answers: printed by the command as ``lines()`` or ``to_json()``."""
-
-    exit_code: int = 0
-
-    def to_json(self) -> dict[str, Any]:  # pragma: no cover - the subclasses answer
-        raise NotImplementedError
-
-    def lines(self) -> list[str]:  # pragma: no cover
-        raise NotImplementedError
 
 
 class Framework:
@@ -185,10 +92,12 @@ class Framework:
 
     def dependency_detection(self, root: Path) -> Detection:
         """What to say when only the dependencies name the framework."""
+        from .records import Detection
+
         return Detection(root, self.name)
 
     # -- scope (check / status) ---------------------------------------------------------------------
-    def schema_rules(self, root: Path, detection: Detection) -> list[Rule]:
+    def schema_rules(self, root: Path, detection: Detection) -> list[PathRule]:
         return []
 
     def rules_depend_on(self, root: Path, detection: Detection) -> list[Path] | None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .base import Detection
+from .records import Detection
 from .registry import frameworks
 
 # distribution name (normalised, PEP 503) -> the dialect its driver speaks

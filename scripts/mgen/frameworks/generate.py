@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MgenError
-from .base import GenerateReport, Options, State, Written
+from .records import GenerateReport, Options, State, Written
 
 if TYPE_CHECKING:
     from ..operations import Operation

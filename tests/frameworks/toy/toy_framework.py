@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from mgen.errors import MgenError
-from mgen.frameworks.base import Detection, Framework, Options, State, Written, WrittenMigration
+from mgen.frameworks.base import Framework
+from mgen.frameworks.records import Detection, Options, State, Written, WrittenMigration
 from mgen.scope import PathRule
 
 FOLDER = "toymigrations"

@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import MgenError
-from ..base import Detection, Framework, Options, State, Written, WrittenMigration
+from ..base import Framework
+
+if TYPE_CHECKING:
+    from ..records import Detection, Options, State, Written, WrittenMigration
 
 _URL_DIALECTS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql",
                  "sqlite": "sqlite"}
@@ -40,6 +43,8 @@ class AlembicFramework(Framework):
         ini = root / "alembic.ini"
         if not ini.is_file():
             return None
+        from ..records import Detection
+
         sources.append(ini)
         import configparser  # here: only an Alembic project has an alembic.ini to read
 
@@ -120,6 +125,8 @@ class AlembicFramework(Framework):
         return self._project(options).dialect
 
     def current_state(self, options: Options) -> State:
+        from ..records import State
+
         if options.from_diff:  # the models as of REF, not the revisions' state
             from ..drift import base_tree
 
@@ -132,11 +139,14 @@ class AlembicFramework(Framework):
         return State(schema, notes, "revision replay")
 
     def desired_state(self, options: Options) -> State:
+        from ..records import State
+
         schema, notes = self._project(options).models_schema()
         return State(schema, notes, "static models")
 
     def write(self, plan: Any, options: Options) -> Written:
         from ...plan import auto_name
+        from ..records import Written
         from .writer import write_revision
 
         message = options.name or auto_name(plan.ops).replace("_", " ")
@@ -223,6 +233,7 @@ class AlembicFramework(Framework):
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
             -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
         from ...formats import render_template
+        from ..records import WrittenMigration
 
         path = files[0]
         text = path.read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from ..base import Detection
 from ..detect import parse
+from ..records import Detection
 
 _ENGINE_DIALECTS = (("postgis", "postgresql"), ("postgresql", "postgresql"), ("mysql", "mysql"),
                     ("sqlite", "sqlite"))

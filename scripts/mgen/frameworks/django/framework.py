@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import MgenError
-from ..base import Detection, Framework, GenerateReport, Options, State, WrittenMigration
+from ..base import Framework
+
+if TYPE_CHECKING:
+    from ..records import Detection, GenerateReport, Options, State, WrittenMigration
 
 _MIGRATION = re.compile(r"^(\d+)_\w*\.py$")
 # the project cache entries (name, kind, format): the history as replayed, each app's models as read
@@ -111,6 +113,7 @@ class DjangoFramework(Framework):
         return dialect
 
     def current_state(self, options: Options) -> State:
+        from ..records import State
         from .project import load_project
         from .replay import replay_project
         from .tables import state_schema
@@ -119,6 +122,7 @@ class DjangoFramework(Framework):
         return State(state_schema(state, self.dialect_of(options)), [], "migration replay")
 
     def desired_state(self, options: Options) -> State:
+        from ..records import State
         from .project import load_project
         from .replay import models_state
         from .tables import state_schema
@@ -128,6 +132,8 @@ class DjangoFramework(Framework):
                      "static models")
 
     def generate(self, options: Options) -> GenerateReport:
+        from .report import DjangoReport
+
         self.check_options(options)
         dialect = options.dialect or options.detected_dialect
         if options.data_migration:
@@ -224,6 +230,7 @@ class DjangoFramework(Framework):
             -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
         """The writer's report names each file's app and the app's migration before it (``previous``)."""
         from ...formats import render_template
+        from ..records import WrittenMigration
 
         written = {path: data["previous"][str(path)] for path in files}
         migrations = [WrittenMigration(path, f"{w['app']}.{path.stem}",
@@ -246,49 +253,6 @@ class DjangoFramework(Framework):
         from .tables import app_schema
 
         return app_schema(path, dialect)
-
-
-@dataclass
-class DjangoReport(GenerateReport):
-    """``writer.GenerateResult`` as ``generate`` prints it: per operation its safety class, the findings, the
-    notes, then the files written (or, on a dry run, their text)."""
-
-    result: Any
-
-    def to_json(self) -> dict[str, Any]:
-        result, files = self.result, self.result.files
-        return {
-            "framework": "django",
-            "dialect": result.dialect,
-            "operations": result.operations,
-            "safety": [{"operation": text, "safety": klass} for klass, text in result.safety],
-            "findings": [f.to_dict() for f in result.findings],
-            "previous": {path: {"app": app, "migration": prev} for path, (app, prev) in result.previous.items()},
-            "notes": result.notes,
-            "files": [str(p) for p in files] if isinstance(files, list) else [],
-            "migrations": {str(p): text for p, text in files.items()} if isinstance(files, dict) else {},
-            "states": {"current": "migration replay", "desired": "static models"},
-        }
-
-    def lines(self) -> list[str]:
-        from ...output import finding_lines, shown_path
-
-        result, files = self.result, self.result.files
-        if not result:
-            return ["no changes: nothing written", *(f"note: {note}" for note in result.notes)]
-        if result.dialect and result.safety:  # the operations on the database, each with its safety class
-            out = [f"{klass:<12} {text}" for klass, text in result.safety]
-        else:
-            out = [line for lines in result.operations.values() for line in lines]
-        out += finding_lines(result.findings)
-        out += [f"note: {note}" for note in result.notes]
-        if isinstance(files, dict):
-            out.append("dry run: nothing written")
-            for path, text in files.items():
-                out += [f"--- {path}", text]
-        else:
-            out += ["wrote:", *(f"  {shown_path(p)}" for p in files)]
-        return out
 
 
 def _apps(scope: Any) -> list[str]:

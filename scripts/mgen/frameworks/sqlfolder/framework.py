@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import MgenError
-from ..base import Detection, Framework, GenerateReport, Options, Written, WrittenMigration
+from ..base import Framework
+
+if TYPE_CHECKING:
+    from ..records import Detection, GenerateReport, Options, WrittenMigration
 
 # where a raw-SQL migrations folder is looked for (also what the project cache fingerprints for detection)
 MIGRATION_FOLDERS = ("migrations", "db/migrations", "migrations/sql", "sql/migrations")
@@ -32,6 +35,7 @@ class SqlFolderFramework(Framework):
 
     def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
         from ...formats import detect_format
+        from ..records import Detection
 
         for rel in MIGRATION_FOLDERS:
             folder = root / rel
@@ -88,6 +92,7 @@ class SqlFolderFramework(Framework):
         from ...schema import Schema
         from ...sources import load_schema
         from ..generate import NoChanges, PlanReport, data_operations, schema_at, verify_plan
+        from ..records import Written
 
         self.check_options(options)
         dialect = self.dialect_of(options)
@@ -154,6 +159,7 @@ class SqlFolderFramework(Framework):
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
             -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
         from ...formats import detect_format, list_migrations, render_template
+        from ..records import WrittenMigration
 
         folder = files[0].parent if files[0].suffix == ".sql" else files[0].parent.parent
         if detect_format(folder) is None:  # plain: {version}_{name}/up.sql inside the folder
@@ -190,6 +196,7 @@ def _series(options: Options, folder: Path, fmt: str, current: Any, ops: list, s
     from ...formats import write_migrations
     from ...plan import SeriesPlan, backfills, batch_size
     from ..generate import PlanReport
+    from ..records import Written
 
     assert options.dialect is not None
     values = {} if options.data_migration else backfills(options.backfill, options.dialect)
