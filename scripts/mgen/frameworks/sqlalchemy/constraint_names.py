@@ -4,17 +4,16 @@ gives those created without one.
 ``ConstraintNamer`` follows SQLAlchemy (``_constraint_name_for_table``: a ``conv()`` name as is, the
 metadata's convention for unnamed constraints, names longer than the dialect allows shortened as
 SQLAlchemy shortens them). What SQLAlchemy leaves unnamed is named by the database:
-``db_constraint_name`` (its ``Dialect.unnamed_constraint_name``) says how each one names it, so a later
-``op.drop_constraint("<that name>")`` finds it (PostgreSQL's ``t_c_key`` / ``t_c_fkey`` / ``t_c_check``;
-MySQL's ``c``, ``t_ibfk_1``, ``CONSTRAINT_1``; on SQLite, which stores none, the PostgreSQL-style names
-mgen's SQLite introspection reports).
+``Dialect.unnamed_constraint_name`` says how each one names it, so a later ``op.drop_constraint("<that
+name>")`` finds it (PostgreSQL's ``t_c_key`` / ``t_c_fkey`` / ``t_c_check``; MySQL's ``c``, ``t_ibfk_1``,
+``CONSTRAINT_1``; on SQLite, which stores none, the PostgreSQL-style names mgen's SQLite introspection
+reports).
 """
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
-from ...dialects import get_dialect
 from ...errors import MgenError
 from ...schema import Check, ForeignKey, Table
 from .reader import ConstructReader
@@ -128,10 +127,3 @@ class ConstraintNamer:
         if name is None:
             name = self.unnamed("ck", [check.columns[0]] if len(check.columns) == 1 else [], column)
         return Check(name, check.expression)
-
-
-def db_constraint_name(dialect: str, kind: str, table: str, columns: Sequence[str], taken: Iterable[str],
-                       column_check: str | None = None) -> str:
-    """The name a database gives a constraint created without one, so that a later
-    ``op.drop_constraint("<that name>")`` finds it: ``Dialect.unnamed_constraint_name``."""
-    return get_dialect(dialect).unnamed_constraint_name(kind, table, columns, taken, column_check)
