@@ -20,11 +20,11 @@ the end of the class.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-from .. import expressions
+from .. import expressions, naming
 from ..errors import MgenError
 from ..naming import primary_key_name
 from ..operations import (
@@ -526,10 +526,38 @@ class Dialect:
     indexes_foreign_keys: ClassVar[bool] = False  # each foreign key gets an index under the key's name
     keeps_constraint_names: ClassVar[bool] = True  # False: an unnamed constraint's name follows its table's
     supports_constraint_using_index: ClassVar[bool] = False  # ADD CONSTRAINT ... USING INDEX
+    varchar_needs_length: ClassVar[bool] = False  # VARCHAR without a length is an error
+    bare_decimal_size: ClassVar[tuple[int, int] | None] = None  # (precision, scale) of a DECIMAL written bare
+    real_is_double: ClassVar[bool] = False  # REAL is a synonym of DOUBLE
+    has_sized_binary: ClassVar[bool] = True  # BINARY(n) / VARBINARY(n) exist
+    binary_keeps_length: ClassVar[bool] = False  # a BINARY(n)'s length is kept (elsewhere binary is unsized)
+    autoincrement_in_composite_key: ClassVar[bool] = True  # an auto-increment column may share the primary key
+    keeps_primary_key_name: ClassVar[bool] = True  # False: every primary key has one name (mgen: <table>_pkey)
+    drops_referenced_tables: ClassVar[bool] = False  # DROP TABLE succeeds while foreign keys point at the table
+    alters_in_place: ClassVar[bool] = True  # False: ALTER TABLE only adds, renames and drops unused columns
 
     def is_internal_table(self, name: str) -> bool:
         """True for the tables the database keeps for itself (never part of the model)."""
         return False
+
+    def unnamed_constraint_name(self, kind: str, table: str, columns: Sequence[str], taken: Iterable[str],
+                                column_check: str | None = None) -> str:
+        """The name the database gives a ``kind`` ("uq", "fk", "ck", "ix") constraint on ``table`` created
+        without one, ``taken`` being the table's names so far; ``column_check``: the column an inline CHECK
+        is written on. PostgreSQL's rule (``mgen.naming``: ``t_c_key``, ``t_c_fkey``, ``t_c_check``, ``t_c_idx``,
+        with 1, 2... when taken); SQLite, which stores none, is read back with the same names."""
+        make = {"uq": naming.unique_name, "fk": naming.foreign_key_name, "ck": naming.check_name,
+                "ix": naming.index_name}.get(kind)
+        if make is None:
+            raise ValueError(kind)
+        return fresh_name(make(table, columns), set(taken))
+
+    def constraint_name_after_rename(self, name: str, old: str, new: str, made_up: bool) -> str:
+        """The name constraint ``name`` of table ``old`` has once the table is renamed ``new``; ``made_up``:
+        the database gave it (``unnamed_constraint_name``). Where it keeps no names, those follow the table."""
+        if not self.keeps_constraint_names and made_up and name.startswith(f"{old}_"):
+            return new + name[len(old):]
+        return name
 
     def without_column(self, table: Table, column: str) -> Table:
         """``table`` after DROP COLUMN ``column``: every index and constraint that uses it goes too."""
@@ -551,6 +579,15 @@ class Dialect:
     def final_form(self, schema: Schema) -> Schema:
         """What the database says about itself once ``schema`` is built in it (see MySQL)."""
         return schema
+
+
+def fresh_name(base: str, taken: set[str], sep: str = "", start: int = 1) -> str:
+    """``base``, or the first of ``base<sep><start>``, ``base<sep><start+1>``... not in ``taken``."""
+    name, n = base, start - 1
+    while name in taken:
+        n += 1
+        name = naming.fit(f"{base}{sep}{n}")
+    return name
 
 
 def mentions_column(expression: str, column: str) -> bool:

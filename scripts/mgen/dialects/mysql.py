@@ -1,7 +1,8 @@
 """MySQL and MariaDB: MODIFY COLUMN for column changes, inline ENUM(...), AUTO_INCREMENT, inline comments."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -28,7 +29,7 @@ from ..operations import (
     SetTableComment,
 )
 from ..schema import Column, ColumnType, Default, EnumType, ForeignKey, Schema, Table
-from .base import Dialect, Unsupported, mentions_column, renders
+from .base import Dialect, Unsupported, fresh_name, mentions_column, renders
 
 _SIMPLE_TYPES = {
     "smallint": "SMALLINT", "integer": "INT", "bigint": "BIGINT", "real": "FLOAT", "double": "DOUBLE",
@@ -38,6 +39,9 @@ _SIMPLE_TYPES = {
 # Types whose literal defaults MySQL 8 accepts only as an expression: DEFAULT ('x').
 _BLOB_LIKE = frozenset({"text", "json", "jsonb"})
 _CURRENT_TIME_FUNCTIONS = frozenset({"CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP()", "NOW()", "LOCALTIMESTAMP"})
+# the names MySQL / MariaDB give unnamed foreign keys and CHECKs
+_OWN_FOREIGN_KEY = re.compile(r"_ibfk_(\d+)$")
+_NUMBERED_CHECK = re.compile(r"^CONSTRAINT_(\d+)$")
 
 
 def _fraction(t: ColumnType) -> str:
@@ -325,6 +329,35 @@ END"""
     tinyint1_is_boolean = True
     json_is_checked_text = True  # MariaDB's JSON is LONGTEXT + CHECK (json_valid(col))
     indexes_foreign_keys = True  # migrations drop that index after the key: it is not in the model
+    varchar_needs_length = True
+    bare_decimal_size = (10, 0)
+    real_is_double = True  # unless the server's sql_mode has REAL_AS_FLOAT
+    binary_keeps_length = True
+    keeps_primary_key_name = False  # every primary key is PRIMARY
+
+    def unnamed_constraint_name(self, kind: str, table: str, columns: Sequence[str], taken: Iterable[str],
+                                column_check: str | None = None) -> str:
+        """A UNIQUE key is named after its first column (``c``, ``c_2``...), a foreign key
+        ``<table>_ibfk_<n>`` (one more than the highest n), a table CHECK ``CONSTRAINT_<n>`` (MariaDB) and
+        a column's inline CHECK after the column."""
+        taken = set(taken)
+        if kind == "uq":
+            return fresh_name(columns[0], taken, "_", 2)
+        if kind == "fk":
+            numbers = [int(m.group(1)) for n in taken if n.startswith(table) and (m := _OWN_FOREIGN_KEY.search(n))]
+            return f"{table}_ibfk_{max(numbers, default=0) + 1}"
+        if kind == "ck":
+            if column_check is not None:
+                return column_check
+            numbers = [int(m.group(1)) for n in taken if (m := _NUMBERED_CHECK.match(n))]
+            return f"CONSTRAINT_{max(numbers, default=0) + 1}"
+        return super().unnamed_constraint_name(kind, table, columns, taken, column_check)
+
+    def constraint_name_after_rename(self, name: str, old: str, new: str, made_up: bool) -> str:
+        """MySQL renames the ``<table>_ibfk_<n>`` foreign keys with their table, however they were named."""
+        if _OWN_FOREIGN_KEY.search(name) and name.startswith(f"{old}_ibfk_"):
+            return new + name[len(old):]
+        return super().constraint_name_after_rename(name, old, new, made_up)
 
     def without_column(self, table: Table, column: str) -> Table:
         """MySQL takes the column out of multi-column keys and indexes instead of dropping them."""

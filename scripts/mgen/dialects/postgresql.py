@@ -290,6 +290,7 @@ $mgen$"""
     supports_virtual_generated = False
     serial_is_default = True
     supports_constraint_using_index = True
+    has_sized_binary = False  # BYTEA only
 
     def schema_without_column(self, schema: Schema, table: Table, column: str) -> Schema:
         """PostgreSQL also drops the foreign keys elsewhere that point at the column."""

@@ -291,6 +291,9 @@ class SQLite(Dialect):
 
     # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
     keeps_constraint_names = False  # it stores no name for an unnamed constraint: it derives one
+    autoincrement_in_composite_key = False  # AUTOINCREMENT is the single INTEGER PRIMARY KEY's
+    drops_referenced_tables = True  # it checks the rows only, and only with PRAGMA foreign_keys=ON
+    alters_in_place = False  # everything else is the table rebuild (render_ops)
 
     def is_internal_table(self, name: str) -> bool:
         return name.startswith("sqlite_")  # sqlite_sequence, sqlite_stat1, ...

@@ -41,9 +41,10 @@ What Alembic does per dialect is mirrored, including where it differs from what 
   ``drop_index``, or ``recreate="always"``) drop unnamed CHECK constraints, as Alembic's reflection does
   (it warns "Unnamed CHECK constraint ... is being omitted"), and (Alembic 1.20) a constraint added in
   the same block on a column renamed there: a note records each;
-- dropping a column drops what depends on it the way each database does (``sources.sql``).
+- dropping a column drops what depends on it the way each database does (``Dialect.schema_without_column``,
+  as ``sources.sql`` does).
 
-Names the database gives unnamed constraints (``sqlalchemy.db_constraint_name``: PostgreSQL's
+Names the database gives unnamed constraints (``Dialect.unnamed_constraint_name``: PostgreSQL's
 ``t_c_key``/``t_c_fkey``, MySQL's ``t_ibfk_1``, ...) are recorded, so a later ``drop_constraint`` of that
 name finds it. ``naming_convention``: the one ``env.py``'s ``target_metadata`` carries (Alembic applies
 it to unnamed constraints of the operations); the default is SQLAlchemy's (``ix_<table>_<column>``).
@@ -60,7 +61,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...dialects import get_dialect
 from ...errors import MgenError
 from ...operations import (
     AddForeignKey,
@@ -113,7 +113,7 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
     replayer = _Replayer(dialect, dict(naming_convention) if naming_convention is not None else dict(DEFAULT_CONVENTION))
     for revision in order:
         replayer.revision(revision)
-    schema = get_dialect(dialect).final_form(replayer.schema)
+    schema = replayer.database.final_form(replayer.schema)
     return RevisionReplay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
 
 
@@ -278,11 +278,11 @@ class _Replayer(TableCalls, ConstraintCalls):
 
     def enum_lifecycle(self, action: str, enum_call: ast.Call, call: ast.Call) -> None:
         """``sa.Enum(..., name="x").create(op.get_bind())`` / ``postgresql.ENUM(...).drop(bind)``: the
-        type itself, on PostgreSQL (elsewhere SQLAlchemy does nothing)."""
+        type itself, where enums are types (elsewhere SQLAlchemy does nothing)."""
         kind, _ = self.reader.callee(enum_call, self.scope)
         if kind not in ("Enum", "postgresql.ENUM"):
             raise self.error(f"upgrade() calls {text_of(call.func)}(): it cannot be replayed statically", call)
-        if self.dialect != "postgresql":
+        if self.database.enum_style != "type":
             return
         spec = read_type(self.reader, enum_call, self.scope, "enum type")
         enum = spec.enum
@@ -305,7 +305,6 @@ class _Replayer(TableCalls, ConstraintCalls):
         shown = text_of(call.args[0]) if call.args else ""
         sql = _literal_sql(call.args[0]) if call.args else None
         if sql is not None:
-            from ...dialects import get_dialect
             from ...differ import diff
             from ...sources.sql import read_sql_text
 
@@ -314,7 +313,7 @@ class _Replayer(TableCalls, ConstraintCalls):
             except MgenError:
                 after = None
             if after is not None and after != self.schema:
-                for op in diff(self.schema, after, get_dialect(self.dialect)).operations:
+                for op in diff(self.schema, after, self.database).operations:
                     self.apply(op)
                 return
             if after is not None:
@@ -335,7 +334,7 @@ class _Replayer(TableCalls, ConstraintCalls):
             if handler is None:
                 raise self.error(f"batch_op.{name}() cannot be replayed statically", call)
             handler(self, call, batch.table, batch)
-        if recreate and self.dialect == "sqlite":
+        if recreate and self.impl.batch_rebuilds:
             self._sqlite_rebuild(batch, self.operations[start:])
 
     def _sqlite_rebuild(self, batch: Batch, done: list[Operation]) -> None:

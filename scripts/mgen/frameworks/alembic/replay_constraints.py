@@ -3,7 +3,7 @@
 ``op.create_index`` / ``op.drop_index``, ``op.create_unique_constraint``, ``op.create_primary_key``,
 ``op.create_foreign_key``, ``op.create_check_constraint`` and ``op.drop_constraint``. New constraints
 are named as SQLAlchemy and the database name them (the naming convention, else the database's own
-name: ``db_constraint_name``); MySQL's index on every foreign key is kept as MySQL keeps it.
+name: ``Dialect.unnamed_constraint_name``); MySQL's index on every foreign key is kept as MySQL keeps it.
 """
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ from ..sqlalchemy import (
     TableSpec,
     TypeSpec,
     UniqueSpec,
-    db_constraint_name,
     fk_action,
     read_index,
 )
@@ -87,11 +86,11 @@ class ConstraintCalls(ReplayState):
         for t in tables:
             index = next((i for i in t.indexes if i.name == name), None)
             if index is not None:
-                if self.dialect == "mysql":
-                    _mysql_check_fk_index(self, t, index.name, call)
+                if self.database.indexes_foreign_keys:
+                    _check_fk_index(self, t, index.name, call)
                 self.apply(DropIndex(t.name, index))
                 return
-            if self.dialect == "mysql":  # a unique key is an index there
+            if self.database.unique_index_is_constraint:  # a unique key is an index there
                 unique = next((u for u in t.uniques if u.name == name), None)
                 if unique is not None:
                     self.apply(DropUnique(t.name, unique))
@@ -100,8 +99,8 @@ class ConstraintCalls(ReplayState):
             return
         raise self.error(f"drop_index: no index {name!r}{' on ' + table_name if table_name else ''}", call)
 
-    def _sqlite_constraint_op(self, what: str, call: ast.AST, batch: Batch | None) -> None:
-        if self.dialect == "sqlite" and batch is None:
+    def _constraint_op_needs_batch(self, what: str, call: ast.AST, batch: Batch | None) -> None:
+        if not self.database.alters_in_place and batch is None:
             raise self.error(f"op.{what}() fails on SQLite: Alembic refuses 'ALTER of constraints in SQLite' "
                              "(use batch_alter_table)", call)
 
@@ -109,7 +108,7 @@ class ConstraintCalls(ReplayState):
                                  batch: Batch | None = None) -> None:
         names = ["constraint_name", "columns"] if table_name else ["constraint_name", "table_name", "columns"]
         args = self._args(call, names, {"schema", "deferrable", "initially", "info"}, "create_unique_constraint")
-        self._sqlite_constraint_op("create_unique_constraint", call, batch)
+        self._constraint_op_needs_batch("create_unique_constraint", call, batch)
         self._not_deferrable(args, call)
         table_name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(table_name, call)
@@ -124,7 +123,7 @@ class ConstraintCalls(ReplayState):
     def create_primary_key(self, call: ast.Call, table_name: str | None = None, batch: Batch | None = None) -> None:
         names = ["constraint_name", "columns"] if table_name else ["constraint_name", "table_name", "columns"]
         args = self._args(call, names, {"schema"}, "create_primary_key")
-        self._sqlite_constraint_op("create_primary_key", call, batch)
+        self._constraint_op_needs_batch("create_primary_key", call, batch)
         table_name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(table_name, call)
         if table.primary_key is not None:
@@ -148,7 +147,7 @@ class ConstraintCalls(ReplayState):
                  ["constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"])
         args = self._args(call, names, {"onupdate", "ondelete", "deferrable", "initially", "match", "source_schema",
                                         "referent_schema", "use_alter", "info"}, "create_foreign_key")
-        self._sqlite_constraint_op("create_foreign_key", call, batch)
+        self._constraint_op_needs_batch("create_foreign_key", call, batch)
         self._not_deferrable(args, call)
         for key in ("source_schema", "referent_schema"):
             if args.get(key) is not None and self.reader.literal(args[key], self.scope, key) is not None:
@@ -175,7 +174,7 @@ class ConstraintCalls(ReplayState):
                                 batch: Batch | None = None) -> None:
         names = ["constraint_name", "condition"] if table_name else ["constraint_name", "table_name", "condition"]
         args = self._args(call, names, {"schema", "deferrable", "initially", "info"}, "create_check_constraint")
-        self._sqlite_constraint_op("create_check_constraint", call, batch)
+        self._constraint_op_needs_batch("create_check_constraint", call, batch)
         self._not_deferrable(args, call)
         table_name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(table_name, call)
@@ -189,9 +188,9 @@ class ConstraintCalls(ReplayState):
         built, _ = self._build(_table_spec_of(table, [check], self.path, self.convention), existing=table)
         self.apply(AddCheck(table.name, built.checks[-1]))
 
-    def _mysql_keep_fk_index(self, table: Table, fk) -> None:
-        """MySQL made an index for the foreign key when nothing covered its columns (named after the
-        constraint, or after its first column when the constraint was unnamed); it outlives the key."""
+    def _keep_fk_index(self, table: Table, fk) -> None:
+        """The database made an index for the foreign key when nothing covered its columns (MySQL: named
+        after the constraint, or as an unnamed key when the constraint was unnamed); it outlives the key."""
         n = len(fk.columns)
         covering = [i.columns for i in table.indexes] + [u.columns for u in table.uniques]
         if table.primary_key is not None:
@@ -199,7 +198,7 @@ class ConstraintCalls(ReplayState):
         if any(tuple(c[:n]) == fk.columns for c in covering):
             return
         if (table.name, fk.name) in self.reader.auto_named:
-            index_name = db_constraint_name("mysql", "uq", table.name, fk.columns, taken_names(table))
+            index_name = self.database.unnamed_constraint_name("uq", table.name, fk.columns, taken_names(table))
         else:
             index_name = fk.name
         self.apply(AddIndex(table.name, Index(index_name, fk.columns)))
@@ -212,7 +211,7 @@ class ConstraintCalls(ReplayState):
     def drop_constraint(self, call: ast.Call, table_name: str | None = None, batch: Batch | None = None) -> None:
         names = ["constraint_name", "type_"] if table_name else ["constraint_name", "table_name", "type_"]
         args = self._args(call, names, {"schema", "if_exists"}, "drop_constraint")
-        self._sqlite_constraint_op("drop_constraint", call, batch)
+        self._constraint_op_needs_batch("drop_constraint", call, batch)
         table_name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(table_name, call)
         name = self._str(args.get("constraint_name"), "constraint name", call)
@@ -223,8 +222,8 @@ class ConstraintCalls(ReplayState):
             fk = next((f for f in table.foreign_keys if f.name == name), None)
             if fk is not None:
                 self.apply(DropForeignKey(table.name, fk))
-                if self.dialect == "mysql":
-                    self._mysql_keep_fk_index(table, fk)
+                if self.database.indexes_foreign_keys:
+                    self._keep_fk_index(table, fk)
                 return
         if kind in (None, "unique"):
             unique = next((u for u in table.uniques if u.name == name), None)
@@ -232,7 +231,7 @@ class ConstraintCalls(ReplayState):
                 self.apply(DropUnique(table.name, unique))
                 return
             index = next((i for i in table.indexes if i.name == name and i.unique), None)
-            if index is not None and self.dialect == "mysql":
+            if index is not None and self.database.unique_index_is_constraint:
                 self.apply(DropIndex(table.name, index))
                 return
         if kind in (None, "check"):
@@ -250,7 +249,7 @@ class ConstraintCalls(ReplayState):
                          f"(it has: {', '.join(sorted(taken_names(table))) or 'none'})", call)
 
 
-def _mysql_check_fk_index(state: ReplayState, table: Table, index: str, call: ast.AST) -> None:
+def _check_fk_index(state: ReplayState, table: Table, index: str, call: ast.AST) -> None:
     """MySQL keeps an index on every foreign key's columns (it drops the one it made itself once a user
     index covers them): dropping the last covering index fails with error 1553."""
     others = [i.columns for i in table.indexes if i.name != index] + [u.columns for u in table.uniques]

@@ -20,6 +20,22 @@ from ..pyast import Note, Project, call_kwargs, has_star_args
 from ..sqlalchemy import ConstructReader, Scope, TableSpec, build_table
 
 
+@dataclass(frozen=True)
+class AlembicImpl:
+    """What Alembic's implementation for one backend (``alembic.ddl.<backend>``) does, where that differs by
+    backend; what the database then does is its ``Dialect``'s (``ReplayState.database``)."""
+
+    batch_rebuilds: bool  # batch_alter_table(recreate="auto") rebuilds the table as modelled here (SQLiteImpl)
+    alter_column_rewrites: bool  # alter_column writes the whole column, MODIFY / CHANGE (MySQLImpl)
+
+
+ALEMBIC_IMPLS = {
+    "postgresql": AlembicImpl(batch_rebuilds=False, alter_column_rewrites=False),
+    "mysql": AlembicImpl(batch_rebuilds=False, alter_column_rewrites=True),
+    "sqlite": AlembicImpl(batch_rebuilds=True, alter_column_rewrites=False),
+}
+
+
 @dataclass
 class Batch:
     """A ``with op.batch_alter_table(...)`` block: operations are collected and applied together at
@@ -40,6 +56,8 @@ class ReplayState:
         self.schema = Schema()
         self.operations: list[Operation] = []
         self.reader: ConstructReader = ConstructReader(Project(Path(".")), dialect)
+        self.impl = ALEMBIC_IMPLS[dialect]  # what Alembic does on the dialect
+        self.database = self.reader.database  # what the database does with what Alembic emits
         self.path = Path(".")
         self.scope: Scope | None = None
         self.locals: dict[str, object] = {}
@@ -124,9 +142,9 @@ class ReplayState:
             table, enums = build_table(self.reader, spec, targets, taken)
         except MgenError as e:
             raise MgenError(e.message, e.file or str(self.path), e.line) from None
-        if self.dialect != "mysql":
+        if self.database.enum_style != "inline":
             return table, enums
-        # MySQL writes ENUM(...) on the column: one type per column (renamed at the end, mysql_final_form)
+        # ENUM(...) is written on the column: one type per column (renamed at the end, Dialect.final_form)
         by_name = {e.name: e for e in enums}
         columns, inline = [], []
         for c in table.columns:
@@ -138,7 +156,7 @@ class ReplayState:
         return replace(table, columns=tuple(columns)), inline
 
     def _create_enum(self, enum: EnumType, node: ast.AST, on_create_table: bool) -> None:
-        if self.dialect == "mysql":  # an inline ENUM(...): named after its column (see _build)
+        if self.database.enum_style == "inline":  # an ENUM(...) on the column: named after it (see _build)
             self.schema = self.schema.with_enum(enum)
             return
         if self.schema.has_enum(enum.name):
@@ -154,7 +172,7 @@ def recreates(state: ReplayState, batch: Batch) -> bool:
     add_column (without a SQL-expression default) / create_index / drop_index."""
     if batch.recreate == "always":
         return True
-    if batch.recreate == "never" or state.dialect != "sqlite":
+    if batch.recreate == "never" or not state.impl.batch_rebuilds:
         return False
     for name, call in batch.calls:
         if name == "add_column":

@@ -8,11 +8,9 @@ MySQL's ``alter_column`` re-specifies the whole column (``MODIFY``/``CHANGE``), 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 
 from ... import naming
-from ...dialects import get_dialect
 from ...expressions import columns_in
 from ...operations import (
     AddCheck,
@@ -36,8 +34,6 @@ from ...schema import Column, EnumType, Table
 from ..sqlalchemy import ColumnSpec, TableSpec, TypeSpec, read_column, read_table_call, read_type, server_default
 from .replay_state import Batch, ReplayState, recreates, taken_names
 
-_MYSQL_OWN_FK = re.compile(r"^.+_ibfk_\d+$")
-
 
 class TableCalls(ReplayState):
     """``op.*`` calls on tables and columns (also as ``batch_op.*`` inside a batch block)."""
@@ -55,7 +51,7 @@ class TableCalls(ReplayState):
                     if c.type is not None and c.type.enum is not None and not c.type.create_type}
         for e in enums:  # the Enum types' before_create event creates them (checkfirst=False)
             if e.name in existing:
-                if self.dialect == "postgresql" and not self.schema.has_enum(e.name):
+                if self.database.enum_style == "type" and not self.schema.has_enum(e.name):
                     raise self.error(f"create_table({spec.name!r}): enum type {e.name!r} does not exist "
                                      "(postgresql.ENUM(create_type=False) does not create it)", call)
                 continue
@@ -71,7 +67,7 @@ class TableCalls(ReplayState):
             raise self.error(f"op.drop_table: table {name!r} does not exist", call)
         referencing = [t.name for t in self.schema.tables if t.name != name
                        and any(f.ref_table == name for f in t.foreign_keys)]
-        if referencing and self.dialect != "sqlite":
+        if referencing and not self.database.drops_referenced_tables:
             raise self.error(f"op.drop_table({name!r}): table {referencing[0]} still has a foreign key to it", call)
         self.apply(DropTable(self.schema.table(name)))
 
@@ -86,19 +82,12 @@ class TableCalls(ReplayState):
         self._rename_made_uptaken_names(old, new)
 
     def _rename_made_uptaken_names(self, old: str, new: str) -> None:
-        """Names that follow the table's name: MySQL renames ``<old>_ibfk_<n>`` foreign keys with the
-        table; SQLite stores no names, so the made-up ones are the new table's (as introspection says)."""
+        """Names that follow the table's name: those ``Dialect.constraint_name_after_rename`` renames (MySQL's
+        ``<old>_ibfk_<n>``, SQLite's made-up ones), and the primary key's where its name is not kept (MySQL)."""
         table = self.schema.table(new)
         auto = self.reader.auto_named
-
-        def new_name(name: str) -> str:
-            if self.dialect == "mysql" and _MYSQL_OWN_FK.match(name) and name.startswith(f"{old}_ibfk_"):
-                return new + name[len(old):]
-            if self.dialect == "sqlite" and (old, name) in auto and name.startswith(f"{old}_"):
-                return new + name[len(old):]
-            return name
-
-        mapping = {name: new_name(name) for name in taken_names(table)}
+        mapping = {name: self.database.constraint_name_after_rename(name, old, new, (old, name) in auto)
+                   for name in taken_names(table)}
         for name, to in mapping.items():
             if (old, name) in auto:
                 auto.discard((old, name))
@@ -109,7 +98,8 @@ class TableCalls(ReplayState):
 
         pk = table.primary_key
         if pk is not None and pk.name:
-            pk = replace(pk, name=naming.primary_key_name(new) if self.dialect == "mysql" else renamed(pk.name))
+            pk = replace(pk, name=renamed(pk.name) if self.database.keeps_primary_key_name
+                         else naming.primary_key_name(new))
         self.schema = self.schema.with_table(replace(
             table,
             primary_key=pk,
@@ -125,7 +115,7 @@ class TableCalls(ReplayState):
         name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(name, call)
         comment = None if drop else self.reader.literal(args["comment"], self.scope, "comment")
-        if self.dialect != "sqlite":
+        if self.database.supports_comments:
             self.apply(SetTableComment(name, table.comment, comment))
 
     # -- columns -------------------------------------------------------------------------------------
@@ -151,11 +141,11 @@ class TableCalls(ReplayState):
         if table.has_column(col.name):  # type: ignore[arg-type]
             raise self.error(f"add_column: table {table.name!r} already has a column {col.name!r}", call)
         implied = bool(col.foreign_keys or col.unique and not col.index or col.checks)
-        if self.dialect == "sqlite" and batch is None and implied:
+        if not self.database.alters_in_place and batch is None and implied:
             raise self.error(f"op.add_column({table.name!r}, {col.name}) with a foreign key, unique or check "
                              "constraint fails on SQLite: Alembic refuses 'ALTER of constraints in SQLite' "
                              "(use batch_alter_table)", call)
-        if self.dialect == "sqlite" and batch is not None and recreates(self, batch) \
+        if self.impl.batch_rebuilds and batch is not None and recreates(self, batch) \
                 and any(fk.name is None for fk in col.foreign_keys):
             raise self.error(f"add_column({col.name}) in a batch that rebuilds the table: Alembic needs the "
                              "foreign key named ('Constraint must have a name')", call)
@@ -164,7 +154,7 @@ class TableCalls(ReplayState):
         spec = TableSpec(table.name, [col], [], self.path, call.lineno, self.convention)
         built, enums = self._build(spec, existing=table)
         for e in enums:
-            if self.dialect == "postgresql" and not self.schema.has_enum(e.name):
+            if self.database.enum_style == "type" and not self.schema.has_enum(e.name):
                 raise self.error(f"add_column({table.name!r}, {col.name}): enum type {e.name!r} does not exist, and "
                                  "Alembic's add_column does not create it (create it first: "
                                  f"sa.Enum(..., name={e.name!r}).create(op.get_bind()))", call)
@@ -205,20 +195,13 @@ class TableCalls(ReplayState):
         table = self.table(table_name, call)
         name = self._str(args.get("column_name"), "drop_column column name", call)
         self.column(table, name, call)
-        if self.dialect == "sqlite" and batch is None and _column_is_used(table, name):
+        if not self.database.alters_in_place and batch is None and _column_is_used(table, name):
             raise self.error(f"op.drop_column({table.name!r}, {name!r}): SQLite cannot drop a column that an index "
                              "or constraint uses (use batch_alter_table)", call)
-        before = self.schema
-        rules = "postgresql" if self.dialect == "sqlite" else self.dialect  # a rebuild drops what used it
-        new_table = get_dialect(rules).without_column(table, name)
-        # recorded as DropColumn; the schema follows the database, which drops what used the column too
+        # recorded as DropColumn; the schema follows the database (on SQLite: the batch rebuild), which drops
+        # what used the column too
         self.operations.append(DropColumn(table.name, table.column(name)))
-        self.schema = before.with_table(new_table)
-        if self.dialect == "postgresql":  # foreign keys elsewhere that point at the column go with it
-            self.schema = replace(self.schema, tables=tuple(
-                replace(t, foreign_keys=tuple(f for f in t.foreign_keys
-                                              if not (f.ref_table == table.name and name in f.ref_columns)))
-                for t in self.schema.tables))
+        self.schema = self.database.schema_without_column(self.schema, table, name)
 
     _ALTER_ARGS = ("nullable", "comment", "server_default", "new_column_name", "type_", "existing_type",
                    "existing_server_default", "existing_nullable", "existing_comment", "schema",
@@ -242,11 +225,11 @@ class TableCalls(ReplayState):
         change_comment = comment_node is not None and not _is_false(comment_node)
         new_name = self._str(args["new_column_name"], "new_column_name", call) if "new_column_name" in args else None
         changes_more_than_name = new_type is not None or nullable is not None or change_default or change_comment
-        if self.dialect == "sqlite" and batch is None and changes_more_than_name:
+        if not self.database.alters_in_place and batch is None and changes_more_than_name:
             raise self.error(f"op.alter_column({table.name!r}, {name!r}) fails on SQLite: Alembic emits ALTER COLUMN, "
                              "which SQLite does not have (use batch_alter_table)", call)
         target_type = new_type.type if new_type is not None else column.type
-        if self.dialect == "mysql" and self._mysql_rewrites(args, new_type, nullable, change_comment, new_name):
+        if self.impl.alter_column_rewrites and self._mysql_rewrites(args, new_type, nullable, change_comment, new_name):
             column = self._mysql_modify(table, column, args, new_type, nullable, change_default, change_comment, call)
         else:
             if nullable is not None and nullable != column.nullable:
@@ -258,7 +241,7 @@ class TableCalls(ReplayState):
             if new_type is not None and new_type.type != column.type:
                 new_type = self._enum_for(new_type, table.name, name, call)
                 self.apply(AlterColumnType(table.name, name, column.type, new_type.type))
-            if change_comment and self.dialect != "sqlite":
+            if change_comment and self.database.supports_comments:
                 comment = self.reader.literal(comment_node, self.scope, "comment")
                 self.apply(SetColumnComment(table.name, name, column.comment, comment))
         if new_name is not None and new_name != name:
@@ -310,13 +293,14 @@ class TableCalls(ReplayState):
         return self.schema.table(table.name).column(name)
 
     def _enum_for(self, type_spec: TypeSpec, table: str, column: str, call: ast.AST) -> TypeSpec:
-        """The type an alter_column gives: a PostgreSQL enum must exist already; a MySQL one is inline."""
+        """The type an alter_column gives: an enum type (PostgreSQL) must exist already; an inline one
+        (MySQL) is the column's own."""
         if type_spec.enum is None:
             return type_spec
-        if self.dialect == "postgresql" and not self.schema.has_enum(type_spec.enum.name):
+        if self.database.enum_style == "type" and not self.schema.has_enum(type_spec.enum.name):
             raise self.error(f"alter_column to enum type {type_spec.enum.name!r}, which does not exist "
                              "(Alembic does not create it)", call)
-        if self.dialect == "mysql":
+        if self.database.enum_style == "inline":
             enum = EnumType(f"{table}_{column}", type_spec.enum.values)
             self._create_enum(enum, call, on_create_table=False)
             return replace(type_spec, type=replace(type_spec.type, enum=enum.name), enum=enum)

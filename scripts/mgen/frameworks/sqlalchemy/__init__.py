@@ -1,8 +1,7 @@
 """SQLAlchemy models read statically into a Schema: ``read_models(path, dialect) -> Schema``.
 
 Entry points: ``read_models(path, dialect, root=None) -> Schema`` and ``read_models_with_notes`` (the
-same, with the notes on what was deliberately left out: ``ModelsRead``); ``db_constraint_name`` (the name
-a database gives a constraint created without one).
+same, with the notes on what was deliberately left out: ``ModelsRead``).
 
 The schema is the one ``metadata.create_all()`` would build on ``dialect``, worked out from the
 source with ``ast`` (``mgen.frameworks.pyast``): the user's modules are never imported. Read:
@@ -41,8 +40,8 @@ Names: explicit names and the metadata's naming convention are SQLAlchemy's (``i
 for ``index=True`` by default; convention names longer than the dialect's limit are shortened as
 SQLAlchemy does). Constraints SQLAlchemy leaves unnamed (``unique=True``, an unnamed ``CheckConstraint``
 or ``ForeignKey``) are named by the database, and get the name that database gives them
-(``db_constraint_name``): on PostgreSQL mgen's ``naming`` (``t_c_key``, ``t_c_fkey``, ``t_c_check``,
-PostgreSQL's own rule), on MySQL/MariaDB ``c``, ``t_ibfk_1``, ``CONSTRAINT_1`` (numbered in the order
+(``Dialect.unnamed_constraint_name``): on PostgreSQL mgen's ``naming`` (``t_c_key``, ``t_c_fkey``,
+``t_c_check``, PostgreSQL's own rule), on MySQL/MariaDB ``c``, ``t_ibfk_1``, ``CONSTRAINT_1`` (numbered in the order
 SQLAlchemy emits them: the constraints written out first, then those the columns imply), on SQLite,
 which stores none, the PostgreSQL-style names mgen's SQLite introspection reports. The differ matches
 constraints by definition anyway; the names matter to a later migration that drops one by name.
@@ -75,7 +74,7 @@ from __future__ import annotations
 
 from .build import build_table, schema_from_specs
 from .columns import read_column, server_default
-from .constraint_names import DEFAULT_CONVENTION, db_constraint_name
+from .constraint_names import DEFAULT_CONVENTION
 from .constraints import fk_action, read_index
 from .read import ModelsRead, read_models, read_models_with_notes
 from .reader import ConstructReader, Scope, sa_name
@@ -85,7 +84,7 @@ from .types import read_type
 
 __all__ = [
     "DEFAULT_CONVENTION", "CheckSpec", "ColumnSpec", "ConstructReader", "ForeignKeySpec", "IndexSpec", "ModelsRead",
-    "PrimaryKeySpec", "Scope", "TableSpec", "TypeSpec", "UniqueSpec", "build_table", "db_constraint_name",
-    "fk_action", "read_column", "read_index", "read_models", "read_models_with_notes", "read_table_call",
-    "read_type", "sa_name", "schema_from_specs", "server_default",
+    "PrimaryKeySpec", "Scope", "TableSpec", "TypeSpec", "UniqueSpec", "build_table", "fk_action", "read_column",
+    "read_index", "read_models", "read_models_with_notes", "read_table_call", "read_type", "sa_name",
+    "schema_from_specs", "server_default",
 ]

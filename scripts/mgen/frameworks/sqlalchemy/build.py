@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ... import naming
-from ...dialects import get_dialect
 from ...errors import MgenError
 from ...schema import Check, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Table, Unique
 from ...sqltypes import declared_generation
@@ -38,7 +37,7 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
     """The Table SQLAlchemy's ``CREATE TABLE`` (plus its ``CREATE INDEX``) makes of ``spec`` on the
     reader's dialect. ``specs``: the tables foreign keys may point at, read (TableSpec) or already
     built (Table); ``taken``: constraint names the table already has (when columns are added to it)."""
-    dialect = reader.dialect
+    compiler, database = reader.compiler, reader.database
     what = f"table {spec.name}"
     by_key = columns_by_key(spec)
     pk_items = [i for i in spec.items if isinstance(i, PrimaryKeySpec)]
@@ -51,7 +50,7 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
         pk_spec = None
         pk_columns = tuple(c.name for c in spec.columns if c.primary_key)  # type: ignore[misc]
     autoinc = _autoincrement_column(spec, pk_columns, specs)
-    if dialect == "sqlite" and len(pk_columns) > 1:
+    if not database.autoincrement_in_composite_key and len(pk_columns) > 1:
         for c in spec.columns:
             if c.name in pk_columns and c.autoincrement is True:  # SQLAlchemy's SQLite compiler refuses it
                 raise MgenError(f"{what}.{c.name}: SQLite does not support autoincrement for composite primary keys",
@@ -61,11 +60,11 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
     for c in sorted(spec.columns, key=lambda c: c.sort_order):
         ctype = _column_type(c, specs, reader)
         identity: str | None = None
-        if c.identity is not None:
-            identity = c.identity if dialect == "postgresql" else ("serial" if c is autoinc and dialect == "mysql"
-                                                                   else None)
-        elif c is autoinc and (dialect in ("postgresql", "mysql") or (
-                spec.sqlite_autoincrement and len(pk_columns) == 1 and ctype.integer and not c.foreign_keys)):
+        sqlite_autoincrement = (c.identity is None and spec.sqlite_autoincrement and len(pk_columns) == 1
+                                and ctype.integer and not c.foreign_keys)
+        if c.identity is not None and compiler.writes_identity:
+            identity = c.identity
+        elif c is autoinc and (compiler.serial_autoincrement or sqlite_autoincrement):
             identity = "serial"  # SERIAL / AUTO_INCREMENT / INTEGER PRIMARY KEY AUTOINCREMENT
         in_pk = c.name in pk_columns
         nullable = (c.nullable if c.nullable is not None else not c.primary_key) and not in_pk
@@ -81,16 +80,16 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
             ctype = replace(ctype, type=replace(ctype.type, enum=enum.name))
         generated = None
         if c.computed is not None:
-            generated = _generated(c, dialect, f"{what}.{c.name}")
+            generated = _generated(c, reader.dialect, f"{what}.{c.name}")
             default = None
         columns.append(Column(name=c.name, type=ctype.type, nullable=nullable, default=default,  # type: ignore[arg-type]
-                              identity=identity, comment=c.comment if dialect != "sqlite" else None,
+                              identity=identity, comment=c.comment if database.supports_comments else None,
                               generated=generated))
     namer = ConstraintNamer(reader, spec, by_key, taken)
     primary_key = None
     if pk_columns:
         name = namer.name("pk", pk_spec.name if pk_spec else None, pk_spec.conv if pk_spec else False, pk_columns)
-        if name is None or dialect == "mysql":  # MySQL's primary key is always PRIMARY: mgen calls it t_pkey
+        if name is None or not database.keeps_primary_key_name:
             name = naming.primary_key_name(spec.name)
             reader.auto_named.add((spec.name, name))
         primary_key = PrimaryKey(pk_columns, name)
@@ -134,7 +133,7 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
             checks.append(namer.check(check, column=c.name))
     table = Table(name=spec.name, columns=tuple(columns), primary_key=primary_key, uniques=tuple(uniques),
                   indexes=tuple(indexes), foreign_keys=tuple(foreign_keys), checks=tuple(checks),
-                  comment=spec.comment if dialect != "sqlite" else None)
+                  comment=spec.comment if database.supports_comments else None)
     return table, enums
 
 
@@ -227,4 +226,4 @@ def schema_from_specs(reader: ConstructReader, specs: Sequence[TableSpec]) -> Sc
                                 spec.line)
             enums[e.name] = e
     schema = Schema(tables=tuple(tables), enums=tuple(enums.values()))
-    return get_dialect(reader.dialect).final_form(schema)
+    return reader.database.final_form(schema)

@@ -82,8 +82,8 @@ def _function_sql(reader: ConstructReader, name: str, call: ast.Call, scope: Sco
         raise reader.error(f"{what}: func.{name}() with keyword arguments is not read", call, scope)
     if name.lower() in _NO_PARENS and not call.args:
         return name.upper()
-    if name.lower() == "now" and not call.args and reader.dialect == "sqlite":
-        return "CURRENT_TIMESTAMP"  # SQLAlchemy's SQLite compiler spells now() so
+    if name.lower() in reader.compiler.functions and not call.args:
+        return reader.compiler.functions[name.lower()]  # SQLite's spells now() CURRENT_TIMESTAMP
     args = []
     for a in call.args:
         value = reader.literal(a, scope, what)

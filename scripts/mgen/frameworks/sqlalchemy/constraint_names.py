@@ -4,24 +4,21 @@ gives those created without one.
 ``ConstraintNamer`` follows SQLAlchemy (``_constraint_name_for_table``: a ``conv()`` name as is, the
 metadata's convention for unnamed constraints, names longer than the dialect allows shortened as
 SQLAlchemy shortens them). What SQLAlchemy leaves unnamed is named by the database:
-``db_constraint_name`` says how each one names it, so a later ``op.drop_constraint("<that name>")`` finds
-it (PostgreSQL's ``t_c_key`` / ``t_c_fkey`` / ``t_c_check``; MySQL's ``c``, ``t_ibfk_1``, ``CONSTRAINT_1``;
-on SQLite, which stores none, the PostgreSQL-style names mgen's SQLite introspection reports).
+``Dialect.unnamed_constraint_name`` says how each one names it, so a later ``op.drop_constraint("<that
+name>")`` finds it (PostgreSQL's ``t_c_key`` / ``t_c_fkey`` / ``t_c_check``; MySQL's ``c``, ``t_ibfk_1``,
+``CONSTRAINT_1``; on SQLite, which stores none, the PostgreSQL-style names mgen's SQLite introspection
+reports).
 """
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ... import naming
 from ...errors import MgenError
 from ...schema import Check, ForeignKey, Table
 from .reader import ConstructReader
 from .specs import CheckSpec, ColumnSpec, ForeignKeySpec, TableSpec, column_name, columns_by_key, split_target
 
-# SQLAlchemy's max_identifier_length per dialect: convention names longer than this are shortened.
-MAX_IDENTIFIER = {"postgresql": 63, "mysql": 64, "sqlite": None}
 DEFAULT_CONVENTION = {"ix": "ix_%(column_0_label)s"}  # sqlalchemy.sql.schema.DEFAULT_NAMING_CONVENTION
 
 
@@ -36,8 +33,8 @@ class ConstraintNamer:
         self.taken: set[str] = set(taken)
 
     def unnamed(self, kind: str, columns: Sequence[str], column_check: str | None = None) -> str:
-        """The name the database gives a constraint created without one (``db_constraint_name``)."""
-        name = db_constraint_name(self.reader.dialect, kind, self.spec.name, columns, self.taken, column_check)
+        """The name the database gives a constraint created without one."""
+        name = self.reader.database.unnamed_constraint_name(kind, self.spec.name, columns, self.taken, column_check)
         self.taken.add(name)
         self.reader.auto_named.add((self.spec.name, name))
         return name
@@ -58,7 +55,7 @@ class ConstraintNamer:
         return name
 
     def _shorten(self, name: str) -> str:
-        limit = MAX_IDENTIFIER[self.reader.dialect]
+        limit = self.reader.compiler.max_identifier
         if limit is None or len(name) <= limit:
             return name
         return name[: limit - 8] + "_" + hashlib.md5(name.encode()).hexdigest()[-4:]  # SQLAlchemy's own shortening
@@ -130,46 +127,3 @@ class ConstraintNamer:
         if name is None:
             name = self.unnamed("ck", [check.columns[0]] if len(check.columns) == 1 else [], column)
         return Check(name, check.expression)
-
-
-_MYSQL_FK = re.compile(r"_ibfk_(\d+)$")
-_MARIADB_CHECK = re.compile(r"^CONSTRAINT_(\d+)$")
-
-
-def db_constraint_name(dialect: str, kind: str, table: str, columns: Sequence[str], taken: Iterable[str],
-                       column_check: str | None = None) -> str:
-    """The name a database gives a constraint created without one, so that a later
-    ``op.drop_constraint("<that name>")`` finds it. PostgreSQL: ``mgen.naming`` (``t_c_key``, ``t_c_fkey``,
-    ``t_c_check``, with 1, 2... when taken). MySQL/MariaDB: a UNIQUE key is named after its first column
-    (``c``, ``c_2``...), a foreign key ``<table>_ibfk_<n>`` (one more than the highest n), a table CHECK
-    ``CONSTRAINT_<n>`` and a column's inline CHECK after the column. SQLite stores no name: the
-    PostgreSQL ones are used, as mgen's SQLite introspection does."""
-    taken = set(taken)
-
-    def fresh(base: str, sep: str = "", start: int = 1) -> str:
-        name, n = base, start - 1
-        while name in taken:
-            n += 1
-            name = naming.fit(f"{base}{sep}{n}")
-        return name
-
-    if dialect == "mysql":
-        if kind == "uq":
-            return fresh(columns[0], "_", 2)
-        if kind == "fk":
-            numbers = [int(m.group(1)) for n in taken if n.startswith(table) and (m := _MYSQL_FK.search(n))]
-            return f"{table}_ibfk_{max(numbers, default=0) + 1}"
-        if kind == "ck":
-            if column_check is not None:
-                return column_check
-            numbers = [int(m.group(1)) for n in taken if (m := _MARIADB_CHECK.match(n))]
-            return f"CONSTRAINT_{max(numbers, default=0) + 1}"
-    if kind == "uq":
-        return fresh(naming.unique_name(table, columns))
-    if kind == "fk":
-        return fresh(naming.foreign_key_name(table, columns))
-    if kind == "ck":
-        return fresh(naming.check_name(table, columns))
-    if kind == "ix":
-        return fresh(naming.index_name(table, columns))
-    raise ValueError(kind)

@@ -1,20 +1,22 @@
 """The reader of SQLAlchemy constructs: its state and the primitives every reading step uses.
 
 A ``ConstructReader`` holds what one reading (of a project's models, or of an Alembic history) shares:
-the project whose names it resolves (``mgen.frameworks.pyast``), the dialect whose rules apply, the
-notes on what was left out and the names the database made up. Its methods are the primitives the
-readers of types (``types``), columns (``columns``), constraints (``constraints``) and ``Table(...)``
-calls (``tables``) are written with: errors and notes with file and line, what a callee is in
-SQLAlchemy's terms, literal values, keyword arguments checked against what is read, SQL text.
+the project whose names it resolves (``mgen.frameworks.pyast``), the dialect (what SQLAlchemy writes on
+it, ``Compiler``, and what the database does with that, its ``Dialect``), the notes on what was left out
+and the names the database made up. Its methods are the primitives the readers of types (``types``),
+columns (``columns``), constraints (``constraints``) and ``Table(...)`` calls (``tables``) are written
+with: errors and notes with file and line, what a callee is in SQLAlchemy's terms, literal values,
+keyword arguments checked against what is read, SQL text.
 """
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...dialects import Dialect, get_dialect
 from ...errors import MgenError
 from ...expressions import canonical_expression
 from ..pyast import (
@@ -30,7 +32,36 @@ from ..pyast import (
     text_of,
 )
 
-DIALECTS = ("postgresql", "mysql", "sqlite")
+
+@dataclass(frozen=True)
+class Compiler:
+    """What SQLAlchemy's DDL and type compilers for one backend write, where that differs by backend;
+    what the database then does with it is its ``Dialect``'s (``ConstructReader.database``)."""
+
+    fraction_keyword: str  # the argument TIME/TIMESTAMP fractional seconds are read from
+    writes_fraction: bool  # TIME/TIMESTAMP keep those fractional seconds (SQLite's compiler drops them)
+    writes_time_zone: bool  # DateTime/Time(timezone=True) is WITH TIME ZONE (elsewhere: ignored)
+    writes_float_precision: bool  # Float(p) is FLOAT(p) (SQLite's: FLOAT)
+    native_uuid: bool  # Uuid is the UUID type (supports_native_uuid; MySQL-family read as MariaDB)
+    writes_identity: bool  # Identity() is GENERATED ... AS IDENTITY (elsewhere: ignored)
+    serial_autoincrement: bool  # the autoincrement column is SERIAL / AUTO_INCREMENT without being asked
+    max_identifier: int | None  # max_identifier_length: longer convention names are shortened
+    functions: Mapping[str, str] = field(default_factory=dict)  # func.<name>() written otherwise
+
+
+COMPILERS = {
+    "postgresql": Compiler(fraction_keyword="precision", writes_fraction=True, writes_time_zone=True,
+                           writes_float_precision=True, native_uuid=True, writes_identity=True,
+                           serial_autoincrement=True, max_identifier=63),
+    "mysql": Compiler(fraction_keyword="fsp", writes_fraction=True, writes_time_zone=False,
+                      writes_float_precision=True, native_uuid=True, writes_identity=False,
+                      serial_autoincrement=True, max_identifier=64),
+    # fsp= (of mysql.DATETIME) is read here too, then dropped; AUTOINCREMENT needs sqlite_autoincrement=True
+    "sqlite": Compiler(fraction_keyword="fsp", writes_fraction=False, writes_time_zone=False,
+                       writes_float_precision=False, native_uuid=False, writes_identity=False,
+                       serial_autoincrement=False, max_identifier=None, functions={"now": "CURRENT_TIMESTAMP"}),
+}
+DIALECTS = tuple(COMPILERS)
 
 
 def sa_name(qualname: str | None) -> str | None:
@@ -76,6 +107,8 @@ class ConstructReader:
             raise MgenError(f"unknown dialect {dialect!r} (choose one of: {', '.join(DIALECTS)})")
         self.project = project
         self.dialect = dialect
+        self.compiler = COMPILERS[dialect]  # what SQLAlchemy writes on it
+        self.database: Dialect = get_dialect(dialect)  # what the database does with that
         self.notes: list[Note] = []
         self.auto_named: set[tuple[str, str]] = set()  # (table, name): names the database made up
         # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes

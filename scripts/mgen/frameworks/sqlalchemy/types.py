@@ -229,7 +229,7 @@ def _string(portable: str) -> TypeHandler:
         if a.get(None, "collation") is not None:
             raise a.error("collation= is not supported")
         length = a.integer(0, "length")
-        if length is None and portable == "varchar" and r.dialect == "mysql":
+        if length is None and portable == "varchar" and r.database.varchar_needs_length:
             raise a.error("VARCHAR requires a length on MySQL (SQLAlchemy refuses to create it)")
         return TypeSpec(_t(portable, length=length), label=a.name)
     return handler
@@ -264,59 +264,64 @@ def _fraction_kwarg(a: TypeArgs) -> tuple[str, ...]:
     return ("precision",) if a.name.startswith("postgresql.") else ("fsp",) if a.name.startswith("mysql.") else ()
 
 
+def _fraction(r: ConstructReader, a: TypeArgs) -> int | None:
+    """The fractional seconds the backend's compiler writes for the type, if any."""
+    precision = a.integer(None, r.compiler.fraction_keyword)
+    return precision if r.compiler.writes_fraction else None
+
+
 def _datetime(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("timezone", *_fraction_kwarg(a))
     timezone = bool(a.get(0, "timezone", False))
-    precision = a.integer(None, "precision") if r.dialect == "postgresql" else a.integer(None, "fsp")
-    if r.dialect == "postgresql":
-        return TypeSpec(_t("timestamptz" if timezone else "timestamp", precision=precision), label=a.name)
-    if r.dialect == "mysql" and a.name.endswith("TIMESTAMP"):
-        return TypeSpec(_t("timestamptz", precision=precision), label=a.name)  # MySQL TIMESTAMP is UTC-stored
-    return TypeSpec(_t("timestamp", precision=precision if r.dialect == "mysql" else None), label=a.name)
+    precision = _fraction(r, a)
+    if timezone and r.compiler.writes_time_zone:
+        return TypeSpec(_t("timestamptz", precision=precision), label=a.name)
+    # a TIMESTAMP type is written TIMESTAMP, which MySQL stores in UTC (DateTime: DATETIME or TIMESTAMP)
+    spelling = "timestamp" if a.name.endswith("TIMESTAMP") else "datetime"
+    portable = r.database.type_spellings.get(spelling, "timestamp")
+    return TypeSpec(_t(portable, precision=precision), label=a.name)
 
 
 def _time(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("timezone", *_fraction_kwarg(a))
-    if a.get(0, "timezone", False) and r.dialect == "postgresql":
+    if a.get(0, "timezone", False) and r.compiler.writes_time_zone:
         raise a.error("TIME WITH TIME ZONE is not supported (no portable type)")
-    precision = a.integer(None, "precision") if r.dialect == "postgresql" else a.integer(None, "fsp")
-    return TypeSpec(_t("time", precision=precision if r.dialect != "sqlite" else None), label=a.name)
+    return TypeSpec(_t("time", precision=_fraction(r, a)), label=a.name)
 
 
 def _numeric(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("precision", "scale", "decimal_return_scale", "asdecimal", "unsigned", "zerofill")
     precision, scale = a.integer(0, "precision"), a.integer(1, "scale")
     if precision is None:
-        if r.dialect == "mysql":  # MySQL's bare DECIMAL is DECIMAL(10,0)
-            return TypeSpec(_t("numeric", precision=10, scale=0), label=a.name)
+        size = r.database.bare_decimal_size
+        if size is not None:
+            return TypeSpec(_t("numeric", precision=size[0], scale=size[1]), label=a.name)
         return TypeSpec(_t("numeric"), label=a.name)
     return TypeSpec(_t("numeric", precision=precision, scale=scale or 0), label=a.name)
 
 
 def _float(r: ConstructReader, a: TypeArgs) -> TypeSpec:
-    """``Float(p)``: single precision up to 24 bits (PostgreSQL and MySQL); PostgreSQL's bare FLOAT is
-    double precision, MySQL's and SQLite's (REAL affinity as mgen reads it) single."""
+    """``Float(p)``: single precision up to 24 bits (PostgreSQL and MySQL); a bare FLOAT is what the
+    database makes of it (PostgreSQL: double precision), and SQLite's compiler writes every Float bare."""
     a.only("precision", "asdecimal", "decimal_return_scale", "unsigned", "zerofill")
     precision = a.integer(0, "precision")
-    if r.dialect == "sqlite":
-        return TypeSpec(_t("real"), label=a.name)
-    if precision is not None:
+    if precision is not None and r.compiler.writes_float_precision:
         return TypeSpec(_t("real" if precision <= 24 else "double"), label=a.name)
-    return TypeSpec(_t("double" if r.dialect == "postgresql" else "real"), label=a.name)
+    return TypeSpec(_t(r.database.type_spellings.get("float", "real")), label=a.name)
 
 
 def _real(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("precision", "asdecimal", "decimal_return_scale")
-    return TypeSpec(_t("double" if r.dialect == "mysql" else "real"), label=a.name)  # MySQL REAL = DOUBLE
+    return TypeSpec(_t("double" if r.database.real_is_double else "real"), label=a.name)
 
 
 def _binary(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("length")
     if a.name in ("BINARY", "VARBINARY", "mysql.BINARY", "mysql.VARBINARY"):
-        if r.dialect == "postgresql":
+        if not r.database.has_sized_binary:
             raise a.error("BINARY/VARBINARY do not exist on PostgreSQL")
         length = a.integer(0, "length")
-        return TypeSpec(_t("binary", length=length if r.dialect == "mysql" else None), label=a.name)
+        return TypeSpec(_t("binary", length=length if r.database.binary_keeps_length else None), label=a.name)
     return TypeSpec(_t("binary"), label=a.name)
 
 
@@ -326,7 +331,7 @@ def _uuid(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     reads MySQL-family servers as MariaDB here.)"""
     a.only("as_uuid", "native_uuid")
     native = a.get(None, "native_uuid", True)
-    if a.name == "Uuid" and (not native or r.dialect == "sqlite"):
+    if a.name == "Uuid" and (not native or not r.compiler.native_uuid):
         return TypeSpec(_t("char", length=32), label=a.name)
     return TypeSpec(_t("uuid"), label=a.name)
 
@@ -338,8 +343,7 @@ def _json(r: ConstructReader, a: TypeArgs) -> TypeSpec:
 
 def _jsonb(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("none_as_null", "astext_type")
-    if r.dialect != "postgresql":
-        raise a.error(f"JSONB exists on PostgreSQL only, not {r.dialect}")
+    _refuse_off_backend(r, a, "JSONB exists on PostgreSQL only, not {}")
     return TypeSpec(_t("jsonb"), label=a.name)
 
 
@@ -385,8 +389,8 @@ def enum_type(r: ConstructReader, a: TypeArgs, values: tuple[str, ...], default_
     length = a.integer(None, "length")
     if not values:
         raise a.error("an Enum without values")
-    if native and r.dialect in ("postgresql", "mysql"):
-        if r.dialect == "postgresql" and not name:
+    if native and r.database.enum_style != "text":
+        if r.database.enum_style == "type" and not name:
             raise a.error("a PostgreSQL ENUM needs a name (name=...)")
         return TypeSpec(ColumnType("enum", enum=name or ""), enum=EnumType(name or "", values), label=a.name)
     if a.get(None, "create_constraint", False):
@@ -395,17 +399,22 @@ def enum_type(r: ConstructReader, a: TypeArgs, values: tuple[str, ...], default_
                     label=a.name)
 
 
+def _refuse_off_backend(r: ConstructReader, a: TypeArgs, message: str) -> None:
+    """A type of ``sqlalchemy.dialects.<backend>`` that only that backend's compiler writes (``message``
+    takes the reader's dialect) on another backend."""
+    if a.name.split(".", 1)[0] != r.dialect:
+        raise a.error(message.format(r.dialect))
+
+
 def _pg_enum(r: ConstructReader, a: TypeArgs) -> TypeSpec:
-    if r.dialect != "postgresql":
-        raise a.error(f"postgresql.ENUM cannot be created on {r.dialect}")
+    _refuse_off_backend(r, a, "postgresql.ENUM cannot be created on {}")
     spec = _enum(r, a)
     return replace(spec, create_type=bool(a.get(None, "create_type", True)))
 
 
 def _mysql_only(inner: TypeHandler) -> TypeHandler:
     def handler(r: ConstructReader, a: TypeArgs) -> TypeSpec:
-        if r.dialect != "mysql":
-            raise a.error(f"a MySQL type cannot be created on {r.dialect}")
+        _refuse_off_backend(r, a, "a MySQL type cannot be created on {}")
         return inner(r, a)
     return handler
 
