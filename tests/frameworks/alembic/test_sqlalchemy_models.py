@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import sqlalchemy.dialects.mysql  # sa.dialects.mysql, used below, is no attribute until imported
 from conftest import require_server
 
 from mgen.db import connect, scratch_database
