@@ -45,7 +45,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realworld_git as rw
 
-MODELS_PATH = re.compile(r"(^|/)models(\.py$|/.*\.py$)")
 REVISION_PATH = re.compile(r"(^|/)(versions|migrations)/(?!env\.py$|__init__\.py$)[^/]+\.py$")
 REVISION_TEXT = re.compile(r"^revision\b[^=\n]*=.*^down_revision\b", re.MULTILINE | re.DOTALL)
 NOT_SCHEMA = {"execute", "bulk_insert", "get_bind", "get_context", "inline_literal", "f", "run_async",
@@ -67,17 +66,11 @@ TABLE_KEYWORDS = ("table_name", "source_table", "source")
 ALTER_DETAILS = ("nullable", "type_", "server_default", "new_column_name", "comment", "autoincrement")
 
 
-def _last_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ast.unparse(node)
-
-
 def _text(node: ast.AST | None) -> str:
     """A literal as its value (``op.f("ix")`` as ``ix``), anything else as its source."""
     if node is None:
         return ""
-    if isinstance(node, ast.Call) and _last_name(node.func) == "f" and len(node.args) == 1:
+    if isinstance(node, ast.Call) and rw.last_name(node.func) == "f" and len(node.args) == 1:
         node = node.args[0]
     if isinstance(node, ast.Constant):
         return str(node.value)
@@ -94,7 +87,7 @@ def _names(node: ast.AST | None) -> str:
 def _type_name(node: ast.AST | None) -> str:
     if node is None:
         return ""
-    return _last_name(node.func) if isinstance(node, ast.Call) else _last_name(node)
+    return rw.last_name(node.func) if isinstance(node, ast.Call) else rw.last_name(node)
 
 
 def _column(call: ast.AST) -> tuple[str, str, dict[str, str]]:
@@ -108,7 +101,7 @@ def _column(call: ast.AST) -> tuple[str, str, dict[str, str]]:
     type_node = keywords.get("type_")
     constraints: dict[str, str] = {}
     for arg in args:
-        if isinstance(arg, ast.Call) and _last_name(arg.func) == "ForeignKey" and arg.args:
+        if isinstance(arg, ast.Call) and rw.last_name(arg.func) == "ForeignKey" and arg.args:
             constraints["foreign key"] = _text(arg.args[0])
         elif type_node is None:
             type_node = arg
@@ -130,7 +123,7 @@ def _create_table(table: str, args: list[ast.AST]) -> list[tuple[str, str]]:
         if not isinstance(item, ast.Call):
             details.append(("?", ast.unparse(item)))
             continue
-        kind = _last_name(item.func)
+        kind = rw.last_name(item.func)
         if kind == "Column":
             name, type_name, constraints = _column(item)
             details.append((f"column {name}", type_name))
@@ -237,7 +230,7 @@ def _walk(body: list[ast.stmt], batches: dict[str, str], path: str, ops: list[rw
             inner = dict(batches)
             for item in statement.items:
                 call = item.context_expr
-                if isinstance(call, ast.Call) and _last_name(call.func) == "batch_alter_table" and \
+                if isinstance(call, ast.Call) and rw.last_name(call.func) == "batch_alter_table" and \
                         isinstance(item.optional_vars, ast.Name):
                     table = call.args[0] if call.args else next(
                         (k.value for k in call.keywords if k.arg == "table_name"), None)
@@ -271,9 +264,6 @@ class Alembic:
     name = "Alembic"
     migration_word = "revision"
 
-    def is_models_path(self, path: str) -> bool:
-        return bool(MODELS_PATH.search(path))
-
     def is_migration_path(self, path: str) -> bool:
         return bool(REVISION_PATH.search(path))
 
@@ -285,18 +275,8 @@ class Alembic:
     def has_project(self, source: rw.Source, commit: rw.Commit) -> bool:
         return True  # with no alembic.ini the repository root is the project (see project_folder)
 
-    def read_committed(self, files: dict[str, str]) -> rw.Committed:
-        committed = rw.Committed()
-        for path, text in sorted(files.items()):
-            try:
-                ops, data = read_revision(path, text)
-            except SyntaxError:
-                return rw.Committed(skip=rw.SKIP_UNPARSEABLE)
-            committed.operations += ops
-            committed.has_data_code |= data
-        if not committed.operations:
-            committed.skip = rw.SKIP_DATA_ONLY
-        return committed
+    def read_file(self, path: str, text: str) -> tuple[list[rw.Operation], bool]:
+        return read_revision(path, text)
 
     def project_folder(self, tree: Path, added: Sequence[str]) -> Path | None:
         revisions = (tree / added[0]).parent

@@ -43,7 +43,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realworld_git as rw
 
 MIGRATION_PATH = re.compile(r"(^|/)migrations/\d{4}_\w*\.py$")
-MODELS_PATH = re.compile(r"(^|/)models(\.py$|/.*\.py$)")
 SOUTH = re.compile(r"^\s*(from|import) south\b", re.MULTILINE)
 SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
 SKIP_SQUASH = "adds a squashed migration (replaces)"
@@ -77,7 +76,7 @@ TRANSLATIONS = {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "ge
 class _Normalise(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
-        name = _last_name(node.func)
+        name = rw.last_name(node.func)
         if name in TRANSLATIONS and len(node.args) == 1 and not node.keywords:
             return node.args[0]
         if name in ("pgettext", "pgettext_lazy") and len(node.args) == 2:
@@ -100,12 +99,6 @@ def _dotted(node: ast.AST) -> bool:
     while isinstance(node, ast.Attribute):
         node = node.value
     return isinstance(node, ast.Name)
-
-
-def _last_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ast.unparse(node)
 
 
 def value_text(node: ast.AST, keyword: str = "") -> str:
@@ -131,7 +124,7 @@ def _field(call: ast.AST) -> list[tuple[str, str]]:
     """A field as (class, last dotted name) and its keyword arguments, each normalised."""
     if not isinstance(call, ast.Call):
         return [("class", value_text(call))]
-    details = [("class", _last_name(call.func))]
+    details = [("class", rw.last_name(call.func))]
     details += [(f"arg {i}", value_text(a)) for i, a in enumerate(call.args)]
     details += [(k.arg or "**", value_text(k.value, k.arg or "")) for k in call.keywords]
     return details
@@ -144,7 +137,7 @@ def _field_text(call: ast.AST) -> str:
 
 
 def _operation(call: ast.Call, app: str, where: str) -> rw.Operation:
-    op = _last_name(call.func)
+    op = rw.last_name(call.func)
     args = _arguments(call, op)
 
     def name(key: str) -> str:
@@ -217,7 +210,7 @@ def _collect(value: ast.AST, app: str, path: str, ops: list[rw.Operation]) -> bo
         if not isinstance(item, ast.Call):
             data = True
             continue
-        op = _last_name(item.func)
+        op = rw.last_name(item.func)
         if op in DATA_OPERATIONS:
             data = True
         elif op == "SeparateDatabaseAndState":
@@ -235,9 +228,6 @@ class Django:
     name = "Django"
     migration_word = "migration"
 
-    def is_models_path(self, path: str) -> bool:
-        return bool(MODELS_PATH.search(path))
-
     def is_migration_path(self, path: str) -> bool:
         return bool(MIGRATION_PATH.search(path))
 
@@ -251,20 +241,11 @@ class Django:
         manages = [p for p in rw.tree_paths(source, commit.sha) if _is_manage(p)]
         return any(not _is_template(text) for text in rw.read_blobs(source.git_dir, commit.sha, manages).values())
 
-    def read_committed(self, files: dict[str, str]) -> rw.Committed:
-        committed = rw.Committed()
-        for path, text in sorted(files.items()):
-            try:
-                ops, data, squash = read_migration(path, text)
-            except SyntaxError:
-                return rw.Committed(skip=rw.SKIP_UNPARSEABLE)
-            if squash:
-                return rw.Committed(skip=SKIP_SQUASH)
-            committed.operations += ops
-            committed.has_data_code |= data
-        if not committed.operations:
-            committed.skip = rw.SKIP_DATA_ONLY
-        return committed
+    def read_file(self, path: str, text: str) -> tuple[list[rw.Operation], bool]:
+        ops, data, squash = read_migration(path, text)
+        if squash:
+            raise rw.NotComparable(SKIP_SQUASH)
+        return ops, data
 
     def project_folder(self, tree: Path, added: Sequence[str]) -> Path | None:
         """The folder of the manage.py whose settings name the most of the added migrations' apps."""

@@ -12,8 +12,8 @@ the mirror lacks, when a snapshot left out its largest files) and runs mgen twic
 
 This module holds what does not depend on the framework: reading history (one ``git log``), deterministic
 sampling, extracting a tree, running and timing mgen, classifying misses, matching two operation lists,
-the tables and the command line. A framework module supplies a ``Framework`` (which paths are models and
-migrations, where the project is, how to read operations) and calls ``main``. Timing: the median wall time
+the tables and the command line. A framework module supplies a ``Framework`` (which paths are migrations,
+where the project is, how to read operations) and calls ``main``. Timing: the median wall time
 of one mgen run (the project's cache removed first; the per-user cache of library sources, MGEN_CACHE_DIR,
 kept in the work folder for the whole run).
 
@@ -28,6 +28,7 @@ Run through the framework scripts (docs/realworld.md has the exact corpus):
 from __future__ import annotations
 
 import argparse
+import ast
 import itertools
 import json
 import os
@@ -63,6 +64,10 @@ SKIP_DATA_ONLY = "no schema operations (data only or empty)"
 SKIP_UNPARSEABLE = "committed file does not parse"
 SKIP_NO_PROJECT = "no project folder found"
 SKIP_BENCH_ERROR = "the bench failed at this commit"
+
+
+# What "changed models" means for both frameworks: a models.py, or any module of a models/ package.
+MODELS_PATH = re.compile(r"(^|/)models(\.py$|/.*\.py$)")
 
 
 # -- history ------------------------------------------------------------------------------------------
@@ -430,8 +435,6 @@ class Framework(Protocol):
     name: str  # "Django" | "Alembic"
     migration_word: str  # "migration" | "revision"
 
-    def is_models_path(self, path: str) -> bool: ...
-
     def is_migration_path(self, path: str) -> bool: ...
 
     def added_migrations(self, source: Source, commit: Commit) -> dict[str, str]:
@@ -440,7 +443,9 @@ class Framework(Protocol):
     def has_project(self, source: Source, commit: Commit) -> bool:
         """Whether the commit's tree holds a project mgen can be pointed at (Django: a manage.py)."""
 
-    def read_committed(self, files: dict[str, str]) -> Committed: ...
+    def read_file(self, path: str, text: str) -> tuple[list[Operation], bool]:
+        """A committed migration's schema operations and whether it also holds data code; SyntaxError when
+        it does not parse, NotComparable when it cannot be compared for another reason."""
 
     def project_folder(self, tree: Path, added: Sequence[str]) -> Path | None: ...
 
@@ -453,13 +458,42 @@ class Framework(Protocol):
         """For a rename: the keys of the add and of the drop a generator blind to renames writes instead."""
 
 
+class NotComparable(Exception):
+    """A committed file that cannot be compared with what mgen writes; the message says why."""
+
+
+def read_committed(files: dict[str, str], read_file: Callable[[str, str], tuple[list[Operation], bool]]) \
+        -> Committed:
+    """The operations of every file the commit added, or why the commit is not compared."""
+    committed = Committed()
+    for path, text in sorted(files.items()):
+        try:
+            ops, data = read_file(path, text)
+        except SyntaxError:
+            return Committed(skip=SKIP_UNPARSEABLE)
+        except NotComparable as e:
+            return Committed(skip=str(e))
+        committed.operations += ops
+        committed.has_data_code |= data
+    if not committed.operations:
+        committed.skip = SKIP_DATA_ONLY
+    return committed
+
+
+def last_name(node: ast.AST) -> str:
+    """The last name of a dotted reference (``sa.String`` is ``String``), else the expression's source."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ast.unparse(node)
+
+
 def candidates(framework: Framework, source: Source) -> tuple[list[tuple[Commit, dict[str, str]]], int]:
     """First-parent commits that changed a models file and added a migration, with the added files, and
     how many more such commits have no project to run mgen in (a reusable app's history before its demo
     project)."""
     found, without_project = [], 0
     for commit in first_parent_commits(source):
-        if not commit.paths("AMD", framework.is_models_path):
+        if not commit.paths("AMD", lambda path: bool(MODELS_PATH.search(path))):
             continue
         added = framework.added_migrations(source, commit)
         if not added:
@@ -481,7 +515,7 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
     """Both measures at one commit, as a JSON-ready record."""
     record: dict[str, Any] = {"project": source.name, "commit": commit.sha, "date": commit.date,
                               "subject": commit.subject[:120], "added": sorted(added)}
-    committed = framework.read_committed(added)
+    committed = read_committed(added, framework.read_file)
     if commit.paths("MDT", framework.is_migration_path):
         committed.skip = SKIP_EDITS_OLDER
     with extracted_tree(source, commit.sha, args.workdir) as (tree, missing):

@@ -10,32 +10,19 @@ A step whose migration is only RunPython is skipped. Runs mgen 11 times (a few s
 from __future__ import annotations
 
 import ast
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # the benches import their shared module the same way
+import realworld_alembic as alembic_bench
+import realworld_django as django_bench
+import realworld_git as rw
+
 MGEN = str(Path(sys.executable).parent / "mgen")
-
-
-def _load(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses resolve their module's annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
-
-
-rw = _load("realworld_git")
-django_bench = _load("realworld_django")
-alembic_bench = _load("realworld_alembic")
 
 
 def commit(repo: Path, files: dict[str, str], message: str) -> None:
@@ -148,20 +135,8 @@ def test_django_bench_on_a_tiny_project(tmp_path: Path) -> None:
 
 # -- Alembic ----------------------------------------------------------------------------------------------
 ALEMBIC_INI = "[alembic]\nscript_location = migrations\nprepend_sys_path = .\nsqlalchemy.url = sqlite:///app.db\n"
-ENV = """from alembic import context
-from sqlalchemy import engine_from_config, pool
-
-from app.models import Base
-
-config = context.config
-target_metadata = Base.metadata
-engine = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.",
-                            poolclass=pool.NullPool)
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
-"""
+# the example shop's env.py: target_metadata from app.models, as in the project below
+ENV = (ROOT / "examples" / "alembic_shop" / "project" / "migrations" / "env.py").read_text()
 MODELS = """import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
