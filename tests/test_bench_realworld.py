@@ -1,0 +1,301 @@
+"""The real-world benches' plumbing (bench/realworld_*.py) on tiny git repositories, without network.
+
+A Django project and an Alembic project are committed step by step, each step a model change with the
+migration Django's makemigrations / Alembic's autogenerate would write, written here by hand: the benches
+must sample every step, find mgen in sync at each, and regenerate the same operations. One Django step
+commits a migration that disagrees with its model (max_length 40 where the model says 50): in-sync must
+report the operation and regenerate must class it as different field kwargs, or the comparison is blind.
+A step whose migration is only RunPython is skipped. Runs mgen 11 times (a few seconds).
+"""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # the benches import their shared module the same way
+import realworld_alembic as alembic_bench
+import realworld_django as django_bench
+import realworld_git as rw
+
+MGEN = str(Path(sys.executable).parent / "mgen")
+
+
+def commit(repo: Path, files: dict[str, str], message: str) -> None:
+    for path, text in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message],
+                   cwd=repo, check=True)
+
+
+def new_repo(path: Path) -> Path:
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=path, check=True)
+    return path
+
+
+# -- Django ---------------------------------------------------------------------------------------------
+SETTINGS = """SECRET_KEY = "test"
+INSTALLED_APPS = ["shop"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+"""
+MANAGE = """import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conf.settings")
+    from django.core.management import execute_from_command_line
+    execute_from_command_line(sys.argv)
+"""
+MODEL_HEAD = ("from django.db import models\n\n\nclass Item(models.Model):\n"
+              "    name = models.CharField(max_length=100)\n")
+MIGRATION = """from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+{extra}
+    dependencies = [{dependencies}]
+
+    operations = [
+{operations}
+    ]
+"""
+INITIAL = """        migrations.CreateModel(
+            name="Item",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+            ],
+        ),"""
+
+
+def _migration(previous: str | None, operations: str) -> str:
+    return MIGRATION.format(extra="\n    initial = True\n" if previous is None else "",
+                            dependencies=f'("shop", "{previous}")' if previous else "", operations=operations)
+
+
+def _add_field(name: str, field: str) -> str:
+    return f'        migrations.AddField(\n            model_name="item",\n            name="{name}",\n' \
+           f"            field={field},\n        ),"
+
+
+def django_repo(root: Path) -> Path:
+    repo = new_repo(root / "django-shop")
+    models = MODEL_HEAD
+    commit(repo, {"manage.py": MANAGE, "conf/__init__.py": "", "conf/settings.py": SETTINGS, "shop/__init__.py": "",
+                  "shop/models.py": models, "shop/migrations/__init__.py": "",
+                  "shop/migrations/0001_initial.py": _migration(None, INITIAL)}, "shop: items")
+    models += "    price = models.IntegerField(default=0)\n"
+    commit(repo, {"shop/models.py": models, "shop/migrations/0002_item_price.py":
+                  _migration("0001_initial", _add_field("price", "models.IntegerField(default=0)"))}, "item price")
+    commit(repo, {"shop/models.py": '"""The shop."""\n' + models, "shop/migrations/0003_fill.py":
+                  _migration("0002_item_price", "        migrations.RunPython(migrations.RunPython.noop),")},
+           "a data step")
+    models = '"""The shop."""\n' + models + "    note = models.CharField(blank=True, max_length=50)\n"
+    # the migration says 40 where the model says 50: in-sync and regenerate must both see it
+    commit(repo, {"shop/models.py": models, "shop/migrations/0004_item_note.py":
+                  _migration("0003_fill", _add_field("note", "models.CharField(blank=True, max_length=40)"))},
+           "item note")
+    return repo
+
+
+def test_django_bench_on_a_tiny_project(tmp_path: Path) -> None:
+    repo = django_repo(tmp_path)
+    out = tmp_path / "django.md"
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--out", str(out), "--mgen", MGEN,
+                                "--workdir", str(tmp_path / "work"), "--quiet", "--json", str(tmp_path / "d.json")])
+    (project,) = result["projects"]
+    assert project["name"] == "django-shop" and project["candidates"] == 4
+    records = {r["subject"]: r for r in project["records"]}
+    assert list(records) == ["shop: items", "item price", "a data step", "item note"]
+    for subject in ("shop: items", "item price", "a data step"):
+        assert records[subject]["in_sync"]["misses"] == [], records[subject]
+    assert [m["class"] for m in records["item note"]["in_sync"]["misses"]] == [rw.OPERATIONS]
+    assert records["item note"]["in_sync"]["misses"][0]["label"] == "AlterField"
+    for subject in ("shop: items", "item price"):
+        assert records[subject]["regenerate"]["misses"] == [], records[subject]
+        assert records[subject]["regenerate"]["wrote"] is True
+    (miss,) = records["item note"]["regenerate"]["misses"]
+    assert (miss["class"], miss["label"]) == (django_bench.FIELD_KWARGS, "max_length"), miss
+    assert miss["location"] == "shop/migrations/0004_item_note.py:9"
+    assert records["a data step"]["regenerate"] == {"skip": rw.SKIP_DATA_ONLY}
+    s = rw.summarise(project["records"])
+    assert (s["sampled"], s["in_sync_noop"], s["regen_compared"], s["regen_same"], s["exit3"]) == (4, 3, 3, 2, 0)
+    text = out.read_text()
+    assert "| django-shop | 4 | 75% (3/4) | 0 | 0% (0/4) | 3 (0) | 67% (2/3) |" in text
+    assert "| different field kwargs | 1 | 1 | max_length (1) |" in text
+
+
+# -- Alembic ----------------------------------------------------------------------------------------------
+ALEMBIC_INI = "[alembic]\nscript_location = migrations\nprepend_sys_path = .\nsqlalchemy.url = sqlite:///app.db\n"
+# the example shop's env.py: target_metadata from app.models, as in the project below
+ENV = (ROOT / "examples" / "alembic_shop" / "project" / "migrations" / "env.py").read_text()
+MODELS = """import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(255))
+"""
+REVISION = '''"""{message}
+
+Revision ID: {revision}
+Revises: {down}
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "{revision}"
+down_revision = {down_value}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+{upgrade}
+
+
+def downgrade():
+    pass
+'''
+
+
+def alembic_repo(root: Path) -> Path:
+    repo = new_repo(root / "alembic-app")
+    first = REVISION.format(message="users", revision="aaaa00000001", down="", down_value="None", upgrade="""\
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=255), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )""")
+    commit(repo, {"alembic.ini": ALEMBIC_INI, "migrations/env.py": ENV, "app/__init__.py": "",
+                  "app/models.py": MODELS, "migrations/versions/aaaa00000001_users.py": first}, "users")
+    second = REVISION.format(message="user name", revision="bbbb00000002", down="aaaa00000001",
+                             down_value='"aaaa00000001"', upgrade="""\
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.add_column(sa.Column("name", sa.String(length=100), nullable=True))""")
+    models = MODELS + "    name: Mapped[str | None] = mapped_column(sa.String(100))\n"
+    commit(repo, {"app/models.py": models, "migrations/versions/bbbb00000002_user_name.py": second}, "user name")
+    return repo
+
+
+def test_alembic_bench_on_a_tiny_project(tmp_path: Path) -> None:
+    repo = alembic_repo(tmp_path)
+    result = alembic_bench.main([str(repo / ".git"), "--mgen", MGEN, "--workdir", str(tmp_path / "work"), "--quiet",
+                                 "--out", str(tmp_path / "alembic.md")])
+    (project,) = result["projects"]
+    assert project["candidates"] == 2
+    for record in project["records"]:
+        assert record["project_folder"] == "."
+        assert record["in_sync"]["misses"] == [], record
+        assert record["regenerate"]["misses"] == [] and record["regenerate"]["wrote"] is True, record
+    s = rw.summarise(project["records"])
+    assert (s["in_sync_noop"], s["regen_compared"], s["regen_same"], s["regen_silent"]) == (2, 2, 2, 0)
+
+
+def test_alembic_revision_reader() -> None:
+    ops, data = alembic_bench.read_revision("r.py", REVISION.format(
+        message="m", revision="r", down="", down_value="None", upgrade="""\
+    op.add_column("posts", sa.Column("author_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True))
+    op.create_index(op.f("ix_posts_author_id"), "posts", ["author_id"], unique=False)
+    op.create_foreign_key(None, "posts", "users", ["author_id"], ["id"], ondelete="CASCADE")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.alter_column("email", existing_type=sa.String(255), nullable=True)
+        batch_op.drop_index("ix_users_email")
+    op.execute("UPDATE posts SET author_id = 1")"""))
+    assert data is True  # op.execute
+    assert [op.key for op in ops] == [("add_column", "posts", "author_id"), ("create_index", "posts", "author_id"),
+                                      ("create_foreign_key", "posts", "author_id"),
+                                      ("alter_column", "users", "email"), ("drop_index", "users", "ix_users_email")]
+    assert dict(ops[0].details) == {"type": "Integer", "foreign key": "users.id"}
+    assert dict(ops[2].details) == {"target": "users(id)", "ondelete": "CASCADE"}
+    assert dict(ops[3].details) == {"nullable": "True"}  # existing_* not compared
+
+
+def test_silent_no_changes_is_its_own_class(tmp_path: Path) -> None:
+    committed = rw.Committed([rw.Operation(("add_column", "users", "name"), (("type", "String"),))])
+    run = rw.MgenRun(0, 0.1, "no changes: nothing written\n", "")
+    out = rw._regenerate(alembic_bench.Alembic(), run, tmp_path, committed)
+    assert [m["class"] for m in out["misses"]] == [rw.SILENT]
+
+
+# -- the pure parts -----------------------------------------------------------------------------------
+def test_django_values_are_normalised() -> None:
+    def text(source: str, keyword: str = "") -> str:
+        return django_bench.value_text(ast.parse(source, mode="eval").body, keyword)
+
+    assert text("_('Name')") == text("'Name'")
+    assert text("django.db.models.deletion.CASCADE") == text("models.CASCADE") == "CASCADE"
+    assert text("{('b', 'a'), ('a', 'b')}") == text("{('a', 'b'), ('b', 'a')}")
+    assert text("'Shop.Item'", "to") == "'shop.item'"
+    assert text("models.CharField(max_length=5, blank=True)") == text("models.CharField(blank=True, max_length=5)")
+
+
+def test_a_rename_written_as_drop_and_add_is_one_miss() -> None:
+    def op(*key: str) -> object:
+        return rw.Operation(key, (("class", "CharField"),))
+
+    django = django_bench.Django()
+    committed = [op("RenameField", "shop", "item", "title", "name"), op("AddField", "shop", "item", "price")]
+    generated = [op("RemoveField", "shop", "item", "title"), op("AddField", "shop", "item", "name"),
+                 op("AddField", "shop", "item", "price")]
+    misses = rw.compare_operations(committed, generated, django.difference, django.rename_parts)
+    assert [(m.klass, m.label) for m in misses] == [(rw.RENAME, "RenameField")]
+    misses = rw.compare_operations(committed, generated[1:], django.difference, django.rename_parts)
+    assert sorted(m.klass for m in misses) == [rw.EXTRA, rw.MISSING]  # no drop: not a rename
+
+
+def test_refusals_are_classed_by_file_and_pattern(tmp_path: Path) -> None:
+    message = (f"mgen: {tmp_path}/app/migrations/0003_x.py:14: field tags: field class a.b.TagField is not one "
+               "mgen knows")
+    miss = rw.run_failure(rw.MgenRun(2, 0.1, "", message), tmp_path)
+    assert (miss.klass, miss.label, miss.location) == ("refused (migration file)", "field class mgen does not know",
+                                                       "app/migrations/0003_x.py:14")
+    assert rw.run_failure(rw.MgenRun(3, 0.1, "", "mgen: internal error: KeyError 'x'"), tmp_path).klass == rw.CRASH
+    assert rw.run_failure(rw.MgenRun(None, 9.0, "", ""), tmp_path).klass == rw.TIMEOUT
+
+
+def test_sampling_is_even_and_deterministic() -> None:
+    items = list(range(100))
+    picked = rw.sample_evenly(items, 10, "seed")
+    assert picked == rw.sample_evenly(items, 10, "seed") and len(picked) == 10
+    assert all(10 * i <= p < 10 * (i + 1) for i, p in enumerate(picked))
+    assert rw.sample_evenly(items[:5], 10, "seed") == items[:5]
+    dense = rw.sample_evenly(items[:15], 10, "seed")  # strides of 1.5: still one each, none twice
+    assert len(set(dense)) == 10 and dense == sorted(dense)
+
+
+def test_a_tree_with_a_blob_the_mirror_lacks(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "r")
+    commit(repo, {"app/models.py": "x = 1\n", "static/big.js": "var big;\n"}, "one")
+    blob = subprocess.run(["git", "rev-parse", "HEAD:static/big.js"], cwd=repo, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # as a snapshot without its largest files
+    source = rw.parse_source(str(repo / ".git"))
+    with rw.extracted_tree(source, source.head, tmp_path) as (tree, missing):
+        assert missing == ["static/big.js"]
+        assert (tree / "app" / "models.py").read_text() == "x = 1\n" and not (tree / "static" / "big.js").exists()
+    assert not tree.exists()
+
+
+@pytest.mark.parametrize(("settings", "app", "named"), [
+    ("INSTALLED_APPS = ['wagtail.images']", "wagtail/images", True),
+    ("INSTALLED_APPS = ['helpdesk.apps.HelpdeskConfig']", "src/helpdesk", True),
+    ("INSTALLED_APPS = ['blog']", "src/helpdesk", False),
+])
+def test_settings_name_an_app(settings: str, app: str, named: bool) -> None:
+    assert django_bench._names_app(settings, app) is named
