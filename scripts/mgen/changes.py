@@ -200,15 +200,7 @@ def _columns(item: Change, table: Table, key: str = "columns") -> tuple[str, ...
 def _taken_names(schema: Schema) -> set[str]:
     """Index and constraint names in use anywhere: PostgreSQL index names and MySQL foreign key names
     are unique per schema, so a name is only free when no table uses it."""
-    taken: set[str] = set()
-    for t in schema.tables:
-        taken.update(i.name for i in t.indexes)
-        taken.update(u.name for u in t.uniques)
-        taken.update(f.name for f in t.foreign_keys)
-        taken.update(c.name for c in t.checks)
-        if t.primary_key is not None and t.primary_key.name:
-            taken.add(t.primary_key.name)
-    return taken
+    return set().union(*(t.constraint_names() for t in schema.tables))
 
 
 def _new_name(item: Change, schema: Schema, generated: str) -> str:

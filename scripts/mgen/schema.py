@@ -211,6 +211,14 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    def constraint_names(self) -> set[str]:
+        """The names of the table's keys, constraints and indexes (one namespace in PostgreSQL)."""
+        names = {u.name for u in self.uniques} | {i.name for i in self.indexes}
+        names |= {f.name for f in self.foreign_keys} | {c.name for c in self.checks}
+        if self.primary_key is not None and self.primary_key.name:
+            names.add(self.primary_key.name)
+        return names
+
     def replace_column(self, name: str, new: Column) -> Table:
         return replace(self, columns=tuple(new if c.name == name else c for c in self.columns))
 

@@ -3,6 +3,7 @@
 describe it, and what ``generate`` answers."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,14 @@ class Options:
     data_migration: bool = False
     rollback_app: str | None = None
     detection: Detection | None = None
+    _made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """What ``make()`` returns, made once for these options: a framework's project is read once per run,
+        however many of its methods ask for it."""
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
     @property
     def detected_dialect(self) -> str | None:

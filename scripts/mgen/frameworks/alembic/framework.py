@@ -117,9 +117,11 @@ class AlembicFramework(Framework):
         from .project import open_project
 
         models = Path(options.models) if options.models else None
-        if root is not None and models is not None:  # the same models path, inside another copy of the project
+        if root is None:  # the project itself: opened once per run
+            return options.once("alembic-project", lambda: open_project(options.project, options.dialect, models))
+        if models is not None:  # the same models path, inside another copy of the project
             models = root / models.resolve().relative_to(options.project.resolve())
-        return open_project(root or options.project, options.dialect, models)
+        return open_project(root, options.dialect, models)
 
     def dialect_of(self, options: Options) -> str:
         return self._project(options).dialect

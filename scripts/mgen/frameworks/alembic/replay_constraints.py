@@ -36,7 +36,7 @@ from ..sqlalchemy import (
     fk_action,
     read_index,
 )
-from .replay_state import Batch, ReplayState, taken_names
+from .replay_state import Batch, ReplayState
 
 
 class ConstraintCalls(ReplayState):
@@ -198,7 +198,7 @@ class ConstraintCalls(ReplayState):
         if any(tuple(c[:n]) == fk.columns for c in covering):
             return
         if (table.name, fk.name) in self.reader.auto_named:
-            index_name = self.database.unnamed_constraint_name("uq", table.name, fk.columns, taken_names(table))
+            index_name = self.database.unnamed_constraint_name("uq", table.name, fk.columns, table.constraint_names())
         else:
             index_name = fk.name
         self.apply(AddIndex(table.name, Index(index_name, fk.columns)))
@@ -246,7 +246,7 @@ class ConstraintCalls(ReplayState):
         if args.get("if_exists") is not None and self.reader.literal(args["if_exists"], self.scope, "if_exists"):
             return
         raise self.error(f"drop_constraint: table {table.name} has no {kind + ' ' if kind else ''}constraint named {name!r} "
-                         f"(it has: {', '.join(sorted(taken_names(table))) or 'none'})", call)
+                         f"(it has: {', '.join(sorted(table.constraint_names())) or 'none'})", call)
 
 
 def _check_fk_index(state: ReplayState, table: Table, index: str, call: ast.AST) -> None:

@@ -137,7 +137,7 @@ class ReplayState:
     def _build(self, spec: TableSpec, existing: Table | None = None) -> tuple[Table, list[EnumType]]:
         targets: dict[str, TableSpec | Table] = {t.name: t for t in self.schema.tables}
         targets[spec.name] = spec
-        taken = taken_names(existing) if existing is not None else ()
+        taken = existing.constraint_names() if existing is not None else ()
         try:
             table, enums = build_table(self.reader, spec, targets, taken)
         except MgenError as e:
@@ -185,10 +185,3 @@ def recreates(state: ReplayState, batch: Batch) -> bool:
     return False
 
 
-def taken_names(table: Table) -> set[str]:
-    """The names of the table's constraints and indexes."""
-    names = {u.name for u in table.uniques} | {i.name for i in table.indexes}
-    names |= {f.name for f in table.foreign_keys} | {c.name for c in table.checks}
-    if table.primary_key is not None and table.primary_key.name:
-        names.add(table.primary_key.name)
-    return names

@@ -32,7 +32,7 @@ from ...operations import (
 )
 from ...schema import Column, EnumType, Table
 from ..sqlalchemy import ColumnSpec, TableSpec, TypeSpec, read_column, read_table_call, read_type, server_default
-from .replay_state import Batch, ReplayState, recreates, taken_names
+from .replay_state import Batch, ReplayState, recreates
 
 
 class TableCalls(ReplayState):
@@ -79,15 +79,15 @@ class TableCalls(ReplayState):
         if self.schema.has_table(new):
             raise self.error(f"op.rename_table: table {new!r} already exists", call)
         self.apply(RenameTable(old, new))
-        self._rename_made_uptaken_names(old, new)
+        self._rename_made_up_names(old, new)
 
-    def _rename_made_uptaken_names(self, old: str, new: str) -> None:
+    def _rename_made_up_names(self, old: str, new: str) -> None:
         """Names that follow the table's name: those ``Dialect.constraint_name_after_rename`` renames (MySQL's
         ``<old>_ibfk_<n>``, SQLite's made-up ones), and the primary key's where its name is not kept (MySQL)."""
         table = self.schema.table(new)
         auto = self.reader.auto_named
         mapping = {name: self.database.constraint_name_after_rename(name, old, new, (old, name) in auto)
-                   for name in taken_names(table)}
+                   for name in table.constraint_names()}
         for name, to in mapping.items():
             if (old, name) in auto:
                 auto.discard((old, name))

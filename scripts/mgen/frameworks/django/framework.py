@@ -114,20 +114,18 @@ class DjangoFramework(Framework):
 
     def current_state(self, options: Options) -> State:
         from ..records import State
-        from .project import load_project
         from .replay import replay_project
         from .tables import state_schema
 
-        state = replay_project(load_project(options.project, options.settings))
+        state = replay_project(_project(options))
         return State(state_schema(state, self.dialect_of(options)), [], "migration replay")
 
     def desired_state(self, options: Options) -> State:
         from ..records import State
-        from .project import load_project
         from .replay import models_state
         from .tables import state_schema
 
-        state = models_state(load_project(options.project, options.settings))
+        state = models_state(_project(options))
         return State(state_schema(state, self.dialect_of(options)), [n.one_line() for n in state.notes],
                      "static models")
 
@@ -253,6 +251,13 @@ class DjangoFramework(Framework):
         from .tables import app_schema
 
         return app_schema(path, dialect)
+
+
+def _project(options: Options):
+    """The project ``options`` name, loaded once per run."""
+    from .project import load_project
+
+    return options.once("django-project", lambda: load_project(options.project, options.settings))
 
 
 def _apps(scope: Any) -> list[str]:

@@ -17,7 +17,6 @@ from ...schema import Column, Index, Table
 from ...sqltypes import parse_type_details
 from ...statements import Statement
 from .base import InterpreterBase, first_line
-from .constraints import constraint_names
 
 _DEFERRABILITY = frozenset({"DEFERRABLE", "NOT", "INITIALLY", "DEFERRED", "IMMEDIATE"})
 
@@ -324,7 +323,7 @@ class AlterTableStatements(InterpreterBase):
     def _relation_name_taken(self, name: str, table: Table, index_name: str) -> bool:
         """PostgreSQL renames the index to the constraint's name: the name must be free among the
         table's constraints and the schema's relations (tables, indexes and the indexes behind keys)."""
-        if name in constraint_names(table) - {index_name}:
+        if name in table.constraint_names() - {index_name}:
             return True
         for t in self.schema.tables:
             if t.name == name or any(i.name == name for i in t.indexes) or any(u.name == name for u in t.uniques):

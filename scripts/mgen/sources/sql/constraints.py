@@ -19,15 +19,6 @@ _FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 _FK_OPTION = re.compile(r"^ON\s+(DELETE|UPDATE)\s+(.+)$", re.IGNORECASE)
 
 
-def constraint_names(table: Table) -> set[str]:
-    """The names of a table's keys, constraints and indexes (one namespace in PostgreSQL)."""
-    names = {u.name for u in table.uniques} | {i.name for i in table.indexes}
-    names |= {f.name for f in table.foreign_keys} | {c.name for c in table.checks}
-    if table.primary_key is not None and table.primary_key.name:
-        names.add(table.primary_key.name)
-    return names
-
-
 class ConstraintStatements(InterpreterBase):
     """The keys and constraints of column and table definitions, named as the database names them."""
 
@@ -127,7 +118,7 @@ class ConstraintStatements(InterpreterBase):
     # -- adding one, with its name -------------------------------------------------------------------
     def _fresh_name(self, table: Table, base: str) -> str:
         """``base``, or ``base1``, ``base2``... when taken (PostgreSQL's rule)."""
-        taken = constraint_names(table)
+        taken = table.constraint_names()
         if base not in taken:
             return base
         n = 1
