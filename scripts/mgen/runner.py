@@ -557,7 +557,7 @@ def main(args: argparse.Namespace) -> int:
             from .frameworks.commands import migrate
 
             return migrate(framework, action, root, args.name, dry_run=args.dry_run, yes=args.yes,
-                           guard=looks_like_production)
+                           guard=looks_like_production, dialect=found.dialect)
     args.migrations = args.migrations or "migrations"
     if action == "create":
         if not args.name:

@@ -37,15 +37,10 @@ def command(framework: Framework, action: str, root: Path, name: str | None) -> 
     return framework.migrate_command(action, root, name, project_python(root))
 
 
-def pending_findings(framework: Framework, root: Path, python: str) -> list[str]:
-    """Error and warning findings on the migrations not applied yet, one line each."""
-    from .detect import detect
-
+def pending_findings(framework: Framework, root: Path, python: str, dialect: str | None) -> list[str]:
+    """Error and warning findings on the migrations not applied yet, one line each (none without a dialect)."""
     pending = framework.pending_migrations(root, python)
-    if not pending:
-        return []
-    dialect = detect(root).dialect
-    if dialect is None:
+    if not pending or dialect is None:
         return []
     report = framework.lint(root, dialect, None, None)
     return [f"{Path(f.file).name}:{f.line}: {f.severity} {f.rule}: {f.message}" for f in report.findings
@@ -61,8 +56,9 @@ def run_quiet(cmd: list[str], root: Path) -> str:
 
 
 def migrate(framework: Framework, action: str, root: Path, name: str | None, *, dry_run: bool, yes: bool,
-            guard) -> int:
-    """Print and run the framework's command; ``guard(url) -> reason | None`` is the production check."""
+            guard, dialect: str | None) -> int:
+    """Print and run the framework's command; ``guard(url) -> reason | None`` is the production check,
+    ``dialect`` the one detection found (the pending migrations are linted for it)."""
     cmd = command(framework, action, root, name)
     if action in ("run", "rollback") and not dry_run and not yes:
         hint = framework.database_hint(root)
@@ -73,7 +69,7 @@ def migrate(framework: Framework, action: str, root: Path, name: str | None, *, 
         if reason:
             raise MgenError(f"the project's database looks like production ({reason}); pass --yes to {action} it")
     if action == "run" and not dry_run:
-        findings = pending_findings(framework, root, cmd[0])
+        findings = pending_findings(framework, root, cmd[0], dialect)
         if findings:
             print("lint of the pending migrations:")
             print("\n".join(f"  {line}" for line in findings))
