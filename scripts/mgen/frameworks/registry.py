@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..errors import MgenError
 from .base import Framework
 
 # detection order: a project's own configuration file decides before a raw-SQL folder does
@@ -55,13 +54,3 @@ def get(name: str | None) -> Framework | None:
 def fallback() -> Framework:
     """The framework ``generate`` uses when a desired-state file is given or no framework was detected."""
     return next(f for f in frameworks() if f.fallback)
-
-
-def require(name: str | None, capability: str) -> Framework:
-    """The framework for ``name``, which must have ``capability``; MgenError naming what is missing."""
-    found = get(name)
-    if found is None:
-        raise MgenError(f"no framework named {name!r} is registered")
-    if not found.supports(capability):
-        raise found.unsupported(capability)
-    return found
