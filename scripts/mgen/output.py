@@ -1,4 +1,5 @@
-"""How commands show things to the agent: paths relative to where it stands, findings one line each."""
+"""How commands show things to the agent: paths relative to where it stands, findings one line each, lists cut
+to a line."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,3 +27,16 @@ def finding_lines(findings: Any) -> list[str]:
     if infos:
         out.append(f"  ({infos} info finding{'s' if infos != 1 else ''}: --json shows them)")
     return out
+
+
+def cut(items: list[str], width: int) -> str:
+    """``a, b, c (+K more)``: as many of ``items`` as fit in about ``width`` characters."""
+    shown = list(items)
+    while len(shown) > 1:
+        more = len(items) - len(shown)
+        text = ", ".join(shown) + (f" (+{more} more)" if more else "")
+        if len(text) <= width:
+            return text
+        shown.pop()
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" (+{more} more)" if more else "")

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from . import projectcache
 from .errors import MgenError
+from .output import cut
 from .scope import Changes, PathRule, SchemaScope, changed_files, rules_depend_on, schema_rules
 
 ORM, DB, LAST = "orm-type.json", "db-type.json", "last-migration.json"
@@ -75,7 +76,7 @@ def project_facts(root: Path, cache: dict[str, str] | None = None) -> Facts:
     d = detect(root)
     if d.framework is None:
         return Facts(None, None, list(d.evidence), d.dialect, None, None, None, None)
-    source, detail, url = (d.dialect_source, d.dialect_detail, d.url) if d.dialect is not None else (None, None, None)
+    source, detail, url = d.dialect_source, d.dialect_detail, d.url
     depends = rules_depend_on(root, d)
     rules = None if depends is None else schema_rules(root, d)
     extra = depends or []
@@ -145,18 +146,6 @@ def changed_line(files: Sequence[str], width: int = LINE_WIDTH) -> str:
     """``N schema files changed: a, b (+K more)``, cut to about ``width`` characters."""
     head = f"{len(files)} schema file{'s' if len(files) != 1 else ''} changed: "
     return head + cut(list(files), width - len(head))
-
-
-def cut(items: list[str], width: int) -> str:
-    shown = list(items)
-    while len(shown) > 1:
-        more = len(items) - len(shown)
-        text = ", ".join(shown) + (f" (+{more} more)" if more else "")
-        if len(text) <= width:
-            return text
-        shown.pop()
-    more = len(items) - len(shown)
-    return ", ".join(shown) + (f" (+{more} more)" if more else "")
 
 
 # =============================================================================================

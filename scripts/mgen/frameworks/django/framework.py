@@ -90,7 +90,7 @@ class DjangoFramework(Framework):
         return out
 
     def last_line(self, items: list[dict]) -> str:
-        from ...workflow import cut
+        from ...output import cut
 
         shown = [f"{m['scope']} {m['name'] or '(none)'}" for m in items]
         return "last migration: " + (cut(shown, 90) if shown else "no app with a migrations package")
