@@ -94,3 +94,29 @@ def test_broken_files_do_not_crash(tmp_path: Path):
     assert (d.framework, d.config, d.dialect) == ("django", None, None)
     assert any("names no settings module" in e for e in d.evidence)
     assert d.to_dict()["root"] == str(tmp_path)
+
+
+FLASK_MANAGE = """\
+from flask.cli import FlaskGroup
+from app import create_app
+
+cli = FlaskGroup(create_app=create_app)
+
+if __name__ == "__main__":
+    cli()
+"""
+
+
+def test_a_flask_manage_py_is_not_djangos(tmp_path: Path):
+    """A Flask project's ``manage.py`` next to Flask-Migrate's folder: Alembic, not Django."""
+    write(tmp_path, {"manage.py": FLASK_MANAGE, "alembic.ini": "[alembic]\nscript_location = migrations\n"
+                     "sqlalchemy.url = postgresql://localhost/app\n"})
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect) == ("alembic", "postgresql")
+    assert any("not Django's" in e for e in d.evidence)
+
+
+def test_a_django_manage_py_without_a_settings_default_is_still_djangos(tmp_path: Path):
+    write(tmp_path, {"manage.py": "import sys\nfrom django.core.management import execute_from_command_line\n"
+                     "execute_from_command_line(sys.argv)\n"})
+    assert detect(tmp_path).framework == "django"

@@ -20,6 +20,9 @@ def detect_django(root: Path, evidence: list[str], sources: list[Path]) -> Detec
     manage = root / "manage.py"
     if not manage.is_file():
         return None
+    if not _is_django_manage(manage):
+        evidence.append("manage.py found; it neither imports Django nor sets DJANGO_SETTINGS_MODULE: not Django's")
+        return None
     sources.append(manage)
     module = _settings_module(manage)
     if module is None:
@@ -42,6 +45,23 @@ def detect_django(root: Path, evidence: list[str], sources: list[Path]) -> Detec
                              dialect_detail=line)
     evidence.append(f"DATABASES ENGINE {engine}: not a dialect mgen knows")
     return Detection(root, "django", None, settings)
+
+
+def _is_django_manage(manage: Path) -> bool:
+    """Whether ``manage.py`` is Django's: it imports ``django`` or names ``DJANGO_SETTINGS_MODULE`` (a Flask,
+    Flask-Script or Click ``manage.py`` does neither). One that does not parse is taken for Django's: a file of
+    that name and nothing known about it is far more often Django's."""
+    tree = parse(manage)
+    if tree is None:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "django" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "django":
+            return True
+        if isinstance(node, ast.Constant) and node.value == "DJANGO_SETTINGS_MODULE":
+            return True
+    return False
 
 
 def _settings_module(manage: Path) -> str | None:
