@@ -122,8 +122,11 @@ def read_text(path: Path) -> str:
 
 
 def parse(path: Path) -> ast.Module | None:
-    """The module at ``path`` parsed, None when it is not Python this interpreter reads."""
+    """The module at ``path`` parsed (newer Python too: ``pysyntax``), None when it is not Python."""
+    from ..errors import MgenError
+    from .pysyntax import parse_python
+
     try:
-        return ast.parse(read_text(path), filename=str(path))
-    except SyntaxError:
+        return parse_python(read_text(path), str(path))
+    except MgenError:
         return None

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MgenError
+from .pysyntax import parse_python
 
 _MAX_DEPTH = 64  # alias chains and nested lookups deeper than this are cycles in practice
 
@@ -735,13 +736,13 @@ def text_of(node: ast.AST) -> str:
 
 
 def parse_file(path: Path) -> ast.Module:
-    """``path`` parsed; a syntax error or an unreadable file is an MgenError naming the file (and line)."""
+    """``path`` parsed, whatever Python version its syntax is (``pysyntax``); a syntax error or an unreadable
+    file is an MgenError naming the file (and line)."""
     try:
-        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except SyntaxError as e:
-        raise MgenError(f"Python syntax error: {e.msg}", str(path), e.lineno) from None
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise MgenError(f"cannot read: {e}", str(path)) from None
+    return parse_python(text, str(path))
 
 
 def simple_assignment(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
