@@ -1,6 +1,7 @@
 """An Alembic project's schema files, as ``scope`` rules: what ``check`` and ``status`` look at.
 
-The versions folders (``version_locations``, else ``<script_location>/versions``, from ``alembic.ini``;
+The versions folders (``version_locations``, else ``<script_location>/versions``, from the configuration
+``layout`` finds: ``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, or a script folder with no ini;
 ``*.py``, in sub-folders too with ``recursive_version_locations``; an ``alembic.ini`` that cannot be read: the
 ``versions`` folder beside the first ``env.py`` at the root or one level down), the module ``env.py`` imports
 ``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the ``app/db/`` package; ``from app
@@ -18,35 +19,36 @@ from ...scope import inside, scandir
 
 
 def ini_path(root: Path, config: Path | None) -> Path:
-    return config if config is not None and config.suffix == ".ini" else root / "alembic.ini"
+    """The file detection found the project by (the ini, or with none the script folder)."""
+    return config if config is not None else root / "alembic.ini"
 
 
-def env_py(ini: Path) -> Path | None:
+def _config(root: Path, config: Path | None):
+    """The project's configuration as ``layout`` finds it (None: it cannot be read)."""
+    from .layout import find_layout
+
     try:
-        from .config import read_config
-
-        return read_config(ini).script_location / "env.py"
+        layout = find_layout(root)
+        return layout.config() if layout is not None else None
     except MgenError:
         return None
 
 
+def env_py(root: Path, config: Path | None) -> Path | None:
+    cfg = _config(root, config)
+    return cfg.script_location / "env.py" if cfg is not None else None
+
+
 def alembic_rules(root: Path, config: Path | None) -> list[Rule]:
     rules: list[Rule] = []
-    ini = ini_path(root, config)
     env = None
-    if ini.is_file():
-        from .config import read_config
-
-        try:
-            cfg = read_config(ini)
-        except MgenError:
-            cfg = None
-        if cfg is not None:
-            env = cfg.script_location / "env.py"
-            for location in cfg.version_locations:
-                rel = inside(root, location)
-                if rel is not None:
-                    rules.append(Rule(rel, ("*.py",), cfg.recursive_version_locations))
+    cfg = _config(root, config)
+    if cfg is not None:
+        env = cfg.script_location / "env.py"
+        for location in cfg.version_locations:
+            rel = inside(root, location)
+            if rel is not None:
+                rules.append(Rule(rel, ("*.py",), cfg.recursive_version_locations))
     if env is None:  # no readable alembic.ini: a folder holding env.py and versions/ is the script location
         for folder in [root, *(Path(e.path) for e in scandir(root) if e.is_dir() and not e.name.startswith("."))]:
             if (folder / "env.py").is_file() and (folder / "versions").is_dir():
