@@ -91,7 +91,7 @@ def flask_models(root: Path, skip: tuple[Path, ...]) -> tuple[Path, str]:
     unreadable: list[tuple[Path, SyntaxError]] = []  # files that may create the db object but do not parse
     for path in app_files(root, skip):
         text = _text(path)
-        if "class " in text or "SQLAlchemy" in text:
+        if "class " in text or "SQLAlchemy" in text or ".Model" in text:
             try:
                 parsed.append((path, ast.parse(text, filename=str(path))))
             except SyntaxError as e:
