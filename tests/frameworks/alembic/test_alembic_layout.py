@@ -255,9 +255,9 @@ def test_status_plan_and_generate_agree_on_the_dialect(tmp_path, capsys):
 def test_flask_migrate_env_py_takes_the_models_of_the_app(tmp_path):
     root = flask_app(tmp_path)
     env = root / "migrations" / "env.py"
-    entry, how = models_entry(root, env, search_path(root, env.parent), (root / "migrations",))
+    entry, how, kind = models_entry(root, env, search_path(root, env.parent), (root / "migrations",))
     assert entry == (root / "app").resolve()  # extensions.py (db) and models/ (User through BaseModel, Admin)
-    assert "app/extensions.py:3 creates db = SQLAlchemy(...)" in how and "2 module(s)" in how
+    assert "app/extensions.py:3 creates db = SQLAlchemy(...)" in how and "2 module(s)" in how and kind == "flask"
 
 
 def test_flask_models_in_one_module(tmp_path):
@@ -269,7 +269,7 @@ def test_flask_models_in_one_module(tmp_path):
                                     "primary_key=True)\n")
     (root / "migrations").mkdir()
     (root / "migrations" / "env.py").write_text(FLASK_MIGRATE_ENV)
-    entry, _ = models_entry(root, root / "migrations" / "env.py", search_path(root, None), ())
+    entry, _, _ = models_entry(root, root / "migrations" / "env.py", search_path(root, None), ())
     assert entry == root / "models.py"
 
 
@@ -289,5 +289,32 @@ def test_env_py_import_is_found_above_a_package_project(tmp_path):
     (root / "__init__.py").write_text("")
     (root / "models.py").write_text("")
     (root / "migrations" / "env.py").write_text("from lemur.models import Base\ntarget_metadata = Base.metadata\n")
-    entry, _ = models_entry(root, root / "migrations" / "env.py", search_path(root, root / "migrations"), ())
+    entry, _, _ = models_entry(root, root / "migrations" / "env.py", search_path(root, root / "migrations"), ())
     assert entry.resolve() == root.resolve()
+
+
+def test_check_scopes_a_flask_apps_models(tmp_path):
+    """``mgen check``/``status`` look at the folder holding the db.Model classes (app/, two levels deep here)."""
+    from mgen.frameworks.alembic.scope import alembic_rules
+    from mgen.scope import PathRule
+
+    root = flask_app(tmp_path)
+    rules = alembic_rules(root, root / "migrations" / "alembic.ini")
+    assert PathRule("migrations/versions", ("*.py",), False) in rules
+    assert PathRule("app", ("*.py",), True) in rules
+
+
+def test_flask_models_that_read_as_no_table_are_refused(tmp_path, monkeypatch):
+    """Classes on db.Model were found but the reader gave no table: a refusal, never "drop every table"."""
+    import mgen.frameworks.sqlalchemy as reader
+    from mgen.frameworks.alembic.project import open_project
+    from mgen.frameworks.sqlalchemy.read import ModelsRead
+    from mgen.schema import Schema
+
+    root = flask_app(tmp_path)
+    monkeypatch.setattr(reader, "read_models_with_notes", lambda *a, **k: ModelsRead(Schema(), []))
+    project = open_project(root)
+    assert project.dialect == "postgresql" and project.models == (root / "app").resolve()
+    with pytest.raises(MgenError, match="no table read from the models .*app/extensions.py:3"):
+        project.models_schema()
+    assert open_project(root, models=root / "app").models_schema()[0] == Schema()  # --models: taken as given

@@ -26,10 +26,11 @@ from .appfiles import app_files
 _ASK = "give the models with --models PATH"
 
 
-def models_entry(root: Path, env: Path | None, search: list[Path], skip: tuple[Path, ...]) -> tuple[Path, str]:
-    """(the models path, how it was found)."""
+def models_entry(root: Path, env: Path | None, search: list[Path], skip: tuple[Path, ...]) \
+        -> tuple[Path, str, str]:
+    """(the models path, how it was found, "env.py" or "flask": which way)."""
     if env is None or not env.is_file():
-        return flask_models(root, skip)
+        return (*flask_models(root, skip), "flask")
     tree = parse_file(env)
     imported: dict[str, str] = {}  # local name -> module it comes from
     target: tuple[str, int] | None = None
@@ -48,10 +49,10 @@ def models_entry(root: Path, env: Path | None, search: list[Path], skip: tuple[P
     flask = "current_app" in imported or "extensions['migrate']" in _text(env) \
         or 'extensions["migrate"]' in _text(env)
     if target is not None and target[0] in imported and imported[target[0]] not in ("flask", "sqlalchemy"):
-        return _imported_models(root, env, imported[target[0]], target[1], search)
+        return (*_imported_models(root, env, imported[target[0]], target[1], search), "env.py")
     if flask:
         found, how = flask_models(root, skip)
-        return found, f"{_rel(root, env)} takes the metadata from the Flask app (Flask-SQLAlchemy): {how}"
+        return found, f"{_rel(root, env)} takes the metadata from the Flask app (Flask-SQLAlchemy): {how}", "flask"
     if target is None:
         raise MgenError(f"env.py sets no target_metadata from the models: {_ASK}", str(env))
     name, line = target

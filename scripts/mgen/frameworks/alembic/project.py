@@ -25,6 +25,9 @@ class AlembicProject:
     config: AlembicConfig
     dialect: str
     models: Path
+    # how the models were found when they were (not --models); "flask": found as db.Model classes
+    models_how: str | None = None
+    models_kind: str | None = None
 
     def current_schema(self) -> tuple[Schema, list[str]]:
         """What ``alembic upgrade head`` produces, with the replay's notes (opaque data steps...)."""
@@ -39,6 +42,9 @@ class AlembicProject:
         start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)
         read = read_models_with_notes(self.models, self.dialect,
                                       root=self.root if start == self.root.resolve() else start)
+        if self.models_kind == "flask" and not read.schema.tables:  # never "drop every table" for that
+            raise MgenError(f"no table read from the models ({self.models_how}): their classes on db.Model were "
+                            "not understood; give the models with --models PATH", str(self.models))
         return read.schema, [n.one_line() for n in read.notes]
 
 
@@ -55,11 +61,12 @@ def open_project(root: Path, dialect: str | None = None, models: Path | None = N
                         "versions/) in the project", str(root))
     config = layout.config(section)
     dialect = dialect or config.dialect or detected or _detected_dialect(root, config)
+    how = kind = None
     if models is None:
-        models = find_models(root, config, layout.ini)
+        models, how, kind = find_models(root, config, layout.ini)
     elif not models.exists():
         raise MgenError("no such models file or folder", str(models))
-    return AlembicProject(root, config, dialect, models)
+    return AlembicProject(root, config, dialect, models, how, kind)
 
 
 def _detected_dialect(root: Path, config: AlembicConfig) -> str:
@@ -75,13 +82,12 @@ def _detected_dialect(root: Path, config: AlembicConfig) -> str:
                     str(config.ini_path))
 
 
-def find_models(root: Path, config: AlembicConfig, ini: Path | None = None) -> Path:
+def find_models(root: Path, config: AlembicConfig, ini: Path | None = None) -> tuple[Path, str, str]:
     """The models ``env.py`` points at through ``target_metadata``, or a Flask app's ``db.Model`` classes
-    (``models_entry``)."""
+    (``models_entry``): (the path, how it was found, "env.py" or "flask")."""
     from .models_entry import models_entry, search_path
 
     env = config.script_location / "env.py"
     skip = (config.script_location, *config.version_locations)
-    entry, _how = models_entry(root, env if env.is_file() else None,
-                               search_path(root, ini.parent if ini is not None else None), skip)
-    return entry
+    return models_entry(root, env if env.is_file() else None,
+                        search_path(root, ini.parent if ini is not None else None), skip)

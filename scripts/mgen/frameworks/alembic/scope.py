@@ -7,7 +7,9 @@ The versions folders (``version_locations``, else ``<script_location>/versions``
 ``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the ``app/db/`` package; ``from app
 import models`` then ``models.Base.metadata`` -> ``app/models.py``), and always ``models.py`` / ``models/`` at
 the root, in ``src/``, or in a top-level package (``*/models.py``, ``*/models/**.py``): the module defining
-``Base`` is often not the one holding the models. Nothing is parsed but ``env.py``.
+``Base`` is often not the one holding the models. A Flask-SQLAlchemy app (env.py takes the metadata from
+``current_app``, or there is no env.py): the folder ``models_entry.flask_models`` finds, whose search parses
+the application's modules once (the rules are cached with alembic.ini and env.py).
 """
 from __future__ import annotations
 
@@ -55,12 +57,33 @@ def alembic_rules(root: Path, config: Path | None) -> list[Rule]:
                 env = folder / "env.py"
                 rules.append(Rule(inside(root, folder / "versions") or "versions", ("*.py",)))
                 break
-    if env is not None and env.is_file():
-        rules += _target_rules(root, env)
+    target = _target_rules(root, env) if env is not None and env.is_file() else []
+    rules += target or (_flask_rules(root, cfg) if cfg is not None else [])
     for base in ("", "src/*", "*"):
         prefix = f"{base}/" if base else ""
         rules += [Rule(base, ("models.py",)), Rule(f"{prefix}models", ("*.py",), True)]
     return rules
+
+
+def _flask_rules(root: Path, cfg) -> list[Rule]:
+    """A Flask-SQLAlchemy app's models (``models_entry.flask_models``: the folder or module holding
+    ``db = SQLAlchemy()`` and its ``db.Model`` classes), when env.py imports no models (Flask-Migrate's
+    ``current_app``) or there is no env.py (Flask-Alembic)."""
+    from .models_entry import models_entry, search_path
+
+    env = cfg.script_location / "env.py"
+    try:
+        entry, _, _ = models_entry(root, env if env.is_file() else None, search_path(root, None),
+                                (cfg.script_location, *cfg.version_locations))
+    except MgenError:
+        return []
+    rel = inside(root, entry)
+    if rel is None:
+        return []
+    if entry.is_file():
+        folder, _, name = rel.rpartition("/")
+        return [Rule(folder, (name,))]
+    return [Rule(rel, ("*.py",), True)]
 
 
 def _target_rules(root: Path, env: Path) -> list[Rule]:
