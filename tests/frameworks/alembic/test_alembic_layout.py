@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 
 from mgen.cli import main
 from mgen.errors import MgenError
-from mgen.frameworks.alembic.layout import find_layout
+from mgen.frameworks.alembic.detection import find_layout
 from mgen.frameworks.alembic.models_entry import models_entry, search_path
 from mgen.frameworks.alembic.revisions import read_graph
 from mgen.frameworks.detect import detect

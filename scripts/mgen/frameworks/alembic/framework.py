@@ -1,6 +1,6 @@
 """Alembic (SQLAlchemy models, Alembic revisions) behind the framework interface (``frameworks.base``).
 
-Found by ``layout.find_layout``: ``alembic.ini`` at the project root, Flask-Migrate's ``migrations/alembic.ini``,
+Found by ``detection.find_layout``: ``alembic.ini`` at the project root, Flask-Migrate's ``migrations/alembic.ini``,
 or a script folder with no ini. The dialect: the ini's ``sqlalchemy.url`` scheme (Alembic's template
 placeholder ``driver://...`` says nothing), else ``dialect_hint`` (a URL in ``env.py`` or the application's
 configuration), else the dependencies and docker-compose (``frameworks.detect``). The desired state is the SQLAlchemy models read
@@ -43,7 +43,7 @@ class AlembicFramework(Framework):
 
     # -- detection ---------------------------------------------------------------------------------
     def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
-        from .layout import find_layout
+        from .detection import find_layout
 
         try:
             layout = find_layout(root)
@@ -103,7 +103,7 @@ class AlembicFramework(Framework):
 
     def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
         from ...projectcache import relative
-        from .layout import find_layout
+        from .detection import find_layout
         from .revisions import read_graph
 
         layout = find_layout(root)
@@ -199,7 +199,7 @@ class AlembicFramework(Framework):
         raise self.unsupported(f"migrate {action}")
 
     def database_hint(self, root: Path) -> str | None:
-        from .layout import find_layout
+        from .detection import find_layout
 
         try:
             layout = find_layout(root)

@@ -20,7 +20,6 @@ import ast
 from pathlib import Path
 
 from ...errors import MgenError
-from ..pyast import import_root, parse_file
 from .appfiles import app_files
 
 _ASK = "give the models with --models PATH"
@@ -31,7 +30,11 @@ def models_entry(root: Path, env: Path | None, search: list[Path], skip: tuple[P
     """(the models path, how it was found, "env.py" or "flask": which way)."""
     if env is None or not env.is_file():
         return (*flask_models(root, skip), "flask")
-    tree = parse_file(env)
+    try:
+        tree = ast.parse(_text(env), filename=str(env))
+    except (SyntaxError, ValueError) as e:
+        raise MgenError(f"Python syntax error: {getattr(e, 'msg', e)}", str(env), getattr(e, "lineno", None)) \
+            from None
     imported: dict[str, str] = {}  # local name -> module it comes from
     target: tuple[str, int] | None = None
     for node in ast.walk(tree):
@@ -65,8 +68,10 @@ def search_path(root: Path, ini_folder: Path | None) -> list[Path]:
     out = [root, root / "src"]
     if ini_folder is not None:
         out.append(ini_folder)
-    if (root / "__init__.py").is_file():
-        out.append(import_root(root))
+    above = root.resolve()
+    while (above / "__init__.py").is_file() and above.parent != above:  # the project is itself a package
+        above = above.parent
+    out.append(above)
     seen: list[Path] = []
     for p in out:
         if p.is_dir() and p.resolve() not in [s.resolve() for s in seen]:

@@ -1,6 +1,6 @@
 """An Alembic project end to end: where its models are, what its revisions produce, the next revision.
 
-- **layout**: ``layout.find_layout`` (``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, a script
+- **layout**: ``detection.find_layout`` (``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, a script
   folder with no ini), the section ``--ini-section`` names.
 - **models**: ``--models PATH``, else ``models_entry``: what ``env.py`` imports ``target_metadata`` from, or
   the ``db.Model`` classes of a Flask-SQLAlchemy app.
@@ -50,10 +50,10 @@ class AlembicProject:
 
 def open_project(root: Path, dialect: str | None = None, models: Path | None = None, section: str | None = None,
                  detected: str | None = None) -> AlembicProject:
-    """The project at ``root`` (``layout.find_layout``). The dialect: ``dialect`` (``--dialect``), else the
+    """The project at ``root`` (``detection.find_layout``). The dialect: ``dialect`` (``--dialect``), else the
     ``sqlalchemy.url`` of the section read, else ``detected`` (what ``frameworks.detect`` found), else
     detection runs here: one answer for status, plan, generate, lint and rollback."""
-    from .layout import find_layout
+    from .detection import find_layout
 
     layout = find_layout(root)
     if layout is None:

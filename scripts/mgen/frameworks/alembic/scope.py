@@ -1,7 +1,7 @@
 """An Alembic project's schema files, as ``scope`` rules: what ``check`` and ``status`` look at.
 
 The versions folders (``version_locations``, else ``<script_location>/versions``, from the configuration
-``layout`` finds: ``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, or a script folder with no ini;
+``detection.find_layout`` finds: ``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, or a script folder with no ini;
 ``*.py``, in sub-folders too with ``recursive_version_locations``; an ``alembic.ini`` that cannot be read: the
 ``versions`` folder beside the first ``env.py`` at the root or one level down), the module ``env.py`` imports
 ``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the ``app/db/`` package; ``from app
@@ -26,8 +26,8 @@ def ini_path(root: Path, config: Path | None) -> Path:
 
 
 def _config(root: Path, config: Path | None):
-    """The project's configuration as ``layout`` finds it (None: it cannot be read)."""
-    from .layout import find_layout
+    """The project's configuration as ``detection.find_layout`` finds it (None: it cannot be read)."""
+    from .detection import find_layout
 
     try:
         layout = find_layout(root)
