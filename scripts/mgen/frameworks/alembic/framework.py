@@ -1,12 +1,12 @@
 """Alembic (SQLAlchemy models, Alembic revisions) behind the framework interface (``frameworks.base``).
 
-Found by ``detection.find_layout``: ``alembic.ini`` at the project root, Flask-Migrate's ``migrations/alembic.ini``,
-or a script folder with no ini. The dialect: the ini's ``sqlalchemy.url`` scheme (Alembic's template
-placeholder ``driver://...`` says nothing), else ``dialect_hint`` (a URL in ``env.py`` or the application's
-configuration), else the dependencies and docker-compose (``frameworks.detect``). The desired state is the SQLAlchemy models read
-statically; the current one the revision chain replayed statically, or with ``--from-diff REF`` the models
-as of that commit. A change is written as a revision of the head (``writer.write_revision``), with the
-project's ``alembic`` command for ``/migrate``.
+Found by ``detection.find_layout``: ``alembic.ini`` at the project root, Flask-Migrate's
+``migrations/alembic.ini``, or a script folder with no ini. The dialect: the ini's ``sqlalchemy.url`` scheme
+(Alembic's template placeholder ``driver://...`` says nothing), else ``dialect_hint`` (a URL in ``env.py`` or
+the application's configuration), else the dependencies and docker-compose (``frameworks.detect``). The
+desired state is the SQLAlchemy models read statically (``models_entry``); the current one the revision chain
+replayed statically, or with ``--from-diff REF`` the models as of that commit. A change is written as a
+revision of the head (``writer.write_revision``), with the project's ``alembic`` command for ``/migrate``.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from ..base import Framework
 
 if TYPE_CHECKING:
     from ..records import Detection, Options, State, Written, WrittenMigration
-
 
 
 class AlembicFramework(Framework):

@@ -120,7 +120,7 @@ def flask_models(root: Path, skip: tuple[Path, ...]) -> tuple[Path, str]:
     db_names = {name for _, name, _ in dbs}
     model_files = _model_files(parsed, db_names)
     if not model_files:
-        raise MgenError(f"{_rel(root, db_path)} creates {sorted(db_names)[0]} = SQLAlchemy(...), but no class is "
+        raise MgenError(f"{_rel(root, db_path)} creates {dbs[0][1]} = SQLAlchemy(...), but no class is "
                         f"defined on its Model: {_ASK}", str(db_path), dbs[0][2])
     paths = {db_path, *model_files}
     if len(paths) == 1:

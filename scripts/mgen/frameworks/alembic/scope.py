@@ -1,15 +1,16 @@
 """An Alembic project's schema files, as ``scope`` rules: what ``check`` and ``status`` look at.
 
 The versions folders (``version_locations``, else ``<script_location>/versions``, from the configuration
-``detection.find_layout`` finds: ``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, or a script folder with no ini;
-``*.py``, in sub-folders too with ``recursive_version_locations``; an ``alembic.ini`` that cannot be read: the
-``versions`` folder beside the first ``env.py`` at the root or one level down), the module ``env.py`` imports
-``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the ``app/db/`` package; ``from app
-import models`` then ``models.Base.metadata`` -> ``app/models.py``), and always ``models.py`` / ``models/`` at
-the root, in ``src/``, or in a top-level package (``*/models.py``, ``*/models/**.py``): the module defining
-``Base`` is often not the one holding the models. A Flask-SQLAlchemy app (env.py takes the metadata from
-``current_app``, or there is no env.py): the folder ``models_entry.flask_models`` finds, whose search parses
-the application's modules once (the rules are cached with alembic.ini and env.py).
+``detection.find_layout`` finds: ``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, or a script
+folder with no ini; ``*.py``, in sub-folders too with ``recursive_version_locations``; a configuration that
+cannot be read: the ``versions`` folder beside the first ``env.py`` at the root or one level down), the
+module ``env.py`` imports ``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the
+``app/db/`` package; ``from app import models`` then ``models.Base.metadata`` -> ``app/models.py``), and
+always ``models.py`` / ``models/`` at the root, in ``src/``, or in a top-level package (``*/models.py``,
+``*/models/**.py``): the module defining ``Base`` is often not the one holding the models. A Flask-SQLAlchemy
+app (env.py takes the metadata from ``current_app``, or there is no env.py): the folder
+``models_entry.flask_models`` finds, whose search parses the application's modules once (the rules are
+cached with alembic.ini and env.py).
 """
 from __future__ import annotations
 
