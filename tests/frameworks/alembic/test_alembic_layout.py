@@ -318,3 +318,12 @@ def test_flask_models_that_read_as_no_table_are_refused(tmp_path, monkeypatch):
     with pytest.raises(MgenError, match="no table read from the models .*app/extensions.py:3"):
         project.models_schema()
     assert open_project(root, models=root / "app").models_schema()[0] == Schema()  # --models: taken as given
+
+
+def test_check_scopes_every_section_when_the_ini_leaves_the_choice(tmp_path):
+    from mgen.frameworks.alembic.scope import alembic_rules
+    from mgen.scope import PathRule
+
+    root = two_sections(tmp_path)
+    rules = alembic_rules(root, root / "alembic.ini")
+    assert {PathRule("core/versions", ("*.py",), False), PathRule("tenant/versions", ("*.py",), False)} <= set(rules)

@@ -26,44 +26,63 @@ def ini_path(root: Path, config: Path | None) -> Path:
     return config if config is not None else root / "alembic.ini"
 
 
-def _config(root: Path, config: Path | None):
-    """The project's configuration as ``detection.find_layout`` finds it (None: it cannot be read)."""
-    from .detection import find_layout
+def _configs(root: Path, config: Path | None) -> list:
+    """The project's configuration as ``detection.find_layout`` finds it; an ini whose sections leave the choice
+    to ``--ini-section``: every section naming a script_location (a change to any of them is a schema change).
+    Empty: it cannot be read."""
+    from .detection import find_layout, script_sections
 
     try:
         layout = find_layout(root)
-        return layout.config() if layout is not None else None
     except MgenError:
-        return None
+        return []
+    if layout is None:
+        return []
+    try:
+        return [layout.config()]
+    except MgenError:
+        pass
+    try:
+        sections = script_sections(layout.ini) if layout.ini is not None else []
+    except MgenError:  # an ini that cannot be read
+        return []
+    out = []
+    for section in sections:
+        try:
+            out.append(layout.config(section))
+        except MgenError:
+            continue
+    return out
 
 
 def env_py(root: Path, config: Path | None) -> Path | None:
-    cfg = _config(root, config)
-    return cfg.script_location / "env.py" if cfg is not None else None
+    configs = _configs(root, config)
+    return configs[0].script_location / "env.py" if configs else None
 
 
 def alembic_rules(root: Path, config: Path | None) -> list[Rule]:
     rules: list[Rule] = []
-    env = None
-    cfg = _config(root, config)
-    if cfg is not None:
-        env = cfg.script_location / "env.py"
+    envs: list[Path] = []
+    configs = _configs(root, config)
+    for cfg in configs:
+        envs.append(cfg.script_location / "env.py")
         for location in cfg.version_locations:
             rel = inside(root, location)
             if rel is not None:
                 rules.append(Rule(rel, ("*.py",), cfg.recursive_version_locations))
-    if env is None:  # no readable alembic.ini: a folder holding env.py and versions/ is the script location
+    if not configs:  # no readable configuration: a folder holding env.py and versions/ is the script location
         for folder in [root, *(Path(e.path) for e in scandir(root) if e.is_dir() and not e.name.startswith("."))]:
             if (folder / "env.py").is_file() and (folder / "versions").is_dir():
-                env = folder / "env.py"
+                envs.append(folder / "env.py")
                 rules.append(Rule(inside(root, folder / "versions") or "versions", ("*.py",)))
                 break
-    target = _target_rules(root, env) if env is not None and env.is_file() else []
-    rules += target or (_flask_rules(root, cfg) if cfg is not None else [])
+    for env, cfg in zip(envs, configs or [None] * len(envs)):
+        target = _target_rules(root, env) if env.is_file() else []
+        rules += target or (_flask_rules(root, cfg) if cfg is not None else [])
     for base in ("", "src/*", "*"):
         prefix = f"{base}/" if base else ""
         rules += [Rule(base, ("models.py",)), Rule(f"{prefix}models", ("*.py",), True)]
-    return rules
+    return list(dict.fromkeys(rules))
 
 
 def _flask_rules(root: Path, cfg) -> list[Rule]:
