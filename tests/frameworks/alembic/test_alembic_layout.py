@@ -327,3 +327,16 @@ def test_check_scopes_every_section_when_the_ini_leaves_the_choice(tmp_path):
     root = two_sections(tmp_path)
     rules = alembic_rules(root, root / "alembic.ini")
     assert {PathRule("core/versions", ("*.py",), False), PathRule("tenant/versions", ("*.py",), False)} <= set(rules)
+
+
+def test_env_py_plain_import_of_the_models(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text("")
+    env = tmp_path / "env.py"
+    env.write_text("import shop.models\ntarget_metadata = shop.models.Base.metadata\n")
+    entry, how, kind = models_entry(tmp_path, env, [tmp_path], ())
+    assert (entry, kind) == (tmp_path / "shop", "env.py")
+    env.write_text("import os\ntarget_metadata = os.environ\n")
+    with pytest.raises(MgenError, match="which is not under"):
+        models_entry(tmp_path, env, [tmp_path], ())

@@ -41,6 +41,9 @@ def models_entry(root: Path, env: Path | None, search: list[Path], skip: tuple[P
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
                 imported[alias.asname or alias.name] = node.module
+        elif isinstance(node, ast.Import):  # import app.models (as m): target_metadata = app.models.Base.metadata
+            for alias in node.names:
+                imported[alias.asname or alias.name.split(".")[0]] = alias.name
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and any(
                 isinstance(t, ast.Name) and t.id == "target_metadata"
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
