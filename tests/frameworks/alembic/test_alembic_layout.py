@@ -335,7 +335,7 @@ def test_env_py_plain_import_of_the_models(tmp_path):
     (tmp_path / "shop" / "models.py").write_text("")
     env = tmp_path / "env.py"
     env.write_text("import shop.models\ntarget_metadata = shop.models.Base.metadata\n")
-    entry, how, kind = models_entry(tmp_path, env, [tmp_path], ())
+    entry, _how, kind = models_entry(tmp_path, env, [tmp_path], ())
     assert (entry, kind) == (tmp_path / "shop", "env.py")
     env.write_text("import os\ntarget_metadata = os.environ\n")
     with pytest.raises(MgenError, match="which is not under"):
