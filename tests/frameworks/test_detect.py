@@ -120,3 +120,36 @@ def test_a_django_manage_py_without_a_settings_default_is_still_djangos(tmp_path
     write(tmp_path, {"manage.py": "import sys\nfrom django.core.management import execute_from_command_line\n"
                      "execute_from_command_line(sys.argv)\n"})
     assert detect(tmp_path).framework == "django"
+
+
+ALEMBIC_NO_URL = {"alembic.ini": "[alembic]\nscript_location = migrations\n", "migrations/env.py": "",
+                  "migrations/versions/.keep": ""}
+
+
+def test_dialect_from_a_docker_compose_database_image(tmp_path: Path):
+    """Nothing in the configuration or the dependencies: the compose file's database service decides."""
+    write(tmp_path, {**ALEMBIC_NO_URL, "docker-compose.yml": "services:\n  web:\n    build: .\n"
+                     "  db:\n    image: docker.io/library/postgres:16-alpine\n"})
+    d = detect(tmp_path)
+    assert (d.framework, d.dialect, d.dialect_source) == ("alembic", "postgresql", "docker-compose.yml")
+    assert any("postgres:16-alpine image" in e for e in d.evidence)
+    write(tmp_path, {"requirements.txt": "PyMySQL==1.1\n"})  # the dependencies come first
+    assert detect(tmp_path).dialect == "mysql"
+
+
+def test_docker_compose_with_two_database_images_chooses_none(tmp_path: Path):
+    write(tmp_path, {**ALEMBIC_NO_URL, "compose.yaml": "services:\n  a:\n    image: mariadb:11\n"
+                     "  b:\n    image: postgres\n"})
+    d = detect(tmp_path)
+    assert d.dialect is None and any("several dialects in compose.yaml" in e for e in d.evidence)
+
+
+def test_setup_py_install_requires_names_the_driver(tmp_path: Path):
+    """A setup.py listing its requirements in a variable; the project folder is a package (Flask-Migrate run
+    from ``app/``), so the folder above it is read too."""
+    write(tmp_path, {"setup.py": "from setuptools import setup\nreqs = ['Flask', 'psycopg2>=2.6']\n"
+                     "setup(name='app', install_requires=reqs, extras_require={'mariadb': ['flask']})\n",
+                     "app/__init__.py": "", "app/migrations/alembic.ini": "[alembic]\n",
+                     "app/migrations/env.py": "", "app/migrations/versions/.keep": ""})
+    d = detect(tmp_path / "app")
+    assert (d.framework, d.dialect, d.dialect_source) == ("alembic", "postgresql", "dependencies")

@@ -83,6 +83,7 @@ class Options:
     settings: str | None = None
     defaults: list[str] = field(default_factory=list)
     raw_sql: bool = False
+    ini_section: str | None = None  # Alembic: the alembic.ini section (Alembic's --name)
     from_diff: str | None = None
     base: str = "HEAD"
     zero_downtime: bool = False

@@ -72,8 +72,11 @@ class AlembicConfig:
         raise MgenError(f"{why}: give the dialect (postgresql, mysql or sqlite)", str(self.ini_path))
 
 
-def read_config(ini_path: str | os.PathLike[str], section: str = "alembic") -> AlembicConfig:
-    """Read ``ini_path``'s ``[section]`` (Alembic's ``-n/--name``, default ``alembic``)."""
+def read_config(ini_path: str | os.PathLike[str], section: str = "alembic",
+                default_script: Path | None = None) -> AlembicConfig:
+    """Read ``ini_path``'s ``[section]`` (Alembic's ``-n/--name``, default ``alembic``). ``default_script``: the
+    script folder when the section names no ``script_location`` (Flask-Migrate sets it to the folder of its
+    ``migrations/alembic.ini`` itself)."""
     ini = Path(ini_path).absolute()
     here = ini.parent
     if not ini.is_file():
@@ -96,10 +99,11 @@ def read_config(ini_path: str | os.PathLike[str], section: str = "alembic") -> A
         return value.strip() if value is not None and value.strip() else None
 
     location = option("script_location")
-    if location is None:
+    if location is None and default_script is None:
         raise MgenError(f"no script_location in [{section}]", str(ini), _section_line(ini, section))
     search = _sys_paths(option("prepend_sys_path"), option, here, ini)
-    script_location = resolve_location(location, here, search, ini)
+    script_location = resolve_location(location, here, search, ini) if location is not None else \
+        default_script.absolute()  # type: ignore[union-attr]
     versions = version_locations(option, here, ini)
     locations = tuple(resolve_location(v, here, search, ini) for v in versions) if versions else (
         script_location / "versions",)
@@ -121,6 +125,13 @@ def read_config(ini_path: str | os.PathLike[str], section: str = "alembic") -> A
                          section=section,
                          recursive_version_locations=(option("recursive_version_locations") or "").lower()
                          in ("true", "1", "yes", "on"))
+
+
+def folder_config(script_location: Path, versions: Path) -> AlembicConfig:
+    """A project with no ini (Alembic configured in code, Flask-Alembic): Alembic's defaults, the revisions in
+    ``versions``; ``ini_path`` is then the script folder, which messages name."""
+    return AlembicConfig(ini_path=script_location.absolute(), script_location=script_location.absolute(),
+                         version_locations=(versions.absolute(),))
 
 
 def url_backend(url: str | None) -> tuple[str | None, str | None, str | None]:

@@ -1,10 +1,12 @@
 """Alembic (SQLAlchemy models, Alembic revisions) behind the framework interface (``frameworks.base``).
 
-Found by ``alembic.ini`` at the project root, whose ``sqlalchemy.url`` scheme gives the dialect (Alembic's
-template placeholder ``driver://...`` says nothing). The desired state is the SQLAlchemy models read
-statically; the current one the revision chain replayed statically, or with ``--from-diff REF`` the models
-as of that commit. A change is written as a revision of the head (``writer.write_revision``), with the
-project's ``alembic`` command for ``/migrate``.
+Found by ``detection.find_layout``: ``alembic.ini`` at the project root, Flask-Migrate's
+``migrations/alembic.ini``, or a script folder with no ini. The dialect: the ini's ``sqlalchemy.url`` scheme
+(Alembic's template placeholder ``driver://...`` says nothing), else ``dialect_hint`` (a URL in ``env.py`` or
+the application's configuration), else the dependencies and docker-compose (``frameworks.detect``). The
+desired state is the SQLAlchemy models read statically (``models_entry``); the current one the revision chain
+replayed statically, or with ``--from-diff REF`` the models as of that commit. A change is written as a
+revision of the head (``writer.write_revision``), with the project's ``alembic`` command for ``/migrate``.
 """
 from __future__ import annotations
 
@@ -19,9 +21,6 @@ from ..base import Framework
 if TYPE_CHECKING:
     from ..records import Detection, Options, State, Written, WrittenMigration
 
-_URL_DIALECTS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql",
-                 "sqlite": "sqlite"}
-
 
 class AlembicFramework(Framework):
     name = "alembic"
@@ -33,6 +32,9 @@ class AlembicFramework(Framework):
     generate_arguments = (
         (("--models",), {"metavar": "PATH", "help": "Alembic projects: the SQLAlchemy models module or package "
                                                      "(default: what env.py imports target_metadata from)"}),
+        (("--ini-section",), {"metavar": "NAME", "help": "Alembic projects: the alembic.ini section to read "
+                                                          "(Alembic's --name; default [alembic], else the only "
+                                                          "section with a script_location)"}),
         (("--raw-sql",), {"action": "store_true",
                           "help": "Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
                                   "(otherwise such a change is refused)"}),
@@ -40,30 +42,45 @@ class AlembicFramework(Framework):
 
     # -- detection ---------------------------------------------------------------------------------
     def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
-        ini = root / "alembic.ini"
-        if not ini.is_file():
+        from .detection import find_layout
+
+        try:
+            layout = find_layout(root)
+        except MgenError as e:  # several projects below root: generate says so (from the dependencies)
+            evidence.append(f"Alembic: {e.message}")
+            return None
+        if layout is None:
             return None
         from ..records import Detection
 
-        sources.append(ini)
-        import configparser  # here: only an Alembic project has an alembic.ini to read
-
-        parser = configparser.ConfigParser(interpolation=None)
+        sources.append(layout.found_by)
+        evidence.append(layout.evidence)
         try:
-            parser.read(ini, encoding="utf-8")
-        except configparser.Error as e:
-            evidence.append(f"alembic.ini cannot be read ({type(e).__name__}): dialect unknown")
-            return Detection(root, self.name, None, ini)
-        url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
-        scheme = url.split(":", 1)[0].split("+", 1)[0].lower() if "://" in url or url.startswith("sqlite:") else ""
-        if scheme in _URL_DIALECTS:
+            config = layout.config()
+        except MgenError as e:
+            evidence.append(f"{_shown(root, layout.found_by)}: {e.message}: dialect unknown")
+            return Detection(root, self.name, None, layout.found_by)
+        if config.dialect is not None:
             from ...db import redact
 
-            evidence.append(line := f"alembic.ini: sqlalchemy.url is a {scheme} URL")
-            return Detection(root, self.name, _URL_DIALECTS[scheme], ini, dialect_source="alembic.ini",
-                             dialect_detail=line, url=redact(url) if "://" in url else None)
-        evidence.append("alembic.ini found; its sqlalchemy.url names no dialect (set in env.py or left as the template)")
-        return Detection(root, self.name, None, ini)
+            shown = _shown(root, layout.ini)
+            evidence.append(line := f"{shown}: sqlalchemy.url is a {config.backend} URL")
+            return Detection(root, self.name, config.dialect, layout.found_by, dialect_source=shown,
+                             dialect_detail=line, url=redact(config.url) if config.url else None)
+        if layout.ini is not None:
+            evidence.append(f"{_shown(root, layout.ini)}: its sqlalchemy.url names no dialect "
+                            "(set in env.py or left as the template)")
+        from .dialect_hint import find_dialect
+
+        env = config.script_location / "env.py"
+        if env.is_file():
+            sources.append(env)
+        hint = find_dialect(root, env, (config.script_location, *config.version_locations), evidence)
+        if hint is None:
+            return Detection(root, self.name, None, layout.found_by)
+        sources.append(hint.path)
+        return Detection(root, self.name, hint.dialect, layout.found_by, dialect_source=_shown(root, hint.path),
+                         dialect_detail=hint.detail)
 
     # -- scope (check / status) ----------------------------------------------------------------------
     def schema_rules(self, root: Path, detection: Any) -> list:
@@ -75,20 +92,24 @@ class AlembicFramework(Framework):
         from .scope import env_py, ini_path
 
         ini = ini_path(root, detection.config)
-        env = env_py(ini)
+        env = env_py(root, detection.config)
         return [ini] if env is None else [ini, env]
 
     def where(self, root: Path, detection: Any, config: str | None) -> str:
-        return config or "no alembic.ini"
+        if config is None:
+            return "no alembic.ini"
+        return config if config.endswith(".ini") else f"no alembic.ini; script folder {config}"
 
     def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
         from ...projectcache import relative
-        from .config import read_config
+        from .detection import find_layout
         from .revisions import read_graph
 
-        ini = detection.config if detection.config is not None else root / "alembic.ini"
-        deps.append(ini)
-        config = read_config(ini)
+        layout = find_layout(root)
+        if layout is None:
+            raise MgenError("no alembic.ini and no Alembic script folder in the project", str(root))
+        deps.append(layout.found_by)
+        config = layout.config()
         deps += config.version_locations
         for folder in config.version_locations:
             if folder.is_dir():
@@ -104,7 +125,7 @@ class AlembicFramework(Framework):
         return f"last migration: head {items[0]['name']} ({Path(items[0]['path']).name})"
 
     def dialect_origin(self, source: str) -> str:
-        return "alembic.ini sqlalchemy.url" if source == "alembic.ini" else source
+        return f"{source} sqlalchemy.url" if source.endswith(".ini") else source
 
     # -- states and generate -------------------------------------------------------------------------
     def check_options(self, options: Options) -> None:
@@ -117,11 +138,13 @@ class AlembicFramework(Framework):
         from .project import open_project
 
         models = Path(options.models) if options.models else None
+        section = options.ini_section
         if root is None:  # the project itself: opened once per run
-            return options.once("alembic-project", lambda: open_project(options.project, options.dialect, models))
+            return options.once("alembic-project", lambda: open_project(
+                options.project, options.dialect, models, section, options.detected_dialect))
         if models is not None:  # the same models path, inside another copy of the project
             models = root / models.resolve().relative_to(options.project.resolve())
-        return open_project(root, options.dialect, models)
+        return open_project(root, options.dialect, models, section, options.detected_dialect)
 
     def dialect_of(self, options: Options) -> str:
         return self._project(options).dialect
@@ -175,10 +198,11 @@ class AlembicFramework(Framework):
         raise self.unsupported(f"migrate {action}")
 
     def database_hint(self, root: Path) -> str | None:
-        from .config import read_config
+        from .detection import find_layout
 
         try:
-            return read_config(root / "alembic.ini").url
+            layout = find_layout(root)
+            return layout.config().url if layout is not None else None
         except (MgenError, OSError, AttributeError, TypeError):
             return None
 
@@ -188,7 +212,7 @@ class AlembicFramework(Framework):
         from .revisions import read_graph
 
         current = run_quiet([python, "-m", "alembic", "current"], root).split()
-        config = open_project(root).config
+        config = open_project(root, models=root).config  # the models are not needed to list revisions
         graph = read_graph(list(config.version_locations), config.recursive_version_locations)
         applied: set[str] = set()
         todo = [rev for rev in current if rev in graph.revisions]
@@ -206,7 +230,8 @@ class AlembicFramework(Framework):
         from .replay import replay
         from .revisions import read_graph
 
-        project = open_project(options.project, options.dialect)
+        project = open_project(options.project, options.dialect, options.project, options.ini_section,
+                               options.detected_dialect)  # the models are not read: the revisions are compared
         locations = list(project.config.version_locations)
         graph = read_graph(locations, project.config.recursive_version_locations)
         head = graph.head()
@@ -264,6 +289,16 @@ class AlembicFramework(Framework):
         from ..sqlalchemy import read_models
 
         return read_models(path, dialect)
+
+
+def _shown(root: Path, path: Path | None) -> str:
+    """``path`` relative to ``root`` (POSIX), as status and the evidence show it."""
+    if path is None:
+        return "."
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _assigned(text: str, name: str) -> str | None:

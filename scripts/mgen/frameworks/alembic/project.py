@@ -1,22 +1,22 @@
 """An Alembic project end to end: where its models are, what its revisions produce, the next revision.
 
-- **models**: ``--models PATH``, else what ``env.py`` imports ``target_metadata`` from. The whole top-level
-  package of that module is read (models usually live beside the module that defines ``Base``), or the
-  module alone when it is not in a package.
+- **layout**: ``detection.find_layout`` (``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, a script
+  folder with no ini), the section ``--ini-section`` names.
+- **models**: ``--models PATH``, else ``models_entry``: what ``env.py`` imports ``target_metadata`` from, or
+  the ``db.Model`` classes of a Flask-SQLAlchemy app.
 - **current state**: the revision chain replayed statically (``replay.py``), never the models of the last
   commit: generating twice writes nothing the second time.
 - **next revision**: ``writer.write_revision``, revising the single head.
 """
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import MgenError
 from ...schema import Schema
-from ..pyast import parse_file
-from .config import AlembicConfig, read_config
+from ..pyast import import_root
+from .config import AlembicConfig
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class AlembicProject:
     config: AlembicConfig
     dialect: str
     models: Path
+    # how the models were found when they were (not --models); "flask": found as db.Model classes
+    models_how: str | None = None
+    models_kind: str | None = None
 
     def current_schema(self) -> tuple[Schema, list[str]]:
         """What ``alembic upgrade head`` produces, with the replay's notes (opaque data steps...)."""
@@ -36,54 +39,55 @@ class AlembicProject:
     def models_schema(self) -> tuple[Schema, list[str]]:
         from ..sqlalchemy import read_models_with_notes
 
-        read = read_models_with_notes(self.models, self.dialect, root=self.root)
+        start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)
+        read = read_models_with_notes(self.models, self.dialect,
+                                      root=self.root if start == self.root.resolve() else start)
+        if self.models_kind == "flask" and not read.schema.tables:  # never "drop every table" for that
+            raise MgenError(f"no table read from the models ({self.models_how}): their classes on db.Model were "
+                            "not understood; give the models with --models PATH", str(self.models))
         return read.schema, [n.one_line() for n in read.notes]
 
 
-def open_project(root: Path, dialect: str | None = None, models: Path | None = None) -> AlembicProject:
-    ini = root / "alembic.ini"
-    if not ini.is_file():
-        raise MgenError("no alembic.ini in the project", str(root))
-    config = read_config(ini)
-    dialect = dialect or config.require_dialect()
+def open_project(root: Path, dialect: str | None = None, models: Path | None = None, section: str | None = None,
+                 detected: str | None = None) -> AlembicProject:
+    """The project at ``root`` (``detection.find_layout``). The dialect: ``dialect`` (``--dialect``), else the
+    ``sqlalchemy.url`` of the section read, else ``detected`` (what ``frameworks.detect`` found), else
+    detection runs here: one answer for status, plan, generate, lint and rollback."""
+    from .detection import find_layout
+
+    layout = find_layout(root)
+    if layout is None:
+        raise MgenError("no alembic.ini, Flask-Migrate migrations/alembic.ini or Alembic script folder (env.py and "
+                        "versions/) in the project", str(root))
+    config = layout.config(section)
+    dialect = dialect or config.dialect or detected or _detected_dialect(root, config)
+    how = kind = None
     if models is None:
-        models = find_models(root, config)
+        models, how, kind = find_models(root, config, layout.ini)
     elif not models.exists():
         raise MgenError("no such models file or folder", str(models))
-    return AlembicProject(root, config, dialect, models)
+    return AlembicProject(root, config, dialect, models, how, kind)
 
 
-def find_models(root: Path, config: AlembicConfig) -> Path:
-    """The models ``env.py`` points at through ``target_metadata``."""
+def _detected_dialect(root: Path, config: AlembicConfig) -> str:
+    from ..detect import detect
+
+    found = detect(root)
+    if found.framework == "alembic" and found.dialect is not None:
+        return found.dialect
+    several = [e for e in found.evidence if "several" in e]
+    why = f" ({'; '.join(several)})" if several else ""
+    raise MgenError(f"no dialect found: the ini's sqlalchemy.url, env.py, the application's configuration, the "
+                    f"dependencies and docker-compose name none{why}: give --dialect (postgresql, mysql or sqlite)",
+                    str(config.ini_path))
+
+
+def find_models(root: Path, config: AlembicConfig, ini: Path | None = None) -> tuple[Path, str, str]:
+    """The models ``env.py`` points at through ``target_metadata``, or a Flask app's ``db.Model`` classes
+    (``models_entry``): (the path, how it was found, "env.py" or "flask")."""
+    from .models_entry import models_entry, search_path
+
     env = config.script_location / "env.py"
-    if not env.is_file():
-        raise MgenError("no env.py in the script location: give the models with --models PATH", str(env))
-    tree = parse_file(env)
-    imported: dict[str, str] = {}  # local name -> module it comes from
-    target: tuple[str, int] | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                imported[alias.asname or alias.name] = node.module
-        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "target_metadata"
-                                                  for t in node.targets):
-            head = node.value
-            while isinstance(head, ast.Attribute):
-                head = head.value
-            if isinstance(head, ast.Name):
-                target = (head.id, node.lineno)
-    if target is None:
-        raise MgenError("env.py sets no target_metadata from the models: give them with --models PATH", str(env))
-    name, line = target
-    if name not in imported:
-        raise MgenError(f"target_metadata comes from {name!r}, which env.py does not import from a module: "
-                        "give the models with --models PATH", str(env), line)
-    module = imported[name]
-    top = root / module.split(".")[0]
-    if (top / "__init__.py").is_file() or top.is_dir():
-        return top
-    single = root.joinpath(*module.split(".")).with_suffix(".py")
-    if single.is_file():
-        return single
-    raise MgenError(f"env.py imports the models from {module}, which is not under {root}: "
-                    "give them with --models PATH", str(env), line)
+    skip = (config.script_location, *config.version_locations)
+    return models_entry(root, env if env.is_file() else None,
+                        search_path(root, ini.parent if ini is not None else None), skip)

@@ -1,12 +1,16 @@
 """An Alembic project's schema files, as ``scope`` rules: what ``check`` and ``status`` look at.
 
-The versions folders (``version_locations``, else ``<script_location>/versions``, from ``alembic.ini``;
-``*.py``, in sub-folders too with ``recursive_version_locations``; an ``alembic.ini`` that cannot be read: the
-``versions`` folder beside the first ``env.py`` at the root or one level down), the module ``env.py`` imports
-``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the ``app/db/`` package; ``from app
-import models`` then ``models.Base.metadata`` -> ``app/models.py``), and always ``models.py`` / ``models/`` at
-the root, in ``src/``, or in a top-level package (``*/models.py``, ``*/models/**.py``): the module defining
-``Base`` is often not the one holding the models. Nothing is parsed but ``env.py``.
+The versions folders (``version_locations``, else ``<script_location>/versions``, from the configuration
+``detection.find_layout`` finds: ``alembic.ini``, Flask-Migrate's ``migrations/alembic.ini``, or a script
+folder with no ini; ``*.py``, in sub-folders too with ``recursive_version_locations``; a configuration that
+cannot be read: the ``versions`` folder beside the first ``env.py`` at the root or one level down), the
+module ``env.py`` imports ``target_metadata`` from (``from app.db import Base`` -> ``app/db.py``, or the
+``app/db/`` package; ``from app import models`` then ``models.Base.metadata`` -> ``app/models.py``), and
+always ``models.py`` / ``models/`` at the root, in ``src/``, or in a top-level package (``*/models.py``,
+``*/models/**.py``): the module defining ``Base`` is often not the one holding the models. A Flask-SQLAlchemy
+app (env.py takes the metadata from ``current_app``, or there is no env.py): the folder
+``models_entry.flask_models`` finds, whose search parses the application's modules once (the rules are
+cached with alembic.ini and env.py).
 """
 from __future__ import annotations
 
@@ -18,47 +22,88 @@ from ...scope import inside, scandir
 
 
 def ini_path(root: Path, config: Path | None) -> Path:
-    return config if config is not None and config.suffix == ".ini" else root / "alembic.ini"
+    """The file detection found the project by (the ini, or with none the script folder)."""
+    return config if config is not None else root / "alembic.ini"
 
 
-def env_py(ini: Path) -> Path | None:
+def _configs(root: Path, config: Path | None) -> list:
+    """The project's configuration as ``detection.find_layout`` finds it; an ini whose sections leave the choice
+    to ``--ini-section``: every section naming a script_location (a change to any of them is a schema change).
+    Empty: it cannot be read."""
+    from .detection import find_layout, script_sections
+
     try:
-        from .config import read_config
-
-        return read_config(ini).script_location / "env.py"
+        layout = find_layout(root)
     except MgenError:
-        return None
+        return []
+    if layout is None:
+        return []
+    try:
+        return [layout.config()]
+    except MgenError:
+        pass
+    try:
+        sections = script_sections(layout.ini) if layout.ini is not None else []
+    except MgenError:  # an ini that cannot be read
+        return []
+    out = []
+    for section in sections:
+        try:
+            out.append(layout.config(section))
+        except MgenError:
+            continue
+    return out
+
+
+def env_py(root: Path, config: Path | None) -> Path | None:
+    configs = _configs(root, config)
+    return configs[0].script_location / "env.py" if configs else None
 
 
 def alembic_rules(root: Path, config: Path | None) -> list[Rule]:
     rules: list[Rule] = []
-    ini = ini_path(root, config)
-    env = None
-    if ini.is_file():
-        from .config import read_config
-
-        try:
-            cfg = read_config(ini)
-        except MgenError:
-            cfg = None
-        if cfg is not None:
-            env = cfg.script_location / "env.py"
-            for location in cfg.version_locations:
-                rel = inside(root, location)
-                if rel is not None:
-                    rules.append(Rule(rel, ("*.py",), cfg.recursive_version_locations))
-    if env is None:  # no readable alembic.ini: a folder holding env.py and versions/ is the script location
+    envs: list[Path] = []
+    configs = _configs(root, config)
+    for cfg in configs:
+        envs.append(cfg.script_location / "env.py")
+        for location in cfg.version_locations:
+            rel = inside(root, location)
+            if rel is not None:
+                rules.append(Rule(rel, ("*.py",), cfg.recursive_version_locations))
+    if not configs:  # no readable configuration: a folder holding env.py and versions/ is the script location
         for folder in [root, *(Path(e.path) for e in scandir(root) if e.is_dir() and not e.name.startswith("."))]:
             if (folder / "env.py").is_file() and (folder / "versions").is_dir():
-                env = folder / "env.py"
+                envs.append(folder / "env.py")
                 rules.append(Rule(inside(root, folder / "versions") or "versions", ("*.py",)))
                 break
-    if env is not None and env.is_file():
-        rules += _target_rules(root, env)
+    for env, cfg in zip(envs, configs or [None] * len(envs)):
+        target = _target_rules(root, env) if env.is_file() else []
+        rules += target or (_flask_rules(root, cfg) if cfg is not None else [])
     for base in ("", "src/*", "*"):
         prefix = f"{base}/" if base else ""
         rules += [Rule(base, ("models.py",)), Rule(f"{prefix}models", ("*.py",), True)]
-    return rules
+    return list(dict.fromkeys(rules))
+
+
+def _flask_rules(root: Path, cfg) -> list[Rule]:
+    """A Flask-SQLAlchemy app's models (``models_entry.flask_models``: the folder or module holding
+    ``db = SQLAlchemy()`` and its ``db.Model`` classes), when env.py imports no models (Flask-Migrate's
+    ``current_app``) or there is no env.py (Flask-Alembic)."""
+    from .models_entry import models_entry, search_path
+
+    env = cfg.script_location / "env.py"
+    try:
+        entry, _, _ = models_entry(root, env if env.is_file() else None, search_path(root, None),
+                                (cfg.script_location, *cfg.version_locations))
+    except MgenError:
+        return []
+    rel = inside(root, entry)
+    if rel is None:
+        return []
+    if entry.is_file():
+        folder, _, name = rel.rpartition("/")
+        return [Rule(folder, (name,))]
+    return [Rule(rel, ("*.py",), True)]
 
 
 def _target_rules(root: Path, env: Path) -> list[Rule]:
