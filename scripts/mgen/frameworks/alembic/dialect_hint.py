@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import MgenError
+from ..pysyntax import parse_python
 from .appfiles import app_files, is_test_class
 from .config import url_backend
 
@@ -76,8 +78,8 @@ def file_hints(path: Path, anywhere: bool) -> list[Hint]:
     if "://" not in text and not any(f"{k}=" in text for k in _BUILDER_KEYWORDS):
         return []
     try:
-        tree = ast.parse(text, filename=str(path))
-    except (SyntaxError, ValueError):
+        tree = parse_python(text, str(path))
+    except (MgenError, ValueError):
         return []
     hints: list[Hint] = []
     _visit(tree.body, path, anywhere, hints)

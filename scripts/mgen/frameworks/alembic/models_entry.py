@@ -20,6 +20,7 @@ import ast
 from pathlib import Path
 
 from ...errors import MgenError
+from ..pysyntax import parse_python
 from .appfiles import app_files
 
 _ASK = "give the models with --models PATH"
@@ -31,10 +32,9 @@ def models_entry(root: Path, env: Path | None, search: list[Path], skip: tuple[P
     if env is None or not env.is_file():
         return (*flask_models(root, skip), "flask")
     try:
-        tree = ast.parse(_text(env), filename=str(env))
-    except (SyntaxError, ValueError) as e:
-        raise MgenError(f"Python syntax error: {getattr(e, 'msg', e)}", str(env), getattr(e, "lineno", None)) \
-            from None
+        tree = parse_python(_text(env), str(env))
+    except ValueError as e:  # a NUL byte
+        raise MgenError(f"Python syntax error: {e}", str(env)) from None
     imported: dict[str, str] = {}  # local name -> module it comes from
     target: tuple[str, int] | None = None
     for node in ast.walk(tree):
@@ -97,22 +97,22 @@ def _imported_models(root: Path, env: Path, module: str, line: int, search: list
 def flask_models(root: Path, skip: tuple[Path, ...]) -> tuple[Path, str]:
     """The folder (or file) holding the ``db = SQLAlchemy()`` module and every module with a ``db.Model``."""
     parsed: list[tuple[Path, ast.Module]] = []
-    unreadable: list[tuple[Path, SyntaxError]] = []  # files that may create the db object but do not parse
+    unreadable: list[MgenError] = []  # files that may create the db object but do not parse
     for path in app_files(root, skip):
         text = _text(path)
         if "class " in text or "SQLAlchemy" in text or ".Model" in text:
             try:
-                parsed.append((path, ast.parse(text, filename=str(path))))
-            except SyntaxError as e:
+                parsed.append((path, parse_python(text, str(path))))
+            except MgenError as e:
                 if "SQLAlchemy(" in text:
-                    unreadable.append((path, e))
+                    unreadable.append(e)
             except ValueError:
                 continue
     dbs = [(path, name, line) for path, tree in parsed for name, line in _db_objects(tree)]
     if not dbs and unreadable:
-        path, error = unreadable[0]
-        raise MgenError(f"Python syntax error: {error.msg} (this module may create the Flask-SQLAlchemy object)",
-                        str(path), error.lineno)
+        error = unreadable[0]
+        raise MgenError(f"{error.message} (this module may create the Flask-SQLAlchemy object)", error.file,
+                        error.line)
     if not dbs:
         raise MgenError(f"no Flask-SQLAlchemy object (db = SQLAlchemy(...)) found in the application: {_ASK}",
                         str(root))

@@ -112,9 +112,12 @@ def _target_rules(root: Path, env: Path) -> list[Rule]:
     (``app.models``), and the longest prefix of it that is a module file or a package folder."""
     import ast  # here: a warm run keeps the rules in orm-type.json and never parses env.py
 
+    from ...errors import MgenError
+    from ..pysyntax import parse_python
+
     try:
-        tree = ast.parse(env.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError):
+        tree = parse_python(env.read_text(encoding="utf-8", errors="replace"), str(env))
+    except (OSError, MgenError, ValueError):
         return []
     imported: dict[str, str] = {}  # local name -> dotted origin
     chain: list[str] | None = None
