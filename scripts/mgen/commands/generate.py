@@ -56,14 +56,29 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _rollback(args)
     if (args.quick or args.with_docs or args.with_tests or args.full) and not getattr(args, "_inner", False):
         return _generate_with_companions(args)
+    from ..frameworks.engine import EngineRefusal, generate
+
     options = options_of(args)
-    report = framework_for(options).generate(options)
+    framework = framework_for(options)
+    try:
+        report = generate(framework, options)
+    except EngineRefusal as refusal:  # the static refusal, then what the engines did: two lines
+        print(f"mgen: {refusal.one_line()}\nmgen: {refusal.engine_line}", file=sys.stderr)
+        return 2
     data = report.to_json() if options.json else None
     if data is not None:
-        print(json.dumps(data, indent=2, default=str))
+        engine = {"engine": report.engine, **({"engine_line": report.engine_line} if framework.supports("native") else {})}
+        print(json.dumps({**data, **engine}, indent=2, default=str))
     else:
-        print("\n".join(report.lines()))
+        print("\n".join(report.lines() + (engine_lines({"engine_line": report.engine_line})
+                                           if framework.supports("native") else [])))
     return report.exit_code
+
+
+def engine_lines(data: dict) -> list[str]:
+    """The line that says which engine answered (from generate's JSON: there only for a framework that has
+    more than one engine)."""
+    return [f"engine: {data['engine_line']}"] if data.get("engine_line") else []
 
 
 def _rollback(args: argparse.Namespace) -> int:
@@ -112,6 +127,7 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
         lines = finding_lines(findings) + [f"note: {note}" for note in data.get("notes", [])]
         if paths:
             lines += ["wrote:", *(f"  {shown_path(p)}" for p in paths)]
+        lines += engine_lines(data)
         if lines:
             print("\n".join(lines))
     return code
@@ -139,12 +155,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     rows, findings = plan_rows(data)
     if wanted_json:
         print(json.dumps({"operations": [{"safety": k, "description": d} for k, d in rows],
-                          "findings": findings, "notes": data.get("notes", [])}, indent=2))
+                          "findings": findings, "notes": data.get("notes", []),
+                          **{k: data[k] for k in ("engine", "engine_line") if k in data}}, indent=2))
         return 0
     if not rows:
-        print("no changes")
+        print("\n".join(["no changes", *engine_lines(data)]))
         return 0
-    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings)))
+    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings) + engine_lines(data)))
     return 0
 
 
