@@ -571,8 +571,9 @@ def _regenerate(framework: Framework, run: MgenRun, tree: Path, committed: Commi
 
 
 def _engine(run: MgenRun) -> str | None:
-    """Which engine answered (the report's ``engine``; None: no report, or mgen did not say)."""
-    return (run.report or {}).get("engine")
+    """Which engine answered: the report's ``engine``, or a refusal's ``engine:`` line (None: mgen did not say)."""
+    said = re.search(r"^mgen: engine: (static|native)", run.stderr, re.MULTILINE)
+    return (run.report or {}).get("engine") or (said[1] if said else None)
 
 
 def _miss_dict(miss: Miss) -> dict[str, str]:

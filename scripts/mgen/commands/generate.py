@@ -69,9 +69,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if data is not None:
         engine = {"engine": report.engine, **({"engine_line": report.engine_line} if framework.supports("native") else {})}
         print(json.dumps({**data, **engine}, indent=2, default=str))
-    else:
+    else:  # (a report with no JSON form, e.g. Alembic's "no changes", is printed as it always was under --json)
         print("\n".join(report.lines() + (engine_lines({"engine_line": report.engine_line})
-                                           if framework.supports("native") else [])))
+                                           if framework.supports("native") and not options.json else [])))
     return report.exit_code
 
 
