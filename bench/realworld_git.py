@@ -251,9 +251,9 @@ class MgenRun:
     def message(self) -> str:
         """The last line on stderr without mgen's prefix (a refusal is one line naming file and line; the
         line after it that says what the engines did is not the refusal)."""
-        lines = [line for line in self.stderr.strip().splitlines() if line.strip()
-                 and not line.startswith("mgen: engine: ")]
-        return lines[-1].removeprefix("mgen: ") if lines else ""
+        lines = [line for line in self.stderr.strip().splitlines() if line.strip()]
+        refusal = [line for line in lines if not line.startswith("mgen: engine: ")] or lines
+        return refusal[-1].removeprefix("mgen: ") if refusal else ""
 
 
 def run_mgen(mgen: str, project: Path, timeout: float, env: dict[str, str], engine: str | None = None) -> MgenRun:

@@ -286,6 +286,13 @@ def test_refusals_are_classed_by_file_and_pattern(tmp_path: Path) -> None:
     assert (miss.klass, miss.label, miss.location) == ("refused (migration file)", "field class mgen does not know",
                                                        "app/migrations/0003_x.py:14")
     assert rw.run_failure(rw.MgenRun(3, 0.1, "", "mgen: internal error: KeyError 'x'"), tmp_path).klass == rw.CRASH
+    # the engines' line after a refusal is not the refusal; alone (--engine native could not run) it is the message
+    both = rw.MgenRun(2, 0.1, "", f"mgen: {tmp_path}/app/models.py:3: x is computed at run time\n"
+                                  "mgen: engine: static refused; native could not run: no interpreter found")
+    assert both.message == f"{tmp_path}/app/models.py:3: x is computed at run time"
+    assert rw.run_failure(both, tmp_path).location == "app/models.py:3"
+    alone = rw.MgenRun(2, 0.1, "", "mgen: engine: native could not run: settings import failed: ImportError: y")
+    assert alone.message == "engine: native could not run: settings import failed: ImportError: y"
     assert rw.run_failure(rw.MgenRun(None, 9.0, "", ""), tmp_path).klass == rw.TIMEOUT
 
 

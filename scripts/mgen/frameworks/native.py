@@ -73,7 +73,7 @@ def run_driver(python: Path, driver: str, args: Sequence[str], cwd: Path, what: 
     with tempfile.TemporaryDirectory(prefix="mgen-native-") as scratch:
         answer = Path(scratch) / "answer.json"
         try:
-            done = subprocess.run([str(python), "-c", driver, str(answer), *args], cwd=cwd, env=env,
+            done = subprocess.run([str(python), "-c", driver, str(answer), *args], cwd=cwd, env=env, check=False,
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
                                   errors="replace")
         except subprocess.TimeoutExpired:

@@ -10,6 +10,7 @@ Every engine the project creates (``create_engine``, ``engine_from_config``, wha
 is pointed at SCRATCH_URL: the project's own database is never touched. The answer: each revision's path
 and text and one line per autogenerate difference; or ``{"error": one line, "stage": ...}``.
 """
+# ruff: noqa: UP031 - run by the project's interpreter, which may predate f-strings (Python 3.5)
 import json
 import os
 import sys

@@ -12,8 +12,9 @@ The questions ``makemigrations`` would ask interactively (a rename, a one-off de
 ``MGEN_RENAMES`` / ``MGEN_DEFAULTS`` (JSON) and otherwise left to its non-interactive questioner.
 
 An error is ``{"error": one line, "stage": "could not run" | "failed"}``: Django not importable, the settings
-not importable, the apps not loading, makemigrations refusing. Python 3.6+ (the project's own interpreter).
+not importable, the apps not loading, makemigrations refusing. Python 3.5+ (the project's own interpreter).
 """
+# ruff: noqa: UP031 - run by the project's interpreter, which may predate f-strings (Python 3.5)
 import json
 import os
 import runpy
