@@ -3,10 +3,11 @@
 The arguments become one ``frameworks.base.Options``; the framework is the one whose files the project has
 (``frameworks.detect``), or the raw-SQL folder one (``registry.fallback``) when a ``--schema`` / ``--changes``
 file is given or none was found; its ``generate`` answers a report, printed here one way for every framework
-(its lines, or ``--json``). ``--rollback`` asks the framework's ``rollback``; ``--quick`` / ``--with-docs`` /
-``--with-tests`` / ``--full`` run generate itself (its ``--json`` report read back), then write the
-companions (``mgen.companions``). ``plan`` is ``generate --dry-run --json`` read back, so the plan is exactly
-what generate would write.
+(its lines, or ``--json``); ``--engine`` picks who answers (``frameworks.engine``), and for a framework with a
+native engine the last line says which did (``engine: ...``; ``"engine"`` in the JSON). ``--rollback`` asks
+the framework's ``rollback``; ``--quick`` / ``--with-docs`` / ``--with-tests`` / ``--full`` run generate
+itself (its ``--json`` report read back), then write the companions (``mgen.companions``). ``plan`` is
+``generate --dry-run --json`` read back, so the plan is exactly what generate would write.
 """
 from __future__ import annotations
 
