@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import ALEMBIC_ENV
+from conftest import ALEMBIC_ENV, require_server
 
 from mgen.cli import main
 
@@ -160,3 +160,19 @@ def test_native_failures_are_one_line(tmp_path: Path, capsys, monkeypatch):
         and "ModuleNotFoundError" in err and len(err.splitlines()) == 1
     assert main(["generate", str(root), "--engine", "native", "--models", "app/models.py", *PY]) == 2
     assert "go with --engine static" in capsys.readouterr().err
+
+
+def test_revisions_only_a_server_runs_take_a_scratch_database_on_it(tmp_path: Path, capsys, monkeypatch):
+    server = require_server("postgresql")
+    root = project(tmp_path)
+    monkeypatch.setenv("MGEN_ALEMBIC_URL", f"sqlite:///{tmp_path / 'real.db'}")
+    first = root / "migrations" / "versions" / "a1_users.py"
+    first.write_text(first.read_text().replace('def upgrade():\n', 'def upgrade():\n    op.execute("CREATE SCHEMA IF NOT '
+                                                                  'EXISTS audit")\n'))
+    assert main(["generate", str(root), "--engine", "native", "--dry-run", *PY]) == 2  # SQLite has no schemas
+    err = capsys.readouterr().err
+    assert err.startswith("mgen: engine: native could not run: upgrade heads on the scratch database failed: ")
+    assert main(["generate", str(root), "--engine", "native", "--dry-run", "--json", "--db", server, *PY]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [op["description"] for op in data["operations"]] == ["add_column users.name"]
+    assert revisions(root) == [] and not (tmp_path / "real.db").exists()
