@@ -17,12 +17,11 @@ where the project is, how to read operations) and calls ``main``. Timing: the me
 of one mgen run (the project's cache removed first; the per-user cache of library sources, MGEN_CACHE_DIR,
 kept in the work folder for the whole run).
 
-Run through the framework scripts (docs/realworld.md has the exact corpus):
+Run through the framework scripts (docs/realworld.md has the exact corpus); ``--engine`` is mgen's, and
+each run records the engine that answered (the table's last column):
 
-    nice -n 10 .venv/bin/python bench/realworld_django.py [NAME=]MIRROR[@REV] ... [--per-project 40] \\
-        [--out FILE.md] [--json FILE.json]
-    nice -n 10 .venv/bin/python bench/realworld_alembic.py [NAME=]MIRROR[@REV] ... [--per-project 40] \\
-        [--out FILE.md] [--json FILE.json]
+    nice -n 10 .venv/bin/python bench/realworld_{django,alembic}.py [NAME=]MIRROR[@REV] ... [--per-project 40] \\
+        [--out FILE.md] [--json FILE.json] [--engine static|native|auto]
     .venv/bin/python bench/realworld_django.py --from-json FILE.json --out FILE.md   # the tables again
 """
 from __future__ import annotations
@@ -250,18 +249,22 @@ class MgenRun:
 
     @property
     def message(self) -> str:
-        """The last line on stderr without mgen's prefix (a refusal is one line naming file and line)."""
+        """The last line on stderr without mgen's prefix (a refusal is one line naming file and line; the
+        line after it that says what the engines did is not the refusal)."""
         lines = [line for line in self.stderr.strip().splitlines() if line.strip()]
-        return lines[-1].removeprefix("mgen: ") if lines else ""
+        refusal = [line for line in lines if not line.startswith("mgen: engine: ")] or lines
+        return refusal[-1].removeprefix("mgen: ") if refusal else ""
 
 
-def run_mgen(mgen: str, project: Path, timeout: float, env: dict[str, str]) -> MgenRun:
-    """mgen as a user runs it, in the project folder; the project's cache removed first (a cold project)."""
+def run_mgen(mgen: str, project: Path, timeout: float, env: dict[str, str], engine: str | None = None) -> MgenRun:
+    """mgen as a user runs it, in the project folder; the project's cache removed first (a cold project);
+    ``engine``: its ``--engine`` (None: mgen's default)."""
     shutil.rmtree(project / ".claude" / "cache", ignore_errors=True)
     start = time.perf_counter()
+    argv = [mgen, "generate", str(project), "--dry-run", "--json", *(["--engine", engine] if engine else [])]
     try:
-        done = subprocess.run([mgen, "generate", str(project), "--dry-run", "--json"], cwd=project, env=env,
-                              capture_output=True, text=True, errors="replace", timeout=timeout, check=False)
+        done = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, errors="replace",
+                              timeout=timeout, check=False)
     except subprocess.TimeoutExpired as e:
         return MgenRun(None, time.perf_counter() - start, _text(e.stdout), _text(e.stderr))
     return MgenRun(done.returncode, time.perf_counter() - start, done.stdout, done.stderr)
@@ -526,19 +529,19 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             record["in_sync"] = record["regenerate"] = {"skip": SKIP_NO_PROJECT}
             return record
         record["project_folder"] = str(project.relative_to(tree)) or "."
-        record["in_sync"] = _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env), tree)
+        record["in_sync"] = _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine), tree)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
         for path in added:
             (tree / path).unlink(missing_ok=True)
-        run = run_mgen(args.mgen, project, args.timeout, env)
+        run = run_mgen(args.mgen, project, args.timeout, env, args.engine)
         record["regenerate"] = _regenerate(framework, run, tree, committed)
     return record
 
 
 def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {"seconds": round(run.seconds, 3), "exit": run.exit}
+    out: dict[str, Any] = {"seconds": round(run.seconds, 3), "exit": run.exit, "engine": _engine(run)}
     failure = run_failure(run, tree)
     if failure is None:
         ops = framework.generated_operations(run, tree) or []
@@ -549,7 +552,7 @@ def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
 
 
 def _regenerate(framework: Framework, run: MgenRun, tree: Path, committed: Committed) -> dict[str, Any]:
-    out: dict[str, Any] = {"seconds": round(run.seconds, 3), "exit": run.exit,
+    out: dict[str, Any] = {"seconds": round(run.seconds, 3), "exit": run.exit, "engine": _engine(run),
                            "committed_operations": len(committed.operations), "data_code": committed.has_data_code}
     failure = run_failure(run, tree)
     if failure is not None:
@@ -565,6 +568,12 @@ def _regenerate(framework: Framework, run: MgenRun, tree: Path, committed: Commi
                                         framework.rename_parts)
     out["misses"] = [_miss_dict(m) for m in misses]
     return out
+
+
+def _engine(run: MgenRun) -> str | None:
+    """Which engine answered: the report's ``engine``, or a refusal's ``engine:`` line (None: mgen did not say)."""
+    said = re.search(r"^mgen: engine: (static|native)", run.stderr, re.MULTILINE)
+    return (run.report or {}).get("engine") or (said[1] if said else None)
 
 
 def _miss_dict(miss: Miss) -> dict[str, str]:
@@ -600,7 +609,7 @@ def run_corpus(framework: Framework, sources: Sequence[Source], args: argparse.N
                          "first": first.sha if first else None, "first_date": first.date if first else None,
                          "last": last.sha if last else None, "last_date": last.date if last else None,
                          "records": records})
-    return {"framework": framework.name, "migration_word": framework.migration_word,
+    return {"framework": framework.name, "migration_word": framework.migration_word, "engine": args.engine,
             "per_project": args.per_project, "seed": args.seed, "timeout": args.timeout,
             "seconds": round(time.perf_counter() - started, 1), "projects": projects}
 
@@ -642,6 +651,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "exit3": sum(1 for p in runs if p.get("exit") == 3),
         "timeouts": sum(1 for p in runs if p.get("exit") is None),
         "median_seconds": round(statistics.median(seconds), 2) if seconds else None,
+        "engines": Counter(p["engine"] for p in runs if p.get("engine")),  # which engine answered the runs
     }
 
 
@@ -660,7 +670,7 @@ def results_table(result: dict[str, Any]) -> str:
     """One row per project and one overall."""
     headers = ["project", "sampled", "in-sync no-op", "(blind)", "in-sync refused", "regen compared (with data code)",
                "regen same ops", f"regen wrote a {result.get('migration_word', 'migration')}",
-               "regen refused", "**silent no changes**", "exit 3", "timeouts", "median s/run"]
+               "regen refused", "**silent no changes**", "exit 3", "timeouts", "median s/run", "engine (runs)"]
     rows = []
     everything: list[dict[str, Any]] = []
     for project in result["projects"]:
@@ -676,7 +686,8 @@ def _row(name: str, s: dict[str, Any]) -> list[Any]:
             percent(s["in_sync_refused"], s["in_sync_runs"]), f"{s['regen_compared']} ({s['regen_data_code']})",
             percent(s["regen_same"], s["regen_compared"]), percent(s["regen_wrote"], s["regen_compared"]),
             percent(s["regen_refused"], s["regen_compared"]), silent, s["exit3"], s["timeouts"],
-            s["median_seconds"] if s["median_seconds"] is not None else "-"]
+            s["median_seconds"] if s["median_seconds"] is not None else "-",
+            ", ".join(f"{e} {n}" for e, n in sorted(s.get("engines", {}).items())) or "-"]
 
 
 def skipped_table(result: dict[str, Any]) -> str:
@@ -739,7 +750,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         f"### {result['framework']}: in-sync misses",
         miss_classes(result, "in_sync"),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
-         f"{result['seed']!r}, timeout {result['timeout']} s per run)."),
+         f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
+         f"{result.get('engine') or 'default'})."),
     ]) + "\n"
 
 
@@ -756,6 +768,7 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--seed", default="realworld", help="the sampling seed (default 'realworld')")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per mgen run (default 120)")
     parser.add_argument("--mgen", default=DEFAULT_MGEN, help="the mgen executable (default: this venv's)")
+    parser.add_argument("--engine", choices=("static", "native", "auto"), help="mgen's --engine (default: its own)")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
@@ -763,7 +776,7 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     args = parser.parse_args(argv)
     if args.from_json:
         result = json.loads(args.from_json.read_text())
-        _write(render_markdown(result), args.out)
+        (args.out.write_text if args.out else print)(render_markdown(result))
         return result
     if not args.sources:
         parser.error("give at least one GIT_DIR (or --from-json)")
@@ -783,12 +796,5 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
         result = run_corpus(framework, sources, args, log)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
-    _write(render_markdown(result), args.out)
+    (args.out.write_text if args.out else print)(render_markdown(result))
     return result
-
-
-def _write(text: str, out: Path | None) -> None:
-    if out:
-        out.write_text(text)
-    else:
-        print(text)

@@ -133,6 +133,26 @@ def test_django_bench_on_a_tiny_project(tmp_path: Path) -> None:
     assert "| different field kwargs | 1 | 1 | max_length (1) |" in text
 
 
+@pytest.mark.parametrize("engine", ["static", "native"])
+def test_django_bench_passes_the_engine_and_records_which_answered(engine: str, tmp_path: Path, monkeypatch) -> None:
+    repo = django_repo(tmp_path)
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)  # the project's interpreter for the native engine: this venv's
+    out = tmp_path / "django.md"
+    result = django_bench.main([str(repo / ".git"), "--per-project", "2", "--out", str(out), "--mgen", MGEN,
+                                "--workdir", str(tmp_path / "work"), "--quiet", "--engine", engine])
+    assert result["engine"] == engine
+    records = result["projects"][0]["records"]
+    runs = [part for r in records for part in (r["in_sync"], r["regenerate"]) if "skip" not in part]
+    assert runs and all(part["engine"] == engine for part in runs), runs
+    for record in records:  # either engine answers as the committed migrations say
+        if record["subject"] != "item note":
+            assert [p.get("misses") for p in (record["in_sync"], record["regenerate"]) if "skip" not in p] \
+                in ([[]], [[], []]), record
+    row = next(line for line in out.read_text().splitlines() if line.startswith("| **all** |"))
+    assert row.endswith(f"| {engine} {len(runs)} |")
+    assert f"mgen --engine {engine})." in out.read_text()
+
+
 # -- Alembic ----------------------------------------------------------------------------------------------
 ALEMBIC_INI = "[alembic]\nscript_location = migrations\nprepend_sys_path = .\nsqlalchemy.url = sqlite:///app.db\n"
 # the example shop's env.py: target_metadata from app.models, as in the project below
@@ -266,6 +286,13 @@ def test_refusals_are_classed_by_file_and_pattern(tmp_path: Path) -> None:
     assert (miss.klass, miss.label, miss.location) == ("refused (migration file)", "field class mgen does not know",
                                                        "app/migrations/0003_x.py:14")
     assert rw.run_failure(rw.MgenRun(3, 0.1, "", "mgen: internal error: KeyError 'x'"), tmp_path).klass == rw.CRASH
+    # the engines' line after a refusal is not the refusal; alone (--engine native could not run) it is the message
+    both = rw.MgenRun(2, 0.1, "", f"mgen: {tmp_path}/app/models.py:3: x is computed at run time\n"
+                                  "mgen: engine: static refused; native could not run: no interpreter found")
+    assert both.message == f"{tmp_path}/app/models.py:3: x is computed at run time"
+    assert rw.run_failure(both, tmp_path).location == "app/models.py:3"
+    alone = rw.MgenRun(2, 0.1, "", "mgen: engine: native could not run: settings import failed: ImportError: y")
+    assert alone.message == "engine: native could not run: settings import failed: ImportError: y"
     assert rw.run_failure(rw.MgenRun(None, 9.0, "", ""), tmp_path).klass == rw.TIMEOUT
 
 

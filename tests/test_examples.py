@@ -36,4 +36,4 @@ def test_django_library_demo(tmp_path: Path):
     assert migrations == ["0001_initial.py", "0002_author_born_book_isbn_book_stock_alter_book_title_and_more.py"]
     assert "No changes detected" in out  # Django's own makemigrations --check agrees with what mgen wrote
     assert out.count("Applying library.0002_") == 2 and "Unapplying library.0002_" in out
-    assert out.rstrip().endswith("no changes: nothing written")
+    assert out.rstrip().endswith("no changes: nothing written\nengine: static")

@@ -56,9 +56,9 @@ def test_plan_of_a_django_project(tmp_path: Path, capsys):
     assert main(["generate", str(root)]) == 0
     capsys.readouterr()
     assert main(["plan", str(root), "--dialect", "mysql"]) == 0
-    assert capsys.readouterr().out == "no changes\n"
+    assert capsys.readouterr().out == "no changes\nengine: static\n"  # Django has two engines: it says which
     post = root / "blog" / "models" / "post.py"
     post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
     assert main(["plan", str(root), "--dialect", "mysql"]) == 0
-    assert capsys.readouterr().out == "safe         add column blog_post.summary text\n"
+    assert capsys.readouterr().out == "safe         add column blog_post.summary text\nengine: static\n"
     assert not list((root / "blog" / "migrations").glob("0002_*.py"))

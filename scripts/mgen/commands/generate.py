@@ -3,10 +3,11 @@
 The arguments become one ``frameworks.base.Options``; the framework is the one whose files the project has
 (``frameworks.detect``), or the raw-SQL folder one (``registry.fallback``) when a ``--schema`` / ``--changes``
 file is given or none was found; its ``generate`` answers a report, printed here one way for every framework
-(its lines, or ``--json``). ``--rollback`` asks the framework's ``rollback``; ``--quick`` / ``--with-docs`` /
-``--with-tests`` / ``--full`` run generate itself (its ``--json`` report read back), then write the
-companions (``mgen.companions``). ``plan`` is ``generate --dry-run --json`` read back, so the plan is exactly
-what generate would write.
+(its lines, or ``--json``); ``--engine`` picks who answers (``frameworks.engine``), and for a framework with a
+native engine the last line says which did (``engine: ...``; ``"engine"`` in the JSON). ``--rollback`` asks
+the framework's ``rollback``; ``--quick`` / ``--with-docs`` / ``--with-tests`` / ``--full`` run generate
+itself (its ``--json`` report read back), then write the companions (``mgen.companions``). ``plan`` is
+``generate --dry-run --json`` read back, so the plan is exactly what generate would write.
 """
 from __future__ import annotations
 
@@ -56,14 +57,29 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _rollback(args)
     if (args.quick or args.with_docs or args.with_tests or args.full) and not getattr(args, "_inner", False):
         return _generate_with_companions(args)
+    from ..frameworks.engine import EngineRefusal, generate
+
     options = options_of(args)
-    report = framework_for(options).generate(options)
+    framework = framework_for(options)
+    try:
+        report = generate(framework, options)
+    except EngineRefusal as refusal:  # the static refusal, then what the engines did: two lines
+        print(f"mgen: {refusal.one_line()}\nmgen: {refusal.engine_line}", file=sys.stderr)
+        return 2
     data = report.to_json() if options.json else None
     if data is not None:
-        print(json.dumps(data, indent=2, default=str))
-    else:
-        print("\n".join(report.lines()))
+        engine = {"engine": report.engine, **({"engine_line": report.engine_line} if framework.supports("native") else {})}
+        print(json.dumps({**data, **engine}, indent=2, default=str))
+    else:  # (a report with no JSON form, e.g. Alembic's "no changes", is printed as it always was under --json)
+        print("\n".join(report.lines() + (engine_lines({"engine_line": report.engine_line})
+                                           if framework.supports("native") and not options.json else [])))
     return report.exit_code
+
+
+def engine_lines(data: dict) -> list[str]:
+    """The line that says which engine answered (from generate's JSON: there only for a framework that has
+    more than one engine)."""
+    return [f"engine: {data['engine_line']}"] if data.get("engine_line") else []
 
 
 def _rollback(args: argparse.Namespace) -> int:
@@ -112,6 +128,7 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
         lines = finding_lines(findings) + [f"note: {note}" for note in data.get("notes", [])]
         if paths:
             lines += ["wrote:", *(f"  {shown_path(p)}" for p in paths)]
+        lines += engine_lines(data)
         if lines:
             print("\n".join(lines))
     return code
@@ -139,12 +156,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     rows, findings = plan_rows(data)
     if wanted_json:
         print(json.dumps({"operations": [{"safety": k, "description": d} for k, d in rows],
-                          "findings": findings, "notes": data.get("notes", [])}, indent=2))
+                          "findings": findings, "notes": data.get("notes", []),
+                          **{k: data[k] for k in ("engine", "engine_line") if k in data}}, indent=2))
         return 0
     if not rows:
-        print("no changes")
+        print("\n".join(["no changes", *engine_lines(data)]))
         return 0
-    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings)))
+    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings) + engine_lines(data)))
     return 0
 
 

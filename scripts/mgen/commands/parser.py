@@ -105,6 +105,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         g.add_argument("--verify", action="store_true", help="verify up/down on a scratch database before writing")
         g.add_argument("--db", metavar="SERVER_URL", help="server for --verify (default: a temp SQLite file)")
         g.add_argument("--dry-run", action="store_true", help="print, write nothing")
+        g.add_argument("--engine", choices=("auto", "static", "native"), default="auto", type=str.lower,
+                       help="who works out the migration: static (mgen reads the source; never runs the project's "
+                            "code), native (the framework's own tool through the project's interpreter, in a "
+                            "subprocess), auto (the default: static, and native where static refuses)")
+        g.add_argument("--python", metavar="PATH",
+                       help="the project's interpreter for the native engine (default: the project's virtualenv)")
         add_series_options(g)
         for flags, kwargs in _framework_arguments() if command in ("generate", "new-migration", "plan") else ():
             g.add_argument(*flags, **kwargs)

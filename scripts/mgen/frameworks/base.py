@@ -17,6 +17,9 @@ base implementation, which says so (``MgenError`` naming the framework and the c
                   current_state(options) -> State                       history replay, a folder, a git ref
     generate      generate(options) -> GenerateReport                   default: diff the two states (below)
                   write(plan, options) -> Written                       the framework's own migration file(s)
+    native        native_generate(options) -> GenerateReport            the framework's own tool answers, run
+                                                                        through the project's interpreter in a
+                                                                        subprocess (``frameworks.native``)
     lint          lint(root, dialect, server_version, stats) -> LintReport
     migrate       migrate_command(action, root, name, python) -> argv   the framework's own command
                   database_hint(root) -> URL-like text | None           for the production guard
@@ -50,7 +53,7 @@ if TYPE_CHECKING:  # the values the interface passes (``records``) are imported 
     from ..scope import PathRule, SchemaScope
     from .records import Detection, GenerateReport, Options, State, Written, WrittenMigration
 
-CAPABILITIES = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
+CAPABILITIES = frozenset({"generate", "native", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
 
 
 class Framework:
@@ -140,6 +143,12 @@ class Framework:
 
     def write(self, plan: Plan, options: Options) -> Written:
         raise self.unsupported("writing migrations")
+
+    def native_generate(self, options: Options) -> GenerateReport:
+        """``generate`` answered by the framework's own tool, run through the project's interpreter in a
+        subprocess, never in mgen's process (``--engine native``, and ``auto`` where ``generate`` refused);
+        ``frameworks.native.NativeError`` when it cannot run or refuses. The report's ``engine`` is "native"."""
+        raise self.unsupported("--engine native")
 
     def check_options(self, options: Options) -> None:
         """Refuse (MgenError) the flags that do not apply to this framework."""

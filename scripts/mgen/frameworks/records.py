@@ -91,6 +91,8 @@ class Options:
     batch_size: int = 1000
     data_migration: bool = False
     rollback_app: str | None = None
+    engine: str = "auto"  # "static" | "native" | "auto" (``frameworks.engine``)
+    python: str | None = None  # the project's interpreter for the native engine (default: found in the project)
     detection: Detection | None = None
     _made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -107,9 +109,13 @@ class Options:
 
 
 class GenerateReport:
-    """What ``generate`` answers: printed by the command as ``lines()`` or ``to_json()``."""
+    """What ``generate`` answers: printed by the command as ``lines()`` or ``to_json()``, with which engine
+    answered (``frameworks.engine``): ``engine`` is "static" or "native", ``engine_line`` how the text output
+    says it ("native (Django makemigrations via /venv/bin/python)")."""
 
     exit_code: int = 0
+    engine: str = "static"
+    engine_line: str = "static"
 
     def to_json(self) -> dict[str, Any]:  # pragma: no cover - the subclasses answer
         raise NotImplementedError

@@ -19,14 +19,14 @@ from ...errors import MgenError
 from ..base import Framework
 
 if TYPE_CHECKING:
-    from ..records import Detection, Options, State, Written, WrittenMigration
+    from ..records import Detection, GenerateReport, Options, State, Written, WrittenMigration
 
 
 class AlembicFramework(Framework):
     name = "alembic"
     title = "Alembic"
     packages = ("alembic", "flask-migrate")
-    capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
+    capabilities = frozenset({"generate", "native", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "alembic.ini"
     migrate_example = "alembic upgrade head"
     generate_arguments = (
@@ -168,6 +168,12 @@ class AlembicFramework(Framework):
 
         schema, notes = self._project(options).models_schema()
         return State(schema, notes, "static models")
+
+    def native_generate(self, options: Options) -> GenerateReport:
+        """Alembic's own autogenerate through the project's interpreter, on a scratch database (``native``)."""
+        from .native import native_generate
+
+        return native_generate(options)
 
     def write(self, plan: Any, options: Options) -> Written:
         from ...plan import auto_name

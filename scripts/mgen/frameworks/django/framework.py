@@ -31,7 +31,7 @@ class DjangoFramework(Framework):
     name = "django"
     title = "Django"
     packages = ("django",)
-    capabilities = frozenset({"generate", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
+    capabilities = frozenset({"generate", "native", "lint", "migrate", "rollback", "drift", "tests", "docs", "source"})
     found_by = "manage.py"
     migrate_example = "python manage.py migrate"
     cache_entries = (HISTORY_ENTRY, MODELS_ENTRY)
@@ -162,6 +162,12 @@ class DjangoFramework(Framework):
         if result:
             result.notes.extend(drift_notes(options))
         return DjangoReport(result)
+
+    def native_generate(self, options: Options) -> GenerateReport:
+        """Django's own ``makemigrations`` through the project's interpreter (``native``)."""
+        from .native import native_generate
+
+        return native_generate(options)
 
     # -- lint, migrate, rollback, drift ------------------------------------------------------------------
     def lint(self, root: Path, dialect: str | None, server_version: tuple[int, ...] | None, stats: Any):

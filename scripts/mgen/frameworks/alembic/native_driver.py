@@ -1,0 +1,113 @@
+"""Run by the project's interpreter, never imported by mgen (``alembic.native`` passes its text to ``python -c``).
+
+    python -c <this> ANSWER.json INI SECTION SCRATCH_URL MESSAGE DRY_RUN
+
+in the project folder: Alembic's own ``upgrade heads`` builds the scratch database SCRATCH_URL from the
+project's revisions, then ``revision --autogenerate -m MESSAGE`` (empty: named after its first difference) compares the models env.py names with it and
+writes the revision with the project's ``script.py.mako``. With DRY_RUN "1" the file is read, then removed.
+
+Every engine the project creates (``create_engine``, ``engine_from_config``, whatever URL env.py builds)
+is pointed at SCRATCH_URL: the project's own database is never touched. The answer: each revision's path
+and text and one line per autogenerate difference; or ``{"error": one line, "stage": ...}``.
+"""
+# ruff: noqa: UP031 - run by the project's interpreter, which may predate f-strings (Python 3.5)
+import json
+import os
+import sys
+
+ANSWER, INI, SECTION, SCRATCH_URL, MESSAGE, DRY_RUN = sys.argv[1:7]
+
+
+def emit(data):
+    with open(ANSWER, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+
+
+def first_line(exc):
+    text = str(exc).strip().splitlines()
+    return "%s: %s" % (type(exc).__name__, text[0]) if text else type(exc).__name__
+
+
+try:
+    import sqlalchemy
+    import sqlalchemy.engine
+    import sqlalchemy.engine.create as creating
+    from alembic import command
+    from alembic.config import Config
+except Exception as exc:  # noqa: BLE001 - whatever importing them raises is the answer
+    emit({"error": "Alembic not importable: " + first_line(exc), "stage": "could not run"})
+    sys.exit(0)
+
+real_create_engine = creating.create_engine
+KEPT = ("future", "json_serializer", "json_deserializer")
+
+
+def scratch_engine(url=None, *args, **kwargs):
+    """Any engine the project asks for, on the scratch database (its driver's options left out)."""
+    from sqlalchemy.pool import NullPool
+
+    return real_create_engine(SCRATCH_URL, poolclass=NullPool, **{k: v for k, v in kwargs.items() if k in KEPT})
+
+
+creating.create_engine = sqlalchemy.create_engine = sqlalchemy.engine.create_engine = scratch_engine
+sys.path.insert(0, os.getcwd())
+diffs = []
+
+
+def describe(diff):
+    """One autogenerate difference as a line: its kind, then what it names (``add_column users.name``)."""
+    if isinstance(diff, (list, tuple)) and diff and isinstance(diff[0], (list, tuple)):
+        return "; ".join(describe(d) for d in diff)
+    objects = [name_of(part) for part in diff[1:] if not isinstance(part, str) and name_of(part)]
+    strings = [part for part in diff[1:] if isinstance(part, str)]
+    return "%s %s" % (diff[0], ", ".join(objects) if objects else ".".join(strings))
+
+
+def name_of(part):
+    name, table = getattr(part, "name", None), getattr(part, "table", None)
+    if name and table is not None and getattr(table, "name", None):
+        return "%s.%s" % (table.name, name)
+    if name:
+        return str(name)
+    columns = getattr(part, "columns", None)
+    if columns is not None and table is not None:
+        return "%s(%s)" % (table.name, ", ".join(c.name for c in columns))
+    return None
+
+
+def keep_changes(context, revision, directives):
+    script = directives[0]
+    op_lists = getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]
+    for ops in op_lists:
+        diffs.extend(describe(d) for d in ops.as_diffs())
+    if all(ops.is_empty() for ops in op_lists):
+        directives[:] = []
+    elif not MESSAGE:  # no --name: the first difference names the revision, as mgen's own names do
+        script.message = diffs[0].replace("_", " ") + (" and more" if len(diffs) > 1 else "")
+
+
+stage = "could not run"
+try:
+    config = Config(INI, ini_section=SECTION)
+    config.set_main_option("sqlalchemy.url", SCRATCH_URL.replace("%", "%%"))
+    command.upgrade(config, "heads")
+    stage = "failed"
+    scripts = command.revision(config, message=MESSAGE, autogenerate=True, process_revision_directives=keep_changes)
+except SystemExit as exc:
+    emit({"error": "Alembic exited with %s" % exc.code, "stage": stage})
+    sys.exit(0)
+except BaseException as exc:  # noqa: BLE001 - the project's error, said in one line
+    where = "upgrade heads on the scratch database" if stage == "could not run" else "revision --autogenerate"
+    emit({"error": "%s failed: %s" % (where, first_line(exc)), "stage": stage})
+    sys.exit(0)
+if scripts is None:
+    scripts = []
+elif not isinstance(scripts, list):
+    scripts = [scripts]
+revisions = []
+for script in scripts:
+    with open(script.path, encoding="utf-8") as f:
+        revisions.append({"path": os.path.abspath(script.path), "revision": script.revision, "text": f.read()})
+    if DRY_RUN == "1":
+        os.remove(script.path)
+emit({"alembic": __import__("alembic").__version__, "revisions": revisions, "operations": diffs})
