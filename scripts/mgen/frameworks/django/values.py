@@ -30,6 +30,7 @@ from .source import (
     dotted_name,
     source_text,
 )
+from . import canonical, conditions
 from .state import Q_PATH, Call, Opaque, QNode, Ref, Setting
 
 SETTINGS_PATH = "django.conf.settings"
@@ -45,6 +46,7 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
 }
 _Q_CONNECTORS = {ast.BitOr: "OR", ast.BitAnd: "AND", ast.BitXor: "XOR"}
+_IMPORT_STRING = {"django.utils.module_loading.import_string"}
 
 
 def is_opaque(value: Any) -> bool:
@@ -101,6 +103,8 @@ class Evaluator:
 
     finder: Finder
     settings: dict[str, Any] = field(default_factory=dict)
+    # every name the settings module assigns (``conditions.settings_assigned``); None: not known
+    assigned_settings: set[str] | None = None
     _active: set = field(default_factory=set)
     # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
     _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
@@ -179,6 +183,15 @@ class Evaluator:
             return self._name(node, scope)
         if isinstance(node, ast.Call):
             return self._call(node, scope)
+        if isinstance(node, ast.IfExp):
+            test = self.value(node.test, scope)
+            if isinstance(test, _PLAIN) or isinstance(test, (tuple, list, dict)):
+                return self.value(node.body if test else node.orelse, scope)
+            return self.opaque(node, scope.module)
+        if isinstance(node, (ast.Compare, ast.BoolOp)):
+            return conditions.evaluate(self, node, scope)
+        if isinstance(node, ast.Subscript):
+            return conditions.subscript(self, node, scope)
         return self.opaque(node, scope.module)
 
     def _starred(self, node: ast.Tuple | ast.List, scope: Scope) -> Any:
@@ -195,6 +208,8 @@ class Evaluator:
 
     def _unary(self, node: ast.UnaryOp, scope: Scope) -> Any:
         operand = self.value(node.operand, scope)
+        if isinstance(node.op, ast.Not):
+            operand = conditions.plain(operand)
         if isinstance(node.op, ast.Invert) and isinstance(operand, QNode):
             return operand.invert()
         if isinstance(operand, (int, float, Decimal)) and not isinstance(operand, bool):
@@ -272,10 +287,24 @@ class Evaluator:
             return self.opaque(node, scope.module)
         target = self.resolve(node.func, scope)
         if target is None or isinstance(target, Unknown):
-            return self.opaque(node, scope.module)
+            spelled = conditions.spelled_path(node.func, scope.module)
+            if spelled not in canonical.KNOWN_CALLS:  # a stdlib class whose module imports it from C
+                return self.opaque(node, scope.module)
+            target = External(spelled)
         path = target.path if isinstance(target, (Definition, External)) else target.module.name
+        if path not in _GETTEXT and path not in _IMPORT_STRING:
+            target = self._alias(target, node, scope)
+            if target is None:
+                return self.opaque(node, scope.module)
+            path = target.path if isinstance(target, (Definition, External)) else target.module.name
+        if path == "builtins.getattr":
+            return conditions.settings_getattr(self, node, scope)
         args = tuple(self.value(a, scope) for a in node.args)
         kwargs = {k.arg: self.value(k.value, scope) for k in node.keywords if k.arg}
+        if path in _IMPORT_STRING:
+            return self._import_string(args, kwargs, node, scope)
+        if path in canonical.KNOWN_CALLS:
+            return canonical.value_of(path, args, kwargs, lambda: self.opaque(node, scope.module))
         if path in _GETTEXT:
             return args[-1] if args and isinstance(args[-1], str) else self.opaque(node, scope.module)
         if path in _DECIMAL and len(args) == 1 and isinstance(args[0], (str, int)) and not kwargs:
@@ -299,6 +328,45 @@ class Evaluator:
         if path == "builtins.dict" and not args:
             return kwargs
         return Call.of(path, args, kwargs)
+
+    def _alias(self, target: Resolved, node: ast.Call, scope: Scope) -> Resolved | None:
+        """A call through a name bound to a class (``F = models.CharField``, ``F = import_string(...)``):
+        the class it names; a name bound to anything else is None (its call runs code)."""
+        seen = 0
+        while isinstance(target, Definition) and target.value is not None and seen < 8:
+            seen += 1
+            value = self.resolved_value(target, node.func, scope)
+            if not isinstance(value, Ref):
+                return None
+            target = self.resolve_path(value.path)
+            if target is None:
+                return None
+        return target
+
+    def resolve_path(self, path: str) -> Resolved | None:
+        """The definition a dotted import path names (a class, function or module), External when no root
+        has its source; None when a root has the module and not the name."""
+        module_name, _, name = path.rpartition(".")
+        while module_name:
+            module = self.finder.module(module_name)
+            if module is not None:
+                found = self.finder.resolve(module, path[len(module_name) + 1:])
+                return None if isinstance(found, Unknown) else found
+            module_name = module_name.rpartition(".")[0]
+        return External(path) if name else None
+
+    def _import_string(self, args: tuple, kwargs: dict, node: ast.Call, scope: Scope) -> Any:
+        """``import_string("a.b.C")`` (or of a setting holding the path): the object it imports."""
+        value = args[0] if len(args) == 1 and not kwargs else None
+        value = value.value if isinstance(value, Setting) else value
+        if not isinstance(value, str) or "." not in value:
+            return self.opaque(node, scope.module)
+        found = self.resolve_path(value)
+        if isinstance(found, (Definition, External)):
+            return Ref(found.path)
+        if isinstance(found, ModuleRef):
+            return Ref(found.module.name)
+        return self.opaque(node, scope.module)
 
     # -- classes -----------------------------------------------------------------------------
     def bases(self, cls: Definition) -> list[Resolved]:

@@ -1,0 +1,129 @@
+"""The small expressions migration files compute their operations and values with, evaluated statically:
+comparisons and ``and``/``or`` of literals, subscripts (``settings.DATABASES["default"]["ENGINE"]``, an
+enum member ``Color["RED"]``), ``getattr(settings, "NAME", default)`` and the import path a name was
+spelled with when its module cannot be read (``decimal`` imports ``Decimal`` from C).
+
+``getattr(settings, NAME, default)`` is the default only when the settings module assigns no ``NAME`` at
+all (``Evaluator.assigned_settings``, read by ``settings_assigned``); a setting assigned something mgen
+cannot read is unknown, never the default.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .source import Definition, Finder, Module, absolute, dotted_name
+from .state import Opaque, Setting
+
+if TYPE_CHECKING:
+    from .values import Evaluator, Scope
+
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+    ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_, ast.IsNot: operator.is_not,
+}
+_PLAIN = (str, int, float, Decimal, bool, bytes, type(None), tuple, list, dict, frozenset, set)
+
+
+def plain(value: Any) -> Any:
+    """A setting's value stands for itself in a comparison."""
+    return value.value if isinstance(value, Setting) else value
+
+
+def evaluate(ev: Evaluator, node: ast.Compare | ast.BoolOp, scope: Scope) -> Any:
+    if isinstance(node, ast.BoolOp):
+        result: Any = None
+        for operand in node.values:
+            result = plain(ev.value(operand, scope))
+            if not isinstance(result, _PLAIN):
+                return ev.opaque(node, scope.module)
+            if isinstance(node.op, ast.And) and not result or isinstance(node.op, ast.Or) and result:
+                return result
+        return result
+    left = plain(ev.value(node.left, scope))
+    for op, right_node in zip(node.ops, node.comparators):
+        right = plain(ev.value(right_node, scope))
+        if not isinstance(left, _PLAIN) or not isinstance(right, _PLAIN) or type(op) not in _COMPARE:
+            return ev.opaque(node, scope.module)
+        try:
+            if not _COMPARE[type(op)](left, right):
+                return False
+        except TypeError:
+            return ev.opaque(node, scope.module)
+        left = right
+    return True
+
+
+def subscript(ev: Evaluator, node: ast.Subscript, scope: Scope) -> Any:
+    key = plain(ev.value(node.slice, scope))
+    owner = ev.resolve(node.value, scope) if isinstance(node.value, (ast.Name, ast.Attribute)) else None
+    if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef) and isinstance(key, str):
+        member = ev.finder.class_attribute(owner, key)  # Color["RED"]: the member, as Color.RED
+        if isinstance(member, Definition) and member.owner is not None:
+            return ev.resolved_value(member, node, scope)
+        return ev.opaque(node, scope.module)
+    value = plain(ev.value(node.value, scope))
+    if isinstance(value, (dict, list, tuple, str)) and isinstance(key, (str, int)) and not isinstance(key, bool):
+        try:
+            return value[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            pass
+    return ev.opaque(node, scope.module)
+
+
+def settings_getattr(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
+    """``getattr(settings, "NAME"[, default])``."""
+    if node.keywords or len(node.args) not in (2, 3):
+        return ev.opaque(node, scope.module)
+    owner = ev.path_of(node.args[0], scope)
+    name = ev.value(node.args[1], scope)
+    if owner != "django.conf.settings" or not isinstance(name, str):
+        return ev.opaque(node, scope.module)
+    if name in ev.settings:
+        return Setting(name, ev.settings[name])
+    if len(node.args) == 3 and ev.assigned_settings is not None and name not in ev.assigned_settings:
+        return ev.value(node.args[2], scope)
+    return Opaque(f"settings.{name}", str(scope.module.path), node.lineno)
+
+
+def spelled_path(node: ast.expr, module: Module) -> str | None:
+    """The import path a name is written with (``decimal.Decimal`` for ``from decimal import Decimal``)."""
+    dotted = dotted_name(node)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    bindings = module.symbols.get(head) or []
+    if not bindings or bindings[-1].kind != "import":
+        return None
+    return bindings[-1].target + ("." + rest if rest else "")
+
+
+def settings_assigned(finder: Finder, module: Module, seen: set[str] | None = None) -> set[str] | None:
+    """Every UPPER_CASE name the settings module binds at its top level (star imports followed); None when
+    a star import leaves the project's and libraries' source (any name may come from there)."""
+    seen = seen if seen is not None else set()
+    seen.add(module.name)
+    names: set[str] = set()
+    for stmt in ast.walk(module.tree):
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            source = finder.module(absolute(module, stmt))
+            if source is None:
+                return None
+            if source.name not in seen:
+                inner = settings_assigned(finder, source, seen)
+                if inner is None:
+                    return None
+                names |= inner
+        elif isinstance(stmt, (ast.Name,)) and isinstance(stmt.ctx, ast.Store) and stmt.id.isupper():
+            names.add(stmt.id)
+        elif isinstance(stmt, ast.ImportFrom):
+            names.update(a.asname or a.name for a in stmt.names if (a.asname or a.name).isupper())
+        elif isinstance(stmt, ast.Call) and isinstance(stmt.func, ast.Attribute) and stmt.func.attr == "update" \
+                and isinstance(stmt.func.value, ast.Call) and dotted_name(stmt.func.value.func) in ("globals",
+                                                                                                   "locals", "vars"):
+            return None  # globals().update(...): any name
+    return names
