@@ -37,6 +37,7 @@ from .models import (
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .project import App, DjangoProject
+from .simple_history import keep_history_models
 from .unreadable import keep_unreadable
 from .source import Module
 from .state import (
@@ -680,5 +681,6 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None) -
             migrated = None  # the history refuses: whoever replays it says so
     if migrated is not None:
         state.notes = list(state.notes)
+        keep_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
     return state

@@ -26,7 +26,8 @@ _NON_DB_OPTIONS = ("verbose_name", "verbose_name_plural", "ordering", "permissio
 
 def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
     """In ``desired`` (the models), every non-database attribute opaque on either side takes the
-    migrations' value; a note for each."""
+    migrations' value; a note for each (in place of the models' reader's note on the same value)."""
+    before = len(desired.notes)
     for key, model in list(desired.models.items()):
         old = migrated.models.get(key)
         if old is None:
@@ -55,6 +56,10 @@ def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
         if changed or options is not None:
             desired.models[key] = replace(model, fields=fields, options=options if options is not None
                                           else model.options)
+    mine = desired.notes[before:]
+    said = {(n.file, n.line, n.message.partition(" cannot be read")[0]) for n in mine}
+    desired.notes[:before] = [n for n in desired.notes[:before]
+                              if (n.file, n.line, n.message.partition(" cannot be read")[0]) not in said]
 
 
 def _options(model: ModelState, old: ModelState, notes: list[Note]) -> dict[str, Any] | None:
@@ -77,6 +82,7 @@ def _take(into: dict, key: str, source: dict) -> None:
 
 
 def _note(what: str, opaque: Any, file: str | None, line: int | None) -> Note:
+    """The note; ``keep_unreadable`` drops the reader's own note on the same value ("kept as written")."""
     return Note(file=opaque.file or file or "", line=opaque.line or line,
                 message=f"{what} cannot be read statically; taken as unchanged since the last migration "
                         "(it does not change the database)")
