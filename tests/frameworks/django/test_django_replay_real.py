@@ -36,7 +36,7 @@ from mgen.sources.live import introspect
 
 COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
 sys.path.insert(0, str(COMMON))
-import djharness as h  # noqa: E402
+import djharness as h
 
 
 @pytest.fixture
@@ -50,10 +50,10 @@ def test_django_finds_nothing_and_neither_does_mgen(project):
     assert not result.operations and not result.files
     said = [n.split(": ", 1)[1] for n in result.notes]
     assert said == [
-        'shop.product.kind: choices=[(k, v) for k, v in KINDS.items()] cannot be read statically; taken as '
-        "unchanged since the last migration (it does not change the database)",
-        'shop.product.title: verbose_name=label("title") cannot be read statically; taken as unchanged since '
-        "the last migration (it does not change the database)",
+        ('shop.product.kind: choices=[(k, v) for k, v in KINDS.items()] cannot be read statically; taken as '
+         "unchanged since the last migration (it does not change the database)"),
+        ('shop.product.title: verbose_name=label("title") cannot be read statically; taken as unchanged since '
+         "the last migration (it does not change the database)"),
     ]
     replayed = replay_project(load_project(project), {"shop"})
     product = replayed.model("shop", "product")

@@ -21,9 +21,9 @@ from typing import Any
 
 from ...errors import MgenError
 from ..pyast import Note
+from .conditions import settings_assigned
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
-from .conditions import settings_assigned
 from .models import (
     DB_ARGUMENTS,
     ModelClassReader,
@@ -37,19 +37,19 @@ from .models import (
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .project import App, DjangoProject
-from .simple_history import keep_history_models
-from .unreadable import keep_unreadable
+from .simple_history import add_history_models
 from .source import Module
 from .state import (
     ALTER_OPTION_KEYS,
     Call,
     FieldState,
-    Ref,
     ModelState,
     ProjectState,
+    Ref,
     Setting,
     normalize_together,
 )
+from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
 OPERATIONS = "django.db.migrations.operations."
@@ -417,6 +417,10 @@ class MigrationReplayer:
         self.put(ModelState(m.app_label, name, fields, options, bases, file=str(m.path), line=line))
 
     def _base(self, base: Any, m: MigrationFile) -> str:
+        """A model base: ``"app.Model"`` (a label, as Django writes a concrete parent) lower-cased, a class by
+        its path (mgen's own operations carry those as dotted strings: more than one dot)."""
+        if isinstance(base, str) and base.count(".") > 1:
+            return base
         if isinstance(base, str):
             app, _, name = base.partition(".") if "." in base else (m.app_label, ".", base)
             return f"{app}.{name.lower()}"
@@ -681,6 +685,6 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None) -
             migrated = None  # the history refuses: whoever replays it says so
     if migrated is not None:
         state.notes = list(state.notes)
-        keep_history_models(project, state, migrated)
+        add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
     return state

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...errors import MgenError
+from . import canonical, conditions
 from .source import (
     Definition,
     External,
@@ -30,7 +31,6 @@ from .source import (
     dotted_name,
     source_text,
 )
-from . import canonical, conditions
 from .state import Q_PATH, Call, Opaque, QNode, Ref, Setting
 
 SETTINGS_PATH = "django.conf.settings"
@@ -184,8 +184,8 @@ class Evaluator:
         if isinstance(node, ast.Call):
             return self._call(node, scope)
         if isinstance(node, ast.IfExp):
-            test = self.value(node.test, scope)
-            if isinstance(test, _PLAIN) or isinstance(test, (tuple, list, dict)):
+            test = conditions.plain(self.value(node.test, scope))
+            if isinstance(test, (*_PLAIN, tuple, list, dict)):
                 return self.value(node.body if test else node.orelse, scope)
             return self.opaque(node, scope.module)
         if isinstance(node, (ast.Compare, ast.BoolOp)):
