@@ -46,6 +46,9 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
 }
 _Q_CONNECTORS = {ast.BitOr: "OR", ast.BitAnd: "AND", ast.BitXor: "XOR"}
+# enums whose members compare equal to their values (so a member and its value are one value to Django)
+_VALUE_ENUMS = {"builtins.int", "builtins.str", "builtins.float", "builtins.bytes", "enum.IntEnum", "enum.StrEnum",
+                "enum.IntFlag", "enum.ReprEnum", *_CHOICES_BASES}
 _IMPORT_STRING = {"django.utils.module_loading.import_string"}
 
 
@@ -263,6 +266,8 @@ class Evaluator:
             for name, value, _ in self.choices_members(target.owner):
                 if target.path.endswith("." + name):
                     return value
+        if target.owner is not None and target.value is not None and self.plain_enum(target.owner):
+            return Ref(target.path)  # a member of an Enum equal to no value: itself (Django writes E['NAME'])
         value = target.value
         if value is None:  # a class or a function: referenced by its path
             return Ref(target.path)
@@ -396,6 +401,13 @@ class Evaluator:
             if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
                 stack.extend(reversed(self.bases(base)))
         return out
+
+    def plain_enum(self, cls: Definition) -> bool:
+        """An ``enum.Enum`` whose members equal no plain value (no ``int``/``str`` mixin, not Django's Choices)."""
+        if not isinstance(cls.node, ast.ClassDef):
+            return False
+        paths = {getattr(b, "path", None) for b in self.ancestors(cls)}
+        return "enum.Enum" in paths and not paths & _VALUE_ENUMS
 
     def is_choices(self, cls: Definition) -> bool:
         return isinstance(cls.node, ast.ClassDef) and any(
