@@ -29,6 +29,9 @@ from .source import Module, project_imports
 from .state import models_from_json, models_to_json, value_from_json, value_to_json
 
 NAME, KIND, FORMAT = HISTORY_ENTRY
+# what reading a migration file gives changed with it (values made canonical, settings' defaults read): a cache
+# written by an earlier reader of the same mgen version is dropped
+READER = 2
 
 
 @dataclass
@@ -141,7 +144,12 @@ class History:
         return out
 
     def _settings_key(self) -> str:
-        return _setting_hash({k: self.settings.get(k) for k in ("AUTH_USER_MODEL", "DEFAULT_AUTO_FIELD")})
+        """The settings the replayed state depends on: the two every replay reads, and those the files name
+        (``getattr(settings, X, default)`` may choose a file's operations)."""
+        named = {name for entry in self.files.values() if isinstance(entry, dict)
+                 for name in (entry.get("settings") or ())}
+        names = sorted(named | {"AUTH_USER_MODEL", "DEFAULT_AUTO_FIELD"})
+        return _setting_hash({k: self.settings.get(k) for k in names})
 
     def save(self) -> None:
         if not self.dirty:
@@ -178,12 +186,12 @@ def stamp(finder: Any) -> dict[str, str]:
             django = f"{located[0]}:{stat.st_size}:{stat.st_mtime_ns}"
         except OSError:
             pass
-    return {"mgen": __version__, "django": django}
+    return {"mgen": __version__, "reader": READER, "django": django}
 
 
 def _settings_named(content: bytes) -> list[str]:
     """The ``settings.NAME`` a file mentions (read from its text: a mention in a comment only costs a check)."""
-    return sorted({m.decode() for m in _SETTING.findall(content)})
+    return sorted({(a or b).decode() for a, b in _SETTING.findall(content)})
 
 
-_SETTING = re.compile(rb"\bsettings\.([A-Za-z_][A-Za-z0-9_]*)")
+_SETTING = re.compile(rb"\bsettings\.([A-Za-z_][A-Za-z0-9_]*)|\bgetattr\(\s*settings\s*,\s*[\"']([A-Za-z_][A-Za-z0-9_]*)")

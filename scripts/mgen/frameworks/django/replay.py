@@ -11,6 +11,14 @@ reproduces what it replaces, the state is the same either way), and two leaf mig
 the conflict ``makemigrations --merge`` resolves. Operations apply in ``migrate``'s order (a depth-first
 plan to each leaf, parents sorted). RunPython and RunSQL are opaque: each leaves a note with its file and
 line (RunSQL's ``state_operations`` do apply), as do the database operations of a SeparateDatabaseAndState.
+
+Real projects' files: ``operations`` built by expressions and settings (``operations_list``); operation
+classes of the project or a library, classified through their source (``operation_classes``); pre-2.0
+foreign keys without ``on_delete`` (CASCADE). A value the database depends on that cannot be evaluated
+(``db_column=COLUMN`` set in a module-level ``if``) is kept and refused only if no later migration sets it
+again (``unknown_columns``). ``models_state`` builds the desired state: the models, the history models
+django-simple-history makes (``simple_history``), unreadable non-database attributes kept as the migrations
+have them (``unreadable``).
 """
 from __future__ import annotations
 

@@ -5,8 +5,13 @@ becomes ``Call`` (Django's ``Index``, ``Now()``, a validator); ``Q`` objects and
 follow Django's own combination rules (``state.QNode``). Django's translation functions return their
 text (a migration stores ``_('name')`` as ``'name'``), ``settings.X`` reads the project's settings, and
 ``TextChoices``/``IntegerChoices`` classes give their members' values and ``.choices``, all as Django
-would compute them. Anything else - a call of a user function, a lambda, an f-string - is ``Opaque``
-with its source and line: the caller decides whether that is harmless or an error.
+would compute them. Standard-library values take the form Django's serializer writes (``canonical``:
+``timedelta(0, 3600)`` is ``timedelta(seconds=3600)``); a member of a plain ``Enum`` is itself (``Ref``),
+``E.A`` and ``E["A"]`` alike. Comparisons, ``and``/``or``, ``x if c else y``, subscripts and
+``getattr(settings, NAME, default)`` evaluate on literals (``conditions``); a name bound to a class
+(``F = models.CharField``, ``F = import_string(settings.X)``) calls that class. Anything else - a call of
+a user function, a lambda, an f-string - is ``Opaque`` with its source and line: the caller decides
+whether that is harmless or an error.
 """
 from __future__ import annotations
 
