@@ -205,3 +205,53 @@ def test_models_state_without_the_history_given_replays_it(project):
     loaded = load_project(project)
     assert models_state(loaded).only({"shop"}).differences(replay_project(loaded, {"shop"})) == []
     assert read_models(loaded).only({"shop"}).differences(replay_project(loaded, {"shop"})) != []
+
+
+def test_operations_chosen_by_a_conditional_expression(tmp_path):
+    """``operations = [...] if getattr(settings, X, default) else []``: the default when nothing sets X."""
+    migration = _HEAD + f"""from django.conf import settings
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.CreateModel('A', [{_ID}, ('code', models.CharField(max_length=5))])]
+    operations += (
+        [migrations.AlterUniqueTogether(name='a', unique_together={{('id', 'code')}})]
+        if getattr(settings, 'APP_UNIQUE', True)
+        else []
+    )
+"""
+    models_py = ("from django.db import models\n\n\nclass A(models.Model):\n    code = models.CharField(max_length=5)\n\n"
+                 "    class Meta:\n        unique_together = [('id', 'code')]\n")
+    project = write_app(tmp_path, migration, models_py)
+    settings = project / "config" / "settings.py"
+    settings.write_text(settings.read_text().replace("from mgen_fixture_settings import *  # noqa: F403",
+                                                     "from mgen_fixture_settings import DATABASES, SECRET_KEY"))
+    assert h.manage(project, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+    assert not generate(project, name=None, dry_run=True).operations
+    assert replay_project(load_project(project)).model("app", "a").options["unique_together"] == (("id", "code"),)
+
+
+def test_a_replaced_migration_mgen_cannot_read_is_never_replayed(tmp_path):
+    """Django uses the squash; the migrations it replaces are read for their keys only."""
+    replaced = _HEAD + f"""from django.conf import settings
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.CreateModel('A', [{_ID}])]
+    if settings.SOMETHING_UNREADABLE:
+        operations += []
+"""
+    squash = _HEAD + f"""
+
+class Migration(migrations.Migration):
+    replaces = [('app', '0001_initial')]
+    operations = [migrations.CreateModel('A', [{_ID}])]
+"""
+    project = write_app(tmp_path, replaced, "from django.db import models\n\n\nclass A(models.Model):\n    pass\n",
+                        extra={"migrations/0001_squashed_0001_initial.py": squash})
+    assert list(replay_project(load_project(project)).model("app", "a").fields) == ["id"]
+    (project / "app" / "migrations" / "0001_squashed_0001_initial.py").unlink()
+    with pytest.raises(MgenError, match=r"settings.SOMETHING_UNREADABLE is used but the settings module does not "
+                                        r"set it to a literal") as e:
+        replay_project(load_project(project))
+    assert Path(e.value.file).name == "0001_initial.py" and e.value.line == 8

@@ -23,6 +23,7 @@ have them (``unreadable``).
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -146,10 +147,18 @@ def read_migration_file(project: DjangoProject, app: App, path: Path, module: Mo
     if cls is None:
         raise MgenError(f"migration file without a Migration class (app {app.label})", str(path))
     scope = Scope(module, (cls,))
-    nodes = operation_nodes(project.evaluator, cls, scope, path) or []
-    operations = [(elt.lineno, project.evaluator.value(elt, scope)) for elt in nodes]
+    operations: Any
+    try:
+        nodes = operation_nodes(project.evaluator, cls, scope, path) or []
+        operations = [(elt.lineno, project.evaluator.value(elt, scope)) for elt in nodes]
+    except MgenError as e:  # raised when replayed: a migration a squash replaces never is (nor kept in the cache)
+        operations = functools.partial(_raise, e)
     return FileRecord(cls.lineno, *(_keys(project, path, cls, scope, name)
                                     for name in ("dependencies", "run_before", "replaces")), operations)
+
+
+def _raise(error: MgenError) -> list:
+    raise error
 
 
 def _attribute(cls: ast.ClassDef, name: str) -> ast.expr | None:
