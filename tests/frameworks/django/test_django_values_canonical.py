@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from mgen.frameworks.django.project import load_project
 from mgen.frameworks.django.source import Finder
 from mgen.frameworks.django.values import Evaluator, Scope
 
@@ -121,3 +122,37 @@ def test_equal_exactly_when_django_says_so(case, folder, django_says):
     a, b = PAIRS[case]
     assert (mgen_value(folder, a) == mgen_value(folder, b)) == django_says[case], textwrap.shorten(
         f"{a} vs {b}: mgen {mgen_value(folder, a)!r} / {mgen_value(folder, b)!r}", 300)
+
+
+WRITTEN = ["timedelta(0, 3600)", "datetime.timedelta(0)", "timedelta(days=2, hours=1)",
+           "datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)", "datetime.datetime(2020, 5, 1, 10, 30, 5)",
+           "datetime.date(2020, 1, 2)", "datetime.time(10, 30, 0)", 'decimal.Decimal("1.50")',
+           'uuid.UUID("12345678-1234-5678-1234-56781234567A")', "Color.RED"]
+
+_SERIALIZE = """
+import json, sys
+import django
+from django.conf import settings
+settings.configure()
+django.setup()
+sys.path.insert(0, sys.argv[1])
+import values_module as m
+from django.db.migrations.serializer import serializer_factory
+print(json.dumps([serializer_factory(eval(e, vars(m))).serialize()[0] for e in json.loads(sys.argv[2])]))
+"""
+
+
+def test_written_as_djangos_serializer_writes_them(folder, tmp_path):
+    """The canonical form is also the text: a regenerated migration reads like the one Django wrote."""
+    from mgen.frameworks.django.writer import Serializer
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "fixtures" / "django" / "_common"))
+    import djharness as h
+
+    project = load_project(h.copy_project("real_migrations", tmp_path))
+    done = subprocess.run([sys.executable, "-c", _SERIALIZE, str(folder), json.dumps(WRITTEN)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    django = json.loads(done.stdout)
+    mine = [Serializer(project)(mgen_value(folder, e))[0] for e in WRITTEN]
+    assert mine == django

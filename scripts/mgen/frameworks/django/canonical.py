@@ -1,7 +1,8 @@
 """Values of the standard library as Django's migration serializer writes them, so that two spellings of
 one value compare equal, as they do to ``makemigrations`` (which compares the objects themselves).
 
-``timedelta(0, 3600)`` and ``timedelta(hours=1)`` are one object, written ``datetime.timedelta(seconds=3600)``;
+``timedelta(0, 3600)`` and ``timedelta(hours=1)`` are one object, written ``datetime.timedelta(seconds=3600)``
+(``repr``'s form: ``datetime.timedelta(0)`` when zero);
 ``datetime(2020, 1, 1, tzinfo=timezone.utc)`` is written with hour and minute; a ``Path`` is written as the
 ``PurePosixPath`` it equals; ``Decimal`` keeps its digits (``Decimal('1.50')`` is not ``Decimal('1.5')`` to
 the serializer, but is equal to it: Django compares the values, so the canonical form is the value itself).
@@ -53,8 +54,9 @@ def value_of(path: str, args: tuple, kwargs: dict, opaque: Callable[[], Any]) ->
             if not all(_number(v) for v in (*args, *kwargs.values())):
                 return as_written
             delta = datetime.timedelta(*args, **kwargs)
-            parts = {"days": delta.days, "seconds": delta.seconds, "microseconds": delta.microseconds}
-            return Call.of(name, (), {k: v for k, v in parts.items() if v})
+            parts = {k: v for k, v in (("days", delta.days), ("seconds", delta.seconds),
+                                       ("microseconds", delta.microseconds)) if v}
+            return Call.of(name, () if parts else (0,), parts)  # repr: timedelta(0) when zero
         if name == "datetime.date":
             if not all(_number(v) for v in (*args, *kwargs.values())):
                 return as_written
