@@ -255,3 +255,45 @@ class Migration(migrations.Migration):
                                         r"set it to a literal") as e:
         replay_project(load_project(project))
     assert Path(e.value.file).name == "0001_initial.py" and e.value.line == 8
+
+
+def test_a_library_setting_answered_by_the_modules_getattr(tmp_path):
+    """``app_settings.TYPES_ENABLED``: a PEP 562 ``__getattr__`` handing the name to an object whose property
+    returns ``apps.is_installed(...)``, chosen against INSTALLED_APPS (here: not installed)."""
+    app_settings = """\
+        from django.apps import apps
+
+
+        class AppSettings:
+            @property
+            def TYPES_ENABLED(self):
+                return apps.is_installed("django.contrib.contenttypes")
+
+
+        _app_settings = AppSettings()
+
+
+        def __getattr__(name):
+            return getattr(_app_settings, name)
+        """
+    migration = _HEAD + f"""from app import app_settings
+
+
+class Migration(migrations.Migration):
+    dependencies = [('contenttypes', '0002_remove_content_type_name')] if app_settings.TYPES_ENABLED else []
+    operations = [migrations.CreateModel('A', [{_ID}] + ([('kind', models.IntegerField())]
+                                                        if app_settings.TYPES_ENABLED else []))]
+"""
+    project = write_app(tmp_path, migration, "from django.db import models\n\n\nclass A(models.Model):\n    pass\n",
+                        extra={"app_settings.py": app_settings})
+    assert h.manage(project, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+    assert not generate(project, name=None, dry_run=True).operations
+    assert list(replay_project(load_project(project)).model("app", "a").fields) == ["id"]
+    settings = project / "config" / "settings.py"
+    settings.write_text(settings.read_text().replace("INSTALLED_APPS = ['app']",
+                                                     "INSTALLED_APPS = ['django.contrib.contenttypes', 'app']"))
+    (project / "app" / "models.py").write_text(
+        "from django.db import models\n\n\nclass A(models.Model):\n    kind = models.IntegerField()\n")
+    assert h.manage(project, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+    assert not generate(project, name=None, dry_run=True).operations
+    assert list(replay_project(load_project(project)).model("app", "a").fields) == ["id", "kind"]

@@ -1,6 +1,8 @@
 """The small expressions migration files compute their operations and values with, evaluated statically:
 comparisons and ``and``/``or`` of literals, subscripts (``settings.DATABASES["default"]["ENGINE"]``, an
-enum member ``Color["RED"]``), ``getattr(settings, "NAME", default)`` and the import path a name was
+enum member ``Color["RED"]``), ``getattr(settings, "NAME", default)``, ``apps.is_installed("app")`` (from
+INSTALLED_APPS), a module attribute its ``__getattr__`` (PEP 562) hands to an object whose property
+returns one such expression (a library's ``app_settings.SITES_ENABLED``), and the import path a name was
 spelled with when its module cannot be read (``decimal`` imports ``Decimal`` from C).
 
 ``getattr(settings, NAME, default)`` is the default only when the settings module assigns no ``NAME`` at
@@ -26,6 +28,7 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
     ast.Is: operator.is_, ast.IsNot: operator.is_not,
 }
+IS_INSTALLED = {"django.apps.registry.apps.is_installed", "django.apps.apps.is_installed"}
 _PLAIN = (str, int, float, Decimal, bool, bytes, type(None), tuple, list, dict, frozenset, set)
 
 
@@ -83,6 +86,7 @@ def settings_getattr(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
     name = ev.value(node.args[1], scope)
     if owner != "django.conf.settings" or not isinstance(name, str):
         return ev.opaque(node, scope.module)
+    ev.settings_read.add(name)
     if name in ev.settings:
         return Setting(name, ev.settings[name])
     if len(node.args) == 3 and ev.assigned_settings is not None and name not in ev.assigned_settings:
@@ -127,3 +131,50 @@ def settings_assigned(finder: Finder, module: Module, seen: set[str] | None = No
                                                                                                    "locals", "vars"):
             return None  # globals().update(...): any name
     return names
+
+
+def is_installed(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
+    """``apps.is_installed("name")``: whether INSTALLED_APPS names the app (or an AppConfig of its package)."""
+    name = ev.value(node.args[0], scope) if len(node.args) == 1 and not node.keywords else None
+    ev.settings_read.add("INSTALLED_APPS")
+    installed = ev.settings.get("INSTALLED_APPS")
+    if not isinstance(name, str) or not isinstance(installed, (list, tuple)):
+        return ev.opaque(node, scope.module)
+    for entry in installed:
+        if entry == name:
+            return True
+        if isinstance(entry, str) and entry.startswith(name + ".apps."):
+            return True  # an AppConfig of the package: its name is the package, as AppConfig's default is
+        if isinstance(entry, str) and ".apps." in entry and name.startswith(entry.partition(".apps.")[0] + "."):
+            return ev.opaque(node, scope.module)  # a config of a parent package may name a sub-package
+    return False
+
+
+def module_getattr(ev: Evaluator, module: Module, attr: str, node: ast.expr, scope: Scope) -> Any:
+    """``module.attr`` answered by ``def __getattr__(name): return getattr(OBJ, name)``: ``OBJ``'s class
+    attribute ``attr``, a property whose body returns one expression not using ``self`` evaluated."""
+    func = next((s for s in module.tree.body if isinstance(s, ast.FunctionDef) and s.name == "__getattr__"), None)
+    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))] if func else []
+    call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
+    if not (isinstance(call, ast.Call) and dotted_name(call.func) == "getattr" and len(call.args) == 2
+            and isinstance(call.args[0], ast.Name)):
+        return ev.opaque(node, scope.module)
+    holder = ev.finder.resolve(module, call.args[0].id)
+    made = holder.value if isinstance(holder, Definition) else None
+    cls = ev.finder.resolve(module, dotted_name(made.func) or "") if isinstance(made, ast.Call) else None
+    if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef):
+        return ev.opaque(node, scope.module)
+    member = ev.finder.class_attribute(cls, attr)
+    if not isinstance(member, Definition):
+        return ev.opaque(node, scope.module)
+    if isinstance(member.node, ast.FunctionDef):
+        returned = [s for s in member.node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        is_property = any(dotted_name(d) == "property" for d in member.node.decorator_list)
+        if not is_property or len(returned) != 1 or not isinstance(returned[0], ast.Return) or \
+                returned[0].value is None or any(isinstance(n, ast.Name) and n.id == "self"
+                                                 for n in ast.walk(returned[0].value)):
+            return ev.opaque(node, scope.module)
+        from .values import Scope as _Scope
+
+        return ev.value(returned[0].value, _Scope(member.module))
+    return ev.resolved_value(member, node, scope)

@@ -43,6 +43,7 @@ class FileRecord:
     run_before: list[tuple[str, str]]
     replaces: list[tuple[str, str]]
     operations: Any  # [(line, value)], or a function giving them (decoded from the cache when first needed)
+    settings_read: tuple[str, ...] = ()  # the settings reading it consulted (also through imported modules)
 
 
 class History:
@@ -97,7 +98,8 @@ class History:
         imports = {}
         for target in project_imports(self.finder, module, self.root, transitive=False):
             imports[relative(self.root, target)] = file_fingerprint(target)
-        settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(content)}
+        named = set(_settings_named(content)) | set(record.settings_read)
+        settings = {name: _setting_hash(self.settings.get(name)) for name in sorted(named)}
         self.files[self.key(path)] = {
             "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
             "dependencies": record.dependencies, "run_before": record.run_before, "replaces": record.replaces,

@@ -1,5 +1,5 @@
-"""``Migration.operations`` as the class body builds it, read statically: the expressions of its
-operations, in order, each with its own line.
+"""``Migration.operations`` (and ``dependencies``, ``run_before``, ``replaces``) as the class body builds
+it, read statically: the expressions of its elements, in order, each with its own line.
 
 Besides a literal list, a migration may build the list: ``[...] + [...]``, ``[...] if <condition> else
 [...]``, a module-level name, and after the assignment ``operations += [...]``,
@@ -19,9 +19,11 @@ from .source import Definition
 from .values import Evaluator, Scope, first_opaque
 
 
-def operation_nodes(ev: Evaluator, cls: ast.ClassDef, scope: Scope, path: Path) -> list[ast.expr] | None:
-    """The operation expressions of the ``Migration`` class ``cls`` (None: it has no ``operations``)."""
-    reader = _Reader(ev, scope, path, "operations")
+def operation_nodes(ev: Evaluator, cls: ast.ClassDef, scope: Scope, path: Path,
+                    name: str = "operations") -> list[ast.expr] | None:
+    """The element expressions of the ``Migration`` class's list ``name`` (``operations``, ``dependencies``,
+    ...); None when the class does not set it."""
+    reader = _Reader(ev, scope, path, name)
     return reader.body(cls.body)
 
 

@@ -147,39 +147,27 @@ def read_migration_file(project: DjangoProject, app: App, path: Path, module: Mo
     if cls is None:
         raise MgenError(f"migration file without a Migration class (app {app.label})", str(path))
     scope = Scope(module, (cls,))
+    project.evaluator.settings_read.clear()
     operations: Any
     try:
         nodes = operation_nodes(project.evaluator, cls, scope, path) or []
         operations = [(elt.lineno, project.evaluator.value(elt, scope)) for elt in nodes]
     except MgenError as e:  # raised when replayed: a migration a squash replaces never is (nor kept in the cache)
         operations = functools.partial(_raise, e)
-    return FileRecord(cls.lineno, *(_keys(project, path, cls, scope, name)
-                                    for name in ("dependencies", "run_before", "replaces")), operations)
+    keys = [_keys(project, path, cls, scope, name) for name in ("dependencies", "run_before", "replaces")]
+    return FileRecord(cls.lineno, *keys, operations, tuple(sorted(project.evaluator.settings_read)))
 
 
 def _raise(error: MgenError) -> list:
     raise error
 
 
-def _attribute(cls: ast.ClassDef, name: str) -> ast.expr | None:
-    for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-            return stmt.value
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-            return stmt.value
-    return None
-
-
 def _keys(project: DjangoProject, path: Path, cls: ast.ClassDef, scope: Scope, name: str) -> list[tuple[str, str]]:
     """``dependencies``-like lists of ``(app_label, migration)``; ``swappable_dependency(settings.X)`` is
     ``(app of X, "__first__")`` as in Django."""
-    node = _attribute(cls, name)
-    if node is None:
-        return []
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        raise MgenError(f"Migration.{name} is not a literal list", str(path), node.lineno)
+    nodes = operation_nodes(project.evaluator, cls, scope, path, name)
     out = []
-    for elt in node.elts:
+    for elt in nodes or ():
         if isinstance(elt, ast.Call) and project.evaluator.path_of(elt.func, scope) == \
                 "django.db.migrations.migration.swappable_dependency" and len(elt.args) == 1:
             value = project.evaluator.value(elt.args[0], scope)

@@ -113,6 +113,8 @@ class Evaluator:
     settings: dict[str, Any] = field(default_factory=dict)
     # every name the settings module assigns (``conditions.settings_assigned``); None: not known
     assigned_settings: set[str] | None = None
+    # the settings evaluations have consulted since the caller last cleared it (a cached reading's key)
+    settings_read: set[str] = field(default_factory=set)
     _active: set = field(default_factory=set)
     # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
     _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
@@ -256,6 +258,10 @@ class Evaluator:
                     "names": [n for n, _, _ in members],
                 }[node.attr]
         target = self.resolve(node, scope)
+        if isinstance(target, Unknown) and isinstance(node, ast.Attribute):
+            owner = self.resolve(node.value, scope)
+            if isinstance(owner, ModuleRef):  # PEP 562: the module's __getattr__ answers
+                return conditions.module_getattr(self, owner.module, node.attr, node, scope)
         if target is None or isinstance(target, Unknown):
             return self.opaque(node, scope.module)
         return self.resolved_value(target, node, scope)
@@ -287,6 +293,7 @@ class Evaluator:
         return tuple(reversed(chain))
 
     def setting(self, name: str, node: ast.expr, scope: Scope) -> Any:
+        self.settings_read.add(name)
         if name not in self.settings:
             raise MgenError(f"settings.{name} is used but the settings module does not set it to a literal",
                             str(scope.module.path), getattr(node, "lineno", None))
@@ -309,6 +316,8 @@ class Evaluator:
             path = target.path if isinstance(target, (Definition, External)) else target.module.name
         if path == "builtins.getattr":
             return conditions.settings_getattr(self, node, scope)
+        if path in conditions.IS_INSTALLED:
+            return conditions.is_installed(self, node, scope)
         args = tuple(self.value(a, scope) for a in node.args)
         kwargs = {k.arg: self.value(k.value, scope) for k in node.keywords if k.arg}
         if path in _IMPORT_STRING:
