@@ -48,6 +48,10 @@ class Level(enum.IntEnum):
 
 def make(n):
     return n
+
+
+T_ = _
+Chars = models.CharField
 """
 
 PAIRS = {
@@ -73,6 +77,9 @@ PAIRS = {
     "int enum member and its value": ("Level.LOW", "1"),
     "lazy translation and text": ('_("Name")', '"Name"'),
     "partial": ("functools.partial(make, 1)", "functools.partial(make, 1)"),
+    "translation through an alias": ('T_("Name")', '"Name"'),
+    "field class through an alias": ("Chars(max_length=2)", "models.CharField(max_length=2)"),
+    "field class alias, other argument": ("Chars(max_length=2)", "models.CharField(max_length=3)"),
     "partial different": ("functools.partial(make, 1)", "functools.partial(make, 2)"),
 }
 

@@ -352,8 +352,12 @@ class Evaluator:
         """A call through a name bound to a class (``F = models.CharField``, ``F = import_string(...)``):
         the class it names; a name bound to anything else is None (its call runs code)."""
         seen = 0
-        while isinstance(target, Definition) and target.value is not None and seen < 8:
+        while isinstance(target, Definition) and target.value is not None and seen < 8 \
+                and target.path not in _GETTEXT and target.path not in _IMPORT_STRING:
             seen += 1
+            if isinstance(target.value, (ast.Name, ast.Attribute)):  # _ = gettext_lazy: the name it binds
+                target = self.resolve(target.value, Scope(target.module, self._class_chain(target.owner)))
+                continue
             value = self.resolved_value(target, node.func, scope)
             if not isinstance(value, Ref):
                 return None
