@@ -9,7 +9,7 @@ classes (a ``RunPython`` subclass with its own arguments, an ``Operation`` whose
 nothing); ``operations`` built by a list concatenation and extended under ``if getattr(settings, X,
 default)``; values the migration spells differently from the models (``timedelta(0, 3600)``,
 ``Decimal("1.5")``, a UTC datetime with hour and minute); and, in the models, ``choices`` built by a
-comprehension and a ``verbose_name`` from a function. Django's ``makemigrations --check`` finds nothing,
+comprehension and a field's and Meta's ``verbose_name`` from a function. Django's ``makemigrations --check`` finds nothing,
 ``migrate`` runs forward and back on SQLite and PostgreSQL: mgen must find nothing either, with a note
 for each attribute it could not read, and build the schema Django built.
 """
@@ -54,6 +54,8 @@ def test_django_finds_nothing_and_neither_does_mgen(project):
          "unchanged since the last migration (it does not change the database)"),
         ('shop.product.title: verbose_name=label("title") cannot be read statically; taken as unchanged since '
          "the last migration (it does not change the database)"),
+        ('shop.product: Meta.verbose_name=label("product") cannot be read statically; taken as unchanged since '
+         "the last migration (it does not change the database)"),
     ]
     replayed = replay_project(load_project(project), {"shop"})
     product = replayed.model("shop", "product")
@@ -67,7 +69,7 @@ def test_operation_classes_are_notes_with_file_and_line(project):
     notes = replay_project(load_project(project)).notes
     where = sorted((Path(n.file).name, n.line, n.message) for n in notes)
     assert where == [
-        ("0001_squashed_0002_product.py", 42,
+        ("0001_squashed_0002_product.py", 43,
          "Touch is not replayed: a subclass of RunPython, data code"),
         ("0003_reset.py", 12, "Marker is not replayed: its state_forwards() does nothing (no change to the models)"),
     ]
