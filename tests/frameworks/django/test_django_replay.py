@@ -240,7 +240,7 @@ BAD = {
         migration(operations=create("A")[:-1] + ", migrations.AlterOrderWithRespectTo('a', None)]"),
         6, r"AlterOrderWithRespectTo \(the hidden _order column\) is not supported"),
     "operations computed": (
-        migration(operations="[op for op in []]"), 6, r"Migration.operations is not a literal list"),
+        migration(operations="[op for op in []]"), 6, r"Migration.operations is not a list mgen can read \(\[op for op in \[\]\]\)"),
     "missing dependency": (
         migration("[('app', '0000_nothing')]", create("A")), 4,
         r"migration app.0001_initial depends on app.0000_nothing, which does not exist"),
@@ -252,7 +252,7 @@ BAD = {
         r"field id: field class django.db.models.fields.generated.GeneratedField is not one mgen knows"),
     "computed field argument": (
         migration(operations="[migrations.CreateModel('A', [('n', models.CharField(max_length=len('ab')))])]"), 6,
-        r"field n: max_length=len\('ab'\) cannot be read statically"),
+        r"app.a.n: max_length=len\('ab'\) cannot be read statically, and no later migration sets it again"),
 }
 
 

@@ -29,6 +29,9 @@ from .source import Module, project_imports
 from .state import models_from_json, models_to_json, value_from_json, value_to_json
 
 NAME, KIND, FORMAT = HISTORY_ENTRY
+# what reading a migration file gives changed with it (values made canonical, settings' defaults read): a cache
+# written by an earlier reader of the same mgen version is dropped
+READER = 2
 
 
 @dataclass
@@ -40,6 +43,7 @@ class FileRecord:
     run_before: list[tuple[str, str]]
     replaces: list[tuple[str, str]]
     operations: Any  # [(line, value)], or a function giving them (decoded from the cache when first needed)
+    settings_read: tuple[str, ...] = ()  # the settings reading it consulted (also through imported modules)
 
 
 class History:
@@ -94,7 +98,8 @@ class History:
         imports = {}
         for target in project_imports(self.finder, module, self.root, transitive=False):
             imports[relative(self.root, target)] = file_fingerprint(target)
-        settings = {name: _setting_hash(self.settings.get(name)) for name in _settings_named(content)}
+        named = set(_settings_named(content)) | set(record.settings_read)
+        settings = {name: _setting_hash(self.settings.get(name)) for name in sorted(named)}
         self.files[self.key(path)] = {
             "sha": fingerprint(content), "imports": imports, "settings": settings, "line": record.line,
             "dependencies": record.dependencies, "run_before": record.run_before, "replaces": record.replaces,
@@ -141,7 +146,12 @@ class History:
         return out
 
     def _settings_key(self) -> str:
-        return _setting_hash({k: self.settings.get(k) for k in ("AUTH_USER_MODEL", "DEFAULT_AUTO_FIELD")})
+        """The settings the replayed state depends on: the two every replay reads, and those the files name
+        (``getattr(settings, X, default)`` may choose a file's operations)."""
+        named = {name for entry in self.files.values() if isinstance(entry, dict)
+                 for name in (entry.get("settings") or ())}
+        names = sorted(named | {"AUTH_USER_MODEL", "DEFAULT_AUTO_FIELD"})
+        return _setting_hash({k: self.settings.get(k) for k in names})
 
     def save(self) -> None:
         if not self.dirty:
@@ -178,12 +188,12 @@ def stamp(finder: Any) -> dict[str, str]:
             django = f"{located[0]}:{stat.st_size}:{stat.st_mtime_ns}"
         except OSError:
             pass
-    return {"mgen": __version__, "django": django}
+    return {"mgen": __version__, "reader": READER, "django": django}
 
 
 def _settings_named(content: bytes) -> list[str]:
     """The ``settings.NAME`` a file mentions (read from its text: a mention in a comment only costs a check)."""
-    return sorted({m.decode() for m in _SETTING.findall(content)})
+    return sorted({(a or b).decode() for a, b in _SETTING.findall(content)})
 
 
-_SETTING = re.compile(rb"\bsettings\.([A-Za-z_][A-Za-z0-9_]*)")
+_SETTING = re.compile(rb"\bsettings\.([A-Za-z_][A-Za-z0-9_]*)|\bgetattr\(\s*settings\s*,\s*[\"']([A-Za-z_][A-Za-z0-9_]*)")

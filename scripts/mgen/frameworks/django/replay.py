@@ -11,19 +11,30 @@ reproduces what it replaces, the state is the same either way), and two leaf mig
 the conflict ``makemigrations --merge`` resolves. Operations apply in ``migrate``'s order (a depth-first
 plan to each leaf, parents sorted). RunPython and RunSQL are opaque: each leaves a note with its file and
 line (RunSQL's ``state_operations`` do apply), as do the database operations of a SeparateDatabaseAndState.
+
+Real projects' files: ``operations`` built by expressions and settings (``operations_list``); operation
+classes of the project or a library, classified through their source (``operation_classes``); pre-2.0
+foreign keys without ``on_delete`` (CASCADE). A value the database depends on that cannot be evaluated
+(``db_column=COLUMN`` set in a module-level ``if``) is kept and refused only if no later migration sets it
+again (``unknown_columns``). ``models_state`` builds the desired state: the models, the history models
+django-simple-history makes (``simple_history``), unreadable non-database attributes kept as the migrations
+have them (``unreadable``).
 """
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
 from ..pyast import Note
+from .conditions import settings_assigned
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
 from .models import (
+    DB_ARGUMENTS,
     ModelClassReader,
     app_auto_fields,
     normalize_constraint,
@@ -32,7 +43,10 @@ from .models import (
     read_models,
     related_references,
 )
+from .operation_classes import classify as classify_operation
+from .operations_list import operation_nodes
 from .project import App, DjangoProject
+from .simple_history import add_history_models
 from .source import Module
 from .state import (
     ALTER_OPTION_KEYS,
@@ -40,12 +54,15 @@ from .state import (
     FieldState,
     ModelState,
     ProjectState,
+    Ref,
     Setting,
     normalize_together,
 )
+from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
 OPERATIONS = "django.db.migrations.operations."
+CASCADE = "django.db.models.deletion.CASCADE"
 # each operation's parameters, in order (Django 5.2)
 _PARAMETERS: dict[str, tuple[str, ...]] = {
     "CreateModel": ("name", "fields", "options", "bases", "managers"),
@@ -130,35 +147,27 @@ def read_migration_file(project: DjangoProject, app: App, path: Path, module: Mo
     if cls is None:
         raise MgenError(f"migration file without a Migration class (app {app.label})", str(path))
     scope = Scope(module, (cls,))
-    operations: list[tuple[int, Any]] = []
-    node = _attribute(cls, "operations")
-    if node is not None:
-        if not isinstance(node, (ast.List, ast.Tuple)):
-            raise MgenError("Migration.operations is not a literal list", str(path), node.lineno)
-        operations = [(elt.lineno, project.evaluator.value(elt, scope)) for elt in node.elts]
-    return FileRecord(cls.lineno, *(_keys(project, path, cls, scope, name)
-                                    for name in ("dependencies", "run_before", "replaces")), operations)
+    project.evaluator.settings_read.clear()
+    operations: Any
+    try:
+        nodes = operation_nodes(project.evaluator, cls, scope, path) or []
+        operations = [(elt.lineno, project.evaluator.value(elt, scope)) for elt in nodes]
+    except MgenError as e:  # raised when replayed: a migration a squash replaces never is (nor kept in the cache)
+        operations = functools.partial(_raise, e)
+    keys = [_keys(project, path, cls, scope, name) for name in ("dependencies", "run_before", "replaces")]
+    return FileRecord(cls.lineno, *keys, operations, tuple(sorted(project.evaluator.settings_read)))
 
 
-def _attribute(cls: ast.ClassDef, name: str) -> ast.expr | None:
-    for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-            return stmt.value
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-            return stmt.value
-    return None
+def _raise(error: MgenError) -> list:
+    raise error
 
 
 def _keys(project: DjangoProject, path: Path, cls: ast.ClassDef, scope: Scope, name: str) -> list[tuple[str, str]]:
     """``dependencies``-like lists of ``(app_label, migration)``; ``swappable_dependency(settings.X)`` is
     ``(app of X, "__first__")`` as in Django."""
-    node = _attribute(cls, name)
-    if node is None:
-        return []
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        raise MgenError(f"Migration.{name} is not a literal list", str(path), node.lineno)
+    nodes = operation_nodes(project.evaluator, cls, scope, path, name)
     out = []
-    for elt in node.elts:
+    for elt in nodes or ():
         if isinstance(elt, ast.Call) and project.evaluator.path_of(elt.func, scope) == \
                 "django.db.migrations.migration.swappable_dependency" and len(elt.args) == 1:
             value = project.evaluator.value(elt.args[0], scope)
@@ -331,11 +340,21 @@ class MigrationReplayer:
 
     def apply(self, op: Any, m: MigrationFile, line: int) -> None:
         file = str(m.path)
-        if not isinstance(op, Call) or not op.path.startswith(OPERATIONS):
+        if not isinstance(op, Call):
             opaque = first_opaque(op)
             raise MgenError(f"operation {opaque.source if opaque else op!r} is not a Django migration operation "
                             "mgen can read", file, line)
         kind = op.name
+        if not op.path.startswith(OPERATIONS):
+            found = classify_operation(self.project.evaluator, op.path)
+            if found.kind == "unknown":
+                raise MgenError(found.why, file, line)
+            if found.kind in ("data", "noop"):
+                what = (f"a subclass of {found.name}, data code" if found.kind == "data"
+                        else "its state_forwards() does nothing (no change to the models)")
+                self.note(f"{op.name} is not replayed: {what}", m, line)
+                return
+            kind = found.name
         if kind not in _PARAMETERS:
             raise MgenError(f"migration operation {kind} is not supported", file, line)
         names = _PARAMETERS[kind]
@@ -363,7 +382,7 @@ class MigrationReplayer:
             raise MgenError(f"field {name}: field class {value.path} is not one mgen knows", file, line)
         path, django_class, _ = found
         kw = value.kw
-        for key in ("max_length", "null", "db_column", "db_default", "to", "through", "db_table", "primary_key"):
+        for key in ("to", "through"):  # the rest waits: a later migration may set it again (unknown_columns)
             opaque = first_opaque(kw.get(key))
             if opaque is not None:
                 raise MgenError(f"field {name}: {key}={opaque.source} cannot be read statically", file, line)
@@ -374,6 +393,16 @@ class MigrationReplayer:
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
         return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line)
+
+    def legacy(self, value: Any) -> Any:
+        """A ``ForeignKey``/``OneToOneField`` of a migration Django 1.x wrote, without ``on_delete``: CASCADE,
+        the default Django 1.x had (2.0 made the argument required)."""
+        if not isinstance(value, Call) or "on_delete" in value.kw or len(value.args) > 1:
+            return value
+        found = self.reader.classify_path(value.path)
+        if found is None or found[1] not in ("ForeignKey", "OneToOneField"):
+            return value
+        return Call(value.path, value.args, tuple(sorted({**value.kw, "on_delete": Ref(CASCADE)}.items())))
 
     def note(self, message: str, m: MigrationFile, line: int) -> None:
         """Notes are for the project's own migrations; an installed library's history is trusted."""
@@ -387,12 +416,16 @@ class MigrationReplayer:
         for pair in a.get("fields") or ():
             if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str)):
                 raise MgenError("CreateModel fields entry is not a (name, field) pair", str(m.path), line)
-            fields[pair[0]] = self.field(pair[1], pair[0], m, name, line)
+            fields[pair[0]] = self.field(self.legacy(pair[1]), pair[0], m, name, line)
         options = normalize_options(dict(a.get("options") or {}))
         bases = tuple(self._base(b, m) for b in (a.get("bases") or ())) or ("django.db.models.base.Model",)
         self.put(ModelState(m.app_label, name, fields, options, bases, file=str(m.path), line=line))
 
     def _base(self, base: Any, m: MigrationFile) -> str:
+        """A model base: ``"app.Model"`` (a label, as Django writes a concrete parent) lower-cased, a class by
+        its path (mgen's own operations carry those as dotted strings: more than one dot)."""
+        if isinstance(base, str) and base.count(".") > 1:
+            return base
         if isinstance(base, str):
             app, _, name = base.partition(".") if "." in base else (m.app_label, ".", base)
             return f"{app}.{name.lower()}"
@@ -500,14 +533,14 @@ class MigrationReplayer:
 
     def op_AddField(self, a: dict, m: MigrationFile, line: int) -> None:
         model = self.model(m.app_label, a["model_name"], str(m.path), line)
-        f = self._preserve(self.field(a.get("field"), a["name"], m, model.name, line), a)
+        f = self._preserve(self.field(self.legacy(a.get("field")), a["name"], m, model.name, line), a)
         self.put(replace(model, fields={**model.fields, a["name"]: f}))
 
     def op_AlterField(self, a: dict, m: MigrationFile, line: int) -> None:
         model = self.model(m.app_label, a["model_name"], str(m.path), line)
         if a["name"] not in model.fields:
             raise MgenError(f"AlterField of {model.label_lower}.{a['name']}, which does not exist", str(m.path), line)
-        f = self._preserve(self.field(a.get("field"), a["name"], m, model.name, line), a)
+        f = self._preserve(self.field(self.legacy(a.get("field")), a["name"], m, model.name, line), a)
         self.put(replace(model, fields={n: (f if n == a["name"] else g) for n, g in model.fields.items()}))
 
     @staticmethod
@@ -572,6 +605,9 @@ def read_migrations(project: DjangoProject, app_labels: set[str] | None = None, 
     conflict ``makemigrations --merge`` resolves, an MgenError here. ``save=False``: the history cache is
     written by the caller, once (``replay_project`` adds the replayed state to it), or here on an error."""
     files: list[MigrationFile] = []
+    if project.evaluator.assigned_settings is None:  # getattr(settings, X, default) needs to know what is set
+        module = project.finder.module(project.settings_module)
+        project.evaluator.assigned_settings = settings_assigned(project.finder, module) if module else None
     for app in project.apps:
         if app_labels is None or app.label in app_labels:
             if app.label not in project.migration_files:  # each file is read once per run
@@ -616,17 +652,44 @@ def replay_project(project: DjangoProject, app_labels: set[str] | None = None) -
     finally:
         if history is not None:
             history.save()  # the files read and the state replayed, in one write
-    return state.only(app_labels) if app_labels is not None else state
+    state = state.only(app_labels) if app_labels is not None else state
+    unknown_columns(state)
+    return state
 
 
-def models_state(project: DjangoProject) -> ProjectState:
+def unknown_columns(state: ProjectState) -> None:
+    """A value the database depends on that a migration computes at run time (``db_column=COLUMN``, set
+    in a module-level ``if``) is an error only if it is still in the state the whole history builds; a later
+    migration that sets it again (as Django's own squashes often do) makes it harmless."""
+    for model in state.models.values():
+        for f in model.fields.values():
+            for key in DB_ARGUMENTS:
+                opaque = first_opaque(f.kwargs.get(key)) if key in f.kwargs else None
+                if opaque is not None:
+                    raise MgenError(f"{model.label_lower}.{f.name}: {key}={opaque.source} cannot be read statically, "
+                                    "and no later migration sets it again", opaque.file or f.file,
+                                    opaque.line or f.line)
+
+
+def models_state(project: DjangoProject, migrated: ProjectState | None = None) -> ProjectState:
     """What the project's models describe, read statically, completed with the installed apps outside
     the project (``django.contrib.auth``, ...) as their own migrations build them, so that relations
-    into those apps resolve. The project's migrations are not read: this is the desired state."""
+    into those apps resolve: the desired state. A non-database attribute mgen cannot evaluate keeps the
+    value ``migrated`` (the state the project's migrations build; replayed here when not given) has for
+    it, with a note (``unreadable``)."""
     own = {a.label for a in project.project_apps}
     state = read_models(project, own)
     libraries = {a.label for a in project.apps} - own
     graph, _ = read_migrations(project, libraries)
     for key, model in MigrationReplayer(project).run(graph).models.items():
         state.models.setdefault(key, model)
+    if migrated is None:
+        try:
+            migrated = replay_project(project)
+        except MgenError:
+            migrated = None  # the history refuses: whoever replays it says so
+    if migrated is not None:
+        state.notes = list(state.notes)
+        add_history_models(project, state, migrated)
+        keep_unreadable(state, migrated)
     return state

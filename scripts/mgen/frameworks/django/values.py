@@ -5,8 +5,13 @@ becomes ``Call`` (Django's ``Index``, ``Now()``, a validator); ``Q`` objects and
 follow Django's own combination rules (``state.QNode``). Django's translation functions return their
 text (a migration stores ``_('name')`` as ``'name'``), ``settings.X`` reads the project's settings, and
 ``TextChoices``/``IntegerChoices`` classes give their members' values and ``.choices``, all as Django
-would compute them. Anything else - a call of a user function, a lambda, an f-string - is ``Opaque``
-with its source and line: the caller decides whether that is harmless or an error.
+would compute them. Standard-library values take the form Django's serializer writes (``canonical``:
+``timedelta(0, 3600)`` is ``timedelta(seconds=3600)``); a member of a plain ``Enum`` is itself (``Ref``),
+``E.A`` and ``E["A"]`` alike. Comparisons, ``and``/``or``, ``x if c else y``, subscripts and
+``getattr(settings, NAME, default)`` evaluate on literals (``conditions``); a name bound to a class
+(``F = models.CharField``, ``F = import_string(settings.X)``) calls that class. Anything else - a call of
+a user function, a lambda, an f-string - is ``Opaque`` with its source and line: the caller decides
+whether that is harmless or an error.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...errors import MgenError
+from . import canonical, conditions
 from .source import (
     Definition,
     External,
@@ -45,6 +51,10 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
 }
 _Q_CONNECTORS = {ast.BitOr: "OR", ast.BitAnd: "AND", ast.BitXor: "XOR"}
+# enums whose members compare equal to their values (so a member and its value are one value to Django)
+_VALUE_ENUMS = {"builtins.int", "builtins.str", "builtins.float", "builtins.bytes", "enum.IntEnum", "enum.StrEnum",
+                "enum.IntFlag", "enum.ReprEnum", *_CHOICES_BASES}
+_IMPORT_STRING = {"django.utils.module_loading.import_string"}
 
 
 def is_opaque(value: Any) -> bool:
@@ -101,6 +111,10 @@ class Evaluator:
 
     finder: Finder
     settings: dict[str, Any] = field(default_factory=dict)
+    # every name the settings module assigns (``conditions.settings_assigned``); None: not known
+    assigned_settings: set[str] | None = None
+    # the settings evaluations have consulted since the caller last cleared it (a cached reading's key)
+    settings_read: set[str] = field(default_factory=set)
     _active: set = field(default_factory=set)
     # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
     _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
@@ -179,6 +193,15 @@ class Evaluator:
             return self._name(node, scope)
         if isinstance(node, ast.Call):
             return self._call(node, scope)
+        if isinstance(node, ast.IfExp):
+            test = conditions.plain(self.value(node.test, scope))
+            if isinstance(test, (*_PLAIN, tuple, list, dict)):
+                return self.value(node.body if test else node.orelse, scope)
+            return self.opaque(node, scope.module)
+        if isinstance(node, (ast.Compare, ast.BoolOp)):
+            return conditions.evaluate(self, node, scope)
+        if isinstance(node, ast.Subscript):
+            return conditions.subscript(self, node, scope)
         return self.opaque(node, scope.module)
 
     def _starred(self, node: ast.Tuple | ast.List, scope: Scope) -> Any:
@@ -195,6 +218,8 @@ class Evaluator:
 
     def _unary(self, node: ast.UnaryOp, scope: Scope) -> Any:
         operand = self.value(node.operand, scope)
+        if isinstance(node.op, ast.Not):
+            operand = conditions.plain(operand)
         if isinstance(node.op, ast.Invert) and isinstance(operand, QNode):
             return operand.invert()
         if isinstance(operand, (int, float, Decimal)) and not isinstance(operand, bool):
@@ -233,6 +258,10 @@ class Evaluator:
                     "names": [n for n, _, _ in members],
                 }[node.attr]
         target = self.resolve(node, scope)
+        if isinstance(target, Unknown) and isinstance(node, ast.Attribute):
+            owner = self.resolve(node.value, scope)
+            if isinstance(owner, ModuleRef):  # PEP 562: the module's __getattr__ answers
+                return conditions.module_getattr(self, owner.module, node.attr, node, scope)
         if target is None or isinstance(target, Unknown):
             return self.opaque(node, scope.module)
         return self.resolved_value(target, node, scope)
@@ -248,6 +277,8 @@ class Evaluator:
             for name, value, _ in self.choices_members(target.owner):
                 if target.path.endswith("." + name):
                     return value
+        if target.owner is not None and target.value is not None and self.plain_enum(target.owner):
+            return Ref(target.path)  # a member of an Enum equal to no value: itself (Django writes E['NAME'])
         value = target.value
         if value is None:  # a class or a function: referenced by its path
             return Ref(target.path)
@@ -262,6 +293,7 @@ class Evaluator:
         return tuple(reversed(chain))
 
     def setting(self, name: str, node: ast.expr, scope: Scope) -> Any:
+        self.settings_read.add(name)
         if name not in self.settings:
             raise MgenError(f"settings.{name} is used but the settings module does not set it to a literal",
                             str(scope.module.path), getattr(node, "lineno", None))
@@ -272,10 +304,26 @@ class Evaluator:
             return self.opaque(node, scope.module)
         target = self.resolve(node.func, scope)
         if target is None or isinstance(target, Unknown):
-            return self.opaque(node, scope.module)
+            spelled = conditions.spelled_path(node.func, scope.module)
+            if spelled not in canonical.KNOWN_CALLS:  # a stdlib class whose module imports it from C
+                return self.opaque(node, scope.module)
+            target = External(spelled)
         path = target.path if isinstance(target, (Definition, External)) else target.module.name
+        if path not in _GETTEXT and path not in _IMPORT_STRING:
+            target = self._alias(target, node, scope)
+            if target is None:
+                return self.opaque(node, scope.module)
+            path = target.path if isinstance(target, (Definition, External)) else target.module.name
+        if path == "builtins.getattr":
+            return conditions.settings_getattr(self, node, scope)
+        if path in conditions.IS_INSTALLED:
+            return conditions.is_installed(self, node, scope)
         args = tuple(self.value(a, scope) for a in node.args)
         kwargs = {k.arg: self.value(k.value, scope) for k in node.keywords if k.arg}
+        if path in _IMPORT_STRING:
+            return self._import_string(args, kwargs, node, scope)
+        if path in canonical.KNOWN_CALLS:
+            return canonical.value_of(path, args, kwargs, lambda: self.opaque(node, scope.module))
         if path in _GETTEXT:
             return args[-1] if args and isinstance(args[-1], str) else self.opaque(node, scope.module)
         if path in _DECIMAL and len(args) == 1 and isinstance(args[0], (str, int)) and not kwargs:
@@ -299,6 +347,49 @@ class Evaluator:
         if path == "builtins.dict" and not args:
             return kwargs
         return Call.of(path, args, kwargs)
+
+    def _alias(self, target: Resolved, node: ast.Call, scope: Scope) -> Resolved | None:
+        """A call through a name bound to a class (``F = models.CharField``, ``F = import_string(...)``):
+        the class it names; a name bound to anything else is None (its call runs code)."""
+        seen = 0
+        while isinstance(target, Definition) and target.value is not None and seen < 8 \
+                and target.path not in _GETTEXT and target.path not in _IMPORT_STRING:
+            seen += 1
+            if isinstance(target.value, (ast.Name, ast.Attribute)):  # _ = gettext_lazy: the name it binds
+                target = self.resolve(target.value, Scope(target.module, self._class_chain(target.owner)))
+                continue
+            value = self.resolved_value(target, node.func, scope)
+            if not isinstance(value, Ref):
+                return None
+            target = self.resolve_path(value.path)
+            if target is None:
+                return None
+        return target
+
+    def resolve_path(self, path: str) -> Resolved | None:
+        """The definition a dotted import path names (a class, function or module), External when no root
+        has its source; None when a root has the module and not the name."""
+        module_name, _, name = path.rpartition(".")
+        while module_name:
+            module = self.finder.module(module_name)
+            if module is not None:
+                found = self.finder.resolve(module, path[len(module_name) + 1:])
+                return None if isinstance(found, Unknown) else found
+            module_name = module_name.rpartition(".")[0]
+        return External(path) if name else None
+
+    def _import_string(self, args: tuple, kwargs: dict, node: ast.Call, scope: Scope) -> Any:
+        """``import_string("a.b.C")`` (or of a setting holding the path): the object it imports."""
+        value = args[0] if len(args) == 1 and not kwargs else None
+        value = value.value if isinstance(value, Setting) else value
+        if not isinstance(value, str) or "." not in value:
+            return self.opaque(node, scope.module)
+        found = self.resolve_path(value)
+        if isinstance(found, (Definition, External)):
+            return Ref(found.path)
+        if isinstance(found, ModuleRef):
+            return Ref(found.module.name)
+        return self.opaque(node, scope.module)
 
     # -- classes -----------------------------------------------------------------------------
     def bases(self, cls: Definition) -> list[Resolved]:
@@ -328,6 +419,13 @@ class Evaluator:
             if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
                 stack.extend(reversed(self.bases(base)))
         return out
+
+    def plain_enum(self, cls: Definition) -> bool:
+        """An ``enum.Enum`` whose members equal no plain value (no ``int``/``str`` mixin, not Django's Choices)."""
+        if not isinstance(cls.node, ast.ClassDef):
+            return False
+        paths = {getattr(b, "path", None) for b in self.ancestors(cls)}
+        return "enum.Enum" in paths and not paths & _VALUE_ENUMS
 
     def is_choices(self, cls: Definition) -> bool:
         return isinstance(cls.node, ast.ClassDef) and any(

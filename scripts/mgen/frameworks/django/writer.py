@@ -298,7 +298,7 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
             if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
     graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
     old = replay_project(project)  # writes the history cache
-    new = read_models_state(project)
+    new = read_models_state(project, old)
     hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
     changes = detect(old, new, apps, hints, functools.cache(lambda app: migration_managers(project, [app])))
     result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)

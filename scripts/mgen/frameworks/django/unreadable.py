@@ -1,0 +1,88 @@
+"""Attributes the database never sees that mgen cannot evaluate statically (``choices`` built by a
+comprehension, ``verbose_name`` from a function, ``help_text`` from a constant it cannot follow): they
+never block.
+
+The models' reader keeps such a value as ``Opaque`` (its source text). Compared with what the migrations
+build, an opaque value is taken as unchanged - the migrations' value stays in the desired state - and a
+one-line note names the attribute, file and line: the user sees what mgen did not compare. The same
+holds the other way round, for an opaque value on the migrations' side. Arguments the database depends
+on (``models.DB_ARGUMENTS``, Meta's table and constraints) are refused where they are read, not here.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..pyast import Note
+from .models import DB_ARGUMENTS
+from .state import ModelState, ProjectState
+from .values import first_opaque
+
+# Meta options that change no table (the ones that do are refused by the models' reader)
+_NON_DB_OPTIONS = ("verbose_name", "verbose_name_plural", "ordering", "permissions", "default_permissions",
+                   "get_latest_by", "default_related_name", "base_manager_name", "default_manager_name",
+                   "select_on_save")
+
+
+def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
+    """In ``desired`` (the models), every non-database attribute opaque on either side takes the
+    migrations' value; a note for each (in place of the models' reader's note on the same value)."""
+    before = len(desired.notes)
+    for key, model in list(desired.models.items()):
+        old = migrated.models.get(key)
+        if old is None:
+            continue
+        fields = dict(model.fields)
+        changed = False
+        for name, f in model.fields.items():
+            g = old.fields.get(name)
+            if g is None or g.path != f.path or g.kwargs == f.kwargs:
+                continue
+            kwargs = dict(f.kwargs)
+            for arg in sorted(set(f.kwargs) | set(g.kwargs)):
+                if arg in DB_ARGUMENTS:
+                    continue
+                mine, theirs = f.kwargs.get(arg), g.kwargs.get(arg)
+                opaque = first_opaque(mine) or first_opaque(theirs)
+                if opaque is None or mine == theirs:
+                    continue
+                _take(kwargs, arg, g.kwargs)
+                desired.notes.append(_note(f"{model.label_lower}.{name}: {arg}={opaque.source}", opaque, f.file,
+                                           f.line))
+            if kwargs != f.kwargs:
+                fields[name] = replace(f, kwargs=kwargs)
+                changed = True
+        options = _options(model, old, desired.notes)
+        if changed or options is not None:
+            desired.models[key] = replace(model, fields=fields, options=options if options is not None
+                                          else model.options)
+    mine = desired.notes[before:]
+    said = {(n.file, n.line, n.message.partition(" cannot be read")[0]) for n in mine}
+    desired.notes[:before] = [n for n in desired.notes[:before]
+                              if (n.file, n.line, n.message.partition(" cannot be read")[0]) not in said]
+
+
+def _options(model: ModelState, old: ModelState, notes: list[Note]) -> dict[str, Any] | None:
+    options = dict(model.options)
+    for name in _NON_DB_OPTIONS:
+        mine, theirs = model.options.get(name), old.options.get(name)
+        opaque = first_opaque(mine) or first_opaque(theirs)
+        if opaque is None or mine == theirs:
+            continue
+        _take(options, name, old.options)
+        notes.append(_note(f"{model.label_lower}: Meta.{name}={opaque.source}", opaque, model.file, model.line))
+    return options if options != model.options else None
+
+
+def _take(into: dict, key: str, source: dict) -> None:
+    if key in source:
+        into[key] = source[key]
+    else:
+        into.pop(key, None)
+
+
+def _note(what: str, opaque: Any, file: str | None, line: int | None) -> Note:
+    """The note; ``keep_unreadable`` drops the reader's own note on the same value ("kept as written")."""
+    return Note(file=opaque.file or file or "", line=opaque.line or line,
+                message=f"{what} cannot be read statically; taken as unchanged since the last migration "
+                        "(it does not change the database)")
