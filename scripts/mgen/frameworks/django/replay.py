@@ -21,6 +21,7 @@ from typing import Any
 
 from ...errors import MgenError
 from ..pyast import Note
+from .field_classes import array_arguments
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
 from .models import (
@@ -359,21 +360,26 @@ class MigrationReplayer:
         if not isinstance(value, Call):
             raise MgenError(f"field {name} is not a field instance mgen can read", file, line)
         found = self.reader.classify_path(value.path)
-        if found is None or not found[1]:
-            raise MgenError(f"field {name}: field class {value.path} is not one mgen knows", file, line)
-        path, django_class, _ = found
+        if found is None or found.private:
+            raise MgenError(f"field {name}: {value.path} is not a field class a migration can hold", file, line)
+        path, django_class = found.path, found.django_class
         kw = value.kw
         for key in ("max_length", "null", "db_column", "db_default", "to", "through", "db_table", "primary_key"):
             opaque = first_opaque(kw.get(key))
             if opaque is not None:
                 raise MgenError(f"field {name}: {key}={opaque.source} cannot be read statically", file, line)
+        if found.opaque and value.args:
+            raise MgenError(f"field {name}: {path} takes positional arguments mgen cannot name ({found.why})",
+                            file, line)
         try:
-            kwargs = bind_arguments(django_class, value.args, kw)
+            kwargs = bind_arguments(django_class, value.args, kw) if django_class else dict(kw)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
-        return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line)
+        if django_class == "ArrayField":
+            kwargs = array_arguments(kwargs, self.reader.classify_path, f"field {name}", file, line)
+        return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line, found.db_type)
 
     def note(self, message: str, m: MigrationFile, line: int) -> None:
         """Notes are for the project's own migrations; an installed library's history is trusted."""
