@@ -173,3 +173,14 @@ def test_classes_once_refused_are_read(variant: str, field: str, expect: tuple, 
     unknown: list[str] = []
     state_schema(state, "postgresql", {"bad"}, unknown=unknown)
     assert (found.django_class, found.db_type, unknown) == (expect[0], expect[1], [expect[2]])
+
+
+def test_generate_names_the_columns_it_cannot_judge(tmp_path: Path):
+    """The safety summary leaves out the columns mgen has no type for, and says which of those it writes."""
+    project = h.copy_project("pg_fields", tmp_path)
+    django(project, ["makemigrations", "survey", "--noinput", "-v0"])
+    for step in h.steps("pg_fields"):
+        h.overlay(step, project)
+    result = generate(project, name=None, dry_run=True, dialect="postgresql")
+    said = sorted(n.split(": ", 1)[1].split(" (")[0] for n in result.notes if "schema model has no type" in n)
+    assert said == ["column survey_survey.scores", "column survey_survey.span", "column survey_survey.tags"]

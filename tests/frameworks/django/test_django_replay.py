@@ -249,7 +249,7 @@ BAD = {
         r"migration refers to model app.ghost, which no earlier migration creates"),
     "field class": (
         migration(operations="[migrations.CreateModel('A', [('id', models.Index())])]"), 6,
-        r"field id: django.db.models.Index is not a field class a migration can hold"),
+        r"field id: django.db.models.indexes.Index is not a field class a migration can hold"),
     "computed field argument": (
         migration(operations="[migrations.CreateModel('A', [('n', models.CharField(max_length=len('ab')))])]"), 6,
         r"field n: max_length=len\('ab'\) cannot be read statically"),

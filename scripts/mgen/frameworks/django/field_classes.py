@@ -115,7 +115,9 @@ class FieldClassifier:
             return FieldClass(path, "", UNKNOWN_TYPE, why=f"its base {missing[0].path} is not installed") \
                 if missing else None
         placing = _first_defining(chain, "contribute_to_class")
-        if placing is not None and _adds_private(placing[1]):
+        # django.db.models' own fields are never private (and their modules are the largest to parse again)
+        if placing is not None and not placing.path.startswith("django.db.models.") \
+                and _adds_private(_method(placing, "contribute_to_class")):  # type: ignore[arg-type]
             return FieldClass(path, "", None, private=True)
         known = next((c for c in chain if c.path.startswith("django.") and c.node.name in KNOWN_CLASSES), None)  # type: ignore[union-attr]
         stop = chain.index(known) if known is not None else len(chain)
@@ -139,14 +141,14 @@ class FieldClassifier:
         found = _first_defining(chain, "db_type")
         if found is None:
             return None
-        returns = [n for n in ast.walk(found[1]) if isinstance(n, ast.Return)]
+        returns = [n for n in ast.walk(_method(found, "db_type")) if isinstance(n, ast.Return)]  # type: ignore[arg-type]
         if len(returns) == 1 and isinstance(returns[0].value, ast.Constant) and isinstance(returns[0].value.value, str):
             return returns[0].value.value
         return UNKNOWN_TYPE
 
 
 def _defines(cls: Definition, method: str) -> bool:
-    return _method(cls, method) is not None
+    return _defines_pruned(cls, method)
 
 
 def _method(cls: Definition, method: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -178,12 +180,15 @@ def _full_tree(path: Path) -> ast.Module | None:
         return None
 
 
-def _first_defining(chain: list[Definition], method: str) -> tuple[Definition, ast.AST] | None:
-    for c in chain:
-        found = _method(c, method)
-        if found is not None:
-            return c, found
-    return None
+def _first_defining(chain: list[Definition], method: str) -> Definition | None:
+    """The class of ``chain`` whose ``method`` Python calls (its body: ``_method``, parsed only when read)."""
+    return next((c for c in chain if _defines_pruned(c, method)), None)
+
+
+def _defines_pruned(cls: Definition, method: str) -> bool:
+    """``_defines`` without parsing a library file again (the pruned tree still names its methods)."""
+    return any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == method
+               for stmt in cls.node.body)  # type: ignore[union-attr]
 
 
 def _adds_private(function: ast.AST) -> bool:

@@ -79,6 +79,7 @@ class ModelClassReader:
         self.classes: dict[str, ModelClass] = {}  # definition path -> model class (concrete and abstract)
         self._meta_cache: dict[str, dict[str, Any]] = {}
         self.classifier = FieldClassifier(self.ev, project.finder)
+        self._mro_cache: dict[str, list[str]] = {}
         self._own_fields_of: dict[Definition, dict[str, FieldSpec]] = {}
 
     # -- finding the model classes ---------------------------------------------------------------
@@ -328,14 +329,19 @@ class ModelClassReader:
         return f"{app.label}.{name}"
 
     def bases(self, cls: Definition) -> tuple[str, ...]:
-        """``ModelState.bases``: abstract parents flattened into their own bases; concrete models by label,
-        other classes by path; just ``Model`` when nothing else derives from it."""
-        out: list[str] = []
+        """``ModelState.bases``: abstract parents flattened into their own bases, each once, in the order of
+        the class's MRO; concrete models by label, other classes by path; just ``Model`` when nothing else
+        derives from it."""
+        out: list[tuple[str, str]] = []  # (what the state names, the class's path)
         derives: list[bool] = []  # whether some base derives from Model (Django's check on the flattened bases)
         self._flatten(cls, out, derives)
-        return tuple(dict.fromkeys(out)) if any(derives) else (MODEL_BASE,)
+        if not any(derives):
+            return (MODEL_BASE,)
+        order = {path: i for i, path in enumerate(self.mro(cls))}
+        unique = dict.fromkeys(out)
+        return tuple(name for name, _ in sorted(unique, key=lambda pair: order.get(pair[1], len(order))))
 
-    def _flatten(self, c: Definition, out: list[str], derives: list[bool]) -> None:
+    def _flatten(self, c: Definition, out: list[tuple[str, str]], derives: list[bool]) -> None:
         # a method, not a recursive closure: that would be a reference cycle keeping the reader (and every
         # parsed tree) alive until the cyclic collector walks them all
         for base in self.ev.bases(c):
@@ -343,12 +349,35 @@ class ModelClassReader:
                     and self.is_abstract(base):
                 self._flatten(base, out, derives)
             elif isinstance(base, Definition) and base.path in self.classes:
-                out.append(self.classes[base.path].label_lower)
+                out.append((self.classes[base.path].label_lower, base.path))
                 derives.append(True)
             else:
                 path = base.path if isinstance(base, (Definition, External)) else base.module.name
-                out.append(path)
+                out.append((path, path))
                 derives.append(path == MODEL_BASE or isinstance(base, Definition) and self.is_model(base))
+
+    def mro(self, cls: Any) -> list[str]:
+        """The class paths of ``cls.__mro__`` (C3 linearization over the bases the source names; a base no
+        root has the source of ends its line). An inconsistent hierarchy gives the depth-first order."""
+        path = cls.path if isinstance(cls, (Definition, External)) else getattr(getattr(cls, "module", None), "name", "")
+        if not (isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef)):
+            return [path]
+        cached = self._mro_cache.get(path)
+        if cached is not None:
+            return cached
+        bases = self.ev.bases(cls)
+        sequences = [list(self.mro(b)) for b in bases] + [[self.mro(b)[0] for b in bases]]
+        result = [path]
+        while any(sequences):
+            head = next((seq[0] for seq in sequences if seq and not any(seq[0] in other[1:] for other in sequences)),
+                        None)
+            if head is None:  # not C3-consistent: Python would refuse the class; keep a stable order
+                result.extend(p for seq in sequences for p in seq if p not in result)
+                break
+            result.append(head)
+            sequences = [seq[1:] if seq and seq[0] == head else seq for seq in sequences]
+        self._mro_cache[path] = result
+        return result
 
     def state_options(self, meta: dict[str, Any], state: ModelState, cls: Definition) -> dict[str, Any]:
         """``ModelState.from_model``'s options: Meta's attributes, unique_together normalized, indexes named."""

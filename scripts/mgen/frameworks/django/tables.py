@@ -22,7 +22,7 @@ A column whose type mgen's schema model has no name for - PostgreSQL's ``interva
 ``inet`` (GenericIPAddressField), arrays (``ArrayField``: the base field's type and ``[size]``), ``hstore``,
 ranges, ``tsvector`` (any field class whose ``db_type()`` returns a literal), an opaque field's - is left
 out of the Schema, and ``SchemaBuilder.unknown`` says which columns, with the type Django gives them where
-it is known ("type unknown" otherwise): what SQL, lint and verify say of those columns.
+it is known ("type unknown" otherwise); ``unknown_columns`` gives them as notes for the user.
 
 Not modelled, refused with an MgenError naming the field: db_default expressions other than literals, ``Value`` and ``Now()``,
 index expressions other than ``Lower``/``Upper`` of a field, lookups in conditions beyond
@@ -31,6 +31,7 @@ operator classes (the ``_like`` indexes are plain indexes on the column), deferr
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from ...expressions import canonical
 from ...naming import check_name, foreign_key_name, primary_key_name, unique_name
 from ...schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ...sqltypes import parse_type
+from ..pyast import Note
 from .fields import AUTO_FIELDS
 from .models import SETTINGS_AUTO, column_name, target_label
 from .state import UNKNOWN_TYPE, Call, FieldState, ModelState, ProjectState, QNode
@@ -233,6 +235,7 @@ class SchemaBuilder:
         self.backend = backend
         self.d = backend.dialect
         self.unknown: list[str] = []  # "table.column: type" of the columns left out (UnknownColumnType)
+        self.unknown_notes: list[tuple[str, Note]] = []  # the same, as notes for the user, by field name
 
     # -- lookups ---------------------------------------------------------------------------------
     def table_name(self, model: ModelState) -> str:
@@ -292,6 +295,7 @@ class SchemaBuilder:
                 ctype = self.db_type(field)
             except UnknownColumnType as e:
                 self.unknown.append(f"{name}.{col}: {e.spelling or 'type unknown'}")
+                self.unknown_notes.append((field.name, unknown_note(field, name, col, self.d, e.spelling)))
                 continue
             is_pk = bool(field.get("primary_key"))
             identity = None
@@ -619,6 +623,28 @@ def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[st
         unknown.extend(builder.unknown)
     return schema
 
+
+
+def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None) -> Note:
+    what = f"its type is {spelling}, which mgen's schema model has no type for" if spelling else \
+        "its type is unknown (the field class cannot be read statically)"
+    return Note(file=field.file or "", line=field.line,
+                message=f"column {table}.{column} ({dialect}): {what}; SQL, lint and verify leave it out")
+
+
+def unknown_columns(state: ProjectState, dialect: str, fields: dict[tuple[str, str], set[str] | None]) -> list[Note]:
+    """The columns of ``fields`` (by model key (app label, model name lower): field names, None for all) that
+    the schema leaves out for their type."""
+    out = []
+    for key, names in sorted(fields.items()):
+        model = state.models.get(key)
+        if model is None or not model.has_table:
+            continue
+        builder = SchemaBuilder(state, Backend(dialect))
+        with contextlib.suppress(MgenError):
+            builder.table(model)
+        out.extend(note for name, note in builder.unknown_notes if names is None or name in names)
+    return out
 
 
 def app_schema(folder: Path, dialect: str) -> Schema | None:
