@@ -73,6 +73,10 @@ def dialects(postgresql_only: bool) -> list[str]:
     return used
 
 
+def _lines_with(texts: list[str], marker: str) -> list[str]:
+    return [line.strip() for text in texts for line in text.splitlines() if marker in line]
+
+
 def migrations(project: Path, app: str) -> list[str]:
     return sorted(p.stem for p in (project / app / "migrations").glob("0*.py"))
 
@@ -89,11 +93,15 @@ def test_judged_by_django(name: str, app: str, pg_only: bool, tmp_path: Path):
     assert generate(project, name=None).changed_apps == []  # in sync with Django's own migration
 
     # regenerated: mgen writes the initial migration itself
+    djangos = [(project / app / "migrations" / f"{stem}.py").read_text() for stem in initial]
     for stem in initial:
         (project / app / "migrations" / f"{stem}.py").unlink()
     written = generate(project, name=None)
     assert written.changed_apps == [app], written.operations
-    makemigrations_check(project)
+    makemigrations_check(project)  # (it compares no bases: the written ones are compared with Django's here)
+    mine = [Path(p).read_text() for p in written.files]
+    for marker in ("bases=", "'abstract': False"):
+        assert sorted(_lines_with(mine, marker)) == sorted(_lines_with(djangos, marker)), marker
 
     # a step of model changes
     for step in h.steps(name):
@@ -184,3 +192,14 @@ def test_generate_names_the_columns_it_cannot_judge(tmp_path: Path):
     result = generate(project, name=None, dry_run=True, dialect="postgresql")
     said = sorted(n.split(": ", 1)[1].split(" (")[0] for n in result.notes if "schema model has no type" in n)
     assert said == ["column survey_survey.scores", "column survey_survey.span", "column survey_survey.tags"]
+
+
+def test_changed_bases_are_a_note_as_makemigrations_ignores_them(tmp_path: Path):
+    project = h.copy_project("field_classes", tmp_path)
+    django(project, ["makemigrations", "catalog", "--noinput", "-v0"])
+    models_py = project / "catalog" / "models.py"
+    models_py.write_text(models_py.read_text().replace("class Page(models.Model):", "class Page(UrlMixin, models.Model):"))
+    makemigrations_check(project)  # Django: nothing to do
+    result = generate(project, name=None, dry_run=True)
+    assert result.changed_apps == []
+    assert any("catalog.page: the model's bases changed" in n for n in result.notes), result.notes

@@ -404,9 +404,10 @@ class _Detector:
             if old.options.get(option) != new.options.get(option):
                 raise MgenError(f"{new.label_lower}: changing Meta.{option} is not supported by mgen's Django "
                                 "writer; use makemigrations for this change", new.file, new.line)
-        if old.bases != new.bases:
-            raise MgenError(f"{new.label_lower}: the model's bases changed ({', '.join(old.bases)} -> "
-                            f"{', '.join(new.bases)}); Django has no operation for it", new.file, new.line)
+        if old.bases != new.bases:  # makemigrations does not compare bases: the migrations keep the old ones
+            self.changes.notes.append(
+                f"{new.label_lower}: the model's bases changed ({', '.join(old.bases)} -> {', '.join(new.bases)}); "
+                "Django has no operation for it and makemigrations leaves the migrations' bases as they are")
 
     # -- fields ------------------------------------------------------------------------------
     def removed_fields(self, old: ModelState, new: ModelState) -> None:

@@ -303,7 +303,8 @@ class ProjectState:
 
     def differences(self, other: ProjectState) -> list[str]:
         """What differs from ``other`` as ``makemigrations`` would see it, one line each (empty when it
-        would write nothing): every field argument, bases, and the options some operation changes. ``self``
+        would write nothing): every field argument and the options some operation changes (not bases: the
+        autodetector never compares them). ``self``
         is the migrations' state, ``other`` the models' (an opaque field's arguments: ``same_field``)."""
         out = []
         for key in sorted(set(self.models) | set(other.models)):
@@ -319,8 +320,6 @@ class ProjectState:
             for opt in sorted((set(a.options) | set(b.options)) - set(UNCOMPARED_OPTIONS)):
                 if a.options.get(opt) != b.options.get(opt):
                     out.append(f"{'.'.join(key)} option {opt}: {a.options.get(opt)!r} != {b.options.get(opt)!r}")
-            if a.bases != b.bases:
-                out.append(f"{'.'.join(key)} bases: {a.bases!r} != {b.bases!r}")
         return out
 
 
