@@ -203,3 +203,24 @@ def test_changed_bases_are_a_note_as_makemigrations_ignores_them(tmp_path: Path)
     result = generate(project, name=None, dry_run=True)
     assert result.changed_apps == []
     assert any("catalog.page: the model's bases changed" in n for n in result.notes), result.notes
+
+
+def test_hstore_and_citext_read_through_djangos_source(tmp_path: Path):
+    """HStoreField's column is the literal its db_type() returns (in Django's own source); CICharField is a
+    CharField (Django 5 keeps it for old migrations only)."""
+    project = h.copy_project("pg_fields", tmp_path)
+    (project / "survey" / "models.py").write_text(
+        "from django.contrib.postgres.fields import CICharField, HStoreField\n"
+        "from django.db import models\n\n\n"
+        "class Survey(models.Model):\n"
+        "    attrs = HStoreField(null=True)\n"
+        "    code = CICharField(max_length=8)\n")
+    state = models_state(load_project(project))
+    attrs, code = state.get("survey.Survey").fields["attrs"], state.get("survey.Survey").fields["code"]
+    assert (attrs.path, attrs.django_class, attrs.db_type) == (
+        "django.contrib.postgres.fields.hstore.HStoreField", "Field", "hstore")
+    assert (code.path, code.django_class, code.kwargs) == (
+        "django.contrib.postgres.fields.citext.CICharField", "CharField", {"max_length": 8})
+    unknown: list[str] = []
+    state_schema(state, "postgresql", unknown=unknown)
+    assert unknown == ["survey_survey.attrs: hstore"]
