@@ -38,8 +38,8 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "ArrayField": ("base_field", "size"),
 }
 
-# The Django field classes the reader knows, by class name, with the class each behaves as in the
-# database where that differs (the data_types key). Anything else is refused (see models.py).
+# The Django field classes whose deconstruct() rules are here, by class name; any other field class is read
+# through its source (field_classes.py): as the nearest of these it derives from, as ``Field``, or opaque.
 FIELD_CLASSES = {
     "AutoField", "BigAutoField", "SmallAutoField",
     "CharField", "TextField", "EmailField", "URLField", "SlugField", "UUIDField", "GenericIPAddressField",
