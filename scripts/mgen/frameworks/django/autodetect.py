@@ -22,7 +22,17 @@ from typing import Any
 from ...errors import MgenError
 from .fields import field_call
 from .models import target_label
-from .state import ALTER_OPTION_KEYS, UNCOMPARED_OPTIONS, Call, FieldState, ModelState, ProjectState, Ref, Setting
+from .state import (
+    ALTER_OPTION_KEYS,
+    Call,
+    FieldState,
+    ModelState,
+    ProjectState,
+    Ref,
+    Setting,
+    opaque_defaults,
+    same_field,
+)
 
 OPERATIONS = "django.db.migrations.operations."
 # Meta options some operation other than AlterModelOptions owns (or that CreateModel alone sets)
@@ -76,6 +86,8 @@ class MigrationOperation:
                 value = field_call(value)
             elif key == "fields":
                 value = [(n, field_call(f)) for n, f in value]
+            elif key == "bases":  # a model's label stays a string; a class is named by its path
+                value = tuple(b if b.count(".") == 1 else Ref(b) for b in value)
             args[key] = value
         return Call.of(OPERATIONS + self.kind, (), args)
 
@@ -348,9 +360,9 @@ class _Detector:
         plain = [(n, f) for n, f in model.fields.items() if not _related(f)]
         related = [(n, f) for n, f in model.fields.items() if _related(f) and n not in skip]
         keep_meta = () if skip else ("indexes", "constraints", "unique_together")
+        # every option the model state has (``abstract``, ``swappable`` too: Django writes them all)
         options = {k: v for k, v in sorted(model.options.items())
-                   if k not in UNCOMPARED_OPTIONS and (k not in ("indexes", "constraints", "unique_together")
-                                                       or k in keep_meta)}
+                   if k not in ("indexes", "constraints", "unique_together") or k in keep_meta}
         args: dict[str, Any] = {"name": model.name, "fields": plain + related}
         if options:
             args["options"] = options
@@ -392,9 +404,10 @@ class _Detector:
             if old.options.get(option) != new.options.get(option):
                 raise MgenError(f"{new.label_lower}: changing Meta.{option} is not supported by mgen's Django "
                                 "writer; use makemigrations for this change", new.file, new.line)
-        if old.bases != new.bases:
-            raise MgenError(f"{new.label_lower}: the model's bases changed ({', '.join(old.bases)} -> "
-                            f"{', '.join(new.bases)}); Django has no operation for it", new.file, new.line)
+        if old.bases != new.bases:  # makemigrations does not compare bases: the migrations keep the old ones
+            self.changes.notes.append(
+                f"{new.label_lower}: the model's bases changed ({', '.join(old.bases)} -> {', '.join(new.bases)}); "
+                "Django has no operation for it and makemigrations leaves the migrations' bases as they are")
 
     # -- fields ------------------------------------------------------------------------------
     def removed_fields(self, old: ModelState, new: ModelState) -> None:
@@ -431,6 +444,11 @@ class _Detector:
         for name, f in new.fields.items():
             g = old.fields.get(name)
             if g is None or self.m2m_flip(g, f) or (g.path == f.path and g.kwargs == f.kwargs):
+                continue
+            if same_field(g, f):
+                self.changes.notes.append(
+                    f"{new.label_lower}.{name}: {f.path} cannot be read, so the arguments the migrations hold "
+                    f"beyond the model's ({', '.join(opaque_defaults(g, f))}) are taken as its defaults")
                 continue
             self.check_field(new, f)
             extra: dict[str, Any] = {}

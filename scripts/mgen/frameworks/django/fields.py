@@ -35,10 +35,11 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "JSONField": ("verbose_name", "name", "encoder", "decoder"),
     "UUIDField": ("verbose_name",),
     "URLField": ("verbose_name", "name"),
+    "ArrayField": ("base_field", "size"),
 }
 
-# The Django field classes the reader knows, by class name, with the class each behaves as in the
-# database where that differs (the data_types key). Anything else is refused (see models.py).
+# The Django field classes whose deconstruct() rules are here, by class name; any other field class is read
+# through its source (field_classes.py): as the nearest of these it derives from, as ``Field``, or opaque.
 FIELD_CLASSES = {
     "AutoField", "BigAutoField", "SmallAutoField",
     "CharField", "TextField", "EmailField", "URLField", "SlugField", "UUIDField", "GenericIPAddressField",
@@ -69,6 +70,7 @@ _CLASS_DEFAULTS: dict[str, dict[str, Any]] = {
     "TimeField": {"auto_now": False, "auto_now_add": False},
     "JSONField": {"encoder": None, "decoder": None},
     "DecimalField": {"max_digits": None, "decimal_places": None},
+    "Field": {"default_bounds": "[)"},  # django.contrib.postgres's ranges: the canonical bounds are left out
     "FileField": {"upload_to": "", "storage": None},
     "ImageField": {"upload_to": "", "storage": None, "width_field": None, "height_field": None},
     "FilePathField": {"path": "", "match": None, "recursive": False, "allow_files": True, "allow_folders": False},
@@ -107,7 +109,10 @@ def bind_arguments(django_class: str, args: tuple, kwargs: dict) -> dict:
 
 def deconstructed(django_class: str, kwargs: dict) -> dict:
     """The keyword arguments ``deconstruct()`` returns for a field built with ``kwargs`` (already bound).
-    Idempotent: a migration's arguments come back unchanged."""
+    Idempotent: a migration's arguments come back unchanged. An opaque field's (``django_class`` "") are
+    kept as written; ``Field`` is any class with no rules of its own; ``ArrayField`` always has ``size``."""
+    if not django_class:
+        return dict(kwargs)
     kw = {k: v for k, v in kwargs.items() if k not in ("name", "rel")}  # name: the attribute, not an argument
     if django_class == "EmailField":
         kw.setdefault("max_length", 254)  # kept even at the default (Django's choice)
@@ -147,6 +152,8 @@ def deconstructed(django_class: str, kwargs: dict) -> dict:
             out.pop(meaningless, None)
     if "choices" in out and isinstance(out["choices"], (list, tuple)):
         out["choices"] = normalize_choices(out["choices"])
+    if django_class == "ArrayField":
+        out["size"] = kwargs.get("size")
     if out.get("primary_key"):
         out["serialize"] = False  # Options.setup_pk
     return out
@@ -174,6 +181,8 @@ def auto_field(path: str, django_class: str) -> FieldState:
 def deconstruct_path(definition: str) -> str:
     """The import path Django writes for a field class defined at ``definition``
     (``django.db.models.fields.related.ForeignKey`` -> ``django.db.models.ForeignKey``)."""
+    if definition == "django.contrib.postgres.fields.array.ArrayField":  # ArrayField.deconstruct()
+        return "django.contrib.postgres.fields.ArrayField"
     for module in ("related", "files", "generated", "json", "proxy", "composite"):
         prefix = f"django.db.models.fields.{module}."
         if definition.startswith(prefix):

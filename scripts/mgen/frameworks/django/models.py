@@ -7,9 +7,11 @@ implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields 
 Django's inheritance rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
 
 Nothing is imported. What the database depends on must be readable: a computed ``max_length``, ``null``,
-``db_column``, ``to``, a field class mgen does not know, a multi-table inheritance - each is an MgenError
-with file and line. A computed argument the database never sees (``default=make_code()``,
-``validators=[...]``) is kept as ``Opaque`` and reported as a note, since a migration writer cannot print it.
+``db_column``, ``to``, a multi-table inheritance - each is an MgenError with file and line. A computed
+argument the database never sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and
+reported as a note, since a migration writer cannot print it. Field classes are read through their source
+(``field_classes.py``): a private field (``GenericForeignKey``) is left out as Django leaves it out; a class
+that cannot be read is kept with its arguments as written, and a note says so.
 """
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ from typing import Any
 
 from ...errors import MgenError
 from ..pyast import Note, simple_assignment
+from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
-    FIELD_CLASSES,
     RELATED_FIELDS,
     auto_field,
     bind_arguments,
@@ -43,9 +45,6 @@ CHECK_PATH = "django.db.models.constraints.CheckConstraint"
 DB_ARGUMENTS = ("max_length", "null", "db_column", "db_default", "unique", "db_index", "primary_key", "max_digits",
                 "decimal_places", "to", "through", "db_table", "to_field", "db_comment", "db_constraint",
                 "auto_now", "auto_now_add", "db_collation", "on_delete")
-# methods a custom field class may not override for its column to be Django's base class's column
-_COLUMN_METHODS = ("db_type", "rel_db_type", "db_parameters", "get_internal_type", "db_check", "__init__",
-                   "deconstruct", "contribute_to_class", "db_type_suffix", "cast_db_type")
 
 
 @dataclass
@@ -81,7 +80,8 @@ class ModelClassReader:
         self.notes: list[Note] = []
         self.classes: dict[str, ModelClass] = {}  # definition path -> model class (concrete and abstract)
         self._meta_cache: dict[str, dict[str, Any]] = {}
-        self._classified: dict[int, tuple[str, str, Definition | None] | None] = {}
+        self.classifier = FieldClassifier(self.ev, project.finder)
+        self._mro_cache: dict[str, list[str]] = {}
         self._own_fields_of: dict[Definition, dict[str, FieldSpec]] = {}
 
     # -- finding the model classes ---------------------------------------------------------------
@@ -217,8 +217,10 @@ class ModelClassReader:
             name, value = assigned
             if isinstance(value, ast.Constant) and value.value is None:
                 out[name] = FieldSpec(name, None, cls, stmt.lineno)
-            elif isinstance(value, ast.Call) and self.field_class(value.func, Scope(cls.module, (cls.node,))):
-                out[name] = FieldSpec(name, value, cls, stmt.lineno)
+            elif isinstance(value, ast.Call):
+                found = self.field_class(value.func, Scope(cls.module, (cls.node,)))
+                if found is not None and not found.private:  # a private field is never in a migration
+                    out[name] = FieldSpec(name, value, cls, stmt.lineno)
         return out
 
     def _note_mixin_fields(self, mixin: Definition) -> None:
@@ -226,39 +228,13 @@ class ModelClassReader:
             self.notes.append(Note(message=f"{mixin.node.name}.{name}: a field on a class that is not a "  # type: ignore[union-attr]
                                    "model is ignored by Django", file=str(mixin.module.path), line=mixin.node.lineno))
 
-    def field_class(self, func: ast.expr, scope: Scope) -> tuple[str, str, Definition | None] | None:
-        """(deconstruct path, Django class name, custom class) when ``func`` names a field class, else None."""
-        target = self.ev.resolve(func, scope)
-        if not isinstance(target, Definition) or not isinstance(target.node, ast.ClassDef):
-            return None
-        return self.classify(target)
+    def field_class(self, func: ast.expr, scope: Scope) -> FieldClass | None:
+        """The field class ``func`` names (``field_classes``), or None when it names no field class."""
+        return self.classifier.classify(self.ev.resolve(func, scope))
 
-    def classify(self, target: Definition) -> tuple[str, str, Definition | None] | None:
-        """For a field class: its deconstruct path, the Django class it is or derives from ("" when none
-        mgen knows), and the class itself when it is not Django's own; None for a class that is no field."""
-        key = id(target.node)
-        if key not in self._classified:
-            self._classified[key] = self._classify(target)
-        return self._classified[key]
-
-    def _classify(self, target: Definition) -> tuple[str, str, Definition | None] | None:
-        chain = [target, *[b for b in self.ev.ancestors(target) if isinstance(b, Definition)]]
-        if not any(c.path == FIELD_BASE for c in chain):
-            return None
-        for c in chain:
-            if c.path.startswith("django.") and c.node.name in FIELD_CLASSES:  # type: ignore[union-attr]
-                custom = target if c is not target else None
-                return deconstruct_path(target.path), c.node.name, custom  # type: ignore[union-attr]
-        return deconstruct_path(target.path), "", target
-
-    def classify_path(self, path: str) -> tuple[str, str, Definition | None] | None:
-        """``classify`` for a class named by its definition path (as a migration's values carry it)."""
-        module_name, _, name = path.rpartition(".")
-        module = self.project.finder.module(module_name)
-        target = self.project.finder.resolve(module, name) if module is not None else None
-        if not isinstance(target, Definition) or not isinstance(target.node, ast.ClassDef):
-            return None
-        return self.classify(target)
+    def classify_path(self, path: str) -> FieldClass | None:
+        """The field class named by a dotted path (as a migration's values carry it)."""
+        return self.classifier.classify_path(path)
 
     # -- building states -------------------------------------------------------------------------
     def model_state(self, model: ModelClass) -> ModelState:
@@ -298,12 +274,13 @@ class ModelClassReader:
         scope = Scope(module, (spec.definition.node,))  # type: ignore[arg-type]
         found = self.field_class(call.func, scope)
         assert found is not None
-        path, django_class, custom = found
-        if not django_class:
-            raise MgenError(f"field {model.name}.{spec.name}: field class {path} is not one mgen knows "
-                            f"({', '.join(sorted(FIELD_CLASSES))})", file, call.lineno)
-        if custom is not None:
-            self._check_custom(custom, django_class, file, call.lineno)
+        path, django_class = found.path, found.django_class
+        if found.opaque:
+            self.notes.append(Note(message=f"{model.label_lower}.{spec.name}: field class {path} is read as written "
+                                   f"({found.why}); its column type is unknown", file=file, line=call.lineno))
+            if call.args:
+                raise MgenError(f"field {model.name}.{spec.name}: {path} takes positional arguments mgen cannot "
+                                f"name ({found.why})", file, call.lineno)
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             raise MgenError(f"field {model.name}.{spec.name}: *args/**kwargs cannot be read statically", file, call.lineno)
         args = tuple(self.ev.value(a, scope) for a in call.args)
@@ -324,17 +301,10 @@ class ModelClassReader:
                                    file=file, line=opaque.line or call.lineno))
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
-        return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno)
-
-    def _check_custom(self, custom: Definition, django_class: str, file: str, line: int) -> None:
-        chain = [custom, *[b for b in self.ev.ancestors(custom) if isinstance(b, Definition)]]
-        for c in chain:
-            if c.path.startswith("django."):
-                break
-            for stmt in c.node.body:  # type: ignore[union-attr]
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _COLUMN_METHODS:
-                    raise MgenError(f"custom field class {c.path} overrides {stmt.name}(), so its column cannot be "
-                                    f"read statically (it is a {django_class} otherwise)", file, line)
+        if django_class == ARRAY_FIELD:
+            bound = array_arguments(bound, self.classify_path, f"field {model.name}.{spec.name}", file, call.lineno)
+        return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno,
+                          found.db_type)
 
     def related_arguments(self, kw: dict, django_class: str, model: ModelClass, spec: FieldSpec,
                           file: str, line: int) -> dict:
@@ -361,14 +331,19 @@ class ModelClassReader:
         return f"{app.label}.{name}"
 
     def bases(self, cls: Definition) -> tuple[str, ...]:
-        """``ModelState.bases``: abstract parents flattened into their own bases; concrete models by label,
-        other classes by path; just ``Model`` when nothing else derives from it."""
-        out: list[str] = []
+        """``ModelState.bases``: abstract parents flattened into their own bases, each once, in the order of
+        the class's MRO; concrete models by label, other classes by path; just ``Model`` when nothing else
+        derives from it."""
+        out: list[tuple[str, str]] = []  # (what the state names, the class's path)
         derives: list[bool] = []  # whether some base derives from Model (Django's check on the flattened bases)
         self._flatten(cls, out, derives)
-        return tuple(dict.fromkeys(out)) if any(derives) else (MODEL_BASE,)
+        if not any(derives):
+            return (MODEL_BASE,)
+        order = {path: i for i, path in enumerate(self.mro(cls))}
+        unique = dict.fromkeys(out)
+        return tuple(name for name, _ in sorted(unique, key=lambda pair: order.get(pair[1], len(order))))
 
-    def _flatten(self, c: Definition, out: list[str], derives: list[bool]) -> None:
+    def _flatten(self, c: Definition, out: list[tuple[str, str]], derives: list[bool]) -> None:
         # a method, not a recursive closure: that would be a reference cycle keeping the reader (and every
         # parsed tree) alive until the cyclic collector walks them all
         for base in self.ev.bases(c):
@@ -376,12 +351,35 @@ class ModelClassReader:
                     and self.is_abstract(base):
                 self._flatten(base, out, derives)
             elif isinstance(base, Definition) and base.path in self.classes:
-                out.append(self.classes[base.path].label_lower)
+                out.append((self.classes[base.path].label_lower, base.path))
                 derives.append(True)
             else:
                 path = base.path if isinstance(base, (Definition, External)) else base.module.name
-                out.append(path)
+                out.append((path, path))
                 derives.append(path == MODEL_BASE or isinstance(base, Definition) and self.is_model(base))
+
+    def mro(self, cls: Any) -> list[str]:
+        """The class paths of ``cls.__mro__`` (C3 linearization over the bases the source names; a base no
+        root has the source of ends its line). An inconsistent hierarchy gives the depth-first order."""
+        path = cls.path if isinstance(cls, (Definition, External)) else getattr(getattr(cls, "module", None), "name", "")
+        if not (isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef)):
+            return [path]
+        cached = self._mro_cache.get(path)
+        if cached is not None:
+            return cached
+        bases = self.ev.bases(cls)
+        sequences = [list(self.mro(b)) for b in bases] + [[self.mro(b)[0] for b in bases]]
+        result = [path]
+        while any(sequences):
+            head = next((seq[0] for seq in sequences if seq and not any(seq[0] in other[1:] for other in sequences)),
+                        None)
+            if head is None:  # not C3-consistent: Python would refuse the class; keep a stable order
+                result.extend(p for seq in sequences for p in seq if p not in result)
+                break
+            result.append(head)
+            sequences = [seq[1:] if seq and seq[0] == head else seq for seq in sequences]
+        self._mro_cache[path] = result
+        return result
 
     def state_options(self, meta: dict[str, Any], state: ModelState, cls: Definition) -> dict[str, Any]:
         """``ModelState.from_model``'s options: Meta's attributes, unique_together normalized, indexes named."""
@@ -419,7 +417,11 @@ def index_name(state: ModelState, fields: Iterable[str], suffix: str) -> str:
     columns, ordered = [], []
     for field_name in fields:
         descending = field_name.startswith("-")
-        column = column_name(state.fields[field_name.lstrip("-")])
+        field = state.get_field(field_name.lstrip("-"))
+        if field is None:
+            raise MgenError(f"{state.label_lower}: an index names {field_name.lstrip('-')!r}, which is no field of "
+                            "the model", state.file, state.line)
+        column = column_name(field)
         columns.append(column)
         ordered.append(("-%s" if descending else "%s") % column)
     digest = hashlib.md5(usedforsecurity=False)

@@ -31,6 +31,7 @@ from typing import Any
 from ...errors import MgenError
 from ..pyast import Note
 from .conditions import settings_assigned
+from .field_classes import array_arguments
 from .fields import bind_arguments, deconstructed
 from .history import FileRecord, History
 from .models import (
@@ -378,21 +379,26 @@ class MigrationReplayer:
         if not isinstance(value, Call):
             raise MgenError(f"field {name} is not a field instance mgen can read", file, line)
         found = self.reader.classify_path(value.path)
-        if found is None or not found[1]:
-            raise MgenError(f"field {name}: field class {value.path} is not one mgen knows", file, line)
-        path, django_class, _ = found
+        if found is None or found.private:
+            raise MgenError(f"field {name}: {value.path} is not a field class a migration can hold", file, line)
+        path, django_class = found.path, found.django_class
         kw = value.kw
         for key in ("to", "through"):  # the rest waits: a later migration may set it again (unknown_columns)
             opaque = first_opaque(kw.get(key))
             if opaque is not None:
                 raise MgenError(f"field {name}: {key}={opaque.source} cannot be read statically", file, line)
+        if found.opaque and value.args:
+            raise MgenError(f"field {name}: {path} takes positional arguments mgen cannot name ({found.why})",
+                            file, line)
         try:
-            kwargs = bind_arguments(django_class, value.args, kw)
+            kwargs = bind_arguments(django_class, value.args, kw) if django_class else dict(kw)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
-        return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line)
+        if django_class == "ArrayField":
+            kwargs = array_arguments(kwargs, self.reader.classify_path, f"field {name}", file, line)
+        return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line, found.db_type)
 
     def legacy(self, value: Any) -> Any:
         """A ``ForeignKey``/``OneToOneField`` of a migration Django 1.x wrote, without ``on_delete``: CASCADE,
@@ -400,7 +406,7 @@ class MigrationReplayer:
         if not isinstance(value, Call) or "on_delete" in value.kw or len(value.args) > 1:
             return value
         found = self.reader.classify_path(value.path)
-        if found is None or found[1] not in ("ForeignKey", "OneToOneField"):
+        if found is None or found.django_class not in ("ForeignKey", "OneToOneField"):
             return value
         return Call(value.path, value.args, tuple(sorted({**value.kw, "on_delete": Ref(CASCADE)}.items())))
 

@@ -85,6 +85,7 @@ class Opaque:
 
 
 Q_PATH = "django.db.models.query_utils.Q"
+UNKNOWN_TYPE = "?"  # FieldState.db_type of a column whose type cannot be known without running the code
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,11 @@ Value = None | bool | int | float | str | bytes | Decimal | tuple | dict | Ref |
 class FieldState:
     """One field in deconstructed form: ``path`` is the field class where it is defined
     (``django.db.models.fields.CharField``); ``kwargs`` hold what ``deconstruct()`` would return.
-    ``django_class`` is the Django class it behaves as (a custom field's nearest Django base)."""
+    ``django_class`` is the Django class it behaves as (a custom field's nearest Django base; ``Field`` for a
+    field class with no Django base mgen knows; ``""`` for an *opaque* field, whose class mgen cannot read -
+    a package that is not installed, or a class that rewrites its own arguments - so its keyword arguments
+    are kept as written). ``db_type`` is the column type a class's own ``db_type()`` returns as a literal,
+    ``UNKNOWN_TYPE`` when its column cannot be known statically, None when ``django_class`` decides it."""
 
     name: str
     path: str
@@ -146,6 +151,12 @@ class FieldState:
     django_class: str = field(default="", compare=False)
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
+    db_type: str | None = field(default=None, compare=False)
+
+    @property
+    def opaque(self) -> bool:
+        """Whether the class is one mgen cannot read (its arguments are kept as written)."""
+        return not self.django_class
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.kwargs.get(key, default)
@@ -157,6 +168,26 @@ class FieldState:
     def describe(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in sorted(self.kwargs.items()))
         return f"{self.name} = {self.path.rpartition('.')[2]}({args})"
+
+
+def same_field(migrated: FieldState, written: FieldState) -> bool:
+    """Whether ``makemigrations`` would see no change from the migrations' field to the model's. An opaque
+    field's arguments are as written in the model, and in a migration as its own ``deconstruct()`` gave
+    them, with the arguments it fills in: when the model's are the migration's with some left out, the field
+    is taken as unchanged (``opaque_defaults`` names what was taken; an argument the model adds or changes
+    is a change)."""
+    if migrated.path != written.path:
+        return False
+    return migrated.kwargs == written.kwargs or bool(opaque_defaults(migrated, written))
+
+
+def opaque_defaults(migrated: FieldState, written: FieldState) -> tuple[str, ...]:
+    """For an opaque field whose model arguments are the migration's with some left out: those names."""
+    if migrated.path != written.path or not (migrated.opaque or written.opaque):
+        return ()
+    if all(k in migrated.kwargs and migrated.kwargs[k] == v for k, v in written.kwargs.items()):
+        return tuple(sorted(set(migrated.kwargs) - set(written.kwargs)))
+    return ()
 
 
 # Meta options that ``ModelState`` keeps (Django's ``DEFAULT_NAMES`` minus ``apps`` and ``app_label``).
@@ -225,6 +256,15 @@ class ModelState:
     def pk(self) -> FieldState | None:
         return next((f for f in self.fields.values() if f.get("primary_key")), None)
 
+    def get_field(self, name: str) -> FieldState | None:
+        """``Options.get_field``: a field by name, or a relation by its attname (``project_id``)."""
+        found = self.fields.get(name)
+        if found is None and name.endswith("_id"):
+            found = self.fields.get(name[:-3])
+            if found is not None and found.django_class not in ("ForeignKey", "OneToOneField"):
+                found = None
+        return found
+
 
 def normalize_together(value: Any) -> tuple[tuple[str, ...], ...]:
     """Django's ``normalize_together``: one tuple of names becomes a set of one; sorted, for ``==``."""
@@ -263,7 +303,9 @@ class ProjectState:
 
     def differences(self, other: ProjectState) -> list[str]:
         """What differs from ``other`` as ``makemigrations`` would see it, one line each (empty when it
-        would write nothing): every field argument, bases, and the options some operation changes."""
+        would write nothing): every field argument and the options some operation changes (not bases: the
+        autodetector never compares them). ``self``
+        is the migrations' state, ``other`` the models' (an opaque field's arguments: ``same_field``)."""
         out = []
         for key in sorted(set(self.models) | set(other.models)):
             a, b = self.models.get(key), other.models.get(key)
@@ -272,14 +314,12 @@ class ProjectState:
                 continue
             for name in sorted(set(a.fields) | set(b.fields)):
                 fa, fb = a.fields.get(name), b.fields.get(name)
-                if fa != fb:
+                if not (fa is not None and fb is not None and same_field(fa, fb)):
                     out.append(f"{'.'.join(key)}.{name}: {fa.describe() if fa else None} != "
                                f"{fb.describe() if fb else None}")
             for opt in sorted((set(a.options) | set(b.options)) - set(UNCOMPARED_OPTIONS)):
                 if a.options.get(opt) != b.options.get(opt):
                     out.append(f"{'.'.join(key)} option {opt}: {a.options.get(opt)!r} != {b.options.get(opt)!r}")
-            if a.bases != b.bases:
-                out.append(f"{'.'.join(key)} bases: {a.bases!r} != {b.bases!r}")
         return out
 
 
@@ -390,7 +430,7 @@ def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:
     """The models of a state as JSON data (``models_from_json`` gives back equal models, file and line kept)."""
     return [{"app": m.app_label, "name": m.name, "bases": list(m.bases), "file": m.file, "line": m.line,
              "options": value_to_json(m.options),
-             "fields": [[f.name, f.path, value_to_json(f.kwargs), f.django_class, f.file, f.line]
+             "fields": [[f.name, f.path, value_to_json(f.kwargs), f.django_class, f.file, f.line, f.db_type]
                         for f in m.fields.values()]}
             for m in models.values()]
 
@@ -398,8 +438,8 @@ def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:
 def models_from_json(data: list) -> dict[tuple[str, str], ModelState]:
     out = {}
     for m in data:
-        fields = {name: FieldState(name, path, value_from_json(kwargs), django_class, file, line)
-                  for name, path, kwargs, django_class, file, line in m["fields"]}
+        fields = {entry[0]: FieldState(entry[0], entry[1], value_from_json(entry[2]), *entry[3:])
+                  for entry in m["fields"]}
         model = ModelState(m["app"], m["name"], fields, value_from_json(m["options"]), tuple(m["bases"]),
                            m["file"], m["line"])
         out[(model.app_label, model.name_lower)] = model

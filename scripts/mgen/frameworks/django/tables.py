@@ -18,14 +18,20 @@ introspected database (tests run Django's own ``migrate`` and check):
 - names as the schema editor computes them (``_create_index_name`` with its md5 suffix); constraints
   a database names itself (inline UNIQUE, CHECK) get the name that database gives.
 
-Not modelled, refused with an MgenError naming the field: DurationField and GenericIPAddressField on
-PostgreSQL (``interval``, ``inet``), db_default expressions other than literals, ``Value`` and ``Now()``,
+A column whose type mgen's schema model has no name for - PostgreSQL's ``interval`` (DurationField),
+``inet`` (GenericIPAddressField), arrays (``ArrayField``: the base field's type and ``[size]``), ``hstore``,
+ranges, ``tsvector`` (any field class whose ``db_type()`` returns a literal), an opaque field's - is left
+out of the Schema, and ``SchemaBuilder.unknown`` says which columns, with the type Django gives them where
+it is known ("type unknown" otherwise); ``unknown_columns`` gives them as notes for the user.
+
+Not modelled, refused with an MgenError naming the field: db_default expressions other than literals, ``Value`` and ``Now()``,
 index expressions other than ``Lower``/``Upper`` of a field, lookups in conditions beyond
 exact/lt/lte/gt/gte/isnull/in/range. Lost in the model (no field for it): index column order (DESC),
 operator classes (the ``_like`` indexes are plain indexes on the column), deferrability.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from dataclasses import dataclass
@@ -37,9 +43,11 @@ from ...errors import MgenError
 from ...expressions import canonical
 from ...naming import check_name, foreign_key_name, primary_key_name, unique_name
 from ...schema import Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ...sqltypes import parse_type
+from ..pyast import Note
 from .fields import AUTO_FIELDS
 from .models import SETTINGS_AUTO, column_name, target_label
-from .state import Call, FieldState, ModelState, ProjectState, QNode
+from .state import UNKNOWN_TYPE, Call, FieldState, ModelState, ProjectState, QNode
 
 T = ColumnType
 _POSITIVE = ("PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField")
@@ -82,10 +90,79 @@ class Backend:
         return q + name.replace(q, q + q) + q
 
 
+class UnknownColumnType(MgenError):
+    """A column whose type mgen's schema model cannot hold: ``spelling`` is Django's type for it, or None
+    when it cannot be known statically."""
+
+    def __init__(self, field: FieldState, spelling: str | None):
+        super().__init__(f"field {field.name}: column type {spelling or 'unknown'}", field.file, field.line)
+        self.spelling = spelling
+
+
+# PostgreSQL's data_types (django/db/backends/postgresql/base.py), for what mgen's schema model has no
+# type of its own for and for an array's base field (whose spelling is the array's type)
+_PG_DATA_TYPES = {
+    "AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint", "BinaryField": "bytea",
+    "BooleanField": "boolean", "CharField": "varchar(%(max_length)s)", "DateField": "date",
+    "DateTimeField": "timestamp with time zone", "DecimalField": "numeric(%(max_digits)s, %(decimal_places)s)",
+    "DurationField": "interval", "FileField": "varchar(%(max_length)s)", "FilePathField": "varchar(%(max_length)s)",
+    "FloatField": "double precision", "IntegerField": "integer", "BigIntegerField": "bigint",
+    "GenericIPAddressField": "inet", "JSONField": "jsonb", "PositiveBigIntegerField": "bigint",
+    "PositiveIntegerField": "integer", "PositiveSmallIntegerField": "smallint", "SlugField": "varchar(%(max_length)s)",
+    "SmallIntegerField": "smallint", "TextField": "text", "TimeField": "time", "UUIDField": "uuid",
+}
+_PG_ONLY = ("DurationField", "GenericIPAddressField")
+# the class whose data_types entry a class uses (get_internal_type)
+_INTERNAL = {"EmailField": "CharField", "URLField": "CharField", "ImageField": "FileField"}
+_MAX_LENGTHS = {"SlugField": 50, "URLField": 200, "FileField": 100, "ImageField": 100, "FilePathField": 100,
+                "EmailField": 254}
+
+
+def sql_type(django_class: str, field: FieldState, backend: Backend) -> str | None:
+    """Django's own spelling of a column type mgen has no portable type for (a field's literal ``db_type()``,
+    PostgreSQL's ``interval``/``inet``, an array); None when ``column_type`` knows the type."""
+    if field.db_type == UNKNOWN_TYPE or not django_class:
+        raise UnknownColumnType(field, None)
+    if field.db_type is not None:
+        return field.db_type
+    if backend.dialect == "postgresql" and django_class in _PG_ONLY:
+        return _PG_DATA_TYPES[django_class]
+    if django_class == "ArrayField":
+        if backend.dialect != "postgresql":
+            raise UnknownColumnType(field, None)
+        size = field.get("size")
+        return f"{_pg_base_type(field)}[{size if size is not None else ''}]"
+    return None
+
+
+def _pg_base_type(field: FieldState) -> str:
+    """``ArrayField.db_type``'s first part: the base field's PostgreSQL type, as Django spells it."""
+    base = field.get("base_field")
+    name = base.name if isinstance(base, Call) and base.path.startswith("django.") else ""
+    if name == "ArrayField":
+        inner = FieldState(field.name, base.path, base.kw, name, field.file, field.line)
+        return f"{_pg_base_type(inner)}[{base.kw.get('size') if base.kw.get('size') is not None else ''}]"
+    pattern = _PG_DATA_TYPES.get(_INTERNAL.get(name, name))
+    if pattern is None:
+        raise UnknownColumnType(field, None)
+    params = {"max_length": _MAX_LENGTHS.get(name), **base.kw}
+    try:
+        return pattern % params
+    except (KeyError, TypeError):
+        raise UnknownColumnType(field, None) from None
+
+
 def column_type(django_class: str, field: FieldState, backend: Backend) -> ColumnType:
-    """The portable type of a field's column (Django's ``data_types`` per backend)."""
+    """The portable type of a field's column (Django's ``data_types`` per backend); ``UnknownColumnType``
+    when mgen's schema model has none for it."""
     d = backend.dialect
     where = f"field {field.name} ({django_class})"
+    spelled = sql_type(django_class, field, backend)
+    if spelled is not None:
+        try:
+            return parse_type(spelled, d)
+        except (ValueError, MgenError):
+            raise UnknownColumnType(field, spelled) from None
     if django_class in AUTO_FIELDS and d == "sqlite":
         return T("integer")  # INTEGER PRIMARY KEY AUTOINCREMENT, whatever its size
     if django_class in _INT:
@@ -116,13 +193,8 @@ def column_type(django_class: str, field: FieldState, backend: Backend) -> Colum
     if django_class == "JSONField":
         return {"postgresql": T("jsonb"), "mysql": T("json"), "sqlite": T("text")}[d]
     if django_class == "GenericIPAddressField":
-        if d == "postgresql":
-            raise MgenError(f"{where}: PostgreSQL's inet type is not in mgen's schema model", field.file, field.line)
         return T("char", length=39)
     if django_class == "DurationField":
-        if d == "postgresql":
-            raise MgenError(f"{where}: PostgreSQL's interval type is not in mgen's schema model", field.file,
-                            field.line)
         return T("bigint")
     raise MgenError(f"{where}: no column type known", field.file, field.line)
 
@@ -162,6 +234,8 @@ class SchemaBuilder:
         self.state = state
         self.backend = backend
         self.d = backend.dialect
+        self.unknown: list[str] = []  # "table.column: type" of the columns left out (UnknownColumnType)
+        self.unknown_notes: list[tuple[str, Note]] = []  # the same, as notes for the user, by field name
 
     # -- lookups ---------------------------------------------------------------------------------
     def table_name(self, model: ModelState) -> str:
@@ -217,7 +291,12 @@ class SchemaBuilder:
             if field.django_class == "ManyToManyField":
                 continue
             col = column_name(field)
-            ctype = self.db_type(field)
+            try:
+                ctype = self.db_type(field)
+            except UnknownColumnType as e:
+                self.unknown.append(f"{name}.{col}: {e.spelling or 'type unknown'}")
+                self.unknown_notes.append((field.name, unknown_note(field, name, col, self.d, e.spelling)))
+                continue
             is_pk = bool(field.get("primary_key"))
             identity = None
             if field.django_class in AUTO_FIELDS:
@@ -300,7 +379,7 @@ class SchemaBuilder:
     def meta_constraints(self, model: ModelState, table: Table) -> Table:
         uniques, indexes, checks = list(table.uniques), list(table.indexes), list(table.checks)
         for together in model.unique_together:
-            cols = [column_name(model.fields[f]) for f in together]
+            cols = [column_name(self.field_named(model, f)) for f in together]
             name = create_index_name(table.name, cols, "_uniq", self.d)
             if self.d == "sqlite":
                 indexes.append(Index(name, tuple(cols), unique=True))  # SQLite's unique is an index
@@ -342,7 +421,7 @@ class SchemaBuilder:
 
     def index_columns(self, model: ModelState, expressions: tuple, fields: tuple) -> tuple[str, ...]:
         if not expressions:
-            return tuple(column_name(model.fields[f.lstrip("-")]) for f in fields)
+            return tuple(column_name(self.field_named(model, f.lstrip("-"))) for f in fields)
         return tuple("(" + canonical(self.expression_sql(e, model), self.d) + ")" for e in expressions)
 
     def unique_constraint(self, model: ModelState, table: Table, c: Call) -> Unique | Index | None:
@@ -532,12 +611,40 @@ class _Where:
         return f"({text})" if len(parts) > 1 else text
 
 
-def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[str] | None = None) -> Schema:
-    """The schema Django's ``migrate`` builds for ``state`` (only ``app_labels``' tables, when given)."""
+def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[str] | None = None,
+                 unknown: list[str] | None = None) -> Schema:
+    """The schema Django's ``migrate`` builds for ``state`` (only ``app_labels``' tables, when given); the
+    columns left out for their type (``SchemaBuilder.unknown``) are added to ``unknown`` when given."""
     if isinstance(backend, str):
         backend = Backend(backend)
-    return SchemaBuilder(state, backend).build(app_labels)
+    builder = SchemaBuilder(state, backend)
+    schema = builder.build(app_labels)
+    if unknown is not None:
+        unknown.extend(builder.unknown)
+    return schema
 
+
+
+def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None) -> Note:
+    what = f"its type is {spelling}, which mgen's schema model has no type for" if spelling else \
+        "its type is unknown (the field class cannot be read statically)"
+    return Note(file=field.file or "", line=field.line,
+                message=f"column {table}.{column} ({dialect}): {what}; SQL, lint and verify leave it out")
+
+
+def unknown_columns(state: ProjectState, dialect: str, fields: dict[tuple[str, str], set[str] | None]) -> list[Note]:
+    """The columns of ``fields`` (by model key (app label, model name lower): field names, None for all) that
+    the schema leaves out for their type."""
+    out = []
+    for key, names in sorted(fields.items()):
+        model = state.models.get(key)
+        if model is None or not model.has_table:
+            continue
+        builder = SchemaBuilder(state, Backend(dialect))
+        with contextlib.suppress(MgenError):
+            builder.table(model)
+        out.extend(note for name, note in builder.unknown_notes if names is None or name in names)
+    return out
 
 
 def app_schema(folder: Path, dialect: str) -> Schema | None:

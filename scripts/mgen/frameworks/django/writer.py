@@ -382,9 +382,19 @@ def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes
     migration file."""
     from ...rules import safety_class
     from .lint import judge
+    from .tables import unknown_columns
 
     calls = [(app, op.call()) for app, ops in changes.operations.items() for op in ops]
     _schema, ops, findings = judge(old, new, calls, dialect, set(changes.operations))
+    touched: dict[tuple[str, str], set[str] | None] = {}  # the fields the operations write (None: all)
+    for app, written in changes.operations.items():
+        for w in written:
+            key = (app, str(w.args.get("model_name") or w.args.get("name")).lower())
+            if w.kind == "CreateModel" or "model_name" not in w.args or touched.get(key, set()) is None:
+                touched[key] = None
+            else:
+                touched.setdefault(key, set()).add(str(w.args.get("name")))  # type: ignore[union-attr]
+    result.notes.extend(n.one_line() for n in unknown_columns(new, dialect, touched))  # left out of the judgement
     result.dialect = dialect
     result.safety = [(safety_class(i, op, findings), op.describe()) for i, op in enumerate(ops)]
     result.findings = findings
