@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..pyast import AttributeRef, ClassRef, External, Ref, Unknown, ValueRef, call_kwargs, class_attribute, text_of
 from .constraint_names import DEFAULT_CONVENTION
+from .flask import AutoNaming, FlaskDb, flask_sqlalchemy_major
 from .reader import ConstructReader, Scope, sa_name
 
 
@@ -25,6 +26,9 @@ class BaseSpec:
 
     metadata: MetaDataSpec
     type_map: dict[str, tuple[ast.expr, Scope]] = field(default_factory=dict)
+    naming: AutoNaming | None = None  # Flask-SQLAlchemy's db.Model: a class without __tablename__ is named
+    mixins: tuple[ClassRef, ...] = ()  # classes every mapped class of the base inherits (a model_class=)
+    flask: bool = False  # Flask-SQLAlchemy's db.Model (__bind_key__ is read)
 
 
 _DECLARATIVE_ROOTS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
@@ -97,12 +101,54 @@ class DeclarativeBases:
         return out
 
     def base_of_ref(self, ref: Ref) -> BaseSpec | None:
-        """The declarative base ``ref`` is (a class, or a value made by declarative_base())."""
+        """The declarative base ``ref`` is (a class, a value made by declarative_base(), Flask-SQLAlchemy's
+        ``db.Model``; also ``db`` itself, whose ``metadata`` is its model's)."""
         if isinstance(ref, ClassRef):
             return self.base_class(ref)
         if isinstance(ref, ValueRef):
-            return self.base_value(ref)
+            db = self.flask_db(ref)
+            return self.flask_base(db) if db is not None else self.base_value(ref)
+        if isinstance(ref, AttributeRef) and ref.name == "Model":
+            db = self.flask_db(ref.of)
+            if db is not None:
+                return self.flask_base(db)
         return None
+
+    def flask_db(self, ref: Ref | Unknown) -> FlaskDb | None:
+        finder = getattr(self.project, "flask_db", None)  # a ModelProject (the Alembic replay's is plain)
+        return finder(ref) if finder is not None else None
+
+    def flask_base(self, db: FlaskDb) -> BaseSpec:
+        """``db.Model`` of ``db = SQLAlchemy(metadata=..., model_class=..., disable_autonaming=...)``."""
+        key = (db.ref.module.name, db.ref.line)
+        if key in self.known:
+            return self.known[key]
+        scope = Scope(db.ref.module)
+        metadata: MetaDataSpec | None = None
+        type_map: dict[str, tuple[ast.expr, Scope]] = {}
+        mixins: tuple[ClassRef, ...] = ()
+        if (node := db.keyword("model_class")) is not None:
+            ref = self.reader.resolve(node, scope) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if isinstance(ref, ClassRef):
+                declarative = self.base_class(ref)
+                if declarative is not None:  # a DeclarativeBase subclass: its metadata and type map
+                    metadata, type_map = declarative.metadata, declarative.type_map
+                mro = self.project.mro(ref)  # its body (and a plain class's bases) act as a mixin's
+                if isinstance(mro, Unknown):
+                    raise mro.error("SQLAlchemy(model_class=)")
+                mixins = tuple(c for c in mro if isinstance(c, ClassRef))
+            elif not (isinstance(ref, External) and ref.qualname.startswith("flask_sqlalchemy.")):
+                raise self.reader.error(f"SQLAlchemy(model_class={text_of(node)}) is not read (give a class)",
+                                        node, scope)
+        if (node := db.keyword("metadata")) is not None:  # wins over a model_class's own metadata
+            metadata = self.metadata_of(node, scope, "SQLAlchemy(metadata=)")
+        naming: AutoNaming | None = AutoNaming(flask_sqlalchemy_major(self.project.root))
+        if (node := db.keyword("disable_autonaming")) is not None and \
+                self.reader.boolean(node, scope, "SQLAlchemy(disable_autonaming=)"):
+            naming = None
+        base = BaseSpec(metadata or MetaDataSpec(dict(DEFAULT_CONVENTION)), type_map, naming, mixins, flask=True)
+        self.known[key] = base
+        return base
 
     def base_class(self, cls: ClassRef) -> BaseSpec | None:
         key = (cls.module.name, cls.line)

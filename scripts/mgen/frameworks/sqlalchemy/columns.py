@@ -134,6 +134,8 @@ def read_column(reader: ConstructReader, call: ast.Call, scope: Scope, attribute
         spec.key = reader.string(kwargs["key"], scope, what)
     type_node = kwargs.get("type_")
     for a in args:
+        if isinstance(a, ast.Constant) and a.value is None:
+            continue  # Column(None, ForeignKey(...)): SQLAlchemy skips None items (the type is the target's)
         item, _ = reader.callee(a, scope)
         if item == "ForeignKey":
             spec.foreign_keys.append(read_foreign_key(reader, a, scope, what))  # type: ignore[arg-type]

@@ -1,0 +1,93 @@
+"""The project the models are read from: ``pyast.Project`` with what model code adds to name resolution.
+
+- A Flask-SQLAlchemy extension object re-exports ``sqlalchemy`` and ``sqlalchemy.orm``: ``db.Column`` is
+  ``sqlalchemy.Column``, ``db.relationship`` ``sqlalchemy.orm.relationship`` (``flask``). Its own attributes
+  (``db.Model``, ``db.metadata``, ``db.Table``) stay attributes of the object, read by the declarative scan.
+- Scanning a folder for models parses only the files that can define some (their text names a mapped
+  class's markers); a file that cannot be parsed by this Python is an error only when it is one of them,
+  and the error says which Python version its syntax needs, when that is the reason.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+from ...errors import MgenError
+from ..pyast import External, Module, Note, Project, Ref, Unknown, ValueRef
+from .flask import OWN_ATTRIBUTES, FlaskDb, flask_db_of
+
+# what a module that defines mapped classes or tables must say somewhere
+_MODEL_MARKERS = re.compile(r"__tablename__|__table__|\bTable\s*\(|mapped_column|Mapped\[|\.Model\b|table\s*=\s*True|"
+                            r"declarative|DeclarativeBase|registry\s*\(|Column\s*\(")
+
+
+class ModelProject(Project):
+    """A ``Project`` that knows Flask-SQLAlchemy extension objects (see the module docstring)."""
+
+    def __init__(self, root: Path | str):
+        super().__init__(root)
+        self._flask: dict[tuple[str, int], FlaskDb | None] = {}
+
+    def flask_db(self, ref: Ref | Unknown) -> FlaskDb | None:
+        if not isinstance(ref, ValueRef):
+            return None
+        key = (ref.module.name, ref.line)
+        if key not in self._flask:
+            self._flask[key] = None  # a cycle while reading it: not one
+            self._flask[key] = flask_db_of(self, ref)
+        return self._flask[key]
+
+    def attribute(self, of: Ref, name: str, node: ast.AST | None = None, _depth: int = 0) -> Ref | Unknown:
+        if isinstance(of, ValueRef) and name not in OWN_ATTRIBUTES and self.flask_db(of) is not None:
+            return External(f"sqlalchemy.{name}")  # sqlalchemy's or sqlalchemy.orm's: read by their last part
+        return super().attribute(of, name, node, _depth)
+
+    def model_modules(self, path: Path, notes: list[Note]) -> list[Module]:
+        """The modules of ``path`` (a file, or the ``*.py`` files under a folder) that may define models.
+        Under a folder, a file whose text shows no model marker is not parsed, and one this Python cannot
+        parse is left out with a note unless its text shows one."""
+        if path.is_file():
+            return [self.module_at(path)]
+        out: list[Module] = []
+        files = sorted(p for p in path.rglob("*.py") if not any(part.startswith(".") for part in p.parts))
+        for p in files:
+            try:
+                text = p.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                notes.append(Note(str(p), None, f"not read ({e.__class__.__name__}): models in it are not seen"))
+                continue
+            if not _MODEL_MARKERS.search(text):
+                continue
+            out.append(self.module_at(p))
+        return out
+
+    def _parse(self, name: str, path: Path, is_package: bool) -> Module:
+        try:
+            return super()._parse(name, path, is_package)
+        except MgenError as e:
+            needed = newer_syntax(path, e.line) if e.message.startswith("Python syntax error") and e.line else None
+            if needed:
+                raise MgenError(f"{e.message}: {needed}", e.file, e.line) from None
+            raise
+
+
+_PEP695 = re.compile(r"^\s*(?:class|def|async\s+def)\s+\w+\s*\[|^\s*type\s+\w+\s*(?:\[.*\])?\s*=")
+
+
+def newer_syntax(path: Path, line: int) -> str | None:
+    """Why a line this Python cannot parse may need a newer one (type parameters, ``type X = ...``, an
+    f-string reusing its quotes: Python 3.12), or None."""
+    if sys.version_info >= (3, 12):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if _PEP695.search(text):
+        return f"type parameters / type aliases need Python 3.12 (mgen runs on Python {running})"
+    if re.search(r"""\bf(["'])[^\n]*\{[^}\n]*\1""", text, re.IGNORECASE):
+        return f"an f-string reusing its quotes inside {{}} needs Python 3.12 (mgen runs on Python {running})"
+    return None
