@@ -38,6 +38,7 @@ from .columns import read_column
 from .flask import FlaskDb, bind_key_of_table, without_keywords
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
+from .sqlmodel import SQLModelReader, is_sqlmodel, is_table
 from .tables import read_table_call, read_table_item, table_options
 
 _SKIPPED_PROPERTIES = frozenset({"relationship", "backref", "association_proxy", "synonym", "composite",
@@ -56,6 +57,7 @@ class ModelScanner:
         self.bases = DeclarativeBases(reader)
         self.tables: dict[tuple[str, int], TableSpec] = {}  # by where they are defined
         self.class_tables: dict[tuple[str, int], TableSpec] = {}
+        self.sqlmodel = SQLModelReader(reader)
         reader.class_column = self.class_column
 
     # -- classes -----------------------------------------------------------------------------------
@@ -149,6 +151,11 @@ class ModelScanner:
             if own_table_attr:
                 raise mro.error(f"class {cls.name}")
             return None
+        if is_sqlmodel(mro):
+            if not is_table(cls, self.reader):
+                return None  # a pydantic model (a base of table models, or not one)
+            self.class_tables[key] = self.sqlmodel.table(cls, mro)
+            return self.class_tables[key]
         base = self.bases.mapped_by_decorator(cls) or (
             self.bases.declarative_base_in(mro[1:]) if len(mro) > 1 else None)
         if self.bases.base_class(cls) is not None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..pyast import ClassRef, External, Project, Ref, Unknown, ValueRef, call_kwargs, text_of
+from .pins import pinned_version
 
 FLASK_SQLALCHEMY = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy"})
 # attributes of the extension object that are its own, not sqlalchemy's / sqlalchemy.orm's re-exported names
@@ -82,31 +83,10 @@ def snake_case_2(name: str) -> str:
     return re.sub(r"([A-Z]+)(?=[a-z0-9])", join, name).lstrip("_")
 
 
-_REQUIREMENT_FILES = ("requirements*.txt", "requirements/*.txt", "requirements*.in", "pyproject.toml", "setup.py",
-                      "setup.cfg", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock")
-_PINNED = re.compile(r"flask[-_]sqlalchemy\W{0,20}?(?:==|~=|\"version\"\s*:\s*\"==)\s*(\d+)\.", re.IGNORECASE)
-_LOCKED = re.compile(r"flask[-_]sqlalchemy-(\d+)\.\d+[^\s\"']*\.(?:tar\.gz|whl|zip)", re.IGNORECASE)
-_POETRY = re.compile(r"name = \"flask-sqlalchemy\"\s*\nversion = \"(\d+)\.", re.IGNORECASE)
-
-
 def flask_sqlalchemy_major(root: Path) -> int | None:
-    """The major version of Flask-SQLAlchemy the project pins or locks (``==``/``~=`` or a lock file), looked
-    for in ``root`` and the two folders above it; None when it pins none or the files disagree."""
-    majors: set[int] = set()
-    folder = root.resolve()
-    for _ in range(3):
-        for pattern in _REQUIREMENT_FILES:
-            for path in sorted(folder.glob(pattern)):
-                try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
-                for rx in (_PINNED, _LOCKED, _POETRY):
-                    majors.update(int(m) for m in rx.findall(text))
-        if majors or folder.parent == folder:
-            break
-        folder = folder.parent
-    return majors.pop() if len(majors) == 1 else None
+    """The major version of Flask-SQLAlchemy the project pins or locks, None when unknown."""
+    version = pinned_version(root, "flask-sqlalchemy")
+    return version[0] if version else None
 
 
 @dataclass(frozen=True)
