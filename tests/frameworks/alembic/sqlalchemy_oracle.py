@@ -58,11 +58,14 @@ def created(dialect: str, metadatas: Callable[[], Iterable[sa.MetaData]]):
 
 def assert_same(static, live, dialect: str) -> None:
     d = get_dialect(dialect)
-    assert [op.describe() for op in diff(static, live, d).operations] == []
-    assert [op.describe() for op in diff(live, static, d).operations] == []
-    assert {t.name: t.column_names() for t in static.tables} == {t.name: t.column_names() for t in live.tables}
+    forward = [op.describe() for op in diff(static, live, d).operations]
+    assert forward == [], forward
+    backward = [op.describe() for op in diff(live, static, d).operations]
+    assert backward == [], backward
+    orders = {t.name: t.column_names() for t in static.tables}, {t.name: t.column_names() for t in live.tables}
+    assert orders[0] == orders[1], orders
     if dialect != "mysql":  # MySQL spells some things differently that the differ treats as equal
-        assert static.normalized() == live.normalized()
+        assert static.normalized() == live.normalized(), (static.normalized(), live.normalized())
 
 
 def read(path: Path, dialect: str, root: Path | None = None):

@@ -141,8 +141,10 @@ class SQLModelReader:
         spec.nullable = nullable if nullable is not None else (optional and not primary_key)
         spec.index = self._flag(field, "index", scope, what) or False
         spec.unique = self._flag(field, "unique", scope, what) or False
-        spec.has_python_default = "default" in field or "default_factory" in field or (
-            value is not None and not isinstance(value, ast.Call))
+        default = field.get("default", value if not isinstance(value, ast.Call) else None)
+        # Column(default=None) is no default (an autoincrement primary key stays one)
+        spec.has_python_default = "default_factory" in field or (
+            default is not None and not (isinstance(default, ast.Constant) and default.value is None))
         if "foreign_key" in field and (target := reader.literal(field["foreign_key"], scope, f"{what} foreign_key")):
             if not isinstance(target, str):
                 raise reader.error(f"{what}: foreign_key= must be 'table.column'", field["foreign_key"], scope)
