@@ -192,12 +192,18 @@ class DeclarativeBases:
         name, _ = self.reader.callee(node, scope)
         metadata: MetaDataSpec | None = None
         type_map: dict[str, tuple[ast.expr, Scope]] = {}
+        mixins: tuple[ClassRef, ...] = ()
         if name in _BASE_FACTORIES:
             kwargs = call_kwargs(node)
             if "metadata" in kwargs:
                 metadata = self.metadata_of(kwargs["metadata"], scope, "declarative_base(metadata=)")
             if "type_annotation_map" in kwargs:
                 type_map = self._type_map(kwargs["type_annotation_map"], scope)
+            if "cls" in kwargs:  # declarative_base(cls=CustomBase): the base's own body, a mixin of every model
+                mixins = self._mixin_classes(kwargs["cls"], scope, "declarative_base(cls=)")
+            if "metaclass" in kwargs:
+                raise self.reader.error("declarative_base(metaclass=...): a custom metaclass is not read",
+                                        kwargs["metaclass"], scope)
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "generate_base":
             reg = node.func.value
             if isinstance(reg, (ast.Name, ast.Attribute)):
@@ -210,9 +216,20 @@ class DeclarativeBases:
             metadata, type_map = self.registry(reg, scope, None, {})
         else:
             return None
-        base = BaseSpec(metadata or MetaDataSpec(dict(DEFAULT_CONVENTION)), type_map)
+        base = BaseSpec(metadata or MetaDataSpec(dict(DEFAULT_CONVENTION)), type_map, mixins=mixins)
         self.known[key] = base
         return base
+
+    def _mixin_classes(self, node: ast.expr, scope: Scope, what: str) -> tuple[ClassRef, ...]:
+        ref = self.reader.resolve(node, scope) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if isinstance(ref, External) and ref.qualname == "builtins.object":
+            return ()
+        if not isinstance(ref, ClassRef):
+            raise self.reader.error(f"{what}: {text_of(node)} is not a class of the project", node, scope)
+        mro = self.project.mro(ref)
+        if isinstance(mro, Unknown):
+            raise mro.error(what)
+        return tuple(c for c in mro if isinstance(c, ClassRef))
 
     def registry(self, call: ast.Call, scope: Scope, metadata: MetaDataSpec | None,
                  type_map: dict[str, tuple[ast.expr, Scope]]) -> tuple[MetaDataSpec | None, dict]:

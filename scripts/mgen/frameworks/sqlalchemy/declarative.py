@@ -175,6 +175,11 @@ class ModelScanner:
             self.reader.note(f"class {cls.name} is in the database of bind {bind!r} (__bind_key__), not the "
                              "default metadata: left out", cls.node, scope)
             return None
+        versioned = next((c for c in mro if isinstance(c, ClassRef) and class_attribute(c, "__versioned__") is not None),
+                         None)
+        if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
+            raise self.reader.error(f"class {cls.name} is versioned (__versioned__, SQLAlchemy-Continuum): the version "
+                                    "tables it adds are made when the code runs, not read", cls.node, scope)
         parent = next((p for p in mro[1:] if isinstance(p, ClassRef) and self.bases.base_class(p) is None
                        and self._is_mapped(p)), None)
         if parent is not None:
@@ -188,9 +193,11 @@ class ModelScanner:
 
     def _inheriting(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec, parent: ClassRef) -> TableSpec:
         """A subclass of the mapped class ``parent``: joined table inheritance when it has a table of its
-        own, else single table inheritance (its columns go to the parent's table). It has a table of its own
-        when it sets ``__tablename__`` in its body (plain SQLAlchemy) or, under Flask-SQLAlchemy's
-        ``db.Model``, when its own columns include a primary key (``__table_cls__``)."""
+        own, else single table inheritance (its columns go to the parent's table). Plain SQLAlchemy gives it
+        a table when it has a table name: its own ``__tablename__``, a mixin's, or a ``declared_attr`` one
+        anywhere in its MRO (a mapped class's plain string is that class's alone); ``None`` is none.
+        Flask-SQLAlchemy's ``db.Model`` gives it one when its own columns include a primary key
+        (``__table_cls__``), named as a class without a table name is."""
         key = (cls.module.name, cls.line)
         scope = Scope(cls.module)
         parent_spec = self.scan_class(parent)
@@ -202,9 +209,15 @@ class ModelScanner:
         if class_attribute(cls, "__table__") is not None:
             raise self.reader.error(f"class {cls.name}: __table__ on a subclass of a mapped class is not read",
                                     cls.node, scope)
-        probe = self.class_table(cls, own, base, inheriting=True)
+        everything = [c for c in mro if isinstance(c, ClassRef)] + [c for c in base.mixins if c not in mro]
+        naming = [c for c in everything if c == cls or not self._is_mapped(c) or self._declared_tablename(c)]
+        tablename = self._tablename(cls, naming) if any(
+            class_attribute(c, "__tablename__") is not None for c in naming) else None
+        if tablename is None and base.flask and base.naming is not None:
+            tablename = base.naming.table_name(cls.name)[0]
+        probe = self.class_table(cls, own, base, tablename=tablename or "")
         has_pk = any(c.primary_key for c in probe.columns) or any(isinstance(i, PrimaryKeySpec) for i in probe.items)
-        joined = has_pk if base.flask else class_attribute(cls, "__tablename__") is not None
+        joined = has_pk if base.flask else bool(tablename)
         if joined:
             if not has_pk:
                 raise self.reader.error(f"class {cls.name} has no primary key: SQLAlchemy cannot map it (joined "
@@ -225,6 +238,10 @@ class ModelScanner:
         self.class_tables[key] = parent_spec
         return parent_spec
 
+    def _declared_tablename(self, cls: ClassRef) -> bool:
+        node = class_attribute(cls, "__tablename__")
+        return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._is_declared_attr(node, Scope(cls.module))
+
     def _bind_key(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> Any:
         for c in [*(c for c in mro if isinstance(c, ClassRef)), *base.mixins]:
             node = class_attribute(c, "__bind_key__")
@@ -240,24 +257,24 @@ class ModelScanner:
             return False
         return self.bases.declarative_base_in(mro[1:]) is not None or self.bases.mapped_by_decorator(cls) is not None
 
-    def class_table(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec, inheriting: bool = False) -> TableSpec:
-        """The table of ``cls`` from the classes of ``mro`` (with ``inheriting``: only those the mapped
-        parent does not have, whose name may be left unknown: single table inheritance)."""
+    def class_table(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec, tablename: str | None = None) -> TableSpec:
+        """The table of ``cls`` from the classes of ``mro``. With ``tablename`` (a subclass of a mapped class:
+        ``mro`` holds only the classes its mapped parent does not have), that name ("" for none)."""
         scope = Scope(cls.module)
         # the declarative base class itself acts as a mixin (columns, a declared_attr __tablename__)
         contributors = [c for c in mro if isinstance(c, ClassRef)]
-        contributors += [c for c in base.mixins if c not in contributors]  # Flask-SQLAlchemy's model_class=
+        if tablename is None:  # the base's mixins (model_class=, cls=), unless the mapped parent has them
+            contributors += [c for c in base.mixins if c not in contributors]
         table_node = self._first_attribute(contributors, "__table__")
         if table_node is not None:
             owner, node = table_node
             return self._explicit_table(cls, owner, node)
-        tablename = self._tablename(cls, contributors)
-        if tablename is None and base.naming is not None:
-            tablename, doubt = base.naming.table_name(cls.name)
-            if doubt:
-                self.reader.note(doubt, cls.node, scope)
-        if tablename is None and inheriting:
-            tablename = ""  # single table inheritance: the parent's
+        if tablename is None:
+            tablename = self._tablename(cls, contributors)
+            if tablename is None and base.naming is not None:
+                tablename, doubt = base.naming.table_name(cls.name)
+                if doubt:
+                    self.reader.note(doubt, cls.node, scope)
         if tablename is None:
             raise self.reader.error(f"class {cls.name} is mapped but has no __tablename__ or __table__", cls.node,
                                     scope)

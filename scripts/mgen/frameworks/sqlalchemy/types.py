@@ -22,12 +22,11 @@ from ..pyast import (
     Unknown,
     ValueRef,
     call_kwargs,
-    class_attribute,
     has_star_args,
     simple_assignment,
     text_of,
 )
-from .reader import ConstructReader, Scope, sa_name
+from .reader import ConstructReader, Scope
 from .specs import TypeSpec
 
 
@@ -38,7 +37,8 @@ def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str =
     if isinstance(ref, Unknown):
         raise ref.error(what)
     if isinstance(ref, ClassRef):
-        return _type_decorator(reader, ref, call, scope, what)
+        from .typedecorators import type_decorator
+        return type_decorator(reader, ref, call, scope, what, _CallScope)
     if name is None:
         if isinstance(ref, FunctionRef) and call is not None:
             raise reader.error(f"{what}: {text_of(node)} is computed by calling {ref.qualname} when the code runs",
@@ -56,32 +56,6 @@ def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str =
     if handler is None:
         raise reader.error(f"{what}: unsupported SQLAlchemy type {name}", node, scope)
     return handler(reader, TypeArgs(reader, name, args, kwargs, scope, node))
-
-
-def _type_decorator(reader: ConstructReader, cls: ClassRef, call: ast.Call | None, scope: Scope, what: str) -> TypeSpec:
-    mro = reader.project.mro(cls)
-    if isinstance(mro, Unknown):
-        raise mro.error(what)
-    if not any(isinstance(b, External) and sa_name(b.qualname) == "TypeDecorator" for b in mro):
-        raise reader.error(f"{what}: {cls.name} is not a SQLAlchemy type (a TypeDecorator with impl=)",
-                           call or cls.node, scope)
-    for base in mro:
-        if not isinstance(base, ClassRef):
-            break
-        if class_attribute(base, "load_dialect_impl") is not None:
-            raise reader.error(f"{what}: {base.name}.load_dialect_impl chooses the type when the code runs",
-                               class_attribute(base, "load_dialect_impl"), Scope(base.module))
-        impl = class_attribute(base, "impl")
-        if impl is None:
-            continue
-        impl_scope = Scope(base.module)
-        if isinstance(impl, ast.Call) or call is None or not (call.args or call.keywords):
-            return read_type(reader, impl, impl_scope, f"{what} ({base.name}.impl)")
-        # TypeDecorator(*args) passes its arguments to the impl class
-        return read_type(reader, ast.Call(func=impl, args=call.args, keywords=call.keywords,
-                                          lineno=call.lineno, col_offset=call.col_offset),
-                         _CallScope(impl_scope, scope), f"{what} ({base.name}.impl)")
-    raise reader.error(f"{what}: TypeDecorator {cls.name} has no impl", cls.node, Scope(cls.module))
 
 
 def enum_class_values(reader: ConstructReader, cls: ClassRef, values_callable: ast.expr | None, scope: Scope,
@@ -437,6 +411,7 @@ TYPE_HANDLERS: dict[str, TypeHandler] = {
     **{n: _simple("double", "asdecimal", "decimal_return_scale", "precision")
        for n in ("Double", "DOUBLE", "DOUBLE_PRECISION", "postgresql.DOUBLE_PRECISION")},
     **{n: _binary for n in ("LargeBinary", "BLOB", "BINARY", "VARBINARY", "postgresql.BYTEA")},
+    "PickleType": _simple("binary", "protocol", "pickler", "comparator"),  # a TypeDecorator of LargeBinary
     **{n: _uuid for n in ("Uuid", "UUID", "postgresql.UUID")},
     **{n: _json for n in ("JSON", "postgresql.JSON", "mysql.JSON")},
     "postgresql.JSONB": _jsonb,

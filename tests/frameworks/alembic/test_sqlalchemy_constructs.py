@@ -1,0 +1,203 @@
+"""Model constructs of real projects, read statically and judged by SQLAlchemy's ``create_all()``.
+
+A TypeDecorator whose ``load_dialect_impl`` branches on the dialect, ``Mapped[GUID] = mapped_column(GUID)``,
+a ``declared_attr`` ``__tablename__`` on ``declarative_base(cls=...)`` computed by a helper of the project,
+a ``use_alter`` foreign key in a cycle, dialect types imported under aliases, ``PickleType``, single and
+joined table inheritance, ``column_property(Column(...))`` and a ``functools.partial`` of ``Column``.
+Then what is refused, and where; and modules with syntax newer than this Python.
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+
+import pytest
+from sqlalchemy_oracle import ALL, assert_same, created, import_module, read, write_package
+
+from mgen.errors import MgenError
+
+_COUNTER = itertools.count()
+
+NAMING = """\
+import re
+
+
+def resolve_table_name(name):
+    \"\"\"CamelCase -> snake_case, plural.\"\"\"
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return snake + "s"
+"""
+
+TYPES = """\
+from sqlalchemy.dialects.postgresql import UUID as PostgresUUID
+from sqlalchemy.types import CHAR, TypeDecorator
+
+
+class GUID(TypeDecorator):
+    \"\"\"A UUID: native on PostgreSQL, 32 hex characters elsewhere.\"\"\"
+
+    impl = CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(PostgresUUID())
+        elif dialect.name in ("mysql", "sqlite"):
+            return dialect.type_descriptor(CHAR(32))
+        return super().load_dialect_impl(dialect)
+"""
+
+MODELS = """\
+import functools
+import uuid
+
+import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql as pg
+from sqlalchemy.orm import Mapped, column_property, declarative_base, declared_attr, mapped_column
+
+from .naming import resolve_table_name
+from .types import GUID
+
+NotNullColumn = functools.partial(sa.Column, nullable=False)
+
+
+class CustomBase:
+    @declared_attr
+    def __tablename__(cls):
+        return resolve_table_name(cls.__name__)
+
+
+Base = declarative_base(cls=CustomBase)
+
+
+class TeamMember(Base):
+    id: Mapped[GUID] = mapped_column(GUID, primary_key=True, default=uuid.uuid4)
+    blob = sa.Column(sa.PickleType)
+    project_id = sa.Column(sa.Integer, sa.ForeignKey("projects.id", use_alter=True, name="fk_member_project"))
+    nick = NotNullColumn(sa.String(30))
+    nick_upper = column_property(sa.Column(sa.String(30)))
+
+
+class Project(Base):
+    id = sa.Column(sa.Integer, primary_key=True)
+    lead_id = sa.Column(GUID, sa.ForeignKey("team_members.id"), unique=True)
+    kind = sa.Column(sa.String(20), nullable=False)
+    __mapper_args__ = {"polymorphic_on": kind, "polymorphic_identity": "project"}
+
+
+class InternalProject(Project):
+    __tablename__ = None  # no table of its own (the base's declared_attr would name one)
+    cost_centre = sa.Column(sa.String(10))
+    __mapper_args__ = {"polymorphic_identity": "internal"}
+
+
+class ClientProject(Project):
+    __tablename__ = "client_projects"
+    id = sa.Column(sa.ForeignKey("projects.id"), primary_key=True)
+    client = sa.Column(sa.String(80), nullable=False)
+    __mapper_args__ = {"polymorphic_identity": "client"}
+"""
+
+PG_MODELS = """\
+import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql as pg
+from sqlalchemy.dialects.postgresql import JSONB as Document
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id = sa.Column(pg.UUID(as_uuid=True), primary_key=True)
+    payload = sa.Column(Document, nullable=False)
+    raw = sa.Column(pg.BYTEA)
+"""
+
+
+def _package(tmp_path, files):
+    name = f"cxfix{next(_COUNTER)}"
+    return name, write_package(tmp_path, name, files)
+
+
+@pytest.mark.parametrize("dialect", ALL)
+def test_constructs_equal_what_sqlalchemy_creates(tmp_path, dialect):
+    name, folder = _package(tmp_path, {"naming.py": NAMING, "types.py": TYPES, "models.py": MODELS})
+    read_ = read(folder, dialect)
+    module = import_module(tmp_path, f"{name}.models")
+    live = created(dialect, lambda: [module.Base.metadata])
+    assert_same(read_.schema, live, dialect)
+    tables = {t.name: t for t in read_.schema.tables}
+    assert set(tables) == {"team_members", "projects", "client_projects"}
+    assert "cost_centre" in tables["projects"].column_names()
+
+
+def test_dialect_types_under_aliases(tmp_path):
+    name, folder = _package(tmp_path, {"models.py": PG_MODELS})
+    read_ = read(folder, "postgresql")
+    module = import_module(tmp_path, f"{name}.models")
+    assert_same(read_.schema, created("postgresql", lambda: [module.Base.metadata]), "postgresql")
+
+
+def _error(tmp_path, files, dialect="postgresql") -> MgenError:
+    _, folder = _package(tmp_path, files)
+    with pytest.raises(MgenError) as e:
+        read(folder, dialect)
+    return e.value
+
+
+def test_a_mariadb_branch_is_refused_on_mysql(tmp_path):
+    types = TYPES.replace('elif dialect.name in ("mysql", "sqlite")', 'elif dialect.name == "mariadb"')
+    e = _error(tmp_path, {"naming.py": NAMING, "types.py": types, "models.py": MODELS}, "mysql")
+    assert e.file.endswith("types.py") and e.line == 14
+    assert "depends on the database URL" in e.message
+
+
+def test_a_load_dialect_impl_that_computes_is_refused(tmp_path):
+    types = TYPES.replace('        if dialect.name == "postgresql":',
+                          '        kind = self.kind\n        if dialect.name == "postgresql":')
+    e = _error(tmp_path, {"naming.py": NAMING, "types.py": types, "models.py": MODELS})
+    assert e.file.endswith("types.py") and e.line == 12 and "load_dialect_impl" in e.message
+
+
+def test_a_table_name_helper_that_is_not_plain_is_refused_at_the_class(tmp_path):
+    naming = NAMING.replace('    return snake + "s"', '    print(snake)\n    return snake + "s"')
+    e = _error(tmp_path, {"naming.py": naming, "types.py": TYPES, "models.py": MODELS})
+    assert e.file.endswith("naming.py") and e.line == 7
+    assert "TeamMember.__tablename__" in e.message
+
+
+NEWER = """\
+class Box[T]:
+    def __init__(self, item: T) -> None:
+        self.item = item
+"""
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python parses 3.12 syntax")
+def test_a_module_with_newer_syntax_does_not_block_the_models(tmp_path):
+    _, folder = _package(tmp_path, {"generic.py": NEWER, "models.py": PG_MODELS})
+    assert [t.name for t in read(folder, "postgresql").schema.tables] == ["events"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python parses 3.12 syntax")
+def test_a_model_module_with_newer_syntax_names_the_version(tmp_path):
+    e = _error(tmp_path, {"models.py": PG_MODELS + "\n\n" + NEWER})
+    assert e.file.endswith("models.py") and e.line == 16
+    assert "Python 3.12" in e.message
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python parses 3.12 syntax")
+def test_a_module_the_models_import_with_newer_syntax_names_the_version(tmp_path):
+    models = "from .generic import Box\n" + PG_MODELS + '    size = sa.Column(sa.String(Box.SIZE))\n'
+    e = _error(tmp_path, {"generic.py": NEWER, "models.py": models})
+    assert e.file.endswith("generic.py") and e.line == 1
+    assert "Python 3.12" in e.message
+
+
+def test_a_subclass_named_by_a_declared_attr_without_a_primary_key_is_refused(tmp_path):
+    # SQLAlchemy gives it a table of its own (joined inheritance) with no key to the parent's: it refuses it too
+    models = MODELS.replace("    __tablename__ = None  # no table of its own (the base's declared_attr would name one)\n",
+                            "")
+    e = _error(tmp_path, {"naming.py": NAMING, "types.py": TYPES, "models.py": models})
+    assert e.file.endswith("models.py") and "class InternalProject has no primary key" in e.message
