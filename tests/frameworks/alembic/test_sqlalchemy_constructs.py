@@ -201,3 +201,40 @@ def test_a_subclass_named_by_a_declared_attr_without_a_primary_key_is_refused(tm
                             "")
     e = _error(tmp_path, {"naming.py": NAMING, "types.py": TYPES, "models.py": models})
     assert e.file.endswith("models.py") and "class InternalProject has no primary key" in e.message
+
+
+COMPILES = """\
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+@compiles(sa.DateTime, "mysql")
+def datetime_with_microseconds(type_, compiler, **kw):
+    return "DATETIME(6)"
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    id = sa.Column(sa.Integer, primary_key=True)
+    at = sa.Column(sa.DateTime, nullable=False)
+"""
+
+
+@pytest.mark.parametrize("dialect", ("mysql", "postgresql"))
+def test_compiles_changes_the_type_on_its_dialect(tmp_path, dialect):
+    from sqlalchemy import DateTime
+    from sqlalchemy.ext.compiler import deregister
+
+    name, folder = _package(tmp_path, {"models.py": COMPILES})
+    read_ = read(folder, dialect)
+    try:
+        module = import_module(tmp_path, f"{name}.models")
+        live = created(dialect, lambda: [module.Base.metadata])
+    finally:
+        deregister(DateTime)  # @compiles is for the whole process
+    assert_same(read_.schema, live, dialect)
+    at = read_.schema.tables[0].columns[1].type
+    assert (at.precision == 6) == (dialect == "mysql")

@@ -9,6 +9,7 @@ from ...errors import MgenError
 from ...schema import Schema
 from ..pyast import Note, import_root
 from .build import schema_from_specs
+from .compiles import read_compiles
 from .declarative import ModelScanner
 from .project import ModelProject
 from .reader import ConstructReader
@@ -32,7 +33,10 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
     project = ModelProject(Path(root) if root is not None else _default_root(path))
     reader = ConstructReader(project, dialect)
     scanner = ModelScanner(reader)
-    for module in project.model_modules(path, reader.notes):
+    modules = project.model_modules(path, reader.notes)
+    for module in modules:  # first: what @compiles changes applies to every column
+        read_compiles(reader, module)
+    for module in modules:
         scanner.scan_module(module)
     specs = [s for s in scanner.tables.values() if s is not None]
     seen = {id(s) for s in specs}

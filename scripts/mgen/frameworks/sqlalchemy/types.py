@@ -49,6 +49,8 @@ def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str =
     kwargs = call_kwargs(call) if call else {}
     if call is not None and has_star_args(call):
         raise reader.error(f"{what}: *args/**kwargs are only known when the code runs", call, scope)
+    if name in reader.type_ddl:  # @compiles(name, dialect) in the models
+        return reader.type_ddl[name]
     handler = TYPE_HANDLERS.get(name)
     if handler is None:
         generic = name.split(".", 1)[1] if "." in name else None
