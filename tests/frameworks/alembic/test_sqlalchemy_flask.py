@@ -239,3 +239,21 @@ def test_a_subclass_of_flask_sqlalchemy_is_an_extension_object(tmp_path):
             id = db.Column(db.Integer, primary_key=True)
         """})
     assert [t.name for t in read(folder, "postgresql").schema.tables] == ["certificates"]
+
+
+def test_models_on_an_unknown_db_model_are_an_error_not_zero_tables(tmp_path):
+    _, folder = _package(tmp_path, {"extension.py": """\
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = make_db(SQLAlchemy)
+        """, "models.py": """\
+        from .extension import db
+
+
+        class Invoice(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+        """})
+    with pytest.raises(MgenError) as e:
+        read(folder, "postgresql")
+    assert e.value.file.endswith("models.py") and e.value.line == 4
+    assert "class Invoice" in e.value.message

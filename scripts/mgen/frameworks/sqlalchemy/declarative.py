@@ -148,7 +148,7 @@ class ModelScanner:
         own_table_attr = class_attribute(cls, "__tablename__") is not None or class_attribute(cls, "__table__") is not None
         mro = self.project.mro(cls)
         if isinstance(mro, Unknown):
-            if own_table_attr:
+            if own_table_attr or self._defines_columns(cls):
                 raise mro.error(f"class {cls.name}")
             return None
         if is_sqlmodel(mro):
@@ -168,6 +168,13 @@ class ModelScanner:
                     f"class {cls.name} has __tablename__ but its base {outside[0]} is outside the project, "
                     "so whether it is a mapped class is unknown (read the models from a folder that contains "
                     "the declarative base)", cls.node, scope)
+            unknown = [b for b in mro[1:] if isinstance(b, AttributeRef)]
+            if unknown and (own_table_attr or self._defines_columns(cls)):
+                shown = next((text_of(n) for n in cls.node.bases if isinstance(n, ast.Attribute)), unknown[0].name)
+                raise self.reader.error(
+                    f"class {cls.name} defines columns on the base {shown}, which is not a declarative base this "
+                    "reader knows (a Flask-SQLAlchemy db.Model needs db = SQLAlchemy(...) in the project)",
+                    cls.node, scope)
             return None
         if _literal_flag(self.project, cls, "__abstract__"):
             return None
@@ -237,6 +244,18 @@ class ModelScanner:
             known.add(column.name)
         self.class_tables[key] = parent_spec
         return parent_spec
+
+    def _defines_columns(self, cls: ClassRef) -> bool:
+        """Whether the class body assigns a ``Column(...)`` / ``mapped_column(...)``."""
+        scope = Scope(cls.module)
+        for stmt in cls.node.body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+                continue
+            if (isinstance(value.func, ast.Attribute) and value.func.attr in ("Column", "mapped_column")) or \
+                    self.reader.callee(value, scope)[0] in ("Column", "mapped_column"):
+                return True  # (db.Column of an unknown db counts: the class is a model all the same)
+        return False
 
     def _declared_tablename(self, cls: ClassRef) -> bool:
         node = class_attribute(cls, "__tablename__")
