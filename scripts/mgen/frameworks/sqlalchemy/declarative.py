@@ -4,8 +4,11 @@
 A mapped class's columns come from its own body, its mixins and abstract bases in the order
 SQLAlchemy collects them (``vars(cls)`` and ``__annotations__`` merged, then each base in MRO order;
 ``sort_order=``); ``@declared_attr`` may return a column or ``__tablename__``. ``__tablename__``,
-``__table_args__`` and ``__table__ = Table(...)`` are read; mapped class inheritance, classes built by
-``type(...)`` and models defined under a condition are errors rather than guesses.
+``__table_args__`` and ``__table__ = Table(...)`` are read. A subclass of a mapped class is single table
+inheritance (its columns join the parent's table) or has a table of its own (joined, or concrete: the
+columns of its own body and of the mixins its parent lacks). SQLModel ``table=True`` classes are read by
+``sqlmodel``. Classes built by ``type(...)``, models defined under a condition, and a class that defines
+columns on a base the reader does not know are errors rather than guesses.
 """
 from __future__ import annotations
 
