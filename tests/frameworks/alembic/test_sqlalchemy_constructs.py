@@ -238,3 +238,18 @@ def test_compiles_changes_the_type_on_its_dialect(tmp_path, dialect):
     assert_same(read_.schema, live, dialect)
     at = read_.schema.tables[0].columns[1].type
     assert (at.precision == 6) == (dialect == "mysql")
+
+
+def test_a_folder_reads_neither_tests_nor_revisions(tmp_path):
+    test_models = PG_MODELS.replace('"events"', '"test_only"')
+    revision = 'import sqlalchemy as sa\n\nrevision = "abc"\ndown_revision = None\n' \
+        'meta = sa.MetaData()\nlegacy = sa.Table("legacy", meta, sa.Column("id", sa.Integer, primary_key=True))\n'
+    _, folder = _package(tmp_path, {"models.py": PG_MODELS})
+    (folder / "tests").mkdir()
+    (folder / "tests" / "factories.py").write_text(test_models)
+    (folder / "test_models.py").write_text(test_models)
+    (folder / "versions").mkdir()
+    (folder / "versions" / "abc_first.py").write_text(revision)
+    read_ = read(folder, "postgresql")
+    assert [t.name for t in read_.schema.tables] == ["events"]
+    assert any("2 test module(s)" in n.message for n in read_.notes)

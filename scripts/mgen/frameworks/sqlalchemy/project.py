@@ -52,15 +52,22 @@ class ModelProject(Project):
             return [self.module_at(path)]
         out: list[Module] = []
         files = sorted(p for p in path.rglob("*.py") if not any(part.startswith(".") for part in p.parts))
+        skipped = 0
         for p in files:
+            if _is_test(p.relative_to(path)):
+                skipped += 1
+                continue
             try:
                 text = p.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as e:
                 notes.append(Note(str(p), None, f"not read ({e.__class__.__name__}): models in it are not seen"))
                 continue
-            if not _MODEL_MARKERS.search(text):
-                continue
+            if not _MODEL_MARKERS.search(text) or _REVISION.search(text):
+                continue  # no model here, or an Alembic revision (its tables are the history's)
             out.append(self.module_at(p))
+        if skipped:
+            notes.append(Note(str(path), None, f"{skipped} test module(s) under it not read for models (tests/, "
+                                               "test_*.py, *_test.py, conftest.py)"))
         return out
 
     def _parse(self, name: str, path: Path, is_package: bool) -> Module:
@@ -71,6 +78,17 @@ class ModelProject(Project):
             if needed:
                 raise MgenError(f"{e.message}: {needed}", e.file, e.line) from None
             raise
+
+
+_REVISION = re.compile(r"^down_revision\s*[:=]", re.MULTILINE)
+
+
+def _is_test(relative: Path) -> bool:
+    """A test module, by the names test runners collect (tests are read for models only when named)."""
+    if any(part in ("tests", "test") for part in relative.parts[:-1]):
+        return True
+    name = relative.name
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
 
 
 _PEP695 = re.compile(r"^\s*(?:class|def|async\s+def)\s+\w+\s*\[|^\s*type\s+\w+\s*(?:\[.*\])?\s*=")
