@@ -257,3 +257,18 @@ def test_models_on_an_unknown_db_model_are_an_error_not_zero_tables(tmp_path):
         read(folder, "postgresql")
     assert e.value.file.endswith("models.py") and e.value.line == 4
     assert "class Invoice" in e.value.message
+
+
+def test_flask_2_keeps_bind_tables_in_db_metadata(tmp_path):
+    # Flask-SQLAlchemy 2.x has one metadata for every bind (Flask-Migrate's env.py compares them all)
+    _, folder = _package(tmp_path, {"extension.py": EXTENSION, "models.py": """\
+        from .extension import db
+
+
+        class Archived(db.Model):
+            __bind_key__ = "archive"
+            id = db.Column(db.Integer, primary_key=True)
+        """}, pins="flask-sqlalchemy==2.5.1\n")
+    read_ = read(folder, "sqlite")
+    assert [t.name for t in read_.schema.tables] == ["archived"]
+    assert any("2.x" in n.message for n in read_.notes)

@@ -30,6 +30,11 @@ class BaseSpec:
     mixins: tuple[ClassRef, ...] = ()  # classes every mapped class of the base inherits (a model_class=)
     flask: bool = False  # Flask-SQLAlchemy's db.Model (__bind_key__ is read)
 
+    @property
+    def binds_share_metadata(self) -> bool:
+        """Flask-SQLAlchemy 2.x: every bind's tables are in ``db.metadata`` (3.x: one metadata per bind)."""
+        return self.flask and self.naming is not None and self.naming.major is not None and self.naming.major < 3
+
 
 _DECLARATIVE_ROOTS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 _BASE_FACTORIES = frozenset({"declarative_base"})

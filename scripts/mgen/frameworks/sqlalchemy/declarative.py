@@ -128,7 +128,11 @@ class ModelScanner:
         if has_star_args(call):
             raise self.reader.error("db.Table(...): *args/**kwargs are only known when the code runs", call, scope)
         bind = bind_key_of_table(call_kwargs(call), lambda node, what: self.reader.literal(node, scope, what))
-        if bind is not None:
+        base = self.bases.flask_base(db)
+        if bind is not None and base.binds_share_metadata:
+            self.reader.note(f"db.Table(...) is in the database of bind {bind!r}; under Flask-SQLAlchemy 2.x it is in "
+                             "db.metadata all the same: read", call, scope)
+        elif bind is not None:
             self.reader.note(f"db.Table(...) is in the database of bind {bind!r}, not the default metadata: "
                              "left out", call, scope)
             return None
@@ -182,9 +186,13 @@ class ModelScanner:
         if _literal_flag(self.project, cls, "__abstract__"):
             return None
         if base.flask and (bind := self._bind_key(cls, mro, base)) is not None:
-            self.reader.note(f"class {cls.name} is in the database of bind {bind!r} (__bind_key__), not the "
-                             "default metadata: left out", cls.node, scope)
-            return None
+            if base.binds_share_metadata:
+                self.reader.note(f"class {cls.name} is in the database of bind {bind!r} (__bind_key__); under "
+                                 "Flask-SQLAlchemy 2.x its table is in db.metadata all the same: read", cls.node, scope)
+            else:
+                self.reader.note(f"class {cls.name} is in the database of bind {bind!r} (__bind_key__), not the "
+                                 "default metadata: left out", cls.node, scope)
+                return None
         versioned = next((c for c in mro if isinstance(c, ClassRef) and class_attribute(c, "__versioned__") is not None),
                          None)
         if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
