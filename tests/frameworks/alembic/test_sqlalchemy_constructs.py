@@ -253,3 +253,26 @@ def test_a_folder_reads_neither_tests_nor_revisions(tmp_path):
     read_ = read(folder, "postgresql")
     assert [t.name for t in read_.schema.tables] == ["events"]
     assert any("2 test module(s)" in n.message for n in read_.notes)
+
+
+LATE_CONVENTION = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+Base.metadata.naming_convention = {"uq": "uq_%(table_name)s_%(column_0_name)s", "pk": "pk_%(table_name)s"}
+
+
+class Badge(Base):
+    __tablename__ = "badges"
+    id = sa.Column(sa.Integer, primary_key=True)
+    code = sa.Column(sa.String(10), unique=True)
+"""
+
+
+def test_a_naming_convention_assigned_to_the_metadata_later(tmp_path):
+    name, folder = _package(tmp_path, {"models.py": LATE_CONVENTION})
+    read_ = read(folder, "postgresql")
+    module = import_module(tmp_path, f"{name}.models")
+    assert_same(read_.schema, created("postgresql", lambda: [module.Base.metadata]), "postgresql")
+    assert read_.schema.tables[0].primary_key.name == "pk_badges"

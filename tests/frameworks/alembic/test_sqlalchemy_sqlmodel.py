@@ -29,6 +29,14 @@ from sqlalchemy import Column, String, Text
 from sqlmodel import Field, Relationship, SQLModel
 
 
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Status(str, enum.Enum):
     draft = "draft"
     live = "live"
@@ -80,8 +88,12 @@ def test_sqlmodel_models_equal_what_sqlmodel_creates(tmp_path, dialect):
     sqlmodel.SQLModel.metadata.clear()
     sqlmodel.main.default_registry.dispose()
     import_module(tmp_path, f"{name}.models")
-    live = created(dialect, lambda: [sqlmodel.SQLModel.metadata])
+    try:
+        live = created(dialect, lambda: [sqlmodel.SQLModel.metadata])
+    finally:
+        sqlmodel.SQLModel.metadata.naming_convention = {"ix": "ix_%(column_0_label)s"}  # SQLAlchemy's default
     assert_same(read_.schema, live, dialect)
+    assert any(fk.name == "fk_pets_owner_id_owner" for fk in read_.schema.tables[1].foreign_keys)
     assert [t.name for t in read_.schema.tables] == ["owner", "pets"]
     owner = read_.schema.tables[0]
     assert owner.column_names() == ("email", "is_active", "nickname", "id", "hashed_password", "joined")

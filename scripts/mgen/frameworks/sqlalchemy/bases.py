@@ -4,10 +4,21 @@ metadata's naming convention) and how its base maps annotations to types (``type
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..pyast import AttributeRef, ClassRef, External, Ref, Unknown, ValueRef, call_kwargs, class_attribute, text_of
+from ..pyast import (
+    AttributeRef,
+    ClassRef,
+    External,
+    Module,
+    Ref,
+    Unknown,
+    ValueRef,
+    call_kwargs,
+    class_attribute,
+    text_of,
+)
 from .constraint_names import DEFAULT_CONVENTION
 from .flask import AutoNaming, FlaskDb, flask_sqlalchemy_major
 from .reader import ConstructReader, Scope, sa_name
@@ -78,6 +89,26 @@ class DeclarativeBases:
         if isinstance(ref, Unknown):
             raise ref.error(what)
         raise self.reader.error(f"{what}: {text_of(node)} is not a MetaData the project defines", node, scope)
+
+    def late_conventions(self, module: Module, sqlmodel_convention: Callable[[dict[str, str]], None]) -> None:
+        """``X.metadata.naming_convention = {...}`` / ``metadata.naming_convention = {...}`` at module level
+        (before the tables are made, as the models are read): the metadata's convention from then on.
+        ``sqlmodel_convention`` receives SQLModel.metadata's."""
+        scope = Scope(module)
+        for stmt in module.tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+                continue
+            target = stmt.targets[0]
+            if not (isinstance(target, ast.Attribute) and target.attr == "naming_convention"):
+                continue
+            owner = target.value
+            convention = self._convention(stmt.value, scope)
+            if isinstance(owner, ast.Attribute) and owner.attr == "metadata":
+                ref = self.reader.resolve(owner.value, scope)
+                if isinstance(ref, External) and ref.qualname in ("sqlmodel.SQLModel", "sqlmodel.main.SQLModel"):
+                    sqlmodel_convention(convention)
+                    continue
+            self.metadata_of(owner, scope, f"{text_of(target)} =").convention = convention
 
     def _convention(self, node: ast.expr, scope: Scope) -> dict[str, str]:
         if not isinstance(node, ast.Dict):

@@ -34,8 +34,9 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
     reader = ConstructReader(project, dialect)
     scanner = ModelScanner(reader)
     modules = project.model_modules(path, reader.notes)
-    for module in modules:  # first: what @compiles changes applies to every column
+    for module in modules:  # first: what @compiles and late naming conventions change applies to every table
         read_compiles(reader, module)
+        scanner.bases.late_conventions(module, scanner.sqlmodel.set_convention)
     for module in modules:
         scanner.scan_module(module)
     specs = [s for s in scanner.tables.values() if s is not None]

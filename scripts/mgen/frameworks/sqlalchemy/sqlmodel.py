@@ -68,6 +68,12 @@ class SQLModelReader:
         version = pinned_version(reader.project.root, "sqlmodel")
         self.version = version
         self.utc_datetime = version is None or version >= _UTC_DATETIME_SINCE
+        self.convention: dict[str, str] = dict(DEFAULT_CONVENTION)  # SQLModel.metadata.naming_convention = ...
+
+    def set_convention(self, convention: dict[str, str]) -> None:
+        """``SQLModel.metadata.naming_convention = convention`` (it replaces the default, as SQLAlchemy's does)."""
+        self.convention.clear()
+        self.convention.update(convention)
 
     def table(self, cls: ClassRef, mro: Sequence[Ref]) -> TableSpec:
         scope = Scope(cls.module)
@@ -84,7 +90,7 @@ class SQLModelReader:
             tablename = cls.name.lower()  # SQLModel's declared_attr
         else:
             raise self.reader.error(f"{cls.name}.__tablename__ is not a string", name_node, scope)
-        spec = TableSpec(tablename, [], [], cls.module.path, cls.line, DEFAULT_CONVENTION)
+        spec = TableSpec(tablename, [], [], cls.module.path, cls.line, self.convention)
         for attr, (owner, annotation, value, line) in self._fields(classes).items():
             column = self.column(cls, owner, attr, annotation, value, line)
             if column is not None:
