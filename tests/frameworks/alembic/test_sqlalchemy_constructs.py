@@ -53,12 +53,14 @@ import uuid
 
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql as pg
+from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, column_property, declarative_base, declared_attr, mapped_column
 
 from .naming import resolve_table_name
 from .types import GUID
 
 NotNullColumn = functools.partial(sa.Column, nullable=False)
+Document = sa.JSON().with_variant(sa.Text(), "sqlite")
 
 
 class CustomBase:
@@ -76,6 +78,8 @@ class TeamMember(Base):
     project_id = sa.Column(sa.Integer, sa.ForeignKey("projects.id", use_alter=True, name="fk_member_project"))
     nick = NotNullColumn(sa.String(30))
     nick_upper = column_property(sa.Column(sa.String(30)))
+    settings = sa.Column(MutableDict.as_mutable(Document))
+    tags = sa.Column(sa.JSON().evaluates_none())
 
 
 class Project(Base):

@@ -24,7 +24,8 @@ from pathlib import Path
 from ..pyast import ClassRef, External, Project, Ref, Unknown, ValueRef, call_kwargs, text_of
 from .pins import pinned_version
 
-FLASK_SQLALCHEMY = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy"})
+FLASK_SQLALCHEMY = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy",
+                              "flask.ext.sqlalchemy.SQLAlchemy", "flaskext.sqlalchemy.SQLAlchemy"})  # (old paths)
 # attributes of the extension object that are its own, not sqlalchemy's / sqlalchemy.orm's re-exported names
 OWN_ATTRIBUTES = frozenset({"Model", "metadata", "metadatas", "Table", "session", "engine", "engines", "Query",
                             "init_app", "create_all", "drop_all", "reflect", "get_engine", "get_binds",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..pyast import ClassRef, External, Unknown, class_attribute, text_of
+from ..pyast import ClassRef, External, Unknown, ValueRef, class_attribute, text_of
 from .reader import ConstructReader, Scope, sa_name
 from .specs import TypeSpec
 
@@ -142,3 +142,44 @@ def _returned_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: 
     if any(isinstance(n, ast.Name) and n.id == self_name for n in ast.walk(node)):
         raise reader.error(f"{what}: {text_of(node)} depends on the instance (its arguments)", node, scope)
     return node
+
+
+def derived_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str) -> tuple[ast.expr, Scope] | None:
+    """The type expression ``node`` stands for when it is not a type call itself: ``T.with_variant(V, "sqlite")``
+    (V on that dialect, else T), ``T.evaluates_none()`` (T), ``MutableDict.as_mutable(T)`` (T: mutation
+    tracking is Python's), or a module-level name for a type expression (``JSON = types.JSON().with_variant(...)``).
+    None: read ``node`` as it is."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        attr, owner = node.func.attr, node.func.value
+        if attr == "with_variant" and len(node.args) >= 2 and not node.keywords:
+            names: list[Any] = []
+            for a in node.args[1:]:
+                value = reader.literal(a, scope, f"{what} with_variant dialect")
+                names.extend(value if isinstance(value, (tuple, list)) else [value])
+            if reader.dialect == "mysql" and "mariadb" in names and "mysql" not in names:
+                raise reader.error(f"{what}: {text_of(node)}: whether the dialect is named mysql or mariadb depends "
+                                   "on the database URL, which the models do not say", node, scope)
+            return (node.args[0], scope) if reader.dialect in names else (owner, scope)
+        if attr == "evaluates_none" and not node.args and not node.keywords:
+            return owner, scope
+        if attr == "as_mutable" and len(node.args) == 1 and _is_mutable(reader, owner, scope):
+            return node.args[0], scope
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        ref = reader.resolve(node, scope)
+        if isinstance(ref, ValueRef) and isinstance(ref.node, (ast.Call, ast.Name, ast.Attribute)):
+            return ref.node, Scope(ref.module)
+    return None
+
+
+def _is_mutable(reader: ConstructReader, node: ast.expr, scope: Scope) -> bool:
+    """``node`` is a class of ``sqlalchemy.ext.mutable`` or a project subclass of one."""
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return False
+    ref = reader.resolve(node, scope)
+    if isinstance(ref, External):
+        return ref.qualname.startswith("sqlalchemy.ext.mutable.")
+    if isinstance(ref, ClassRef):
+        mro = reader.project.mro(ref)
+        return not isinstance(mro, Unknown) and any(
+            isinstance(b, External) and b.qualname.startswith("sqlalchemy.ext.mutable.") for b in mro)
+    return False

@@ -32,12 +32,15 @@ from .specs import TypeSpec
 
 def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str = "type") -> TypeSpec:
     """The type a ``String(50)`` / ``Integer`` / ``sa.Enum(...)`` / project TypeDecorator stands for."""
+    from .typedecorators import derived_type, type_decorator
+    derived = derived_type(reader, node, scope, what)
+    if derived is not None:
+        return read_type(reader, derived[0], derived[1], what)
     call = node if isinstance(node, ast.Call) else None
     name, ref = reader.callee(node, scope)
     if isinstance(ref, Unknown):
         raise ref.error(what)
     if isinstance(ref, ClassRef):
-        from .typedecorators import type_decorator
         return type_decorator(reader, ref, call, scope, what, _CallScope)
     if name is None:
         if isinstance(ref, FunctionRef) and call is not None:
@@ -412,7 +415,7 @@ TYPE_HANDLERS: dict[str, TypeHandler] = {
     "REAL": _real,
     **{n: _simple("double", "asdecimal", "decimal_return_scale", "precision")
        for n in ("Double", "DOUBLE", "DOUBLE_PRECISION", "postgresql.DOUBLE_PRECISION")},
-    **{n: _binary for n in ("LargeBinary", "BLOB", "BINARY", "VARBINARY", "postgresql.BYTEA")},
+    **{n: _binary for n in ("LargeBinary", "Binary", "BLOB", "BINARY", "VARBINARY", "postgresql.BYTEA")},  # Binary: old name
     "PickleType": _simple("binary", "protocol", "pickler", "comparator"),  # a TypeDecorator of LargeBinary
     **{n: _uuid for n in ("Uuid", "UUID", "postgresql.UUID")},
     **{n: _json for n in ("JSON", "postgresql.JSON", "mysql.JSON")},
