@@ -280,3 +280,11 @@ def test_a_naming_convention_assigned_to_the_metadata_later(tmp_path):
     module = import_module(tmp_path, f"{name}.models")
     assert_same(read_.schema, created("postgresql", lambda: [module.Base.metadata]), "postgresql")
     assert read_.schema.tables[0].primary_key.name == "pk_badges"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python parses 3.12 syntax")
+def test_an_f_string_reusing_its_quotes_names_the_version(tmp_path):
+    models = PG_MODELS + '\n\nLABEL = f"{Event.__tablename__.replace("s", "")}"\n'
+    e = _error(tmp_path, {"models.py": models})
+    assert e.file.endswith("models.py") and e.line == 16
+    assert "f-string" in e.message and "Python 3.12" in e.message

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -61,6 +61,7 @@ class Owner(OwnerBase, table=True):
 
 class Pet(SQLModel, table=True):
     __tablename__ = "pets"
+    __table_args__ = (UniqueConstraint("owner_id", "name"), Index("ix_pets_born_name", "born", "name"))
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=50)
     status: Status = Status.draft

@@ -161,8 +161,13 @@ class ModelScanner:
         if is_sqlmodel(mro):
             if not is_table(cls, self.reader):
                 return None  # a pydantic model (a base of table models, or not one)
-            self.class_tables[key] = self.sqlmodel.table(cls, mro)
-            return self.class_tables[key]
+            spec = self.class_tables[key] = self.sqlmodel.table(cls, mro)
+            classes = [c for c in mro if isinstance(c, ClassRef)]
+            table_args = self._first_attribute(classes, "__table_args__")
+            if table_args is not None:
+                owner, node = table_args
+                self._table_args(spec, node, Scope(owner.module, _class_constants(owner)), cls, owner)
+            return spec
         base = self.bases.mapped_by_decorator(cls) or (
             self.bases.declarative_base_in(mro[1:]) if len(mro) > 1 else None)
         if self.bases.base_class(cls) is not None:

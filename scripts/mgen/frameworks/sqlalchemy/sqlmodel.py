@@ -95,12 +95,7 @@ class SQLModelReader:
             column = self.column(cls, owner, attr, annotation, value, line)
             if column is not None:
                 spec.columns.append(column)
-        table_args = next(((c, class_attribute(c, "__table_args__")) for c in classes
-                           if class_attribute(c, "__table_args__") is not None), None)
-        if table_args is not None:
-            raise self.reader.error(f"{cls.name}.__table_args__ on a SQLModel class is not read", table_args[1],
-                                    Scope(table_args[0].module))
-        return spec
+        return spec  # (__table_args__ is read by the declarative scan, as for any mapped class)
 
     def _fields(self, classes: list[ClassRef]) -> dict[str, tuple[ClassRef, ast.expr, ast.expr | None, int]]:
         """Pydantic's fields: the bases' first; a redefinition keeps the first place and the last value."""
