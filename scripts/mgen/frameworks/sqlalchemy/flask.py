@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..pyast import ClassRef, External, Project, Ref, Unknown, ValueRef, call_kwargs, text_of
+from ..pyast import ClassRef, External, Project, Ref, Unknown, ValueRef, call_kwargs
 from .pins import pinned_version
 
 FLASK_SQLALCHEMY = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy",
@@ -108,7 +110,7 @@ class AutoNaming:
         return three, None
 
 
-def bind_key_of_table(kwargs: dict[str, ast.expr], literal) -> object:
+def bind_key_of_table(kwargs: dict[str, ast.expr], literal: Callable[[ast.expr, str], Any]) -> Any:
     """The bind key of ``db.Table(..., bind_key=...)`` (3.x) or ``info={"bind_key": ...}`` (2.x); None: the
     default database. ``literal(node, what)`` reads a value."""
     if "bind_key" in kwargs:
@@ -124,7 +126,3 @@ def without_keywords(call: ast.Call, names: frozenset[str]) -> ast.Call:
     """A copy of ``call`` without the keyword arguments in ``names`` (same position, for messages)."""
     out = ast.Call(func=call.func, args=list(call.args), keywords=[k for k in call.keywords if k.arg not in names])
     return ast.copy_location(out, call)
-
-
-def describe(db: FlaskDb) -> str:
-    return text_of(db.call)
