@@ -288,3 +288,12 @@ def test_an_f_string_reusing_its_quotes_names_the_version(tmp_path):
     e = _error(tmp_path, {"models.py": models})
     assert e.file.endswith("models.py") and e.line == 16
     assert "f-string" in e.message and "Python 3.12" in e.message
+
+
+def test_a_folder_skips_virtual_environments_inside_it(tmp_path):
+    _, folder = _package(tmp_path, {"models.py": PG_MODELS})
+    env = folder / "venv"
+    (env / "lib" / "site").mkdir(parents=True)
+    (env / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (env / "lib" / "site" / "models.py").write_text(PG_MODELS.replace('"events"', '"installed"'))
+    assert [t.name for t in read(folder, "postgresql").schema.tables] == ["events"]

@@ -51,9 +51,13 @@ class ModelProject(Project):
         if path.is_file():
             return [self.module_at(path)]
         out: list[Module] = []
-        files = sorted(p for p in path.rglob("*.py") if not any(part.startswith(".") for part in p.parts))
+        files = sorted(p for p in path.rglob("*.py") if not any(part.startswith(".") or part in _NOT_PROJECT
+                                                                for part in p.relative_to(path).parts))
+        environments = {d.parent for d in path.rglob("pyvenv.cfg")}  # virtual environments inside the folder
         skipped = 0
         for p in files:
+            if any(env in p.parents for env in environments):
+                continue
             if _is_test(p.relative_to(path)):
                 skipped += 1
                 continue
@@ -80,6 +84,7 @@ class ModelProject(Project):
             raise
 
 
+_NOT_PROJECT = frozenset({"site-packages", "node_modules", "__pycache__"})  # installed code, not the models
 _REVISION = re.compile(r"^down_revision\s*[:=]", re.MULTILINE)
 
 
