@@ -3,18 +3,16 @@
 - A Flask-SQLAlchemy extension object re-exports ``sqlalchemy`` and ``sqlalchemy.orm``: ``db.Column`` is
   ``sqlalchemy.Column``, ``db.relationship`` ``sqlalchemy.orm.relationship`` (``flask``). Its own attributes
   (``db.Model``, ``db.metadata``, ``db.Table``) stay attributes of the object, read by the declarative scan.
-- Scanning a folder for models parses only the files that can define some (their text names a mapped
-  class's markers); a file that cannot be parsed by this Python is an error only when it is one of them,
-  and the error says which Python version its syntax needs, when that is the reason.
+- Scanning a folder for models parses only the files that can define some (their text shows a mapped
+  class's or a table's markers), leaving out tests, Alembic revisions and installed code: a module that
+  cannot be parsed blocks the reading only when it is one of them, or one they import a name from.
 """
 from __future__ import annotations
 
 import ast
 import re
-import sys
 from pathlib import Path
 
-from ...errors import MgenError
 from ..pyast import External, Module, Note, Project, Ref, Unknown, ValueRef
 from .flask import OWN_ATTRIBUTES, FlaskDb, flask_db_of
 
@@ -74,15 +72,6 @@ class ModelProject(Project):
                                                "test_*.py, *_test.py, conftest.py)"))
         return out
 
-    def _parse(self, name: str, path: Path, is_package: bool) -> Module:
-        try:
-            return super()._parse(name, path, is_package)
-        except MgenError as e:
-            needed = newer_syntax(path, e.line) if e.message.startswith("Python syntax error") and e.line else None
-            if needed:
-                raise MgenError(f"{e.message}: {needed}", e.file, e.line) from None
-            raise
-
 
 _NOT_PROJECT = frozenset({"site-packages", "node_modules", "__pycache__"})  # installed code, not the models
 _REVISION = re.compile(r"^down_revision\s*[:=]", re.MULTILINE)
@@ -94,23 +83,3 @@ def _is_test(relative: Path) -> bool:
         return True
     name = relative.name
     return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
-
-
-_PEP695 = re.compile(r"^\s*(?:class|def|async\s+def)\s+\w+\s*\[|^\s*type\s+\w+\s*(?:\[.*\])?\s*=")
-
-
-def newer_syntax(path: Path, line: int) -> str | None:
-    """Why a line this Python cannot parse may need a newer one (type parameters, ``type X = ...``, an
-    f-string reusing its quotes: Python 3.12), or None."""
-    if sys.version_info >= (3, 12):
-        return None
-    try:
-        text = path.read_text(encoding="utf-8").splitlines()[line - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
-        return None
-    running = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if _PEP695.search(text):
-        return f"type parameters / type aliases need Python 3.12 (mgen runs on Python {running})"
-    if re.search(r"""\bf(["'])[^\n]*\{[^}\n]*\1""", text, re.IGNORECASE):
-        return f"an f-string reusing its quotes inside {{}} needs Python 3.12 (mgen runs on Python {running})"
-    return None
