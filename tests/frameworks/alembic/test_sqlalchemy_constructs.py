@@ -291,3 +291,10 @@ def test_a_folder_skips_virtual_environments_inside_it(tmp_path):
     (env / "pyvenv.cfg").write_text("home = /usr/bin\n")
     (env / "lib" / "site" / "models.py").write_text(PG_MODELS.replace('"events"', '"installed"'))
     assert [t.name for t in read(folder, "postgresql").schema.tables] == ["events"]
+
+
+def test_a_postgresql_branch_returning_a_string_is_refused(tmp_path):
+    # dialect.type_descriptor(CHAR(36)) is CHAR(36) with psycopg2, VARCHAR(36) with psycopg (SQLAlchemy 2.1's default)
+    types = TYPES.replace("dialect.type_descriptor(PostgresUUID())", "dialect.type_descriptor(CHAR(36))")
+    e = _error(tmp_path, {"naming.py": NAMING, "types.py": types, "models.py": MODELS})
+    assert e.file.endswith("types.py") and e.line == 13 and "depends on the driver" in e.message

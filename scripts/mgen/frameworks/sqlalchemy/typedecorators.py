@@ -118,6 +118,17 @@ def _test(reader: ConstructReader, node: ast.expr, scope: Scope, what: str, dial
                        "(read: dialect.name == / != / in / not in constants)", node, scope)
 
 
+# dialect.type_descriptor() of these on PostgreSQL is what the driver's dialect makes of them: psycopg2 keeps
+# CHAR/TEXT, psycopg (SQLAlchemy 2.1's default) and pg8000 make every string VARCHAR
+DRIVER_DEPENDENT_ON_POSTGRESQL = frozenset({"String", "CHAR", "VARCHAR", "NCHAR", "NVARCHAR", "Text", "TEXT",
+                                            "Unicode", "UnicodeText", "CLOB"})
+
+
+def driver_dependent(shown: str) -> str:
+    return (f"dialect.type_descriptor({shown}) on PostgreSQL depends on the driver (psycopg2: as written; "
+            "psycopg and pg8000: VARCHAR), which the models do not say")
+
+
 def _is_dialect_name(node: ast.expr, dialect_name: str) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "name" and isinstance(node.value, ast.Name) \
         and node.value.id == dialect_name
@@ -131,7 +142,11 @@ def _returned_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: 
         owner = node.func.value
         if node.func.attr == "type_descriptor" and isinstance(owner, ast.Name) and owner.id == dialect_name \
                 and len(node.args) == 1:
-            return _returned_type(reader, node.args[0], scope, what, self_name, dialect_name)
+            chosen = _returned_type(reader, node.args[0], scope, what, self_name, dialect_name)
+            if chosen is not None and reader.dialect == "postgresql" and \
+                    reader.callee(chosen, scope)[0] in DRIVER_DEPENDENT_ON_POSTGRESQL:
+                raise reader.error(driver_dependent(text_of(chosen)), node, scope)
+            return chosen
         if node.func.attr == "load_dialect_impl" and isinstance(owner, ast.Call) and \
                 isinstance(owner.func, ast.Name) and owner.func.id == "super":
             return None

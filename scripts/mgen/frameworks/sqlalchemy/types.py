@@ -32,6 +32,7 @@ from .specs import TypeSpec
 
 def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str = "type") -> TypeSpec:
     """The type a ``String(50)`` / ``Integer`` / ``sa.Enum(...)`` / project TypeDecorator stands for."""
+    from .libtypes import library_type
     from .typedecorators import derived_type, type_decorator
     derived = derived_type(reader, node, scope, what)
     if derived is not None:
@@ -42,8 +43,11 @@ def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str =
         raise ref.error(what)
     if isinstance(ref, ClassRef):
         return type_decorator(reader, ref, call, scope, what, _CallScope)
-    if name is None and isinstance(ref, External) and ref.qualname in LIBRARY_TYPES:
-        name = LIBRARY_TYPES[ref.qualname]
+    if name is None and isinstance(ref, External) and (handler := library_type(ref.qualname)) is not None:
+        if call is not None and has_star_args(call):
+            raise reader.error(f"{what}: *args/**kwargs are only known when the code runs", call, scope)
+        return handler(reader, TypeArgs(reader, ref.name, list(call.args) if call else [],
+                                        call_kwargs(call) if call else {}, scope, node))
     if name is None:
         if isinstance(ref, FunctionRef) and call is not None:
             raise reader.error(f"{what}: {text_of(node)} is computed by calling {ref.qualname} when the code runs",
@@ -400,30 +404,7 @@ def _mysql_only(inner: TypeHandler) -> TypeHandler:
     return handler
 
 
-def _auto_string(r: ConstructReader, a: TypeArgs) -> TypeSpec:
-    """SQLModel's ``AutoString``: a String, ``VARCHAR(255)`` on MySQL when it has no length
-    (its ``load_dialect_impl``)."""
-    a.only("length", "collation")
-    length = a.integer(0, "length")
-    if length is None and r.dialect == "mysql":
-        length = 255
-    return TypeSpec(_t("varchar", length=length), label=a.name)
-
-
-def _guid(r: ConstructReader, a: TypeArgs) -> TypeSpec:
-    """SQLModel's ``GUID`` (before it used ``Uuid``): UUID on PostgreSQL, CHAR(32) elsewhere."""
-    a.only()
-    return TypeSpec(_t("uuid") if r.dialect == "postgresql" else _t("char", length=32), label=a.name)
-
-
-# types of libraries whose DDL is fixed by their source (their qualified names -> a handler's name)
-LIBRARY_TYPES = {
-    "sqlmodel.sql.sqltypes.AutoString": "sqlmodel.AutoString", "sqlmodel.AutoString": "sqlmodel.AutoString",
-    "sqlmodel.sql.sqltypes.GUID": "sqlmodel.GUID",
-}
-
 TYPE_HANDLERS: dict[str, TypeHandler] = {
-    "sqlmodel.AutoString": _auto_string, "sqlmodel.GUID": _guid,
     **{n: _integer("integer") for n in ("Integer", "INTEGER", "INT")},
     **{n: _integer("bigint") for n in ("BigInteger", "BIGINT")},
     **{n: _integer("smallint") for n in ("SmallInteger", "SMALLINT")},
