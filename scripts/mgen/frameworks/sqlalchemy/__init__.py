@@ -13,7 +13,17 @@ source with ``ast`` (``mgen.frameworks.pyast``): the user's modules are never im
   ``declarative_base()``, ``registry().generate_base()`` or ``@as_declarative()``;
 - mixins and abstract bases (``__abstract__ = True``) across modules, in the column order SQLAlchemy
   gives them (the class's own attributes first, then each base in MRO order; ``sort_order=``);
-  ``@declared_attr`` returning a column or ``__tablename__`` (a constant or ``cls.__name__.lower()``);
+  ``declarative_base(cls=...)``; ``@declared_attr`` returning a column or ``__tablename__``, strings of
+  ``cls.__name__`` computed by str methods, f-strings, ``re.sub`` and plain helper functions of the
+  project (``classnames``);
+- single and joined table inheritance of mapped classes, as SQLAlchemy (or Flask-SQLAlchemy's
+  ``__table_cls__``) decides between them; ``column_property(Column(...))``; ``functools.partial(Column, ...)``
+  with constant keywords;
+- Flask-SQLAlchemy (``flask``): ``db = SQLAlchemy(...)`` (or a subclass), ``db.Model`` with its automatic
+  ``__tablename__`` by the pinned version (``pins``), ``db.Column``/``db.String``/... , ``db.Table``;
+  ``__bind_key__`` tables are left out with a note;
+- SQLModel ``table=True`` classes (``sqlmodel``);
+- ``@compiles(Type, "dialect")`` returning constant DDL (``compiles``);
 - ``__tablename__``, ``__table_args__`` (tuple and/or dict), ``__table__ = Table(...)`` and module-level
   ``Table("name", metadata, ...)``; ``MetaData(naming_convention={...})``;
 - columns: type, ``primary_key``, ``nullable`` (SQLAlchemy's defaults), ``unique``, ``index``,
@@ -27,7 +37,8 @@ source with ``ast`` (``mgen.frameworks.pyast``): the user's modules are never im
   (timezone=), TIMESTAMP, Time, Numeric(p, s), Float, Double, REAL, LargeBinary, JSON, Uuid/UUID,
   Enum (a Python enum class read statically, or string values; ``name=``, ``native_enum=``,
   ``values_callable=lambda e: [m.value for m in e]``), ``postgresql.JSONB/ENUM/UUID/TIMESTAMP/BYTEA``,
-  and ``TypeDecorator`` subclasses in the project with a plain ``impl``.
+  ``PickleType``, and ``TypeDecorator`` subclasses in the project with a plain ``impl`` or a
+  ``load_dialect_impl`` that branches on ``dialect.name`` (``typedecorators``).
 
 What SQLAlchemy does per dialect is mirrored, because the Schema must equal the database it builds:
 an autoincrementing integer primary key is ``SERIAL`` on PostgreSQL and ``AUTO_INCREMENT`` on MySQL
@@ -50,7 +61,7 @@ Python-side ``default=``/``onupdate=`` are not database defaults: nothing is rec
 What cannot be read statically (a type computed by a call, a class built dynamically, an unknown
 argument, a ``server_default`` that is a Python expression) is an ``MgenError`` with file and line.
 
-Not supported (MgenError): mapped class inheritance (single/joined/concrete), ``Sequence``,
+Not supported (MgenError): SQLAlchemy-Continuum's ``__versioned__``, ``Sequence``,
 ``ARRAY``/``Interval`` and other types without a portable name, schemas (``schema=``),
 deferrable foreign keys, ``create_constraint=True`` on Boolean/non-native Enum, ``column_property``.
 
@@ -64,8 +75,11 @@ Modules, in the order a reading goes through them:
 - ``types``: SQLAlchemy types -> ``ColumnType`` on the dialect, one handler per SQLAlchemy name;
 - ``constraints``, ``columns``, ``tables``: ``ForeignKey``/``CheckConstraint``/``UniqueConstraint``/``Index``...,
   ``Column``/``mapped_column`` with server defaults, and ``Table(...)`` calls read as specs (``specs``);
+- ``project``: the project's modules (Flask-SQLAlchemy's re-exported names; only files that may define models
+  are parsed under a folder, and syntax newer than this Python is named);
 - ``bases``, ``annotations``, ``declarative``: declarative bases and MetaData, ``Mapped[...]`` -> types, and
-  the scan of a project's modules for mapped classes and tables;
+  the scan of a project's modules for mapped classes and tables; ``flask``, ``sqlmodel``, ``classnames``,
+  ``typedecorators``, ``compiles``, ``pins``: what those readings need;
 - ``build``, ``constraint_names``: specs -> mgen's Tables by the dialect's rules, constraints named as
   SQLAlchemy and the database name them;
 - ``read``: the entry points.

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..pyast import ClassRef, External, FunctionRef, Ref, Unknown, ValueRef, text_of
 from .bases import BaseSpec, python_type_key
-from .reader import ConstructReader, Scope
+from .reader import ConstructReader, Scope, sa_name
 from .specs import TypeSpec
 from .types import TYPE_HANDLERS, TypeArgs, enum_class_values, enum_type, read_type
 
@@ -69,6 +69,13 @@ def python_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str
         if _lookup_type_map(reader, inner, scope, base) is None and isinstance(ref, ValueRef) \
                 and isinstance(ref.node, ast.Subscript):  # an Annotated alias
             return python_type(reader, ref.node, Scope(ref.module), what, base)
+        if isinstance(ref, ClassRef) and _is_sqlalchemy_type(reader, ref):
+            # Mapped[GUID] = mapped_column(GUID): the explicit type is the column's; alone, SQLAlchemy finds
+            # no type for the annotation (its type map holds Python types)
+            def no_type() -> TypeSpec:
+                raise reader.error(f"{what}: Mapped[{ref.name}] names a SQLAlchemy type, not a Python type: give "
+                                   f"the type in mapped_column({ref.name})", inner, scope)
+            return no_type, nullable, None
         if isinstance(ref, ClassRef) and not _is_enum_class(reader, ref):
             raise reader.error(f"{what}: Mapped[{ref.name}] without relationship() is not a column",
                                inner, scope)
@@ -146,6 +153,13 @@ def _strip_optional(reader: ConstructReader, node: ast.expr, scope: Scope) -> tu
                 return rest[0], len(rest) < len(parts)
             raise reader.error(f"union {text_of(node)} has no single SQLAlchemy type", node, scope)
     return node, False
+
+
+def _is_sqlalchemy_type(reader: ConstructReader, cls: ClassRef) -> bool:
+    mro = reader.project.mro(cls)
+    return not isinstance(mro, Unknown) and any(
+        isinstance(b, External) and sa_name(b.qualname) in ("TypeDecorator", "TypeEngine", "UserDefinedType")
+        for b in mro)
 
 
 def is_mapped_annotation(reader: ConstructReader, node: ast.expr | None, scope: Scope) -> bool:

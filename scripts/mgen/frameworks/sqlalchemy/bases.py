@@ -4,11 +4,23 @@ metadata's naming convention) and how its base maps annotations to types (``type
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..pyast import AttributeRef, ClassRef, External, Ref, Unknown, ValueRef, call_kwargs, class_attribute, text_of
+from ..pyast import (
+    AttributeRef,
+    ClassRef,
+    External,
+    Module,
+    Ref,
+    Unknown,
+    ValueRef,
+    call_kwargs,
+    class_attribute,
+    text_of,
+)
 from .constraint_names import DEFAULT_CONVENTION
+from .flask import AutoNaming, FlaskDb, flask_sqlalchemy_major
 from .reader import ConstructReader, Scope, sa_name
 
 
@@ -25,6 +37,14 @@ class BaseSpec:
 
     metadata: MetaDataSpec
     type_map: dict[str, tuple[ast.expr, Scope]] = field(default_factory=dict)
+    naming: AutoNaming | None = None  # Flask-SQLAlchemy's db.Model: a class without __tablename__ is named
+    mixins: tuple[ClassRef, ...] = ()  # classes every mapped class of the base inherits (a model_class=)
+    flask: bool = False  # Flask-SQLAlchemy's db.Model (__bind_key__ is read)
+
+    @property
+    def binds_share_metadata(self) -> bool:
+        """Flask-SQLAlchemy 2.x: every bind's tables are in ``db.metadata`` (3.x: one metadata per bind)."""
+        return self.flask and self.naming is not None and self.naming.major is not None and self.naming.major < 3
 
 
 _DECLARATIVE_ROOTS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
@@ -70,6 +90,26 @@ class DeclarativeBases:
             raise ref.error(what)
         raise self.reader.error(f"{what}: {text_of(node)} is not a MetaData the project defines", node, scope)
 
+    def late_conventions(self, module: Module, sqlmodel_convention: Callable[[dict[str, str]], None]) -> None:
+        """``X.metadata.naming_convention = {...}`` / ``metadata.naming_convention = {...}`` at module level
+        (before the tables are made, as the models are read): the metadata's convention from then on.
+        ``sqlmodel_convention`` receives SQLModel.metadata's."""
+        scope = Scope(module)
+        for stmt in module.tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+                continue
+            target = stmt.targets[0]
+            if not (isinstance(target, ast.Attribute) and target.attr == "naming_convention"):
+                continue
+            owner = target.value
+            convention = self._convention(stmt.value, scope)
+            if isinstance(owner, ast.Attribute) and owner.attr == "metadata":
+                ref = self.reader.resolve(owner.value, scope)
+                if isinstance(ref, External) and ref.qualname in ("sqlmodel.SQLModel", "sqlmodel.main.SQLModel"):
+                    sqlmodel_convention(convention)
+                    continue
+            self.metadata_of(owner, scope, f"{text_of(target)} =").convention = convention
+
     def _convention(self, node: ast.expr, scope: Scope) -> dict[str, str]:
         if not isinstance(node, ast.Dict):
             ref = self.reader.resolve(node, scope) if isinstance(node, (ast.Name, ast.Attribute)) else None
@@ -97,12 +137,54 @@ class DeclarativeBases:
         return out
 
     def base_of_ref(self, ref: Ref) -> BaseSpec | None:
-        """The declarative base ``ref`` is (a class, or a value made by declarative_base())."""
+        """The declarative base ``ref`` is (a class, a value made by declarative_base(), Flask-SQLAlchemy's
+        ``db.Model``; also ``db`` itself, whose ``metadata`` is its model's)."""
         if isinstance(ref, ClassRef):
             return self.base_class(ref)
         if isinstance(ref, ValueRef):
-            return self.base_value(ref)
+            db = self.flask_db(ref)
+            return self.flask_base(db) if db is not None else self.base_value(ref)
+        if isinstance(ref, AttributeRef) and ref.name == "Model":
+            db = self.flask_db(ref.of)
+            if db is not None:
+                return self.flask_base(db)
         return None
+
+    def flask_db(self, ref: Ref | Unknown) -> FlaskDb | None:
+        finder = getattr(self.project, "flask_db", None)  # a ModelProject (the Alembic replay's is plain)
+        return finder(ref) if finder is not None else None
+
+    def flask_base(self, db: FlaskDb) -> BaseSpec:
+        """``db.Model`` of ``db = SQLAlchemy(metadata=..., model_class=..., disable_autonaming=...)``."""
+        key = (db.ref.module.name, db.ref.line)
+        if key in self.known:
+            return self.known[key]
+        scope = Scope(db.ref.module)
+        metadata: MetaDataSpec | None = None
+        type_map: dict[str, tuple[ast.expr, Scope]] = {}
+        mixins: tuple[ClassRef, ...] = ()
+        if (node := db.keyword("model_class")) is not None:
+            ref = self.reader.resolve(node, scope) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if isinstance(ref, ClassRef):
+                declarative = self.base_class(ref)
+                if declarative is not None:  # a DeclarativeBase subclass: its metadata and type map
+                    metadata, type_map = declarative.metadata, declarative.type_map
+                mro = self.project.mro(ref)  # its body (and a plain class's bases) act as a mixin's
+                if isinstance(mro, Unknown):
+                    raise mro.error("SQLAlchemy(model_class=)")
+                mixins = tuple(c for c in mro if isinstance(c, ClassRef))
+            elif not (isinstance(ref, External) and ref.qualname.startswith("flask_sqlalchemy.")):
+                raise self.reader.error(f"SQLAlchemy(model_class={text_of(node)}) is not read (give a class)",
+                                        node, scope)
+        if (node := db.keyword("metadata")) is not None:  # wins over a model_class's own metadata
+            metadata = self.metadata_of(node, scope, "SQLAlchemy(metadata=)")
+        naming: AutoNaming | None = AutoNaming(flask_sqlalchemy_major(self.project.root))
+        if (node := db.keyword("disable_autonaming")) is not None and \
+                self.reader.boolean(node, scope, "SQLAlchemy(disable_autonaming=)"):
+            naming = None
+        base = BaseSpec(metadata or MetaDataSpec(dict(DEFAULT_CONVENTION)), type_map, naming, mixins, flask=True)
+        self.known[key] = base
+        return base
 
     def base_class(self, cls: ClassRef) -> BaseSpec | None:
         key = (cls.module.name, cls.line)
@@ -146,12 +228,18 @@ class DeclarativeBases:
         name, _ = self.reader.callee(node, scope)
         metadata: MetaDataSpec | None = None
         type_map: dict[str, tuple[ast.expr, Scope]] = {}
+        mixins: tuple[ClassRef, ...] = ()
         if name in _BASE_FACTORIES:
             kwargs = call_kwargs(node)
             if "metadata" in kwargs:
                 metadata = self.metadata_of(kwargs["metadata"], scope, "declarative_base(metadata=)")
             if "type_annotation_map" in kwargs:
                 type_map = self._type_map(kwargs["type_annotation_map"], scope)
+            if "cls" in kwargs:  # declarative_base(cls=CustomBase): the base's own body, a mixin of every model
+                mixins = self._mixin_classes(kwargs["cls"], scope, "declarative_base(cls=)")
+            if "metaclass" in kwargs:
+                raise self.reader.error("declarative_base(metaclass=...): a custom metaclass is not read",
+                                        kwargs["metaclass"], scope)
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "generate_base":
             reg = node.func.value
             if isinstance(reg, (ast.Name, ast.Attribute)):
@@ -164,9 +252,20 @@ class DeclarativeBases:
             metadata, type_map = self.registry(reg, scope, None, {})
         else:
             return None
-        base = BaseSpec(metadata or MetaDataSpec(dict(DEFAULT_CONVENTION)), type_map)
+        base = BaseSpec(metadata or MetaDataSpec(dict(DEFAULT_CONVENTION)), type_map, mixins=mixins)
         self.known[key] = base
         return base
+
+    def _mixin_classes(self, node: ast.expr, scope: Scope, what: str) -> tuple[ClassRef, ...]:
+        ref = self.reader.resolve(node, scope) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if isinstance(ref, External) and ref.qualname == "builtins.object":
+            return ()
+        if not isinstance(ref, ClassRef):
+            raise self.reader.error(f"{what}: {text_of(node)} is not a class of the project", node, scope)
+        mro = self.project.mro(ref)
+        if isinstance(mro, Unknown):
+            raise mro.error(what)
+        return tuple(c for c in mro if isinstance(c, ClassRef))
 
     def registry(self, call: ast.Call, scope: Scope, metadata: MetaDataSpec | None,
                  type_map: dict[str, tuple[ast.expr, Scope]]) -> tuple[MetaDataSpec | None, dict]:

@@ -44,7 +44,7 @@ def server_default(reader: ConstructReader, node: ast.expr, scope: Scope, ctype:
             return _sql_default(reader, reader.string(node.args[0], scope, what), ctype, node, scope)
         if name in ("true", "false", "true_", "false_") and not node.args:
             return Default("boolean", "true" if name.startswith("true") else "false")
-        if name in ("DefaultClause",) and node.args:
+        if name in ("DefaultClause", "PassiveDefault") and node.args:
             return server_default(reader, node.args[0], scope, ctype, what)
         if name == "FetchedValue":
             return None
@@ -134,6 +134,8 @@ def read_column(reader: ConstructReader, call: ast.Call, scope: Scope, attribute
         spec.key = reader.string(kwargs["key"], scope, what)
     type_node = kwargs.get("type_")
     for a in args:
+        if isinstance(a, ast.Constant) and a.value is None:
+            continue  # Column(None, ForeignKey(...)): SQLAlchemy skips None items (the type is the target's)
         item, _ = reader.callee(a, scope)
         if item == "ForeignKey":
             spec.foreign_keys.append(read_foreign_key(reader, a, scope, what))  # type: ignore[arg-type]
@@ -145,7 +147,7 @@ def read_column(reader: ConstructReader, call: ast.Call, scope: Scope, attribute
             spec.computed = _computed(reader, a, scope, what)  # type: ignore[arg-type]
         elif item == "Sequence":
             raise reader.error(f"{what}: {item} is not supported", a, scope)
-        elif item in ("DefaultClause", "FetchedValue"):
+        elif item in ("DefaultClause", "FetchedValue", "PassiveDefault"):  # (PassiveDefault: DefaultClause's old name)
             spec.server_default = (a, scope)
         elif type_node is None:
             type_node = a

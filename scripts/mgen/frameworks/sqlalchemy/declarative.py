@@ -4,8 +4,11 @@
 A mapped class's columns come from its own body, its mixins and abstract bases in the order
 SQLAlchemy collects them (``vars(cls)`` and ``__annotations__`` merged, then each base in MRO order;
 ``sort_order=``); ``@declared_attr`` may return a column or ``__tablename__``. ``__tablename__``,
-``__table_args__`` and ``__table__ = Table(...)`` are read; mapped class inheritance, classes built by
-``type(...)`` and models defined under a condition are errors rather than guesses.
+``__table_args__`` and ``__table__ = Table(...)`` are read. A subclass of a mapped class is single table
+inheritance (its columns join the parent's table) or has a table of its own (joined, or concrete: the
+columns of its own body and of the mixins its parent lacks). SQLModel ``table=True`` classes are read by
+``sqlmodel``. Classes built by ``type(...)``, models defined under a condition, and a class that defines
+columns on a base the reader does not know are errors rather than guesses.
 """
 from __future__ import annotations
 
@@ -16,22 +19,29 @@ from typing import Any
 
 from ...errors import MgenError
 from ..pyast import (
+    AttributeRef,
     ClassRef,
     External,
+    FunctionRef,
     Module,
     Project,
     Ref,
     Unknown,
     ValueRef,
+    call_kwargs,
     class_attribute,
     class_body_order,
+    has_star_args,
     text_of,
 )
 from .annotations import is_mapped_annotation, mapped_annotation
 from .bases import BaseSpec, DeclarativeBases
+from .classnames import class_name_value, with_class_name
 from .columns import read_column
+from .flask import FlaskDb, bind_key_of_table, without_keywords
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
+from .sqlmodel import SQLModelReader, is_sqlmodel, is_table
 from .tables import read_table_call, read_table_item, table_options
 
 _SKIPPED_PROPERTIES = frozenset({"relationship", "backref", "association_proxy", "synonym", "composite",
@@ -50,6 +60,7 @@ class ModelScanner:
         self.bases = DeclarativeBases(reader)
         self.tables: dict[tuple[str, int], TableSpec] = {}  # by where they are defined
         self.class_tables: dict[tuple[str, int], TableSpec] = {}
+        self.sqlmodel = SQLModelReader(reader)
         reader.class_column = self.class_column
 
     # -- classes -----------------------------------------------------------------------------------
@@ -62,6 +73,8 @@ class ModelScanner:
                 kind, ref = self.reader.callee(stmt.value, scope)
                 if kind == "Table":
                     self.module_table(stmt.value, scope)
+                elif isinstance(ref, AttributeRef) and ref.name == "Table" and self.bases.flask_db(ref.of):
+                    self.flask_table(stmt.value, scope, self.bases.flask_db(ref.of))
                 elif isinstance(ref, External) and ref.qualname == "builtins.type" and len(stmt.value.args) == 3:
                     self._dynamic_class(stmt.value, scope)
             elif isinstance(stmt, (ast.If, ast.Try, ast.For, ast.While, ast.With)) and not (
@@ -107,6 +120,33 @@ class ModelScanner:
             self.tables[key] = read_table_call(self.reader, call, scope, metadata.convention)
         return self.tables[key]
 
+    def flask_table(self, call: ast.Call, scope: Scope, db: FlaskDb) -> TableSpec | None:
+        """``db.Table("name", [metadata,] *items, [bind_key=])``: the metadata is the extension's unless given."""
+        key = (scope.module.name, call.lineno)
+        if key in self.tables:
+            return self.tables[key]
+        if has_star_args(call):
+            raise self.reader.error("db.Table(...): *args/**kwargs are only known when the code runs", call, scope)
+        bind = bind_key_of_table(call_kwargs(call), lambda node, what: self.reader.literal(node, scope, what))
+        base = self.bases.flask_base(db)
+        if bind is not None and base.binds_share_metadata:
+            self.reader.note(f"db.Table(...) is in the database of bind {bind!r}; under Flask-SQLAlchemy 2.x it is in "
+                             "db.metadata all the same: read", call, scope)
+        elif bind is not None:
+            self.reader.note(f"db.Table(...) is in the database of bind {bind!r}, not the default metadata: "
+                             "left out", call, scope)
+            return None
+        call = without_keywords(call, frozenset({"bind_key"}))
+        second = call.args[1] if len(call.args) > 1 else None
+        explicit = isinstance(second, (ast.Name, ast.Attribute)) or (
+            isinstance(second, ast.Call) and self.reader.callee(second, scope)[0] == "MetaData")
+        if explicit:
+            metadata = self.bases.metadata_of(second, scope, "db.Table metadata")
+        else:
+            metadata = self.bases.flask_base(db).metadata
+        self.tables[key] = read_table_call(self.reader, call, scope, metadata.convention, with_metadata=explicit)
+        return self.tables[key]
+
     def scan_class(self, cls: ClassRef) -> TableSpec | None:
         key = (cls.module.name, cls.line)
         if key in self.class_tables:
@@ -115,9 +155,19 @@ class ModelScanner:
         own_table_attr = class_attribute(cls, "__tablename__") is not None or class_attribute(cls, "__table__") is not None
         mro = self.project.mro(cls)
         if isinstance(mro, Unknown):
-            if own_table_attr:
+            if own_table_attr or self._defines_columns(cls):
                 raise mro.error(f"class {cls.name}")
             return None
+        if is_sqlmodel(mro):
+            if not is_table(cls, self.reader):
+                return None  # a pydantic model (a base of table models, or not one)
+            spec = self.class_tables[key] = self.sqlmodel.table(cls, mro)
+            classes = [c for c in mro if isinstance(c, ClassRef)]
+            table_args = self._first_attribute(classes, "__table_args__")
+            if table_args is not None:
+                owner, node = table_args
+                self._table_args(spec, node, Scope(owner.module, _class_constants(owner)), cls, owner)
+            return spec
         base = self.bases.mapped_by_decorator(cls) or (
             self.bases.declarative_base_in(mro[1:]) if len(mro) > 1 else None)
         if self.bases.base_class(cls) is not None:
@@ -130,20 +180,109 @@ class ModelScanner:
                     f"class {cls.name} has __tablename__ but its base {outside[0]} is outside the project, "
                     "so whether it is a mapped class is unknown (read the models from a folder that contains "
                     "the declarative base)", cls.node, scope)
+            unknown = [b for b in mro[1:] if isinstance(b, AttributeRef)]
+            if unknown and (own_table_attr or self._defines_columns(cls)):
+                shown = next((text_of(n) for n in cls.node.bases if isinstance(n, ast.Attribute)), unknown[0].name)
+                raise self.reader.error(
+                    f"class {cls.name} defines columns on the base {shown}, which is not a declarative base this "
+                    "reader knows (a Flask-SQLAlchemy db.Model needs db = SQLAlchemy(...) in the project)",
+                    cls.node, scope)
             return None
         if _literal_flag(self.project, cls, "__abstract__"):
             return None
-        for parent in mro[1:]:
-            if isinstance(parent, ClassRef) and self.bases.base_class(parent) is None and self._is_mapped(parent):
-                raise self.reader.error(
-                    f"class {cls.name} inherits from the mapped class {parent.name}: mapped class inheritance "
-                    "(single/joined/concrete table) is not supported", cls.node, scope)
+        if base.flask and (bind := self._bind_key(cls, mro, base)) is not None:
+            if base.binds_share_metadata:
+                self.reader.note(f"class {cls.name} is in the database of bind {bind!r} (__bind_key__); under "
+                                 "Flask-SQLAlchemy 2.x its table is in db.metadata all the same: read", cls.node, scope)
+            else:
+                self.reader.note(f"class {cls.name} is in the database of bind {bind!r} (__bind_key__), not the "
+                                 "default metadata: left out", cls.node, scope)
+                return None
+        versioned = next((c for c in mro if isinstance(c, ClassRef) and class_attribute(c, "__versioned__") is not None),
+                         None)
+        if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
+            raise self.reader.error(f"class {cls.name} is versioned (__versioned__, SQLAlchemy-Continuum): the version "
+                                    "tables it adds are made when the code runs, not read", cls.node, scope)
+        parent = next((p for p in mro[1:] if isinstance(p, ClassRef) and self.bases.base_class(p) is None
+                       and self._is_mapped(p)), None)
+        if parent is not None:
+            return self._inheriting(cls, mro, base, parent)
         spec = self.class_table(cls, mro, base)
         if not any(c.primary_key for c in spec.columns) and not any(isinstance(i, PrimaryKeySpec) for i in spec.items):
             raise self.reader.error(f"class {cls.name} has no primary key: SQLAlchemy cannot map it "
                                     "(\"could not assemble any primary key columns\")", cls.node, scope)
         self.class_tables[key] = spec
         return spec
+
+    def _inheriting(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec, parent: ClassRef) -> TableSpec:
+        """A subclass of the mapped class ``parent``: joined table inheritance when it has a table of its
+        own, else single table inheritance (its columns go to the parent's table). Plain SQLAlchemy gives it
+        a table when it has a table name: its own ``__tablename__``, a mixin's, or a ``declared_attr`` one
+        anywhere in its MRO (a mapped class's plain string is that class's alone); ``None`` is none.
+        Flask-SQLAlchemy's ``db.Model`` gives it one when its own columns include a primary key
+        (``__table_cls__``), named as a class without a table name is."""
+        key = (cls.module.name, cls.line)
+        scope = Scope(cls.module)
+        parent_spec = self.scan_class(parent)
+        if parent_spec is None:
+            raise self.reader.error(f"class {cls.name}: its mapped base {parent.name} has no table", cls.node, scope)
+        inherited = self.project.mro(parent)
+        inherited = [] if isinstance(inherited, Unknown) else inherited
+        own = [c for c in mro if c not in inherited]  # the class and the mixins the parent does not have
+        if class_attribute(cls, "__table__") is not None:
+            raise self.reader.error(f"class {cls.name}: __table__ on a subclass of a mapped class is not read",
+                                    cls.node, scope)
+        everything = [c for c in mro if isinstance(c, ClassRef)] + [c for c in base.mixins if c not in mro]
+        naming = [c for c in everything if c == cls or not self._is_mapped(c) or self._declared_tablename(c)]
+        tablename = self._tablename(cls, naming) if any(
+            class_attribute(c, "__tablename__") is not None for c in naming) else None
+        if tablename is None and base.flask and base.naming is not None:
+            tablename = base.naming.table_name(cls.name)[0]
+        probe = self.class_table(cls, own, base, tablename=tablename or "")
+        has_pk = any(c.primary_key for c in probe.columns) or any(isinstance(i, PrimaryKeySpec) for i in probe.items)
+        joined = has_pk if base.flask else bool(tablename)
+        if joined:
+            if not has_pk:
+                raise self.reader.error(f"class {cls.name} has no primary key: SQLAlchemy cannot map it (joined "
+                                        "table inheritance needs one, usually a ForeignKey to the parent's)",
+                                        cls.node, scope)
+            self.class_tables[key] = probe
+            return probe
+        if probe.items:
+            raise self.reader.error(f"class {cls.name}: __table_args__ on a single table inheritance subclass "
+                                    "(no table of its own) is not read", cls.node, scope)
+        known = {c.name for c in parent_spec.columns}
+        for column in probe.columns:
+            if column.name in known:
+                raise self.reader.error(f"class {cls.name}: column {column.name!r} conflicts with the existing "
+                                        f"column of {parent_spec.name}", None, scope)
+            parent_spec.columns.append(column)  # single table inheritance: added to the parent's table
+            known.add(column.name)
+        self.class_tables[key] = parent_spec
+        return parent_spec
+
+    def _defines_columns(self, cls: ClassRef) -> bool:
+        """Whether the class body assigns a ``Column(...)`` / ``mapped_column(...)``."""
+        scope = Scope(cls.module)
+        for stmt in cls.node.body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+                continue
+            if (isinstance(value.func, ast.Attribute) and value.func.attr in ("Column", "mapped_column")) or \
+                    self.reader.callee(value, scope)[0] in ("Column", "mapped_column"):
+                return True  # (db.Column of an unknown db counts: the class is a model all the same)
+        return False
+
+    def _declared_tablename(self, cls: ClassRef) -> bool:
+        node = class_attribute(cls, "__tablename__")
+        return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._is_declared_attr(node, Scope(cls.module))
+
+    def _bind_key(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> Any:
+        for c in [*(c for c in mro if isinstance(c, ClassRef)), *base.mixins]:
+            node = class_attribute(c, "__bind_key__")
+            if isinstance(node, ast.expr):
+                return self.reader.literal(node, Scope(c.module), f"{cls.name}.__bind_key__")
+        return None
 
     def _is_mapped(self, cls: ClassRef) -> bool:
         mro = self.project.mro(cls)
@@ -153,15 +292,24 @@ class ModelScanner:
             return False
         return self.bases.declarative_base_in(mro[1:]) is not None or self.bases.mapped_by_decorator(cls) is not None
 
-    def class_table(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> TableSpec:
+    def class_table(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec, tablename: str | None = None) -> TableSpec:
+        """The table of ``cls`` from the classes of ``mro``. With ``tablename`` (a subclass of a mapped class:
+        ``mro`` holds only the classes its mapped parent does not have), that name ("" for none)."""
         scope = Scope(cls.module)
         # the declarative base class itself acts as a mixin (columns, a declared_attr __tablename__)
         contributors = [c for c in mro if isinstance(c, ClassRef)]
+        if tablename is None:  # the base's mixins (model_class=, cls=), unless the mapped parent has them
+            contributors += [c for c in base.mixins if c not in contributors]
         table_node = self._first_attribute(contributors, "__table__")
         if table_node is not None:
             owner, node = table_node
             return self._explicit_table(cls, owner, node)
-        tablename = self._tablename(cls, contributors)
+        if tablename is None:
+            tablename = self._tablename(cls, contributors)
+            if tablename is None and base.naming is not None:
+                tablename, doubt = base.naming.table_name(cls.name)
+                if doubt:
+                    self.reader.note(doubt, cls.node, scope)
         if tablename is None:
             raise self.reader.error(f"class {cls.name} is mapped but has no __tablename__ or __table__", cls.node,
                                     scope)
@@ -226,7 +374,12 @@ class ModelScanner:
             if expr is None:
                 raise self.reader.error(f"{cls.name}.__tablename__: a declared_attr is read when it is a single "
                                         "return statement", node, scope)
-            return _class_name_expression(self.reader, expr, cls, _first_arg(node), scope)
+            value = class_name_value(self.reader, expr, cls.name, _first_arg(node), scope)
+            if isinstance(value, Unknown):
+                raise value.error(f"{cls.name}.__tablename__ (a declared_attr)")
+            if not isinstance(value, str):
+                raise self.reader.error(f"{cls.name}.__tablename__: {text_of(expr)} is not a string", expr, scope)
+            return value
         raise self.reader.error(f"{cls.name}.__tablename__ is not a string or a declared_attr", node, scope)
 
     def _is_declared_attr(self, func: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> bool:
@@ -259,25 +412,38 @@ class ModelScanner:
                 raise self.reader.error(f"{what}: a declared_attr is read when it is a single "
                                         "'return mapped_column(...)' / 'return Column(...)'", value, scope)
             annotation = annotation or value.returns  # -> Mapped[int] types the column as an annotation does
-            value = expr
+            value = with_class_name(self.reader, expr, cls.name, _first_arg(value), scope)
 
         def mapped() -> tuple[Callable[[], TypeSpec], bool, ast.Call | None] | None:
             return mapped_annotation(self.reader, annotation, scope, what, base) if annotation is not None else None
 
         if isinstance(value, ast.Call):
-            kind, _ = self.reader.callee(value, scope)
+            kind, ref = self.reader.callee(value, scope)
+            if isinstance(ref, ValueRef) and isinstance(ref.node, ast.Call):
+                value, kind = self._through_partial(value, ref, what, scope, kind)
             if kind in ("Column", "mapped_column"):
                 hint = mapped() if kind == "mapped_column" else None
                 if hint is None:
                     return read_column(self.reader, value, scope, attr)
                 return read_column(self.reader, value, scope, attr, (hint[0], hint[1]), hint[2])
             if kind in _SKIPPED_PROPERTIES:
-                if kind in ("column_property", "deferred") and value.args and isinstance(value.args[0], ast.Call) \
-                        and self.reader.callee(value.args[0], scope)[0] in ("Column", "mapped_column"):
-                    raise self.reader.error(f"{what}: {kind}(Column(...)) is not supported", value, scope)
+                if kind in ("column_property", "deferred"):
+                    # declarative adds the Column objects of a column property that have no table yet
+                    made = [a for a in value.args if isinstance(a, ast.Call)
+                            and self.reader.callee(a, scope)[0] in ("Column", "mapped_column")]
+                    if len(made) > 1:
+                        raise self.reader.error(f"{what}: {kind}() with more than one new Column is not read",
+                                                value, scope)
+                    if made:
+                        return read_column(self.reader, made[0], scope, attr)
                 return None
             if is_mapped_annotation(self.reader, annotation, scope):
                 raise self.reader.error(f"{what}: Mapped[...] = {text_of(value)} is not a column this reader knows",
+                                        value, scope)
+            made_by = self._column_factory(value, scope)
+            if made_by is not None:
+                raise self.reader.error(f"{what} = {text_of(value)}: a column made by the project function "
+                                        f"{made_by} is only known when the code runs (write Column(...) in the class)",
                                         value, scope)
             return None
         if value is None and (found := mapped()) is not None:
@@ -289,6 +455,47 @@ class ModelScanner:
             return spec
         return None
 
+
+    def _through_partial(self, call: ast.Call, ref: ValueRef, what: str, scope: Scope,
+                         kind: str | None) -> tuple[ast.Call, str | None]:
+        """``Column = functools.partial(db.Column, nullable=False)`` then ``Column(db.String(255))``: the call
+        with the partial's keywords (constants) under its own, and what the partial calls."""
+        partial = ref.node
+        assert isinstance(partial, ast.Call)
+        pscope = Scope(ref.module)
+        if self.reader.project.qualname(ref.module, partial.func) not in ("functools.partial",) \
+                if isinstance(partial.func, (ast.Name, ast.Attribute)) else True:
+            return call, kind
+        inner = self.reader.callee(partial.args[0], pscope)[0] if partial.args else None
+        if inner not in ("Column", "mapped_column"):
+            return call, kind
+        if len(partial.args) > 1 or has_star_args(partial) or not all(
+                isinstance(k.value, ast.Constant) for k in partial.keywords):
+            raise self.reader.error(f"{what}: {text_of(partial)} is read when it adds only constant keyword "
+                                    "arguments", partial, pscope)
+        own = {k.arg for k in call.keywords}
+        merged = ast.Call(func=call.func, args=list(call.args),
+                          keywords=[k for k in partial.keywords if k.arg not in own] + list(call.keywords))
+        return ast.copy_location(merged, call), inner
+
+    def _column_factory(self, call: ast.Call, scope: Scope) -> str | None:
+        """The name of the project function ``call`` calls when that function returns a Column (one of
+        its ``return`` statements makes one), else None: an attribute it makes is a column unread."""
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            return None
+        ref = self.reader.resolve(call.func, scope)
+        if not isinstance(ref, FunctionRef):
+            return None
+        inner = Scope(ref.module)
+        for node in ast.walk(ref.node):
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and isinstance(
+                    node.value.func, (ast.Name, ast.Attribute)):
+                kind, made = self.reader.callee(node.value, inner)
+                if isinstance(made, ValueRef) and isinstance(made.node, ast.Call):
+                    kind = self._through_partial(node.value, made, ref.qualname, inner, kind)[1]
+                if kind in ("Column", "mapped_column"):
+                    return ref.qualname
+        return None
 
     def _table_args(self, spec: TableSpec, node: Any, scope: Scope, cls: ClassRef, owner: ClassRef) -> None:
         what = f"{cls.name}.__table_args__"
@@ -403,33 +610,3 @@ def _single_return(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | N
 
 def _first_arg(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     return func.args.args[0].arg if func.args.args else "cls"
-
-
-def _class_name_expression(reader: ConstructReader, node: ast.expr, cls: ClassRef, arg: str, scope: Scope) -> str:
-    """A declared_attr ``__tablename__``: a constant, ``cls.__name__`` with ``.lower()``/``.upper()``,
-    string concatenation and f-strings of those."""
-    if isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(node.value, ast.Name) \
-            and node.value.id == arg:
-        return cls.name
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args and not node.keywords \
-            and node.func.attr in ("lower", "upper", "casefold"):
-        inner = _class_name_expression(reader, node.func.value, cls, arg, scope)
-        return inner.upper() if node.func.attr == "upper" else inner.lower()
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _class_name_expression(reader, node.left, cls, arg, scope) + \
-            _class_name_expression(reader, node.right, cls, arg, scope)
-    if isinstance(node, ast.JoinedStr):
-        out = []
-        for v in node.values:
-            if isinstance(v, ast.FormattedValue) and v.format_spec is None:
-                out.append(_class_name_expression(reader, v.value, cls, arg, scope))
-            elif isinstance(v, ast.Constant):
-                out.append(str(v.value))
-            else:
-                raise reader.error(f"{cls.name}.__tablename__: {text_of(node)} is not read", node, scope)
-        return "".join(out)
-    value = reader.project.literal(scope.module, node)
-    if isinstance(value, str):
-        return value
-    raise reader.error(f"{cls.name}.__tablename__: {text_of(node)} is only known when the code runs "
-                       "(read: a constant, cls.__name__, .lower(), + and f-strings)", node, scope)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from ...errors import MgenError
 from ...schema import Schema
-from ..pyast import Note, Project, import_root
+from ..pyast import Note, import_root
 from .build import schema_from_specs
+from .compiles import read_compiles
 from .declarative import ModelScanner
+from .project import ModelProject
 from .reader import ConstructReader
 
 
@@ -28,14 +30,21 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
     path = Path(path)
     if not path.exists():
         raise MgenError(f"no such file or directory: {path}")
-    project = Project(Path(root) if root is not None else _default_root(path))
+    project = ModelProject(Path(root) if root is not None else _default_root(path))
     reader = ConstructReader(project, dialect)
     scanner = ModelScanner(reader)
-    for module in project.modules_under(path):
+    modules = project.model_modules(path, reader.notes)
+    for module in modules:  # first: what @compiles and late naming conventions change applies to every table
+        read_compiles(reader, module)
+        scanner.bases.late_conventions(module, scanner.sqlmodel.set_convention)
+    for module in modules:
         scanner.scan_module(module)
-    module_tables = list(scanner.tables.values())
-    specs = module_tables + [s for s in scanner.class_tables.values()
-                             if not any(s is t for t in module_tables)]
+    specs = [s for s in scanner.tables.values() if s is not None]
+    seen = {id(s) for s in specs}
+    for spec in scanner.class_tables.values():  # single table inheritance: a subclass shares its parent's
+        if id(spec) not in seen:
+            seen.add(id(spec))
+            specs.append(spec)
     return ModelsRead(schema_from_specs(reader, specs), reader.notes)
 
 

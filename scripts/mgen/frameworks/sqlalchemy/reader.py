@@ -111,6 +111,8 @@ class ConstructReader:
         self.database: Dialect = get_dialect(dialect)  # what the database does with that
         self.notes: list[Note] = []
         self.auto_named: set[tuple[str, str]] = set()  # (table, name): names the database made up
+        # a SQLAlchemy type's DDL replaced on this dialect by @compiles in the models (``compiles``)
+        self.type_ddl: dict[str, Any] = {}
         # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes
         self.class_column: Callable[[ClassRef, str, ast.AST, Path], tuple[str, str]] | None = None
 

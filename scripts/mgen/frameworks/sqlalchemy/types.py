@@ -22,23 +22,32 @@ from ..pyast import (
     Unknown,
     ValueRef,
     call_kwargs,
-    class_attribute,
     has_star_args,
     simple_assignment,
     text_of,
 )
-from .reader import ConstructReader, Scope, sa_name
+from .reader import ConstructReader, Scope
 from .specs import TypeSpec
 
 
 def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str = "type") -> TypeSpec:
     """The type a ``String(50)`` / ``Integer`` / ``sa.Enum(...)`` / project TypeDecorator stands for."""
+    from .libtypes import library_type
+    from .typedecorators import derived_type, type_decorator
+    derived = derived_type(reader, node, scope, what)
+    if derived is not None:
+        return read_type(reader, derived[0], derived[1], what)
     call = node if isinstance(node, ast.Call) else None
     name, ref = reader.callee(node, scope)
     if isinstance(ref, Unknown):
         raise ref.error(what)
     if isinstance(ref, ClassRef):
-        return _type_decorator(reader, ref, call, scope, what)
+        return type_decorator(reader, ref, call, scope, what, _CallScope)
+    if name is None and isinstance(ref, External) and (handler := library_type(ref.qualname)) is not None:
+        if call is not None and has_star_args(call):
+            raise reader.error(f"{what}: *args/**kwargs are only known when the code runs", call, scope)
+        return handler(reader, TypeArgs(reader, ref.name, list(call.args) if call else [],
+                                        call_kwargs(call) if call else {}, scope, node))
     if name is None:
         if isinstance(ref, FunctionRef) and call is not None:
             raise reader.error(f"{what}: {text_of(node)} is computed by calling {ref.qualname} when the code runs",
@@ -49,6 +58,8 @@ def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str =
     kwargs = call_kwargs(call) if call else {}
     if call is not None and has_star_args(call):
         raise reader.error(f"{what}: *args/**kwargs are only known when the code runs", call, scope)
+    if name in reader.type_ddl:  # @compiles(name, dialect) in the models
+        return reader.type_ddl[name]
     handler = TYPE_HANDLERS.get(name)
     if handler is None:
         generic = name.split(".", 1)[1] if "." in name else None
@@ -56,32 +67,6 @@ def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str =
     if handler is None:
         raise reader.error(f"{what}: unsupported SQLAlchemy type {name}", node, scope)
     return handler(reader, TypeArgs(reader, name, args, kwargs, scope, node))
-
-
-def _type_decorator(reader: ConstructReader, cls: ClassRef, call: ast.Call | None, scope: Scope, what: str) -> TypeSpec:
-    mro = reader.project.mro(cls)
-    if isinstance(mro, Unknown):
-        raise mro.error(what)
-    if not any(isinstance(b, External) and sa_name(b.qualname) == "TypeDecorator" for b in mro):
-        raise reader.error(f"{what}: {cls.name} is not a SQLAlchemy type (a TypeDecorator with impl=)",
-                           call or cls.node, scope)
-    for base in mro:
-        if not isinstance(base, ClassRef):
-            break
-        if class_attribute(base, "load_dialect_impl") is not None:
-            raise reader.error(f"{what}: {base.name}.load_dialect_impl chooses the type when the code runs",
-                               class_attribute(base, "load_dialect_impl"), Scope(base.module))
-        impl = class_attribute(base, "impl")
-        if impl is None:
-            continue
-        impl_scope = Scope(base.module)
-        if isinstance(impl, ast.Call) or call is None or not (call.args or call.keywords):
-            return read_type(reader, impl, impl_scope, f"{what} ({base.name}.impl)")
-        # TypeDecorator(*args) passes its arguments to the impl class
-        return read_type(reader, ast.Call(func=impl, args=call.args, keywords=call.keywords,
-                                          lineno=call.lineno, col_offset=call.col_offset),
-                         _CallScope(impl_scope, scope), f"{what} ({base.name}.impl)")
-    raise reader.error(f"{what}: TypeDecorator {cls.name} has no impl", cls.node, Scope(cls.module))
 
 
 def enum_class_values(reader: ConstructReader, cls: ClassRef, values_callable: ast.expr | None, scope: Scope,
@@ -436,7 +421,8 @@ TYPE_HANDLERS: dict[str, TypeHandler] = {
     "REAL": _real,
     **{n: _simple("double", "asdecimal", "decimal_return_scale", "precision")
        for n in ("Double", "DOUBLE", "DOUBLE_PRECISION", "postgresql.DOUBLE_PRECISION")},
-    **{n: _binary for n in ("LargeBinary", "BLOB", "BINARY", "VARBINARY", "postgresql.BYTEA")},
+    **{n: _binary for n in ("LargeBinary", "Binary", "BLOB", "BINARY", "VARBINARY", "postgresql.BYTEA")},  # Binary: old name
+    "PickleType": _simple("binary", "protocol", "pickler", "comparator"),  # a TypeDecorator of LargeBinary
     **{n: _uuid for n in ("Uuid", "UUID", "postgresql.UUID")},
     **{n: _json for n in ("JSON", "postgresql.JSON", "mysql.JSON")},
     "postgresql.JSONB": _jsonb,

@@ -1,0 +1,41 @@
+"""The version of a library a project pins or locks, read from its requirement and lock files (never from
+an environment: the project's is not mgen's). What a model means can depend on it: Flask-SQLAlchemy's
+automatic table names changed in 3.0, SQLModel's ``datetime`` columns in 0.0.45."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_FILES = ("requirements*.txt", "requirements/*.txt", "requirements*.in", "pyproject.toml", "setup.py", "setup.cfg",
+          "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock")
+
+
+def _patterns(package: str) -> list[re.Pattern[str]]:
+    name = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", package))
+    version = r"(\d+(?:\.\d+)*)"
+    return [
+        re.compile(rf"(?<![\w.-]){name}\W{{0,20}}?(?:==|~=|\"version\"\s*:\s*\"==)\s*{version}", re.IGNORECASE),
+        re.compile(rf"(?<![\w.-]){name}-{version}(?:\.tar\.gz|-py|\.zip)", re.IGNORECASE),  # sdist / wheel names
+        re.compile(rf"name = \"{name}\"\s*\nversion = \"{version}\"", re.IGNORECASE),  # poetry.lock / uv.lock
+    ]
+
+
+def pinned_version(root: Path, package: str) -> tuple[int, ...] | None:
+    """The one version of ``package`` that ``==``/``~=`` pins or a lock file records, looked for in ``root``
+    and, when none is found there, the two folders above it; None when none is, or the files disagree."""
+    found: set[tuple[int, ...]] = set()
+    folder = root.resolve()
+    patterns = _patterns(package)
+    for _ in range(3):
+        for pattern in _FILES:
+            for path in sorted(folder.glob(pattern)):
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                for rx in patterns:
+                    found.update(tuple(int(p) for p in m.split(".")) for m in rx.findall(text))
+        if found or folder.parent == folder:
+            break
+        folder = folder.parent
+    return found.pop() if len(found) == 1 else None
