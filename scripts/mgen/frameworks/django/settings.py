@@ -89,6 +89,7 @@ class DjangoSettings:
     # (file, line, test, apps): an if decided by the empty environment, and the apps its other branch adds
     other_branch_apps: list[tuple[str, int, str, list[str]]] = field(default_factory=list)
     missing_imports: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, module)
+    files: list[Path] = field(default_factory=list)  # every project file evaluated (what the values depend on)
 
 
 def evaluate_settings(finder: Finder, module: Module, cwd: Path | None = None) -> DjangoSettings:
@@ -98,7 +99,7 @@ def evaluate_settings(finder: Finder, module: Module, cwd: Path | None = None) -
     namespace = interpreter.run_module(module)
     values = {k: v for k, v in namespace.items() if k.isupper()}
     return DjangoSettings(module, values, interpreter.sys_path, interpreter.other_branch_apps,
-                          interpreter.missing_imports)
+                          interpreter.missing_imports, interpreter.files)
 
 
 def evaluate_file(finder: Finder, module: Module) -> Interpreter:
@@ -143,7 +144,9 @@ class Interpreter:
         self.sys_path: list[str] = []
         self.other_branch_apps: list[tuple[str, int, str, list[str]]] = []
         self.missing_imports: list[tuple[str, int, str]] = []
+        self.files: list[Path] = []
         self.env_reads = 0
+        self.env_names: set[str] = set()  # names assigned from the environment
         self.steps = 0
         self._try_depth = 0
         self._module: Module | None = None
@@ -156,6 +159,7 @@ class Interpreter:
         namespace: dict[str, Any] = {"__name__": "__main__" if as_main else module.name,
                                      "__file__": str(module.path)}
         self.namespaces[module.name] = namespace
+        self.files.append(module.path)
         outer, self._module = self._module, module
         try:
             self.block(module.tree.body, namespace)
@@ -202,9 +206,12 @@ class Interpreter:
         elif isinstance(stmt, ast.ImportFrom):
             self._import_from(stmt, ns)
         elif isinstance(stmt, ast.Assign):
+            reads = self.env_reads
             value = self.value(stmt.value, ns)
             for target in stmt.targets:
                 self.assign(target, value, ns, stmt)
+                if self.env_reads != reads:  # DEBUG = os.environ.get(...): a later ``if DEBUG`` reads it too
+                    self.env_names.update(_target_names(target))
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.assign(stmt.target, self.value(stmt.value, ns), ns, stmt)
         elif isinstance(stmt, ast.AugAssign):
@@ -449,6 +456,8 @@ class Interpreter:
             return "".join(parts)
         if isinstance(node, ast.Name):
             if node.id in ns:
+                if node.id in self.env_names:
+                    self.env_reads += 1
                 return ns[node.id]
             if node.id in _PURE_BUILTINS:
                 return Ref(f"builtins.{node.id}")
