@@ -32,7 +32,7 @@ from mgen.frameworks.django.writer import generate
 
 COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
 sys.path.insert(0, str(COMMON))
-import djharness as h  # noqa: E402
+import djharness as h
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,8 @@ def _installed_apps(project: DjangoProject, evaluated: DjangoSettings, module: M
         missing = [m for f, _, m in evaluated.missing_imports]
         why = f" (it imports {', '.join(dict.fromkeys(missing))}, found nowhere)" if missing else ""
         raise MgenError(f"the settings module sets no INSTALLED_APPS{why}", str(module.path))
-    if not isinstance(value, (list, tuple)) or not any(isinstance(v, str) for v in value):
+    if not isinstance(value, (list, tuple)) or value and not any(
+            isinstance(v, str) or isinstance(v, Conditional) and isinstance(v.value, str) for v in value):
         where = first_unknown(value)
         raise MgenError("INSTALLED_APPS is computed at run time; mgen reads it only as a list of strings",
                         where.file if where is not None and where.file else str(module.path),

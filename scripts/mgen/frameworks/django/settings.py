@@ -638,6 +638,8 @@ class Interpreter:
         if path in _PATH_CLASSES and all(isinstance(a, (str, Path)) for a in args) and not kwargs:
             return Path(*[str(a) for a in args])
         builtin = path.removeprefix("builtins.")
+        if path == "builtins.str" and len(args) == 1 and isinstance(args[0], Path):
+            return str(args[0])
         if path.startswith("builtins.") and builtin in _PURE_BUILTINS and all(is_known(a) for a in args) \
                 and not kwargs:
             return _PURE_BUILTINS[builtin](*args)
