@@ -30,7 +30,7 @@ def detect_django(root: Path, evidence: list[str], sources: list[Path]) -> Detec
     if module is None:
         evidence.append("manage.py found; it names no settings module statically")
         return Detection(root, "django")
-    found = _settings_engine(root, module)
+    found = _literal_engine(root, module) or _settings_engine(root, module)
     if found is None:
         evidence.append(f"manage.py names settings {module}, which is not found on the project's module path")
         return Detection(root, "django")
@@ -38,7 +38,7 @@ def detect_django(root: Path, evidence: list[str], sources: list[Path]) -> Detec
     sources.extend(dict.fromkeys([settings, *files]))
     evidence.append(f"manage.py: settings {module} ({_shown(settings, root)})")
     if engine is None:
-        evidence.append("DATABASES['default']['ENGINE'] is not known statically in the settings: dialect unknown")
+        evidence.append("DATABASES['default']['ENGINE'] is not a literal in the settings (nor known statically): dialect unknown")
         return Detection(root, "django", None, settings)
     for needle, dialect in _ENGINE_DIALECTS:
         if needle in engine:
@@ -74,6 +74,20 @@ def _settings_module(manage: Path) -> str | None:
                 and isinstance(node.args[1].value, str)):
             return node.args[1].value
     return None
+
+
+def _literal_engine(root: Path, dotted: str) -> tuple[Path, str, Path, list[Path]] | None:
+    """The quick answer, without the readers (``mgen check`` stays light): the settings module is a file under
+    the project folder whose own ``DATABASES["default"]["ENGINE"]`` is a string literal, and nothing else in it
+    (a star import, an ``if``, a ``try``, an assignment into ``DATABASES``) may change it."""
+    settings = _module_file(root, dotted)
+    tree = parse(settings) if settings is not None else None
+    if tree is None or any(isinstance(s, (ast.If, ast.Try, ast.For, ast.With)) or isinstance(s, ast.ImportFrom) and any(
+            a.name == "*" for a in s.names) or "DATABASES" in ast.unparse(s) and not (
+            isinstance(s, ast.Assign) and [ast.unparse(t) for t in s.targets] == ["DATABASES"]) for s in tree.body):
+        return None
+    engine = _django_engine(settings)
+    return (settings, engine, settings, []) if settings is not None and engine is not None else None
 
 
 def _settings_engine(root: Path, dotted: str) -> tuple[Path, str | None, Path, list[Path]] | None:
@@ -125,3 +139,33 @@ def _shown(path: Path, root: Path) -> str:
     """A path from the project folder when it is inside it, else as it is."""
     path, root = Path(path).resolve(), Path(root).resolve()
     return path.relative_to(root).as_posix() if root in path.parents else str(path)
+
+
+def _module_file(root: Path, dotted: str) -> Path | None:
+    base = root.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _django_engine(settings: Path) -> str | None:
+    """DATABASES["default"]["ENGINE"] when the settings spell it as a string (the last assignment wins;
+    the other entries may be anything, ``BASE_DIR / "db.sqlite3"`` included)."""
+    tree = parse(settings)
+    engine = None
+    for node in tree.body if tree else ():
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "DATABASES" for t in node.targets):
+            engine = _string_at(_string_at(node.value, "default"), "ENGINE")
+            engine = engine.value if isinstance(engine, ast.Constant) and isinstance(engine.value, str) else None
+    return engine
+
+
+def _string_at(node: ast.expr | None, key: str) -> ast.expr | None:
+    """The value under the string ``key`` of a dict display (None when it is not one, or has no such key)."""
+    if not isinstance(node, ast.Dict):
+        return None
+    for k, v in zip(node.keys, node.values):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
