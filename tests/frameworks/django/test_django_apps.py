@@ -118,3 +118,22 @@ def test_an_installed_app_found_nowhere_is_noted(tmp_path: Path):
     project = load_project(root / "sandbox")
     assert {a.label for a in project.project_apps} == {"books"}
     assert any("found nowhere" in n.message and "not_installed" in n.message for n in project.notes)
+
+
+def test_a_changed_models_file_of_no_app_read_is_an_error(tmp_path: Path):
+    """git says an app's models changed, but the settings install no app there: refused, naming the file."""
+    root = h.copy_project("app_above", tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)
+    settings = root / "example" / "example" / "settings.py"
+    settings.write_text(settings.read_text().replace('REUSABLE_APPS = ("reusable.accounts",)', "REUSABLE_APPS = ()"))
+    load_project(root / "example")  # nothing of the uninstalled app changed: fine
+    models = root / "reusable" / "accounts" / "models.py"
+    models.write_text(models.read_text() + "    name = models.CharField(max_length=10)\n")
+    with pytest.raises(MgenError, match=r"reusable/accounts/models.py changed, but it is in .*, which no installed "
+                                        r"app mgen read holds"):
+        load_project(root / "example")
+    settings.write_text(settings.read_text().replace("REUSABLE_APPS = ()", 'REUSABLE_APPS = ("reusable.accounts",)'))
+    assert "accounts" in {a.label for a in load_project(root / "example").project_apps}

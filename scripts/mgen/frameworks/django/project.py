@@ -11,6 +11,8 @@ its ``label`` and ``default_auto_field``.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +178,55 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
         if labels.count(label) > 1:
             raise MgenError(f"two installed apps have the label {label!r}", str(module.path))
     _check_found(project, evaluated)
+    _check_changed(project)
     return project
+
+
+def _check_changed(project: DjangoProject) -> None:
+    """A models or migration file git reports changed (against HEAD, untracked included) in an app folder (one
+    with ``migrations/`` or ``apps.py``) of this project that no app read holds is an error: generating without
+    it would not see its change. A file of another project of the repository (nearer another ``manage.py``)
+    or of an installed library is not this project's."""
+    from ...scope import git_toplevel
+
+    top = git_toplevel(project.root)
+    if top is None:
+        return
+    try:
+        done = subprocess.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=top,
+                              capture_output=True, timeout=30, check=False,
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return
+    if done.returncode != 0:
+        return
+    read = [a.path.resolve() for a in project.apps if a.path is not None]
+    tokens = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for token in tokens:
+        if len(token) < 4 or not token.endswith(".py"):
+            continue
+        path = (top / token[3:]).resolve()
+        app = _app_folder(path)
+        if app is None or any(app == r or r in app.parents for r in read) or not project.finder.is_own(path):
+            continue
+        nearest = next((f for f in app.parents if (f / "manage.py").is_file()), None)
+        if nearest is not None and nearest != project.root and nearest not in project.root.parents:
+            continue  # another project's app
+        if (app / "migrations" / "__init__.py").is_file() or (app / "apps.py").is_file():
+            raise MgenError(f"{token[3:]} changed, but it is in {app}, which no installed app mgen read holds "
+                            f"(INSTALLED_APPS of {project.settings_module}): its change would not be seen",
+                            str(project.settings_file))
+
+
+def _app_folder(path: Path) -> Path | None:
+    """The app folder of a models or migration file (``app/models.py``, ``app/models/x.py``,
+    ``app/migrations/0001_x.py``), else None."""
+    if path.name == "models.py":
+        return path.parent
+    for folder in path.parents:
+        if folder.name in ("models", "migrations"):
+            return folder.parent
+    return None
 
 
 def _literal(value: Any) -> bool:
