@@ -167,3 +167,20 @@ def test_sys_path_inserts_of_manage_py_find_the_settings(tmp_path):
         "server/shop/__init__.py": "", "server/shop/models.py": "from django.db import models\n"})
     project = load_project(tmp_path)
     assert [(a.label, a.in_project) for a in project.apps] == [("shop", True)]
+
+
+def test_an_unknown_sequence_added_to_a_list_is_an_unknown_part_of_it(tmp_path):
+    values = settings(tmp_path, {"conf/settings.py": """
+        from plugins_lib import load
+        PLUGINS = load("plugins.txt") or []
+        INSTALLED_APPS = PLUGINS + ["a", "b"]
+        INSTALLED_APPS += ("c",) + load()
+        """})
+    apps = values["INSTALLED_APPS"]
+    assert [a if isinstance(a, str) else "?" for a in apps] == ["?", "a", "b", "c", "?"]
+
+
+def test_python2_implicit_relative_star_import(tmp_path):
+    values = settings(tmp_path, {"conf/common.py": "INSTALLED_APPS = ('a',)\n",
+                                 "conf/settings.py": "from common import *\nINSTALLED_APPS += ('b',)\n"})
+    assert values["INSTALLED_APPS"] == ("a", "b")

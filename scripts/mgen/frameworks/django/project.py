@@ -1,10 +1,16 @@
 """A Django project on disk: its settings module and its installed apps, found statically.
 
 The settings module is the one ``manage.py`` names (``os.environ.setdefault("DJANGO_SETTINGS_MODULE",
-"config.settings")``) unless the caller names one, as ``--settings`` does. Its module-level assignments are
-evaluated without running it (``from .base import *`` and ``INSTALLED_APPS += [...]`` included); a setting
-computed at run time (``os.environ[...]``) is simply unknown, and an error only where it is needed:
-``INSTALLED_APPS`` must be readable. Each app's ``AppConfig`` is found as Django finds it - the class named
+"config.settings")``) unless the caller names one, as ``--settings`` does; it is looked for on the module
+path Python would have for the project (``roots.py``), not only under the folder of ``manage.py``. Its
+statements are evaluated without running them (``settings.py``: star imports, imported lists, ``+=``,
+``append``, ``try``/``except ImportError``, ``if``, the environment's defaults); a setting computed at run
+time is simply unknown, and an error only where it is needed: ``INSTALLED_APPS`` must be readable, though an
+unknown part of it (``[*discover_plugins(), ...]``) is only a note and its known apps are read. An app of
+``INSTALLED_APPS`` found nowhere is noted; one whose folder is in the repository but off the module path, or
+a models file git reports changed in an app folder no installed app holds, is an error (``load_project``
+never lets an app's changes go unseen). An app is the project's own (``App.in_project``) when its source
+is the project's (``Finder.is_own``), not an installed library's. Each app's ``AppConfig`` is found as Django finds it - the class named
 in ``INSTALLED_APPS``, or the single (or ``default = True``) ``AppConfig`` subclass in ``<app>/apps.py`` - for
 its ``label`` and ``default_auto_field``.
 """

@@ -243,6 +243,10 @@ class Interpreter:
         base = absolute(self._module, stmt) if self._module is not None else (stmt.module or "")
         if stmt.level and self._module is not None and not self._module.is_package and not self._module.package:
             base = stmt.module or ""
+        if not stmt.level and self._module is not None and self._module.package and base \
+                and self.finder.module(base) is None \
+                and self.finder.module(f"{self._module.package}.{base}") is not None:
+            base = f"{self._module.package}.{base}"  # Python 2's implicit relative import (``from common import *``)
         if any(a.name == "*" for a in stmt.names):
             self._import(base, stmt.lineno)
             source = self._evaluable(base) or self._star_library(base)
@@ -529,6 +533,12 @@ class Interpreter:
         if isinstance(op, ast.Add) and (isinstance(left, (list, tuple, str)) and type(left) is type(right)
                                         or _numbers(left, right)):
             return left + right
+        if isinstance(op, ast.Add) and isinstance(left, (list, tuple)) != isinstance(right, (list, tuple)):
+            # ``plugins() + [...]``: code that runs adds a sequence of the same type; its items are unknown
+            known, unknown = (left, right) if isinstance(left, (list, tuple)) else (right, left)
+            if isinstance(unknown, Opaque):
+                items = [*known, unknown] if known is left else [unknown, *known]
+                return type(known)(items)
         if isinstance(op, ast.Sub) and (isinstance(left, (set, frozenset)) and isinstance(right, (set, frozenset))
                                         or _numbers(left, right)):
             return left - right

@@ -4,9 +4,11 @@
 ``External``. Django code needs one step more: ``models.CASCADE`` in a models file and
 ``django.db.models.deletion.CASCADE`` in a migration are the same object only once Django's own source
 is followed, and ``class User(AbstractUser)`` has its fields in ``django/contrib/auth/models.py``. So the
-``Finder`` keeps one ``pyast.Project`` per root - the project folder first, then the interpreter's path,
-where Django and other installed apps live - and continues an ``External`` in the root that has that
-module. Nothing is imported; every root is only read.
+``Finder`` keeps one ``pyast.Project`` per root - the project's own roots first (the folder of ``manage.py``,
+what it puts on ``sys.path``, the project's packages above it: ``roots.py``), then the installed libraries
+(the project's environment, then mgen's own interpreter's path), where Django and other installed apps
+live - and continues an ``External`` in the root that has that module. ``Finder.is_own`` tells the project's
+source from a library's. Nothing is imported; every root is only read.
 
 The one thing kept here rather than in pyast: a class attribute knows the class it belongs to
 (``Definition.owner``), which Meta inheritance and ``TextChoices`` members need.
