@@ -184,3 +184,22 @@ def test_python2_implicit_relative_star_import(tmp_path):
     values = settings(tmp_path, {"conf/common.py": "INSTALLED_APPS = ('a',)\n",
                                  "conf/settings.py": "from common import *\nINSTALLED_APPS += ('b',)\n"})
     assert values["INSTALLED_APPS"] == ("a", "b")
+
+
+def test_apps_of_an_undecided_if_are_read_when_found_and_noted(tmp_path):
+    write(tmp_path, {
+        "manage.py": MANAGE, "conf/__init__.py": "",
+        "conf/settings.py": """
+            from feature_flags import enabled
+            INSTALLED_APPS = ["shop"]
+            if enabled("extras"):
+                INSTALLED_APPS += ["extra", "ghost", "other.shop"]
+            """,
+        "shop/__init__.py": "", "shop/models.py": "", "extra/__init__.py": "", "extra/models.py": "",
+        "other/__init__.py": "", "other/shop/__init__.py": "", "other/shop/models.py": ""})
+    project = load_project(tmp_path)
+    assert [a.name for a in project.apps] == ["shop", "extra"]
+    notes = [n.one_line() for n in project.notes]
+    assert any("settings.py:4" in n and "extra only when enabled('extras'): read" in n for n in notes), notes
+    assert any("ghost only when" in n and "not read" in n for n in notes), notes
+    assert any("other.shop not read: its label 'shop'" in n for n in notes), notes

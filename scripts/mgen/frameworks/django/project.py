@@ -177,8 +177,15 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
     settings.update({k: v for k, v in raw.items() if is_known(v)})
     project = DjangoProject(root, finder, name, module.path, settings)
     project.raw_settings = raw
-    entries = _installed_apps(project, evaluated, module)
-    project.apps = [_app(project, entry) for entry in entries]
+    conditional: set[str] = set()
+    entries = _installed_apps(project, evaluated, module, conditional)
+    apps = [_app(project, entry) for entry in entries]
+    for app in list(apps):  # an app installed only in one branch of an undecided if gives way to a sure one
+        if app.name in conditional and any(a.label == app.label and a.name not in conditional for a in apps):
+            apps.remove(app)
+            project.notes.append(Note(str(module.path), None, f"{app.name} not read: its label {app.label!r} is "
+                                      "that of an app installed unconditionally"))
+    project.apps = apps
     labels = [a.label for a in project.apps]
     for label in labels:
         if labels.count(label) > 1:
@@ -244,7 +251,8 @@ def _roots_text(finder: Finder, limit: int = 4) -> str:
     return ", ".join(roots[:limit]) + (f" and {len(roots) - limit} more" if len(roots) > limit else "")
 
 
-def _installed_apps(project: DjangoProject, evaluated: DjangoSettings, module: Module) -> list[str]:
+def _installed_apps(project: DjangoProject, evaluated: DjangoSettings, module: Module,
+                    conditional: set[str]) -> list[str]:
     """INSTALLED_APPS as strings: the known entries, the conditional ones whose module is found (each
     noted), and a note for a part mgen cannot read (those apps are not read)."""
     value = evaluated.values.get("INSTALLED_APPS")
@@ -267,6 +275,7 @@ def _installed_apps(project: DjangoProject, evaluated: DjangoSettings, module: M
                 project.finder.locate(item.value.rpartition(".")[0]) is not None
             if found:
                 entries.append(item.value)
+                conditional.add(item.value)
             project.notes.append(Note(item.file, item.line, f"INSTALLED_APPS has {item.value} only when {item.test}: "
                                       + ("read, as its module is found" if found else "not read (its module is "
                                                                                       "found nowhere)")))
