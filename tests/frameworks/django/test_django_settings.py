@@ -203,3 +203,13 @@ def test_apps_of_an_undecided_if_are_read_when_found_and_noted(tmp_path):
     assert any("settings.py:4" in n and "extra only when enabled('extras'): read" in n for n in notes), notes
     assert any("ghost only when" in n and "not read" in n for n in notes), notes
     assert any("other.shop not read: its label 'shop'" in n for n in notes), notes
+
+
+def test_database_url_default_gives_the_engine(tmp_path):
+    values = settings(tmp_path, {"conf/settings.py": """
+        import dj_database_url
+        DATABASES = {"default": dj_database_url.config(default="postgres://u@localhost/app", conn_max_age=60)}
+        OTHER = dj_database_url.parse("mysql://u@h/db")
+        """})
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert values["OTHER"]["ENGINE"] == "django.db.backends.mysql"

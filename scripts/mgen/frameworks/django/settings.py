@@ -25,7 +25,6 @@ What cannot be known is an ``Opaque`` (source, file, line) - never a guess.
 from __future__ import annotations
 
 import ast
-import copy
 import os.path
 import sys
 from dataclasses import dataclass, field
@@ -33,8 +32,23 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
+from .settings_values import (
+    Conditional,
+    ModuleValue,
+    copy_namespace,
+    first_unknown,
+    hashable,
+    is_known,
+    merge,
+    numbers,
+    truth,
+    unconditional_unknowns,
+)
 from .source import Finder, Module, absolute
 from .state import Opaque, Ref
+
+__all__ = ["Conditional", "DjangoSettings", "ModuleValue", "evaluate_file", "evaluate_settings", "first_unknown",
+           "is_known"]
 
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "posix.environ.get", "os._Environ.get", "decouple.config",
                 "os.environ.setdefault"}
@@ -54,23 +68,6 @@ _PATH_FUNCS = {"os.path.join": os.path.join, "os.path.dirname": os.path.dirname,
                "posixpath.dirname": os.path.dirname, "posixpath.abspath": os.path.abspath}
 _PATH_CLASSES = {"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"}
 _MAX_STEPS = 20000  # statements run in one evaluation (loops unrolled), a guard against pathological files
-
-
-@dataclass(frozen=True)
-class Conditional:
-    """A list item present in one branch of an ``if`` whose test is not known statically."""
-
-    value: Any
-    test: str
-    file: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ModuleValue:
-    """A module bound to a name (``import os``): attribute access gives names inside it."""
-
-    name: str
 
 
 class _ImportFailed(Exception):
@@ -108,30 +105,6 @@ def evaluate_file(finder: Finder, module: Module) -> Interpreter:
     interpreter = Interpreter(finder, module.path.parent)
     interpreter.run_module(module, as_main=True)
     return interpreter
-
-
-def is_known(value: Any) -> bool:
-    """Whether a value is fully known (no Opaque, Conditional, module or reference inside)."""
-    if isinstance(value, (str, int, float, bool, bytes, type(None))):
-        return True
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return all(is_known(v) for v in value)
-    if isinstance(value, dict):
-        return all(is_known(k) and is_known(v) for k, v in value.items())
-    return False
-
-
-def first_unknown(value: Any) -> Opaque | Conditional | None:
-    """The first Opaque or Conditional inside a value (for its file and line)."""
-    if isinstance(value, (Opaque, Conditional)):
-        return value
-    items: list = list(value) if isinstance(value, (list, tuple)) else (
-        list(value.values()) if isinstance(value, dict) else [])
-    for item in items:
-        found = first_unknown(item)
-        if found is not None:
-            return found
-    return None
 
 
 class Interpreter:
@@ -293,7 +266,7 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             container = self.value(target.value, ns)
             key = self.value(target.slice, ns)
-            if isinstance(container, dict) and _hashable(key) or isinstance(container, list) and isinstance(key, int) and -len(container) <= key < len(container):
+            if isinstance(container, dict) and hashable(key) or isinstance(container, list) and isinstance(key, int) and -len(container) <= key < len(container):
                 container[key] = value
             else:
                 self._spoil(target.value, ns, stmt)
@@ -320,21 +293,21 @@ class Interpreter:
     def _if(self, stmt: ast.If, ns: dict[str, Any]) -> None:
         reads = self.env_reads
         test = self.value(stmt.test, ns)
-        decided = _truth(test)
+        decided = truth(test)
         if decided is not None:
             chosen, other = (stmt.body, stmt.orelse) if decided else (stmt.orelse, stmt.body)
             if self.env_reads != reads and other:
                 self._note_other_branch(stmt, other, ns)
             self.block(chosen, ns)
             return
-        yes, no = _copy(ns), _copy(ns)
+        yes, no = copy_namespace(ns), copy_namespace(ns)
         self.block(stmt.body, yes)
         self.block(stmt.orelse, no)
         text = ast.unparse(stmt.test)
         where = (str(self._module.path) if self._module else "", stmt.lineno)
         for name in list(dict.fromkeys([*yes, *no])):
             if name in yes and name in no:
-                ns[name] = _merge(yes[name], no[name], text, where)
+                ns[name] = merge(yes[name], no[name], text, where)
             else:
                 only = yes.get(name, no.get(name))
                 ns[name] = self.opaque(stmt, ns, f"set only when {text}") if not isinstance(only, ModuleValue) \
@@ -342,7 +315,7 @@ class Interpreter:
 
     def _note_other_branch(self, stmt: ast.If, other: list[ast.stmt], ns: dict[str, Any]) -> None:
         """The apps the branch not taken would add to INSTALLED_APPS (told to the user, not read)."""
-        trial = _copy(ns)
+        trial = copy_namespace(ns)
         before = trial.get("INSTALLED_APPS")
         known = {a for a in before if isinstance(a, str)} if isinstance(before, (list, tuple)) else set()
         saved = (self.env_reads, self.steps, list(self.sys_path), list(self.other_branch_apps),
@@ -358,7 +331,7 @@ class Interpreter:
                                                ast.unparse(stmt.test), added))
 
     def _try(self, stmt: ast.Try, ns: dict[str, Any]) -> None:
-        trial = _copy(ns)
+        trial = copy_namespace(ns)
         self._try_depth += 1
         try:
             self.block(stmt.body, trial)
@@ -392,15 +365,15 @@ class Interpreter:
         # an unknown number of rounds: the body runs once on unknown items, a list it appends to keeps
         # its known items and gets an unknown one
         unknown = self.opaque(stmt.iter, ns, "iterated at run time")
-        once = _copy(ns)
+        once = copy_namespace(ns)
         self.assign(stmt.target, unknown, once, stmt)
         self.block(stmt.body, once)
         text = f"{ast.unparse(stmt.iter)} is not empty"
         where = (str(self._module.path) if self._module else "", stmt.lineno)
         for name in list(once):
             if name in ns:
-                merged = _merge(once[name], ns[name], text, where)
-                ns[name] = _unconditional_unknowns(merged)
+                merged = merge(once[name], ns[name], text, where)
+                ns[name] = unconditional_unknowns(merged)
             elif name not in _target_names(stmt.target):
                 ns[name] = self.opaque(stmt, ns, "set in a loop")
 
@@ -434,7 +407,7 @@ class Interpreter:
                 return items
             if isinstance(node, ast.Tuple):
                 return tuple(items)
-            return set(items) if all(_hashable(i) for i in items) else self.opaque(node, ns)
+            return set(items) if all(hashable(i) for i in items) else self.opaque(node, ns)
         if isinstance(node, ast.Dict):
             out: dict = {}
             for k, v in zip(node.keys, node.values):
@@ -445,7 +418,7 @@ class Interpreter:
                     out.update(inner)
                     continue
                 key = self.value(k, ns)
-                if not _hashable(key):
+                if not hashable(key):
                     return self.opaque(node, ns)
                 out[key] = self.value(v, ns)
             return out
@@ -474,7 +447,7 @@ class Interpreter:
                 self.env_reads += 1
                 return self.opaque(node, ns)
             key = self.value(node.slice, ns)
-            if isinstance(container, dict) and _hashable(key) and key in container:
+            if isinstance(container, dict) and hashable(key) and key in container:
                 return container[key]
             if isinstance(container, (list, tuple, str)) and is_known(container) and isinstance(key, (int, slice)):
                 return container[key]
@@ -489,8 +462,8 @@ class Interpreter:
         if isinstance(node, ast.UnaryOp):
             operand = self.value(node.operand, ns)
             if isinstance(node.op, ast.Not):
-                truth = _truth(operand)
-                return (not truth) if truth is not None else self.opaque(node, ns)
+                known = truth(operand)
+                return (not known) if known is not None else self.opaque(node, ns)
             if isinstance(operand, (int, float)) and not isinstance(operand, bool):
                 return -operand if isinstance(node.op, ast.USub) else operand
             return self.opaque(node, ns)
@@ -499,11 +472,11 @@ class Interpreter:
         if isinstance(node, ast.Compare):
             return self._compare(node, ns)
         if isinstance(node, ast.IfExp):
-            truth = _truth(self.value(node.test, ns))
-            if truth is None:
+            decided = truth(self.value(node.test, ns))
+            if decided is None:
                 yes, no = self.value(node.body, ns), self.value(node.orelse, ns)
                 return yes if yes == no and is_known(yes) else self.opaque(node, ns)
-            return self.value(node.body if truth else node.orelse, ns)
+            return self.value(node.body if decided else node.orelse, ns)
         if isinstance(node, ast.Call):
             return self._call(node, ns)
         if isinstance(node, ast.NamedExpr):
@@ -531,7 +504,7 @@ class Interpreter:
 
     def _binop(self, op: ast.operator, left: Any, right: Any, node: ast.AST, ns: dict[str, Any]) -> Any:
         if isinstance(op, ast.Add) and (isinstance(left, (list, tuple, str)) and type(left) is type(right)
-                                        or _numbers(left, right)):
+                                        or numbers(left, right)):
             return left + right
         if isinstance(op, ast.Add) and isinstance(left, (list, tuple)) != isinstance(right, (list, tuple)):
             # ``plugins() + [...]``: code that runs adds a sequence of the same type; its items are unknown
@@ -540,7 +513,7 @@ class Interpreter:
                 items = [*known, unknown] if known is left else [unknown, *known]
                 return type(known)(items)
         if isinstance(op, ast.Sub) and (isinstance(left, (set, frozenset)) and isinstance(right, (set, frozenset))
-                                        or _numbers(left, right)):
+                                        or numbers(left, right)):
             return left - right
         if isinstance(op, ast.BitOr):
             if isinstance(left, dict) and isinstance(right, dict):
@@ -551,7 +524,7 @@ class Interpreter:
             return left / right
         if isinstance(op, ast.Mod) and isinstance(left, str) and is_known(right):
             return left % right
-        if isinstance(op, (ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)) and _numbers(left, right):
+        if isinstance(op, (ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)) and numbers(left, right):
             return {ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b,
                     ast.Pow: lambda a, b: a ** b}[type(op)](left, right)
         if isinstance(op, ast.Mult) and isinstance(left, (str, list, tuple)) and isinstance(right, int) \
@@ -565,10 +538,10 @@ class Interpreter:
         result: Any = None
         for operand in node.values:
             result = self.value(operand, ns)
-            truth = _truth(result)
-            if truth is None:
+            known = truth(result)
+            if known is None:
                 return self.opaque(node, ns)
-            if isinstance(node.op, ast.And) and not truth or isinstance(node.op, ast.Or) and truth:
+            if isinstance(node.op, ast.And) and not known or isinstance(node.op, ast.Or) and known:
                 return result
         return result
 
@@ -641,6 +614,11 @@ class Interpreter:
                 return kwargs.get("default", self.opaque(node, ns))
             default = args[1] if len(args) > 1 else kwargs.get("default")
             return default
+        if path in ("dj_database_url.config", "dj_database_url.parse"):
+            self.env_reads += path.endswith("config")  # DATABASE_URL unset: the default
+            url = kwargs.get("default") if path.endswith("config") else (args[0] if args else kwargs.get("url"))
+            engine = _url_engine(url) if isinstance(url, str) else None
+            return {"ENGINE": engine, "NAME": self.opaque(node, ns)} if engine else self.opaque(node, ns)
         if len(args) != len(node.args) or len(kwargs) != len(node.keywords):
             return self.opaque(node, ns)
         if path in _PATH_FUNCS and args and all(isinstance(a, (str, Path)) for a in args) and not kwargs:
@@ -693,70 +671,21 @@ class Interpreter:
                     self.sys_path.append(path)
 
 
+_URL_ENGINES = {"postgres": "postgresql", "postgresql": "postgresql", "pgsql": "postgresql",
+                "postgis": "django.contrib.gis.db.backends.postgis", "mysql": "mysql", "mysql2": "mysql",
+                "mysqlgis": "django.contrib.gis.db.backends.mysql", "sqlite": "sqlite3",
+                "spatialite": "django.contrib.gis.db.backends.spatialite", "oracle": "oracle"}
+
+
+def _url_engine(url: str) -> str | None:
+    """The ENGINE dj_database_url gives a database URL (by its scheme)."""
+    scheme = url.partition("://")[0].split("+")[0].lower()
+    engine = _URL_ENGINES.get(scheme)
+    return None if engine is None else engine if "." in engine else f"django.db.backends.{engine}"
+
+
 def _canonical(path: str) -> str:
     return path.replace("posix.", "os.", 1) if path.startswith("posix.") else path
-
-
-def _numbers(a: Any, b: Any) -> bool:
-    return all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return not isinstance(value, (Opaque, Conditional))
-
-
-def _truth(value: Any) -> bool | None:
-    """A value's truth when it is known (a list with unknown items that already has known ones is true)."""
-    if isinstance(value, (str, int, float, bool, bytes, type(None))):
-        return bool(value)
-    if isinstance(value, (list, tuple, set, frozenset, dict)):
-        if is_known(value):
-            return bool(value)
-        known = [v for v in value if not isinstance(v, (Opaque, Conditional))]
-        return True if known else None
-    if isinstance(value, (ModuleValue, Path)):
-        return True
-    return None
-
-
-def _copy(ns: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for name, value in ns.items():
-        out[name] = copy.deepcopy(value) if isinstance(value, (list, dict, set)) else value
-    return out
-
-
-def _merge(yes: Any, no: Any, test: str, where: tuple[str, int]) -> Any:
-    """One value for both branches of an undecided ``if`` (see the module's docstring)."""
-    if yes == no and type(yes) is type(no):
-        return yes
-    if isinstance(yes, (list, tuple)) and isinstance(no, (list, tuple)) and type(yes) is type(no):
-        out = []
-        for item in yes:
-            out.append(item if item in no else Conditional(item, test, *where))
-        out.extend(Conditional(item, f"not ({test})", *where) for item in no if item not in yes)
-        return type(yes)(out)
-    if isinstance(yes, dict) and isinstance(no, dict):
-        merged = {}
-        for key in dict.fromkeys([*yes, *no]):
-            if key in yes and key in no:
-                merged[key] = _merge(yes[key], no[key], test, where)
-            else:
-                merged[key] = Opaque(f"{key!r} set only when {test}", *where)
-        return merged
-    return Opaque(f"depends on {test}", *where)
-
-
-def _unconditional_unknowns(value: Any) -> Any:
-    """After a loop of unknown length: items it added are unknown items (Opaque), not Conditional ones."""
-    if isinstance(value, list):
-        return [Opaque(f"added in a loop ({v.test})", v.file, v.line) if isinstance(v, Conditional) else v
-                for v in value]
-    return value
 
 
 def _handler_names(handler: ast.ExceptHandler) -> set[str] | None:
