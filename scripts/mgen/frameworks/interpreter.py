@@ -3,7 +3,8 @@
 ``project_interpreter(root)`` asks, in this order, and answers the first interpreter file that exists:
 
 1. ``VIRTUAL_ENV``: the environment activated in the shell mgen was started from (what ``python`` means
-   there), unless it is mgen's own environment and the project has one of its own (below).
+   there), unless it is mgen's own environment and the project has a virtual environment in its folder or
+   above (2.).
 2. A virtual environment in the project or a folder above it, up to the repository root (the folder with
    ``.git``/``.hg``) or the home folder: ``.venv``, ``venv``, ``env``, ``.env`` (a folder with a
    ``pyvenv.cfg``). ``uv``, ``poetry`` with ``virtualenvs.in-project`` and ``PIPENV_VENV_IN_PROJECT`` all

@@ -137,3 +137,50 @@ def test_a_changed_models_file_of_no_app_read_is_an_error(tmp_path: Path):
         load_project(root / "example")
     settings.write_text(settings.read_text().replace("REUSABLE_APPS = ()", 'REUSABLE_APPS = ("reusable.accounts",)'))
     assert "accounts" in {a.label for a in load_project(root / "example").project_apps}
+
+
+def test_package_folders_declared_by_the_packaging_files(tmp_path: Path):
+    from mgen.frameworks.django.roots import package_roots
+
+    def roots(files: dict[str, str]) -> list[str]:
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        for rel, text in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text)
+        return [p.relative_to(folder.resolve()).as_posix() for p in package_roots(folder)]
+
+    assert roots({"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["lib"]\n', "lib/x.py": ""}) == \
+        ["lib", "."]
+    assert roots({"pyproject.toml": '[tool.poetry]\npackages = [{include = "app", from = "backend"}]\n',
+                  "backend/app/__init__.py": ""}) == ["backend", "."]
+    assert roots({"setup.cfg": "[options]\npackage_dir =\n    =source\n", "source/x.py": ""}) == ["source", "."]
+    assert roots({"setup.py": 'from setuptools import setup, find_packages\nsetup(packages=find_packages(where="py"))\n',
+                  "py/x.py": ""}) == ["py", "."]
+    assert roots({"setup.py": "", "src/pkg/__init__.py": ""}) == ["src", "."]  # a src/ layout, undeclared
+
+
+def test_apps_installed_editable_from_elsewhere_are_libraries_read_from_their_source(tmp_path: Path, monkeypatch):
+    """The project's environment names, in a .pth file and in a setuptools editable finder, folders outside
+    the project: their apps are found there (as installed libraries, not the project's own)."""
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    root = h.copy_project("settings_package", tmp_path)
+    site = root / ".venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / ".venv" / "bin").mkdir()
+    (root / ".venv" / "bin" / "python").write_text("")
+    for name in ("pthlib", "mappedlib"):
+        app = tmp_path / "elsewhere" / name / name
+        (app / "migrations").mkdir(parents=True)
+        for rel in ("__init__.py", "models.py", "migrations/__init__.py"):
+            (app / rel).write_text("")
+    (site / "pthlib.pth").write_text(f"{tmp_path / 'elsewhere' / 'pthlib'}\nimport sys\n")
+    (site / "__editable___mappedlib_0_1_finder.py").write_text(
+        f"MAPPING = {{'mappedlib': {str(tmp_path / 'elsewhere' / 'mappedlib' / 'mappedlib')!r}}}\n")
+    base = root / "config" / "settings" / "base.py"
+    base.write_text(base.read_text().replace('INSTALLED_APPS += ["blog"]', 'INSTALLED_APPS += ["blog", "pthlib", '
+                                                                          '"mappedlib"]'))
+    project = load_project(root)
+    found = {a.label: (a.path is not None, a.in_project) for a in project.apps}
+    assert found["pthlib"] == (True, False) and found["mappedlib"] == (True, False)
+    assert found["shop"] == (True, True)
