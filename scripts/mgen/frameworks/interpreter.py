@@ -147,7 +147,7 @@ def _poetry(folder: Path) -> Path | None:
         cache = Path(os.environ["POETRY_CACHE_DIR"]) if os.environ.get("POETRY_CACHE_DIR") else (
             _cache_home() / ("pypoetry" if os.name != "nt" else "pypoetry/Cache"))
         base = cache / "virtualenvs"
-    envs = sorted(base.glob(f"{poetry_env_name(name, folder)}-py*"), key=_python_version, reverse=True)
+    envs = sorted(base.glob(f"{glob.escape(poetry_env_name(name, folder))}-py*"), key=_python_version, reverse=True)
     for env in envs:
         found = _env_python(env)
         if found is not None:
@@ -162,10 +162,14 @@ def _python_version(env: Path) -> tuple[int, ...]:
 
 def pipenv_env_name(project: Path) -> str:
     """``<name>-<hash>``, as pipenv names a project's environment (its Project.virtualenv_name)."""
-    name = re.sub(r'[ &$`!*@"()\[\]\\\r\n\t]', "_", project.name)[0:42]
+    name = _pipenv_sanitized(project)
     location = str(project / "Pipfile")
     digest = base64.urlsafe_b64encode(hashlib.sha256(location.encode()).digest()[:6]).decode()
     return f"{name}-{digest[:8]}"
+
+
+def _pipenv_sanitized(project: Path) -> str:
+    return re.sub(r'[ &$`!*@"()\[\]\\\r\n\t]', "_", project.name)[0:42]
 
 
 def _pipenv(folder: Path) -> Path | None:
@@ -177,7 +181,7 @@ def _pipenv(folder: Path) -> Path | None:
     if found is not None:
         return found
     named = []  # pipenv writes the project folder into <env>/.project
-    prefix = glob.escape(pipenv_env_name(folder).rsplit("-", 1)[0])
+    prefix = glob.escape(_pipenv_sanitized(folder))  # the hash may hold "-" itself
     for env in base.glob(f"{prefix}-*") if base.is_dir() else ():
         try:
             if Path((env / ".project").read_text(encoding="utf-8").strip()).resolve() == folder:
