@@ -1,23 +1,34 @@
 """A Django project on disk: its settings module and its installed apps, found statically.
 
 The settings module is the one ``manage.py`` names (``os.environ.setdefault("DJANGO_SETTINGS_MODULE",
-"config.settings")``) unless the caller names one, as ``--settings`` does. Its module-level assignments are
-evaluated without running it (``from .base import *`` and ``INSTALLED_APPS += [...]`` included); a setting
-computed at run time (``os.environ[...]``) is simply unknown, and an error only where it is needed:
-``INSTALLED_APPS`` must be readable. Each app's ``AppConfig`` is found as Django finds it - the class named
+"config.settings")``) unless the caller names one, as ``--settings`` does; it is looked for on the module
+path Python would have for the project (``roots.py``), not only under the folder of ``manage.py``. Its
+statements are evaluated without running them (``settings.py``: star imports, imported lists, ``+=``,
+``append``, ``try``/``except ImportError``, ``if``, the environment's defaults); a setting computed at run
+time is simply unknown, and an error only where it is needed: ``INSTALLED_APPS`` must be readable, though an
+unknown part of it (``[*discover_plugins(), ...]``) is only a note and its known apps are read. An app of
+``INSTALLED_APPS`` found nowhere is noted; one whose folder is in the repository but off the module path, or
+a models file git reports changed in an app folder no installed app holds, is an error (``load_project``
+never lets an app's changes go unseen). An app is the project's own (``App.in_project``) when its source
+is the project's (``Finder.is_own``), not an installed library's. Each app's ``AppConfig`` is found as Django finds it - the class named
 in ``INSTALLED_APPS``, or the single (or ``default = True``) ``AppConfig`` subclass in ``<app>/apps.py`` - for
 its ``label`` and ``default_auto_field``.
 """
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
-from .source import Definition, Finder, Module, absolute, parse_file
+from ..interpreter import folders_up
+from ..pyast import Note
+from .settings import Conditional, DjangoSettings, evaluate_file, evaluate_settings, first_unknown, is_known
+from .source import Definition, Finder, Module, parse_file
 from .state import Call, Opaque, Ref
 from .values import Evaluator, Scope, first_opaque
 
@@ -67,6 +78,10 @@ class DjangoProject:
     # what this run has read of the migration files (replay.read_migrations), and the cache behind it
     migration_files: dict[str, list] = field(default_factory=dict, repr=False)
     history: Any = field(default=None, repr=False)
+    # what the settings module sets, known or not (DATABASES with a NAME from the environment), and notes:
+    # apps installed conditionally, or not found, or computed at run time
+    raw_settings: dict[str, Any] = field(default_factory=dict, repr=False)
+    notes: list[Note] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.finder, self.settings)
@@ -98,7 +113,7 @@ class DjangoProject:
     def database_dialect(self) -> str | None:
         """The dialect of DATABASES['default']['ENGINE'] when the settings spell it out, else None (a
         DATABASES built at run time: the caller names the database)."""
-        databases = self.settings.get("DATABASES")
+        databases = self.raw_settings.get("DATABASES", self.settings.get("DATABASES"))
         default = databases.get("default") if isinstance(databases, dict) else None
         engine = default.get("ENGINE") if isinstance(default, dict) else None
         if not isinstance(engine, str):
@@ -122,72 +137,190 @@ def settings_from_manage_py(root: Path) -> str:
                     str(manage))
 
 
-def read_settings(finder: Finder, evaluator: Evaluator, module: Module, seen: set[str] | None = None) -> dict:
-    """The settings a module assigns (UPPER_CASE names), in statement order, with star imports merged."""
-    seen = seen if seen is not None else set()
-    seen.add(module.name)
-    out: dict[str, Any] = {}
-    for stmt in module.tree.body:
-        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
-            source = finder.module(absolute(module, stmt))
-            if source is not None and source.name not in seen:
-                out.update(read_settings(finder, evaluator, source, seen))
-        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            name = stmt.targets[0].id
-            if name.isupper():
-                out[name] = _known(evaluator.value(stmt.value, Scope(module)), out, stmt.value, module, evaluator)
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and isinstance(stmt.op, ast.Add):
-            name = stmt.target.id
-            extra = evaluator.value(stmt.value, Scope(module))
-            if isinstance(out.get(name), (tuple, list)) and isinstance(extra, (tuple, list)):
-                out[name] = type(out[name])([*out[name], *extra])
-            else:
-                out[name] = Opaque(ast.unparse(stmt), str(module.path), stmt.lineno)
-    return out
+def manage_py_path(root: Path) -> list[Path]:
+    """The folders ``manage.py`` puts on ``sys.path`` before Django starts (evaluated statically)."""
+    manage = root / "manage.py"
+    if not manage.is_file():
+        return []
+    finder = Finder([root])
+    try:
+        interpreter = evaluate_file(finder, finder.module_at(manage))
+    except MgenError:
+        return []
+    return [Path(p) for p in interpreter.sys_path]
 
 
-def _known(value: Any, so_far: dict, node: ast.expr, module: Module, evaluator: Evaluator) -> Any:
-    """A setting's value; a reference to an earlier setting of the same module is that setting."""
-    if isinstance(node, ast.Name) and node.id in so_far:
-        return so_far[node.id]
-    return value
+def load_project(root: Path, settings_module: str | None = None, search_paths: Sequence[Path] = ()) -> DjangoProject:
+    """The project in ``root``: settings and installed apps. ``search_paths`` come before the installed
+    libraries when looking for apps and libraries (``roots.search_path`` has the whole module path)."""
+    root = Path(root).resolve()
+    inserted = manage_py_path(root)
+    finder = Finder.for_project(root, search_paths, inserted)
+    if finder.module("django.db.models") is None:
+        # without Django's source no class can be told to be a model or a field: refuse, never guess
+        raise MgenError("Django's source is not found: neither the project's environment (VIRTUAL_ENV, a .venv, "
+                        "venv or env in the project or above, poetry, pipenv, pyenv) nor mgen's own Python has "
+                        "django.db.models to read", str(root))
+    name = settings_module or settings_from_manage_py(root)
+    module = finder.module(name)
+    if module is None:
+        raise MgenError(f"settings module {name!r} not found: neither under the project folder nor on the "
+                        f"project's module path ({_roots_text(finder)})", str(root))
+    evaluated = evaluate_settings(finder, module, root)
+    added = [Path(p) for p in evaluated.sys_path if Path(p).resolve() not in finder.roots]
+    if added:  # the settings put folders on sys.path (apps/, lib/): the apps are searched there too
+        finder = Finder.for_project(root, search_paths, [*inserted, *added])
+        module = finder.module(name) or module
+        evaluated = evaluate_settings(finder, module, root)
+    raw = evaluated.values
+    settings = dict(DEFAULTS)
+    settings.update({k: v for k, v in raw.items() if is_known(v)})
+    project = DjangoProject(root, finder, name, module.path, settings)
+    project.raw_settings = raw
+    conditional: set[str] = set()
+    entries = _installed_apps(project, evaluated, module, conditional)
+    apps = [_app(project, entry) for entry in entries]
+    for app in list(apps):  # an app installed only in one branch of an undecided if gives way to a sure one
+        if app.name in conditional and any(a.label == app.label and a.name not in conditional for a in apps):
+            apps.remove(app)
+            project.notes.append(Note(str(module.path), None, f"{app.name} not read: its label {app.label!r} is "
+                                      "that of an app installed unconditionally"))
+    project.apps = apps
+    labels = [a.label for a in project.apps]
+    for label in labels:
+        if labels.count(label) > 1:
+            raise MgenError(f"two installed apps have the label {label!r}", str(module.path))
+    _check_found(project, evaluated)
+    _check_changed(project)
+    return project
+
+
+def _check_changed(project: DjangoProject) -> None:
+    """A models or migration file git reports changed (against HEAD, untracked included) in an app folder (one
+    with ``migrations/`` or ``apps.py``) of this project that no app read holds is an error: generating without
+    it would not see its change. A file of another project of the repository (nearer another ``manage.py``)
+    or of an installed library is not this project's."""
+    from ...scope import git_toplevel
+
+    top = git_toplevel(project.root)
+    if top is None:
+        return
+    try:
+        done = subprocess.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=top,
+                              capture_output=True, timeout=30, check=False,
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return
+    if done.returncode != 0:
+        return
+    read = [a.path.resolve() for a in project.apps if a.path is not None]
+    tokens = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for token in tokens:
+        if len(token) < 4 or not token.endswith(".py"):
+            continue
+        path = (top / token[3:]).resolve()
+        app = _app_folder(path)
+        if app is None or any(app == r or r in app.parents for r in read) or not project.finder.is_own(path):
+            continue
+        nearest = next((f for f in app.parents if (f / "manage.py").is_file()), None)
+        if nearest is not None and nearest != project.root and nearest not in project.root.parents:
+            continue  # another project's app
+        if (app / "migrations" / "__init__.py").is_file() or (app / "apps.py").is_file():
+            raise MgenError(f"{token[3:]} changed, but it is in {app}, which no installed app mgen read holds "
+                            f"(INSTALLED_APPS of {project.settings_module}): its change would not be seen",
+                            str(project.settings_file))
+
+
+def _app_folder(path: Path) -> Path | None:
+    """The app folder of a models or migration file (``app/models.py``, ``app/models/x.py``,
+    ``app/migrations/0001_x.py``), else None."""
+    if path.name == "models.py":
+        return path.parent
+    for folder in path.parents:
+        if folder.name in ("models", "migrations"):
+            return folder.parent
+    return None
 
 
 def _literal(value: Any) -> bool:
     return first_opaque(value) is None and not isinstance(value, (Call, Ref))
 
 
-def load_project(root: Path, settings_module: str | None = None, search_paths: Sequence[Path] = ()) -> DjangoProject:
-    """The project in ``root``: settings and installed apps. ``search_paths`` come before the interpreter's
-    path when looking for apps and libraries outside the project (a virtualenv's site-packages)."""
-    root = Path(root).resolve()
-    finder = Finder.for_project(root, search_paths)
-    if finder.module("django.db.models") is None:
-        # without Django's source no class can be told to be a model or a field: refuse, never guess
-        raise MgenError("Django's source is not found: neither a virtual environment in the project (.venv, venv, "
-                        "env) nor mgen's own Python has django.db.models to read", str(root))
-    name = settings_module or settings_from_manage_py(root)
-    module = finder.module(name)
-    if module is None:
-        raise MgenError(f"settings module {name!r} not found under the project folder", str(root))
-    evaluator = Evaluator(finder, {})
-    raw = read_settings(finder, evaluator, module)
-    settings = dict(DEFAULTS)
-    settings.update({k: v for k, v in raw.items() if _literal(v)})
-    apps_value = raw.get("INSTALLED_APPS")
-    if apps_value is None:
-        raise MgenError("the settings module sets no INSTALLED_APPS", str(module.path))
-    if not _literal(apps_value) or not all(isinstance(a, str) for a in apps_value):
-        where = first_opaque(apps_value)
+def _roots_text(finder: Finder, limit: int = 4) -> str:
+    roots = [str(r) for r in finder.own_roots]
+    return ", ".join(roots[:limit]) + (f" and {len(roots) - limit} more" if len(roots) > limit else "")
+
+
+def _installed_apps(project: DjangoProject, evaluated: DjangoSettings, module: Module,
+                    conditional: set[str]) -> list[str]:
+    """INSTALLED_APPS as strings: the known entries, the conditional ones whose module is found (each
+    noted), and a note for a part mgen cannot read (those apps are not read)."""
+    value = evaluated.values.get("INSTALLED_APPS")
+    if value is None:
+        missing = [m for f, _, m in evaluated.missing_imports]
+        why = f" (it imports {', '.join(dict.fromkeys(missing))}, found nowhere)" if missing else ""
+        raise MgenError(f"the settings module sets no INSTALLED_APPS{why}", str(module.path))
+    if not isinstance(value, (list, tuple)) or value and not any(
+            isinstance(v, str) or isinstance(v, Conditional) and isinstance(v.value, str) for v in value):
+        where = first_unknown(value)
         raise MgenError("INSTALLED_APPS is computed at run time; mgen reads it only as a list of strings",
-                        str(module.path), where.line if where else None)
-    project = DjangoProject(root, finder, name, module.path, settings)
-    project.apps = [_app(project, entry) for entry in apps_value]
-    labels = [a.label for a in project.apps]
-    for label in labels:
-        if labels.count(label) > 1:
-            raise MgenError(f"two installed apps have the label {label!r}", str(module.path))
-    return project
+                        where.file if where is not None and where.file else str(module.path),
+                        where.line if where is not None else None)
+    entries: list[str] = []
+    for item in value:
+        if isinstance(item, str):
+            entries.append(item)
+        elif isinstance(item, Conditional) and isinstance(item.value, str):
+            found = project.finder.locate(item.value) is not None or \
+                project.finder.locate(item.value.rpartition(".")[0]) is not None
+            if found:
+                entries.append(item.value)
+                conditional.add(item.value)
+            project.notes.append(Note(item.file, item.line, f"INSTALLED_APPS has {item.value} only when {item.test}: "
+                                      + ("read, as its module is found" if found else "not read (its module is "
+                                                                                      "found nowhere)")))
+        elif isinstance(item, (Opaque, Conditional)):
+            where = item if isinstance(item, Opaque) else first_unknown(item.value) or item
+            project.notes.append(Note(where.file or str(module.path), where.line,
+                                      f"INSTALLED_APPS also holds apps computed at run time ({_source(where)}): "
+                                      "mgen does not read them"))
+        else:
+            raise MgenError(f"INSTALLED_APPS holds {item!r}, not a dotted path", str(module.path))
+    for file, line, test, apps in evaluated.other_branch_apps:
+        project.notes.append(Note(file, line, f"settings read with the environment empty: when {test}, "
+                                  f"INSTALLED_APPS also has {', '.join(apps)} (not read)"))
+    return list(dict.fromkeys(entries))
+
+
+def _source(value: Opaque | Conditional) -> str:
+    text = value.source if isinstance(value, Opaque) else value.test
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_found(project: DjangoProject, evaluated: DjangoSettings) -> None:
+    """An installed app whose module is found nowhere is noted; one whose folder is in the repository but
+    off the module path mgen found is an error (reading the project without it would miss its models)."""
+    missing = [a for a in project.apps if a.path is None and project.finder.locate(a.name) is None]
+    if not missing:
+        return
+    search = project.finder.search
+    tops = folders_up(project.root)
+    for app in missing:
+        rel = Path(*app.name.split("."))
+        for folder in tops:
+            for base in (folder, folder / "src"):
+                candidate = base / rel
+                if (candidate / "models.py").is_file() or (candidate / "models" / "__init__.py").is_file() \
+                        or (candidate / "migrations" / "__init__.py").is_file():
+                    raise MgenError(f"installed app {app.name} is at {candidate}, which is not on the module path "
+                                    f"mgen finds for the project ({_roots_text(project.finder)}): its models would "
+                                    "not be read", str(project.settings_file))
+    env = "" if search is None or search.interpreter is not None else \
+        " (no environment of the project found: libraries are read from mgen's own Python)"
+    names = ", ".join(a.name for a in missing)
+    project.notes.append(Note(str(project.settings_file), None,
+                              f"{len(missing)} installed app(s) found nowhere on the module path{env}: {names}; "
+                              "their models and migrations are not read"))
 
 
 def _app(project: DjangoProject, entry: str) -> App:
@@ -210,7 +343,7 @@ def _app(project: DjangoProject, entry: str) -> App:
     auto = (_config_attr(evaluator, config, "default_auto_field") if config else None) \
         or project.settings["DEFAULT_AUTO_FIELD"]
     migrations = project.settings.get("MIGRATION_MODULES", {}).get(label, f"{app_module}.migrations")
-    in_project = path is not None and project.root in path.resolve().parents
+    in_project = path is not None and project.finder.is_own(path)
     return App(label, app_module, path, str(auto), in_project, migrations)
 
 

@@ -4,9 +4,11 @@
 ``External``. Django code needs one step more: ``models.CASCADE`` in a models file and
 ``django.db.models.deletion.CASCADE`` in a migration are the same object only once Django's own source
 is followed, and ``class User(AbstractUser)`` has its fields in ``django/contrib/auth/models.py``. So the
-``Finder`` keeps one ``pyast.Project`` per root - the project folder first, then the interpreter's path,
-where Django and other installed apps live - and continues an ``External`` in the root that has that
-module. Nothing is imported; every root is only read.
+``Finder`` keeps one ``pyast.Project`` per root - the project's own roots first (the folder of ``manage.py``,
+what it puts on ``sys.path``, the project's packages above it: ``roots.py``), then the installed libraries
+(the project's environment, then mgen's own interpreter's path), where Django and other installed apps
+live - and continues an ``External`` in the root that has that module. ``Finder.is_own`` tells the project's
+source from a library's. Nothing is imported; every root is only read.
 
 The one thing kept here rather than in pyast: a class attribute knows the class it belongs to
 (``Definition.owner``), which Meta inheritance and ``TextChoices`` members need.
@@ -14,7 +16,6 @@ The one thing kept here rather than in pyast: a class attribute knows the class 
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,17 +90,29 @@ class Finder:
         self._resolved: dict[tuple[int, str], Resolved] = {}
         self._bases: dict[int, list[Resolved]] = {}
         self._modules: dict[str, Module | None] = {}
+        self.own_roots: list[Path] = [r for r in self.roots if r not in cached]
+        self.search = None  # the roots.SearchPath the roots came from (for_project)
 
     @classmethod
-    def for_project(cls, project: Path, extra: Sequence[Path] = ()) -> Finder:
-        """The project folder first, then ``extra``, then the project's own virtual environment (its
-        ``site-packages``, where the project's Django and third-party apps are), then the running
-        interpreter's path (mgen's own Django and the standard library). Everything is read, never imported."""
-        root = Path(project).resolve()
-        interpreter = [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
-        own = [root, *[Path(e).resolve() for e in extra]]
-        libraries = [p for p in [*project_site_packages(root), *interpreter] if p not in own]
-        return cls(list(dict.fromkeys([*own, *libraries])), libraries)
+    def for_project(cls, project: Path, extra: Sequence[Path] = (), inserted: Sequence[Path] = ()) -> Finder:
+        """The module path of the project whose ``manage.py`` is in ``project`` (``roots.search_path``: its
+        folder, ``inserted`` (what manage.py adds to sys.path) and ``extra``, the project's own packages
+        above it, its environment's editable installs and site-packages, then the running interpreter's
+        path: mgen's own Django and the standard library). Everything is read, never imported."""
+        from .roots import search_path
+
+        found = search_path(Path(project), list(extra), list(inserted))
+        finder = cls([*found.own, *found.libraries], found.libraries)
+        finder.own_roots = list(found.own)
+        finder.search = found
+        return finder
+
+    def is_own(self, path: Path) -> bool:
+        """Whether a file or folder is the project's own source (under an own root, not in an environment)."""
+        path = Path(path).resolve()
+        if any(lib == path or lib in path.parents for lib in self.library_roots):
+            return False
+        return any(root == path or root in path.parents for root in self.own_roots)
 
     # -- modules -----------------------------------------------------------------------------------
     def module(self, dotted: str) -> Module | None:
@@ -284,8 +297,9 @@ def imported_names(module: Module) -> list[str]:
 
 
 def project_imports(finder: Finder, module: Module, root: Path, transitive: bool = True) -> dict[Path, Module]:
-    """The modules under ``root`` that ``module`` imports (and, ``transitive``, that those import, and so on),
-    by resolved file path: what a static reading of ``module`` can depend on besides installed libraries."""
+    """The modules under ``root`` or another of the project's own roots (``Finder.own_roots``: its packages
+    outside the folder of manage.py) that ``module`` imports (and, ``transitive``, that those import, and so
+    on), by resolved file path: what a static reading of ``module`` can depend on besides installed libraries."""
     root = Path(root).resolve()
     seen: dict[Path, Module] = {}
     todo = [module]
@@ -298,26 +312,13 @@ def project_imports(finder: Finder, module: Module, root: Path, transitive: bool
             if target is None:
                 continue
             path = target.path.resolve()
-            if root not in path.parents or path in seen or path == module.path.resolve() \
+            if path in seen or path == module.path.resolve() or not (root in path.parents or finder.is_own(path)) \
                     or any(lib in path.parents for lib in finder.library_roots):  # a .venv inside the project
                 continue
             seen[path] = target
             if transitive:
                 todo.append(target)
     return seen
-
-
-def project_site_packages(root: Path) -> list[Path]:
-    """The ``site-packages`` of a virtual environment inside the project (``.venv``, ``venv``, ``env``,
-    ``.env``) - what the project runs with, when mgen itself runs from another environment (the plugin's)."""
-    out = []
-    for name in (".venv", "venv", "env", ".env"):
-        env = root / name
-        if not (env / "pyvenv.cfg").is_file():
-            continue
-        out.extend(sorted(env.glob("lib/python3*/site-packages"), reverse=True))
-        out.extend(p for p in [env / "Lib" / "site-packages"] if p.is_dir())
-    return [p.resolve() for p in out if p.is_dir()]
 
 
 def absolute(module: Module, node: ast.ImportFrom) -> str:

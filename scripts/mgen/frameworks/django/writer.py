@@ -301,7 +301,7 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
     new = read_models_state(project, old)
     hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
     changes = detect(old, new, apps, hints, functools.cache(lambda app: migration_managers(project, [app])))
-    result = GenerateResult(notes=[n.one_line() for n in new.notes] + changes.suggestions + changes.notes)
+    result = GenerateResult(notes=[n.one_line() for n in [*project.notes, *new.notes]] + changes.suggestions + changes.notes)
     if not changes.operations:
         return result
     _check(old, new, changes, project, apps)
