@@ -81,8 +81,11 @@ from ..sqlalchemy import (
     read_type,
 )
 from .replay_constraints import ConstraintCalls
+from .replay_flow import FlowStatements, Unknowable
 from .replay_state import Batch, recreates
 from .replay_tables import TableCalls
+from .replay_types import RevisionsProject, TypeRewriting
+from .replay_values import Bind, Opaque
 from .revisions import Revision, read_graph
 
 
@@ -141,14 +144,14 @@ def replay_steps(versions_folders: Sequence[str | Path], dialect: str) -> list[R
 _OP = "alembic.op"
 
 
-class _Replayer(TableCalls, ConstraintCalls):
+class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
     """Reads each revision's ``upgrade()`` statement by statement and hands each ``op.*`` call to its
     interpreter (``_OPERATIONS``; ``_BATCH_OPERATIONS`` inside a batch block)."""
 
     # -- revisions ---------------------------------------------------------------------------------
     def revision(self, revision: Revision) -> None:
         self.path = revision.path
-        project = self.projects.setdefault(revision.path.parent, Project(revision.path.parent))
+        project = self.projects.setdefault(revision.path.parent, RevisionsProject(revision.path.parent))
         self.reader.project = project
         module = project.module_at(revision.path)
         upgrade = next((s for s in module.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -159,66 +162,17 @@ class _Replayer(TableCalls, ConstraintCalls):
             raise self.error("upgrade() with arguments cannot be replayed statically", upgrade)
         self.locals = {}
         self.scope = Scope(module, self.locals)
-        for stmt in upgrade.body:
-            self.statement(stmt, module)
+        self.run_function(upgrade.body, module)
 
-    def statement(self, stmt: ast.stmt, module: Module, batch: Batch | None = None) -> None:
-        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
-            return
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self.call(stmt.value, batch)
-            return
-        if isinstance(stmt, ast.With) and batch is None:
-            self.with_block(stmt, module)
-            return
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and batch is None:
-            self.assignment(stmt)
-            return
-        kind = {ast.If: "a conditional", ast.For: "a loop", ast.While: "a loop", ast.Try: "a try block",
-                ast.With: "a nested with block", ast.Return: "a return", ast.FunctionDef: "a nested function"}
-        what = next((v for k, v in kind.items() if isinstance(stmt, k)), f"'{text_of(stmt).splitlines()[0]}'")
-        raise self.error(f"upgrade() contains {what}: it cannot be replayed statically "
-                         "(only op.* calls and batch_alter_table blocks are read)", stmt)
-
-    def assignment(self, stmt: ast.Assign | ast.AnnAssign) -> None:
-        """``name = <constant>`` (usable later), ``bind = op.get_bind()`` and ``t = sa.table(...)``
-        (opaque values only passed to execute/bulk_insert)."""
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        value = stmt.value
-        if value is None or len(targets) != 1 or not isinstance(targets[0], ast.Name):
-            raise self.error(f"upgrade() contains '{text_of(stmt)}': it cannot be replayed statically", stmt)
-        name = targets[0].id
-        if isinstance(value, ast.Call):
-            op_name = self._op_name(value.func)
-            if op_name in ("create_table", "add_column"):  # tags = op.create_table(...): the Table, for bulk_insert
-                self.call(value, None)
-                self.locals[name] = _Opaque(name)
-                return
-            sa = self.reader.callee(value, self.scope)[0]
-            if op_name in ("get_bind", "get_context") or sa in ("table", "column", "select", "update", "delete",
-                                                                "insert", "text"):
-                self.locals[name] = _Opaque(name)
-                return
-        literal = self.reader.project.literal(self.scope.module, value, self.locals)
-        if isinstance(literal, Unknown):
-            raise self.error(f"upgrade() assigns {name} = {text_of(value)}: only constants, op.get_bind() and "
-                             "sa.table()/sa.column() are replayed statically", stmt)
-        self.locals[name] = value
+    def is_batch_block(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self._op_name(node.func) == "batch_alter_table"
 
     def with_block(self, stmt: ast.With, module: Module) -> None:
         if len(stmt.items) != 1:
             raise self.error("a with block of several items cannot be replayed statically", stmt)
         item = stmt.items[0]
         call = item.context_expr
-        if _is_autocommit_block(call):
-            # ``with op.get_context().autocommit_block():`` only takes its body out of the transaction
-            # (CREATE INDEX CONCURRENTLY, a backfill committing per batch): the body is replayed as it is
-            for inner in stmt.body:
-                self.statement(inner, module)
-            return
-        if not (isinstance(call, ast.Call) and self._op_name(call.func) == "batch_alter_table"):
-            raise self.error(f"with {text_of(call)}: only 'with op.batch_alter_table(...) as batch_op' is replayed",
-                             stmt)
+        assert isinstance(call, ast.Call)
         kwargs = self.reader.check_kwargs(call, self.scope, {"table_name", "schema", "recreate"},
                                           "batch_alter_table")
         table_node = call.args[0] if call.args else kwargs.get("table_name")
@@ -261,20 +215,22 @@ class _Replayer(TableCalls, ConstraintCalls):
             if handler is None:
                 raise self.error(f"op.{name}() cannot be replayed statically (not a schema operation mgen reads)",
                                  call)
+            self.resolve_types(call)
             handler(self, call)
             return
         func = call.func
-        on_bind = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-            and isinstance(self.locals.get(func.value.id), _Opaque)
-        if on_bind and func.attr in ("execute", "exec_driver_sql"):  # type: ignore[union-attr]
-            self.note(f"{func.value.id}.{func.attr}(...) runs SQL the replay does not interpret "  # type: ignore[union-attr]
-                      "(a data change, or a schema change mgen does not see)", call)
+        if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args \
+                and isinstance(self.value(func.value), (Bind, Opaque)):
+            self.execute(call, via=f"{text_of(func)}")  # DDL in it is replayed; data is a note
             return
-        if isinstance(func, ast.Attribute) and func.attr in ("create", "drop") and isinstance(func.value, ast.Call):
-            self.enum_lifecycle(func.attr, func.value, call)
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if isinstance(owner, ast.Name) and isinstance(self.locals.get(owner.id), ast.Call):
+            owner = self.locals[owner.id]  # enum = sa.Enum(...); enum.create(bind)
+        if isinstance(func, ast.Attribute) and func.attr in ("create", "drop") and isinstance(owner, ast.Call) \
+                and self.reader.callee(owner, self.scope)[0] in ("Enum", "postgresql.ENUM"):
+            self.enum_lifecycle(func.attr, owner, call)
             return
-        raise self.error(f"upgrade() calls {text_of(call.func)}(): it cannot be replayed statically "
-                         "(only op.* operations are read)", call)
+        self.other_call(call)
 
     def enum_lifecycle(self, action: str, enum_call: ast.Call, call: ast.Call) -> None:
         """``sa.Enum(..., name="x").create(op.get_bind())`` / ``postgresql.ENUM(...).drop(bind)``: the
@@ -299,11 +255,16 @@ class _Replayer(TableCalls, ConstraintCalls):
             raise self.error(f"enum type {enum.name!r} does not exist", call)
 
     # -- data and opaque steps -----------------------------------------------------------------------
-    def execute(self, call: ast.Call, table_name: str | None = None, batch: Batch | None = None) -> None:
-        """``op.execute("literal SQL")``: DDL in it is read with mgen's SQL reader (``ALTER TYPE ... ADD VALUE``,
-        which Alembic has no op for); data statements and SQL built at run time are notes."""
+    def execute(self, call: ast.Call, table_name: str | None = None, batch: Batch | None = None,
+                via: str = "op.execute") -> None:
+        """``op.execute("literal SQL")`` (or ``bind.execute(sa.text(...))``): DDL in it is read with mgen's SQL
+        reader (``ALTER TYPE ... ADD VALUE``, which Alembic has no op for); data statements are notes; DDL
+        built at run time from what the replay cannot know is ``Unknowable``."""
         shown = text_of(call.args[0]) if call.args else ""
-        sql = _literal_sql(call.args[0]) if call.args else None
+        sql = self._sql_of(call.args[0]) if call.args else None
+        if sql is None and call.args and self._ddl(call.args[0]):
+            raise Unknowable(f"{via}({shown}) changes the schema with SQL built when the code runs",
+                             str(self.path), call.lineno)
         if sql is not None:
             from ...differ import diff
             from ...sources.sql import read_sql_text
@@ -317,10 +278,19 @@ class _Replayer(TableCalls, ConstraintCalls):
                     self.apply(op)
                 return
             if after is not None:
-                self.note(f"op.execute({shown}) changes data, not the schema", call)
+                self.note(f"{via}({shown}) changes data, not the schema", call)
                 return
-        self.note(f"op.execute({shown}) is not interpreted: data changes are not part of the schema, and a schema "
+        self.note(f"{via}({shown}) is not interpreted: data changes are not part of the schema, and a schema "
                   "change made in raw SQL that mgen cannot read is not seen by the replay", call)
+
+    def _sql_of(self, node: ast.expr) -> str | None:
+        sql = _literal_sql(node)
+        if sql is None:
+            inner = node.args[0] if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+                and isinstance(node.func, (ast.Name, ast.Attribute)) and text_of(node.func).endswith("text") else node
+            value = self.value(inner)
+            sql = value if isinstance(value, str) else None
+        return sql
 
     def bulk_insert(self, call: ast.Call) -> None:
         self.note("op.bulk_insert(...) inserts rows: not part of the schema", call)
@@ -333,6 +303,7 @@ class _Replayer(TableCalls, ConstraintCalls):
             handler = _BATCH_OPERATIONS.get(name)
             if handler is None:
                 raise self.error(f"batch_op.{name}() cannot be replayed statically", call)
+            self.resolve_types(call)
             handler(self, call, batch.table, batch)
         if recreate and self.impl.batch_rebuilds:
             self._sqlite_rebuild(batch, self.operations[start:])
@@ -362,12 +333,6 @@ class _Replayer(TableCalls, ConstraintCalls):
                           f"unnamed CHECK ({c.expression}) from the new table", ast.Constant(None, lineno=batch.line))
 
 
-def _is_autocommit_block(node: ast.expr) -> bool:
-    """``op.get_context().autocommit_block()`` (or ``context.autocommit_block()``)."""
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "autocommit_block" and not node.args and not node.keywords)
-
-
 def _literal_sql(node: ast.expr) -> str | None:
     """The SQL of ``"..."`` or ``sa.text("...")``; None when it is built at run time."""
     if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
@@ -384,13 +349,6 @@ def _checkfirst(replayer: _Replayer, call: ast.Call) -> bool:
     if node is None:
         return True  # SchemaType.create(bind, checkfirst=True) is the default
     return bool(replayer.reader.literal(node, replayer.scope, "checkfirst"))
-
-
-@dataclass(frozen=True)
-class _Opaque:
-    """A local value the replay does not look into (``op.get_bind()``, ``sa.table(...)``)."""
-
-    name: str
 
 
 _OPERATIONS: dict[str, Callable[[_Replayer, ast.Call], None]] = {

@@ -18,6 +18,7 @@ from ...operations import CreateEnum, Operation
 from ...schema import Column, EnumType, Schema, Table
 from ..pyast import Note, Project, call_kwargs, has_star_args
 from ..sqlalchemy import ConstructReader, Scope, TableSpec, build_table
+from .replay_types import ReplayReader
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class ReplayState:
         self.convention = convention
         self.schema = Schema()
         self.operations: list[Operation] = []
-        self.reader: ConstructReader = ConstructReader(Project(Path(".")), dialect)
+        self.reader: ConstructReader = ReplayReader(Project(Path(".")), dialect)
         self.impl = ALEMBIC_IMPLS[dialect]  # what Alembic does on the dialect
         self.database = self.reader.database  # what the database does with what Alembic emits
         self.path = Path(".")
