@@ -80,6 +80,7 @@ from ..sqlalchemy import (
     Scope,
     read_type,
 )
+from .replay_baseline import Baseline
 from .replay_constraints import ConstraintCalls
 from .replay_flow import FlowStatements, Unknowable
 from .replay_state import Batch, recreates
@@ -95,8 +96,11 @@ class RevisionReplay:
 
     schema: Schema
     notes: list[Note]
-    operations: list[Operation]  # what the upgrades do, in order (applied to an empty schema: ``schema``)
+    operations: list[Operation]  # what the upgrades do, in order (applied to the baseline, else an empty schema)
     revisions: list[str]  # the revision ids replayed, in order
+    baseline: str | None = None  # where the history's starting point came from (replay_baseline), if not empty
+    assumed_tables: tuple[str, ...] = ()  # tables whose state is the models' own: a change to them is not seen
+    stopped: Note | None = None  # stop_at_unknowable: the statement the replay stopped before (file:line, why)
 
 
 def replay(versions_folders: Sequence[str | Path] | str | Path, dialect: str, upto: str | None = None,
@@ -106,18 +110,49 @@ def replay(versions_folders: Sequence[str | Path] | str | Path, dialect: str, up
 
 
 def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, dialect: str, upto: str | None = None,
-                      naming_convention: dict[str, str] | None = None) -> RevisionReplay:
-    """``replay`` with the notes (data steps, omitted constraints), the operations and the revisions."""
+                      naming_convention: dict[str, str] | None = None, baseline: Baseline | None = None,
+                      stop_at_unknowable: bool = False) -> RevisionReplay:
+    """``replay`` with the notes (data steps, omitted constraints), the operations and the revisions.
+
+    ``baseline``: the history starts from it (``replay_baseline``: the database, or the models' tables no
+    revision creates) instead of an empty database. ``stop_at_unknowable``: a revision with a statement
+    whose schema effect is only known when the code runs ends the replay before that revision (the schema
+    of the revisions before it, and ``stopped`` saying file:line and why) instead of an ``MgenError``."""
     folders = [Path(versions_folders)] if isinstance(versions_folders, (str, Path)) else [Path(f) for f in versions_folders]
     graph = read_graph(folders)
     if upto is not None and upto not in graph.revisions:
         raise MgenError(f"no revision {upto!r} in {', '.join(str(f) for f in folders)}")
     order = graph.upgrade_order(upto)
     replayer = _Replayer(dialect, dict(naming_convention) if naming_convention is not None else dict(DEFAULT_CONVENTION))
+    stopped = None
+    if baseline is not None:
+        replayer.schema = baseline.schema
+        replayer.assumed = set(baseline.assumed)
+        order = [r for r in order if r.id not in baseline.applied]
+        what = f"tables {', '.join(baseline.assumed)} are" if baseline.assumed else "the schema is"
+        replayer.reader.notes.append(Note(str(folders[0]), None, (
+            f"the history starts from a baseline no revision creates: {what} taken from {baseline.source}"
+            + (" as they are now, so a change to them is not seen (give --db URL to read them from the database)"
+               if baseline.assumed else ""))))
+    done: list[str] = []
     for revision in order:
-        replayer.revision(revision)
+        before = (replayer.schema, len(replayer.operations), len(replayer.reader.notes))
+        try:
+            replayer.revision(revision)
+        except Unknowable as e:
+            if not stop_at_unknowable:
+                raise
+            replayer.schema, ops, notes = before
+            del replayer.operations[ops:], replayer.reader.notes[notes:]
+            stopped = Note(e.file or str(revision.path), e.line, f"the replay stops before revision {revision.id}: "
+                           f"{e.message}")
+            replayer.reader.notes.append(stopped)
+            break
+        done.append(revision.id)
     schema = replayer.database.final_form(replayer.schema)
-    return RevisionReplay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
+    return RevisionReplay(schema, replayer.reader.notes, replayer.operations, done,
+                          baseline.source if baseline is not None else None,
+                          baseline.assumed if baseline is not None else (), stopped)
 
 
 @dataclass(frozen=True)
@@ -216,7 +251,7 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
                 raise self.error(f"op.{name}() cannot be replayed statically (not a schema operation mgen reads)",
                                  call)
             self.resolve_types(call)
-            handler(self, call)
+            self.on_assumed(call, name, lambda: handler(self, call))
             return
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args \
@@ -304,7 +339,7 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
             if handler is None:
                 raise self.error(f"batch_op.{name}() cannot be replayed statically", call)
             self.resolve_types(call)
-            handler(self, call, batch.table, batch)
+            self.on_assumed(call, name, lambda: handler(self, call, batch.table, batch), batch.table)
         if recreate and self.impl.batch_rebuilds:
             self._sqlite_rebuild(batch, self.operations[start:])
 
