@@ -242,3 +242,14 @@ def test_a_baseline_from_the_models_is_said_and_its_tables_named(tmp_path):
     assert any("tables legacy are taken from the models (app/models.py) as they are now, so a change to them is "
                "not seen" in m for m in said)
     assert any(m.startswith("op.add_column() on legacy, taken from the models, is skipped") for m in said)
+
+
+def test_a_type_computed_by_a_helper_is_carried_as_text_with_a_note(tmp_path):
+    """Formerly a refusal of the whole history ("computed-type" in test_alembic_replay.py)."""
+    rev = revision("r2", "r1", 'op.add_column("items", sa.Column("size", make_type()))') + \
+        "\n\ndef make_type():\n    return sa.Integer()\n"
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": rev})
+    read = replay_with_notes(project / "versions", "postgresql")
+    assert read.schema.table("items").column("size").type == ColumnType("text")
+    assert [(n.line, n.message.split(":")[0]) for n in read.notes] == [
+        (9, "column type make_type() is not known statically (column type")]

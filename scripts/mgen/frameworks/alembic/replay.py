@@ -295,7 +295,7 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
         """``op.execute("literal SQL")`` (or ``bind.execute(sa.text(...))``): DDL in it is read with mgen's SQL
         reader (``ALTER TYPE ... ADD VALUE``, which Alembic has no op for); data statements are notes; DDL
         built at run time from what the replay cannot know is ``Unknowable``."""
-        shown = text_of(call.args[0]) if call.args else ""
+        shown = text_of(call.args[0]) if call.args and via == "op.execute" else "..."
         sql = self._sql_of(call.args[0]) if call.args else None
         if sql is None and call.args and self._ddl(call.args[0]):
             raise Unknowable(f"{via}({shown}) changes the schema with SQL built when the code runs",
