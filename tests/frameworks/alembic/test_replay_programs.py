@@ -253,3 +253,12 @@ def test_a_type_computed_by_a_helper_is_carried_as_text_with_a_note(tmp_path):
     assert read.schema.table("items").column("size").type == ColumnType("text")
     assert [(n.line, n.message.split(":")[0]) for n in read.notes] == [
         (9, "column type make_type() is not known statically (column type")]
+
+
+def test_a_refusal_on_a_table_no_revision_creates_says_the_history_has_a_baseline(tmp_path):
+    project = make_project(tmp_path, {"b1.py": ON_BASELINE})
+    with pytest.raises(MgenError) as e:
+        replay_with_notes(project / "versions", "postgresql")
+    assert e.value.message == ("table 'legacy' does not exist at this point of the history: the history starts "
+                               "from a baseline no revision creates (tables legacy): give --db URL to replay it "
+                               "on the database (or take those tables from the models)")

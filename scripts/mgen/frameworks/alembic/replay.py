@@ -80,7 +80,7 @@ from ..sqlalchemy import (
     Scope,
     read_type,
 )
-from .replay_baseline import Baseline
+from .replay_baseline import Baseline, uncreated_tables
 from .replay_constraints import ConstraintCalls
 from .replay_flow import FlowStatements, Unknowable
 from .replay_state import Batch, recreates
@@ -148,11 +148,26 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
                            f"{e.message}")
             replayer.reader.notes.append(stopped)
             break
+        except MgenError as e:
+            raise _with_baseline_hint(e, graph) if baseline is None else e
         done.append(revision.id)
     schema = replayer.database.final_form(replayer.schema)
     return RevisionReplay(schema, replayer.reader.notes, replayer.operations, done,
                           baseline.source if baseline is not None else None,
                           baseline.assumed if baseline is not None else (), stopped)
+
+
+def _with_baseline_hint(error: MgenError, graph) -> MgenError:
+    """A refusal about a table no revision creates: say the history starts from a baseline."""
+    if isinstance(error, Unknowable):
+        return error
+    missing = sorted(t for t in uncreated_tables(graph) if f"'{t}'" in error.message)
+    if not missing:
+        return error
+    names = ", ".join(sorted(uncreated_tables(graph)))
+    return MgenError(f"{error.message}: the history starts from a baseline no revision creates (tables {names}): "
+                     "give --db URL to replay it on the database (or take those tables from the models)",
+                     error.file, error.line)
 
 
 @dataclass(frozen=True)
