@@ -63,6 +63,7 @@ from pathlib import Path
 
 from ...errors import MgenError
 from ...operations import (
+    AlterColumnIdentity,
     AddForeignKey,
     AddUnique,
     CreateEnum,
@@ -212,7 +213,7 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
             raise self.error("upgrade() with arguments cannot be replayed statically", upgrade)
         self.locals = {}
         self.scope = Scope(module, self.locals)
-        self.run_function(upgrade.body, module)
+        self.run_decorated(upgrade, module)
 
     def is_batch_block(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Call) and self._op_name(node.func) == "batch_alter_table"
@@ -223,7 +224,7 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
         item = stmt.items[0]
         call = item.context_expr
         assert isinstance(call, ast.Call)
-        kwargs = self.reader.check_kwargs(call, self.scope, {"table_name", "schema", "recreate"},
+        kwargs = self.reader.check_kwargs(call, self.scope, {"table_name", "schema", "recreate", "table_kwargs"},
                                           "batch_alter_table")
         table_node = call.args[0] if call.args else kwargs.get("table_name")
         if table_node is None:
@@ -234,18 +235,14 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
             raise self.error(f"batch_alter_table(recreate={recreate!r}) is not 'auto', 'always' or 'never'", call)
         batch = Batch(self.reader.string(table_node, self.scope, "batch_alter_table"), recreate, stmt.lineno)
         self.table(batch.table, call)
+        if "table_kwargs" in kwargs:
+            batch.table_kwargs = self.table_kwargs(kwargs["table_kwargs"], batch)
         alias = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
-        if alias is None:
+        if alias is None and any(not isinstance(inner, ast.Pass) for inner in stmt.body):
             raise self.error("batch_alter_table must be used as 'with ... as batch_op'", stmt)
+        batch.alias = alias
         for inner in stmt.body:
-            if isinstance(inner, ast.Pass) or (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Constant)):
-                continue
-            if not (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call)
-                    and isinstance(inner.value.func, ast.Attribute)
-                    and isinstance(inner.value.func.value, ast.Name) and inner.value.func.value.id == alias):
-                self.statement(inner, module, batch)  # raises: only batch_op.* calls
-                continue
-            batch.calls.append((inner.value.func.attr, inner.value))
+            self.statement(inner, module, batch)  # batch_op.* calls are collected, other code followed or skipped
         self.flush(batch)
 
     # -- calls ---------------------------------------------------------------------------------------
@@ -357,6 +354,30 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
             self.on_assumed(call, name, lambda: handler(self, call, batch.table, batch), batch.table)
         if recreate and self.impl.batch_rebuilds:
             self._sqlite_rebuild(batch, self.operations[start:])
+            if "sqlite_autoincrement" in batch.table_kwargs and self.schema.has_table(batch.table):
+                self._sqlite_autoincrement(batch, bool(batch.table_kwargs["sqlite_autoincrement"]))
+
+    def table_kwargs(self, node: ast.expr, batch: Batch) -> dict[str, object]:
+        """``table_kwargs={"sqlite_autoincrement": True}``: the options of the table a SQLite batch rebuilds
+        (other backends alter in place and ignore them)."""
+        value = self.reader.literal(node, self.scope, "table_kwargs")
+        if not isinstance(value, dict) or set(value) - {"sqlite_autoincrement"}:
+            raise self.error("batch_alter_table(table_kwargs=...): only {'sqlite_autoincrement': bool} is replayed",
+                             node)
+        return value
+
+    def _sqlite_autoincrement(self, batch: Batch, on: bool) -> None:
+        """The rebuilt table's single integer primary key is ``INTEGER PRIMARY KEY AUTOINCREMENT`` or not,
+        as SQLAlchemy's SQLite compiler writes it."""
+        table = self.schema.table(batch.table)
+        pk = table.primary_key.columns if table.primary_key else ()
+        if len(pk) != 1 or table.column(pk[0]).type.name not in ("integer", "bigint", "smallint") \
+                or any(pk[0] in f.columns for f in table.foreign_keys):
+            return
+        column = table.column(pk[0])
+        new = "serial" if on else None
+        if column.identity != new:
+            self.apply(AlterColumnIdentity(table.name, column.name, column.identity, new))
 
     def _sqlite_rebuild(self, batch: Batch, done: list[Operation]) -> None:
         """What Alembic's table rebuild (``ApplyBatchImpl``) leaves out: unnamed CHECKs (not reflected),

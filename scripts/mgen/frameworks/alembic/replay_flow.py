@@ -27,6 +27,7 @@ what is only known when the code runs.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from typing import Any
 
@@ -55,6 +56,7 @@ class FlowStatements(ValueReading):
     """Mixed into the replayer (``replay._Replayer``): ``statement`` for every kind of Python statement."""
 
     helper_depth = 0
+    batch_aliases: frozenset[str] = frozenset({"batch_op"})
 
     def body(self, stmts: list[ast.stmt], module: Module, batch: Batch | None = None) -> None:
         for stmt in stmts:
@@ -67,13 +69,75 @@ class FlowStatements(ValueReading):
         except _Return:
             pass
 
+    def run_decorated(self, function: ast.FunctionDef | ast.AsyncFunctionDef, module: Module) -> None:
+        """``upgrade()`` itself, or through its decorators: a project decorator ``def deco(func): def
+        wrapper(*args, **kwargs): ...; return wrapper`` is followed, ``func(...)`` in the wrapper running
+        what it wraps (``@skip_if_sqlite``: a dialect test, then ``return func()``)."""
+        def innermost() -> None:
+            self.run_function(function.body, module)
+
+        run = innermost
+        for decorator in reversed(function.decorator_list):
+            run = self._decorated(decorator, run)
+        run()
+
+    def _decorated(self, decorator: ast.expr, inner):
+        ref = self.helper(decorator)
+        body = [s for s in ref.node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))] \
+            if ref is not None else []
+        wrapper = body[0] if len(body) == 2 and isinstance(body[0], ast.FunctionDef) else None
+        if ref is None or wrapper is None or len(ref.node.args.args) != 1 or not (
+                isinstance(body[1], ast.Return) and isinstance(body[1].value, ast.Name)
+                and body[1].value.id == wrapper.name):
+            raise Unknowable(f"upgrade() is decorated with {text_of(decorator)}: only a project decorator that "
+                             "returns a wrapper function is followed", str(self.path), decorator.lineno)
+        caller = self.scope, self.locals, self.path
+
+        def run() -> None:
+            def wrapped() -> None:
+                saved = self.scope, self.locals, self.path
+                self.scope, self.locals, self.path = caller
+                try:
+                    inner()
+                finally:
+                    self.scope, self.locals, self.path = saved
+
+            local: dict[str, Any] = {ref.node.args.args[0].arg: _Wrapped(wrapped)}
+            for a in (wrapper.args.vararg, wrapper.args.kwarg, *wrapper.args.args):
+                if a is not None:
+                    local[a.arg] = Opaque(a.arg)
+            saved = self.scope, self.locals, self.path
+            self.scope, self.locals, self.path = Scope(ref.module, local), local, ref.module.path
+            try:
+                self.run_function(wrapper.body, ref.module)
+            finally:
+                self.scope, self.locals, self.path = saved
+        return run
+
+    def _wrapped_call(self, node: ast.expr | None) -> bool:
+        """``func(*args, **kwargs)`` of a decorator's wrapper: runs what it wraps."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and isinstance(self.locals.get(node.func.id), _Wrapped):
+            self.locals[node.func.id].run()
+            return True
+        return False
+
     def statement(self, stmt: ast.stmt, module: Module, batch: Batch | None = None) -> None:
         if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            if batch is not None and batch.alias and isinstance(func, ast.Attribute) \
+                    and isinstance(func.value, ast.Name) and func.value.id == batch.alias:
+                batch.calls.append((func.attr, _Frozen(self.locals).visit(copy.deepcopy(stmt.value))))
+                return
             self.call(stmt.value, batch)
             return
         if isinstance(stmt, ast.With):
+            if len(stmt.items) == 1 and isinstance(stmt.items[0].context_expr, ast.Name) \
+                    and self.is_batch_block(self.locals.get(stmt.items[0].context_expr.id)):
+                stmt = ast.copy_location(ast.With([ast.withitem(self.locals[stmt.items[0].context_expr.id],
+                                                                stmt.items[0].optional_vars)], stmt.body), stmt)
             if batch is None and len(stmt.items) == 1 and self.is_batch_block(stmt.items[0].context_expr):
                 self.with_block(stmt, module)
             else:
@@ -92,6 +156,7 @@ class FlowStatements(ValueReading):
             self.try_block(stmt, module, batch)  # type: ignore[arg-type]
             return
         if isinstance(stmt, ast.Return):
+            self._wrapped_call(stmt.value)
             raise _Return()
         if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)):
             return
@@ -125,6 +190,9 @@ class FlowStatements(ValueReading):
                 elif op not in _NOT_SCHEMA_OPS:
                     return call
                 continue
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                    and func.value.id in self.batch_aliases and func.attr != "execute":
+                return call
             if isinstance(func, ast.Attribute):
                 if func.attr in ("execute", "exec_driver_sql") and call.args and self._ddl(call.args[0]):
                     return call
@@ -169,6 +237,16 @@ class FlowStatements(ValueReading):
         self.body(stmt.body if taken else stmt.orelse, module, batch)
 
     def loop(self, stmt: ast.For, module: Module, batch: Batch | None) -> None:
+        source = self.locals.get(stmt.iter.id) if isinstance(stmt.iter, ast.Name) else stmt.iter
+        if isinstance(source, (ast.List, ast.Tuple)) and any(self.is_batch_block(e) for e in source.elts):
+            for element in source.elts:  # the batch_alter_table calls themselves, for "with <name>:"
+                if not isinstance(stmt.target, ast.Name):
+                    break
+                self.locals[stmt.target.id] = element
+                self.body(stmt.body, module, batch)
+            else:
+                self.body(stmt.orelse, module, batch)
+                return
         items = self.value(stmt.iter)
         if not known(items) or not isinstance(items, (list, tuple)):
             self.skip(stmt, f"a loop over {text_of(stmt.iter)}", "what it iterates over is only known when the "
@@ -238,6 +316,11 @@ class FlowStatements(ValueReading):
                 for name in _names(target):
                     self.locals[name] = Opaque(name)
             return
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts and all(self.is_batch_block(e) for e in value.elts):
+            for target in targets:  # batches = [op.batch_alter_table("a"), ...]; for b in batches: with b: ...
+                for name in _names(target):
+                    self.locals[name] = value
+            return
         effect = self.schema_effect(value)
         if effect is not None:
             raise Unknowable(f"upgrade() assigns {text_of(value)}: a call in it changes the schema "
@@ -298,11 +381,35 @@ class FlowStatements(ValueReading):
 
     def other_call(self, call: ast.Call) -> None:
         """A call that is not an ``op.*`` operation: a helper is followed, data code is skipped."""
+        if self._wrapped_call(call):
+            return
         ref = self.helper(call.func)
         if ref is not None:
             self.follow(ref, call)
             return
         self.skip(call, f"the call {text_of(call.func)}(...)")
+
+
+class _Wrapped:
+    """The function a decorator wraps, as its wrapper calls it."""
+
+    def __init__(self, run):
+        self.run = run
+
+
+class _Frozen(ast.NodeTransformer):
+    """A batch call collected now and interpreted at the end of the block: the loop variables and
+    constants it names are replaced by their current values."""
+
+    def __init__(self, local: dict[str, Any]):
+        self.local = local
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        held = self.local.get(node.id)
+        if isinstance(held, ast.Constant) or (isinstance(held, (ast.Tuple, ast.List))
+                                              and all(isinstance(e, ast.Constant) for e in held.elts)):
+            return ast.copy_location(copy.deepcopy(held), node)
+        return node
 
 
 def _names(target: ast.expr) -> list[str]:

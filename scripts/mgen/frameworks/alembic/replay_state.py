@@ -46,6 +46,8 @@ class Batch:
     recreate: str
     line: int
     calls: list[tuple[str, ast.Call]] = field(default_factory=list)
+    alias: str | None = None  # the ``as batch_op`` name
+    table_kwargs: dict[str, object] = field(default_factory=dict)  # of the rebuilt table (SQLite)
 
 
 class ReplayState:

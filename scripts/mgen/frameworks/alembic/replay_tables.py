@@ -214,8 +214,13 @@ class TableCalls(ReplayState):
         table = self.table(table_name, call)
         name = self._str(args.get("column_name"), "alter_column column name", call)
         column = self.column(table, name, call)
-        if "autoincrement" in args and self.reader.literal(args["autoincrement"], self.scope, "autoincrement") \
-                is not None:
+        increment = self.reader.literal(args["autoincrement"], self.scope, "autoincrement") \
+            if "autoincrement" in args else None
+        # Alembic uses autoincrement= on MySQL only ("only make sense for MySQL", it warns elsewhere);
+        # there, False on a column without AUTO_INCREMENT changes nothing
+        in_key = table.primary_key is not None and name in table.primary_key.columns
+        if increment is not None and (self.dialect == "mysql" and (increment or column.identity is not None)
+                                      or self.dialect == "sqlite" and batch is not None and in_key):
             raise self.error("alter_column(autoincrement=...) is not replayed", call)
         new_type = self._type(args.get("type_"), "type_")
         nullable = self._optional_bool(args.get("nullable"), "nullable")

@@ -125,6 +125,11 @@ class TypeRewriting:
 
     def _column_type(self, column: ast.Call) -> None:
         for kw in column.keywords:
+            if kw.arg == "server_default" and isinstance(kw.value, ast.Attribute):
+                value = self.value(kw.value)  # Colour.RED.name of a project enum
+                if isinstance(value, str):
+                    kw.value = ast.copy_location(ast.Constant(value), kw.value)
+        for kw in column.keywords:
             if kw.arg == "type_":
                 kw.value = self._readable(kw.value, "type_")
                 return

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..pyast import External, FunctionRef, LocalRef, Unknown, call_kwargs
+from ..pyast import ClassRef, External, FunctionRef, LocalRef, Unknown, call_kwargs, class_attribute
 
 UNKNOWN: Any = Unknown(None, None, "only known when the code runs")
 
@@ -175,8 +175,31 @@ class ValueReading:
             return UNKNOWN
         if isinstance(of, dict):
             return UNKNOWN
+        member = self._enum_member(node)
+        if member is not None:
+            return member
         literal = self.reader.project.literal(self.scope.module, node, self.locals)
         return UNKNOWN if isinstance(literal, Unknown) else literal
+
+    def _enum_member(self, node: ast.Attribute) -> Any:
+        """``Colour.RED.name`` (``"RED"``) and ``Colour.RED.value`` of an ``enum.Enum`` class of the project."""
+        if node.attr not in ("name", "value") or not isinstance(node.value, ast.Attribute):
+            return None
+        cls = self.reader.project.resolve(self.scope.module, node.value.value, self.locals) \
+            if isinstance(node.value.value, (ast.Name, ast.Attribute)) else None
+        if not isinstance(cls, ClassRef):
+            return None
+        mro = self.reader.project.mro(cls)
+        if isinstance(mro, Unknown) or not any(isinstance(b, External) and b.qualname.startswith("enum.")
+                                               for b in mro):
+            return None
+        assigned = class_attribute(cls, node.value.attr)
+        if not isinstance(assigned, ast.expr):
+            return None
+        if node.attr == "name":
+            return node.value.attr
+        value = self.reader.project.literal(cls.module, assigned)
+        return None if isinstance(value, Unknown) else value
 
     def _call(self, node: ast.Call) -> Any:
         func = node.func
