@@ -262,3 +262,59 @@ def test_a_refusal_on_a_table_no_revision_creates_says_the_history_has_a_baselin
     assert e.value.message == ("table 'legacy' does not exist at this point of the history: the history starts "
                                "from a baseline no revision creates (tables legacy): give --db URL to replay it "
                                "on the database (or take those tables from the models)")
+
+
+DECORATORS = '''
+from alembic import op
+
+
+def only_on_postgresql(func):
+    def wrapper(*args, **kwargs):
+        if op.get_bind().engine.dialect.name != "postgresql":
+            return
+        return func(*args, **kwargs)
+    return wrapper
+'''
+
+KINDS = '''
+import enum
+
+
+class Kind(enum.Enum):
+    SMALL = "small"
+    LARGE = "large"
+'''
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_decorators_batch_lists_and_enums_equal_alembic_upgrade(tmp_path, dialect):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "kinds.py").write_text(KINDS)
+    (app / "decorators.py").write_text(DECORATORS)
+    r2 = revision("r2", "r1", """
+        op.add_column("items", sa.Column("pg", sa.Integer()))
+        """, imports="from app.decorators import only_on_postgresql\n").replace(
+        "def upgrade()", "@only_on_postgresql\ndef upgrade()")
+    r3 = revision("r3", "r2", """
+        kind = sa.Enum(Kind, name="kind", native_enum=False)
+        kind.create(op.get_bind(), checkfirst=True)
+        op.add_column("items", sa.Column("kind", kind, nullable=False, server_default=Kind.SMALL.name))
+        op.alter_column("items", "name", existing_type=sa.String(40), autoincrement=False)
+        batches = [op.batch_alter_table("items", recreate="always", table_kwargs={"sqlite_autoincrement": True})]
+        for batch in batches:
+            with batch:
+                pass
+        with op.batch_alter_table("items") as batch_op:
+            for column in ("b1", "b2"):
+                batch_op.add_column(sa.Column(column, sa.Integer()))
+        """, imports="from app.kinds import Kind\n")
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": r2, "r3.py": r3})
+    read = replay_with_notes(project / "versions", dialect)
+    live = upgrade_and_read(project, dialect, app_root=tmp_path)
+    assert_same(read.schema, live, dialect, exact=False)
+    items = read.schema.table("items")
+    assert ("pg" in items.column_names()) == (dialect == "postgresql")
+    assert items.column_names()[-2:] == ("b1", "b2") and items.column("kind").default.value == "SMALL"
+    assert (items.column("id").identity == "serial") == (dialect in ("sqlite", "postgresql"))

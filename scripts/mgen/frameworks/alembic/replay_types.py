@@ -12,6 +12,7 @@ change of that column's type is not seen.
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Callable
 
 from ...errors import MgenError
@@ -146,6 +147,8 @@ class TypeRewriting:
         if isinstance(node, ast.Name) and node.id.startswith(_SYNTHETIC) or \
                 isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith(_SYNTHETIC):
             return node
+        if isinstance(node, ast.Name) and isinstance(self.locals.get(node.id), ast.Call):
+            node = copy.deepcopy(self.locals[node.id])  # enum = sa.Enum(...); sa.Column("c", enum)
         try:
             read_type(self.reader, node, self.scope, what)
             return node
