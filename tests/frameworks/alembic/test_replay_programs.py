@@ -318,3 +318,27 @@ def test_decorators_batch_lists_and_enums_equal_alembic_upgrade(tmp_path, dialec
     assert ("pg" in items.column_names()) == (dialect == "postgresql")
     assert items.column_names()[-2:] == ("b1", "b2") and items.column("kind").default.value == "SMALL"
     assert (items.column("id").identity == "serial") == (dialect in ("sqlite", "postgresql"))
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_use_alter_foreign_keys_and_an_engine_of_the_application(tmp_path, dialect):
+    """use_alter=True foreign keys are left out of CREATE TABLE where ALTER exists (and op.create_table
+    does not add them); ``sa.create_engine(...)`` is taken as the database being migrated."""
+    rev = revision("r2", "r1", """
+        engine = sa.create_engine(os.environ.get("DATABASE_URL", "sqlite://"))
+        if not engine.dialect.has_table(engine, "tags"):
+            op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True),
+                            sa.Column("item_id", sa.Integer()),
+                            sa.ForeignKeyConstraint(["item_id"], ["items.id"], name="fk_tag_item", use_alter=True))
+        if not engine.dialect.has_table(engine, "items"):
+            op.create_table("never", sa.Column("id", sa.Integer(), primary_key=True))
+        """, imports="import os\n").replace('engine = sa.create_engine(os.environ.get("DATABASE_URL", "sqlite://"))',
+                                            "engine = op.get_bind()  # replaced below")
+    replayed_rev = rev.replace("engine = op.get_bind()  # replaced below",
+                               'engine = sa.create_engine(os.environ.get("DATABASE_URL", "sqlite://"))')
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": rev})
+    live = upgrade_and_read(project, dialect)
+    (project / "versions" / "r2.py").write_text(replayed_rev)
+    read = replay_with_notes(project / "versions", dialect)
+    assert_same(read.schema, live, dialect, exact=False)
+    assert bool(read.schema.table("tags").foreign_keys) == (dialect == "sqlite")

@@ -31,6 +31,7 @@ from ...operations import (
     SetTableComment,
 )
 from ...schema import Column, EnumType, Table
+from ..pyast import text_of
 from ..sqlalchemy import ColumnSpec, TableSpec, TypeSpec, read_column, read_table_call, read_type, server_default
 from .replay_state import Batch, ReplayState, recreates
 
@@ -40,6 +41,7 @@ class TableCalls(ReplayState):
 
     # -- tables --------------------------------------------------------------------------------------
     def create_table(self, call: ast.Call) -> None:
+        call = self._without_use_alter(call)
         spec = read_table_call(self.reader, call, self.scope, self.convention, with_metadata=False)
         if self.schema.has_table(spec.name):
             raise self.error(f"table {spec.name!r} already exists", call)
@@ -57,6 +59,36 @@ class TableCalls(ReplayState):
                 continue
             self._create_enum(e, call, on_create_table=True)
         self.apply(CreateTable(table))
+
+    def _without_use_alter(self, call: ast.Call) -> ast.Call:
+        """SQLAlchemy's CREATE TABLE leaves out foreign keys with ``use_alter=True`` where the database has
+        ALTER (PostgreSQL, MySQL), and ``op.create_table`` does not add them afterwards: they are not made."""
+        if self.dialect == "sqlite":
+            return call
+
+        def use_alter(node: ast.expr) -> bool:
+            if not isinstance(node, ast.Call) or self.reader.callee(node, self.scope)[0] not in (
+                    "ForeignKeyConstraint", "ForeignKey"):
+                return False
+            flag = next((k.value for k in node.keywords if k.arg == "use_alter"), None)
+            return flag is not None and self.reader.literal(flag, self.scope, "use_alter") is True
+
+        def kept(args: list[ast.expr]) -> list[ast.expr]:
+            out = []
+            for a in args:
+                if use_alter(a):
+                    self.note(f"{text_of(a)[:80]}: use_alter=True, so SQLAlchemy leaves it out of CREATE TABLE on "
+                              f"{self.dialect} and op.create_table does not add it", a)
+                    continue
+                if isinstance(a, ast.Call) and self.reader.callee(a, self.scope)[0] == "Column" \
+                        and any(use_alter(x) for x in a.args):
+                    a = ast.copy_location(ast.Call(a.func, kept(a.args), a.keywords), a)
+                out.append(a)
+            return out
+
+        args = kept(call.args)
+        return call if len(args) == len(call.args) and all(x is y for x, y in zip(args, call.args)) else \
+            ast.copy_location(ast.Call(call.func, args, call.keywords), call)
 
     def drop_table(self, call: ast.Call) -> None:
         args = self._args(call, ["table_name"], {"schema", "if_exists"}, "op.drop_table")

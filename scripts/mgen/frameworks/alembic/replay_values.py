@@ -215,6 +215,8 @@ class ValueReading:
             return Context("context.get_context()")
         if qualname in ("alembic.context.get_bind",):
             return Bind("context.get_bind()")
+        if qualname in ("sqlalchemy.create_engine", "sqlalchemy.engine.create_engine"):
+            return Bind("create_engine()")  # the application's database: the one being migrated
         if qualname.split(".")[-1] in ("inspect", "from_engine") and qualname.startswith("sqlalchemy") \
                 and len(node.args) == 1 and isinstance(self._value(node.args[0]), (Bind, Context)):
             return Inspector(qualname)
