@@ -35,6 +35,7 @@ from ...errors import MgenError
 from ..pyast import FunctionRef, Module, text_of
 from ..sqlalchemy import Scope
 from .replay_state import Batch
+from .replay_types import SYNTHETIC
 from .replay_values import Bind, Context, Inspector, Opaque, Url, ValueReading, known
 
 # op.* functions that read, or change only data
@@ -129,7 +130,7 @@ class FlowStatements(ValueReading):
             func = stmt.value.func
             if batch is not None and batch.alias and isinstance(func, ast.Attribute) \
                     and isinstance(func.value, ast.Name) and func.value.id == batch.alias:
-                batch.calls.append((func.attr, _Frozen(self.locals).visit(copy.deepcopy(stmt.value))))
+                batch.calls.append((func.attr, _Frozen(self.locals, batch.alias).visit(copy.deepcopy(stmt.value))))
                 return
             self.call(stmt.value, batch)
             return
@@ -401,8 +402,19 @@ class _Frozen(ast.NodeTransformer):
     """A batch call collected now and interpreted at the end of the block: the loop variables and
     constants it names are replaced by their current values."""
 
-    def __init__(self, local: dict[str, Any]):
+    def __init__(self, local: dict[str, Any], alias: str):
         self.local = local
+        self.alias = alias
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "f" and isinstance(func.value, ast.Name) \
+                and func.value.id == self.alias and len(node.args) == 1 and not node.keywords:
+            # batch_op.f("name") is op.f("name"): a final name, as sqlalchemy's conv("name")
+            made = ast.Call(ast.Name(SYNTHETIC + "conv", ast.Load()), [self.visit(node.args[0])], [])
+            return ast.copy_location(made, node)
+        self.generic_visit(node)
+        return node
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         held = self.local.get(node.id)

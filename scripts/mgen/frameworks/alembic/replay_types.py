@@ -19,7 +19,7 @@ from ...errors import MgenError
 from ..pyast import External, Project, Unknown, call_kwargs, text_of
 from ..sqlalchemy import ConstructReader, Scope, read_type
 
-_SYNTHETIC = "__mgen_sa__"  # a Name the reader resolves to sqlalchemy.<rest>
+SYNTHETIC = "__mgen_sa__"  # a Name the reader resolves to sqlalchemy.<rest>
 _NOT_PROJECT = {"alembic", "sqlalchemy", "sqlmodel", "sqlalchemy_utils", "flask_sqlalchemy", "typing", "os", "sys"}
 _ANCESTORS = 6
 
@@ -50,13 +50,13 @@ class ReplayReader(ConstructReader):
     """The SQLAlchemy construct reader, with the names ``resolve_types`` writes for library types."""
 
     def resolve(self, node: ast.expr, scope: Scope):
-        if isinstance(node, ast.Name) and node.id.startswith(_SYNTHETIC):
-            return External("sqlalchemy." + node.id[len(_SYNTHETIC):])
+        if isinstance(node, ast.Name) and node.id.startswith(SYNTHETIC):
+            return External("sqlalchemy." + node.id[len(SYNTHETIC):])
         return super().resolve(node, scope)
 
 
 def _sa(name: str, node: ast.expr, *args: object, **kwargs: object) -> ast.Call:
-    made = ast.Call(func=ast.Name(_SYNTHETIC + name, ast.Load()), args=[ast.Constant(a) for a in args],
+    made = ast.Call(func=ast.Name(SYNTHETIC + name, ast.Load()), args=[ast.Constant(a) for a in args],
                     keywords=[ast.keyword(k, ast.Constant(v)) for k, v in kwargs.items()])
     return ast.fix_missing_locations(ast.copy_location(made, node))
 
@@ -95,6 +95,13 @@ def _sized(sa_name: str, keyword: str, default: int) -> Callable[[ast.expr, str]
     return rewrite
 
 
+def _pickle(node: ast.expr, dialect: str) -> ast.Call | None:
+    """PickleType: its ``impl`` LargeBinary, unless ``impl=`` names another."""
+    if isinstance(node, ast.Call) and any(k.arg == "impl" for k in node.keywords):
+        return None
+    return _sa("LargeBinary", node)
+
+
 # library types -> the SQLAlchemy type their ``impl`` / ``load_dialect_impl`` emits
 LIBRARY_TYPES: dict[str, Callable[[ast.expr, str], ast.Call | None]] = {
     "sqlmodel.sql.sqltypes.AutoString": _auto_string,
@@ -104,6 +111,9 @@ LIBRARY_TYPES: dict[str, Callable[[ast.expr, str], ast.Call | None]] = {
     "sqlalchemy_utils.types.email.EmailType": _sized("Unicode", "length", 255),
     "sqlalchemy_utils.EmailType": _sized("Unicode", "length", 255),
     "sqlalchemy_utils.types.url.URLType": lambda n, d: _sa("UnicodeText", n),
+    "sqlalchemy.PickleType": _pickle,
+    "sqlalchemy.types.PickleType": _pickle,
+    "sqlalchemy.sql.sqltypes.PickleType": _pickle,
     "sqlalchemy_utils.URLType": lambda n, d: _sa("UnicodeText", n),
 }
 
@@ -144,8 +154,8 @@ class TypeRewriting:
             return
 
     def _readable(self, node: ast.expr, what: str) -> ast.expr:
-        if isinstance(node, ast.Name) and node.id.startswith(_SYNTHETIC) or \
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith(_SYNTHETIC):
+        if isinstance(node, ast.Name) and node.id.startswith(SYNTHETIC) or \
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith(SYNTHETIC):
             return node
         if isinstance(node, ast.Name) and isinstance(self.locals.get(node.id), ast.Call):
             node = copy.deepcopy(self.locals[node.id])  # enum = sa.Enum(...); sa.Column("c", enum)
@@ -159,7 +169,7 @@ class TypeRewriting:
         rewrite = LIBRARY_TYPES.get(qualname or "")
         made = rewrite(node, self.dialect) if rewrite is not None else None
         if made is not None:
-            self.note(f"{text_of(node)} is a library type: replayed as the {text_of(made.func)[len(_SYNTHETIC):]}"
+            self.note(f"{text_of(node)} is a library type: replayed as the {text_of(made.func)[len(SYNTHETIC):]}"
                       f" its impl emits on {self.dialect}", node)
             return made
         self.note(f"column type {text_of(node)} is not known statically ({failure.message}): the column is "
