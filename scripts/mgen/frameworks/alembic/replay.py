@@ -20,9 +20,15 @@ creates after the table), ``op.drop_table``, ``op.rename_table``, ``op.add_colum
 ``postgresql.ENUM`` (and ``ENUM(...).create(op.get_bind())`` / ``.drop(...)``), local constants.
 
 ``op.execute(...)``, ``op.bulk_insert(...)`` and ``<bind>.execute(...)`` change data (or do something
-not modelled): each is a note with file and line, not an error. Anything else in ``upgrade()`` (a loop,
-a conditional on the context, a call to a helper, an unknown operation) is an ``MgenError`` with file and
-line saying it cannot be replayed statically.
+not modelled): each is a note with file and line, not an error; literal DDL in them is replayed. The Python
+around the calls (``try``, ``if`` on the dialect or on what the database holds, loops over literal lists,
+helpers of the revision or of the application, decorators, data code) is ``replay_flow``'s; column types
+the SQLAlchemy reader cannot read are ``replay_types``'; a history that starts from a baseline no revision
+creates is replayed on one (``replay_baseline``: the database, or the models' tables, said in a note); a
+history with several heads is replayed up to one (``upto``; ``replay_heads`` says which the models are
+closest to). A statement whose schema effect is only known when the code runs (an ``op.*`` call in a loop
+over query rows) is an ``MgenError`` (``Unknowable``) with file and line, or, with ``stop_at_unknowable``,
+the end of the replay before its revision.
 
 What Alembic does per dialect is mirrored, including where it differs from what a reader might expect:
 - MySQL ``alter_column`` re-specifies the whole column (``MODIFY``/``CHANGE``): a default, comment or
@@ -50,8 +56,8 @@ name finds it. ``naming_convention``: the one ``env.py``'s ``target_metadata`` c
 it to unnamed constraints of the operations); the default is SQLAlchemy's (``ix_<table>_<column>``).
 
 Not supported (MgenError): ``schema=``, ``batch_alter_table`` with ``copy_from``/``table_args``/
-``reflect_args``/``naming_convention``/``partial_reordering``, ``op.alter_column(autoincrement=...)``
-changes, ``op.create_exclude_constraint``, ``op.invoke``/``op.run_async``, and multi-database
+``reflect_args``/``naming_convention``/``partial_reordering`` (``table_kwargs`` only with ``sqlite_autoincrement``), ``op.alter_column(autoincrement=...)``
+changes on MySQL (Alembic ignores it elsewhere), ``op.create_exclude_constraint``, ``op.invoke``/``op.run_async``, and multi-database
 templates (``upgrade_<name>()``).
 """
 from __future__ import annotations
