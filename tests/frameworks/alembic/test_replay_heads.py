@@ -20,7 +20,8 @@ RIGHT2 = revision("right2", "right1", 'op.add_column("tags", sa.Column("label", 
 
 @pytest.fixture
 def versions(tmp_path):
-    return make_project(tmp_path, {"r1.py": BASE, "left.py": LEFT, "right1.py": RIGHT1, "right2.py": RIGHT2}) / "versions"
+    files = {"r1.py": BASE, "left.py": LEFT, "right1.py": RIGHT1, "right2.py": RIGHT2}
+    return make_project(tmp_path, files) / "versions"
 
 
 def test_several_heads_are_named_with_their_own_revisions(versions):
@@ -47,3 +48,14 @@ def test_the_head_the_models_change_belongs_to(versions):
     assert head_advice([versions], "sqlite", models).startswith(
         "2 heads (right2: 1 change, left: 2 changes): the models are closest to right2; generate on it with "
         "--head right2")
+
+
+def test_the_project_replay_names_the_closest_head_or_replays_the_one_given(versions):
+    from mgen.frameworks.alembic.replay_project import current_replay
+
+    models = replay_with_notes(versions, "sqlite", upto="left").schema
+    with pytest.raises(MgenError) as e:
+        current_replay([versions], "sqlite", models=models)
+    assert e.value.message.startswith("the Alembic history has 2 heads (left: 0 changes, right2: ")
+    assert "the models are closest to left; generate on it with --head left" in e.value.message
+    assert current_replay([versions], "sqlite", head="left", models=models).schema == models

@@ -81,7 +81,8 @@ CONTROL_FLOW = revision("r2", "r1", """
     session = Session(bind=bind)
     session.commit()
     print("done")
-    """, imports="from alembic import context\nfrom sqlalchemy.orm import Session\nfrom helpers import add_from_sibling\n") \
+    """, imports="from alembic import context\nfrom sqlalchemy.orm import Session\n"
+                 "from helpers import add_from_sibling\n") \
     + textwrap.dedent('''
 
     def table_exists(name):
@@ -342,3 +343,14 @@ def test_use_alter_foreign_keys_and_an_engine_of_the_application(tmp_path, diale
     read = replay_with_notes(project / "versions", dialect)
     assert_same(read.schema, live, dialect, exact=False)
     assert bool(read.schema.table("tags").foreign_keys) == (dialect == "sqlite")
+
+
+def test_the_project_replay_takes_the_baseline_from_the_models_only_when_the_history_needs_one(tmp_path):
+    from mgen.frameworks.alembic.replay_project import current_replay
+
+    models = Schema(tables=(Table("legacy", (Column("id", ColumnType("integer"), nullable=False),)),))
+    project = make_project(tmp_path, {"b1.py": ON_BASELINE})
+    read = current_replay([project / "versions"], "sqlite", models=models, models_source="the models (m.py)")
+    assert read.assumed_tables == ("legacy",) and read.schema.table("legacy").column_names() == ("id", "extra")
+    plain = make_project(tmp_path / "plain", {"r1.py": BASE})
+    assert current_replay([plain / "versions"], "sqlite", models=models).assumed_tables == ()

@@ -56,8 +56,9 @@ name finds it. ``naming_convention``: the one ``env.py``'s ``target_metadata`` c
 it to unnamed constraints of the operations); the default is SQLAlchemy's (``ix_<table>_<column>``).
 
 Not supported (MgenError): ``schema=``, ``batch_alter_table`` with ``copy_from``/``table_args``/
-``reflect_args``/``naming_convention``/``partial_reordering`` (``table_kwargs`` only with ``sqlite_autoincrement``), ``op.alter_column(autoincrement=...)``
-changes on MySQL (Alembic ignores it elsewhere), ``op.create_exclude_constraint``, ``op.invoke``/``op.run_async``, and multi-database
+``reflect_args``/``naming_convention``/``partial_reordering`` (``table_kwargs`` only with
+``sqlite_autoincrement``), ``op.alter_column(autoincrement=...)`` changes on MySQL (Alembic ignores it
+elsewhere), ``op.create_exclude_constraint``, ``op.invoke``/``op.run_async``, and multi-database
 templates (``upgrade_<name>()``).
 """
 from __future__ import annotations
@@ -69,9 +70,9 @@ from pathlib import Path
 
 from ...errors import MgenError
 from ...operations import (
-    AlterColumnIdentity,
     AddForeignKey,
     AddUnique,
+    AlterColumnIdentity,
     CreateEnum,
     DropCheck,
     DropEnum,
@@ -81,7 +82,7 @@ from ...operations import (
     RenameColumn,
 )
 from ...schema import Schema
-from ..pyast import External, Module, Note, Project, Unknown, call_kwargs, text_of
+from ..pyast import External, Module, Note, call_kwargs, text_of
 from ..sqlalchemy import (
     DEFAULT_CONVENTION,
     Scope,
@@ -357,7 +358,7 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
             if handler is None:
                 raise self.error(f"batch_op.{name}() cannot be replayed statically", call)
             self.resolve_types(call)
-            self.on_assumed(call, name, lambda: handler(self, call, batch.table, batch), batch.table)
+            self.on_assumed(call, name, lambda h=handler, c=call: h(self, c, batch.table, batch), batch.table)
         if recreate and self.impl.batch_rebuilds:
             self._sqlite_rebuild(batch, self.operations[start:])
             if "sqlite_autoincrement" in batch.table_kwargs and self.schema.has_table(batch.table):

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...differ import diff
 from ...dialects import get_dialect
+from ...differ import diff
 from ...errors import MgenError
 from ...schema import Schema
 from .replay import replay_with_notes

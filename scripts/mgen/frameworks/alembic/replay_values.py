@@ -376,8 +376,8 @@ class ValueReading:
         if known(v) and isinstance(v, (tuple, list)) and all(isinstance(i, (str, int, float, bool, type(None)))
                                                              for i in v):
             elts = [ast.copy_location(ast.Constant(i), node) for i in v]
-            return ast.copy_location(ast.Tuple(elts, ast.Load()) if isinstance(v, tuple) else ast.List(elts, ast.Load()),
-                                     node)
+            made = ast.Tuple(elts, ast.Load()) if isinstance(v, tuple) else ast.List(elts, ast.Load())
+            return ast.copy_location(made, node)
         if isinstance(node, ast.Name) and isinstance(self.locals.get(node.id), (ast.expr, Opaque)):
             return self.locals[node.id]
         return node
