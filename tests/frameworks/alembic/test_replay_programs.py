@@ -354,3 +354,19 @@ def test_the_project_replay_takes_the_baseline_from_the_models_only_when_the_his
     assert read.assumed_tables == ("legacy",) and read.schema.table("legacy").column_names() == ("id", "extra")
     plain = make_project(tmp_path / "plain", {"r1.py": BASE})
     assert current_replay([plain / "versions"], "sqlite", models=models).assumed_tables == ()
+
+
+def test_sqlite_foreign_keys_to_a_table_created_later_in_the_revision(tmp_path):
+    rev = revision("r2", "r1", """
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("topic_id", sa.Integer()),
+                        sa.ForeignKeyConstraint(["topic_id"], ["topics.id"], name="fk_post_topic", ondelete="cascade",
+                                                use_alter=True))
+        op.create_table("topics", sa.Column("id", sa.Integer(), primary_key=True))
+        """)
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": rev})
+    read = replay_with_notes(project / "versions", "sqlite")
+    assert_same(read.schema, upgrade_and_read(project, "sqlite"), "sqlite", exact=False)
+    assert [f.ref_table for f in read.schema.table("posts").foreign_keys] == ["topics"]
+    (project / "versions" / "r2.py").write_text(rev.replace('op.create_table("topics"', 'op.create_table("other"'))
+    with pytest.raises(MgenError, match="table posts: foreign key to 'topics', which is not defined"):
+        replay_with_notes(project / "versions", "sqlite")

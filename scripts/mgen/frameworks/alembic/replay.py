@@ -220,7 +220,9 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
             raise self.error("upgrade() with arguments cannot be replayed statically", upgrade)
         self.locals = {}
         self.scope = Scope(module, self.locals)
+        self.pending_foreign_keys = []
         self.run_decorated(upgrade, module)
+        self.add_pending_foreign_keys()
 
     def is_batch_block(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Call) and self._op_name(node.func) == "batch_alter_table"

@@ -65,6 +65,7 @@ class ReplayState:
         self.scope: Scope | None = None
         self.locals: dict[str, object] = {}
         self.projects: dict[Path, Project] = {}
+        self.pending_foreign_keys: list = []  # SQLite foreign keys to tables created later in the revision
         self.assumed: set[str] = set()  # baseline tables taken from the models (replay_baseline)
 
     def on_assumed(self, call: ast.Call, op_name: str, run, batch_table: str | None = None) -> None:

@@ -30,7 +30,7 @@ from ...operations import (
     SetColumnComment,
     SetTableComment,
 )
-from ...schema import Column, EnumType, Table
+from ...schema import Column, EnumType, ForeignKey, Table
 from ..pyast import text_of
 from ..sqlalchemy import ColumnSpec, TableSpec, TypeSpec, read_column, read_table_call, read_type, server_default
 from .replay_state import Batch, ReplayState, recreates
@@ -64,7 +64,7 @@ class TableCalls(ReplayState):
         """SQLAlchemy's CREATE TABLE leaves out foreign keys with ``use_alter=True`` where the database has
         ALTER (PostgreSQL, MySQL), and ``op.create_table`` does not add them afterwards: they are not made."""
         if self.dialect == "sqlite":
-            return call
+            return self._forward_foreign_keys(call)
 
         def use_alter(node: ast.expr) -> bool:
             if not isinstance(node, ast.Call) or self.reader.callee(node, self.scope)[0] not in (
@@ -89,6 +89,48 @@ class TableCalls(ReplayState):
         args = kept(call.args)
         return call if len(args) == len(call.args) and all(x is y for x, y in zip(args, call.args)) else \
             ast.copy_location(ast.Call(call.func, args, call.keywords), call)
+
+    def _forward_foreign_keys(self, call: ast.Call) -> ast.Call:
+        """SQLite takes a foreign key to a table created later (flaskbb's first revision creates ``posts``
+        before the ``topics`` it references): a named ``ForeignKeyConstraint`` to a table that does not
+        exist yet is set aside and added when the revision ends, if the table exists by then."""
+        table_name = self.value(call.args[0]) if call.args else None
+        args = []
+        for a in call.args:
+            fk = self._named_foreign_key(a) if isinstance(table_name, str) else None
+            if fk is not None and fk.ref_table != table_name and not self.schema.has_table(fk.ref_table):
+                self.pending_foreign_keys.append((table_name, fk, a))
+                continue
+            args.append(a)
+        return call if len(args) == len(call.args) else ast.copy_location(ast.Call(call.func, args, call.keywords),
+                                                                          call)
+
+    def _named_foreign_key(self, node: ast.expr) -> ForeignKey | None:
+        if not isinstance(node, ast.Call) or self.reader.callee(node, self.scope)[0] != "ForeignKeyConstraint" \
+                or len(node.args) != 2:
+            return None
+        columns, refs = self.value(node.args[0]), self.value(node.args[1])
+        kwargs = {k.arg: self.value(k.value) for k in node.keywords}
+        if not isinstance(columns, (list, tuple)) or not isinstance(refs, (list, tuple)) or not refs \
+                or not all(isinstance(r, str) and r.count(".") == 1 for r in refs) \
+                or not isinstance(kwargs.get("name"), str) or set(kwargs) - {"name", "ondelete", "onupdate", "use_alter"}:
+            return None
+        actions = {"ondelete": "NO ACTION", "onupdate": "NO ACTION"}
+        for key in actions:
+            if kwargs.get(key) is not None:
+                if not isinstance(kwargs[key], str):
+                    return None
+                actions[key] = kwargs[key].upper()
+        return ForeignKey(kwargs["name"], tuple(columns), refs[0].split(".")[0], tuple(r.split(".")[1] for r in refs),
+                          on_delete=actions["ondelete"], on_update=actions["onupdate"])  # type: ignore[arg-type]
+
+    def add_pending_foreign_keys(self) -> None:
+        """At the end of a revision: the foreign keys ``_forward_foreign_keys`` set aside."""
+        pending, self.pending_foreign_keys = self.pending_foreign_keys, []
+        for table, fk, node in pending:
+            if not self.schema.has_table(fk.ref_table):
+                raise self.error(f"table {table}: foreign key to {fk.ref_table!r}, which is not defined", node)
+            self.apply(AddForeignKey(table, fk))
 
     def drop_table(self, call: ast.Call) -> None:
         args = self._args(call, ["table_name"], {"schema", "if_exists"}, "op.drop_table")
