@@ -370,3 +370,25 @@ def test_sqlite_foreign_keys_to_a_table_created_later_in_the_revision(tmp_path):
     (project / "versions" / "r2.py").write_text(rev.replace('op.create_table("topics"', 'op.create_table("other"'))
     with pytest.raises(MgenError, match="table posts: foreign key to 'topics', which is not defined"):
         replay_with_notes(project / "versions", "sqlite")
+
+
+def test_names_set_by_skipped_code_are_unknown_and_a_raise_is_an_error(tmp_path):
+    body = """
+        name = "a"
+        name += "b"
+        op.add_column("items", sa.Column(name, sa.Integer()))
+        for row in op.get_bind().execute(sa.text("SELECT name FROM items")):
+            name = row[0]
+        op.add_column("items", sa.Column(name, sa.Integer()))
+        """
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": revision("r2", "r1", body)})
+    with pytest.raises(MgenError) as e:
+        replay_with_notes(project / "versions", "sqlite")
+    assert e.value.line == 14 and "ab" not in e.value.message
+    (project / "versions" / "r2.py").write_text(revision("r2", "r1", """
+        if op.get_bind().dialect.name == "sqlite":
+            raise NotImplementedError("not on SQLite")
+        """))
+    with pytest.raises(MgenError, match=r"upgrade\(\) raises here \(raise NotImplementedError"):
+        replay_with_notes(project / "versions", "sqlite")
+    assert replay_with_notes(project / "versions", "postgresql").revisions == ["r1", "r2"]

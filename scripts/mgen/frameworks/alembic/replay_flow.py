@@ -161,6 +161,15 @@ class FlowStatements(ValueReading):
             raise _Return()
         if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)):
             return
+        if isinstance(stmt, ast.Raise):
+            raise MgenError(f"upgrade() raises here ({text_of(stmt)[:80]}): alembic upgrade fails at this line",
+                            str(self.path), stmt.lineno)
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            combined = ast.copy_location(ast.BinOp(ast.Name(stmt.target.id, ast.Load()), stmt.op, stmt.value), stmt)
+            value = self.value(combined)
+            self.locals[stmt.target.id] = self.held(ast.copy_location(ast.Constant(value), stmt)) \
+                if isinstance(value, (str, int, float)) and known(value) else Opaque(stmt.target.id)
+            return
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.locals[stmt.name] = FunctionRef(self.scope.module, stmt, stmt.lineno)
             return
@@ -175,6 +184,9 @@ class FlowStatements(ValueReading):
             raise Unknowable(f"upgrade() contains {what}: {reason}, and it changes the schema "
                              f"({text_of(effect).splitlines()[0]}, line {effect.lineno})", str(self.path),
                              getattr(node, "lineno", None))
+        for assigned in ast.walk(node):  # what it assigns is unknown from here on
+            if isinstance(assigned, ast.Name) and isinstance(assigned.ctx, ast.Store):
+                self.locals[assigned.id] = Opaque(assigned.id)
         self.note(f"{what} is skipped: it changes no schema (data or run-time code only)", node)
 
     def schema_effect(self, node: ast.AST, _seen: set[int] | None = None) -> ast.Call | None:
