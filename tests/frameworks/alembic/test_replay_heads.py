@@ -27,7 +27,7 @@ def versions(tmp_path):
 def test_several_heads_are_named_with_their_own_revisions(versions):
     with pytest.raises(MgenError) as e:
         replay_with_notes(versions, "sqlite")
-    assert e.value.message == ("the Alembic history has 2 heads: left (left.py, 1 revision of its own: left); "
+    assert e.value.message == ("the Alembic history has 2 heads (left, right2): left (left.py, 1 revision of its own: left); "
                                "right2 (right2.py, 2 revisions of its own: right1, right2); give --head REV to "
                                "generate on one of them, or merge them first (alembic merge heads)")
     assert read_graph([versions]).own_revisions("right2") == ["right1", "right2"]

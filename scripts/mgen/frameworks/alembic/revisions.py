@@ -80,8 +80,9 @@ class RevisionGraph:
         the revisions it has of its own since the branches split) and saying how to choose."""
         heads = self.heads
         if len(heads) > 1:
-            raise MgenError(f"the Alembic history has {len(heads)} heads: {self.describe_heads()}; give --head "
-                            "REV to generate on one of them, or merge them first (alembic merge heads)")
+            raise MgenError(f"the Alembic history has {len(heads)} heads ({', '.join(heads)}): "
+                            f"{self.describe_heads()}; give --head REV to generate on one of them, or merge them "
+                            "first (alembic merge heads)")
         return heads[0] if heads else None
 
     def ancestors(self, rev_id: str) -> set[str]:
