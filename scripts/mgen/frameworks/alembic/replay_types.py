@@ -32,7 +32,7 @@ class RevisionsProject(Project):
         if found is not None or not name or name.split(".")[0] in _NOT_PROJECT:
             return found
         parts = name.split(".")
-        for ancestor in list(self._resolved_root.parents)[:_ANCESTORS]:
+        for ancestor in self._ancestors():
             top = ancestor / parts[0]
             if not ((top / "__init__.py").is_file() or top.with_suffix(".py").is_file()):
                 continue
@@ -44,6 +44,16 @@ class RevisionsProject(Project):
                     return found
             return None
         return None
+
+
+    def _ancestors(self) -> list:
+        """The folders above the versions folder, up to the repository's root (the one with ``.git``)."""
+        out = []
+        for ancestor in list(self._resolved_root.parents)[:_ANCESTORS]:
+            out.append(ancestor)
+            if (ancestor / ".git").exists():
+                break
+        return out
 
 
 class ReplayReader(ConstructReader):
