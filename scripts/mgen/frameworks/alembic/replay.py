@@ -20,9 +20,15 @@ creates after the table), ``op.drop_table``, ``op.rename_table``, ``op.add_colum
 ``postgresql.ENUM`` (and ``ENUM(...).create(op.get_bind())`` / ``.drop(...)``), local constants.
 
 ``op.execute(...)``, ``op.bulk_insert(...)`` and ``<bind>.execute(...)`` change data (or do something
-not modelled): each is a note with file and line, not an error. Anything else in ``upgrade()`` (a loop,
-a conditional on the context, a call to a helper, an unknown operation) is an ``MgenError`` with file and
-line saying it cannot be replayed statically.
+not modelled): each is a note with file and line, not an error; literal DDL in them is replayed. The Python
+around the calls (``try``, ``if`` on the dialect or on what the database holds, loops over literal lists,
+helpers of the revision or of the application, decorators, data code) is ``replay_flow``'s; column types
+the SQLAlchemy reader cannot read are ``replay_types``'; a history that starts from a baseline no revision
+creates is replayed on one (``replay_baseline``: the database, or the models' tables, said in a note); a
+history with several heads is replayed up to one (``upto``; ``replay_heads`` says which the models are
+closest to). A statement whose schema effect is only known when the code runs (an ``op.*`` call in a loop
+over query rows) is an ``MgenError`` (``Unknowable``) with file and line, or, with ``stop_at_unknowable``,
+the end of the replay before its revision.
 
 What Alembic does per dialect is mirrored, including where it differs from what a reader might expect:
 - MySQL ``alter_column`` re-specifies the whole column (``MODIFY``/``CHANGE``): a default, comment or
@@ -50,8 +56,9 @@ name finds it. ``naming_convention``: the one ``env.py``'s ``target_metadata`` c
 it to unnamed constraints of the operations); the default is SQLAlchemy's (``ix_<table>_<column>``).
 
 Not supported (MgenError): ``schema=``, ``batch_alter_table`` with ``copy_from``/``table_args``/
-``reflect_args``/``naming_convention``/``partial_reordering``, ``op.alter_column(autoincrement=...)``
-changes, ``op.create_exclude_constraint``, ``op.invoke``/``op.run_async``, and multi-database
+``reflect_args``/``naming_convention``/``partial_reordering`` (``table_kwargs`` only with
+``sqlite_autoincrement``), ``op.alter_column(autoincrement=...)`` changes on MySQL (Alembic ignores it
+elsewhere), ``op.create_exclude_constraint``, ``op.invoke``/``op.run_async``, and multi-database
 templates (``upgrade_<name>()``).
 """
 from __future__ import annotations
@@ -65,6 +72,7 @@ from ...errors import MgenError
 from ...operations import (
     AddForeignKey,
     AddUnique,
+    AlterColumnIdentity,
     CreateEnum,
     DropCheck,
     DropEnum,
@@ -74,15 +82,19 @@ from ...operations import (
     RenameColumn,
 )
 from ...schema import Schema
-from ..pyast import External, Module, Note, Project, Unknown, call_kwargs, text_of
+from ..pyast import External, Module, Note, call_kwargs, text_of
 from ..sqlalchemy import (
     DEFAULT_CONVENTION,
     Scope,
     read_type,
 )
+from .replay_baseline import Baseline, uncreated_tables
 from .replay_constraints import ConstraintCalls
+from .replay_flow import FlowStatements, Unknowable
 from .replay_state import Batch, recreates
 from .replay_tables import TableCalls
+from .replay_types import RevisionsProject, TypeRewriting
+from .replay_values import Bind, Opaque
 from .revisions import Revision, read_graph
 
 
@@ -92,8 +104,11 @@ class RevisionReplay:
 
     schema: Schema
     notes: list[Note]
-    operations: list[Operation]  # what the upgrades do, in order (applied to an empty schema: ``schema``)
+    operations: list[Operation]  # what the upgrades do, in order (applied to the baseline, else an empty schema)
     revisions: list[str]  # the revision ids replayed, in order
+    baseline: str | None = None  # where the history's starting point came from (replay_baseline), if not empty
+    assumed_tables: tuple[str, ...] = ()  # tables whose state is the models' own: a change to them is not seen
+    stopped: Note | None = None  # stop_at_unknowable: the statement the replay stopped before (file:line, why)
 
 
 def replay(versions_folders: Sequence[str | Path] | str | Path, dialect: str, upto: str | None = None,
@@ -103,18 +118,64 @@ def replay(versions_folders: Sequence[str | Path] | str | Path, dialect: str, up
 
 
 def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, dialect: str, upto: str | None = None,
-                      naming_convention: dict[str, str] | None = None) -> RevisionReplay:
-    """``replay`` with the notes (data steps, omitted constraints), the operations and the revisions."""
+                      naming_convention: dict[str, str] | None = None, baseline: Baseline | None = None,
+                      stop_at_unknowable: bool = False) -> RevisionReplay:
+    """``replay`` with the notes (data steps, omitted constraints), the operations and the revisions.
+
+    ``baseline``: the history starts from it (``replay_baseline``: the database, or the models' tables no
+    revision creates) instead of an empty database. ``stop_at_unknowable``: a revision with a statement
+    whose schema effect is only known when the code runs ends the replay before that revision (the schema
+    of the revisions before it, and ``stopped`` saying file:line and why) instead of an ``MgenError``."""
     folders = [Path(versions_folders)] if isinstance(versions_folders, (str, Path)) else [Path(f) for f in versions_folders]
     graph = read_graph(folders)
     if upto is not None and upto not in graph.revisions:
         raise MgenError(f"no revision {upto!r} in {', '.join(str(f) for f in folders)}")
     order = graph.upgrade_order(upto)
     replayer = _Replayer(dialect, dict(naming_convention) if naming_convention is not None else dict(DEFAULT_CONVENTION))
+    stopped = None
+    if baseline is not None:
+        replayer.schema = baseline.schema
+        replayer.assumed = set(baseline.assumed)
+        order = [r for r in order if r.id not in baseline.applied]
+        what = f"tables {', '.join(baseline.assumed)} are" if baseline.assumed else "the schema is"
+        replayer.reader.notes.append(Note(str(folders[0]), None, (
+            f"the history starts from a baseline no revision creates: {what} taken from {baseline.source}"
+            + (" as they are now, so a change to them is not seen (give --db URL to read them from the database)"
+               if baseline.assumed else ""))))
+    done: list[str] = []
     for revision in order:
-        replayer.revision(revision)
+        before = (replayer.schema, len(replayer.operations), len(replayer.reader.notes))
+        try:
+            replayer.revision(revision)
+        except Unknowable as e:
+            if not stop_at_unknowable:
+                raise
+            replayer.schema, ops, notes = before
+            del replayer.operations[ops:], replayer.reader.notes[notes:]
+            stopped = Note(e.file or str(revision.path), e.line, f"the replay stops before revision {revision.id}: "
+                           f"{e.message}")
+            replayer.reader.notes.append(stopped)
+            break
+        except MgenError as e:
+            raise _with_baseline_hint(e, graph) if baseline is None else e
+        done.append(revision.id)
     schema = replayer.database.final_form(replayer.schema)
-    return RevisionReplay(schema, replayer.reader.notes, replayer.operations, [r.id for r in order])
+    return RevisionReplay(schema, replayer.reader.notes, replayer.operations, done,
+                          baseline.source if baseline is not None else None,
+                          baseline.assumed if baseline is not None else (), stopped)
+
+
+def _with_baseline_hint(error: MgenError, graph) -> MgenError:
+    """A refusal about a table no revision creates: say the history starts from a baseline."""
+    if isinstance(error, Unknowable):
+        return error
+    missing = sorted(t for t in uncreated_tables(graph) if f"'{t}'" in error.message)
+    if not missing:
+        return error
+    names = ", ".join(sorted(uncreated_tables(graph)))
+    return MgenError(f"{error.message}: the history starts from a baseline no revision creates (tables {names}): "
+                     "give --db URL to replay it on the database (or take those tables from the models)",
+                     error.file, error.line)
 
 
 @dataclass(frozen=True)
@@ -141,14 +202,14 @@ def replay_steps(versions_folders: Sequence[str | Path], dialect: str) -> list[R
 _OP = "alembic.op"
 
 
-class _Replayer(TableCalls, ConstraintCalls):
+class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
     """Reads each revision's ``upgrade()`` statement by statement and hands each ``op.*`` call to its
     interpreter (``_OPERATIONS``; ``_BATCH_OPERATIONS`` inside a batch block)."""
 
     # -- revisions ---------------------------------------------------------------------------------
     def revision(self, revision: Revision) -> None:
         self.path = revision.path
-        project = self.projects.setdefault(revision.path.parent, Project(revision.path.parent))
+        project = self.projects.setdefault(revision.path.parent, RevisionsProject(revision.path.parent))
         self.reader.project = project
         module = project.module_at(revision.path)
         upgrade = next((s for s in module.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -159,67 +220,20 @@ class _Replayer(TableCalls, ConstraintCalls):
             raise self.error("upgrade() with arguments cannot be replayed statically", upgrade)
         self.locals = {}
         self.scope = Scope(module, self.locals)
-        for stmt in upgrade.body:
-            self.statement(stmt, module)
+        self.pending_foreign_keys = []
+        self.run_decorated(upgrade, module)
+        self.add_pending_foreign_keys()
 
-    def statement(self, stmt: ast.stmt, module: Module, batch: Batch | None = None) -> None:
-        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
-            return
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self.call(stmt.value, batch)
-            return
-        if isinstance(stmt, ast.With) and batch is None:
-            self.with_block(stmt, module)
-            return
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and batch is None:
-            self.assignment(stmt)
-            return
-        kind = {ast.If: "a conditional", ast.For: "a loop", ast.While: "a loop", ast.Try: "a try block",
-                ast.With: "a nested with block", ast.Return: "a return", ast.FunctionDef: "a nested function"}
-        what = next((v for k, v in kind.items() if isinstance(stmt, k)), f"'{text_of(stmt).splitlines()[0]}'")
-        raise self.error(f"upgrade() contains {what}: it cannot be replayed statically "
-                         "(only op.* calls and batch_alter_table blocks are read)", stmt)
-
-    def assignment(self, stmt: ast.Assign | ast.AnnAssign) -> None:
-        """``name = <constant>`` (usable later), ``bind = op.get_bind()`` and ``t = sa.table(...)``
-        (opaque values only passed to execute/bulk_insert)."""
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        value = stmt.value
-        if value is None or len(targets) != 1 or not isinstance(targets[0], ast.Name):
-            raise self.error(f"upgrade() contains '{text_of(stmt)}': it cannot be replayed statically", stmt)
-        name = targets[0].id
-        if isinstance(value, ast.Call):
-            op_name = self._op_name(value.func)
-            if op_name in ("create_table", "add_column"):  # tags = op.create_table(...): the Table, for bulk_insert
-                self.call(value, None)
-                self.locals[name] = _Opaque(name)
-                return
-            sa = self.reader.callee(value, self.scope)[0]
-            if op_name in ("get_bind", "get_context") or sa in ("table", "column", "select", "update", "delete",
-                                                                "insert", "text"):
-                self.locals[name] = _Opaque(name)
-                return
-        literal = self.reader.project.literal(self.scope.module, value, self.locals)
-        if isinstance(literal, Unknown):
-            raise self.error(f"upgrade() assigns {name} = {text_of(value)}: only constants, op.get_bind() and "
-                             "sa.table()/sa.column() are replayed statically", stmt)
-        self.locals[name] = value
+    def is_batch_block(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self._op_name(node.func) == "batch_alter_table"
 
     def with_block(self, stmt: ast.With, module: Module) -> None:
         if len(stmt.items) != 1:
             raise self.error("a with block of several items cannot be replayed statically", stmt)
         item = stmt.items[0]
         call = item.context_expr
-        if _is_autocommit_block(call):
-            # ``with op.get_context().autocommit_block():`` only takes its body out of the transaction
-            # (CREATE INDEX CONCURRENTLY, a backfill committing per batch): the body is replayed as it is
-            for inner in stmt.body:
-                self.statement(inner, module)
-            return
-        if not (isinstance(call, ast.Call) and self._op_name(call.func) == "batch_alter_table"):
-            raise self.error(f"with {text_of(call)}: only 'with op.batch_alter_table(...) as batch_op' is replayed",
-                             stmt)
-        kwargs = self.reader.check_kwargs(call, self.scope, {"table_name", "schema", "recreate"},
+        assert isinstance(call, ast.Call)
+        kwargs = self.reader.check_kwargs(call, self.scope, {"table_name", "schema", "recreate", "table_kwargs"},
                                           "batch_alter_table")
         table_node = call.args[0] if call.args else kwargs.get("table_name")
         if table_node is None:
@@ -230,18 +244,14 @@ class _Replayer(TableCalls, ConstraintCalls):
             raise self.error(f"batch_alter_table(recreate={recreate!r}) is not 'auto', 'always' or 'never'", call)
         batch = Batch(self.reader.string(table_node, self.scope, "batch_alter_table"), recreate, stmt.lineno)
         self.table(batch.table, call)
+        if "table_kwargs" in kwargs:
+            batch.table_kwargs = self.table_kwargs(kwargs["table_kwargs"], batch)
         alias = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
-        if alias is None:
+        if alias is None and any(not isinstance(inner, ast.Pass) for inner in stmt.body):
             raise self.error("batch_alter_table must be used as 'with ... as batch_op'", stmt)
+        batch.alias = alias
         for inner in stmt.body:
-            if isinstance(inner, ast.Pass) or (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Constant)):
-                continue
-            if not (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call)
-                    and isinstance(inner.value.func, ast.Attribute)
-                    and isinstance(inner.value.func.value, ast.Name) and inner.value.func.value.id == alias):
-                self.statement(inner, module, batch)  # raises: only batch_op.* calls
-                continue
-            batch.calls.append((inner.value.func.attr, inner.value))
+            self.statement(inner, module, batch)  # batch_op.* calls are collected, other code followed or skipped
         self.flush(batch)
 
     # -- calls ---------------------------------------------------------------------------------------
@@ -261,20 +271,22 @@ class _Replayer(TableCalls, ConstraintCalls):
             if handler is None:
                 raise self.error(f"op.{name}() cannot be replayed statically (not a schema operation mgen reads)",
                                  call)
-            handler(self, call)
+            self.resolve_types(call)
+            self.on_assumed(call, name, lambda: handler(self, call))
             return
         func = call.func
-        on_bind = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-            and isinstance(self.locals.get(func.value.id), _Opaque)
-        if on_bind and func.attr in ("execute", "exec_driver_sql"):  # type: ignore[union-attr]
-            self.note(f"{func.value.id}.{func.attr}(...) runs SQL the replay does not interpret "  # type: ignore[union-attr]
-                      "(a data change, or a schema change mgen does not see)", call)
+        if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args \
+                and isinstance(self.value(func.value), (Bind, Opaque)):
+            self.execute(call, via=f"{text_of(func)}")  # DDL in it is replayed; data is a note
             return
-        if isinstance(func, ast.Attribute) and func.attr in ("create", "drop") and isinstance(func.value, ast.Call):
-            self.enum_lifecycle(func.attr, func.value, call)
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if isinstance(owner, ast.Name) and isinstance(self.locals.get(owner.id), ast.Call):
+            owner = self.locals[owner.id]  # enum = sa.Enum(...); enum.create(bind)
+        if isinstance(func, ast.Attribute) and func.attr in ("create", "drop") and isinstance(owner, ast.Call) \
+                and self.reader.callee(owner, self.scope)[0] in ("Enum", "postgresql.ENUM"):
+            self.enum_lifecycle(func.attr, owner, call)
             return
-        raise self.error(f"upgrade() calls {text_of(call.func)}(): it cannot be replayed statically "
-                         "(only op.* operations are read)", call)
+        self.other_call(call)
 
     def enum_lifecycle(self, action: str, enum_call: ast.Call, call: ast.Call) -> None:
         """``sa.Enum(..., name="x").create(op.get_bind())`` / ``postgresql.ENUM(...).drop(bind)``: the
@@ -299,11 +311,16 @@ class _Replayer(TableCalls, ConstraintCalls):
             raise self.error(f"enum type {enum.name!r} does not exist", call)
 
     # -- data and opaque steps -----------------------------------------------------------------------
-    def execute(self, call: ast.Call, table_name: str | None = None, batch: Batch | None = None) -> None:
-        """``op.execute("literal SQL")``: DDL in it is read with mgen's SQL reader (``ALTER TYPE ... ADD VALUE``,
-        which Alembic has no op for); data statements and SQL built at run time are notes."""
-        shown = text_of(call.args[0]) if call.args else ""
-        sql = _literal_sql(call.args[0]) if call.args else None
+    def execute(self, call: ast.Call, table_name: str | None = None, batch: Batch | None = None,
+                via: str = "op.execute") -> None:
+        """``op.execute("literal SQL")`` (or ``bind.execute(sa.text(...))``): DDL in it is read with mgen's SQL
+        reader (``ALTER TYPE ... ADD VALUE``, which Alembic has no op for); data statements are notes; DDL
+        built at run time from what the replay cannot know is ``Unknowable``."""
+        shown = text_of(call.args[0]) if call.args and via == "op.execute" else "..."
+        sql = self._sql_of(call.args[0]) if call.args else None
+        if sql is None and call.args and self._ddl(call.args[0]):
+            raise Unknowable(f"{via}({shown}) changes the schema with SQL built when the code runs",
+                             str(self.path), call.lineno)
         if sql is not None:
             from ...differ import diff
             from ...sources.sql import read_sql_text
@@ -317,10 +334,19 @@ class _Replayer(TableCalls, ConstraintCalls):
                     self.apply(op)
                 return
             if after is not None:
-                self.note(f"op.execute({shown}) changes data, not the schema", call)
+                self.note(f"{via}({shown}) changes data, not the schema", call)
                 return
-        self.note(f"op.execute({shown}) is not interpreted: data changes are not part of the schema, and a schema "
+        self.note(f"{via}({shown}) is not interpreted: data changes are not part of the schema, and a schema "
                   "change made in raw SQL that mgen cannot read is not seen by the replay", call)
+
+    def _sql_of(self, node: ast.expr) -> str | None:
+        sql = _literal_sql(node)
+        if sql is None:
+            inner = node.args[0] if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+                and isinstance(node.func, (ast.Name, ast.Attribute)) and text_of(node.func).endswith("text") else node
+            value = self.value(inner)
+            sql = value if isinstance(value, str) else None
+        return sql
 
     def bulk_insert(self, call: ast.Call) -> None:
         self.note("op.bulk_insert(...) inserts rows: not part of the schema", call)
@@ -333,9 +359,34 @@ class _Replayer(TableCalls, ConstraintCalls):
             handler = _BATCH_OPERATIONS.get(name)
             if handler is None:
                 raise self.error(f"batch_op.{name}() cannot be replayed statically", call)
-            handler(self, call, batch.table, batch)
+            self.resolve_types(call)
+            self.on_assumed(call, name, lambda h=handler, c=call: h(self, c, batch.table, batch), batch.table)
         if recreate and self.impl.batch_rebuilds:
             self._sqlite_rebuild(batch, self.operations[start:])
+            if "sqlite_autoincrement" in batch.table_kwargs and self.schema.has_table(batch.table):
+                self._sqlite_autoincrement(batch, bool(batch.table_kwargs["sqlite_autoincrement"]))
+
+    def table_kwargs(self, node: ast.expr, batch: Batch) -> dict[str, object]:
+        """``table_kwargs={"sqlite_autoincrement": True}``: the options of the table a SQLite batch rebuilds
+        (other backends alter in place and ignore them)."""
+        value = self.reader.literal(node, self.scope, "table_kwargs")
+        if not isinstance(value, dict) or set(value) - {"sqlite_autoincrement"}:
+            raise self.error("batch_alter_table(table_kwargs=...): only {'sqlite_autoincrement': bool} is replayed",
+                             node)
+        return value
+
+    def _sqlite_autoincrement(self, batch: Batch, on: bool) -> None:
+        """The rebuilt table's single integer primary key is ``INTEGER PRIMARY KEY AUTOINCREMENT`` or not,
+        as SQLAlchemy's SQLite compiler writes it."""
+        table = self.schema.table(batch.table)
+        pk = table.primary_key.columns if table.primary_key else ()
+        if len(pk) != 1 or table.column(pk[0]).type.name not in ("integer", "bigint", "smallint") \
+                or any(pk[0] in f.columns for f in table.foreign_keys):
+            return
+        column = table.column(pk[0])
+        new = "serial" if on else None
+        if column.identity != new:
+            self.apply(AlterColumnIdentity(table.name, column.name, column.identity, new))
 
     def _sqlite_rebuild(self, batch: Batch, done: list[Operation]) -> None:
         """What Alembic's table rebuild (``ApplyBatchImpl``) leaves out: unnamed CHECKs (not reflected),
@@ -362,12 +413,6 @@ class _Replayer(TableCalls, ConstraintCalls):
                           f"unnamed CHECK ({c.expression}) from the new table", ast.Constant(None, lineno=batch.line))
 
 
-def _is_autocommit_block(node: ast.expr) -> bool:
-    """``op.get_context().autocommit_block()`` (or ``context.autocommit_block()``)."""
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "autocommit_block" and not node.args and not node.keywords)
-
-
 def _literal_sql(node: ast.expr) -> str | None:
     """The SQL of ``"..."`` or ``sa.text("...")``; None when it is built at run time."""
     if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
@@ -384,13 +429,6 @@ def _checkfirst(replayer: _Replayer, call: ast.Call) -> bool:
     if node is None:
         return True  # SchemaType.create(bind, checkfirst=True) is the default
     return bool(replayer.reader.literal(node, replayer.scope, "checkfirst"))
-
-
-@dataclass(frozen=True)
-class _Opaque:
-    """A local value the replay does not look into (``op.get_bind()``, ``sa.table(...)``)."""
-
-    name: str
 
 
 _OPERATIONS: dict[str, Callable[[_Replayer, ast.Call], None]] = {

@@ -18,6 +18,7 @@ from ...operations import CreateEnum, Operation
 from ...schema import Column, EnumType, Schema, Table
 from ..pyast import Note, Project, call_kwargs, has_star_args
 from ..sqlalchemy import ConstructReader, Scope, TableSpec, build_table
+from .replay_types import ReplayReader
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Batch:
     recreate: str
     line: int
     calls: list[tuple[str, ast.Call]] = field(default_factory=list)
+    alias: str | None = None  # the ``as batch_op`` name
+    table_kwargs: dict[str, object] = field(default_factory=dict)  # of the rebuilt table (SQLite)
 
 
 class ReplayState:
@@ -55,13 +58,30 @@ class ReplayState:
         self.convention = convention
         self.schema = Schema()
         self.operations: list[Operation] = []
-        self.reader: ConstructReader = ConstructReader(Project(Path(".")), dialect)
+        self.reader: ConstructReader = ReplayReader(Project(Path(".")), dialect)
         self.impl = ALEMBIC_IMPLS[dialect]  # what Alembic does on the dialect
         self.database = self.reader.database  # what the database does with what Alembic emits
         self.path = Path(".")
         self.scope: Scope | None = None
         self.locals: dict[str, object] = {}
         self.projects: dict[Path, Project] = {}
+        self.pending_foreign_keys: list = []  # SQLite foreign keys to tables created later in the revision
+        self.assumed: set[str] = set()  # baseline tables taken from the models (replay_baseline)
+
+    def on_assumed(self, call: ast.Call, op_name: str, run, batch_table: str | None = None) -> None:
+        """Run an operation; on a table taken from the models (which hold its effect already, or not
+        yet), what fails is skipped with a note instead of refusing the history."""
+        if not self.assumed:
+            run()
+            return
+        try:
+            run()
+        except MgenError as e:
+            tables = {batch_table} if batch_table else _named_tables(self, op_name, call)
+            if not tables & self.assumed:
+                raise
+            self.note(f"op.{op_name}() on {', '.join(sorted(tables & self.assumed))}, taken from the models, is "
+                      f"skipped: {e.message}", call)
 
     # -- plumbing ----------------------------------------------------------------------------------
     def error(self, message: str, node: ast.AST | None) -> MgenError:
@@ -165,6 +185,22 @@ class ReplayState:
                                  "(use postgresql.ENUM(..., create_type=False))", node)
             return
         self.apply(CreateEnum(enum))
+
+
+def _named_tables(state: ReplayState, op_name: str, call: ast.Call) -> set[str]:
+    from .replay_baseline import _TABLE_ARGS, _TABLE_KWARGS
+
+    nodes = [call.args[i] for i in _TABLE_ARGS.get(op_name, ()) if len(call.args) > i]
+    nodes += [v for k, v in call_kwargs(call).items() if k in _TABLE_KWARGS]
+    if op_name == "create_table":
+        nodes += [n for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and "." in n.value]
+    out = set()
+    for node in nodes:
+        value = state.value(node) if hasattr(state, "value") else None
+        if isinstance(value, str):
+            out.add(value.split(".")[0] if op_name == "create_table" else value)
+    return out
 
 
 def recreates(state: ReplayState, batch: Batch) -> bool:

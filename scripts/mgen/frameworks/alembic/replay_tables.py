@@ -30,7 +30,8 @@ from ...operations import (
     SetColumnComment,
     SetTableComment,
 )
-from ...schema import Column, EnumType, Table
+from ...schema import Column, EnumType, ForeignKey, Table
+from ..pyast import text_of
 from ..sqlalchemy import ColumnSpec, TableSpec, TypeSpec, read_column, read_table_call, read_type, server_default
 from .replay_state import Batch, ReplayState, recreates
 
@@ -40,6 +41,7 @@ class TableCalls(ReplayState):
 
     # -- tables --------------------------------------------------------------------------------------
     def create_table(self, call: ast.Call) -> None:
+        call = self._without_use_alter(call)
         spec = read_table_call(self.reader, call, self.scope, self.convention, with_metadata=False)
         if self.schema.has_table(spec.name):
             raise self.error(f"table {spec.name!r} already exists", call)
@@ -57,6 +59,78 @@ class TableCalls(ReplayState):
                 continue
             self._create_enum(e, call, on_create_table=True)
         self.apply(CreateTable(table))
+
+    def _without_use_alter(self, call: ast.Call) -> ast.Call:
+        """SQLAlchemy's CREATE TABLE leaves out foreign keys with ``use_alter=True`` where the database has
+        ALTER (PostgreSQL, MySQL), and ``op.create_table`` does not add them afterwards: they are not made."""
+        if self.dialect == "sqlite":
+            return self._forward_foreign_keys(call)
+
+        def use_alter(node: ast.expr) -> bool:
+            if not isinstance(node, ast.Call) or self.reader.callee(node, self.scope)[0] not in (
+                    "ForeignKeyConstraint", "ForeignKey"):
+                return False
+            flag = next((k.value for k in node.keywords if k.arg == "use_alter"), None)
+            return flag is not None and self.reader.literal(flag, self.scope, "use_alter") is True
+
+        def kept(args: list[ast.expr]) -> list[ast.expr]:
+            out = []
+            for a in args:
+                if use_alter(a):
+                    self.note(f"{text_of(a)[:80]}: use_alter=True, so SQLAlchemy leaves it out of CREATE TABLE on "
+                              f"{self.dialect} and op.create_table does not add it", a)
+                    continue
+                if isinstance(a, ast.Call) and self.reader.callee(a, self.scope)[0] == "Column" \
+                        and any(use_alter(x) for x in a.args):
+                    a = ast.copy_location(ast.Call(a.func, kept(a.args), a.keywords), a)
+                out.append(a)
+            return out
+
+        args = kept(call.args)
+        return call if len(args) == len(call.args) and all(x is y for x, y in zip(args, call.args)) else \
+            ast.copy_location(ast.Call(call.func, args, call.keywords), call)
+
+    def _forward_foreign_keys(self, call: ast.Call) -> ast.Call:
+        """SQLite takes a foreign key to a table created later (flaskbb's first revision creates ``posts``
+        before the ``topics`` it references): a named ``ForeignKeyConstraint`` to a table that does not
+        exist yet is set aside and added when the revision ends, if the table exists by then."""
+        table_name = self.value(call.args[0]) if call.args else None
+        args = []
+        for a in call.args:
+            fk = self._named_foreign_key(a) if isinstance(table_name, str) else None
+            if fk is not None and fk.ref_table != table_name and not self.schema.has_table(fk.ref_table):
+                self.pending_foreign_keys.append((table_name, fk, a))
+                continue
+            args.append(a)
+        return call if len(args) == len(call.args) else ast.copy_location(ast.Call(call.func, args, call.keywords),
+                                                                          call)
+
+    def _named_foreign_key(self, node: ast.expr) -> ForeignKey | None:
+        if not isinstance(node, ast.Call) or self.reader.callee(node, self.scope)[0] != "ForeignKeyConstraint" \
+                or len(node.args) != 2:
+            return None
+        columns, refs = self.value(node.args[0]), self.value(node.args[1])
+        kwargs = {k.arg: self.value(k.value) for k in node.keywords}
+        if not isinstance(columns, (list, tuple)) or not isinstance(refs, (list, tuple)) or not refs \
+                or not all(isinstance(r, str) and r.count(".") == 1 for r in refs) \
+                or not isinstance(kwargs.get("name"), str) or set(kwargs) - {"name", "ondelete", "onupdate", "use_alter"}:
+            return None
+        actions = {"ondelete": "NO ACTION", "onupdate": "NO ACTION"}
+        for key in actions:
+            if kwargs.get(key) is not None:
+                if not isinstance(kwargs[key], str):
+                    return None
+                actions[key] = kwargs[key].upper()
+        return ForeignKey(kwargs["name"], tuple(columns), refs[0].split(".")[0], tuple(r.split(".")[1] for r in refs),
+                          on_delete=actions["ondelete"], on_update=actions["onupdate"])  # type: ignore[arg-type]
+
+    def add_pending_foreign_keys(self) -> None:
+        """At the end of a revision: the foreign keys ``_forward_foreign_keys`` set aside."""
+        pending, self.pending_foreign_keys = self.pending_foreign_keys, []
+        for table, fk, node in pending:
+            if not self.schema.has_table(fk.ref_table):
+                raise self.error(f"table {table}: foreign key to {fk.ref_table!r}, which is not defined", node)
+            self.apply(AddForeignKey(table, fk))
 
     def drop_table(self, call: ast.Call) -> None:
         args = self._args(call, ["table_name"], {"schema", "if_exists"}, "op.drop_table")
@@ -214,8 +288,13 @@ class TableCalls(ReplayState):
         table = self.table(table_name, call)
         name = self._str(args.get("column_name"), "alter_column column name", call)
         column = self.column(table, name, call)
-        if "autoincrement" in args and self.reader.literal(args["autoincrement"], self.scope, "autoincrement") \
-                is not None:
+        increment = self.reader.literal(args["autoincrement"], self.scope, "autoincrement") \
+            if "autoincrement" in args else None
+        # Alembic uses autoincrement= on MySQL only ("only make sense for MySQL", it warns elsewhere);
+        # there, False on a column without AUTO_INCREMENT changes nothing
+        in_key = table.primary_key is not None and name in table.primary_key.columns
+        if increment is not None and (self.dialect == "mysql" and (increment or column.identity is not None)
+                                      or self.dialect == "sqlite" and batch is not None and in_key):
             raise self.error("alter_column(autoincrement=...) is not replayed", call)
         new_type = self._type(args.get("type_"), "type_")
         nullable = self._optional_bool(args.get("nullable"), "nullable")

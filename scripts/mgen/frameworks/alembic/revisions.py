@@ -76,12 +76,46 @@ class RevisionGraph:
         return sorted(r for r in self.revisions if r not in revised)
 
     def head(self) -> str | None:
-        """The single head (None for an empty folder); several heads: an error saying to merge."""
+        """The single head (None for an empty folder); several heads: an error naming each (its file and
+        the revisions it has of its own since the branches split) and saying how to choose."""
         heads = self.heads
         if len(heads) > 1:
             raise MgenError(f"the Alembic history has {len(heads)} heads ({', '.join(heads)}): "
-                            "merge them first (alembic merge heads)")
+                            f"{self.describe_heads()}; give --head REV to generate on one of them, or merge them "
+                            "first (alembic merge heads)")
         return heads[0] if heads else None
+
+    def ancestors(self, rev_id: str) -> set[str]:
+        """``rev_id`` and every revision it revises or depends on, transitively."""
+        seen: set[str] = set()
+        todo = [rev_id]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            rev = self.revisions[current]
+            todo.extend((*rev.down, *rev.depends_on))
+        return seen
+
+    def own_revisions(self, head: str) -> list[str]:
+        """The revisions of ``head``'s branch that no other head has, in upgrade order."""
+        shared: set[str] = set()
+        for other in self.heads:
+            if other != head:
+                shared |= self.ancestors(other)
+        return [r.id for r in self.upgrade_order(head) if r.id not in shared]
+
+    def describe_heads(self) -> str:
+        """``abc (abc_add_x.py, branch "feature", 2 revisions of its own: a1, abc)`` for each head."""
+        parts = []
+        for head in self.heads:
+            rev = self.revisions[head]
+            own = self.own_revisions(head)
+            label = f", branch {', '.join(repr(b) for b in rev.branch_labels)}" if rev.branch_labels else ""
+            parts.append(f"{head} ({rev.path.name}{label}, {len(own)} revision{'s' if len(own) != 1 else ''} of its "
+                         f"own: {', '.join(own)})")
+        return "; ".join(parts)
 
     def upgrade_order(self, target: str | None = None) -> list[Revision]:
         """Every revision up to ``target`` (default: the single head), parents before children."""

@@ -1,0 +1,123 @@
+"""Histories that start from a baseline no revision creates (an SQL dump, ``db.create_all()``).
+
+The first revisions of such a project alter tables that no ``op.create_table`` made (lemur adds foreign
+keys to ``certificates``, redash adds columns to ``queries``). A replay from an empty schema cannot
+know them, so the baseline is taken, and said, from one of:
+
+- **the database** (``--db URL``): ``database_baseline`` reads its ``alembic_version`` and its schema;
+  only the revisions after the ones it is stamped at are replayed on top of it (``Baseline.applied``);
+- **the models**: ``models_baseline`` takes from the models only the tables the revisions touch but never
+  create (``uncreated_tables``, read statically from the revision files). The replay then applies what the
+  revisions do to those tables where it can, and skips with a note what conflicts with them (a column the
+  models have already). Those tables are ``Baseline.assumed``: their current state is the models' own,
+  so a change to them is not seen; ``RevisionReplay.assumed_tables`` names them and a note says so.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ...errors import MgenError
+from ...schema import Schema
+from ..pyast import call_kwargs, parse_file
+from .revisions import RevisionGraph
+
+# positional index of the table-name arguments of each op.* / batch_op.* call, as Alembic's signatures
+_TABLE_ARGS = {
+    "add_column": (0,), "drop_column": (0,), "alter_column": (0,), "batch_alter_table": (0,),
+    "create_index": (1,), "create_foreign_key": (1, 2), "create_unique_constraint": (1,),
+    "create_check_constraint": (1,), "create_primary_key": (1,), "drop_constraint": (1,),
+    "drop_table": (0,), "rename_table": (0,), "create_table_comment": (0,), "drop_table_comment": (0,),
+}
+_TABLE_KWARGS = ("table_name", "source_table", "referent_table", "source", "referent")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the history starts from instead of an empty database."""
+
+    schema: Schema
+    source: str  # "the database at <url>" / "the models (<path>)"
+    applied: tuple[str, ...] = ()  # revisions the baseline already includes (the database's alembic_version)
+    assumed: tuple[str, ...] = ()  # tables taken from the models: their changes are not seen
+
+
+def _strings(node: ast.expr) -> list[str]:
+    return [node.value] if isinstance(node, ast.Constant) and isinstance(node.value, str) else []
+
+
+def tables_in_revisions(graph: RevisionGraph) -> tuple[set[str], set[str]]:
+    """(tables the revisions' op.* calls name, tables they create or rename to), read statically."""
+    touched: set[str] = set()
+    created: set[str] = set()
+    for rev in graph.revisions.values():
+        tree = parse_file(rev.path)
+        upgrade = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "upgrade"), None)
+        if upgrade is None:
+            continue
+        for call in (n for n in ast.walk(upgrade) if isinstance(n, ast.Call)):
+            func = call.func
+            name = func.attr if isinstance(func, ast.Attribute) else None
+            if name == "create_table" and call.args:
+                created.update(_strings(call.args[0]))
+            elif name == "rename_table" and len(call.args) > 1:
+                created.update(_strings(call.args[1]))
+            if name in _TABLE_ARGS and isinstance(func.value, ast.Name) and func.value.id == "op":
+                for i in _TABLE_ARGS[name]:
+                    if len(call.args) > i:
+                        touched.update(_strings(call.args[i]))
+                for key, value in call_kwargs(call).items():
+                    if key in _TABLE_KWARGS:
+                        touched.update(_strings(value))
+            if isinstance(func, (ast.Name, ast.Attribute)) and (name or getattr(func, "id", "")) == "ForeignKey" \
+                    and call.args:
+                touched.update(s.split(".")[0] for s in _strings(call.args[0]) if "." in s)
+            if name == "create_table":  # sa.ForeignKeyConstraint([...], ["t.c"]) inside
+                for inner in (n for n in ast.walk(call) if isinstance(n, ast.Call) and len(n.args) > 1):
+                    f = inner.func
+                    if (f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")) == "ForeignKeyConstraint" \
+                            and isinstance(inner.args[1], (ast.List, ast.Tuple)):
+                        touched.update(s.split(".")[0] for e in inner.args[1].elts for s in _strings(e) if "." in s)
+    return touched, created
+
+
+def uncreated_tables(graph: RevisionGraph) -> set[str]:
+    """Tables the revisions alter or reference but no revision creates: the history has a baseline."""
+    touched, created = tables_in_revisions(graph)
+    return touched - created
+
+
+def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseline | None:
+    """The tables of ``models`` the revisions touch but never create; None when there are none.
+    Touched tables the models lack are left out (the replay then says which revision needs them)."""
+    needed = uncreated_tables(graph)
+    if not needed:
+        return None
+    tables = tuple(t for t in models.tables if t.name in needed)
+    enums = {c.type.enum for t in tables for c in t.columns if c.type.enum}
+    schema = Schema(tables=tables, enums=tuple(e for e in models.enums if e.name in enums))
+    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)))
+
+
+def database_baseline(url: str, graph: RevisionGraph) -> Baseline:
+    """The database at ``url`` as the starting point: its schema without ``alembic_version``, and the
+    revisions its ``alembic_version`` says are applied (with their ancestors)."""
+    from ...db import connect, redact
+    from ...sources.live import introspect_connection
+
+    with connect(url) as conn:
+        schema = introspect_connection(conn)
+        if not schema.has_table("alembic_version"):
+            raise MgenError(f"{redact(url)} has no alembic_version table: it is not stamped at a revision "
+                            "(alembic stamp <revision>)")
+        stamped = [r[0] for r in conn.query("SELECT version_num FROM alembic_version")]
+    unknown = [r for r in stamped if r not in graph.revisions]
+    if unknown:
+        raise MgenError(f"{redact(url)} is at revision {', '.join(unknown)}, which no revision file defines")
+    applied: list[str] = []
+    for head in stamped:
+        applied.extend(r.id for r in graph.upgrade_order(head) if r.id not in applied)
+    return Baseline(schema.without_table("alembic_version"), f"the database at {redact(url)}", tuple(applied))
+
+
+__all__ = ["Baseline", "database_baseline", "models_baseline", "tables_in_revisions", "uncreated_tables"]

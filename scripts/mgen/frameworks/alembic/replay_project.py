@@ -1,0 +1,46 @@
+"""The current state of an Alembic project from its revisions, choosing the starting point and the head.
+
+``current_replay`` is what ``project.AlembicProject.current_schema`` needs beyond a plain replay:
+
+- ``--db URL``: the history is replayed on that database from the revision its ``alembic_version`` is at
+  (``replay_baseline.database_baseline``);
+- a history whose revisions alter tables none creates, without ``--db``: those tables are taken from the
+  models when they are given (``models_baseline``), which the notes and ``assumed_tables`` say;
+  otherwise the refusal says the history has a baseline and to give ``--db``;
+- several heads: ``--head REV`` replays up to it; without it the refusal names every head, and, when the
+  models are given, the one they are closest to (``replay_heads.head_advice``). Nothing is merged.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ...errors import MgenError
+from ...schema import Schema
+from .replay import RevisionReplay, replay_with_notes
+from .replay_baseline import database_baseline, models_baseline, uncreated_tables
+from .revisions import read_graph
+
+
+def current_replay(version_locations: Sequence[str | Path], dialect: str, head: str | None = None,
+                   db_url: str | None = None, models: Schema | None = None, models_source: str = "the models",
+                   naming_convention: dict[str, str] | None = None) -> RevisionReplay:
+    """What ``alembic upgrade <head>`` leaves, from the starting point the project's history needs."""
+    folders = [Path(f) for f in version_locations]
+    graph = read_graph(folders)
+    if head is None and len(graph.heads) > 1:
+        from .replay_heads import head_advice
+
+        advice = head_advice(folders, dialect, models) if models is not None else None
+        if advice is not None:
+            raise MgenError(f"the Alembic history has {advice}")
+        graph.head()  # raises, naming the heads
+    if db_url is not None:
+        return replay_with_notes(folders, dialect, head, naming_convention, baseline=database_baseline(db_url, graph))
+    baseline = None
+    if models is not None and uncreated_tables(graph):
+        baseline = models_baseline(graph, models, models_source)
+    return replay_with_notes(folders, dialect, head, naming_convention, baseline=baseline)
+
+
+__all__ = ["current_replay"]
