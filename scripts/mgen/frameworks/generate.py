@@ -24,14 +24,19 @@ if TYPE_CHECKING:
     from .base import Framework
 
 
+@dataclass
 class NoChanges(GenerateReport):
-    """Nothing to write: one line (also under ``--json``, as generate always answered it)."""
+    """Nothing to write: one line (also under ``--json``, as generate always answered it), then the notes
+    the states were read with: "no changes" rests on them (a baseline taken from the models, a revision
+    replayed only in part), so they are never left out."""
+
+    notes: Sequence[str] = ()
 
     def to_json(self) -> dict[str, Any] | None:  # type: ignore[override]
         return None
 
     def lines(self) -> list[str]:
-        return ["no changes: nothing written"]
+        return ["no changes: nothing written"] + [f"note: {note}" for note in self.notes]
 
 
 @dataclass
@@ -124,7 +129,7 @@ def generate_from_states(framework: Framework, options: Options) -> GenerateRepo
             return framework_sql(options, current.schema, new.schema, dialect, current.notes + new.notes)
         result = diff(current.schema, new.schema, get_dialect(dialect), options.renames)
     if not result.operations:
-        return NoChanges()
+        return NoChanges(notes=current.notes + new.notes)
     plan = Plan(current.schema, result.operations, dialect, result.suggestions)
     report, verified = verify_plan(plan, options)
     written = framework.write(plan, options) if verified is not False else Written()

@@ -84,6 +84,8 @@ class Options:
     defaults: list[str] = field(default_factory=list)
     raw_sql: bool = False
     ini_section: str | None = None  # Alembic: the alembic.ini section (Alembic's --name)
+    baseline_db: str | None = None  # Alembic: the database holding the SQL baseline the history starts from
+    head: str | None = None  # Alembic: the head to replay to when the history has several
     from_diff: str | None = None
     base: str = "HEAD"
     zero_downtime: bool = False

@@ -35,6 +35,12 @@ class AlembicFramework(Framework):
         (("--ini-section",), {"metavar": "NAME", "help": "Alembic projects: the alembic.ini section to read "
                                                           "(Alembic's --name; default [alembic], else the only "
                                                           "section with a script_location)"}),
+        (("--baseline-db",), {"metavar": "URL", "help": "Alembic projects whose history starts from an SQL baseline "
+                                                         "(a first revision alters tables no revision creates): "
+                                                         "the database to read that baseline and its "
+                                                         "alembic_version from (read only)"}),
+        (("--head",), {"metavar": "REV", "help": "Alembic projects with several heads: the head whose state the "
+                                                 "change is made against"}),
         (("--raw-sql",), {"action": "store_true",
                           "help": "Alembic projects: op.execute(mgen's SQL) for what Alembic's op.* cannot express "
                                   "(otherwise such a change is refused)"}),
@@ -160,7 +166,7 @@ class AlembicFramework(Framework):
             note = (f"--from-diff {options.from_diff}: the change is the models' since then; the revisions were "
                     "not read")
             return State(schema, [note], f"models at {options.from_diff}")
-        schema, notes = self._project(options).current_schema()
+        schema, notes = self._project(options).current_schema(options.head, options.baseline_db)
         return State(schema, notes, "revision replay")
 
     def desired_state(self, options: Options) -> State:
@@ -182,7 +188,7 @@ class AlembicFramework(Framework):
 
         message = options.name or auto_name(plan.ops).replace("_", " ")
         written = write_revision(self._project(options).config, plan.ops, plan.old, plan.dialect, message,
-                                 dry_run=options.dry_run, raw_sql=options.raw_sql)
+                                 dry_run=options.dry_run, raw_sql=options.raw_sql, head=options.head)
         if isinstance(written, Path):
             return Written([written])
         return Written(preview=written, json_extra={"revision": written} if options.dry_run and written else {})

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ...errors import MgenError
@@ -29,14 +30,26 @@ class AlembicProject:
     models_how: str | None = None
     models_kind: str | None = None
 
-    def current_schema(self) -> tuple[Schema, list[str]]:
-        """What ``alembic upgrade head`` produces, with the replay's notes (opaque data steps...)."""
-        from .replay import replay_with_notes
+    def current_schema(self, head: str | None = None, baseline_db: str | None = None) -> tuple[Schema, list[str]]:
+        """What ``alembic upgrade head`` produces, with the replay's notes (opaque data steps...). A history
+        that starts from tables no revision creates starts from ``baseline_db``'s schema, else from the
+        models' tables (said in a note); several heads need ``head`` (the error says which fits the models)."""
+        from .replay_project import current_replay
 
-        replayed = replay_with_notes(list(self.config.version_locations), self.dialect)
+        models: Schema | None = None
+        try:
+            models = self.models_schema()[0]
+        except MgenError:  # the models' own error comes from desired_state, with its file and line
+            models = None
+        replayed = current_replay(list(self.config.version_locations), self.dialect, head=head, db_url=baseline_db,
+                                  models=models, models_source=str(self.models))
         return replayed.schema, [n.one_line() for n in replayed.notes]
 
     def models_schema(self) -> tuple[Schema, list[str]]:
+        return self._models_read
+
+    @cached_property
+    def _models_read(self) -> tuple[Schema, list[str]]:  # read once: the replay's baseline needs them too
         from ..sqlalchemy import read_models_with_notes
 
         start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)

@@ -600,15 +600,19 @@ def render_revision(ops: Sequence[Operation], old_schema: Schema, dialect: str, 
 
 def write_revision(config: AlembicConfig, ops: Sequence[Operation], old_schema: Schema, dialect: str, message: str,
                    *, rev_id: str | None = None, now: datetime | None = None, dry_run: bool = False,
-                   raw_sql: bool = False, version_path: Path | None = None) -> Path | str:
+                   raw_sql: bool = False, version_path: Path | None = None, head: str | None = None) -> Path | str:
     """Write a new revision revising the current head; its path, or with ``dry_run`` its text.
 
-    The head is read from the version locations (several heads: the error saying to merge them). With
+    The head is read from the version locations (several heads: ``head`` chooses one, else the error naming
+    them). With
     several version locations the file goes where the head is (as ``alembic revision`` does) unless
     ``version_path`` names one. Written atomically: a temporary file renamed into place."""
     dialect = canonical_name(dialect)
     graph = read_graph(list(config.version_locations), config.recursive_version_locations)
-    head = graph.head()
+    if head is None:
+        head = graph.head()
+    elif head not in graph.heads:
+        raise MgenError(f"--head {head} is not a head of the history (heads: {', '.join(graph.heads)})")
     rev_id = rev_id or new_rev_id()
     if any(c in rev_id for c in _ILLEGAL_REV_CHARS) or not rev_id.strip():
         raise MgenError(f"revision id {rev_id!r} may not be empty or contain any of {' '.join(_ILLEGAL_REV_CHARS)}")
