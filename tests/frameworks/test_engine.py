@@ -109,11 +109,15 @@ def test_the_interpreter(tmp_path: Path, monkeypatch):
         native.interpreter(tmp_path, str(tmp_path / "nope"))
     assert native.interpreter(tmp_path, sys.executable) == Path(sys.executable)
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    found = native._fallback_interpreter(tmp_path)
-    assert found is None
+    monkeypatch.delenv("PYENV_VERSION", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no poetry or pipenv environments of this machine's user
+    (tmp_path / ".git").mkdir()  # the search for a virtualenv stops at the repository
+    with pytest.raises(native.NativeError, match="no interpreter found"):
+        native.interpreter(tmp_path, None)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    (tmp_path / ".venv" / "bin" / "python").write_text("")
-    assert native._fallback_interpreter(tmp_path) == tmp_path / ".venv" / "bin" / "python"
+    (tmp_path / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")  # what makes a folder a virtualenv
+    assert native.interpreter(tmp_path, None) == tmp_path / ".venv" / "bin" / "python"
 
 
 def test_the_driver_answers_in_its_file(tmp_path: Path):

@@ -34,16 +34,6 @@ class NativeError(MgenError):
         self.stage = stage
 
 
-def _fallback_interpreter(root: Path) -> Path | None:
-    """The project's interpreter where ``frameworks.interpreter`` is not there yet: ``VIRTUAL_ENV``, then a
-    virtualenv folder in the project."""
-    candidates = []
-    if os.environ.get("VIRTUAL_ENV"):
-        candidates.append(Path(os.environ["VIRTUAL_ENV"]) / "bin" / "python")
-    candidates += [root / name / "bin" / "python" for name in (".venv", "venv", "env")]
-    return next((c for c in candidates if c.is_file()), None)
-
-
 def interpreter(root: Path, explicit: str | None) -> Path:
     """The interpreter that runs the project's code: ``--python PATH``, else the project's own (its virtualenv,
     poetry, pipenv, ...). NativeError when there is none."""
@@ -52,10 +42,8 @@ def interpreter(root: Path, explicit: str | None) -> Path:
         if not path.is_file() or not os.access(path, os.X_OK):
             raise NativeError(f"--python {explicit}: not an executable file")
         return path
-    try:
-        from .interpreter import project_interpreter  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        project_interpreter = _fallback_interpreter
+    from .interpreter import project_interpreter
+
     found = project_interpreter(root)
     if found is None:
         raise NativeError("no interpreter found for the project (no virtualenv found; give --python PATH)")

@@ -32,6 +32,12 @@ class Post(Base):
 '''
 
 
+def no_changes(answer: dict) -> bool:
+    """generate's "no changes" line, then only the notes the states were read with."""
+    first, *rest = answer.get("text", "").splitlines()
+    return first == "no changes: nothing written" and all(line.startswith("note: ") for line in rest)
+
+
 def alembic(root: Path, url: str, *args: str) -> None:
     """Alembic's own command line, in a process of its own (env.py imports the project's models)."""
     code = ("import sys; from alembic.config import main; sys.exit(main(argv=sys.argv[1:]))")
@@ -71,7 +77,7 @@ def test_generate_twice_upgrade_downgrade(tmp_path: Path, capsys, dialect: str):
     root = project(tmp_path, dialect)
     first = generate(root, capsys, "--name", "create users")
     assert [op["op"] for op in first["operations"]] == ["create_table"]
-    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}
+    assert no_changes(generate(root, capsys))
 
     (root / "app" / "models.py").write_text(MODELS_V2)
     second = generate(root, capsys, "--name", "posts and active")
@@ -79,7 +85,7 @@ def test_generate_twice_upgrade_downgrade(tmp_path: Path, capsys, dialect: str):
     assert "create_table" in kinds and "add_column" in kinds, kinds
     first_id = Path(first["files"][0]).name.split("_")[0]
     assert f'down_revision: Union[str, Sequence[str], None] = "{first_id}"' in Path(second["files"][0]).read_text()
-    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}
+    assert no_changes(generate(root, capsys))
 
     expected = create_all_schema(root, dialect, server)
     d = get_dialect(dialect)
@@ -164,7 +170,7 @@ def test_data_migration_revision_runs_under_alembic(tmp_path: Path, capsys):
         with connect(url) as conn:
             rows = conn.query("SELECT id, name FROM users ORDER BY id")
     assert rows == [(1, "u1@x"), (2, "u2@x"), (3, "kept"), (4, "u4@x"), (5, "u5@x")]
-    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}
+    assert no_changes(generate(root, capsys))
 
 
 COMPUTED = '''    email_lower: Mapped[str | None] = mapped_column(String(255), Computed("lower(email)", persisted=True))
@@ -187,7 +193,7 @@ def test_computed_columns_read_written_and_replayed(tmp_path: Path, capsys, dial
     assert [op["op"] for op in second["operations"]] == ["add_column", "add_column"]
     source = Path(second["files"][0]).read_text()
     assert "sa.Computed(" in source and "persisted=True" in source
-    assert generate(root, capsys) == {"text": "no changes: nothing written\n"}  # the revision replays to the models
+    assert no_changes(generate(root, capsys))  # the revision replays to the models
 
     expected = create_all_schema(root, dialect, server)
     generated = {c.name: c.generated.stored for c in expected.table("users").columns if c.generated}
