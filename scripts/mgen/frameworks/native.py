@@ -50,10 +50,13 @@ def interpreter(root: Path, explicit: str | None) -> Path:
     return Path(found)
 
 
+_PRELUDE = Path(__file__).with_name("native_prelude.py")  # emit() and first_line(), put before every driver
+
+
 def run_driver(python: Path, driver: str, args: Sequence[str], cwd: Path, what: str,
                env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> dict[str, Any]:
-    """Run the program ``driver`` (Python source) with ``python -c`` in ``cwd`` and return the JSON object it
-    wrote to the file named by its first argument. ``what`` names the tool in messages. A driver that wrote
+    """Run the program ``driver`` (Python source, after ``native_prelude.py``) with ``python -c`` in ``cwd`` and
+    return the JSON object it wrote to the file named by its first argument. ``what`` names the tool in messages. A driver that wrote
     ``{"error": ..., "stage": ...}`` gives a NativeError with that message; one that wrote nothing, the last
     line it printed on stderr. ``env``: variables added to mgen's environment for the driver."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8", **(env or {}))
@@ -61,7 +64,8 @@ def run_driver(python: Path, driver: str, args: Sequence[str], cwd: Path, what: 
     with tempfile.TemporaryDirectory(prefix="mgen-native-") as scratch:
         answer = Path(scratch) / "answer.json"
         try:
-            done = subprocess.run([str(python), "-c", driver, str(answer), *args], cwd=cwd, env=env, check=False,
+            done = subprocess.run([str(python), "-c", _PRELUDE.read_text(encoding="utf-8") + driver, str(answer),
+                                   *args], cwd=cwd, env=env, check=False,
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
                                   errors="replace")
         except subprocess.TimeoutExpired:

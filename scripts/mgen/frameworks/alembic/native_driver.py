@@ -10,22 +10,15 @@ Every engine the project creates (``create_engine``, ``engine_from_config``, wha
 is pointed at SCRATCH_URL: the project's own database is never touched. The answer: each revision's path
 and text and one line per autogenerate difference; or ``{"error": one line, "stage": ...}``.
 """
-# ruff: noqa: UP031 - run by the project's interpreter, which may predate f-strings (Python 3.5)
-import json
+# ruff: noqa: UP031, F821 - run by the project's interpreter, which may predate f-strings (Python 3.5),
+# after native_prelude.py, which defines emit() and first_line()
 import os
 import sys
 
-ANSWER, INI, SECTION, SCRATCH_URL, MESSAGE, DRY_RUN = sys.argv[1:7]
+INI, SECTION, SCRATCH_URL, MESSAGE, DRY_RUN = sys.argv[2:7]  # sys.argv[1]: the answer file (the prelude)
 
 
-def emit(data):
-    with open(ANSWER, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-
-
-def first_line(exc):
-    text = str(exc).strip().splitlines()
-    return "%s: %s" % (type(exc).__name__, text[0]) if text else type(exc).__name__
+# emit(data) and first_line(exc) come from frameworks/native_prelude.py, which run_driver puts first
 
 
 try:

@@ -14,23 +14,17 @@ The questions ``makemigrations`` would ask interactively (a rename, a one-off de
 An error is ``{"error": one line, "stage": "could not run" | "failed"}``: Django not importable, the settings
 not importable, the apps not loading, makemigrations refusing. Python 3.5+ (the project's own interpreter).
 """
-# ruff: noqa: UP031 - run by the project's interpreter, which may predate f-strings (Python 3.5)
+# ruff: noqa: F821 - run by the project's interpreter (Python 3.5+: no f-strings),
+# after native_prelude.py, which defines emit() and first_line()
 import json
 import os
 import runpy
 import sys
 
-ANSWER = sys.argv[1]
+# sys.argv[1] is the answer file (native_prelude.py keeps it)
 
 
-def emit(data):
-    with open(ANSWER, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-
-
-def first_line(exc):
-    text = str(exc).strip().splitlines()
-    return "%s: %s" % (type(exc).__name__, text[0]) if text else type(exc).__name__
+# emit(data) and first_line(exc) come from frameworks/native_prelude.py, which run_driver puts first
 
 
 try:
