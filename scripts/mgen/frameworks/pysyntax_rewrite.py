@@ -8,7 +8,7 @@ written as marker calls (``__mgen_fstring__(n, "text", __mgen_field__(value, con
 from __future__ import annotations
 
 import ast
-from typing import Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst.metadata import PositionProvider
