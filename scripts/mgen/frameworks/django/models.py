@@ -35,7 +35,17 @@ from .fields import (
 )
 from .project import App, DjangoProject
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
-from .state import OPTION_NAMES, Call, FieldState, ModelState, ProjectState, Ref, Setting, normalize_together
+from .state import (
+    OPTION_NAMES,
+    Call,
+    FieldState,
+    ModelState,
+    ProjectState,
+    Ref,
+    Setting,
+    normalize_together,
+    with_legacy_on_delete,
+)
 from .values import Evaluator, Scope, first_opaque
 
 MODEL_BASE = "django.db.models.base.Model"
@@ -286,7 +296,7 @@ class ModelClassReader:
         args = tuple(self.ev.value(a, scope) for a in call.args)
         kwargs = {k.arg: self.ev.value(k.value, scope) for k in call.keywords if k.arg}
         try:
-            bound = bind_arguments(django_class, args, kwargs)
+            bound = with_legacy_on_delete(django_class, bind_arguments(django_class, args, kwargs))
         except ValueError as e:
             raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
         opaques = {key: opaque for key, value in bound.items() if (opaque := first_opaque(value)) is not None}

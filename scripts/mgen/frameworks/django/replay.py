@@ -51,19 +51,19 @@ from .simple_history import add_history_models
 from .source import Module
 from .state import (
     ALTER_OPTION_KEYS,
+    LEGACY_ON_DELETE,
     Call,
     FieldState,
     ModelState,
     ProjectState,
-    Ref,
     Setting,
     normalize_together,
+    with_legacy_on_delete,
 )
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
 OPERATIONS = "django.db.migrations.operations."
-CASCADE = "django.db.models.deletion.CASCADE"
 # each operation's parameters, in order (Django 5.2)
 _PARAMETERS: dict[str, tuple[str, ...]] = {
     "CreateModel": ("name", "fields", "options", "bases", "managers"),
@@ -406,9 +406,9 @@ class MigrationReplayer:
         if not isinstance(value, Call) or "on_delete" in value.kw or len(value.args) > 1:
             return value
         found = self.reader.classify_path(value.path)
-        if found is None or found.django_class not in ("ForeignKey", "OneToOneField"):
+        if found is None or found.django_class not in LEGACY_ON_DELETE:
             return value
-        return Call(value.path, value.args, tuple(sorted({**value.kw, "on_delete": Ref(CASCADE)}.items())))
+        return Call(value.path, value.args, tuple(sorted(with_legacy_on_delete(found.django_class, value.kw).items())))
 
     def note(self, message: str, m: MigrationFile, line: int) -> None:
         """Notes are for the project's own migrations; an installed library's history is trusted."""
@@ -525,7 +525,12 @@ class MigrationReplayer:
 
     def op_AddConstraint(self, a: dict, m: MigrationFile, line: int) -> None:
         model = self.model(m.app_label, a["model_name"], str(m.path), line)
-        self._options(model, constraints=(*model.constraints, normalize_constraint(a.get("constraint"))))
+        constraint = normalize_constraint(a.get("constraint"))
+        if not isinstance(constraint, Call) or not constraint.kw.get("name"):  # later ops find constraints by name
+            source = getattr(constraint, "source", None)
+            raise MgenError(f"AddConstraint: the constraint{f' {source}' if source else ''} cannot be read statically",
+                            str(m.path), getattr(constraint, "line", None) or line)
+        self._options(model, constraints=(*model.constraints, constraint))
 
     def op_RemoveConstraint(self, a: dict, m: MigrationFile, line: int) -> None:
         model = self.model(m.app_label, a["model_name"], str(m.path), line)

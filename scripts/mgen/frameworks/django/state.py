@@ -39,6 +39,18 @@ class Ref:
         return self.path
 
 
+CASCADE = "django.db.models.deletion.CASCADE"
+LEGACY_ON_DELETE = ("ForeignKey", "OneToOneField")  # Django 1.x: without on_delete they meant CASCADE
+
+
+def with_legacy_on_delete(django_class: str | None, kwargs: dict) -> dict:
+    """A ``ForeignKey``/``OneToOneField`` written for Django 1.x, without ``on_delete``: CASCADE, the default
+    Django 1.x had (2.0 made the argument required), in a model as in a migration."""
+    if django_class in LEGACY_ON_DELETE and "on_delete" not in kwargs:
+        return {**kwargs, "on_delete": Ref(CASCADE)}
+    return kwargs
+
+
 @dataclass(frozen=True)
 class Call:
     """A call of a class or function named by path, keyword arguments sorted by name."""
