@@ -324,3 +324,19 @@ def test_a_constraint_that_cannot_be_read_is_a_refusal_with_its_line_not_a_crash
     with pytest.raises(MgenError, match=r"AddConstraint: the constraint .*cannot be read statically") as e:
         replay_project(load_project(project))
     assert Path(e.value.file).name == "0001_initial.py" and e.value.line is not None
+
+
+def test_indexes_and_constraints_compare_by_membership_as_the_autodetector_does():
+    """AddIndex appends; the model may declare the same indexes in another order: makemigrations writes
+    nothing for that, so the state comparison (and mgen's self-check) finds nothing either."""
+    from mgen.frameworks.django.state import Call as StateCall
+    from mgen.frameworks.django.state import ModelState, ProjectState
+
+    one = StateCall.of("django.db.models.indexes.Index", (), {"fields": ("a",), "name": "m_a_idx"})
+    two = StateCall.of("django.contrib.postgres.indexes.GinIndex", (), {"fields": ("b",), "name": "m_b_idx"})
+
+    def state(indexes: tuple) -> ProjectState:
+        return ProjectState({("app", "m"): ModelState("app", "M", {}, {"indexes": indexes})})
+
+    assert state((one, two)).differences(state((two, one))) == []
+    assert state((one, two)).differences(state((one,))) != []

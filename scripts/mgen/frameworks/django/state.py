@@ -330,9 +330,17 @@ class ProjectState:
                     out.append(f"{'.'.join(key)}.{name}: {fa.describe() if fa else None} != "
                                f"{fb.describe() if fb else None}")
             for opt in sorted((set(a.options) | set(b.options)) - set(UNCOMPARED_OPTIONS)):
-                if a.options.get(opt) != b.options.get(opt):
+                if not _same_option(opt, a.options.get(opt), b.options.get(opt)):
                     out.append(f"{'.'.join(key)} option {opt}: {a.options.get(opt)!r} != {b.options.get(opt)!r}")
         return out
+
+
+def _same_option(name: str, a: Any, b: Any) -> bool:
+    """Options as the autodetector compares them: ``indexes`` and ``constraints`` by membership (it adds
+    what is new and removes what is gone, whatever the order: ``AddIndex`` appends), the rest by value."""
+    if name in ("indexes", "constraints") and isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return sorted(map(repr, a)) == sorted(map(repr, b))
+    return a == b
 
 
 # -- JSON form of values (the migration-history cache) ---------------------------------------------
