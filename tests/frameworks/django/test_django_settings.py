@@ -213,3 +213,23 @@ def test_database_url_default_gives_the_engine(tmp_path):
         """})
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert values["OTHER"]["ENGINE"] == "django.db.backends.mysql"
+
+
+def test_a_project_pinning_another_django_is_told_which_django_is_read(tmp_path):
+    """Fields deconstruct differently across Django versions: when the project pins one whose source mgen does
+    not read (no environment of its own), the answer says so instead of passing the differences off as changes."""
+    import sys as _sys
+
+    from mgen.frameworks.django.project import load_project
+
+    _sys.path.insert(0, str(Path(__file__).parents[2] / "fixtures" / "django" / "_common"))
+    import djharness as h
+
+    project = h.copy_project("basics", tmp_path)
+    (project / "requirements.txt").write_text("Django==1.11.29\npsycopg2==2.8\n")
+    notes = [n.message for n in load_project(project).notes]
+    assert any("pins Django 1.11.29" in n and "--engine native" in n for n in notes), notes
+    import django
+
+    (project / "requirements.txt").write_text(f"Django=={django.get_version()}\n")
+    assert not [n for n in (m.message for m in load_project(project).notes) if "pins Django" in n]

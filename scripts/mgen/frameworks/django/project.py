@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -192,7 +193,30 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
             raise MgenError(f"two installed apps have the label {label!r}", str(module.path))
     _check_found(project, evaluated)
     _check_changed(project)
+    _check_django_version(project)
     return project
+
+
+def _check_django_version(project: DjangoProject) -> None:
+    """A note when the Django whose source is read (the project's environment's, else mgen's own) is not the
+    one the project pins: what a field deconstructs to changed between versions (``BooleanField`` was
+    ``blank=True`` before 2.1, ``related_name`` patterns were written filled in), so such fields may read
+    as changes ``makemigrations`` of the pinned version would not see."""
+    from ..pins import pinned_version
+
+    django = project.finder.module("django")
+    pinned = pinned_version(project.root, "django")
+    if django is None or pinned is None:
+        return
+    match = re.search(r"^VERSION\s*=\s*\((\d+),\s*(\d+)", django.path.read_text(encoding="utf-8", errors="replace"),
+                      re.MULTILINE)
+    if match is None or (int(match[1]), int(match[2])) == pinned[:2]:
+        return
+    read = f"{match[1]}.{match[2]}"
+    project.notes.append(Note(str(project.root), None, f"the project pins Django {'.'.join(map(str, pinned))}; mgen "
+                              f"reads Django {read}'s source ({django.path.parent}): fields whose deconstruction "
+                              f"changed between them may read as changes; install the project's environment, or "
+                              "use --engine native"))
 
 
 def _check_changed(project: DjangoProject) -> None:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..pins import pinned_version
 from ..pyast import ClassRef, External, Project, Ref, Unknown, ValueRef, call_kwargs
-from .pins import pinned_version
 
 FLASK_SQLALCHEMY = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy",
                               "flask.ext.sqlalchemy.SQLAlchemy", "flaskext.sqlalchemy.SQLAlchemy"})  # (old paths)

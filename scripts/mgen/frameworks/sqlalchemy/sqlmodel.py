@@ -23,12 +23,12 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
+from ..pins import pinned_version
 from ..pyast import ClassRef, External, Ref, Unknown, ValueRef, class_attribute, text_of
 from .annotations import _strip_optional, parse_string_annotation
 from .columns import read_column
 from .constraint_names import DEFAULT_CONVENTION
 from .constraints import fk_action
-from .pins import pinned_version
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, ForeignKeySpec, TableSpec, TypeSpec
 from .types import TYPE_HANDLERS, TypeArgs, read_type
