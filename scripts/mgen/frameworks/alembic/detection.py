@@ -78,10 +78,10 @@ def find_layout(root: Path) -> Layout | None:
         inis = [p for d in _subfolders(root) for sub in _subfolders(d)
                 if (p := sub / "alembic.ini").is_file() and (sub / "env.py").is_file()]
     if len(inis) > 1:
-        raise MgenError("several alembic.ini files (" + ", ".join(_rel(root, p) for p in inis) +
+        raise MgenError("several alembic.ini files (" + ", ".join(shown_relative(root, p) for p in inis) +
                         "): run mgen in the folder of the one you mean", str(root))
     if inis:
-        return _ini_layout(root, inis[0], _rel(root, inis[0]))
+        return _ini_layout(root, inis[0], shown_relative(root, inis[0]))
     return _folder_layout(root)
 
 
@@ -90,7 +90,7 @@ def _ini_layout(root: Path, ini: Path, shown: str) -> Layout:
     beside_env = (folder / "env.py").is_file()
     if beside_env and not _names_script_location(ini):
         how = ("Flask-Migrate layout: " if folder != root else "") + \
-            f"{shown} beside env.py, with no script_location: the script folder is {_rel(root, folder) or '.'}"
+            f"{shown} beside env.py, with no script_location: the script folder is {shown_relative(root, folder) or '.'}"
         return Layout(root, ini, folder, None, how)
     return Layout(root, ini, None, None, f"{shown} found")
 
@@ -100,14 +100,14 @@ def _folder_layout(root: Path) -> Layout | None:
     for folder in _script_candidates(root):
         if (folder / "env.py").is_file() and (folder / "versions").is_dir():
             found.append(Layout(root, None, folder, folder / "versions",
-                                f"no alembic.ini; {_rel(root, folder / 'env.py')} and a versions folder beside it"))
+                                f"no alembic.ini; {shown_relative(root, folder / 'env.py')} and a versions folder beside it"))
         elif (folder / "script.py.mako").is_file() and _holds_revisions(folder):
             found.append(Layout(root, None, folder, folder,
-                                f"no alembic.ini; {_rel(root, folder)} holds script.py.mako and revisions "
+                                f"no alembic.ini; {shown_relative(root, folder)} holds script.py.mako and revisions "
                                 "(Flask-Alembic keeps them in the script folder)"))
     if len(found) > 1:
         raise MgenError("several Alembic script folders and no alembic.ini (" +
-                        ", ".join(_rel(root, f.script_location) or "." for f in found) +  # type: ignore[arg-type]
+                        ", ".join(shown_relative(root, f.script_location) or "." for f in found) +  # type: ignore[arg-type]
                         "): run mgen in the project folder of the one you mean", str(root))
     return found[0] if found else None
 
@@ -184,7 +184,8 @@ def choose_section(ini: Path, section: str | None) -> str:
     raise MgenError("no [alembic] section", str(ini))
 
 
-def _rel(root: Path, path: Path) -> str:
+def shown_relative(root: Path, path: Path) -> str:
+    """``path`` as shown in messages: relative to ``root`` ("" for root itself), else as it is."""
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

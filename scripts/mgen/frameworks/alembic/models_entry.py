@@ -22,6 +22,7 @@ from pathlib import Path
 from ...errors import MgenError
 from ..pysyntax import parse_python
 from .appfiles import app_files
+from .detection import shown_relative as _rel
 
 _ASK = "give the models with --models PATH"
 
@@ -201,11 +202,3 @@ def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-    return "" if rel == "." else rel
