@@ -184,3 +184,52 @@ def test_apps_installed_editable_from_elsewhere_are_libraries_read_from_their_so
     found = {a.label: (a.path is not None, a.in_project) for a in project.apps}
     assert found["pthlib"] == (True, False) and found["mappedlib"] == (True, False)
     assert found["shop"] == (True, True)
+
+
+PROXY = '''from django.conf import settings as django_settings
+
+
+class ForwardingSettings:
+    """The project's settings object: Django's settings, then its own defaults."""
+
+    def __getattr__(self, name):
+        try:
+            return getattr(django_settings, name)
+        except AttributeError:
+            return {"SHOP_CODE_LENGTH": 12}[name]
+
+
+settings = ForwardingSettings()
+'''
+PROXY_MODELS = '''from django.db import models
+
+from shop.conf import settings
+
+
+class Order(models.Model):
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+'''
+
+
+def test_a_settings_object_that_forwards_to_djangos_reads_as_the_settings(tmp_path: Path):
+    """``from app.conf import settings`` (an object whose ``__getattr__`` asks Django's settings first):
+    ``settings.AUTH_USER_MODEL`` is the setting, as Django reads it, not a model reference mgen made up."""
+    root = h.copy_project("custom_user", tmp_path)
+    (root / "shop").mkdir()
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "conf.py").write_text(PROXY)
+    (root / "shop" / "models.py").write_text(PROXY_MODELS)
+    (root / "shop" / "migrations").mkdir()
+    (root / "shop" / "migrations" / "__init__.py").write_text("")
+    settings = next(root.rglob("settings.py"))
+    settings.write_text(settings.read_text() + "\nINSTALLED_APPS = [*INSTALLED_APPS, 'shop']\n")
+    h.manage(root, "makemigrations", "--noinput", "-v0")  # the other apps' migrations, as Django writes them
+    for path in (root / "shop" / "migrations").glob("0001_*.py"):
+        path.unlink()
+    result = generate(root, name=None)
+    assert "shop" in result.changed_apps
+    text = next((root / "shop" / "migrations").glob("0001_*.py")).read_text()
+    assert "settings.AUTH_USER_MODEL" in text
+    assert h.manage(root, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+    h.manage(root, "migrate", "-v0")
+    h.manage(root, "migrate", "shop", "zero", "-v0")

@@ -246,7 +246,7 @@ class Evaluator:
     def _name(self, node: ast.Name | ast.Attribute, scope: Scope) -> Any:
         if isinstance(node, ast.Attribute):
             owner = self.resolve(node.value, scope)
-            if isinstance(owner, Definition) and owner.path == SETTINGS_PATH:
+            if isinstance(owner, Definition) and (owner.path == SETTINGS_PATH or self.settings_proxy(owner)):
                 return self.setting(node.attr, node, scope)
             if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef) \
                     and node.attr in ("choices", "values", "labels", "names") and self.is_choices(owner):
@@ -291,6 +291,28 @@ class Evaluator:
             chain.append(owner.node)
             owner = owner.owner
         return tuple(reversed(chain))
+
+    def settings_proxy(self, owner: Definition) -> bool:
+        """Whether ``owner`` is a project's settings object that forwards to Django's: an instance of a class
+        whose ``__getattr__(self, name)`` answers ``getattr(django.conf.settings, name)`` (``settings =
+        StaticSettings()``, read as ``from app.conf import settings``); its attributes are then settings."""
+        value = owner.value
+        if not isinstance(value, ast.Call) or value.args or value.keywords:
+            return False
+        cls = self.resolve(value.func, Scope(owner.module))
+        if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef):
+            return False
+        for item in cls.node.body:
+            if not (isinstance(item, ast.FunctionDef) and item.name == "__getattr__" and len(item.args.args) == 2):
+                continue
+            param = item.args.args[1].arg
+            for call in ast.walk(item):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "getattr" \
+                        and len(call.args) >= 2 and isinstance(call.args[1], ast.Name) and call.args[1].id == param:
+                    target = self.resolve(call.args[0], Scope(cls.module))
+                    if getattr(target, "path", None) == SETTINGS_PATH:
+                        return True
+        return False
 
     def setting(self, name: str, node: ast.expr, scope: Scope) -> Any:
         self.settings_read.add(name)
