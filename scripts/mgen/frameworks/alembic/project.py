@@ -6,7 +6,7 @@
   the ``db.Model`` classes of a Flask-SQLAlchemy app.
 - **current state**: the revision chain replayed statically (``replay.py``), never the models of the last
   commit: generating twice writes nothing the second time.
-- **next revision**: ``writer.write_revision``, revising the single head.
+- **next revision**: ``writer.write_revision``, revising the single head (several: the one ``--head`` names).
 """
 from __future__ import annotations
 
