@@ -224,3 +224,24 @@ def test_hstore_and_citext_read_through_djangos_source(tmp_path: Path):
     unknown: list[str] = []
     state_schema(state, "postgresql", unknown=unknown)
     assert unknown == ["survey_survey.attrs: hstore"]
+
+
+def test_a_relation_to_a_class_on_a_library_base_not_installed_names_that_class(tmp_path):
+    """``class Node(TreeModel)`` where TreeModel comes from a library that is not installed: mgen cannot tell
+    it is a model, so a relation to it is refused, and the refusal names the class and its unread base."""
+    from mgen.errors import MgenError
+    from mgen.frameworks.django.models import read_models
+    from mgen.frameworks.django.tables import state_schema
+
+    project_dir = h.copy_project("basics", tmp_path)
+    (project_dir / "shop" / "models.py").write_text(
+        "from django.db import models\nfrom treelib_not_installed.models import TreeModel\n\n\n"
+        "class Node(TreeModel):\n    name = models.CharField(max_length=10)\n\n\n"
+        "class Leaf(models.Model):\n    node = models.ForeignKey(Node, on_delete=models.CASCADE)\n")
+    project = load_project(project_dir)
+    state = read_models(project, {"shop"}, cache=False)
+    with pytest.raises(MgenError, match=r"points at shop\.node, which is not in the state: .*models\.py:5: class Node "
+                                        r"\(shop\.node\): its base treelib_not_installed\.models\.TreeModel is in a "
+                                        r"library mgen does not find") as e:
+        state_schema(state, "sqlite")
+    assert e.value.line == 10

@@ -29,9 +29,10 @@ from .source import Module, project_imports
 from .state import models_from_json, models_to_json, value_from_json, value_to_json
 
 NAME, KIND, FORMAT = HISTORY_ENTRY
-# what reading a migration file gives changed with it (values made canonical, settings' defaults read): a cache
-# written by an earlier reader of the same mgen version is dropped
-READER = 2
+# what reading a migration file or a models module gives changed with it (values made canonical, settings'
+# defaults read; classes on an unread library base noted): a cache written by an earlier reader of the same
+# mgen version is dropped
+READER = 3
 
 
 @dataclass

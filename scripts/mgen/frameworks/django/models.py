@@ -102,13 +102,27 @@ class ModelClassReader:
             if module is None:
                 continue
             for cls in self._classes_of(module, app, set()):
-                if cls.path in self.classes or not self.is_model(cls):
+                if cls.path in self.classes:
+                    continue
+                if not self.is_model(cls):
+                    self._note_unread_base(cls, app)
                     continue
                 label = self._meta_value(cls, "app_label") or app.label
                 model = ModelClass(cls, label, cls.node.name)  # type: ignore[union-attr]
                 self.classes[cls.path] = model
                 found.append(model)
         return found
+
+    def _note_unread_base(self, cls: Definition, app: App) -> None:
+        """A class of a models module whose base is in a library mgen does not find (not installed) may be a
+        model mgen cannot see: a note, which a relation to it then names (``unread_model_hint``)."""
+        if not isinstance(cls.node, ast.ClassDef) or cls.owner is not None:
+            return
+        unknown = [b.path for b in self.ev.ancestors(cls) if isinstance(b, External)
+                   and (".models." in b.path or b.path.endswith("Model"))]  # a library's model base, by its name
+        if unknown and cls.path.startswith(app.name + "."):
+            self.notes.append(Note(message=unread_model_note(app.label, cls.node.name, unknown[0]),
+                                   file=str(cls.module.path), line=cls.node.lineno))
 
     def _classes_of(self, module: Module, app: App, seen: set[str]) -> list[Definition]:
         """Class definitions of ``module`` and of the app modules it imports from, in order."""
@@ -578,6 +592,17 @@ def _read_app(project: DjangoProject, app: App,
                 and not reader.is_abstract(model.definition):
             models[(model.app_label, model.name.lower())] = reader.model_state(model)
     return models, list(reader.notes)
+
+
+def unread_model_note(app_label: str, name: str, base: str) -> str:
+    return (f"class {name} ({app_label}.{name.lower()}): its base {base} is in a library mgen does not find (not "
+            "installed), so it is not read as a model")
+
+
+def unread_model_hint(notes: Iterable[Note], label: str) -> str | None:
+    """The note of a class that may be the model ``label`` (``app.model``), when one was made."""
+    marker = f" ({label.lower()}): its base "
+    return next((f"{n.file}:{n.line}: {n.message}" for n in notes if marker in n.message), None)
 
 
 SETTINGS_AUTO = "__settings__"  # the key of settings.DEFAULT_AUTO_FIELD in app_auto_fields()

@@ -247,8 +247,12 @@ class SchemaBuilder:
         label = target_label(field)
         model = self.state.get(label)
         if model is None:
-            raise MgenError(f"field {field.name} points at {label}, which is not in the state (is its app installed "
-                            "and migrated?)", field.file, field.line)
+            from .models import unread_model_hint
+
+            hint = unread_model_hint(self.state.notes, label)
+            why = f": {hint}" if hint else " (is its app installed and migrated?)"
+            raise MgenError(f"field {field.name} points at {label}, which is not in the state{why}", field.file,
+                            field.line)
         to_field = field.get("to_field")
         target = model.fields.get(to_field) if to_field else model.pk()
         if target is None:
