@@ -223,6 +223,15 @@ def git_toplevel(root: Path) -> Path | None:
     return None
 
 
+def git_changes(root: Path, base: str = "HEAD") -> dict[str, str] | str:
+    """What git says changed under ``root`` since ``base`` (untracked files included): {path relative to
+    root: kind}, or why git could not tell."""
+    top = git_toplevel(root)
+    if top is None:
+        return "not in a git repository"
+    return _git_changes(root, top, base)
+
+
 def _run_git(root: Path, *args: str) -> subprocess.CompletedProcess | str:
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:

@@ -17,9 +17,7 @@ its ``label`` and ``default_auto_field``.
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,25 +222,17 @@ def _check_changed(project: DjangoProject) -> None:
     with ``migrations/`` or ``apps.py``) of this project that no app read holds is an error: generating without
     it would not see its change. A file of another project of the repository (nearer another ``manage.py``)
     or of an installed library is not this project's."""
-    from ...scope import git_toplevel
+    from ...scope import git_changes, git_toplevel
 
     top = git_toplevel(project.root)
-    if top is None:
-        return
-    try:
-        done = subprocess.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=top,
-                              capture_output=True, timeout=30, check=False,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
-    except (OSError, subprocess.SubprocessError):
-        return
-    if done.returncode != 0:
+    changes = git_changes(top) if top is not None else "not in a git repository"
+    if isinstance(changes, str):  # git cannot tell: nothing to check against
         return
     read = [a.path.resolve() for a in project.apps if a.path is not None]
-    tokens = done.stdout.decode("utf-8", "surrogateescape").split("\0")
-    for token in tokens:
-        if len(token) < 4 or not token.endswith(".py"):
+    for changed in changes:
+        if not changed.endswith(".py"):
             continue
-        path = (top / token[3:]).resolve()
+        path = (top / changed).resolve()
         app = _app_folder(path)
         if app is None or any(app == r or r in app.parents for r in read) or not project.finder.is_own(path):
             continue
@@ -250,7 +240,7 @@ def _check_changed(project: DjangoProject) -> None:
         if nearest is not None and nearest != project.root and nearest not in project.root.parents:
             continue  # another project's app
         if (app / "migrations" / "__init__.py").is_file() or (app / "apps.py").is_file():
-            raise MgenError(f"{token[3:]} changed, but it is in {app}, which no installed app mgen read holds "
+            raise MgenError(f"{changed} changed, but it is in {app}, which no installed app mgen read holds "
                             f"(INSTALLED_APPS of {project.settings_module}): its change would not be seen",
                             str(project.settings_file))
 
