@@ -66,13 +66,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except EngineRefusal as refusal:  # the static refusal, then what the engines did: two lines
         print(f"mgen: {refusal.one_line()}\nmgen: {refusal.engine_line}", file=sys.stderr)
         return 2
+    engine = {"engine": report.engine, **({"engine_line": report.engine_line} if framework.supports("native") else {})}
     data = report.to_json() if options.json else None
     if data is not None:
-        engine = {"engine": report.engine, **({"engine_line": report.engine_line} if framework.supports("native") else {})}
         print(json.dumps({**data, **engine}, indent=2, default=str))
     else:  # (a report with no JSON form, e.g. Alembic's "no changes", is printed as it always was under --json)
-        print("\n".join(report.lines() + (engine_lines({"engine_line": report.engine_line})
-                                           if framework.supports("native") and not options.json else [])))
+        print("\n".join(report.lines() + ([] if options.json else engine_lines(engine))))
     return report.exit_code
 
 
