@@ -25,3 +25,28 @@ def test_a_namespace_package_counts_when_nothing_else_does(tmp_path: Path):
     finder = Finder.for_project(tmp_path / "proj")
     assert finder.module("plugins") is not None
     assert finder.module("plugins.extra").path.name == "extra.py"
+
+
+def test_source_text_is_the_segment_python_would_give(tmp_path: Path):
+    """``source_text`` keeps a file's lines between calls; what it returns is ``ast.get_source_segment``'s
+    answer on every node: multi-line values, non-ASCII text (AST columns count UTF-8 bytes), CRLF and lone CR
+    line ends, and a form feed (a line end for ``str.splitlines`` but not for Python's source)."""
+    import ast
+    from types import SimpleNamespace
+
+    from mgen.frameworks.django.source import source_text
+
+    text = ('NAME = "café"; OTHER = "ü" + "x"\r\n'
+            'FIELD = models.CharField(\r\n    verbose_name="naïve",\r\n    max_length=3,\r\n)\r'
+            'BLOCKS = [("a", {"k": "\x0c"}),\n          ("é", 2)]  # ok\n')
+    path = tmp_path / "m.py"
+    path.write_bytes(text.encode("utf-8"))
+    module = SimpleNamespace(path=path)
+    nodes = [n for n in ast.walk(ast.parse(text)) if isinstance(n, (ast.expr, ast.stmt))]
+    assert len(nodes) > 20
+    for node in nodes:
+        assert source_text(module, node) == ast.get_source_segment(text, node)
+    # a file changed since it was parsed (now too short for the node): the node as unparsed
+    path.write_bytes(b"X = 1\n")
+    call = next(n for n in nodes if isinstance(n, ast.Call))
+    assert source_text(module, call) == ast.unparse(call)

@@ -16,6 +16,8 @@ The one thing kept here rather than in pyast: a class attribute knows the class 
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,10 +354,36 @@ def dotted_name(node: ast.expr) -> str | None:
 
 
 def source_text(module: Module, node: ast.AST) -> str:
-    """The source of ``node`` as written (for messages and opaque values); the file is read again, as it
-    is rarely needed (a file changed since it was parsed gives the node's unparsed form instead)."""
-    try:
-        text = ast.get_source_segment(module.path.read_text(encoding="utf-8"), node)
-    except (OSError, UnicodeDecodeError, IndexError):
-        text = None
+    """The source of ``node`` as written (for messages and opaque values); the file is read again (a file
+    changed since it was parsed gives the node's unparsed form instead). Its lines are kept per file, as
+    ``ast.get_source_segment`` splits the whole text again at each call (wagtail's migrations hold
+    thousand-line ``StreamField`` values: minutes)."""
+    text = None
+    lines = _source_lines(module.path)
+    first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if lines is not None and None not in (first, last, start, end) and 1 <= first <= last <= len(lines):
+        if first == last:
+            text = lines[first - 1][start:end].decode("utf-8", "replace")
+        else:
+            middle = b"".join(lines[first:last - 1])
+            text = (lines[first - 1][start:] + middle + lines[last - 1][:end]).decode("utf-8", "replace")
     return text if text is not None else ast.unparse(node)
+
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+@functools.lru_cache(maxsize=64)
+def _lines_of(path: Path, stamp: tuple[int, int]) -> tuple[bytes, ...]:
+    """The file's lines as bytes with their ends (AST column offsets count UTF-8 bytes), split as
+    ``ast.get_source_segment`` does: at ``\\n``, ``\\r\\n`` and ``\\r`` only."""
+    return tuple(_LINE.findall(path.read_bytes()))
+
+
+def _source_lines(path: Path) -> tuple[bytes, ...] | None:
+    try:
+        stat = path.stat()
+        return _lines_of(path, (stat.st_mtime_ns, stat.st_size))
+    except OSError:
+        return None
