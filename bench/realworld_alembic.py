@@ -264,6 +264,9 @@ class Alembic:
     name = "Alembic"
     migration_word = "revision"
 
+    def app_arguments(self, tree: Path, added: Sequence[str]) -> list[str]:
+        return []  # one history: nothing to scope
+
     def is_migration_path(self, path: str) -> bool:
         return bool(REVISION_PATH.search(path))
 

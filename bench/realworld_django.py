@@ -256,6 +256,16 @@ class Django:
         apps = {str(Path(a).parent.parent) for a in added}
         return max(manages, key=lambda m: sum(_names_app(_settings_text(m, tree), app) for app in apps)).parent
 
+    def app_arguments(self, tree: Path, added: Sequence[str]) -> list[str]:
+        """``--app LABEL`` for each app of the added migrations: the label its ``apps.py`` sets (``label =``,
+        else the last part of ``name =``), else the folder's name, as Django derives it."""
+        out: list[str] = []
+        for folder in sorted({(tree / path).parent.parent for path in added}):
+            label = _app_label(folder)
+            if label not in out:
+                out.append(label)
+        return [arg for label in out for arg in ("--app", label)]
+
     def generated_operations(self, run: rw.MgenRun, tree: Path) -> list[rw.Operation] | None:
         report = run.report or {}
         texts = report.get("migrations") or {}
@@ -293,6 +303,22 @@ class Django:
             return rw.Miss(CREATE_MODEL, ", ".join(parts), miss.detail, miss.location)
         miss = rw.kwargs_difference(ARGUMENTS, old, new)
         return rw.Miss(ARGUMENTS, f"{old.name}: {miss.label}", miss.detail, miss.location)
+
+
+def _app_label(folder: Path) -> str:
+    try:
+        module = ast.parse((folder / "apps.py").read_text(errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return folder.name
+    found: dict[str, str] = {}
+    for cls in (n for n in module.body if isinstance(n, ast.ClassDef)):
+        for statement in cls.body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant) \
+                    and isinstance(statement.value.value, str):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name) and target.id in ("label", "name"):
+                        found.setdefault(target.id, statement.value.value)
+    return found.get("label") or (found["name"].rsplit(".", 1)[-1] if "name" in found else folder.name)
 
 
 def _is_manage(path: str) -> bool:

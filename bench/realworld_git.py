@@ -256,12 +256,14 @@ class MgenRun:
         return refusal[-1].removeprefix("mgen: ") if refusal else ""
 
 
-def run_mgen(mgen: str, project: Path, timeout: float, env: dict[str, str], engine: str | None = None) -> MgenRun:
+def run_mgen(mgen: str, project: Path, timeout: float, env: dict[str, str], engine: str | None = None,
+             extra: Sequence[str] = ()) -> MgenRun:
     """mgen as a user runs it, in the project folder; the project's cache removed first (a cold project);
-    ``engine``: its ``--engine`` (None: mgen's default)."""
+    ``engine``: its ``--engine`` (None: mgen's default); ``extra``: more arguments (``--app``)."""
     shutil.rmtree(project / ".claude" / "cache", ignore_errors=True)
     start = time.perf_counter()
-    argv = [mgen, "generate", str(project), "--dry-run", "--json", *(["--engine", engine] if engine else [])]
+    argv = [mgen, "generate", str(project), "--dry-run", "--json", *(["--engine", engine] if engine else []),
+            *extra]
     try:
         done = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, errors="replace",
                               timeout=timeout, check=False)
@@ -452,6 +454,10 @@ class Framework(Protocol):
 
     def project_folder(self, tree: Path, added: Sequence[str]) -> Path | None: ...
 
+    def app_arguments(self, tree: Path, added: Sequence[str]) -> list[str]:
+        """mgen's arguments that limit a run to the apps of the added migrations (``--scoped``; none: the
+        framework has no such flag)."""
+
     def generated_operations(self, run: MgenRun, tree: Path) -> list[Operation] | None:
         """The operations mgen would write (None: it said it has nothing to write)."""
 
@@ -529,13 +535,17 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             record["in_sync"] = record["regenerate"] = {"skip": SKIP_NO_PROJECT}
             return record
         record["project_folder"] = str(project.relative_to(tree)) or "."
-        record["in_sync"] = _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine), tree)
+        extra = framework.app_arguments(tree, sorted(added)) if getattr(args, "scoped", False) else []
+        if extra:
+            record["arguments"] = extra
+        record["in_sync"] = _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra),
+                                     tree)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
         for path in added:
             (tree / path).unlink(missing_ok=True)
-        run = run_mgen(args.mgen, project, args.timeout, env, args.engine)
+        run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
         record["regenerate"] = _regenerate(framework, run, tree, committed)
     return record
 
@@ -610,6 +620,7 @@ def run_corpus(framework: Framework, sources: Sequence[Source], args: argparse.N
                          "last": last.sha if last else None, "last_date": last.date if last else None,
                          "records": records})
     return {"framework": framework.name, "migration_word": framework.migration_word, "engine": args.engine,
+            "scoped": bool(getattr(args, "scoped", False)),
             "per_project": args.per_project, "seed": args.seed, "timeout": args.timeout,
             "seconds": round(time.perf_counter() - started, 1), "projects": projects}
 
@@ -751,7 +762,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         miss_classes(result, "in_sync"),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
          f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
-         f"{result.get('engine') or 'default'})."),
+         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."),
     ]) + "\n"
 
 
@@ -769,6 +780,9 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--timeout", type=float, default=120, help="seconds per mgen run (default 120)")
     parser.add_argument("--mgen", default=DEFAULT_MGEN, help="the mgen executable (default: this venv's)")
     parser.add_argument("--engine", choices=("static", "native", "auto"), help="mgen's --engine (default: its own)")
+    parser.add_argument("--scoped", action="store_true",
+                        help="give mgen the apps of the commit's added migrations (Django's --app, as makemigrations "
+                             "APP): a refusal in another app then blocks nothing measured")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")

@@ -326,3 +326,30 @@ def test_a_tree_with_a_blob_the_mirror_lacks(tmp_path: Path) -> None:
 ])
 def test_settings_name_an_app(settings: str, app: str, named: bool) -> None:
     assert django_bench._names_app(settings, app) is named
+
+
+def test_django_bench_scoped_passes_the_apps_of_the_added_migrations(tmp_path: Path) -> None:
+    repo = django_repo(tmp_path)
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--mgen", MGEN, "--scoped",
+                                "--workdir", str(tmp_path / "work"), "--quiet", "--out", str(tmp_path / "d.md")])
+    assert result["scoped"] is True
+    (project,) = result["projects"]
+    records = {r["subject"]: r for r in project["records"]}
+    assert all(r["arguments"] == ["--app", "shop"] for r in records.values()), records
+    assert [r["in_sync"]["misses"] for s, r in records.items() if s != "item note"] == [[], [], []]
+    assert "scoped to the apps of the added migrations" in (tmp_path / "d.md").read_text()
+
+
+@pytest.mark.parametrize("apps_py, label", [
+    (None, "images"),
+    ('from django.apps import AppConfig\n\nclass C(AppConfig):\n    name = "pkg.images"\n', "images"),
+    ('from django.apps import AppConfig\n\nclass C(AppConfig):\n    name = "pkg.images"\n    label = "pkgimages"\n',
+     "pkgimages"),
+    ("this is not python (", "images"),
+])
+def test_django_app_label_as_django_derives_it(apps_py: str | None, label: str, tmp_path: Path) -> None:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    if apps_py is not None:
+        (folder / "apps.py").write_text(apps_py)
+    assert django_bench._app_label(folder) == label

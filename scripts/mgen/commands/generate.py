@@ -158,10 +158,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
                           "findings": findings, "notes": data.get("notes", []),
                           **{k: data[k] for k in ("engine", "engine_line") if k in data}}, indent=2))
         return 0
+    notes = [f"note: {note}" for note in data.get("notes", [])]
     if not rows:
-        print("\n".join(["no changes", *engine_lines(data)]))
+        print("\n".join(["no changes", *notes, *engine_lines(data)]))
         return 0
-    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings) + engine_lines(data)))
+    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings) + notes
+                     + engine_lines(data)))
     return 0
 
 

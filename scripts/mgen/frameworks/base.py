@@ -152,6 +152,8 @@ class Framework:
 
     def check_options(self, options: Options) -> None:
         """Refuse (MgenError) the flags that do not apply to this framework."""
+        if options.apps:
+            raise MgenError("--app (the apps to generate for) applies to Django projects")
         if options.defaults:
             from .registry import frameworks
 

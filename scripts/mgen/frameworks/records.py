@@ -93,6 +93,7 @@ class Options:
     batch_size: int = 1000
     data_migration: bool = False
     rollback_app: str | None = None
+    apps: list[str] = field(default_factory=list)  # Django: only these apps (``--app``, as makemigrations LABEL)
     engine: str = "auto"  # "static" | "native" | "auto" (``frameworks.engine``)
     python: str | None = None  # the project's interpreter for the native engine (default: found in the project)
     detection: Detection | None = None

@@ -41,6 +41,9 @@ class DjangoFramework(Framework):
         (("--default",), {"action": "append", "default": [], "metavar": "app.Model.field=VALUE",
                           "help": "Django projects: the one-off default for a field added NOT NULL (or made NOT NULL) "
                                   "without one, as makemigrations asks for it: a Python literal or timezone.now"}),
+        (("--app",), {"action": "append", "default": [], "dest": "apps", "metavar": "APP",
+                       "help": "Django: generate only for this app (repeatable), as makemigrations APP; an app "
+                               "mgen cannot read blocks only itself"}),
         (("--rollback-app",), {"metavar": "APP",
                                "help": "Django: the app whose last migration (default: the newest file written)"}),
     )
@@ -105,6 +108,9 @@ class DjangoFramework(Framework):
                 (options.backfill and not options.data_migration):
             raise MgenError("--zero-downtime, --verify, --raw-sql and --models do not apply to Django projects yet; "
                             "--backfill goes with --data-migration")
+        if options.apps and (options.format or options.data_migration):
+            raise MgenError("--app applies to the migrations generate writes from the models; --format and "
+                            "--data-migration take the whole project")
 
     def dialect_of(self, options: Options) -> str:
         dialect = options.dialect or options.detected_dialect
@@ -156,7 +162,7 @@ class DjangoFramework(Framework):
 
         name = options.name.replace(" ", "_") if options.name else None
         result = generate(options.project, name=name, renames=options.renames, dry_run=options.dry_run,
-                          settings=options.settings, dialect=dialect, defaults=options.defaults)
+                          settings=options.settings, dialect=dialect, defaults=options.defaults, apps=options.apps)
         if result and dialect is None:
             result.notes.append("no safety summary: the settings name no database engine mgen knows (give --dialect)")
         if result:

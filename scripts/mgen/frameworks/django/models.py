@@ -551,9 +551,11 @@ def _has_app(project: DjangoProject, label: str) -> bool:
     return any(a.label == label for a in project.apps)
 
 
-def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None, *, cache: bool = True) -> ProjectState:
+def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None, *, cache: bool = True,
+                scoped: bool = False) -> ProjectState:
     """The state of the models of ``app_labels`` (default: the apps inside the project folder); each app's
-    models come from ``modelcache`` when none of the files they are read from changed."""
+    models come from ``modelcache`` when none of the files they are read from changed. ``scoped``: an app
+    mgen cannot read is refused alone (``ProjectState.refused``); else the first refusal is raised."""
     from .modelcache import ModelsCache
 
     labels = set(app_labels) if app_labels is not None else {a.label for a in project.project_apps}
@@ -564,7 +566,13 @@ def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None,
             continue
         found = kept.get(app) if kept is not None else None
         if found is None:
-            found = _read_app(project, app, labels)
+            try:
+                found = _read_app(project, app, labels)
+            except MgenError as e:
+                if not scoped:
+                    raise
+                state.refused[app.label] = e
+                continue
             if kept is not None:
                 kept.put(app, *found)
         models, notes = found

@@ -49,6 +49,7 @@ def native_generate(options: Options) -> DjangoReport:
         args += ["--name", options.name.replace(" ", "_")]
     if options.settings:
         args += ["--settings", options.settings]
+    args += options.apps
     data = run_driver(python, _driver(), args, root, TOOL, env=_hint_env(options))
     result = GenerateResult(dialect=None)
     texts: dict[Path, str] = {}

@@ -47,6 +47,7 @@ from .models import (
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .project import App, DjangoProject
+from .scoped import raise_refused
 from .simple_history import add_history_models
 from .source import Module
 from .state import (
@@ -330,9 +331,18 @@ class MigrationReplayer:
         self.reader = ModelClassReader(project)
         self.state = ProjectState(settings=project.settings, auto_fields=app_auto_fields(project))
 
-    def run(self, graph: Graph) -> ProjectState:
+    def run(self, graph: Graph, *, scoped: bool = False) -> ProjectState:
+        """The state the graph's files build; ``scoped``: a file mgen cannot read refuses its app
+        (``state.refused``, the app's later files skipped) instead of the whole replay (``scoped``)."""
         for key in graph.full_plan():
-            self.apply_file(graph.nodes[key])
+            if key[0] in self.state.refused:
+                continue
+            try:
+                self.apply_file(graph.nodes[key])
+            except MgenError as e:
+                if not scoped:
+                    raise
+                self.state.refused[key[0]] = e
         return self.state
 
     def apply_file(self, m: MigrationFile) -> None:
@@ -644,10 +654,13 @@ def read_migrations(project: DjangoProject, app_labels: set[str] | None = None, 
     return graph, files
 
 
-def replay_project(project: DjangoProject, app_labels: set[str] | None = None) -> ProjectState:
+def replay_project(project: DjangoProject, app_labels: set[str] | None = None, *,
+                   scoped: bool = False) -> ProjectState:
     """The state every installed app's migrations build; ``app_labels`` keeps only those apps' models
     (the others still replay, since a project's migrations depend on them). Kept in the history cache:
-    a run whose migration files (and the project modules they lead to) did not change replays nothing."""
+    a run whose migration files (and the project modules they lead to) did not change replays nothing.
+    ``scoped``: an app whose history mgen cannot read is refused alone (``ProjectState.refused``, see
+    ``scoped``); else its refusal is the caller's."""
     graph, files = read_migrations(project, save=False)
     paths = [m.path for m in files]
     history = project.history
@@ -657,50 +670,59 @@ def replay_project(project: DjangoProject, app_labels: set[str] | None = None) -
             models, notes = cached
             state = ProjectState(models, notes, project.settings, app_auto_fields(project))
         else:
-            state = MigrationReplayer(project).run(graph)
-            if history is not None:
+            state = MigrationReplayer(project).run(graph, scoped=True)
+            unknown_columns(state)
+            if history is not None and not state.refused:
                 history.put_state(paths, state.models, state.notes, project.finder.parsed_files(project.root))
     finally:
         if history is not None:
             history.save()  # the files read and the state replayed, in one write
     state = state.only(app_labels) if app_labels is not None else state
-    unknown_columns(state)
+    if not scoped:
+        raise_refused(state)
     return state
 
 
 def unknown_columns(state: ProjectState) -> None:
     """A value the database depends on that a migration computes at run time (``db_column=COLUMN``, set
-    in a module-level ``if``) is an error only if it is still in the state the whole history builds; a later
-    migration that sets it again (as Django's own squashes often do) makes it harmless."""
-    for model in state.models.values():
+    in a module-level ``if``) refuses its app only if it is still in the state the whole history builds; a
+    later migration that sets it again (as Django's own squashes often do) makes it harmless."""
+    for (app, _name), model in state.models.items():
         for f in model.fields.values():
             for key in DB_ARGUMENTS:
                 opaque = first_opaque(f.kwargs.get(key)) if key in f.kwargs else None
-                if opaque is not None:
-                    raise MgenError(f"{model.label_lower}.{f.name}: {key}={opaque.source} cannot be read statically, "
-                                    "and no later migration sets it again", opaque.file or f.file,
-                                    opaque.line or f.line)
+                if opaque is not None and app not in state.refused:
+                    state.refused[app] = MgenError(
+                        f"{model.label_lower}.{f.name}: {key}={opaque.source} cannot be read statically, and no "
+                        "later migration sets it again", opaque.file or f.file, opaque.line or f.line)
 
 
-def models_state(project: DjangoProject, migrated: ProjectState | None = None) -> ProjectState:
+def models_state(project: DjangoProject, migrated: ProjectState | None = None, *,
+                 scoped: bool = False) -> ProjectState:
     """What the project's models describe, read statically, completed with the installed apps outside
     the project (``django.contrib.auth``, ...) as their own migrations build them, so that relations
     into those apps resolve: the desired state. A non-database attribute mgen cannot evaluate keeps the
     value ``migrated`` (the state the project's migrations build; replayed here when not given) has for
-    it, with a note (``unreadable``)."""
+    it, with a note (``unreadable``). ``scoped``: an app whose models mgen cannot read is refused alone
+    (``ProjectState.refused``), its models taken from ``migrated`` so that relations into it resolve."""
     own = {a.label for a in project.project_apps}
-    state = read_models(project, own)
+    state = read_models(project, own, scoped=True)
     libraries = {a.label for a in project.apps} - own
     graph, _ = read_migrations(project, libraries)
     for key, model in MigrationReplayer(project).run(graph).models.items():
         state.models.setdefault(key, model)
     if migrated is None:
         try:
-            migrated = replay_project(project)
+            migrated = replay_project(project, scoped=True)
         except MgenError:
             migrated = None  # the history refuses: whoever replays it says so
     if migrated is not None:
         state.notes = list(state.notes)
         add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
+        for key, model in migrated.models.items():
+            if key[0] in state.refused:
+                state.models.setdefault(key, model)
+    if not scoped:
+        raise_refused(state)
     return state

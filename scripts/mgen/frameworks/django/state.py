@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from ...errors import MgenError
 from ..pyast import Note
 
 
@@ -296,6 +297,8 @@ class ProjectState:
     notes: list[Note] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
     auto_fields: dict[str, str] = field(default_factory=dict, compare=False)  # app label -> AutoField class
+    # the apps mgen could not read (their models here are partial or the history's): label -> the refusal
+    refused: dict[str, MgenError] = field(default_factory=dict, compare=False)
 
     def model(self, app_label: str, name: str) -> ModelState:
         return self.models[(app_label, name.lower())]
@@ -311,7 +314,8 @@ class ProjectState:
     def only(self, app_labels: set[str]) -> ProjectState:
         """The models of ``app_labels``, for comparing the part of a project one reader covers."""
         return ProjectState({k: v for k, v in self.models.items() if k[0] in app_labels}, list(self.notes),
-                            self.settings, self.auto_fields)
+                            self.settings, self.auto_fields,
+                            {k: v for k, v in self.refused.items() if k in app_labels})
 
     def differences(self, other: ProjectState) -> list[str]:
         """What differs from ``other`` as ``makemigrations`` would see it, one line each (empty when it

@@ -27,6 +27,7 @@ from typing import Any
 from ... import __version__
 from ...errors import MgenError
 from ...formats import render_template, write_atomically
+from . import scoped
 from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .fields import field_call
 from .project import DjangoProject, load_project
@@ -283,25 +284,40 @@ def cyclic_gc_paused():
 
 
 def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (), dry_run: bool = False,
-             settings: str | None = None, dialect: str | None = None, defaults: Sequence[str] = ()) -> GenerateResult:
+             settings: str | None = None, dialect: str | None = None, defaults: Sequence[str] = (),
+             apps: Sequence[str] = ()) -> GenerateResult:
     """Write the migrations that bring each app's history up to its models (nothing to do: empty result);
-    with ``dialect``, also judge what they do to that database (``GenerateResult.safety``/``findings``)."""
+    with ``dialect``, also judge what they do to that database (``GenerateResult.safety``/``findings``).
+    ``apps``: only those apps (``--app``, as ``makemigrations LABEL``; an app mgen cannot read refuses only
+    when it is one of them: ``scoped``)."""
     with cyclic_gc_paused():  # the project read goes (with _generate's frame) before the collector resumes
         return _generate(project_root, name=name, renames=renames, dry_run=dry_run, settings=settings,
-                         dialect=dialect, defaults=defaults)
+                         dialect=dialect, defaults=defaults, asked=apps)
 
 
 def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], dry_run: bool,
-              settings: str | None, dialect: str | None, defaults: Sequence[str]) -> GenerateResult:
+              settings: str | None, dialect: str | None, defaults: Sequence[str],
+              asked: Sequence[str]) -> GenerateResult:
     project = load_project(Path(project_root), settings)
-    apps = [a.label for a in project.project_apps
-            if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
+    migrated = [a.label for a in project.project_apps
+                if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
+    apps = scoped.selected_apps(migrated, asked)
     graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
-    old = replay_project(project)  # writes the history cache
-    new = read_models_state(project, old)
+    old = replay_project(project, scoped=True)  # writes the history cache
+    new = read_models_state(project, old, scoped=True)
+    refused = scoped.merged(old, new)
     hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
-    changes = detect(old, new, apps, hints, functools.cache(lambda app: migration_managers(project, [app])))
-    result = GenerateResult(notes=[n.one_line() for n in [*project.notes, *new.notes]] + changes.suggestions + changes.notes)
+    managers = functools.cache(lambda app: migration_managers(project, [app]))
+    while True:  # the asked apps, and those whose new models their operations need (makemigrations' trim_to_apps)
+        refusal_notes = scoped.check(refused, apps, migrated)
+        changes = detect(old, new, apps, hints, managers)
+        needed = {other for ops in changes.operations.values() for op in ops for other, model in op.depends
+                  if other in migrated and other not in apps and (other, model.lower()) not in old.models}
+        if not needed:
+            break
+        apps = [*apps, *sorted(needed)]
+    result = GenerateResult(notes=[n.one_line() for n in [*project.notes, *new.notes]] + changes.suggestions
+                            + changes.notes + refusal_notes)
     if not changes.operations:
         return result
     _check(old, new, changes, project, apps)
@@ -408,7 +424,11 @@ def _verify_written(root: Path, settings: str | None, apps: Sequence[str]) -> No
     """Read the history back from disk: it must now build exactly the models' state."""
     project = load_project(root, settings)
     wanted = set(apps)
-    left = replay_project(project).only(wanted).differences(read_models_state(project).only(wanted))
+    old = replay_project(project, scoped=True).only(wanted)
+    new = read_models_state(project, scoped=True).only(wanted)
+    scoped.raise_refused(old)
+    scoped.raise_refused(new)
+    left = old.differences(new)
     if left:
         raise MgenError(f"the written migration does not read back as the models (a bug in mgen; please report "
                         f"it): {left[0]}", str(root))
