@@ -60,6 +60,7 @@ from .state import (
     normalize_together,
     with_legacy_on_delete,
 )
+from .unread_bases import adopt_unread_models
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
@@ -701,6 +702,7 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None) -
             migrated = None  # the history refuses: whoever replays it says so
     if migrated is not None:
         state.notes = list(state.notes)
+        adopt_unread_models(project, state, migrated)
         add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
     return state

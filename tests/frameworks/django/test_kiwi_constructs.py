@@ -1,0 +1,105 @@
+"""Constructs first met in Kiwi TCMS (issue #12), each in a few-line project of its own, judged by Django's
+``makemigrations`` where it can run.
+
+- A model whose base is an abstract model of a library mgen does not find (``TreeNode`` of a tree library
+  not installed where mgen reads): the fields that base brings are taken from the migrations, with a note;
+  Django (which has the library) agrees the written migration leaves nothing to do.
+- Two apps that each gain a relation to the other's new model: the migrations are split as Django's
+  autodetector splits them (one app gets two migrations).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mgen.errors import MgenError
+from mgen.frameworks.django.writer import generate
+
+COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
+sys.path.insert(0, str(COMMON))
+import djharness as h  # noqa: E402
+
+TREELIB = """\
+from django.db import models
+
+
+class TreeNode(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+
+    class Meta:
+        abstract = True
+"""
+# the model on the unread base alone, and beside a base of the project's own (Kiwi had both shapes)
+PLANS = {
+    "alone": "from treelib.models import TreeNode\n\n\nclass Plan(TreeNode):\n",
+    "with a project base": ("from treelib.models import TreeNode\n\n\nclass Stamped(models.Model):\n"
+                            "    made = models.IntegerField(default=0)\n\n    class Meta:\n        abstract = True\n\n\n"
+                            "class Plan(TreeNode, Stamped):\n"),
+}
+
+
+def manage(project: Path, lib: Path, *args: str) -> subprocess.CompletedProcess:
+    """manage.py with the library importable for Django (and only for Django: mgen does not read ``lib``)."""
+    env = h.env()
+    env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(lib)])
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def project(root: Path, apps: dict[str, str]) -> Path:
+    (root / "config").mkdir(parents=True)
+    (root / "config" / "__init__.py").write_text("")
+    (root / "config" / "settings.py").write_text(
+        "from mgen_fixture_settings import *  # noqa: F403\n\n"
+        f"INSTALLED_APPS = {sorted(apps)!r}\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n")
+    (root / "manage.py").write_text((COMMON / "manage.py").read_text())
+    for app, models in apps.items():
+        (root / app / "migrations").mkdir(parents=True)
+        (root / app / "__init__.py").write_text("")
+        (root / app / "migrations" / "__init__.py").write_text("")
+        (root / app / "models.py").write_text(models)
+    return root
+
+
+@pytest.fixture
+def treelib(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    (lib / "treelib").mkdir(parents=True)
+    (lib / "treelib" / "__init__.py").write_text("")
+    (lib / "treelib" / "models.py").write_text(TREELIB)
+    return lib
+
+
+@pytest.mark.parametrize("shape", sorted(PLANS))
+def test_a_model_on_an_unread_library_base_takes_its_fields_from_the_migrations(tmp_path, treelib, shape):
+    body = "from django.db import models\n" + PLANS[shape] + "    name = models.CharField(max_length=20)\n"
+    tags = "\n\nclass Tag(models.Model):\n    plan = models.ForeignKey(Plan, on_delete=models.CASCADE)\n"
+    root = project(tmp_path / "proj", {"plans": body + tags})
+    made = manage(root, treelib, "makemigrations", "--noinput", "-v0")
+    assert made.returncode == 0, made.stderr
+
+    same = generate(root, name=None, dry_run=True)
+    assert not same.operations
+    assert any("treelib.models.TreeNode" in n and "field parent" in n for n in same.notes), same.notes
+
+    (root / "plans" / "models.py").write_text(body + "    rank = models.IntegerField(default=0)\n" + tags)
+    written = generate(root, name=None)
+    assert written.operations == {"plans": ["plans: AddField plan.rank"]}, written.operations
+    check = manage(root, treelib, "makemigrations", "--check", "--dry-run")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_new_model_on_an_unread_library_base_still_refuses_a_relation_to_it(tmp_path, treelib):
+    root = project(tmp_path / "proj", {"plans": "from django.db import models\n"})
+    made = manage(root, treelib, "makemigrations", "--noinput", "-v0")
+    assert made.returncode == 0, made.stderr
+    (root / "plans" / "models.py").write_text(
+        "from django.db import models\n" + PLANS["alone"] + "    name = models.CharField(max_length=20)\n\n\n"
+        "class Tag(models.Model):\n    plan = models.ForeignKey(Plan, on_delete=models.CASCADE)\n")
+    with pytest.raises(MgenError, match="TreeNode is in a library mgen does not find"):
+        generate(root, name=None, dry_run=True, dialect="sqlite")
