@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -22,7 +23,7 @@ from mgen.frameworks.django.writer import generate
 
 COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
 sys.path.insert(0, str(COMMON))
-import djharness as h  # noqa: E402
+import djharness as h
 
 TREELIB = """\
 from django.db import models
@@ -103,3 +104,66 @@ def test_a_new_model_on_an_unread_library_base_still_refuses_a_relation_to_it(tm
         "class Tag(models.Model):\n    plan = models.ForeignKey(Plan, on_delete=models.CASCADE)\n")
     with pytest.raises(MgenError, match="TreeNode is in a library mgen does not find"):
         generate(root, name=None, dry_run=True, dialect="sqlite")
+
+
+# -- two apps that depend on each other's new operations ---------------------------------------------
+MUTUAL = {  # (models before, models after) per app
+    "new models pointing at each other": {
+        "alpha": ("from django.db import models\n",
+                  ("from django.db import models\n\n\nclass A(models.Model):\n"
+                  "    to_b = models.ForeignKey('beta.B', on_delete=models.CASCADE)\n")),
+        "beta": ("from django.db import models\n",
+                 ("from django.db import models\n\n\nclass B(models.Model):\n"
+                 "    to_a = models.ForeignKey('alpha.A', null=True, on_delete=models.SET_NULL)\n"
+                 "    name = models.CharField(max_length=10)\n")),
+    },
+    "a model replaced while another app points at it": {  # Kiwi's TestCaseRun -> TestExecution, no --rename
+        "cases": (("from django.db import models\n\n\nclass Case(models.Model):\n    pass\n\n\n"
+                  "class Bug(models.Model):\n    run = models.ForeignKey('runs.Old', on_delete=models.CASCADE)\n"),
+                  ("from django.db import models\n\n\nclass Case(models.Model):\n    pass\n\n\n"
+                  "class Bug(models.Model):\n    run = models.ForeignKey('runs.New', on_delete=models.CASCADE)\n")),
+        "runs": (("from django.db import models\n\n\nclass Old(models.Model):\n"
+                 "    case = models.ForeignKey('cases.Case', on_delete=models.CASCADE)\n"),
+                 ("from django.db import models\n\n\nclass New(models.Model):\n"
+                 "    case = models.ForeignKey('cases.Case', on_delete=models.CASCADE)\n")),
+    },
+}
+
+
+def migration_files(root: Path) -> list[str]:
+    """The migration files after each app's first, as Django's loader reads them: number, dependencies (by
+    number) and operations (model, field, a CreateModel's fields)."""
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import django, os, sys
+        os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'
+        sys.path.insert(0, '.')
+        django.setup()
+        from django.db.migrations.loader import MigrationLoader
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        for (app, name), m in sorted(loader.disk_migrations.items()):
+            if app in sys.argv[1:] and not name.startswith('0001'):
+                deps = sorted(f'{a}.{n[:4]}' for a, n in m.dependencies)
+                ops = [f'{type(o).__name__} {getattr(o, "model_name", None) or o.name} {getattr(o, "name", "")}'
+                       + (' ' + ','.join(n for n, _ in o.fields) if hasattr(o, 'fields') else '')
+                       for o in m.operations]
+                print(f'{app}.{name[:4]} | {deps} | {ops}')
+    """), "alpha", "beta", "cases", "runs"], cwd=root, env=h.env(), capture_output=True, text=True,
+        timeout=300, check=True)
+    return sorted(out.stdout.splitlines())
+
+
+@pytest.mark.parametrize("case", sorted(MUTUAL))
+def test_apps_depending_on_each_other_are_split_as_django_splits_them(tmp_path, case):
+    apps = MUTUAL[case]
+    ours = project(tmp_path / "ours", {app: before for app, (before, _) in apps.items()})
+    h.manage(ours, "makemigrations", *apps, "--noinput", "-v0")
+    for app, (_, after) in apps.items():
+        (ours / app / "models.py").write_text(after)
+    theirs = tmp_path / "theirs"
+    shutil.copytree(ours, theirs)
+    h.manage(theirs, "makemigrations", *apps, "--noinput", "-v0")
+
+    generate(ours, name=None)
+    assert h.manage(ours, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+    h.manage(ours, "migrate", "-v0")
+    assert migration_files(ours) == migration_files(theirs)
