@@ -262,7 +262,10 @@ def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
         if app not in apps_with_migrations:
             if any(a.label == app for a in project.apps) or app == "__setting__":
                 return None  # an app without migrations: nothing to wait for (Django ignores it too)
-            raise MgenError(f"migration {m.app_label}.{m.name} depends on app {app!r}, which is not installed",
+            unfound = [a.name for a in project.apps if a.path is None]
+            why = (f", or is one of the installed apps mgen finds nowhere ({', '.join(unfound)}), whose labels and "
+                   "migrations it cannot read: install the project's environment, or give --python") if unfound else ""
+            raise MgenError(f"migration {m.app_label}.{m.name} depends on app {app!r}, which is not installed{why}",
                             str(m.path), m.line)
         if name == "__first__":
             roots = sorted(k for k in nodes if k[0] == app and not any(
