@@ -373,7 +373,8 @@ def _chopped(changes: DetectedChanges, old: ProjectState, graph: Any, user_model
     for chunk in chunks:
         leaves = graph.leaf_nodes(chunk.app)
         index = sum(1 for key in names if key[0] == chunk.app)
-        names[(chunk.app, index)] = f"{next_number(leaves) + index:04d}_{name or suggest_name(chunk.operations, not leaves)}"
+        suggested = name or suggest_name(chunk.operations, not leaves)
+        names[(chunk.app, index)] = f"{next_number(leaves) + index:04d}_{suggested}"
         previous = names[(chunk.app, index - 1)] if index else (leaves[0][1] if leaves else None)
         deps: set = {d if isinstance(d, str) or isinstance(d[1], str) else (d[0], names[d]) for d in chunk.dependencies}
         deps |= {(chunk.app, previous)} if previous else set()
