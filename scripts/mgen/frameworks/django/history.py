@@ -32,7 +32,7 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # what reading a migration file or a models module gives changed with it (values made canonical, settings'
 # defaults read; classes on an unread library base noted): a cache written by an earlier reader of the same
 # mgen version is dropped
-READER = 3
+READER = 4
 
 
 @dataclass

@@ -45,7 +45,7 @@ def adopt_unread_models(project: DjangoProject, desired: ProjectState, migrated:
             if not unread or reader.is_abstract(cls):
                 continue
             name = cls.node.name
-            label = reader.meta_options(cls).get("app_label") or app.label
+            label = reader.meta_options(cls).get("app_label") or (project.app_of_module(cls.module.name) or app).label
             key = (str(label), name.lower())
             old = migrated.models.get(key)
             if old is None:
