@@ -6,6 +6,7 @@
   Django (which has the library) agrees the written migration leaves nothing to do.
 - Two apps that each gain a relation to the other's new model: the migrations are split as Django's
   autodetector splits them (one app gets two migrations).
+- A model class imported into an app's models module from a nested installed app's module: that app's.
 """
 from __future__ import annotations
 
@@ -167,3 +168,21 @@ def test_apps_depending_on_each_other_are_split_as_django_splits_them(tmp_path, 
     assert h.manage(ours, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
     h.manage(ours, "migrate", "-v0")
     assert migration_files(ours) == migration_files(theirs)
+
+
+def test_a_model_imported_from_a_nested_apps_module_is_that_apps(tmp_path):
+    """``core/models.py`` imports ``Log`` from the installed app ``core.logs``: Django labels it ``logs``
+    (the app whose module defines it), so ``core`` gains no model."""
+    root = project(tmp_path / "proj", {"core": "from django.db import models\n\nfrom core.logs.models import Log\n\n\n"
+                                               "class Note(models.Model):\n    log = models.ForeignKey(Log, "
+                                               "on_delete=models.CASCADE)\n"})
+    (root / "core" / "logs" / "migrations").mkdir(parents=True)
+    for init in ("core/logs/__init__.py", "core/logs/migrations/__init__.py"):
+        (root / init).write_text("")
+    (root / "core" / "logs" / "models.py").write_text(
+        "from django.db import models\n\n\nclass Log(models.Model):\n    text = models.TextField()\n")
+    settings = root / "config" / "settings.py"
+    settings.write_text(settings.read_text().replace("['core']", "['core', 'core.logs']"))
+    h.manage(root, "makemigrations", "core", "logs", "--noinput", "-v0")
+    assert (root / "core" / "logs" / "migrations" / "0001_initial.py").is_file()
+    assert not generate(root, name=None, dry_run=True).operations
