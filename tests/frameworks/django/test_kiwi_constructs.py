@@ -186,3 +186,38 @@ def test_a_model_imported_from_a_nested_apps_module_is_that_apps(tmp_path):
     h.manage(root, "makemigrations", "core", "logs", "--noinput", "-v0")
     assert (root / "core" / "logs" / "migrations" / "0001_initial.py").is_file()
     assert not generate(root, name=None, dry_run=True).operations
+
+
+def test_a_dependency_on_an_installed_app_found_nowhere_is_noted_not_refused(tmp_path):
+    """helpdesk's ``('pinax_teams', '0004_...')`` with pinax-teams not where mgen reads: the app's
+    migrations are not read either way, so the dependency orders nothing mgen replays; a label no installed
+    app can have still refuses."""
+    lib = tmp_path / "lib"
+    (lib / "ext" / "teams" / "migrations").mkdir(parents=True)
+    for init in ("ext/__init__.py", "ext/teams/__init__.py", "ext/teams/migrations/__init__.py"):
+        (lib / init).write_text("")
+    (lib / "ext" / "teams" / "apps.py").write_text(
+        "from django.apps import AppConfig\n\n\nclass TeamsConfig(AppConfig):\n    name = 'ext.teams'\n"
+        "    label = 'ext_teams'\n")
+    (lib / "ext" / "teams" / "models.py").write_text(
+        "from django.db import models\n\n\nclass Team(models.Model):\n    name = models.TextField()\n")
+    kb = ("from django.db import models\n\n\nclass Item(models.Model):\n"
+          "    team = models.ForeignKey('ext_teams.Team', null=True, on_delete=models.CASCADE)\n")
+    root = project(tmp_path / "proj", {"kb": kb})
+    settings = root / "config" / "settings.py"
+    settings.write_text(settings.read_text().replace("['kb']", "['ext.teams', 'kb']"))
+    made = manage(root, lib, "makemigrations", "ext_teams", "kb", "--noinput", "-v0")
+    assert made.returncode == 0, made.stderr
+    assert "('ext_teams', '0001_initial')" in (root / "kb" / "migrations" / "0001_initial.py").read_text()
+
+    same = generate(root, name=None, dry_run=True)
+    assert not same.operations
+    assert any("taken as a migration of ext.teams" in n for n in same.notes), same.notes
+    (root / "kb" / "models.py").write_text(kb + "    rank = models.IntegerField(default=0)\n")
+    assert generate(root, name=None).operations == {"kb": ["kb: AddField item.rank"]}
+    check = manage(root, lib, "makemigrations", "--check", "--dry-run")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    settings.write_text(settings.read_text().replace("['ext.teams', 'kb']", "['kb']"))
+    with pytest.raises(MgenError, match="depends on app 'ext_teams', which is not installed"):
+        generate(root, name=None, dry_run=True)

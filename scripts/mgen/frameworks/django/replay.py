@@ -263,6 +263,12 @@ def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
             if any(a.label == app for a in project.apps) or app == "__setting__":
                 return None  # an app without migrations: nothing to wait for (Django ignores it too)
             unfound = [a.name for a in project.apps if a.path is None]
+            guessed = next((n for n in unfound if app in (n.rpartition(".")[2], n.replace(".", "_"))), None)
+            if guessed is not None:  # its migrations are not read: the state has none of its models either
+                _note_once(project, f"migration {m.app_label}.{m.name} depends on {app}.{name}: taken as a migration "
+                           f"of {guessed}, an installed app mgen finds nowhere (its migrations are not read)",
+                           str(m.path), m.line)
+                return None
             why = (f", or is one of the installed apps mgen finds nowhere ({', '.join(unfound)}), whose labels and "
                    "migrations it cannot read: install the project's environment, or give --python") if unfound else ""
             raise MgenError(f"migration {m.app_label}.{m.name} depends on app {app!r}, which is not installed{why}",
@@ -300,6 +306,11 @@ def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
         graph.parents[key].update(leaf for leaf in leaves if leaf != key)
     _use_squashes(graph)
     return graph
+
+
+def _note_once(project: DjangoProject, message: str, file: str, line: int) -> None:
+    if not any(n.message == message for n in project.notes):
+        project.notes.append(Note(file=file, line=line, message=message))
 
 
 def _use_squashes(graph: Graph) -> None:
