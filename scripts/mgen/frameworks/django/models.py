@@ -107,7 +107,9 @@ class ModelClassReader:
                 if not self.is_model(cls):
                     self._note_unread_base(cls, app)
                     continue
-                label = self._meta_value(cls, "app_label") or app.label
+                # Django's label: Meta.app_label, else the app whose module defines the class (the longest
+                # app name: a model imported from a nested app's module is that app's)
+                label = self._meta_value(cls, "app_label") or (self.project.app_of_module(cls.module.name) or app).label
                 model = ModelClass(cls, label, cls.node.name)  # type: ignore[union-attr]
                 self.classes[cls.path] = model
                 found.append(model)

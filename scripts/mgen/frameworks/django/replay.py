@@ -61,6 +61,7 @@ from .state import (
     normalize_together,
     with_legacy_on_delete,
 )
+from .unread_bases import adopt_unread_models
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
@@ -262,7 +263,16 @@ def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
         if app not in apps_with_migrations:
             if any(a.label == app for a in project.apps) or app == "__setting__":
                 return None  # an app without migrations: nothing to wait for (Django ignores it too)
-            raise MgenError(f"migration {m.app_label}.{m.name} depends on app {app!r}, which is not installed",
+            unfound = [a.name for a in project.apps if a.path is None]
+            guessed = next((n for n in unfound if app in (n.rpartition(".")[2], n.replace(".", "_"))), None)
+            if guessed is not None:  # its migrations are not read: the state has none of its models either
+                _note_once(project, f"migration {m.app_label}.{m.name} depends on {app}.{name}: taken as a migration "
+                           f"of {guessed}, an installed app mgen finds nowhere (its migrations are not read)",
+                           str(m.path), m.line)
+                return None
+            why = (f", or is one of the installed apps mgen finds nowhere ({', '.join(unfound)}), whose labels and "
+                   "migrations it cannot read: install the project's environment, or give --python") if unfound else ""
+            raise MgenError(f"migration {m.app_label}.{m.name} depends on app {app!r}, which is not installed{why}",
                             str(m.path), m.line)
         if name == "__first__":
             roots = sorted(k for k in nodes if k[0] == app and not any(
@@ -297,6 +307,11 @@ def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
         graph.parents[key].update(leaf for leaf in leaves if leaf != key)
     _use_squashes(graph)
     return graph
+
+
+def _note_once(project: DjangoProject, message: str, file: str, line: int) -> None:
+    if not any(n.message == message for n in project.notes):
+        project.notes.append(Note(file=file, line=line, message=message))
 
 
 def _use_squashes(graph: Graph) -> None:
@@ -718,6 +733,7 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
             migrated = None  # the history refuses: whoever replays it says so
     if migrated is not None:
         state.notes = list(state.notes)
+        adopt_unread_models(project, state, migrated)
         add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
         for key, model in migrated.models.items():

@@ -29,6 +29,7 @@ from ...errors import MgenError
 from ...formats import render_template, write_atomically
 from . import scoped
 from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
+from .chop import chop, needs_chop
 from .fields import field_call
 from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
@@ -326,14 +327,39 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
     if name is not None and not re.fullmatch(r"\w+", name):
         raise MgenError(f"--name {name!r}: a migration name is letters, digits and underscores")
 
+    user_model = str(project.settings.get("AUTH_USER_MODEL", "auth.User"))
+    planned = (_chopped(changes, old, graph, user_model, name) if needs_chop(changes)
+               else _one_per_app(changes, graph, user_model.split(".")[0], name))
+    serialize = Serializer(project)
+    texts: dict[Path, str] = {}
+    for app, migration, ops, deps, previous, initial in planned:
+        folder = project.app(app).migrations_path
+        assert folder is not None
+        notes = [n for n in changes.notes if n.startswith(f"{app}.")]
+        texts[folder / f"{migration}.py"] = render_migration(
+            ops, sorted(deps, key=lambda d: (isinstance(d, tuple), d)), initial, serialize, notes)
+        result.previous[str(folder / f"{migration}.py")] = (app, previous)
+        result.operations.setdefault(app, []).extend(op.describe() for op in ops)
+    result.changed_apps = sorted(changes.operations)
+    if dry_run:
+        result.files = texts
+        return result
+    result.files = write_checked(texts, lambda: _verify_written(Path(project_root), settings, apps))
+    return result
+
+
+# (app, migration name, operations, dependencies, the app's migration before it or None, initial)
+Planned = tuple[str, str, list[MigrationOperation], set, "str | None", bool]
+
+
+def _one_per_app(changes: DetectedChanges, graph: Any, user_app: str, name: str | None) -> list[Planned]:
+    """One migration per app: on the app's leaf, the leaves (or new migrations) of the apps its relations
+    point into, and the swappable user model."""
     names: dict[str, str] = {}
     for app, ops in changes.operations.items():
         leaves = graph.leaf_nodes(app)
         names[app] = f"{next_number(leaves):04d}_{name or suggest_name(ops, not leaves)}"
-
-    serialize = Serializer(project)
-    texts: dict[Path, str] = {}
-    user_app = str(project.settings.get("AUTH_USER_MODEL", "auth.User")).split(".")[0]
+    out: list[Planned] = []
     for app, ops in changes.operations.items():
         leaves = graph.leaf_nodes(app)
         deps: set[tuple[str, str] | str] = set(leaves)
@@ -346,27 +372,30 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
                 if other == app:
                     continue
                 if other in names:
-                    if app in _apps_depended(changes, other):
-                        raise MgenError(f"apps {app} and {other} both gain relations to each other's new models; "
-                                        "mgen writes one migration per app and cannot split them: run "
-                                        "generate for one side first, or use makemigrations")
                     deps.add((other, names[other]))
                 else:
                     other_leaves = graph.leaf_nodes(other)
                     deps.add(other_leaves[0] if other_leaves else (other, "__first__"))
-        folder = project.app(app).migrations_path
-        assert folder is not None
-        notes = [n for n in changes.notes if n.startswith(f"{app}.")]
-        texts[folder / f"{names[app]}.py"] = render_migration(
-            ops, sorted(deps, key=lambda d: (isinstance(d, tuple), d)), not leaves, serialize, notes)
-        result.previous[str(folder / f"{names[app]}.py")] = (app, leaves[0][1] if leaves else None)
-        result.operations[app] = [op.describe() for op in ops]
-    result.changed_apps = sorted(changes.operations)
-    if dry_run:
-        result.files = texts
-        return result
-    result.files = write_checked(texts, lambda: _verify_written(Path(project_root), settings, apps))
-    return result
+        out.append((app, names[app], ops, deps, leaves[0][1] if leaves else None, not leaves))
+    return out
+
+
+def _chopped(changes: DetectedChanges, old: ProjectState, graph: Any, user_model: str,
+             name: str | None) -> list[Planned]:
+    """Apps that depend on each other's operations: Django's split into several migrations (``chop``)."""
+    chunks = chop(changes, old, lambda app: next(iter(graph.leaf_nodes(app)), None), user_model)
+    names: dict[tuple[str, int], str] = {}
+    out: list[Planned] = []
+    for chunk in chunks:
+        leaves = graph.leaf_nodes(chunk.app)
+        index = sum(1 for key in names if key[0] == chunk.app)
+        suggested = name or suggest_name(chunk.operations, not leaves)
+        names[(chunk.app, index)] = f"{next_number(leaves) + index:04d}_{suggested}"
+        previous = names[(chunk.app, index - 1)] if index else (leaves[0][1] if leaves else None)
+        deps: set = {d if isinstance(d, str) or isinstance(d[1], str) else (d[0], names[d]) for d in chunk.dependencies}
+        deps |= {(chunk.app, previous)} if previous else set()
+        out.append((chunk.app, names[(chunk.app, index)], chunk.operations, deps, previous, not leaves))
+    return out
 
 
 def next_number(leaves: Sequence[tuple[str, str]]) -> int:
@@ -414,10 +443,6 @@ def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes
     result.dialect = dialect
     result.safety = [(safety_class(i, op, findings), op.describe()) for i, op in enumerate(ops)]
     result.findings = findings
-
-
-def _apps_depended(changes: DetectedChanges, app: str) -> set[str]:
-    return {dep[0] for op in changes.operations.get(app, []) for dep in op.depends}
 
 
 def _verify_written(root: Path, settings: str | None, apps: Sequence[str]) -> None:
