@@ -23,7 +23,8 @@ import pytest
 
 from mgen.errors import MgenError
 from mgen.frameworks.django.fields import ARGS, bind_arguments, field_call
-from mgen.frameworks.django.state import FieldState
+from mgen.frameworks.django.state import Call, FieldState, ModelState, ProjectState
+from mgen.frameworks.django.unreadable import keep_unreadable
 from mgen.frameworks.django.writer import generate
 
 COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
@@ -139,3 +140,29 @@ def test_positional_arguments_of_an_opaque_field_are_carried():
     assert bind_arguments("", (), {"blank": True}) == {"blank": True}
     call = field_call(FieldState("body", "pages.kinds.KindsField", {ARGS: (kinds,), "blank": True}))
     assert call.args == (kinds,) and call.kw == {"blank": True}
+
+
+KIND = Call.of("pages.kinds.Kind", (), {"size": 3})
+
+
+def _state(args: tuple, extra: dict) -> ProjectState:
+    body = FieldState("body", "pages.kinds.KindsField", {ARGS: args, "blank": True, **extra}, "", "models.py", 8)
+    return ProjectState({("pages", "page"): ModelState("pages", "Page", {"body": body})})
+
+
+@pytest.mark.parametrize(("model_args", "migrated_args", "extra", "refused"), [
+    (([("a", KIND)],), ([("a", KIND)],), {}, None),  # the same: unchanged
+    (([("a", KIND), ("b", KIND)],), ([("a", KIND)],), {}, None),  # a kind added: a change, left to the autodetector
+    (([("a", KIND)],), ([("a", 0)],), {"table": {0: KIND}}, "table, which the model does not pass"),
+    (([("a", KIND)],), ([("a", 0)],), {}, "values of another kind"),
+    ((KIND,), ([("a", KIND)],), {}, "values of another kind"),  # one object, written as a list
+])
+def test_positional_arguments_compared(model_args, migrated_args, extra, refused):
+    desired, migrated = _state(model_args, {}), _state(migrated_args, extra)
+    if refused is None:
+        keep_unreadable(desired, migrated)
+        assert desired.models[("pages", "page")].fields["body"].kwargs[ARGS] == model_args
+        return
+    with pytest.raises(MgenError, match=refused) as caught:
+        keep_unreadable(desired, migrated)
+    assert (caught.value.file, caught.value.line) == ("models.py", 8)

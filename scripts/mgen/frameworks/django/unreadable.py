@@ -70,19 +70,36 @@ def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
 
 
 def _compare_positional(model: ModelState, f: FieldState, kwargs: dict, g: FieldState) -> None:
-    """An opaque field's positional arguments (``fields.ARGS``) compare as written; when they differ and its
-    ``deconstruct()`` is seen to rewrite what it is given - the migrations hold keyword arguments the model
-    does not pass (wagtail's ``StreamField`` writes ``block_lookup`` and numbers the blocks) - mgen cannot
-    tell a change from a rewriting without running the code: an MgenError at the model's field."""
-    if not (f.opaque or g.opaque) or kwargs.get(ARGS) == g.kwargs.get(ARGS):
+    """An opaque field's positional arguments (``fields.ARGS``) compare as written: equal, the field is
+    unchanged; different, a change - unless its ``deconstruct()`` is seen to rewrite what it is given: the
+    migrations hold keyword arguments the model does not pass, or values of another shape (numbers where the
+    model has objects: a class that writes its blocks into a lookup table of its own; a list where the
+    model passes one object). Then mgen cannot tell a change from a rewriting without running the code: an
+    MgenError at the model's field, never a change written nor one taken as none."""
+    mine, theirs = kwargs.get(ARGS), g.kwargs.get(ARGS)
+    if not (f.opaque or g.opaque) or mine == theirs:
         return
     added = sorted(set(g.kwargs) - set(kwargs) - {ARGS})
     if added:
-        raise MgenError(f"{model.label_lower}.{f.name}: the positional arguments of {f.path} differ from the "
-                        f"migrations', and its deconstruct() rewrites its arguments (the migrations hold "
-                        f"{', '.join(added)}, which the model does not pass): mgen cannot tell whether the field "
-                        "changed without running the code (use --engine native, or write this change by hand)",
-                        f.file, f.line)
+        why = f"the migrations hold {', '.join(added)}, which the model does not pass"
+    elif _shape(mine) != _shape(theirs):
+        why = "the migrations hold values of another kind than the model passes"
+    else:
+        return
+    raise MgenError(f"{model.label_lower}.{f.name}: the positional arguments of {f.path} differ from the "
+                    f"migrations', and its deconstruct() rewrites its arguments ({why}): mgen cannot tell "
+                    "whether the field changed without running the code (use --engine native, or write this "
+                    "change by hand)", f.file, f.line)
+
+
+def _shape(value: Any) -> Any:
+    """What kinds of values a value is made of, whatever their number and contents: a call is a leaf
+    (its arguments may change), a list or tuple the set of its items' shapes, a dict its keys' and values'."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value).__name__, frozenset(_shape(v) for v in value)
+    if isinstance(value, dict):
+        return "dict", frozenset(_shape(k) for k in value), frozenset(_shape(v) for v in value.values())
+    return type(value).__name__
 
 
 def _options(model: ModelState, old: ModelState, notes: list[Note]) -> dict[str, Any] | None:
