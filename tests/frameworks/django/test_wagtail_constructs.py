@@ -166,3 +166,16 @@ def test_positional_arguments_compared(model_args, migrated_args, extra, refused
     with pytest.raises(MgenError, match=refused) as caught:
         keep_unreadable(desired, migrated)
     assert (caught.value.file, caught.value.line) == ("models.py", 8)
+
+
+def test_attribute_of_a_class_with_a_conditional_base_stays_unknown(tmp_path: Path):
+    """``IndexEntry._meta.db_table`` where IndexEntry's base is bound under ``if``: followed back to itself,
+    it stays an unknown name (it was a RecursionError, exit 3)."""
+    from mgen.frameworks.django.source import External, Finder
+
+    (tmp_path / "entries.py").write_text("import os\n\nif os.environ.get('X'):\n    class Base:\n        pass\n"
+                                         "    Chosen = Base\nelse:\n    Chosen = object\n\n\n"
+                                         "class Entry(Chosen):\n    pass\n")
+    (tmp_path / "user.py").write_text("from entries import Entry\n\nTABLE = Entry._meta.db_table\n")
+    finder = Finder([tmp_path])
+    assert finder.resolve(finder.module("user"), "Entry._meta.db_table") == External("entries.Entry._meta.db_table")
