@@ -8,6 +8,7 @@ Fixture ``wagtail_constructs`` (app ``pages``):
   positional arguments, compares them as written and writes them back positionally;
 - ``NumberedField``: one whose ``deconstruct()`` rewrites what it is given (numbers the kinds into a
   ``table`` keyword argument): a difference of its positional arguments is refused at the model's line;
+- ``on_delete=models.SET(no_parent)``: a call of a function, kept as the call it deconstructs as;
 - a hand-written migration unpacking ``FileField(**photo_options)`` (a class-body dict completed by
   ``.update(...)``) and ``CheckConstraint(**check_kwargs)`` (a module dict completed under
   ``if DJANGO_VERSION >= (5, 1):``).
@@ -85,6 +86,7 @@ def test_regenerated_unpacked_operations_and_initial(project: Path):
     # the positional argument as Django's writer puts it: first, before the sorted keyword arguments
     assert ("pages.kinds.KindsField([('heading', pages.kinds.Kind(size=3)), ('text', pages.kinds.Kind())], "
             "blank=True)") in text
+    assert "on_delete=models.SET(pages.kinds.no_parent)" in text  # a function whose result deconstructs as the call
     makemigrations_check(project)
 
 
