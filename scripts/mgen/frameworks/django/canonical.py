@@ -6,7 +6,8 @@ one value compare equal, as they do to ``makemigrations`` (which compares the ob
 ``datetime(2020, 1, 1, tzinfo=timezone.utc)`` is written with hour and minute; a ``Path`` is written as the
 ``PurePosixPath`` it equals; ``Decimal`` keeps its digits (``Decimal('1.50')`` is not ``Decimal('1.5')`` to
 the serializer, but is equal to it: Django compares the values, so the canonical form is the value itself).
-Only literal arguments are computed; anything else stays a ``Call`` as written.
+Only literal arguments are computed; anything else stays a ``Call`` as written. ``models.SET(value)`` (a
+function, whose result Django deconstructs as the call) is kept as the call ``django.db.models.SET(value)``.
 """
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ _CLASSES = {
 # every spelling of the classes above (``_pydatetime.timedelta`` is what ``datetime`` imports on 3.12)
 KNOWN_CALLS = {f"{spelled}.{name}": f"{module}.{name}" for spelled, module in _MODULES.items()
                for name in _CLASSES[module]}
+# functions whose result deconstructs as the call itself: ``models.SET(value)`` returns a function whose
+# ``deconstruct()`` is ``("django.db.models.SET", (value,), {})``; written and compared as that call
+DECONSTRUCTED_CALLS = {"django.db.models.deletion.SET": "django.db.models.SET"}
+KNOWN_CALLS.update(DECONSTRUCTED_CALLS)
 _UTC = ("datetime.timezone.utc", "django.utils.timezone.utc", "datetime.UTC")
 
 

@@ -215,16 +215,12 @@ def array_arguments(kw: dict, classify_path: Callable[[str], FieldClass | None],
     found = classify_path(base.path) if isinstance(base, Call) else None
     if found is None or found.private:
         raise MgenError(f"{where}: ArrayField's base_field {base!r} is not a field class mgen can find", file, line)
-    if found.opaque:
-        if base.args:
-            raise MgenError(f"{where}: base_field {found.path} takes positional arguments mgen cannot name "
-                            f"({found.why})", file, line)
-        inner = base.kw
-    else:
-        try:
-            inner = bind_arguments(found.django_class, base.args, base.kw)
-        except ValueError as e:
-            raise MgenError(f"{where}: base_field: {e}", file, line) from None
+    if found.opaque:  # as written, positional arguments included (its own deconstruct() gave them)
+        return {**kw, "base_field": Call.of(found.path, base.args, base.kw)}
+    try:
+        inner = bind_arguments(found.django_class, base.args, base.kw)
+    except ValueError as e:
+        raise MgenError(f"{where}: base_field: {e}", file, line) from None
     if found.django_class == ARRAY_FIELD:
         inner = array_arguments(inner, classify_path, where, file, line)
     return {**kw, "base_field": Call.of(found.path, (), deconstructed(found.django_class, inner))}

@@ -38,6 +38,11 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "ArrayField": ("base_field", "size"),
 }
 
+# An opaque field's positional arguments, in its deconstructed state (no keyword argument can be named so): a
+# class of a project or library whose ``deconstruct()`` returns them (``StreamField(block_types, ...)``),
+# compared as Django compares them - the values in order - and written back positionally (``field_call``)
+ARGS = "*args"
+
 # The Django field classes whose deconstruct() rules are here, by class name; any other field class is read
 # through its source (field_classes.py): as the nearest of these it derives from, as ``Field``, or opaque.
 FIELD_CLASSES = {
@@ -96,7 +101,10 @@ def _same(value: Any, default: Any) -> bool:
 
 
 def bind_arguments(django_class: str, args: tuple, kwargs: dict) -> dict:
-    """Positional arguments named as the class's ``__init__`` names them."""
+    """Positional arguments named as the class's ``__init__`` names them; an opaque class's (``django_class``
+    "") are carried as they are, under ``ARGS``: its own ``deconstruct()`` gave them."""
+    if not django_class:
+        return {**kwargs, ARGS: tuple(args)} if args else dict(kwargs)
     names = POSITIONAL.get(django_class, _FIELD_POSITIONAL)
     bound = dict(zip(names, args))
     if len(args) > len(names):
@@ -193,5 +201,6 @@ def deconstruct_path(definition: str) -> str:
 
 
 def field_call(field: FieldState) -> Call:
-    """The field as the call a migration writes."""
-    return Call.of(field.path, (), field.kwargs)
+    """The field as the call a migration writes (an opaque field's positional arguments first)."""
+    kwargs = dict(field.kwargs)
+    return Call.of(field.path, tuple(kwargs.pop(ARGS, ())), kwargs)

@@ -304,9 +304,6 @@ class ModelClassReader:
         if found.opaque:
             self.notes.append(Note(message=f"{model.label_lower}.{spec.name}: field class {path} is read as written "
                                    f"({found.why}); its column type is unknown", file=file, line=call.lineno))
-            if call.args:
-                raise MgenError(f"field {model.name}.{spec.name}: {path} takes positional arguments mgen cannot "
-                                f"name ({found.why})", file, call.lineno)
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             raise MgenError(f"field {model.name}.{spec.name}: *args/**kwargs cannot be read statically", file, call.lineno)
         args = tuple(self.ev.value(a, scope) for a in call.args)

@@ -5,18 +5,28 @@ Besides a literal list, a migration may build the list: ``[...] + [...]``, ``[..
 [...]``, a module-level name, and after the assignment ``operations += [...]``,
 ``operations.append(op)``, ``operations.extend([...])``, each maybe under ``if <condition>:`` (allauth
 adds a constraint depending on a setting). A condition is evaluated like any value
-(``getattr(settings, "X", default)``, comparisons, ``not``); one mgen cannot evaluate is an MgenError
-naming it, never a guess.
+(``getattr(settings, "X", default)``, comparisons, ``not``), ``connection.vendor`` as the settings' database
+engine gives it (``_with_vendor``); one mgen cannot evaluate is an MgenError naming it, never a guess.
+
+Inside the elements, a call may unpack a literal: ``Field(**options)``, ``CheckConstraint(*args)``, where
+``options`` is a dict (a list or tuple for ``*``) the migration's module or class body assigns, maybe
+completed before the use by ``options["k"] = v`` or ``options.update(...)`` statements, each maybe under
+``if <condition>:`` (a constraint written as Django's version wants it). The unpacked items become the
+call's own arguments (``operations_unpack``); anything else unpacked stays unreadable, and says so where it is used.
 """
 from __future__ import annotations
 
 import ast
+import copy
 from pathlib import Path
 
 from ...errors import MgenError
 from .conditions import plain
+from .operations_unpack import Unpacker
 from .source import Definition
 from .values import Evaluator, Scope, first_opaque
+
+CONNECTION = "django.db.connection"  # the default database's connection; its vendor follows the settings
 
 
 def operation_nodes(ev: Evaluator, cls: ast.ClassDef, scope: Scope, path: Path,
@@ -24,7 +34,10 @@ def operation_nodes(ev: Evaluator, cls: ast.ClassDef, scope: Scope, path: Path,
     """The element expressions of the ``Migration`` class's list ``name`` (``operations``, ``dependencies``,
     ...); None when the class does not set it."""
     reader = _Reader(ev, scope, path, name)
-    return reader.body(cls.body)
+    items = reader.body(cls.body)
+    if items is None:
+        return None
+    return [Unpacker(reader).expand(node) for node in items]
 
 
 class _Reader:
@@ -75,7 +88,7 @@ class _Reader:
         self.items = [*self.items, *items]
 
     def condition(self, node: ast.expr) -> bool:
-        value = self.ev.value(node, self.scope)
+        value = self.ev.value(_with_vendor(self.ev, node, self.scope), self.scope)
         value = plain(value)
         opaque = first_opaque(value)
         if opaque is not None or not isinstance(value, (str, int, float, bool, bytes, type(None), tuple, list,
@@ -110,3 +123,35 @@ class _Reader:
                 return self.elements(target.value, depth + 1)
         raise MgenError(f"Migration.{self.name} is not a list mgen can read ({ast.unparse(node)[:60]})",
                         str(self.path), node.lineno)
+
+
+def _with_vendor(ev: Evaluator, node: ast.expr, scope: Scope) -> ast.expr:
+    """A condition with ``connection.vendor`` (``django.db.connection``: the default database's) as the
+    constant the ``vendor`` of the settings' ENGINE's ``DatabaseWrapper`` is ("sqlite", "postgresql", ...);
+    as it is when the engine or its vendor cannot be read (then the condition says so)."""
+    if not any(isinstance(n, ast.Attribute) and n.attr == "vendor" for n in ast.walk(node)):
+        return node
+    vendor = _vendor(ev)
+
+    class _Vendor(ast.NodeTransformer):
+        def visit_Attribute(self, n: ast.Attribute) -> ast.AST:
+            if n.attr == "vendor" and vendor is not None and ev.path_of(n.value, scope) == CONNECTION:
+                return ast.copy_location(ast.Constant(vendor), n)
+            return self.generic_visit(n)
+
+    return _Vendor().visit(copy.deepcopy(node))
+
+
+def _vendor(ev: Evaluator) -> str | None:
+    databases = ev.settings.get("DATABASES")
+    default = databases.get("default") if isinstance(databases, dict) else None
+    engine = default.get("ENGINE") if isinstance(default, dict) else None
+    wrapper = ev.resolve_path(f"{engine}.base.DatabaseWrapper") if isinstance(engine, str) else None
+    if not isinstance(wrapper, Definition) or not isinstance(wrapper.node, ast.ClassDef):
+        return None
+    for cls in (wrapper, *ev.ancestors(wrapper)):
+        for stmt in getattr(cls.node, "body", []) if isinstance(cls, Definition) else []:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "vendor" for t in stmt.targets):
+                value = stmt.value
+                return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+    return None

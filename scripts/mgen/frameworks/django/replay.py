@@ -412,11 +412,8 @@ class MigrationReplayer:
             opaque = first_opaque(kw.get(key))
             if opaque is not None:
                 raise MgenError(f"field {name}: {key}={opaque.source} cannot be read statically", file, line)
-        if found.opaque and value.args:
-            raise MgenError(f"field {name}: {path} takes positional arguments mgen cannot name ({found.why})",
-                            file, line)
         try:
-            kwargs = bind_arguments(django_class, value.args, kw) if django_class else dict(kw)
+            kwargs = bind_arguments(django_class, value.args, kw)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):

@@ -92,6 +92,7 @@ class Finder:
         self._resolved: dict[tuple[int, str], Resolved] = {}
         self._bases: dict[int, list[Resolved]] = {}
         self._modules: dict[str, Module | None] = {}
+        self._following: set[str] = set()  # the qualified names ``_external`` is following (a loop stops)
         self.own_roots: list[Path] = [r for r in self.roots if r not in cached]
         self.search = None  # the roots.SearchPath the roots came from (for_project)
 
@@ -264,7 +265,17 @@ class Finder:
         return self.projects[0]
 
     def _external(self, qualname: str) -> Resolved:
-        """A qualified name followed into the first root that has its module."""
+        """A qualified name followed into the first root that has its module (one that leads back to
+        itself - an attribute of a class whose bases are bound conditionally - stays External)."""
+        if qualname in self._following:
+            return External(qualname)
+        self._following.add(qualname)
+        try:
+            return self._follow(qualname)
+        finally:
+            self._following.discard(qualname)
+
+    def _follow(self, qualname: str) -> Resolved:
         parts = qualname.split(".")
         for i in range(len(parts) - 1, 0, -1):
             module = self.module(".".join(parts[:i]))

@@ -7,15 +7,20 @@ build, an opaque value is taken as unchanged - the migrations' value stays in th
 one-line note names the attribute, file and line: the user sees what mgen did not compare. The same
 holds the other way round, for an opaque value on the migrations' side. Arguments the database depends
 on (``models.DB_ARGUMENTS``, Meta's table and constraints) are refused where they are read, not here.
+
+An opaque field's positional arguments are compared here too, where mgen can see that its class rewrites
+them (``_compare_positional``): then a difference is refused, never written as a change nor taken as none.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from ...errors import MgenError
 from ..pyast import Note
+from .fields import ARGS
 from .models import DB_ARGUMENTS
-from .state import ModelState, ProjectState
+from .state import FieldState, ModelState, ProjectState
 from .values import first_opaque
 
 # Meta options that change no table (the ones that do are refused by the models' reader)
@@ -47,8 +52,10 @@ def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
                 if opaque is None or mine == theirs:
                     continue
                 _take(kwargs, arg, g.kwargs)
-                desired.notes.append(_note(f"{model.label_lower}.{name}: {arg}={opaque.source}", opaque, f.file,
+                what = "a positional argument" if arg == ARGS else arg
+                desired.notes.append(_note(f"{model.label_lower}.{name}: {what}={opaque.source}", opaque, f.file,
                                            f.line))
+            _compare_positional(model, f, kwargs, g)
             if kwargs != f.kwargs:
                 fields[name] = replace(f, kwargs=kwargs)
                 changed = True
@@ -60,6 +67,39 @@ def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
     said = {(n.file, n.line, n.message.partition(" cannot be read")[0]) for n in mine}
     desired.notes[:before] = [n for n in desired.notes[:before]
                               if (n.file, n.line, n.message.partition(" cannot be read")[0]) not in said]
+
+
+def _compare_positional(model: ModelState, f: FieldState, kwargs: dict, g: FieldState) -> None:
+    """An opaque field's positional arguments (``fields.ARGS``) compare as written: equal, the field is
+    unchanged; different, a change - unless its ``deconstruct()`` is seen to rewrite what it is given: the
+    migrations hold keyword arguments the model does not pass, or values of another shape (numbers where the
+    model has objects: a class that writes its blocks into a lookup table of its own; a list where the
+    model passes one object). Then mgen cannot tell a change from a rewriting without running the code: an
+    MgenError at the model's field, never a change written nor one taken as none."""
+    mine, theirs = kwargs.get(ARGS), g.kwargs.get(ARGS)
+    if not (f.opaque or g.opaque) or mine == theirs:
+        return
+    added = sorted(set(g.kwargs) - set(kwargs) - {ARGS})
+    if added:
+        why = f"the migrations hold {', '.join(added)}, which the model does not pass"
+    elif _shape(mine) != _shape(theirs):
+        why = "the migrations hold values of another kind than the model passes"
+    else:
+        return
+    raise MgenError(f"{model.label_lower}.{f.name}: the positional arguments of {f.path} differ from the "
+                    f"migrations', and its deconstruct() rewrites its arguments ({why}): mgen cannot tell "
+                    "whether the field changed without running the code (use --engine native, or write this "
+                    "change by hand)", f.file, f.line)
+
+
+def _shape(value: Any) -> Any:
+    """What kinds of values a value is made of, whatever their number and contents: a call is a leaf
+    (its arguments may change), a list or tuple the set of its items' shapes, a dict its keys' and values'."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value).__name__, frozenset(_shape(v) for v in value)
+    if isinstance(value, dict):
+        return "dict", frozenset(_shape(k) for k in value), frozenset(_shape(v) for v in value.values())
+    return type(value).__name__
 
 
 def _options(model: ModelState, old: ModelState, notes: list[Note]) -> dict[str, Any] | None:
