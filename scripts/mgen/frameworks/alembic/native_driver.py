@@ -1,21 +1,31 @@
 """Run by the project's interpreter, never imported by mgen (``alembic.native`` passes its text to ``python -c``).
 
-    python -c <this> ANSWER.json INI SECTION SCRATCH_URL MESSAGE DRY_RUN
+    python -c <this> ANSWER.json INI SECTION SCRATCH_URL MESSAGE DRY_RUN [FLASK]
 
 in the project folder: Alembic's own ``upgrade heads`` builds the scratch database SCRATCH_URL from the
 project's revisions, then ``revision --autogenerate -m MESSAGE`` (empty: named after its first difference) compares the models env.py names with it and
 writes the revision with the project's ``script.py.mako``. With DRY_RUN "1" the file is read, then removed.
 
-Every engine the project creates (``create_engine``, ``engine_from_config``, whatever URL env.py builds)
-is pointed at SCRATCH_URL: the project's own database is never touched. The answer: each revision's path
-and text and one line per autogenerate difference; or ``{"error": one line, "stage": ...}``.
+FLASK (JSON, Flask-Migrate projects, whose env.py reads ``current_app``): ``{"directory": the script folder,
+"apps": ["module:attr", ...]}``. The app is made the way ``flask db`` makes it (``native_flask.py``: Flask's
+own ``ScriptInfo``: ``FLASK_APP`` after ``.flaskenv``/``.env``, else ``wsgi.py``/``app.py``, else a console
+script of the project that is a ``FlaskGroup`` with a ``create_app``), both commands run in its app context
+with Flask-Migrate's own ``get_config``, and whatever the app's factory wrote to the scratch database (its own
+``upgrade()`` or ``create_all()``) is emptied first.
+
+Every engine the project creates (``create_engine``, ``engine_from_config``, whatever URL env.py builds or
+the app's configuration names) is pointed at SCRATCH_URL: the project's own database is never touched. The
+answer: each revision's path and text and one line per autogenerate difference, with notes; or
+``{"error": one line, "stage": ...}``.
 """
 # ruff: noqa: UP031, F821 - run by the project's interpreter, which may predate f-strings (Python 3.5),
 # after native_prelude.py, which defines emit() and first_line()
+import json
 import os
 import sys
 
 INI, SECTION, SCRATCH_URL, MESSAGE, DRY_RUN = sys.argv[2:7]  # sys.argv[1]: the answer file (the prelude)
+FLASK = json.loads(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[7] else None
 
 
 # emit(data) and first_line(exc) come from frameworks/native_prelude.py, which run_driver puts first
@@ -79,18 +89,40 @@ def keep_changes(context, revision, directives):
         script.message = diffs[0].replace("_", " ") + (" and more" if len(diffs) > 1 else "")
 
 
-stage = "could not run"
-try:
+class Failed(Exception):
+    """A step that failed before Alembic ran, said in one line (its stage: could not run)."""
+
+
+def plain_configs():
+    """The project's alembic.ini section, as ``alembic`` reads it: (for upgrade, for revision)."""
     config = Config(INI, ini_section=SECTION)
     config.set_main_option("sqlalchemy.url", SCRATCH_URL.replace("%", "%%"))
-    command.upgrade(config, "heads")
-    stage = "failed"
-    scripts = command.revision(config, message=MESSAGE, autogenerate=True, process_revision_directives=keep_changes)
+    return config, config
+
+
+notes = []
+stage = "could not run"
+where = "upgrade heads on the scratch database"
+try:
+    if FLASK is None:
+        context, (upgrade_config, revision_config) = None, plain_configs()
+    else:  # native_flask.py, put before this text by alembic.native
+        context, upgrade_config, revision_config = flask_context(FLASK, notes)
+    try:
+        command.upgrade(upgrade_config, "heads")
+        stage, where = "failed", "revision --autogenerate"
+        scripts = command.revision(revision_config, message=MESSAGE, autogenerate=True,
+                                   process_revision_directives=keep_changes)
+    finally:
+        if context is not None:
+            context.pop()
+except Failed as exc:
+    emit({"error": str(exc), "stage": "could not run"})
+    sys.exit(0)
 except SystemExit as exc:
     emit({"error": "Alembic exited with %s" % exc.code, "stage": stage})
     sys.exit(0)
 except BaseException as exc:  # noqa: BLE001 - the project's error, said in one line
-    where = "upgrade heads on the scratch database" if stage == "could not run" else "revision --autogenerate"
     emit({"error": "%s failed: %s" % (where, first_line(exc)), "stage": stage})
     sys.exit(0)
 if scripts is None:
@@ -103,4 +135,4 @@ for script in scripts:
         revisions.append({"path": os.path.abspath(script.path), "revision": script.revision, "text": f.read()})
     if DRY_RUN == "1":
         os.remove(script.path)
-emit({"alembic": __import__("alembic").__version__, "revisions": revisions, "operations": diffs})
+emit({"alembic": __import__("alembic").__version__, "revisions": revisions, "operations": diffs, "notes": notes})
