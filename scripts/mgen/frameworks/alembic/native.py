@@ -10,7 +10,8 @@ engine env.py creates is pointed at the scratch database: the project's own data
 A Flask-Migrate project (its ``env.py`` reads ``current_app``) runs inside the Flask app's context, the app
 made as ``flask db`` makes it (``native_flask.py``); the console scripts its pyproject.toml / setup.cfg
 declare are passed as candidates (a ``FlaskGroup`` with a ``create_app``, as ``myproject db upgrade`` uses).
-The scratch database is of the project's dialect: a project whose database is PostgreSQL or MySQL needs
+The interpreter's folder comes first on PATH, as in the activated virtualenv ``flask db`` runs in (the
+ini's ``post_write_hooks``, ``ruff`` say, are the project's own tools). The scratch database is of the project's dialect: a project whose database is PostgreSQL or MySQL needs
 ``--db SERVER_URL`` (autogenerate against SQLite would compare the models with other types, and the
 project's revisions may not run there), and is refused without it.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import configparser
 import contextlib
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -79,7 +81,8 @@ def native_generate(options: Options) -> NativeAlembicReport:
     with _scratch_url(options) as url:
         data = run_driver(python, _driver(flask is not None),
                           [str(ini), "alembic", url, message, "1" if options.dry_run else "0",
-                           json.dumps(flask) if flask is not None else ""], root, TOOL)
+                           json.dumps(flask) if flask is not None else ""], root, TOOL,
+                          env={"PATH": os.pathsep.join([str(python.parent), os.environ.get("PATH", "")])})
     revisions = data.get("revisions", [])
     report = NativeAlembicReport(operations=list(data.get("operations", [])) if revisions else [])
     report.notes += [str(n) for n in data.get("notes", [])]

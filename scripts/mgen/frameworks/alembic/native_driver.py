@@ -42,14 +42,33 @@ except Exception as exc:  # noqa: BLE001 - whatever importing them raises is the
     sys.exit(0)
 
 real_create_engine = creating.create_engine
-KEPT = ("future", "json_serializer", "json_deserializer")
+KEPT = ("future", "json_serializer", "json_deserializer", "isolation_level")
+
+
+notes = []
 
 
 def scratch_engine(url=None, *args, **kwargs):
-    """Any engine the project asks for, on the scratch database (its driver's options left out)."""
+    """Any engine the project asks for, on the scratch database (its driver's options left out). A statement
+    on a database other than the scratch one (``sqlalchemy_utils.create_database`` in an app's factory) is
+    refused when it drops or alters one, and said in a note when it creates one."""
+    from sqlalchemy import event
     from sqlalchemy.pool import NullPool
 
-    return real_create_engine(SCRATCH_URL, poolclass=NullPool, **{k: v for k, v in kwargs.items() if k in KEPT})
+    engine = real_create_engine(SCRATCH_URL, poolclass=NullPool, **{k: v for k, v in kwargs.items() if k in KEPT})
+    event.listen(engine, "before_cursor_execute", server_level_guard)
+    return engine
+
+
+def server_level_guard(conn, cursor, statement, parameters, context, executemany):
+    words = " ".join(str(statement).split()[:3]).upper()
+    if words.startswith(("DROP DATABASE", "ALTER DATABASE")):
+        raise RuntimeError("refused on the scratch server: %s (the native engine runs on its scratch database only)"
+                           % " ".join(str(statement).split()[:3]))
+    if words.startswith("CREATE DATABASE"):
+        note = "the project's code ran %s on the scratch database's server" % " ".join(str(statement).split()[:3])
+        if note not in notes:
+            notes.append(note)
 
 
 creating.create_engine = sqlalchemy.create_engine = sqlalchemy.engine.create_engine = scratch_engine
@@ -61,6 +80,8 @@ def describe(diff):
     """One autogenerate difference as a line: its kind, then what it names (``add_column users.name``)."""
     if isinstance(diff, (list, tuple)) and diff and isinstance(diff[0], (list, tuple)):
         return "; ".join(describe(d) for d in diff)
+    if str(diff[0]).startswith("modify_"):  # (kind, schema, table, column, existing, old, new): what the column is
+        return "%s %s" % (diff[0], ".".join(part for part in diff[1:4] if isinstance(part, str)))
     objects = [name_of(part) for part in diff[1:] if not isinstance(part, str) and name_of(part)]
     strings = [part for part in diff[1:] if isinstance(part, str)]
     return "%s %s" % (diff[0], ", ".join(objects) if objects else ".".join(strings))
@@ -78,13 +99,20 @@ def name_of(part):
     return None
 
 
+empty = []
+
+
 def keep_changes(context, revision, directives):
+    """Alembic calls it before env.py's own hook (which may expect the revision there: Flask-Migrate's template
+    drops an empty one itself), so it only looks: an empty revision is removed once written."""
+    if not directives:
+        return
     script = directives[0]
     op_lists = getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]
     for ops in op_lists:
         diffs.extend(describe(d) for d in ops.as_diffs())
     if all(ops.is_empty() for ops in op_lists):
-        directives[:] = []
+        empty.append(True)
     elif not MESSAGE:  # no --name: the first difference names the revision, as mgen's own names do
         script.message = diffs[0].replace("_", " ") + (" and more" if len(diffs) > 1 else "")
 
@@ -100,7 +128,18 @@ def plain_configs():
     return config, config
 
 
-notes = []
+def revision_files(config):
+    """The revision files in the script folder's version locations."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(config)
+    found = set()
+    for folder in getattr(script, "_version_locations", None) or [script.versions]:
+        for dirpath, _, names in os.walk(folder):
+            found.update(os.path.join(dirpath, n) for n in names if n.endswith(".py"))
+    return found
+
+
 stage = "could not run"
 where = "upgrade heads on the scratch database"
 try:
@@ -111,8 +150,14 @@ try:
     try:
         command.upgrade(upgrade_config, "heads")
         stage, where = "failed", "revision --autogenerate"
-        scripts = command.revision(revision_config, message=MESSAGE, autogenerate=True,
-                                   process_revision_directives=keep_changes)
+        before = revision_files(revision_config)
+        try:
+            scripts = command.revision(revision_config, message=MESSAGE, autogenerate=True,
+                                       process_revision_directives=keep_changes)
+        except BaseException:  # a file Alembic wrote before failing (a post_write_hook) is not left behind
+            for path in revision_files(revision_config) - before:
+                os.remove(path)
+            raise
     finally:
         if context is not None:
             context.pop()
@@ -129,6 +174,10 @@ if scripts is None:
     scripts = []
 elif not isinstance(scripts, list):
     scripts = [scripts]
+if empty:  # no differences: nothing is written
+    for script in scripts:
+        os.remove(script.path)
+    scripts = []
 revisions = []
 for script in scripts:
     with open(script.path, encoding="utf-8") as f:

@@ -12,9 +12,11 @@ Flask's own ``flask.cli`` helpers:
 3. else a console script of the project (``spec["apps"]``, ``module:attr`` from its pyproject.toml or
    setup.cfg) that is a ``FlaskGroup`` with a ``create_app``: ``myproject db upgrade`` makes it so.
 
-Then it pushes an app context, empties the scratch database of what the app's factory put there (a factory
-may run ``upgrade()`` or ``create_all()`` when it starts: on the scratch database, since every engine points
-there, but ``upgrade heads`` must start from nothing) and answers Flask-Migrate's own configurations
+Then it pushes an app context and looks at what the app's factory left in the scratch database (every engine
+points there): a factory that called ``create_all()`` built the models' tables, which would hide every change,
+so the database is emptied and ``upgrade heads`` builds it from the revisions; a factory that migrated it
+itself (its own ``upgrade()``, and what else it runs when it starts, a plugin's own migrations) left the state a
+deployed database has, which is kept. Both are said in a note. It answers Flask-Migrate's own configurations
 (``Migrate.get_config``, with the script folder mgen found; ``autogenerate`` in ``cmd_opts`` for the revision,
 as ``flask db migrate`` sets it), pointed at the scratch database.
 """
@@ -27,7 +29,7 @@ def flask_context(spec, notes):
         import flask  # noqa: F401 - whether it is there is the question
     except Exception as exc:  # noqa: BLE001
         raise Failed("Flask not importable (env.py reads current_app): " + first_line(exc)) from None
-    app, how = flask_app(spec.get("apps") or [])
+    app, how, created = flask_app_recorded(spec.get("apps") or [])
     extension = app.extensions.get("migrate")
     if extension is None:
         raise Failed("the Flask app (%s) has no Flask-Migrate: app.extensions['migrate'] is unset" % how)
@@ -35,9 +37,14 @@ def flask_context(spec, notes):
     context = app.app_context()
     context.push()
     try:
-        emptied = empty_scratch()
-        if emptied:
-            notes.append("the app's factory wrote %s to the scratch database: emptied before upgrade heads" % emptied)
+        tables = scratch_tables()
+        if tables and created:  # the models' tables, not the revisions': upgrade heads must build them itself
+            empty_scratch()
+            notes.append("the app's factory created %s from its models (create_all) in the scratch database: emptied, "
+                         "so that upgrade heads builds them from the revisions" % listed(tables))
+        elif tables:  # its own upgrade(), and what else it runs when it starts (a plugin's migrations): kept
+            notes.append("the app's factory migrated the scratch database itself (%s): upgrade heads goes on from "
+                         "there" % listed(tables))
         directory = spec["directory"]
         own = getattr(extension, "directory", None)
         if own and os.path.isdir(str(own)) and os.path.realpath(str(own)) != os.path.realpath(directory):
@@ -118,37 +125,70 @@ def flask_config(extension, directory, opts):
     return config
 
 
+def flask_app_recorded(apps):
+    """``flask_app``, and whether making it called ``MetaData.create_all`` (``db.create_all()``)."""
+    from sqlalchemy import MetaData
+
+    created = []
+    real_create_all = MetaData.create_all
+
+    def create_all(self, *args, **kwargs):
+        created.append(True)
+        return real_create_all(self, *args, **kwargs)
+
+    MetaData.create_all = create_all
+    try:
+        app, how = flask_app(apps)
+    finally:
+        MetaData.create_all = real_create_all
+    return app, how, bool(created)
+
+
+def scratch_tables():
+    """The tables in the scratch database (every schema of it, on PostgreSQL)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine.url import make_url
+    from sqlalchemy.pool import NullPool
+
+    engine = real_create_engine(SCRATCH_URL, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            inspector = inspect(conn)
+            return [t for schema in scratch_schemas(inspector, make_url(SCRATCH_URL))
+                    for t in inspector.get_table_names(schema=schema)]
+    finally:
+        engine.dispose()
+
+
+def listed(tables):
+    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    return "%d table%s: %s" % (len(tables), "" if len(tables) == 1 else "s", shown)
+
+
 def empty_scratch():
-    """Empty the scratch database (it is mgen's own): what it held, as a phrase, or "" when it was empty."""
+    """Empty the scratch database (it is mgen's own)."""
     from sqlalchemy import inspect, text
     from sqlalchemy.engine.url import make_url
     from sqlalchemy.pool import NullPool
 
     url = make_url(SCRATCH_URL)
+    if url.get_backend_name() == "sqlite":
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            if os.path.exists(url.database + suffix):
+                os.remove(url.database + suffix)
+        return
     engine = real_create_engine(SCRATCH_URL, poolclass=NullPool)
     try:
-        with engine.connect() as conn:
-            inspector = inspect(conn)
-            tables = [t for schema in scratch_schemas(inspector, url) for t in inspector.get_table_names(schema=schema)]
-        if not tables:
-            return ""
-        if url.get_backend_name() == "sqlite":
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                if os.path.exists(url.database + suffix):
-                    os.remove(url.database + suffix)
-        elif url.get_backend_name() == "postgresql":
-            with engine.begin() as conn:
+        with engine.begin() as conn:
+            if url.get_backend_name() == "postgresql":
                 for schema in scratch_schemas(inspect(conn), url):
                     conn.execute(text('DROP SCHEMA "%s" CASCADE' % schema))
                 conn.execute(text("CREATE SCHEMA public"))
-        else:
-            with engine.begin() as conn:
+            else:
                 conn.execute(text("DROP DATABASE `%s`" % url.database))
                 conn.execute(text("CREATE DATABASE `%s` CHARACTER SET utf8mb4" % url.database))
     finally:
         engine.dispose()
-    return "%d table%s (%s)" % (len(tables), "" if len(tables) == 1 else "s", ", ".join(sorted(tables)[:5]) +
-                                (", ..." if len(tables) > 5 else ""))
 
 
 def scratch_schemas(inspector, url):
