@@ -215,3 +215,35 @@ def test_a_postgresql_project_takes_a_scratch_database_on_the_server(tmp_path: P
 
     with scratch_database("postgresql", server) as url:
         judge(root, url)
+
+
+BREAK = '''import sys
+
+with open(sys.argv[1], "a") as f:
+    f.write("\\n\\ndef upgrade():\\n    raise RuntimeError('broken on purpose')\\n")
+'''
+
+
+def test_verify_applies_alembics_revision_on_the_scratch_database(tmp_path: Path, capsys, monkeypatch):
+    """``--verify``: Alembic applies its own revision on the scratch database both ways and autogenerate finds
+    nothing left; one that does not apply (here a post_write_hook breaks it) is not left written, exit 1."""
+    root = project(tmp_path)
+    monkeypatch.setenv("FLASK_APP", "blog:create_app")
+    assert main(["generate", str(root), "--engine", "native", "--verify", *PY]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if line.startswith("verify: ")] == [
+        "verify: upgrade heads: ok", "verify: downgrade -1: ok", "verify: upgrade heads again: ok",
+        "verify: nothing left to autogenerate: ok"]
+    [revision] = written(root)
+    revision.unlink()
+    (root / "break.py").write_text(BREAK)
+    ini = root / "migrations" / "alembic.ini"
+    ini.write_text(ini.read_text() + f"\n[post_write_hooks]\nhooks = breakit\nbreakit.type = exec\n"
+                                      f"breakit.executable = {sys.executable}\n"
+                                      "breakit.options = break.py REVISION_SCRIPT_FILENAME\n")
+    assert main(["generate", str(root), "--engine", "native", "--verify", "--json", *PY]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["verified"] is False and data["files"] == []
+    assert data["verify"] == [{"step": "upgrade heads", "result": "RuntimeError: broken on purpose"}]
+    assert "raise RuntimeError('broken on purpose')" in data["revision"]
+    assert written(root) == [] and not (root / "blog.db").exists()

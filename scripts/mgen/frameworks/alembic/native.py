@@ -4,7 +4,9 @@ interpreter in a subprocess (``frameworks.native``), never in mgen's process.
 ``native_generate(options)`` has ``native_driver`` build a scratch database from the project's revisions
 (``alembic upgrade heads``; a temporary SQLite file, or a scratch database on ``--db SERVER_URL`` for
 revisions only that server runs) and run ``alembic revision --autogenerate`` against it, which writes the
-revision with the project's own ``script.py.mako`` (removed again after reading it on ``--dry-run``). Every
+revision with the project's own ``script.py.mako`` (removed again after reading it on ``--dry-run``). With
+``--verify`` Alembic applies it on that scratch database (``upgrade heads``, ``downgrade -1``, ``upgrade heads``)
+and autogenerate must find nothing left; a revision that fails is not left written (exit 1). Every
 engine env.py creates is pointed at the scratch database: the project's own database is never touched.
 
 A Flask-Migrate project (its ``env.py`` reads ``current_app``) runs inside the Flask app's context, the app
@@ -44,10 +46,21 @@ class NativeAlembicReport(GenerateReport):
     files: list[Path] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # dry run: path -> text
     notes: list[str] = field(default_factory=list)
+    verify: list[tuple[str, str]] = field(default_factory=list)  # --verify: (step, "ok" or why not) on the scratch
+
+    @property
+    def verified(self) -> bool | None:
+        """``--verify``: whether Alembic applied the revision both ways and found nothing left (None: not asked)."""
+        return all(result == "ok" for _, result in self.verify) if self.verify else None
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return 1 if self.verified is False else 0
 
     def to_json(self) -> dict[str, Any]:
         return {"framework": "alembic", "operations": [{"description": d, "safety": ""} for d in self.operations],
-                "findings": [], "notes": self.notes, "files": [str(p) for p in self.files],
+                "findings": [], "notes": self.notes, "files": [str(p) for p in self.files], "verified": self.verified,
+                "verify": [{"step": step, "result": result} for step, result in self.verify] or None,
                 "revision": "\n".join(self.texts.values()) or None, "migrations": self.texts,
                 "states": {"current": "the revisions applied by Alembic to a scratch database",
                            "desired": "the models env.py imports (target_metadata)"}}
@@ -58,7 +71,12 @@ class NativeAlembicReport(GenerateReport):
         if not self.operations:
             return ["no changes: nothing written", *(f"note: {n}" for n in self.notes)]
         out = [*self.operations, *(f"note: {n}" for n in self.notes)]
-        if self.texts:
+        out += [f"verify: {step}: {result}" for step, result in self.verify]
+        if self.verified is False:
+            out.append("verification failed: nothing written")
+            for path, text in self.texts.items():
+                out += [f"--- {path}", text]
+        elif self.texts:
             out.append("dry run: nothing written")
             for path, text in self.texts.items():
                 out += [f"--- {path}", text]
@@ -81,12 +99,14 @@ def native_generate(options: Options) -> NativeAlembicReport:
     with _scratch_url(options) as url:
         data = run_driver(python, _driver(flask is not None),
                           [str(ini), "alembic", url, message, "1" if options.dry_run else "0",
-                           json.dumps(flask) if flask is not None else ""], root, TOOL,
+                           json.dumps(flask) if flask is not None else "", "1" if options.verify else "0"],
+                          root, TOOL,
                           env={"PATH": os.pathsep.join([str(python.parent), os.environ.get("PATH", "")])})
     revisions = data.get("revisions", [])
     report = NativeAlembicReport(operations=list(data.get("operations", [])) if revisions else [])
     report.notes += [str(n) for n in data.get("notes", [])]
-    if options.dry_run:
+    report.verify = [(str(step), str(result)) for step, result in data.get("verify") or []]
+    if options.dry_run or report.verified is False:
         report.texts = {r["path"]: r["text"] for r in revisions}
     else:
         report.files = [Path(r["path"]) for r in revisions]

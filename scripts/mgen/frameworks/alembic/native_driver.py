@@ -26,6 +26,7 @@ import sys
 
 INI, SECTION, SCRATCH_URL, MESSAGE, DRY_RUN = sys.argv[2:7]  # sys.argv[1]: the answer file (the prelude)
 FLASK = json.loads(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[7] else None
+VERIFY = sys.argv[8] if len(sys.argv) > 8 else "0"
 
 
 # emit(data) and first_line(exc) come from frameworks/native_prelude.py, which run_driver puts first
@@ -128,6 +129,54 @@ def plain_configs():
     return config, config
 
 
+def verify(config):
+    """``--verify``: the written revision applied by Alembic on the scratch database (``upgrade heads``,
+    ``downgrade -1``, ``upgrade heads``), then what autogenerate still finds there (Alembic's ``check``,
+    through env.py): ``[[step, "ok" or why not], ...]``, stopping at the first step that fails."""
+    steps = []
+    for name, call in (("upgrade heads", lambda: command.upgrade(config, "heads")),
+                       ("downgrade -1", lambda: command.downgrade(config, "-1")),
+                       ("upgrade heads again", lambda: command.upgrade(config, "heads")),
+                       ("nothing left to autogenerate", lambda: left_over(config))):
+        try:
+            call()
+        except BaseException as exc:  # noqa: BLE001 - the step's error, said in one line
+            steps.append([name, first_line(exc)])
+            break
+        steps.append([name, "ok"])
+    return steps
+
+
+def left_over(config):
+    """Alembic's ``check``, its differences seen by a hook of its own (env.py's may drop an empty revision,
+    which ``command.check`` cannot take)."""
+    from alembic import autogenerate
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
+    left = []
+
+    def look(context, revision, directives):
+        for script in directives[:1]:
+            for ops in getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]:
+                left.extend(describe(d) for d in ops.as_diffs())
+
+    directory = ScriptDirectory.from_config(config)
+    args = {"message": None, "autogenerate": True, "sql": False, "head": "head", "splice": False,
+            "branch_label": None, "version_path": None, "rev_id": None, "depends_on": None}
+    revision_context = autogenerate.RevisionContext(config, directory, args, process_revision_directives=look)
+
+    def retrieve(rev, context):
+        revision_context.run_autogenerate(rev, context)
+        return []
+
+    with EnvironmentContext(config, directory, fn=retrieve, as_sql=False, template_args=revision_context.template_args,
+                            revision_context=revision_context):
+        directory.run_env()
+    if left:
+        raise RuntimeError("%d left: %s" % (len(left), "; ".join(left[:5])))
+
+
 def revision_files(config):
     """The revision files in the script folder's version locations."""
     from alembic.script import ScriptDirectory
@@ -158,6 +207,13 @@ try:
             for path in revision_files(revision_config) - before:
                 os.remove(path)
             raise
+        scripts = [] if scripts is None else scripts if isinstance(scripts, list) else [scripts]
+        if empty:  # no differences: nothing is written
+            for script in scripts:
+                os.remove(script.path)
+            scripts = []
+        stage, where = "failed", "--verify"
+        verified = verify(upgrade_config) if VERIFY == "1" and scripts else None
     finally:
         if context is not None:
             context.pop()
@@ -170,18 +226,12 @@ except SystemExit as exc:
 except BaseException as exc:  # noqa: BLE001 - the project's error, said in one line
     emit({"error": "%s failed: %s" % (where, first_line(exc)), "stage": stage})
     sys.exit(0)
-if scripts is None:
-    scripts = []
-elif not isinstance(scripts, list):
-    scripts = [scripts]
-if empty:  # no differences: nothing is written
-    for script in scripts:
-        os.remove(script.path)
-    scripts = []
+failed = verified is not None and any(result != "ok" for _, result in verified)
 revisions = []
 for script in scripts:
     with open(script.path, encoding="utf-8") as f:
         revisions.append({"path": os.path.abspath(script.path), "revision": script.revision, "text": f.read()})
-    if DRY_RUN == "1":
+    if DRY_RUN == "1" or failed:  # a revision that does not apply is not left written
         os.remove(script.path)
-emit({"alembic": __import__("alembic").__version__, "revisions": revisions, "operations": diffs, "notes": notes})
+emit({"alembic": __import__("alembic").__version__, "revisions": revisions, "operations": diffs, "notes": notes,
+      "verify": verified})
