@@ -1,0 +1,254 @@
+"""Issue #13 "Done when", the native engine: Alembic's own revision for a real Flask-Migrate project, applied by
+the project's own commands (stdlib + mgen).
+
+For each project (a clone with its own virtualenv in ``PROJECT/.venv``, its requirements installed) and each
+dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
+
+1. reset: ``git checkout -- .``, the untracked files of the script folder removed (and ``--clean`` paths:
+   state the app keeps outside its database, a file cache say);
+2. the project's own database for this run (``--env``: how its configuration is told; ``{url}`` is the URL,
+   ``{file}`` a file written from ``--config-file``): a fresh SQLite file, or a fresh database on the server;
+3. ``mgen generate PROJECT --engine native --dry-run --json`` before the edit: what autogenerate finds in
+   the project as it is (drift between its models and its revisions);
+4. the model edit (``--edit NAME=FILE::REGEX::LINE``: LINE inserted after the first line matching REGEX);
+5. ``mgen generate --engine auto --dry-run`` (which engine answers), ``--engine native --verify --dry-run``
+   (Alembic applies its revision on mgen's scratch database), then ``--engine native``, which writes the
+   revision; on a server dialect each gets ``--db SERVER`` (the scratch database's server);
+6. the project's database is checked untouched by mgen (no file; no table);
+7. (when a revision was written) the project's own ``flask db upgrade`` / ``downgrade`` / ``upgrade`` (``FLASK_APP`` from ``--app``, the
+   script folder mgen found as ``-d``) on that database, then, in the app's context, Alembic's ``check``
+   (the project's env.py, autogenerate's own comparison) and ``compare_metadata`` of ``db.metadata``.
+
+    nice .venv/bin/python bench/realworld_native_alembic.py ihatemoney=/tmp/proj/ihatemoney CTFd=/tmp/proj/CTFd \\
+        --app ihatemoney=ihatemoney.run:create_app --app CTFd=CTFd:create_app \\
+        --config-file 'ihatemoney=SQLALCHEMY_DATABASE_URI = "{url}"' \\
+        --env ihatemoney=IHATEMONEY_SETTINGS_FILE_PATH={file} --env CTFd=DATABASE_URL={url} --clean CTFd=.data \\
+        --edit 'ihatemoney=ihatemoney/models.py::^    what = db.Column::    mgen_note = db.Column(db.String(80), index=True)' \\
+        --edit 'CTFd=CTFd/models/__init__.py::^    description = db.Column\\(db.Text\\)::    mgen_note = db.Column(db.String(80), index=True)' \\
+        --out /tmp/native_alembic.md --json /tmp/native_alembic.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from mgen.db import connect, scratch_database
+from mgen.frameworks.alembic.native import flask_spec
+
+CHECK = r'''
+import json, os, sys
+from flask.cli import ScriptInfo
+app = ScriptInfo(app_import_path=os.environ["FLASK_APP"]).load_app()
+out = {}
+with app.app_context():
+    ext = app.extensions["migrate"]
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    try:
+        command.check(ext.migrate.get_config(sys.argv[2]))
+        out["check"] = []
+    except Exception as exc:
+        out["check"] = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    with ext.db.engine.connect() as conn:
+        out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn),
+                                                                           ext.db.metadata)]
+with open(sys.argv[1], "w") as f:
+    json.dump(out, f)
+'''
+
+
+def named(values: list[str] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values or []:
+        name, _, rest = value.partition("=")
+        out.setdefault(name, []).append(rest)
+    return out
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def last(text: str) -> str:
+    """A failed command's message: its last line naming an error, else its last line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^(\w+\.)*\w*(Error|Exception)\b|^mgen: |^Error", line)]
+    return (errors or lines or [""])[-1][:300]
+
+
+def reset(root: Path, versions: Path, clean: list[str]) -> None:
+    run(["git", "checkout", "--", "."], root)
+    run(["git", "clean", "-fdq", "--", str(versions)], root)
+    for path in clean:
+        shutil.rmtree(root / path, ignore_errors=True)
+
+
+def edit(root: Path, spec: str) -> str:
+    file, regex, line = spec.split("::", 2)
+    path = root / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, text in enumerate(lines):
+        if re.search(regex, text):
+            lines.insert(i + 1, line + "\n")
+            path.write_text("".join(lines), encoding="utf-8")
+            return f"{file}:{i + 2}: {line.strip()}"
+    raise SystemExit(f"--edit {spec!r}: no line of {file} matches {regex!r}")
+
+
+def mgen(root: Path, python: Path, engine: str, server: str | None, dry_run: bool, env: dict[str, str],
+         verify: bool = False) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "mgen.cli", "generate", str(root), "--engine", engine, "--json", "--python", str(python)]
+    cmd += ["--dry-run"] if dry_run else []
+    cmd += ["--verify"] if verify else []
+    cmd += ["--db", server] if server else []
+    started = time.monotonic()
+    done = run(cmd, ROOT, env={**env, "PYTHONPATH": str(ROOT / "scripts")})
+    seconds = round(time.monotonic() - started, 1)
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        return {"exit": done.returncode, "error": last(done.stderr) or last(done.stdout), "seconds": seconds}
+    return {"exit": done.returncode, "engine": data.get("engine"), "seconds": seconds,
+            "operations": [op["description"] for op in data.get("operations", [])], "notes": data.get("notes", []),
+            "files": data.get("files", []), "verify": data.get("verify")}
+
+
+def untouched(url: str, sqlite_file: Path | None) -> bool:
+    if sqlite_file is not None:
+        return not sqlite_file.exists()
+    with connect(url) as conn:
+        return not conn.query("SELECT 1 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+
+
+def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dict[str, dict[str, list[str]]]) -> dict:
+    python = root / ".venv" / "bin" / "python"
+    spec = flask_spec(root, None)
+    if spec is None:
+        return {"project": name, "dialect": dialect, "error": "not a Flask-Migrate project (env.py reads no current_app)"}
+    directory = Path(spec["directory"])
+    reset(root, directory / "versions", opts["clean"].get(name, []))
+    server = args.server if dialect == "postgresql" else None
+    with tempfile.TemporaryDirectory(prefix="mgen-bench-native-") as tmp, \
+            scratch_database(dialect, server) as url:
+        sqlite_file = Path(url.split("sqlite:///", 1)[1]) if dialect == "sqlite" else None
+        if sqlite_file is not None:
+            sqlite_file.unlink()  # the project's database: not there until the project's own upgrade makes it
+        config_file = Path(tmp) / "project.cfg"
+        config_file.write_text("\n".join(opts["config_file"].get(name, [])).replace("{url}", url) + "\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "VIRTUAL_ENV"}
+        for item in opts["env"].get(name, []):
+            var, _, value = item.partition("=")
+            env[var] = value.replace("{url}", url).replace("{file}", str(config_file))
+        row: dict[str, Any] = {"project": name, "dialect": dialect}
+        row["before"] = mgen(root, python, "native", server, True, env)
+        row["edit"] = [edit(root, e) for e in opts["edit"].get(name, [])]
+        row["auto"] = mgen(root, python, "auto", server, True, env)
+        row["verify"] = mgen(root, python, "native", server, True, env, verify=True)
+        row["native"] = mgen(root, python, "native", server, False, env)
+        row["untouched"] = untouched(url, sqlite_file)
+        if not row["native"].get("files"):  # nothing written: nothing for the project's commands to apply
+            return row
+        flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
+        db = [str(python), "-m", "flask", "db"]
+        for step, cmd in (("upgrade", ["upgrade"]), ("downgrade", ["downgrade"]), ("re-upgrade", ["upgrade"])):
+            done = run([*db, *cmd, "-d", str(directory)], root, flask_env)
+            row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
+        answer = Path(tmp) / "check.json"
+        done = run([str(python), "-c", CHECK, str(answer), str(directory)], root, flask_env)
+        row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
+    if not args.keep:
+        reset(root, directory / "versions", opts["clean"].get(name, []))
+    return row
+
+
+def verified(result: dict) -> str:
+    if "error" in result:
+        return "—"
+    steps = result.get("verify") or []
+    failed = [f"{s['step']}: {s['result'][:120]}" for s in steps if s["result"] != "ok"]
+    return ("failed: " + failed[0]) if failed else f"ok ({len(steps)} steps)" if steps else "—"
+
+
+def cell(result: dict) -> str:
+    if "error" in result:
+        return f"refused: {result['error'][:140]}"
+    return f"{len(result['operations'])} ops ({result['engine']}, {result['seconds']} s)"
+
+
+def table(rows: list[dict]) -> str:
+    header = ("| project | dialect | before the edit | edit: auto --dry-run | edit: native --verify (scratch) "
+              "| edit: native (written) | project DB untouched | upgrade | downgrade | upgrade again "
+              "| alembic check (env.py) | compare_metadata |")
+    out = [header, "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['project']} | {r['dialect']} | {r['error']} |" + " |" * 10)
+            continue
+        check = r.get("check", {"error": "not run (nothing written)"})
+        left = ("error: " + check["error"]) if "error" in check else None
+        out.append(" | ".join(["", r["project"], r["dialect"], cell(r["before"]), cell(r["auto"]), verified(r["verify"]),
+                               cell(r["native"]), "yes" if r["untouched"] else "**NO**",
+                               *(r.get(step, "—") for step in ("upgrade", "downgrade", "re-upgrade")),
+                               left or (f"{len(check['check'])} left" if check["check"] else "nothing left"),
+                               left or f"{len(check['compare_metadata'])} left", ""]).strip())
+    out.append("")
+    for r in rows:
+        if "error" in r:
+            continue
+        out.append(f"- {r['project']} / {r['dialect']}: edit {'; '.join(r['edit'])}; native wrote "
+                   f"{', '.join(r['native'].get('operations', [])) or r['native'].get('error')}; before the edit: "
+                   f"{', '.join(r['before'].get('operations', [])) or r['before'].get('error') or 'no changes'}")
+        for note in r["native"].get("notes", []):
+            out.append(f"  - note: {note}")
+        for key in ("check", "compare_metadata"):
+            for line in r.get("check", {}).get(key, [])[:6]:
+                out.append(f"  - {key}: {line}")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("projects", nargs="+", metavar="NAME=PROJECT_DIR")
+    p.add_argument("--edit", action="append", metavar="NAME=FILE::REGEX::LINE")
+    p.add_argument("--app", action="append", metavar="NAME=MODULE:APP", help="FLASK_APP for the project's own commands")
+    p.add_argument("--env", action="append", metavar="NAME=VAR=VALUE")
+    p.add_argument("--config-file", action="append", metavar="NAME=TEXT")
+    p.add_argument("--clean", action="append", metavar="NAME=PATH")
+    p.add_argument("--dialects", default="sqlite,postgresql")
+    p.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    p.add_argument("--keep", action="store_true", help="leave the last edit and revision in the project")
+    p.add_argument("--out")
+    p.add_argument("--json")
+    args = p.parse_args(argv)
+    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean")}
+    rows = []
+    for item in args.projects:
+        name, _, folder = item.rpartition("=")
+        root = Path(folder).resolve()
+        for dialect in args.dialects.split(","):
+            rows.append(one(name or root.name, root, dialect, args, opts))
+            print(table(rows[-1:]).splitlines()[2], flush=True)
+    text = table(rows)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
