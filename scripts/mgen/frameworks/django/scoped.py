@@ -58,7 +58,7 @@ def check(refused: dict[str, MgenError], selected: Sequence[str], apps: Sequence
     blocked = [a for a in selected if a in refused]
     if blocked:
         first = refused[blocked[0]]
-        others = [a for a in blocked[1:]]
+        others = blocked[1:]
         read = [a for a in apps if a not in refused]
         scope = f"app {blocked[0]} refused" + (f" (and {', '.join(others)})" if others else "")
         if read:
