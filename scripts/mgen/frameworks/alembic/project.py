@@ -46,10 +46,14 @@ class AlembicProject:
         return replayed.schema, [n.one_line() for n in replayed.notes]
 
     def models_schema(self) -> tuple[Schema, list[str]]:
-        return self._models_read
+        return self._models_read[:2]
+
+    def models_declared(self) -> dict:
+        """(table, column) -> (ColumnType, DeclaredType): the models' types as autogenerate spells them."""
+        return self._models_read[2]
 
     @cached_property
-    def _models_read(self) -> tuple[Schema, list[str]]:  # read once: the replay's baseline needs them too
+    def _models_read(self) -> tuple[Schema, list[str], dict]:  # read once: the replay's baseline needs them too
         from ..sqlalchemy import read_models_with_notes
 
         start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)
@@ -58,7 +62,7 @@ class AlembicProject:
         if self.models_kind == "flask" and not read.schema.tables:  # never "drop every table" for that
             raise MgenError(f"no table read from the models ({self.models_how}): their classes on db.Model were "
                             "not understood; give the models with --models PATH", str(self.models))
-        return read.schema, [n.one_line() for n in read.notes]
+        return read.schema, [n.one_line() for n in read.notes], read.declared
 
 
 def open_project(root: Path, dialect: str | None = None, models: Path | None = None, section: str | None = None,
