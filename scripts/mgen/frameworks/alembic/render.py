@@ -175,11 +175,23 @@ def column_type(ctx: RenderContext, table: str, column: Column, schema: Schema, 
     else ``type_expr`` of that type. A PostgreSQL enum stays ``postgresql.ENUM(create_type=False)``: mgen
     creates the type on its own."""
     found = ctx.declared.get((table, column.name))
-    if found is None or found[0] != column.type or (column.type.name == "enum" and ctx.name == "postgresql"):
+    if found is None or not _same_declared(ctx, found, column, schema):
         return type_expr(ctx, column.type, schema, op)
     declared = found[1]
     ctx.imports.update(declared.imports)
     return call(declared.func, *declared.args, **dict(declared.kwargs))
+
+
+def _same_declared(ctx: RenderContext, found: tuple, column: Column, schema: Schema) -> bool:
+    """The declared type makes the column's type (a MySQL enum: the same values; its name is the column's)."""
+    if column.type.name != "enum":
+        return found[0] == column.type
+    if ctx.name == "postgresql" or found[0].name != "enum":
+        return False
+    try:
+        return tuple(repr(v) for v in schema.enum(column.type.enum or "").values) == found[1].args  # as repr()
+    except KeyError:
+        return False
 
 
 _PLAIN_STRING = re.compile(r"[^'\"\\:%\n\r\t]*")
