@@ -172,7 +172,7 @@ class AlembicFramework(Framework):
     def desired_state(self, options: Options) -> State:
         from ..records import State
 
-        schema, notes = self._project(options).models_schema()
+        schema, notes = self._project(options).models_schema(options.head, options.baseline_db)
         return State(schema, notes, "static models")
 
     def native_generate(self, options: Options) -> GenerateReport:

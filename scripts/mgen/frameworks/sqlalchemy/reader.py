@@ -115,6 +115,8 @@ class ConstructReader:
         self.type_ddl: dict[str, Any] = {}
         # (table, column) -> (its ColumnType, declared.DeclaredType): the model's type as a revision spells it
         self.declared: dict[tuple[str, str], tuple[Any, Any]] = {}
+        # table -> (file, line, class) of a SQLAlchemy-Continuum class (__versioned__): ``continuum``
+        self.versioned: dict[str, tuple[str, int, str]] = {}
         # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes
         self.class_column: Callable[[ClassRef, str, ast.AST, Path], tuple[str, str]] | None = None
 
