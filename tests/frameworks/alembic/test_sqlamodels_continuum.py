@@ -139,3 +139,57 @@ def test_server_default_of_a_classmethod_member_name(tmp_path: Path, dialect: st
     assert static.table("settings").column("mode").default.value == "ON"
     module = import_module(tmp_path, "sqlamodels_enumdefault.models")
     assert_same(static, created(dialect, lambda: [module.Base.metadata]), dialect)
+
+
+FLASK_TYPES = '''
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class UTCDateTime(db.TypeDecorator):
+    impl = db.DateTime
+    cache_ok = True
+'''
+
+FLASK_MODELS = '''
+from app.ext import UTCDateTime, db
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(UTCDateTime(timezone=True))
+'''
+
+FLASK_REVISION = '''
+import sqlalchemy as sa
+from alembic import op
+import app
+
+revision = "e1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("events", sa.Column("id", sa.Integer(), nullable=False),
+                    sa.Column("at", app.ext.UTCDateTime(timezone=True), nullable=True), sa.PrimaryKeyConstraint("id"))
+'''
+
+
+def test_revisions_read_a_type_decorator_on_a_flask_sqlalchemy_object(tmp_path: Path, capsys) -> None:
+    """``class T(db.TypeDecorator)`` with ``db = SQLAlchemy()``: the replay reads it through its impl as the
+    models do (it was carried as Text, and every such column reported as a type change)."""
+    root = tmp_path
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "ext.py").write_text(FLASK_TYPES)
+    (root / "app" / "models.py").write_text(FLASK_MODELS)
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text("from app.models import db\ntarget_metadata = db.metadata\n")
+    (root / "migrations" / "versions" / "e1_init.py").write_text(FLASK_REVISION)
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///x.db\n")
+    code, out, err = _generate(root, capsys)
+    assert code == 0, err
+    assert out.lower().startswith("no changes"), out
+    assert "not known statically" not in out + err
