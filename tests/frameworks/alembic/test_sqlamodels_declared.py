@@ -161,6 +161,7 @@ def test_revision_spells_declared_types_and_alembic_agrees(tmp_path: Path, capsy
     indexes = [c for c in calls if c.func.attr == "create_index"]
     assert indexes and all(any(k.arg == "unique" for k in c.keywords) for c in indexes)
     assert not [c for c in calls if c.func.attr == "create_foreign_key"]
+    models = import_module(tmp_path, f"{pkg}.models")  # on sys.path by its absolute folder: env.py imports it
     url = f"sqlite:///{tmp_path / 'app.db'}"
     os.environ["MGEN_ALEMBIC_URL"] = url
     try:
@@ -172,7 +173,6 @@ def test_revision_spells_declared_types_and_alembic_agrees(tmp_path: Path, capsy
             os.chdir(cwd)
     finally:
         del os.environ["MGEN_ALEMBIC_URL"]
-    models = import_module(tmp_path, f"{pkg}.models")
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
