@@ -172,7 +172,7 @@ class AlembicFramework(Framework):
     def desired_state(self, options: Options) -> State:
         from ..records import State
 
-        schema, notes = self._project(options).models_schema()
+        schema, notes = self._project(options).models_schema(options.head, options.baseline_db)
         return State(schema, notes, "static models")
 
     def native_generate(self, options: Options) -> GenerateReport:
@@ -187,8 +187,10 @@ class AlembicFramework(Framework):
         from .writer import write_revision
 
         message = options.name or auto_name(plan.ops).replace("_", " ")
-        written = write_revision(self._project(options).config, plan.ops, plan.old, plan.dialect, message,
-                                 dry_run=options.dry_run, raw_sql=options.raw_sql, head=options.head)
+        project = self._project(options)
+        written = write_revision(project.config, plan.ops, plan.old, plan.dialect, message,
+                                 dry_run=options.dry_run, raw_sql=options.raw_sql, head=options.head,
+                                 declared=project.models_declared())
         if isinstance(written, Path):
             return Written([written])
         return Written(preview=written, json_extra={"revision": written} if options.dry_run and written else {})

@@ -36,20 +36,39 @@ class AlembicProject:
         models' tables (said in a note); several heads need ``head`` (the error says which fits the models)."""
         from .replay_project import current_replay
 
+        if (head, baseline_db) in self._replays:
+            return self._replays[(head, baseline_db)]
         models: Schema | None = None
         try:
-            models = self.models_schema()[0]
+            models = self._models_read[0]
         except MgenError:  # the models' own error comes from desired_state, with its file and line
             models = None
         replayed = current_replay(list(self.config.version_locations), self.dialect, head=head, db_url=baseline_db,
                                   models=models, models_source=str(self.models))
-        return replayed.schema, [n.one_line() for n in replayed.notes]
-
-    def models_schema(self) -> tuple[Schema, list[str]]:
-        return self._models_read
+        self._replays[(head, baseline_db)] = replayed.schema, [n.one_line() for n in replayed.notes]
+        return self._replays[(head, baseline_db)]
 
     @cached_property
-    def _models_read(self) -> tuple[Schema, list[str]]:  # read once: the replay's baseline needs them too
+    def _replays(self) -> dict:  # (head, baseline_db) -> the replay: desired_state needs it for Continuum's tables
+        return {}
+
+    def models_schema(self, head: str | None = None, baseline_db: str | None = None) -> tuple[Schema, list[str]]:
+        """The models' schema; SQLAlchemy-Continuum's tables (made when the code runs) as the revisions up to
+        ``head`` have them (``sqlalchemy.continuum``)."""
+        schema, notes, _, versioned = self._models_read
+        if not versioned:
+            return schema, notes
+        from ..sqlalchemy.continuum import with_version_tables
+
+        schema, more = with_version_tables(schema, self.current_schema(head, baseline_db)[0], versioned, self.dialect)
+        return schema, notes + more
+
+    def models_declared(self) -> dict:
+        """(table, column) -> (ColumnType, DeclaredType): the models' types as autogenerate spells them."""
+        return self._models_read[2]
+
+    @cached_property
+    def _models_read(self) -> tuple[Schema, list[str], dict, dict]:  # read once: the replay's baseline needs them
         from ..sqlalchemy import read_models_with_notes
 
         start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)
@@ -58,7 +77,7 @@ class AlembicProject:
         if self.models_kind == "flask" and not read.schema.tables:  # never "drop every table" for that
             raise MgenError(f"no table read from the models ({self.models_how}): their classes on db.Model were "
                             "not understood; give the models with --models PATH", str(self.models))
-        return read.schema, [n.one_line() for n in read.notes]
+        return read.schema, [n.one_line() for n in read.notes], read.declared, read.versioned
 
 
 def open_project(root: Path, dialect: str | None = None, models: Path | None = None, section: str | None = None,

@@ -10,7 +10,7 @@ operation.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ...dialects import Dialect
@@ -39,6 +39,13 @@ class RenderContext:
     imports: set[str] = field(default_factory=set)
     target: str = "op"  # "batch_op" inside a batch block: the table is the block's
     raw_sql: bool = False
+    # (table, column) -> (ColumnType, DeclaredType): the models' types as autogenerate spells them (``declared``)
+    declared: Mapping = field(default_factory=dict)
+
+    def inner(self, imports: set[str] | None = None) -> RenderContext:
+        """This context inside a batch block."""
+        return RenderContext(self.dialect, self.imports if imports is None else imports, "batch_op", self.raw_sql,
+                             self.declared)
 
     @property
     def name(self) -> str:
@@ -162,6 +169,31 @@ def type_expr(ctx: RenderContext, t: ColumnType, schema: Schema, op: Operation) 
     return render(ctx, t, schema)
 
 
+def column_type(ctx: RenderContext, table: str, column: Column, schema: Schema, op: Operation) -> Call:
+    """A model column's type as autogenerate writes it (the type the model declares: ``sa.Unicode()``, a
+    project ``TypeDecorator`` as ``module.Class(...)``), when that creates the database type mgen compared;
+    else ``type_expr`` of that type. A PostgreSQL enum stays ``postgresql.ENUM(create_type=False)``: mgen
+    creates the type on its own."""
+    found = ctx.declared.get((table, column.name))
+    if found is None or not _same_declared(ctx, found, column, schema):
+        return type_expr(ctx, column.type, schema, op)
+    declared = found[1]
+    ctx.imports.update(declared.imports)
+    return call(declared.func, *declared.args, **dict(declared.kwargs))
+
+
+def _same_declared(ctx: RenderContext, found: tuple, column: Column, schema: Schema) -> bool:
+    """The declared type makes the column's type (a MySQL enum: the same values; its name is the column's)."""
+    if column.type.name != "enum":
+        return found[0] == column.type
+    if ctx.name == "postgresql" or found[0].name != "enum":
+        return False
+    try:
+        return tuple(repr(v) for v in schema.enum(column.type.enum or "").values) == found[1].args  # as repr()
+    except KeyError:
+        return False
+
+
 _PLAIN_STRING = re.compile(r"[^'\"\\:%\n\r\t]*")
 
 
@@ -185,7 +217,7 @@ def column_call(ctx: RenderContext, column: Column, table: Table, schema: Schema
                 in_create: bool = False) -> Call:
     """``sa.Column(...)`` as it is declared in ``table`` (CREATE TABLE when ``in_create``; else the
     column of an ADD COLUMN, where SQLAlchemy makes no key and so no auto-increment)."""
-    args: list = [py(column.name), type_expr(ctx, column.type, schema, op)]
+    args: list = [py(column.name), column_type(ctx, table.name, column, schema, op)]
     kwargs: dict = {}
     if column.generated is not None:  # the dialect's spelling: SQLAlchemy passes the text through
         args.append(call("sa.Computed", py_sql(ctx.dialect.expression_sql(column.generated.expression)),
@@ -238,7 +270,7 @@ def _index_elements(ctx: RenderContext, index: Index) -> str:
 
 def create_index(ctx: RenderContext, table: str, index: Index, online: bool = False) -> Call:
     ctx.dialect.create_index_sql(table, index, online)  # refuses what the dialect cannot index, as mgen's SQL
-    kwargs: dict = {"unique": "True" if index.unique else None}
+    kwargs: dict = {"unique": str(index.unique)}  # autogenerate always writes unique=
     if index.where is not None:
         kwargs[f"{ctx.name}_where"] = sa_text(ctx.dialect.expression_sql(index.where))
     if index.method not in (None, "btree"):

@@ -16,16 +16,18 @@ import copy
 from collections.abc import Callable
 
 from ...errors import MgenError
-from ..pyast import External, Project, Unknown, call_kwargs, text_of
+from ..pyast import External, Unknown, call_kwargs, text_of
 from ..sqlalchemy import ConstructReader, Scope, read_type
+from ..sqlalchemy.project import ModelProject
 
 SYNTHETIC = "__mgen_sa__"  # a Name the reader resolves to sqlalchemy.<rest>
 _NOT_PROJECT = {"alembic", "sqlalchemy", "sqlmodel", "sqlalchemy_utils", "flask_sqlalchemy", "typing", "os", "sys"}
 _ANCESTORS = 6
 
 
-class RevisionsProject(Project):
-    """The modules of a versions folder, then those of the application above it."""
+class RevisionsProject(ModelProject):
+    """The modules of a versions folder, then those of the application above it (``db.X`` of a
+    Flask-SQLAlchemy object is ``sqlalchemy.X`` there too: ``class T(db.TypeDecorator)``)."""
 
     def module(self, name: str):
         found = super().module(name)

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -75,6 +76,7 @@ from .render import (
     alter_column,
     autocommit_block,
     column_call,
+    column_type,
     create_index,
     default_expr,
     drop_index,
@@ -165,7 +167,7 @@ def render_rename_column(ctx: RenderContext, op: RenameColumn, before: Schema, a
 @native(AlterColumnType)
 def render_alter_column_type(ctx: RenderContext, op: AlterColumnType, before: Schema, after: Schema) -> list:
     column = before.table(op.table).column(op.column)
-    new_type = type_expr(ctx, op.new, after, op)
+    new_type = column_type(ctx, op.table, after.table(op.table).column(op.column), after, op)
     if ctx.name != "postgresql":
         return [alter_column(ctx, op, op.table, column, before, type_=new_type)]
     using = None
@@ -413,10 +415,11 @@ BATCHED = frozenset({
 
 
 def render_operations(ops: Sequence[Operation], schema: Schema, dialect: str | Dialect, raw_sql: bool = False,
-                      imports: set[str] | None = None) -> list:
-    """The statements (``Call``/``Block``/``Comment``) that apply ``ops`` to ``schema``."""
+                      imports: set[str] | None = None, declared: Mapping | None = None) -> list:
+    """The statements (``Call``/``Block``/``Comment``) that apply ``ops`` to ``schema``; ``declared``: the
+    models' column types as autogenerate spells them (``RenderContext.declared``)."""
     d = get_dialect(dialect) if isinstance(dialect, str) else dialect
-    ctx = RenderContext(d, imports if imports is not None else set(), raw_sql=raw_sql)
+    ctx = RenderContext(d, imports if imports is not None else set(), raw_sql=raw_sql, declared=declared or {})
     out: list = []
     group: list = []  # (op, before, after) of the SQLite batch block being built
     for op in ops:
@@ -442,7 +445,7 @@ def render_operations(ops: Sequence[Operation], schema: Schema, dialect: str | D
 def _renders_natively(ctx: RenderContext, op: Operation, before: Schema, after: Schema) -> bool:
     """False when ``op`` takes the raw-SQL fallback (so it leaves the batch block)."""
     try:
-        inner = RenderContext(ctx.dialect, set(), "batch_op")
+        inner = ctx.inner(set())
         _render_native(inner, op, before, after)
         _check_rebuild(inner, op, before)
     except NotNative:
@@ -511,7 +514,7 @@ def _batch_block(ctx: RenderContext, group: list) -> list:
     """One ``with op.batch_alter_table(...)`` block for consecutive changes to one table. Expression
     indexes, which the rebuild would lose, are dropped before it and created again after it."""
     table = group[0][0].table
-    inner = RenderContext(ctx.dialect, ctx.imports, "batch_op", ctx.raw_sql)
+    inner = ctx.inner()
     body: list = []
     for op, before, after in group:
         body += _render_native(inner, op, before, after)
@@ -576,12 +579,37 @@ def _docstring_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
+def inline_foreign_keys(ops: Sequence[Operation], dialect: str) -> list[Operation]:
+    """On SQLite, a foreign key added to a table this revision creates goes inside its ``create_table`` (as
+    autogenerate writes it): SQLite checks a reference only when rows change, so the table it points at
+    may come later, and ``create_foreign_key`` would rebuild the table in a batch block."""
+    if dialect != "sqlite":
+        return list(ops)
+    out: list[Operation] = []
+    created: dict[str, int] = {}  # table -> index of its CreateTable in out
+    for op in ops:
+        if isinstance(op, CreateTable):
+            created[op.table] = len(out)
+        elif isinstance(op, AddForeignKey) and op.table in created and op.foreign_key.validated:
+            at = created[op.table]
+            table = out[at].table_def  # type: ignore[attr-defined]
+            out[at] = CreateTable(replace(table, foreign_keys=table.foreign_keys + (op.foreign_key,)))
+            continue
+        elif isinstance(op, (DropTable, RenameTable)):
+            created.pop(op.table, None)
+        out.append(op)
+    return out
+
+
 def render_revision(ops: Sequence[Operation], old_schema: Schema, dialect: str, message: str, rev_id: str,
-                    down_revision: str | None, create_date: datetime, raw_sql: bool = False) -> str:
-    """The text of a revision file applying ``ops`` to ``old_schema`` (upgrade) and undoing them."""
+                    down_revision: str | None, create_date: datetime, raw_sql: bool = False,
+                    declared: Mapping | None = None) -> str:
+    """The text of a revision file applying ``ops`` to ``old_schema`` (upgrade) and undoing them; the
+    upgrade spells the models' types as they declare them (``declared``), the downgrade the database's."""
     d = get_dialect(dialect)
+    ops = inline_foreign_keys(ops, d.name)
     imports: set[str] = set()
-    upgrade = render_operations(ops, old_schema, d, raw_sql, imports)
+    upgrade = render_operations(ops, old_schema, d, raw_sql, imports, declared)
     downgrade = render_operations(reverse_all(ops), apply_all(ops, old_schema), d, raw_sql, imports)
     return render_template(
         "alembic_revision.py.j2",
@@ -600,7 +628,8 @@ def render_revision(ops: Sequence[Operation], old_schema: Schema, dialect: str, 
 
 def write_revision(config: AlembicConfig, ops: Sequence[Operation], old_schema: Schema, dialect: str, message: str,
                    *, rev_id: str | None = None, now: datetime | None = None, dry_run: bool = False,
-                   raw_sql: bool = False, version_path: Path | None = None, head: str | None = None) -> Path | str:
+                   raw_sql: bool = False, version_path: Path | None = None, head: str | None = None,
+                   declared: Mapping | None = None) -> Path | str:
     """Write a new revision revising the current head; its path, or with ``dry_run`` its text.
 
     The head is read from the version locations (several heads: ``head`` chooses one, else the error naming
@@ -619,7 +648,7 @@ def write_revision(config: AlembicConfig, ops: Sequence[Operation], old_schema: 
     if rev_id in graph.revisions:
         raise MgenError(f"revision id {rev_id!r} already exists", str(graph.revisions[rev_id].path))
     create_date = now or _now(config)
-    text = render_revision(ops, old_schema, dialect, message, rev_id, head, create_date, raw_sql)
+    text = render_revision(ops, old_schema, dialect, message, rev_id, head, create_date, raw_sql, declared)
     if dry_run:
         return text
     folder = _version_folder(config, graph, head, version_path)

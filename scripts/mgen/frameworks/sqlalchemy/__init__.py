@@ -61,7 +61,8 @@ Python-side ``default=``/``onupdate=`` are not database defaults: nothing is rec
 What cannot be read statically (a type computed by a call, a class built dynamically, an unknown
 argument, a ``server_default`` that is a Python expression) is an ``MgenError`` with file and line.
 
-Not supported (MgenError): SQLAlchemy-Continuum's ``__versioned__``, ``Sequence``,
+SQLAlchemy-Continuum's ``__versioned__`` classes are recorded (``continuum``: their version tables come from
+the revisions; a versioned table that changes is refused). Not supported (MgenError): ``Sequence``,
 ``ARRAY``/``Interval`` and other types without a portable name, schemas (``schema=``),
 deferrable foreign keys, ``create_constraint=True`` on Boolean/non-native Enum, ``column_property``.
 
@@ -82,6 +83,8 @@ Modules, in the order a reading goes through them:
   ``typedecorators``, ``compiles``, ``pins``: what those readings need;
 - ``build``, ``constraint_names``: specs -> mgen's Tables by the dialect's rules, constraints named as
   SQLAlchemy and the database name them;
+- ``declared``: each column's type as Alembic's autogenerate spells it (the revision writer's);
+  ``continuum``: SQLAlchemy-Continuum's tables taken from the revisions;
 - ``read``: the entry points.
 """
 from __future__ import annotations

@@ -78,6 +78,8 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
             enum = ctype.enum if ctype.enum.name else EnumType(f"{spec.name}_{c.name}", ctype.enum.values)
             enums.append(enum)
             ctype = replace(ctype, type=replace(ctype.type, enum=enum.name))
+        if ctype.declared is not None:  # how a revision spells the type (the writer's, for this database type)
+            reader.declared[(spec.name, c.name)] = (ctype.type, ctype.declared)
         generated = None
         if c.computed is not None:
             generated = _generated(c, reader.dialect, f"{what}.{c.name}")

@@ -16,7 +16,7 @@ from ...expressions import parse as parse_expression
 from ...schema import ColumnType, Default
 from ...sources.sql import SqlInterpreter
 from ...sqltypes import literal_default
-from ..pyast import LocalRef, Unknown, ValueRef, text_of
+from ..pyast import ClassRef, FunctionRef, LocalRef, Unknown, ValueRef, class_attribute, text_of
 from .constraints import read_check, read_foreign_key
 from .reader import ConstructReader, Scope, sa_name
 from .specs import ColumnSpec, TypeSpec
@@ -29,6 +29,32 @@ _PYTHON_ONLY = frozenset({
     "server_onupdate", "insert_sentinel", "dataclass_metadata", "_proxies",
 })
 _PYTHON_DEFAULTS = frozenset({"default", "insert_default", "onupdate"})
+
+
+def _classmethod_member(reader: ConstructReader, node: ast.expr, scope: Scope) -> str | None:
+    """``Mode.default().name``: the name (``.value``: the value) of the member a classmethod of the class
+    returns when its body is only ``return cls.MEMBER``; None for any other expression."""
+    if not (isinstance(node, ast.Attribute) and node.attr in ("name", "value") and isinstance(node.value, ast.Call)
+            and not node.value.args and not node.value.keywords and isinstance(node.value.func, ast.Attribute)):
+        return None
+    owner = reader.resolve(node.value.func.value, scope)
+    method = reader.resolve(node.value.func, scope)
+    if not isinstance(owner, ClassRef) or not isinstance(method, FunctionRef):
+        return None
+    fn = method.node
+    body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if not (any(isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list) and fn.args.args
+            and len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Attribute)
+            and isinstance(body[0].value.value, ast.Name) and body[0].value.value.id == fn.args.args[0].arg):
+        return None
+    member = body[0].value.attr
+    assigned = class_attribute(owner, member)
+    if not isinstance(assigned, ast.expr):
+        return None
+    if node.attr == "name":
+        return member
+    value = reader.project.literal(owner.module, assigned)
+    return value if isinstance(value, str) else None
 
 
 def server_default(reader: ConstructReader, node: ast.expr, scope: Scope, ctype: ColumnType,
@@ -55,7 +81,8 @@ def server_default(reader: ConstructReader, node: ast.expr, scope: Scope, ctype:
         if name is None and isinstance(ref, Unknown):
             raise ref.error(what)
         raise reader.error(f"{what}: {text_of(node)} is not a server default SQLAlchemy renders", node, scope)
-    value = reader.literal(node, scope, what)
+    member = _classmethod_member(reader, node, scope)
+    value = member if member is not None else reader.literal(node, scope, what)
     if isinstance(value, str):
         return literal_default(value, True, ctype)
     raise reader.error(f"{what}: server_default must be a string, text() or a SQL function; got {text_of(node)}",

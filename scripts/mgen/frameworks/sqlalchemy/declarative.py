@@ -200,14 +200,16 @@ class ModelScanner:
                 return None
         versioned = next((c for c in mro if isinstance(c, ClassRef) and class_attribute(c, "__versioned__") is not None),
                          None)
-        if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
-            raise self.reader.error(f"class {cls.name} is versioned (__versioned__, SQLAlchemy-Continuum): the version "
-                                    "tables it adds are made when the code runs, not read", cls.node, scope)
         parent = next((p for p in mro[1:] if isinstance(p, ClassRef) and self.bases.base_class(p) is None
                        and self._is_mapped(p)), None)
         if parent is not None:
-            return self._inheriting(cls, mro, base, parent)
+            inherited = self._inheriting(cls, mro, base, parent)
+            if versioned is not None and inherited is not None:
+                self._versioned(cls, inherited, scope)
+            return inherited
         spec = self.class_table(cls, mro, base)
+        if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
+            self._versioned(cls, spec, scope)
         if not any(c.primary_key for c in spec.columns) and not any(isinstance(i, PrimaryKeySpec) for i in spec.items):
             raise self.reader.error(f"class {cls.name} has no primary key: SQLAlchemy cannot map it "
                                     "(\"could not assemble any primary key columns\")", cls.node, scope)
@@ -276,6 +278,11 @@ class ModelScanner:
     def _declared_tablename(self, cls: ClassRef) -> bool:
         node = class_attribute(cls, "__tablename__")
         return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._is_declared_attr(node, Scope(cls.module))
+
+    def _versioned(self, cls: ClassRef, spec: TableSpec, scope: Scope) -> None:
+        """Record a SQLAlchemy-Continuum class: its version tables are made when the code runs
+        (``continuum``: taken from the revisions, refused where they would change)."""
+        self.reader.versioned.setdefault(spec.name, (str(scope.path), cls.node.lineno, cls.name))
 
     def _bind_key(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> Any:
         for c in [*(c for c in mro if isinstance(c, ClassRef)), *base.mixins]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MgenError
@@ -21,6 +21,10 @@ class ModelsRead:
 
     schema: Schema
     notes: list[Note]
+    # (table, column) -> (ColumnType, DeclaredType): each column's type as autogenerate spells it (``declared``)
+    declared: dict = field(default_factory=dict)
+    # table -> (file, line, class) of each SQLAlchemy-Continuum class (``continuum``)
+    versioned: dict = field(default_factory=dict)
 
 
 def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | None = None) -> ModelsRead:
@@ -45,7 +49,7 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
         if id(spec) not in seen:
             seen.add(id(spec))
             specs.append(spec)
-    return ModelsRead(schema_from_specs(reader, specs), reader.notes)
+    return ModelsRead(schema_from_specs(reader, specs), reader.notes, reader.declared, reader.versioned)
 
 
 def read_models(path: str | Path, dialect: str, root: str | Path | None = None) -> Schema:

@@ -113,6 +113,10 @@ class ConstructReader:
         self.auto_named: set[tuple[str, str]] = set()  # (table, name): names the database made up
         # a SQLAlchemy type's DDL replaced on this dialect by @compiles in the models (``compiles``)
         self.type_ddl: dict[str, Any] = {}
+        # (table, column) -> (its ColumnType, declared.DeclaredType): the model's type as a revision spells it
+        self.declared: dict[tuple[str, str], tuple[Any, Any]] = {}
+        # table -> (file, line, class) of a SQLAlchemy-Continuum class (__versioned__): ``continuum``
+        self.versioned: dict[str, tuple[str, int, str]] = {}
         # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes
         self.class_column: Callable[[ClassRef, str, ast.AST, Path], tuple[str, str]] | None = None
 

@@ -25,6 +25,9 @@ class TypeSpec:
     integer: bool = False
     label: str = ""  # how the source spelled it, for messages
     create_type: bool = True  # postgresql.ENUM(create_type=False): the type must exist already
+    declared: Any = None  # declared.DeclaredType: how autogenerate spells the type as written, if read
+    values: tuple[str, ...] | None = None  # an Enum's values (also where the database type is VARCHAR)
+    enum_name: str | None = None  # an Enum's name= (its type's name), as SQLAlchemy defaults it
 
 
 @dataclass

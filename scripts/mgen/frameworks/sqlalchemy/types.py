@@ -31,7 +31,14 @@ from .specs import TypeSpec
 
 
 def read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str = "type") -> TypeSpec:
-    """The type a ``String(50)`` / ``Integer`` / ``sa.Enum(...)`` / project TypeDecorator stands for."""
+    """The type a ``String(50)`` / ``Integer`` / ``sa.Enum(...)`` / project TypeDecorator stands for, with
+    how autogenerate spells ``node`` (``declared``; read last for the outermost expression)."""
+    from .declared import declared_type
+    spec = _read_type(reader, node, scope, what)
+    return replace(spec, declared=declared_type(reader, node, scope, spec.values, spec.enum_name))
+
+
+def _read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str = "type") -> TypeSpec:
     from .libtypes import library_type
     from .typedecorators import derived_type, type_decorator
     derived = derived_type(reader, node, scope, what)
@@ -377,11 +384,12 @@ def enum_type(r: ConstructReader, a: TypeArgs, values: tuple[str, ...], default_
     if native and r.database.enum_style != "text":
         if r.database.enum_style == "type" and not name:
             raise a.error("a PostgreSQL ENUM needs a name (name=...)")
-        return TypeSpec(ColumnType("enum", enum=name or ""), enum=EnumType(name or "", values), label=a.name)
+        return TypeSpec(ColumnType("enum", enum=name or ""), enum=EnumType(name or "", values), label=a.name,
+                        values=values, enum_name=name)
     if a.get(None, "create_constraint", False):
         raise a.error("create_constraint=True (a CHECK on a non-native Enum) is not supported")
     return TypeSpec(_t("varchar", length=length if length is not None else max(len(v) for v in values)),
-                    label=a.name)
+                    label=a.name, values=values, enum_name=name)
 
 
 def _refuse_off_backend(r: ConstructReader, a: TypeArgs, message: str) -> None:
