@@ -13,6 +13,9 @@ whatever runs it, and written back in the older spelling with the same meaning f
   literal parts and replacement fields; ``{x=}`` as its text then the ``repr`` field), placed where the
   f-string is in the project's file.
 
+Python 2 ``print x`` statements (a revision written when the project ran Python 2) are read as the calls
+Python 3 spells them (``pysyntax_py2print``); any other Python 2 syntax stays a syntax error.
+
 Line numbers are kept: every rewrite happens within the lines the construct spans, so a message still
 names the line of the project's file (columns after a dropped ``[T]`` on the same line shift). A source
 neither parser accepts is a syntax error as the running interpreter reports it (its messages are the
@@ -33,6 +36,13 @@ def parse_python(text: str, filename: str) -> ast.Module:
     try:
         return ast.parse(text, filename=filename)
     except SyntaxError as first:
+        from .pysyntax_py2print import is_print_statement_error, without_print_statements
+
+        if is_print_statement_error(first):  # Python 2 print statements: pysyntax_py2print
+            calls, error = without_print_statements(text, first)
+            if calls is not None:
+                return ast.parse(calls, filename=filename)
+            raise MgenError(f"Python syntax error: {error.msg}", filename, error.lineno) from None
         rewritten, spans = _downgraded(text, filename, first)
     try:
         tree = ast.parse(rewritten, filename=filename)

@@ -56,12 +56,31 @@ def find_dialect(root: Path, env: Path | None, skip: tuple[Path, ...], evidence:
         if len(dialects) == 1:
             hint = hints[0]
             line = f"{_rel(root, hint.path)}:{hint.line}: {hint.what}"
+            if hint.dialect == "sqlite" and _history_not_for_sqlite(root, line, skip, evidence):
+                return None
             evidence.append(f"dialect {hint.dialect} from {line}")
             return DialectFound(hint.dialect, hint.path, evidence[-1])
         if dialects:
             where = "; ".join(f"{_rel(root, h.path)}:{h.line} {h.dialect}" for h in hints[:6])
             evidence.append(f"{name} names several dialects ({where}): none chosen")
     return None
+
+
+def _history_not_for_sqlite(root: Path, line: str, skip: tuple[Path, ...], evidence: list[str]) -> bool:
+    """True when the revisions are not written for SQLite (``dialect_revisions``: calls SQLite refuses, or
+    constraint changes made only on other databases): then the SQLite URL at ``line`` is a development
+    fallback, not the database the history runs on, and the evidence says so."""
+    from .dialect_revisions import revision_folders, sqlite_blockers
+
+    blockers = sqlite_blockers(revision_folders(skip))
+    if not blockers:
+        return False
+    first = blockers[0]
+    more = f"; {len(blockers) - 1} more such call{'s' if len(blockers) > 2 else ''}" if len(blockers) > 1 else ""
+    evidence.append(f"{line}, but the revisions are not written for SQLite ({_rel(root, first.path)}:{first.line}: "
+                    f"{first.reason()}{more}): that URL is a fallback, not the database the history runs on; "
+                    "the dependencies and docker-compose decide")
+    return True
 
 
 def config_hints(root: Path, skip: tuple[Path, ...] = ()) -> list[Hint]:
@@ -99,12 +118,16 @@ def _visit(body: list[ast.stmt], path: Path, anywhere: bool, hints: list[Hint]) 
 def _hints_of(node: ast.AST, path: Path, anywhere: bool, hints: list[Hint]) -> None:
     if isinstance(node, ast.Call):
         for keyword in node.keywords:
-            if keyword.arg in _BUILDER_KEYWORDS and isinstance(keyword.value, ast.Constant) \
-                    and isinstance(keyword.value.value, str):
-                dialect = url_backend(keyword.value.value + "://")[2]
-                if dialect is not None:
-                    hints.append(Hint(dialect, path, node.lineno,
-                                      f"a URL is built with {keyword.arg}={keyword.value.value!r}"))
+            if keyword.arg not in _BUILDER_KEYWORDS:
+                continue
+            # drivername="mysql+pymysql", or a fallback: drivername=config["PROTOCOL"] or "mysql+pymysql"
+            values = keyword.value.values if isinstance(keyword.value, ast.BoolOp) else [keyword.value]
+            for value in values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    dialect = url_backend(value.value + "://")[2]
+                    if dialect is not None:
+                        hints.append(Hint(dialect, path, node.lineno,
+                                          f"a URL is built with {keyword.arg}={value.value!r}"))
     if anywhere:
         if isinstance(node, (ast.Constant, ast.JoinedStr)) and not isinstance(getattr(node, "value", None), bytes):
             for url in _urls(node):

@@ -17,7 +17,8 @@ creates after the table), ``op.drop_table``, ``op.rename_table``, ``op.add_colum
 ``op.create_foreign_key``, ``op.create_check_constraint``, ``op.create_primary_key``,
 ``op.drop_constraint`` (``type_=``), ``op.create_table_comment`` / ``op.drop_table_comment``,
 ``with op.batch_alter_table("t") as batch_op:`` blocks, ``op.f("name")``, ``sa.Enum(..., name=)`` /
-``postgresql.ENUM`` (and ``ENUM(...).create(op.get_bind())`` / ``.drop(...)``), local constants.
+``postgresql.ENUM`` (and ``ENUM(...).create(op.get_bind())`` / ``.drop(...)``), local constants; operations
+packages register (``op.sync_enum_values`` of alembic-autogenerate-enums: ``replay_extensions``).
 
 ``op.execute(...)``, ``op.bulk_insert(...)`` and ``<bind>.execute(...)`` change data (or do something
 not modelled): each is a note with file and line, not an error; literal DDL in them is replayed. The Python
@@ -90,6 +91,7 @@ from ..sqlalchemy import (
 )
 from .replay_baseline import Baseline, uncreated_tables
 from .replay_constraints import ConstraintCalls
+from .replay_extensions import ExtensionCalls
 from .replay_flow import FlowStatements, Unknowable
 from .replay_state import Batch, recreates
 from .replay_tables import TableCalls
@@ -202,7 +204,7 @@ def replay_steps(versions_folders: Sequence[str | Path], dialect: str) -> list[R
 _OP = "alembic.op"
 
 
-class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls):
+class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls, ExtensionCalls):
     """Reads each revision's ``upgrade()`` statement by statement and hands each ``op.*`` call to its
     interpreter (``_OPERATIONS``; ``_BATCH_OPERATIONS`` inside a batch block)."""
 
@@ -449,6 +451,7 @@ _OPERATIONS: dict[str, Callable[[_Replayer, ast.Call], None]] = {
     "drop_constraint": _Replayer.drop_constraint,
     "execute": _Replayer.execute,
     "bulk_insert": _Replayer.bulk_insert,
+    "sync_enum_values": _Replayer.sync_enum_values,  # alembic-autogenerate-enums (replay_extensions)
 }
 
 _BATCH_OPERATIONS: dict[str, Callable[[_Replayer, ast.Call, str, Batch], None]] = {

@@ -7,7 +7,8 @@ know them, so the baseline is taken, and said, from one of:
 - **the database** (``--db URL``): ``database_baseline`` reads its ``alembic_version`` and its schema;
   only the revisions after the ones it is stamped at are replayed on top of it (``Baseline.applied``);
 - **the models**: ``models_baseline`` takes from the models only the tables the revisions touch but never
-  create (``uncreated_tables``, read statically from the revision files). The replay then applies what the
+  create (``uncreated_tables``, read statically from the revision files), and the tables their foreign keys
+  in the models lead to that no revision creates (the baseline held those too). The replay then applies what the
   revisions do to those tables where it can, and skips with a note what conflicts with them (a column the
   models have already). Those tables are ``Baseline.assumed``: their current state is the models' own,
   so a change to them is not seen; ``RevisionReplay.assumed_tables`` names them and a note says so.
@@ -90,13 +91,31 @@ def uncreated_tables(graph: RevisionGraph) -> set[str]:
 def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseline | None:
     """The tables of ``models`` the revisions touch but never create; None when there are none.
     Touched tables the models lack are left out (the replay then says which revision needs them)."""
-    needed = uncreated_tables(graph)
+    touched, created = tables_in_revisions(graph)
+    needed = touched - created
     if not needed:
         return None
+    needed |= _referenced(models, needed, created)
     tables = tuple(t for t in models.tables if t.name in needed)
     enums = {c.type.enum for t in tables for c in t.columns if c.type.enum}
     schema = Schema(tables=tables, enums=tuple(e for e in models.enums if e.name in enums))
     return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)))
+
+
+def _referenced(models: Schema, tables: set[str], created: set[str]) -> set[str]:
+    """The models' tables the baseline tables' foreign keys lead to, no revision creating them: the
+    baseline held them too, or its tables' keys would point at nothing."""
+    found: set[str] = set()
+    todo = list(tables)
+    while todo:
+        name = todo.pop()
+        if not models.has_table(name):
+            continue
+        for fk in models.table(name).foreign_keys:
+            if fk.ref_table not in tables | found | created:
+                found.add(fk.ref_table)
+                todo.append(fk.ref_table)
+    return found
 
 
 def database_baseline(url: str, graph: RevisionGraph) -> Baseline:

@@ -8,6 +8,7 @@ name: ``Dialect.unnamed_constraint_name``); MySQL's index on every foreign key i
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 from ...expressions import columns_in
@@ -169,6 +170,18 @@ class ConstraintCalls(ReplayState):
                             fk_action(self.reader, args.get("onupdate"), self.scope, "onupdate"), call.lineno)
         built, _ = self._build(_table_spec_of(table, [fk], self.path, self.convention), existing=table)
         self.apply(AddForeignKey(table.name, built.foreign_keys[-1]))
+        if self.database.indexes_foreign_keys:
+            self._adopt_fk_index(table.name, built.foreign_keys[-1])
+
+    def _adopt_fk_index(self, table_name: str, fk) -> None:
+        """The index a dropped foreign key left (``_keep_fk_index``) backs the key made again on its columns:
+        MySQL takes it as the key's own, and it is the key's index again, not one of the model's (as the
+        database is read: ``sources.introspect_mysql``, named after the key or its first column)."""
+        table = self.schema.table(table_name)
+        own = next((i for i in table.indexes if i.columns == fk.columns and not i.unique
+                    and i.name in (fk.name, fk.columns[0])), None)
+        if own is not None:
+            self.schema = self.schema.with_table(replace(table, indexes=tuple(i for i in table.indexes if i is not own)))
 
     def create_check_constraint(self, call: ast.Call, table_name: str | None = None,
                                 batch: Batch | None = None) -> None:

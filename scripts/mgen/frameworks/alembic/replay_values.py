@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..pyast import ClassRef, External, FunctionRef, LocalRef, Unknown, call_kwargs, class_attribute
+from ..pyast import ClassRef, External, FunctionRef, LocalRef, Unknown, call_kwargs, class_attribute, text_of
 
 UNKNOWN: Any = Unknown(None, None, "only known when the code runs")
 
@@ -55,6 +55,10 @@ class Opaque:
     """A local value the replay does not look into (``sa.table(...)``, a session, a query's rows)."""
 
     name: str
+
+
+class Rows(list):
+    """The rows of a catalog query answered from the replayed schema (``replay_catalog``): tuples of constants."""
 
 
 class DialectName(str):
@@ -229,6 +233,10 @@ class ValueReading:
             of = self._value(func.value)
             if isinstance(of, Inspector):
                 return self._inspect(func.attr, node)
+            if isinstance(of, Bind) and func.attr in ("execute", "exec_driver_sql") and len(node.args) == 1:
+                return self._catalog_query(node)
+            if isinstance(of, Rows) and func.attr in ("fetchall", "all") and not node.args:
+                return of
             if isinstance(of, Context) and func.attr == "has_table" and len(node.args) == 2:
                 return self._inspect("has_table", ast.Call(func=func, args=node.args[1:], keywords=node.keywords))
             if isinstance(of, Url) and func.attr == "get_backend_name":
@@ -373,6 +381,9 @@ class ValueReading:
             return v
         if known(v) and isinstance(v, (str, int, float, bool, type(None))):
             return ast.copy_location(ast.Constant(v), node)
+        if isinstance(v, Rows):  # held as read, not asked again of a schema the loop then changes
+            rows = [ast.Tuple([ast.Constant(i) for i in row], ast.Load()) for row in v]
+            return ast.fix_missing_locations(ast.copy_location(ast.List(rows, ast.Load()), node))
         if known(v) and isinstance(v, (tuple, list)) and all(isinstance(i, (str, int, float, bool, type(None)))
                                                              for i in v):
             elts = [ast.copy_location(ast.Constant(i), node) for i in v]
@@ -383,6 +394,24 @@ class ValueReading:
         return node
 
     # -- the database's state, as replayed ------------------------------------------------------------
+    def _catalog_query(self, call: ast.Call) -> Any:
+        """``bind.execute("SELECT ... FROM information_schema.COLUMNS ...")``: the rows, from the schema
+        replayed so far (``replay_catalog``); any other query's rows are unknown."""
+        from .replay_catalog import catalog_rows
+
+        arg = call.args[0]
+        if isinstance(arg, ast.Call) and arg.args and self.reader.callee(arg, self.scope)[0] in ("text", "sql.text"):
+            arg = arg.args[0]  # sa.text("...")
+        sql = self._value(arg)
+        rows = catalog_rows(sql, self.schema, self.dialect) if isinstance(sql, str) and known(sql) else None
+        if rows is None:
+            return UNKNOWN
+        if not any(n.line == call.lineno and n.file == str(self.path) and "catalog" in n.message
+                   for n in self.reader.notes):  # said once, however often the value is read
+            self.note(f"{text_of(call.func)}(...) reads the database's catalog (information_schema): its {len(rows)} "
+                      "row(s) are read from the schema replayed so far, as MySQL 8 spells the types", call)
+        return Rows(rows)
+
     def _inspect(self, method: str, call: ast.Call) -> Any:
         args = [self._value(a) for a in call.args]
         kwargs = {k: self._value(v) for k, v in call_kwargs(call).items()}
@@ -426,5 +455,5 @@ class _Missing:
 _MISSING = _Missing()
 
 
-__all__ = ["UNKNOWN", "Bind", "Context", "DialectName", "Inspector", "LocalRef", "Opaque", "Url", "ValueReading",
-           "known"]
+__all__ = ["UNKNOWN", "Bind", "Context", "DialectName", "Inspector", "LocalRef", "Opaque", "Rows", "Url",
+           "ValueReading", "known"]

@@ -182,8 +182,10 @@ def _autoincrement_column(spec: TableSpec, pk_columns: tuple[str, ...],
             return True
         if c.has_python_default or (c.server_default is not None and c.identity is None):
             return False
-        return not c.foreign_keys or c.autoincrement == "ignore_fk"
+        return not (c.foreign_keys or c.name in table_fk_columns) or c.autoincrement == "ignore_fk"
 
+    # a ForeignKeyConstraint(["id"], ...) of the table gives its columns a foreign key too (col.foreign_keys)
+    table_fk_columns = {name for item in spec.items if isinstance(item, ForeignKeySpec) for name in item.columns or ()}
     if len(pk) == 1:
         c = pk[0]
         if c.autoincrement is True:

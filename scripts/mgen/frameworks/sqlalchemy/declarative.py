@@ -38,6 +38,7 @@ from .annotations import is_mapped_annotation, mapped_annotation
 from .bases import BaseSpec, DeclarativeBases
 from .classnames import class_name_value, with_class_name
 from .columns import read_column
+from .constraints import read_index
 from .flask import FlaskDb, bind_key_of_table, without_keywords
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
@@ -69,6 +70,9 @@ class ModelScanner:
         for stmt in module.tree.body:
             if isinstance(stmt, ast.ClassDef):
                 self.scan_class(ClassRef(module, stmt, stmt.lineno))
+            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call) \
+                    and self.reader.callee(stmt.value, scope)[0] == "Index":
+                self.module_index(stmt.value, scope)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
                 kind, ref = self.reader.callee(stmt.value, scope)
                 if kind == "Table":
@@ -119,6 +123,65 @@ class ModelScanner:
             metadata = self.bases.metadata_of(call.args[1], scope, "Table metadata")
             self.tables[key] = read_table_call(self.reader, call, scope, metadata.convention)
         return self.tables[key]
+
+    def module_index(self, call: ast.Call, scope: Scope) -> None:
+        """``Index("ix", table.c.a, table.c.b)`` at module level: SQLAlchemy attaches it to the table its
+        columns belong to (a module-level ``Table(...)``); one whose table is not known so is refused."""
+        tables, columns = [], []
+        for arg in call.args[1:]:
+            if isinstance(arg, ast.Constant) or _is_expression(arg):
+                tables.append(None)  # a name or an expression: the index joins the table of the others
+                columns.append(arg)
+                continue
+            found = self._index_column(arg, scope)
+            if found is None:
+                raise self.reader.error(f"Index(...) at module level: the table of {text_of(arg)} is not a "
+                                        "module-level Table(...) or mapped class mgen reads (declare the index "
+                                        "in its table)", arg, scope)
+            tables.append(found[0])
+            columns.append(ast.copy_location(ast.Constant(found[1]), arg))
+        known = [t for t in tables if t is not None]
+        if not known:
+            self.reader.note("Index(...) at module level names no table's column: SQLAlchemy attaches it to no "
+                             "table, and no database has it", call, scope)
+            return
+        if any(t is not known[0] for t in known):
+            raise self.reader.error("Index(...) at module level: its columns are not of one table", call, scope)
+        named = ast.copy_location(ast.Call(call.func, [call.args[0], *columns], call.keywords), call)
+        known[0].items.append(read_index(self.reader, named, scope))
+
+    def _index_column(self, arg: ast.expr, scope: Scope) -> tuple[TableSpec, str] | None:
+        """``table.c.x`` / ``table.c["x"]`` of a module-level table, or ``Model.x`` of a mapped class."""
+        if isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant) and isinstance(arg.slice.value, str)                 and isinstance(arg.value, ast.Attribute) and arg.value.attr == "c":
+            spec = self._table_named(arg.value.value, scope)
+            return (spec, arg.slice.value) if spec is not None else None
+        if not isinstance(arg, ast.Attribute):
+            return None
+        if isinstance(arg.value, ast.Attribute) and arg.value.attr == "c":
+            spec = self._table_named(arg.value.value, scope)
+            return (spec, arg.attr) if spec is not None else None
+        ref = self.reader.resolve(arg.value, scope) if isinstance(arg.value, (ast.Name, ast.Attribute)) else None
+        spec = self.scan_class(ref) if isinstance(ref, ClassRef) else None
+        if spec is None:
+            return None
+        node = class_attribute(ref, arg.attr)  # email = Column("email_address", ...): the column of that line
+        line = getattr(node, "lineno", None)
+        column = next((c for c in spec.columns if line is not None and c.line == line and c.path == ref.module.path),
+                      None) or next((c for c in spec.columns if (c.key or c.name) == arg.attr), None)
+        return (spec, column.name) if column is not None else None
+
+    def _table_named(self, node: ast.expr, scope: Scope) -> TableSpec | None:
+        """The module-level ``Table(...)`` / ``db.Table(...)`` a name refers to (None: not one)."""
+        ref = self.reader.resolve(node, scope) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if not isinstance(ref, ValueRef) or not isinstance(ref.node, ast.Call):
+            return None
+        where = Scope(ref.module)
+        kind, callee = self.reader.callee(ref.node, where)
+        if kind == "Table":
+            return self.module_table(ref.node, where)
+        if isinstance(callee, AttributeRef) and callee.name == "Table" and self.bases.flask_db(callee.of):
+            return self.flask_table(ref.node, where, self.bases.flask_db(callee.of))
+        return None
 
     def flask_table(self, call: ast.Call, scope: Scope, db: FlaskDb) -> TableSpec | None:
         """``db.Table("name", [metadata,] *items, [bind_key=])``: the metadata is the extension's unless given."""
@@ -552,6 +615,11 @@ class ModelScanner:
             raise MgenError(f"ForeignKey({cls.name}.{attr}): {cls.name} is not a mapped class", str(path),
                             getattr(node, "lineno", None))
         return spec.name, attr
+
+
+def _is_expression(node: ast.expr) -> bool:
+    """``text("lower(x)")``, ``func.lower(...)``: an expression index's part, read by ``read_index``."""
+    return isinstance(node, ast.Call)
 
 
 def _class_constants(cls: ClassRef, exclude: str = "") -> dict[str, ast.expr]:
