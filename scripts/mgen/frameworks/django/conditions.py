@@ -112,9 +112,13 @@ def settings_assigned(finder: Finder, module: Module, seen: set[str] | None = No
     seen = seen if seen is not None else set()
     seen.add(module.name)
     names: set[str] = set()
+    guarded = {id(s) for t in ast.walk(module.tree) if isinstance(t, ast.Try) and _catches_import_error(t)
+               for s in t.body}
     for stmt in ast.walk(module.tree):
         if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             source = finder.module(absolute(module, stmt))
+            if source is None and id(stmt) in guarded:
+                continue  # try: from .local import * / except ImportError: found nowhere, the handler runs
             if source is None:
                 return None
             if source.name not in seen:
@@ -131,6 +135,15 @@ def settings_assigned(finder: Finder, module: Module, seen: set[str] | None = No
                                                                                                    "locals", "vars"):
             return None  # globals().update(...): any name
     return names
+
+
+def _catches_import_error(node: ast.Try) -> bool:
+    for handler in node.handlers:
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if handler.type is None or any((dotted_name(t) or "").rpartition(".")[2] in (
+                "ImportError", "ModuleNotFoundError", "Exception") for t in types if t is not None):
+            return True
+    return False
 
 
 def is_installed(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
@@ -206,3 +219,16 @@ def _grown(stmt: ast.stmt, values: dict[str, ast.expr]) -> ast.Assign | None:
         return None
     value = ast.copy_location(ast.BinOp(left=values[name], op=ast.Add(), right=ast.copy_location(added, stmt)), stmt)
     return ast.copy_location(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value), stmt)
+
+
+def value_elements(ev: Evaluator, node: ast.expr, scope: Scope) -> list[ast.expr] | None:
+    """The items of a list a name reads from elsewhere (an app's settings module), each as a constant node
+    holding its value; None when the value is not a list or tuple fully known."""
+    value = plain(ev.value(node, scope))
+    if not isinstance(value, (list, tuple)) or any(isinstance(v, Opaque) for v in value):
+        return None
+    from .values import first_opaque
+
+    if first_opaque(list(value)) is not None:
+        return None
+    return [ast.copy_location(ast.Constant(value=v), node) for v in value]

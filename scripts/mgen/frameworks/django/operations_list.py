@@ -14,6 +14,7 @@ import ast
 from pathlib import Path
 
 from ...errors import MgenError
+from . import conditions
 from .conditions import plain
 from .source import Definition
 from .values import Evaluator, Scope, first_opaque
@@ -108,5 +109,8 @@ class _Reader:
             if isinstance(target, Definition) and target.value is not None \
                     and target.module.path == self.scope.module.path:
                 return self.elements(target.value, depth + 1)
+            found = conditions.value_elements(self.ev, node, self.scope)  # an app setting: helpdesk_settings.X
+            if found is not None:
+                return found
         raise MgenError(f"Migration.{self.name} is not a list mgen can read ({ast.unparse(node)[:60]})",
                         str(self.path), node.lineno)
