@@ -192,8 +192,12 @@ def _decided(ev: Evaluator, body: list[ast.stmt], scope: Scope) -> list[ast.stmt
         if not isinstance(test, _PLAIN):
             from ...errors import MgenError
 
-            raise MgenError(f"the class body binds names under `if {ast.unparse(stmt.test)}`, a test mgen cannot "
-                            "read statically", str(scope.module.path), stmt.lineno)
+            from .values import first_opaque
+
+            opaque = first_opaque(test)
+            why = f" ({opaque.source})" if opaque is not None and opaque.source != ast.unparse(stmt.test) else ""
+            raise MgenError(f"the class body binds names under `if {ast.unparse(stmt.test)}`{why}, a test mgen "
+                            "cannot read statically", str(scope.module.path), stmt.lineno)
         out.extend(_decided(ev, stmt.body if test else stmt.orelse, scope))
     return out
 

@@ -82,8 +82,21 @@ def _internal(value: Any) -> bool:
 
 
 def settled(ev: Evaluator, value: Any, node: ast.AST, module: Module) -> Any:
-    """A value the Evaluator may hold: this module's own objects are unknown there."""
-    return ev.opaque(node, module) if _internal(value) else value
+    """A value the Evaluator may hold: this module's own objects are unknown there; a setting read on the way
+    is its value (Django's writer writes what the property returned, never ``settings.NAME``)."""
+    if _internal(value):
+        return ev.opaque(node, module)
+    return _unwrapped(value)
+
+
+def _unwrapped(value: Any) -> Any:
+    if isinstance(value, Setting):
+        return _unwrapped(value.value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unwrapped(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unwrapped(v) for k, v in value.items()}
+    return value
 
 
 # -- entry points -----------------------------------------------------------------------------------
@@ -114,7 +127,17 @@ def _guarded(ev: Evaluator, compute: Any, node: ast.expr, module: Module) -> Any
     try:
         return settled(ev, compute(), node, module)
     except _Stop as stop:
-        return stop.opaque
+        return explained(ev, stop.opaque, node, module)
+
+
+def explained(ev: Evaluator, why: Opaque, node: ast.expr, module: Module) -> Opaque:
+    """The expression at its use, unknown because of ``why`` (where the value's code stops being readable)."""
+    here = ev.opaque(node, module)
+    if why.file is None or why.source == here.source:
+        return here
+    from pathlib import Path
+
+    return Opaque(f"{here.source} ({why.source} at {Path(why.file).name}:{why.line})", here.file, here.line)
 
 
 # -- the object behind a module -------------------------------------------------------------------------
@@ -581,7 +604,7 @@ def app_module_value(ev: Evaluator, module: Module, attr: str, node: ast.expr, s
         return value
     unknown = first_unknown(value)
     if isinstance(unknown, Opaque):
-        return unknown
+        return explained(ev, unknown, node, scope.module)
     return ev.opaque(node, scope.module)
 
 
