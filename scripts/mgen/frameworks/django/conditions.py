@@ -186,12 +186,11 @@ def _decided(ev: Evaluator, body: list[ast.stmt], scope: Scope) -> list[ast.stmt
         if not isinstance(stmt, ast.If):
             out.append(stmt)
             continue
-        if not any(_binds(s) for s in ast.walk(stmt) if isinstance(s, ast.stmt) and s is not stmt):
+        if not _branch_binds(stmt):
             continue  # methods or annotations only: nothing of the state
         test = plain(ev.value(stmt.test, scope))
         if not isinstance(test, _PLAIN):
             from ...errors import MgenError
-
             from .values import first_opaque
 
             opaque = first_opaque(test)
@@ -200,6 +199,10 @@ def _decided(ev: Evaluator, body: list[ast.stmt], scope: Scope) -> list[ast.stmt
                             "cannot read statically", str(scope.module.path), stmt.lineno)
         out.extend(_decided(ev, stmt.body if test else stmt.orelse, scope))
     return out
+
+
+def _branch_binds(stmt: ast.If) -> bool:
+    return any(_binds(s) or isinstance(s, ast.If) and _branch_binds(s) for s in [*stmt.body, *stmt.orelse])
 
 
 def _binds(stmt: ast.stmt) -> bool:

@@ -25,6 +25,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...errors import MgenError
 from .settings import Interpreter
 from .settings_values import ModuleValue, first_unknown, is_known
 from .source import Definition, External, Module, ModuleRef, absolute, dotted_name
@@ -178,7 +179,7 @@ def instance_of(ev: Evaluator, holder: Definition) -> Instance | None:
 
     scope = Scope(holder.module)
     cls = ev.resolve(call.func, scope)
-    if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef):
+    if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef) or cls.path.startswith("django."):
         return None
     instance = Instance(cls, unstable=_set_elsewhere(ev, cls))
     init = ev.finder.class_attribute(cls, "__init__")
@@ -195,6 +196,8 @@ def instance_of(ev: Evaluator, holder: Definition) -> Instance | None:
                     value = expr(ev, stmt.value, frame)
                 except _Stop as stop:
                     value = stop.opaque
+                except MgenError as e:  # an attribute nobody may read: unknown, refused only when read
+                    value = Opaque(str(e), e.file, e.line)
                 instance.attrs[stmt.targets[0].attr] = value  # type: ignore[attr-defined]
     cache[holder.path] = instance
     return instance
@@ -590,14 +593,17 @@ class _AppSettingsInterpreter(Interpreter):
 def app_module_value(ev: Evaluator, module: Module, attr: str, node: ast.expr, scope: Scope) -> Any:
     """``module.attr`` where the module binds ``attr`` in an ``if`` (or otherwise not plainly): the module's
     statements run by the settings evaluator, reading the project's settings."""
-    if not any(isinstance(n, ast.Name) and n.id == attr and isinstance(n.ctx, ast.Store)
-               for n in ast.walk(module.tree)):
+    if not _reads_settings(module) or not any(isinstance(n, ast.Name) and n.id == attr and isinstance(
+            n.ctx, ast.Store) for n in ast.walk(module.tree)):
         return ev.opaque(node, scope.module)
     cache = ev.objects.setdefault("modules", {})
     if module.name not in cache:
-        interpreter = _AppSettingsInterpreter(ev)
-        cache[module.name] = interpreter.run_module(module)
-    value = cache[module.name].get(attr)
+        try:
+            cache[module.name] = _AppSettingsInterpreter(ev).run_module(module)
+        except MgenError as e:  # (more statements than the evaluator runs)
+            cache[module.name] = {}
+            return Opaque(f"{ast.unparse(node)} ({e})", e.file, e.line)
+    value = cache[module.name].get(attr, ev.opaque(node, scope.module))
     if isinstance(value, ModuleValue):
         return Ref(value.name)
     if isinstance(value, Ref) or is_known(value):
@@ -606,6 +612,13 @@ def app_module_value(ev: Evaluator, module: Module, attr: str, node: ast.expr, s
     if isinstance(unknown, Opaque):
         return explained(ev, unknown, node, scope.module)
     return ev.opaque(node, scope.module)
+
+
+def _reads_settings(module: Module) -> bool:
+    """Whether the module imports Django's settings at its top level (an app's settings module does)."""
+    return any(isinstance(s, ast.ImportFrom) and s.module == "django.conf" and any(a.name == "settings"
+                                                                                  for a in s.names)
+               for s in module.tree.body)
 
 
 # -- swapper ---------------------------------------------------------------------------------------------
