@@ -369,3 +369,27 @@ def test_swapper_models_and_migrations(tmp_path):
     assert dict(state.model("links", "link").fields["page"].kwargs)["to"] in ("pages.page", "pages.Page")
     texts = regenerated(root, "links")
     assert "to='pages.page'" in texts[0] or 'to="pages.page"' in texts[0] or "settings.SITE_PAGE_MODEL" in texts[0]
+
+
+# -- around them --------------------------------------------------------------------------------------------
+def test_manage_py_that_sets_the_settings_module_outright(tmp_path):
+    from mgen.frameworks.django.project import settings_from_manage_py
+
+    (tmp_path / "manage.py").write_text('import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "test_settings"\n')
+    assert settings_from_manage_py(tmp_path) == "test_settings"
+
+
+def test_a_missing_local_settings_star_import_leaves_the_defaults_readable(allauth_like):
+    """``try: from .local import * / except ImportError: pass`` with no local.py assigns nothing: a
+    ``getattr(settings, NAME, default)`` is still its default."""
+    set_setting(allauth_like, "try:\n    from .local_settings import *  # noqa\nexcept ImportError:\n    pass")
+    django_agrees(allauth_like)
+    assert not generate(allauth_like, name=None, dry_run=True).operations
+
+
+def test_a_class_body_if_on_an_unreadable_test_is_refused_at_its_line(allauth_like):
+    path = allauth_like / "app" / "models.py"
+    path.write_text(path.read_text().replace("if app_settings.SITES_ENABLED:", "if len(__name__) > 3:"))
+    with pytest.raises(MgenError, match=r"binds names under `if len\(__name__\) > 3`") as e:
+        generate(allauth_like, name=None, dry_run=True)
+    assert Path(e.value.file).name == "models.py" and e.value.line == 9
