@@ -1,8 +1,7 @@
 """The small expressions migration files compute their operations and values with, evaluated statically:
 comparisons and ``and``/``or`` of literals, subscripts (``settings.DATABASES["default"]["ENGINE"]``, an
 enum member ``Color["RED"]``), ``getattr(settings, "NAME", default)``, ``apps.is_installed("app")`` (from
-INSTALLED_APPS), a module attribute its ``__getattr__`` (PEP 562) hands to an object whose property
-returns one such expression (a library's ``app_settings.SITES_ENABLED``), and the import path a name was
+INSTALLED_APPS), and the import path a name was
 spelled with when its module cannot be read (``decimal`` imports ``Decimal`` from C).
 
 ``getattr(settings, NAME, default)`` is the default only when the settings module assigns no ``NAME`` at
@@ -89,7 +88,8 @@ def settings_getattr(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
     ev.settings_read.add(name)
     if name in ev.settings:
         return Setting(name, ev.settings[name])
-    if len(node.args) == 3 and ev.assigned_settings is not None and name not in ev.assigned_settings:
+    assigned = ev.assigned()
+    if len(node.args) == 3 and assigned is not None and name not in assigned:
         return ev.value(node.args[2], scope)
     return Opaque(f"settings.{name}", str(scope.module.path), node.lineno)
 
@@ -112,9 +112,13 @@ def settings_assigned(finder: Finder, module: Module, seen: set[str] | None = No
     seen = seen if seen is not None else set()
     seen.add(module.name)
     names: set[str] = set()
+    guarded = {id(s) for t in ast.walk(module.tree) if isinstance(t, ast.Try) and _catches_import_error(t)
+               for s in t.body}
     for stmt in ast.walk(module.tree):
         if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             source = finder.module(absolute(module, stmt))
+            if source is None and id(stmt) in guarded:
+                continue  # try: from .local import * / except ImportError: found nowhere, the handler runs
             if source is None:
                 return None
             if source.name not in seen:
@@ -131,6 +135,15 @@ def settings_assigned(finder: Finder, module: Module, seen: set[str] | None = No
                                                                                                    "locals", "vars"):
             return None  # globals().update(...): any name
     return names
+
+
+def _catches_import_error(node: ast.Try) -> bool:
+    for handler in node.handlers:
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if handler.type is None or any((dotted_name(t) or "").rpartition(".")[2] in (
+                "ImportError", "ModuleNotFoundError", "Exception") for t in types if t is not None):
+            return True
+    return False
 
 
 def is_installed(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
@@ -150,31 +163,79 @@ def is_installed(ev: Evaluator, node: ast.Call, scope: Scope) -> Any:
     return False
 
 
-def module_getattr(ev: Evaluator, module: Module, attr: str, node: ast.expr, scope: Scope) -> Any:
-    """``module.attr`` answered by ``def __getattr__(name): return getattr(OBJ, name)``: ``OBJ``'s class
-    attribute ``attr``, a property whose body returns one expression not using ``self`` evaluated."""
-    func = next((s for s in module.tree.body if isinstance(s, ast.FunctionDef) and s.name == "__getattr__"), None)
-    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))] if func else []
-    call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
-    if not (isinstance(call, ast.Call) and dotted_name(call.func) == "getattr" and len(call.args) == 2
-            and isinstance(call.args[0], ast.Name)):
-        return ev.opaque(node, scope.module)
-    holder = ev.finder.resolve(module, call.args[0].id)
-    made = holder.value if isinstance(holder, Definition) else None
-    cls = ev.finder.resolve(module, dotted_name(made.func) or "") if isinstance(made, ast.Call) else None
-    if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef):
-        return ev.opaque(node, scope.module)
-    member = ev.finder.class_attribute(cls, attr)
-    if not isinstance(member, Definition):
-        return ev.opaque(node, scope.module)
-    if isinstance(member.node, ast.FunctionDef):
-        returned = [s for s in member.node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-        is_property = any(dotted_name(d) == "property" for d in member.node.decorator_list)
-        if not is_property or len(returned) != 1 or not isinstance(returned[0], ast.Return) or \
-                returned[0].value is None or any(isinstance(n, ast.Name) and n.id == "self"
-                                                 for n in ast.walk(returned[0].value)):
-            return ev.opaque(node, scope.module)
-        from .values import Scope as _Scope
+def class_body(ev: Evaluator, body: list[ast.stmt], scope: Scope) -> list[ast.stmt]:
+    """A class body's statements as Python runs them: an ``if`` on a test read statically (an app setting:
+    ``if app_settings.SITES_ENABLED:``) replaced by the branch taken; ``name.append(x)``, ``.extend(xs)`` and
+    ``name += xs`` after ``name = [...]`` folded into one more assignment of the grown list (``constraints``
+    in a Meta). An ``if`` that binds names on a test mgen cannot read is refused at its line."""
+    out: list[ast.stmt] = []
+    values: dict[str, ast.expr] = {}  # the expression each name was last assigned
+    for stmt in _decided(ev, body, scope):
+        grown = _grown(stmt, values)
+        if grown is not None:
+            stmt = grown
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            values[stmt.targets[0].id] = stmt.value
+        out.append(stmt)
+    return out
 
-        return ev.value(returned[0].value, _Scope(member.module))
-    return ev.resolved_value(member, node, scope)
+
+def _decided(ev: Evaluator, body: list[ast.stmt], scope: Scope) -> list[ast.stmt]:
+    out: list[ast.stmt] = []
+    for stmt in body:
+        if not isinstance(stmt, ast.If):
+            out.append(stmt)
+            continue
+        if not _branch_binds(stmt):
+            continue  # methods or annotations only: nothing of the state
+        test = plain(ev.value(stmt.test, scope))
+        if not isinstance(test, _PLAIN):
+            from ...errors import MgenError
+            from .values import first_opaque
+
+            opaque = first_opaque(test)
+            why = f" ({opaque.source})" if opaque is not None and opaque.source != ast.unparse(stmt.test) else ""
+            raise MgenError(f"the class body binds names under `if {ast.unparse(stmt.test)}`{why}, a test mgen "
+                            "cannot read statically", str(scope.module.path), stmt.lineno)
+        out.extend(_decided(ev, stmt.body if test else stmt.orelse, scope))
+    return out
+
+
+def _branch_binds(stmt: ast.If) -> bool:
+    return any(_binds(s) or isinstance(s, ast.If) and _branch_binds(s) for s in [*stmt.body, *stmt.orelse])
+
+
+def _binds(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, (ast.Assign, ast.AugAssign)) or isinstance(stmt, ast.AnnAssign) and stmt.value is not None \
+        or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+        and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr in ("append", "extend")
+
+
+def _grown(stmt: ast.stmt, values: dict[str, ast.expr]) -> ast.Assign | None:
+    """``name.append(x)`` / ``name.extend(xs)`` / ``name += xs`` as ``name = <last value> + [x]``."""
+    name, added = None, None
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
+            and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.attr in ("append", "extend") \
+            and len(stmt.value.args) == 1 and not stmt.value.keywords:
+        name = stmt.value.func.value.id
+        arg = stmt.value.args[0]
+        added = ast.List(elts=[arg], ctx=ast.Load()) if stmt.value.func.attr == "append" else arg
+    elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and isinstance(stmt.op, ast.Add):
+        name, added = stmt.target.id, stmt.value
+    if name is None or name not in values:
+        return None
+    value = ast.copy_location(ast.BinOp(left=values[name], op=ast.Add(), right=ast.copy_location(added, stmt)), stmt)
+    return ast.copy_location(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value), stmt)
+
+
+def value_elements(ev: Evaluator, node: ast.expr, scope: Scope) -> list[ast.expr] | None:
+    """The items of a list a name reads from elsewhere (an app's settings module), each as a constant node
+    holding its value; None when the value is not a list or tuple fully known."""
+    value = plain(ev.value(node, scope))
+    if not isinstance(value, (list, tuple)) or any(isinstance(v, Opaque) for v in value):
+        return None
+    from .values import first_opaque
+
+    if first_opaque(list(value)) is not None:
+        return None
+    return [ast.copy_location(ast.Constant(value=v), node) for v in value]

@@ -24,6 +24,7 @@ from typing import Any
 
 from ...errors import MgenError
 from ..pyast import Note, simple_assignment
+from . import conditions
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -194,7 +195,7 @@ class ModelClassReader:
                     inherited["abstract"] = False  # Django resets an abstract model's Meta
                 out.update(inherited)
         scope = Scope(cls.module, (meta,))
-        for stmt in meta.body:
+        for stmt in conditions.class_body(self.ev, meta.body, scope):
             assigned = simple_assignment(stmt)
             if assigned is None:
                 continue
@@ -236,7 +237,7 @@ class ModelClassReader:
     def _read_own_fields(self, cls: Definition) -> dict[str, FieldSpec]:
         out: dict[str, FieldSpec] = {}
         assert isinstance(cls.node, ast.ClassDef)
-        for stmt in cls.node.body:
+        for stmt in conditions.class_body(self.ev, cls.node.body, Scope(cls.module, (cls.node,))):
             assigned = simple_assignment(stmt)
             if assigned is None:
                 continue

@@ -21,6 +21,7 @@ import copy
 from pathlib import Path
 
 from ...errors import MgenError
+from . import conditions
 from .conditions import plain
 from .operations_unpack import Unpacker
 from .source import Definition
@@ -121,6 +122,9 @@ class _Reader:
             if isinstance(target, Definition) and target.value is not None \
                     and target.module.path == self.scope.module.path:
                 return self.elements(target.value, depth + 1)
+            found = conditions.value_elements(self.ev, node, self.scope)  # an app setting: helpdesk_settings.X
+            if found is not None:
+                return found
         raise MgenError(f"Migration.{self.name} is not a list mgen can read ({ast.unparse(node)[:60]})",
                         str(self.path), node.lineno)
 

@@ -27,7 +27,7 @@ from ...errors import MgenError
 from ..interpreter import folders_up
 from ..pyast import Note
 from .settings import Conditional, DjangoSettings, evaluate_file, evaluate_settings, first_unknown, is_known
-from .source import Definition, Finder, Module, parse_file
+from .source import Definition, Finder, Module, dotted_name, parse_file
 from .state import Call, Opaque, Ref
 from .values import Evaluator, Scope, first_opaque
 
@@ -83,7 +83,7 @@ class DjangoProject:
     notes: list[Note] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.evaluator = Evaluator(self.finder, self.settings)
+        self.evaluator = Evaluator(self.finder, self.settings, settings_module=self.settings_module)
 
     def app(self, label: str) -> App:
         for app in self.apps:
@@ -132,6 +132,11 @@ def settings_from_manage_py(root: Path) -> str:
                 and node.args[0].value == "DJANGO_SETTINGS_MODULE" and isinstance(node.args[1], ast.Constant)
                 and isinstance(node.args[1].value, str)):
             return node.args[1].value
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if (isinstance(target, ast.Subscript) and dotted_name(target.value) == "os.environ"
+                and isinstance(target.slice, ast.Constant) and target.slice.value == "DJANGO_SETTINGS_MODULE"
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            return node.value.value  # os.environ["DJANGO_SETTINGS_MODULE"] = "x": set, not defaulted
     raise MgenError("manage.py sets no DJANGO_SETTINGS_MODULE default: name the settings module (--settings)",
                     str(manage))
 
@@ -176,6 +181,7 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
     settings.update({k: v for k, v in raw.items() if is_known(v)})
     project = DjangoProject(root, finder, name, module.path, settings)
     project.raw_settings = raw
+    project.evaluator.unknown_settings = {k for k, v in raw.items() if not is_known(v)}
     conditional: set[str] = set()
     entries = _installed_apps(project, evaluated, module, conditional)
     apps = [_app(project, entry) for entry in entries]

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...errors import MgenError
-from . import canonical, conditions
+from . import canonical, conditions, settings_objects
 from .source import (
     Definition,
     External,
@@ -115,12 +115,25 @@ class Evaluator:
     assigned_settings: set[str] | None = None
     # the settings evaluations have consulted since the caller last cleared it (a cached reading's key)
     settings_read: set[str] = field(default_factory=set)
+    # the settings module (for ``assigned_settings`` when asked first), the settings it sets to values mgen
+    # cannot read, and what ``settings_objects`` worked out (instances, app settings modules, swapper's calls)
+    settings_module: str | None = None
+    unknown_settings: set[str] = field(default_factory=set)
+    objects: dict[str, dict] = field(default_factory=dict)
     _active: set = field(default_factory=set)
     # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
     _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
     _ancestors: dict[int, list[Resolved]] = field(default_factory=dict)
 
     # -- entry points --------------------------------------------------------------------------
+    def assigned(self) -> set[str] | None:
+        """Every name the settings module assigns (``conditions.settings_assigned``), read once."""
+        if self.assigned_settings is None and self.settings_module and "assigned" not in self.objects:
+            self.objects["assigned"] = {}
+            module = self.finder.module(self.settings_module)
+            self.assigned_settings = conditions.settings_assigned(self.finder, module) if module else None
+        return self.assigned_settings
+
     def value(self, node: ast.expr, scope: Scope) -> Any:
         if isinstance(node, ast.Constant):  # most nodes; nothing in one can refer back to itself
             return node.value
@@ -248,6 +261,10 @@ class Evaluator:
             owner = self.resolve(node.value, scope)
             if isinstance(owner, Definition) and (owner.path == SETTINGS_PATH or self.settings_proxy(owner)):
                 return self.setting(node.attr, node, scope)
+            if isinstance(owner, Definition) and isinstance(owner.value, ast.Call):  # an app settings object
+                found = settings_objects.object_attribute(self, owner, node.attr, node, scope)
+                if found is not None:
+                    return found
             if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef) \
                     and node.attr in ("choices", "values", "labels", "names") and self.is_choices(owner):
                 members = self.choices_members(owner)
@@ -260,8 +277,13 @@ class Evaluator:
         target = self.resolve(node, scope)
         if isinstance(target, Unknown) and isinstance(node, ast.Attribute):
             owner = self.resolve(node.value, scope)
-            if isinstance(owner, ModuleRef):  # PEP 562: the module's __getattr__ answers
-                return conditions.module_getattr(self, owner.module, node.attr, node, scope)
+            if isinstance(owner, ModuleRef):  # PEP 562, sys.modules[__name__] = OBJ, a name bound in an if
+                return settings_objects.module_attribute(self, owner.module, node.attr, node, scope)
+        if isinstance(target, Unknown) and isinstance(node, ast.Name):  # imported from such a module
+            module_name, _, attr = (conditions.spelled_path(node, scope.module) or "").rpartition(".")
+            module = self.finder.module(module_name) if module_name else None
+            if module is not None:
+                return settings_objects.module_attribute(self, module, attr, node, scope)
         if target is None or isinstance(target, Unknown):
             return self.opaque(node, scope.module)
         return self.resolved_value(target, node, scope)
@@ -317,6 +339,9 @@ class Evaluator:
     def setting(self, name: str, node: ast.expr, scope: Scope) -> Any:
         self.settings_read.add(name)
         if name not in self.settings:
+            default = settings_objects.swapper_default(self, name)
+            if default is not None:  # a swappable model setting swapper sets to its own model
+                return Setting(name, default)
             raise MgenError(f"settings.{name} is used but the settings module does not set it to a literal",
                             str(scope.module.path), getattr(node, "lineno", None))
         return Setting(name, self.settings[name])
@@ -325,8 +350,12 @@ class Evaluator:
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             return self.opaque(node, scope.module)
         target = self.resolve(node.func, scope)
+        spelled = conditions.spelled_path(node.func, scope.module)
+        if spelled in settings_objects.SWAPPER or getattr(target, "path", None) in settings_objects.SWAPPER:
+            args = tuple(self.value(a, scope) for a in node.args)
+            kwargs = {k.arg: self.value(k.value, scope) for k in node.keywords if k.arg}
+            return settings_objects.swapper_call(self, spelled or target.path, args, kwargs, node, scope)  # type: ignore[union-attr]
         if target is None or isinstance(target, Unknown):
-            spelled = conditions.spelled_path(node.func, scope.module)
             if spelled not in canonical.KNOWN_CALLS:  # a stdlib class whose module imports it from C
                 return self.opaque(node, scope.module)
             target = External(spelled)
