@@ -163,3 +163,30 @@ def test_written_as_djangos_serializer_writes_them(folder, tmp_path):
     django = json.loads(done.stdout)
     mine = [Serializer(project)(mgen_value(folder, e))[0] for e in WRITTEN]
     assert mine == django
+
+
+@pytest.mark.parametrize("expression", [
+    'f"{NAME.lower()}_ptr"', '"  Page ".strip().lower()', 'f"{NAME}{NUMBER}"', '"a-b".replace("-", "_")',
+    '"wagtailcore.Page".removeprefix("wagtailcore.")',
+])
+def test_f_strings_and_string_methods_read_as_python_evaluates_them(expression, folder):
+    """A migration naming a field ``f"{page_model_name.lower()}_ptr"`` (wagtail's, from swapper): the value is
+    Python's own, from readable parts."""
+    names = {"NAME": "Page", "NUMBER": 2}
+    prelude = "".join(f"{k} = {v!r}\n" for k, v in names.items())
+    (folder / "strings_probe.py").write_text(prelude + "VALUE = " + expression + "\n")
+    finder = Finder.for_project(folder)
+    module = finder.module("strings_probe")
+    node = next(s.value for s in module.tree.body if isinstance(s, ast.Assign) and s.targets[0].id == "VALUE")
+    assert Evaluator(finder, {}, set()).value(node, Scope(module)) == eval(expression, dict(names))  # noqa: S307
+
+
+@pytest.mark.parametrize("expression", ['f"{NAME!r}"', 'f"{NUMBER:03d}"', 'f"{UNKNOWN}"', 'NAME.lower(UNKNOWN)',
+                                        'NAME.format(1)'])
+def test_what_is_not_plainly_readable_stays_opaque(expression, folder):
+    (folder / "strings_probe2.py").write_text('NAME = "Page"\nNUMBER = 2\nVALUE = ' + expression + "\n")
+    finder = Finder.for_project(folder)
+    module = finder.module("strings_probe2")
+    node = next(s.value for s in module.tree.body if isinstance(s, ast.Assign) and s.targets[0].id == "VALUE")
+    from mgen.frameworks.django.values import is_opaque
+    assert is_opaque(Evaluator(finder, {}, set()).value(node, Scope(module)))

@@ -31,9 +31,9 @@ from .state import models_from_json, models_to_json, value_from_json, value_to_j
 NAME, KIND, FORMAT = HISTORY_ENTRY
 # what reading a migration file or a models module gives changed with it (values made canonical, settings'
 # defaults read; classes on an unread library base noted; a model imported from a nested app's module labelled
-# by that app): a cache written by an earlier reader of the same
+# by that app; f-strings and string methods evaluated): a cache written by an earlier reader of the same
 # mgen version is dropped
-READER = 4
+READER = 5
 
 
 @dataclass

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...errors import MgenError
+from .. import pyast
 from ..pyast import Note, simple_assignment
 from . import conditions
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
@@ -377,6 +378,8 @@ class ModelClassReader:
             elif isinstance(base, Definition) and base.path in self.classes:
                 out.append((self.classes[base.path].label_lower, base.path))
                 derives.append(True)
+            elif isinstance(base, pyast.Unknown):  # a base chosen at run time: what the model is cannot be known
+                raise base.error(f"class {c.node.name}")  # type: ignore[union-attr]
             else:
                 path = base.path if isinstance(base, (Definition, External)) else base.module.name
                 out.append((path, path))

@@ -73,6 +73,9 @@ def is_opaque(value: Any) -> bool:
 
 
 _PLAIN = (str, int, float, bool, bytes, Decimal, type(None))
+# the methods of a string that give a string and run nothing else: evaluated on readable strings
+_STR_METHODS = frozenset({"lower", "upper", "title", "capitalize", "casefold", "strip", "lstrip", "rstrip",
+                          "replace", "removeprefix", "removesuffix"})
 
 
 def first_opaque(value: Any) -> Opaque | None:
@@ -215,6 +218,39 @@ class Evaluator:
             return conditions.evaluate(self, node, scope)
         if isinstance(node, ast.Subscript):
             return conditions.subscript(self, node, scope)
+        if isinstance(node, ast.JoinedStr):
+            return self._joined(node, scope)
+        return self.opaque(node, scope.module)
+
+    def _joined(self, node: ast.JoinedStr, scope: Scope) -> Any:
+        """An f-string of readable strings and numbers, without conversions or format specs
+        (``f"{name.lower()}_ptr"``)."""
+        parts: list[str] = []
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                parts.append(part.value)
+                continue
+            value = self.value(part.value, scope) if isinstance(part, ast.FormattedValue) else None
+            if not isinstance(part, ast.FormattedValue) or part.conversion != -1 or part.format_spec is not None \
+                    or not isinstance(value, (str, int)) or isinstance(value, bool):
+                return self.opaque(node, scope.module)
+            parts.append(str(value))
+        return "".join(parts)
+
+    def _str_method(self, node: ast.Call, scope: Scope) -> Any:
+        """A method of a readable string: its value when it is a pure one with string arguments
+        (``name.lower()``), else opaque (``name.format(x)``); None when the owner is not a string."""
+        func = node.func
+        assert isinstance(func, ast.Attribute)
+        owner = self.value(func.value, scope)
+        if not isinstance(owner, str):
+            return None
+        args = [self.value(a, scope) for a in node.args]
+        if func.attr in _STR_METHODS and not node.keywords and all(isinstance(a, str) for a in args):
+            try:
+                return getattr(owner, func.attr)(*args)
+            except (TypeError, ValueError):
+                pass
         return self.opaque(node, scope.module)
 
     def _starred(self, node: ast.Tuple | ast.List, scope: Scope) -> Any:
@@ -349,6 +385,10 @@ class Evaluator:
     def _call(self, node: ast.Call, scope: Scope) -> Any:
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             return self.opaque(node, scope.module)
+        if isinstance(node.func, ast.Attribute) and hasattr(str, node.func.attr):
+            found = self._str_method(node, scope)
+            if found is not None:
+                return found
         target = self.resolve(node.func, scope)
         spelled = conditions.spelled_path(node.func, scope.module)
         if spelled in settings_objects.SWAPPER or getattr(target, "path", None) in settings_objects.SWAPPER:
