@@ -429,8 +429,11 @@ class Project:
                 if not isinstance(found, Unknown):
                     return found
         if module.star_imports and any(self.module(s) is None for _, s in module.star_imports):
-            outside = ", ".join(s for _, s in module.star_imports if self.module(s) is None)
-            return Unknown(node, module.path, f"{name!r} may come from 'from {outside} import *'")
+            outside = [s for _, s in module.star_imports if self.module(s) is None]
+            if len(outside) == 1 and not hasattr(builtins, name) and not outside[0].startswith("."):
+                # bound nowhere else, so at run time it is that library's (or a NameError): its class
+                return External(f"{outside[0]}.{name}")
+            return Unknown(node, module.path, f"{name!r} may come from 'from {', '.join(outside)} import *'")
         if hasattr(builtins, name):
             return External(f"builtins.{name}")
         return Unknown(node, module.path, f"name {name!r} is not defined at the top level of {module.name}")

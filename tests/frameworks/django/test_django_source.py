@@ -50,3 +50,22 @@ def test_source_text_is_the_segment_python_would_give(tmp_path: Path):
     path.write_bytes(b"X = 1\n")
     call = next(n for n in nodes if isinstance(n, ast.Call))
     assert source_text(module, call) == ast.unparse(call)
+
+
+def test_a_name_only_a_missing_library_s_star_import_can_bind_is_that_library_s(tmp_path: Path):
+    """``from modelsearch.index import *`` (not installed) then ``index.Indexed`` elsewhere: at run time the
+    name is the library's, or a NameError; two such star imports leave it unknown, and a builtin name stays
+    ambiguous (the library may shadow it)."""
+    from mgen.frameworks.django.source import External
+    from mgen.frameworks.pyast import Unknown
+
+    (tmp_path / "proj" / "search").mkdir(parents=True)
+    (tmp_path / "proj" / "search" / "__init__.py").write_text("")
+    (tmp_path / "proj" / "search" / "index.py").write_text("from notinstalled.index import *  # noqa\nLOCAL = 1\n")
+    (tmp_path / "proj" / "search" / "two.py").write_text("from lib_a import *\nfrom lib_b import *\n")
+    finder = Finder.for_project(tmp_path / "proj")
+    index = finder.module("search.index")
+    assert finder.lookup(index, "Indexed") == External("notinstalled.index.Indexed")
+    assert not isinstance(finder.lookup(index, "LOCAL"), (External, Unknown))
+    assert isinstance(finder.lookup(index, "len"), Unknown)
+    assert isinstance(finder.lookup(finder.module("search.two"), "Indexed"), Unknown)

@@ -55,7 +55,11 @@ def keep_unreadable(desired: ProjectState, migrated: ProjectState) -> None:
                 what = "a positional argument" if arg == ARGS else arg
                 desired.notes.append(_note(f"{model.label_lower}.{name}: {what}={opaque.source}", opaque, f.file,
                                            f.line))
-            _compare_positional(model, f, kwargs, g)
+            try:
+                _compare_positional(model, f, kwargs, g)
+            except MgenError as e:  # refuses the model's app alone (``scoped``)
+                desired.refused.setdefault(key[0], e)
+                continue
             if kwargs != f.kwargs:
                 fields[name] = replace(f, kwargs=kwargs)
                 changed = True
