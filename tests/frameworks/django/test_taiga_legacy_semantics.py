@@ -219,3 +219,71 @@ def test_a_change_is_written_as_the_pinned_django_writes_it(tmp_path, capsys):
     assert "AlterField" not in text, text
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0  # read back: in sync
     assert "no changes" in capsys.readouterr().out
+
+
+# -- judged by what those Django versions wrote -----------------------------------------------------------
+# tests/fixtures/taiga_legacy_django: one models.py and the 0001 that each Django's own ``makemigrations``
+# wrote for it (1.8.6, 1.11.2 and 2.0 run on this Python with small shims for removed stdlib names; 3.2 as is)
+WRITTEN = Path(__file__).parents[2] / "fixtures" / "taiga_legacy_django"
+VERSIONS = {"1.8.6": "0001_django_1_8_6.py", "1.11.2": "0001_django_1_11_2.py", "2.0": "0001_django_2_0.py",
+            "3.2": "0001_django_3_2.py"}
+
+
+def written_project(root: Path, pin: str | None, migration: str | None) -> Path:
+    project(root, pin)
+    (root / "tracker" / "models.py").write_text((WRITTEN / "models.py").read_text())
+    initial = root / "tracker" / "migrations" / "0001_initial.py"
+    initial.unlink()
+    if migration:
+        initial.write_text((WRITTEN / migration).read_text())
+    return root
+
+
+def field_arguments(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(model, field) -> the field's keyword arguments as text (dotted names by their last name; a model label
+    lower-cased: Django before 3.1 wrote ``to='tracker.Issue'``, the same model to it as 'tracker.issue')."""
+    import ast
+
+    def text(node: ast.AST) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("tracker."):
+            return repr(node.value.lower())
+        return ast.unparse(node).rpartition(".")[2] if isinstance(node, ast.Attribute) else ast.unparse(node)
+
+    out = {}
+    for call in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        kw = {k.arg: k.value for k in call.keywords}
+        if call.func.attr == "CreateModel":
+            model = ast.literal_eval(kw["name"]).lower()
+            for pair in kw["fields"].elts:
+                name, field = pair.elts
+                out[(model, ast.literal_eval(name))] = {k.arg: text(k.value) for k in field.keywords}
+        elif call.func.attr == "AddField":
+            key = (ast.literal_eval(kw["model_name"]), ast.literal_eval(kw["name"]))
+            out[key] = {k.arg: text(k.value) for k in kw["field"].keywords}
+    return out
+
+
+@pytest.mark.parametrize("pin", sorted(VERSIONS))
+def test_what_each_django_wrote_is_in_sync_under_its_pin(pin, tmp_path, capsys):
+    root = written_project(tmp_path / "p", pin, VERSIONS[pin])
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "no changes" in out, out
+
+
+@pytest.mark.parametrize("pin", sorted(VERSIONS))
+def test_without_a_pin_what_old_djangos_wrote_reads_as_changes(pin, tmp_path, capsys):
+    root = written_project(tmp_path / "p", None, VERSIONS[pin])
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    assert "AlterField issue." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("pin", sorted(VERSIONS))
+def test_the_initial_migration_is_written_as_that_django_wrote_it(pin, tmp_path, capsys):
+    root = written_project(tmp_path / "p", pin, None)
+    assert main(["generate", str(root), "--engine", "static"]) == 0
+    capsys.readouterr()
+    [written] = (root / "tracker" / "migrations").glob("0001_*.py")
+    assert field_arguments(written) == field_arguments(WRITTEN / VERSIONS[pin])

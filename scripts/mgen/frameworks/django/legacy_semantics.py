@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .state import FieldState, ModelState, ProjectState
+from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
 
 PINNED_KEY = "mgen:pinned-django"  # in ProjectState.settings: the Django version the project pins
 Version = tuple[int, ...]
@@ -45,6 +45,13 @@ def _without(key: str) -> Callable[[ModelState, FieldState, Version], dict[str, 
     def rewrite(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
         return {k: v for k, v in f.kwargs.items() if k != key}
     return rewrite
+
+
+def _without_cascade(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+    on_delete = f.kwargs.get("on_delete")
+    if isinstance(on_delete, Ref) and on_delete.path == CASCADE:
+        return {k: v for k, v in f.kwargs.items() if k != "on_delete"}
+    return f.kwargs
 
 
 def _interpolated(text: Any, names: dict[str, str]) -> Any:
@@ -107,6 +114,8 @@ RULES: tuple[Rule, ...] = (
     Rule("BinaryField editable", (1, 7), (2, 1), ("BinaryField",), _without("editable"),
          "2.0 fields/__init__.py BinaryField: __init__ sets editable=False, deconstruct() deletes it; 2.1 "
          "writes editable=True (2.1 release notes: a BinaryField may now be set to editable=True)"),
+    Rule("on_delete=CASCADE not written", (1, 7), (1, 9), ("ForeignKey", "OneToOneField"), _without_cascade,
+         "1.8.6 related.py ForeignObject.deconstruct(): on_delete only when it is not CASCADE; 1.9 always"),
     Rule("limit_choices_to not written", (1, 7), (2, 0), RELATED, _without("limit_choices_to"),
          "1.11.2 related.py ForeignObject/ManyToManyField.deconstruct() have no limit_choices_to; 2.0's write it"),
     Rule("through_fields not written", (1, 7), (5, 2), ("ManyToManyField",), _without("through_fields"),
