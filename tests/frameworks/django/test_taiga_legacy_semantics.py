@@ -287,3 +287,15 @@ def test_the_initial_migration_is_written_as_that_django_wrote_it(pin, tmp_path,
     capsys.readouterr()
     [written] = (root / "tracker" / "migrations").glob("0001_*.py")
     assert field_arguments(written) == field_arguments(WRITTEN / VERSIONS[pin])
+
+
+def test_pins_that_agree_on_the_series_are_enough(tmp_path, capsys):
+    """``==1.8.6`` in requirements.txt and ``~=1.8.5`` in a Pipfile name no one version, but one series:
+    the rules need only major.minor."""
+    root = project(tmp_path / "p", "1.8.6")
+    (root / "Pipfile").write_text('[packages]\nDjango = "~=1.8.5"\n')
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    assert "no changes" in capsys.readouterr().out
+    (root / "Pipfile").write_text('[packages]\nDjango = "~=2.2.5"\n')  # two series: no rules, today's Django
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    assert "AlterField issue.is_blocked" in capsys.readouterr().out

@@ -200,14 +200,14 @@ def _check_django_version(project: DjangoProject) -> None:
     one the project pins: what a field deconstructs to changed between versions (``BooleanField`` was
     ``blank=True`` before 2.1, ``related_name`` patterns were written filled in), so such fields may read
     as changes ``makemigrations`` of the pinned version would not see."""
-    from ..pins import pinned_version
-
+    from ..pins import pinned_series, pinned_version
     from .legacy_semantics import PINNED_KEY, rules_for
 
     django = project.finder.module("django")
     pinned = pinned_version(project.root, "django")
-    if pinned is not None:  # the states are compared by the pinned Django's rules (legacy_semantics)
-        project.settings[PINNED_KEY] = pinned
+    series = pinned or pinned_series(project.root, "django")  # the rules need only major.minor
+    if series is not None:  # the states are compared by the pinned Django's rules (legacy_semantics)
+        project.settings[PINNED_KEY] = series
     if django is None or pinned is None:
         return
     match = re.search(r"^VERSION\s*=\s*\((\d+),\s*(\d+)", django.path.read_text(encoding="utf-8", errors="replace"),
