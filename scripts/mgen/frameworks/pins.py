@@ -23,6 +23,19 @@ def _patterns(package: str) -> list[re.Pattern[str]]:
 def pinned_version(root: Path, package: str) -> tuple[int, ...] | None:
     """The one version of ``package`` that ``==``/``~=`` pins or a lock file records, looked for in ``root``
     and, when none is found there, the two folders above it; None when none is, or the files disagree."""
+    found = pinned_versions(root, package)
+    return found.pop() if len(found) == 1 else None
+
+
+def pinned_series(root: Path, package: str) -> tuple[int, int] | None:
+    """The (major, minor) every pin of ``package`` agrees on (``==1.11.16`` in one file, ``~=1.11.15`` in
+    another: 1.11); None when none is found or they name different series."""
+    series = {v[:2] for v in pinned_versions(root, package) if len(v) >= 2}
+    return series.pop() if len(series) == 1 else None  # type: ignore[return-value]
+
+
+def pinned_versions(root: Path, package: str) -> set[tuple[int, ...]]:
+    """Every version of ``package`` the pin and lock files name (see ``pinned_version``)."""
     found: set[tuple[int, ...]] = set()
     folder = root.resolve()
     patterns = _patterns(package)
@@ -38,4 +51,4 @@ def pinned_version(root: Path, package: str) -> tuple[int, ...] | None:
         if found or folder.parent == folder:
             break
         folder = folder.parent
-    return found.pop() if len(found) == 1 else None
+    return found

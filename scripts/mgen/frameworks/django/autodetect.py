@@ -158,6 +158,9 @@ def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: Q
     """The operations that turn ``old`` into ``new`` for the models of ``apps`` (``managers``: what
     ``migration_managers`` finds, for the CreateModel operations - a dict, or a function of the app label
     asked only for apps that gain a model)."""
+    from .legacy_semantics import legacy_state
+
+    old, new = legacy_state(old), legacy_state(new)  # as the pinned Django's makemigrations sees them
     found = managers if managers is not None else {}
     answers = renames or QuestionerAnswers()
     return _Detector(old, new, answers, found if callable(found) else lambda _app: found).run(apps)

@@ -206,10 +206,14 @@ def _check_django_version(project: DjangoProject) -> None:
     one the project pins: what a field deconstructs to changed between versions (``BooleanField`` was
     ``blank=True`` before 2.1, ``related_name`` patterns were written filled in), so such fields may read
     as changes ``makemigrations`` of the pinned version would not see."""
-    from ..pins import pinned_version
+    from ..pins import pinned_series, pinned_version
+    from .legacy_semantics import PINNED_KEY, rules_for
 
     django = project.finder.module("django")
     pinned = pinned_version(project.root, "django")
+    series = pinned or pinned_series(project.root, "django")  # the rules need only major.minor
+    if series is not None:  # the states are compared by the pinned Django's rules (legacy_semantics)
+        project.settings[PINNED_KEY] = series
     if django is None or pinned is None:
         return
     match = re.search(r"^VERSION\s*=\s*\((\d+),\s*(\d+)", django.path.read_text(encoding="utf-8", errors="replace"),
@@ -217,10 +221,13 @@ def _check_django_version(project: DjangoProject) -> None:
     if match is None or (int(match[1]), int(match[2])) == pinned[:2]:
         return
     read = f"{match[1]}.{match[2]}"
+    applied = rules_for(pinned)
+    known = f"; mgen applies what it knows of Django {pinned[0]}.{pinned[1]}'s ({', '.join(r.name for r in applied)})" \
+        if applied else ""
     project.notes.append(Note(str(project.root), None, f"the project pins Django {'.'.join(map(str, pinned))}; mgen "
                               f"reads Django {read}'s source ({django.path.parent}): fields whose deconstruction "
-                              f"changed between them may read as changes; install the project's environment, or "
-                              "use --engine native"))
+                              f"changed between them may read as changes{known}; install the project's environment, "
+                              "or use --engine native"))
 
 
 def _check_changed(project: DjangoProject) -> None:

@@ -321,10 +321,14 @@ class ProjectState:
         """What differs from ``other`` as ``makemigrations`` would see it, one line each (empty when it
         would write nothing): every field argument and the options some operation changes (not bases: the
         autodetector never compares them). ``self``
-        is the migrations' state, ``other`` the models' (an opaque field's arguments: ``same_field``)."""
+        is the migrations' state, ``other`` the models' (an opaque field's arguments: ``same_field``), both as
+        the Django the project pins deconstructs them (``legacy_semantics``)."""
+        from .legacy_semantics import legacy_state
+
+        migrated, written = legacy_state(self), legacy_state(other)
         out = []
-        for key in sorted(set(self.models) | set(other.models)):
-            a, b = self.models.get(key), other.models.get(key)
+        for key in sorted(set(migrated.models) | set(written.models)):
+            a, b = migrated.models.get(key), written.models.get(key)
             if a is None or b is None:
                 out.append(f"{'.'.join(key)}: only in {'second' if a is None else 'first'}")
                 continue

@@ -1,0 +1,171 @@
+"""What an older Django's ``makemigrations`` sees in a field: the deconstruction rules that changed since.
+
+``fields.py`` deconstructs as the Django mgen is written against does (5.2). A project that pins an older
+Django had its migrations written, and its models compared, by that version's ``deconstruct()`` and
+``contribute_to_class()``: a ``BooleanField`` forced ``blank=True`` and left it out before 2.1, a
+``related_name`` pattern was written filled in before 4.0, ``limit_choices_to`` was not written before 2.0.
+Both states (the migrations' and the models') go through the same rules before they are compared or
+written, as in Django both sides' fields are built and deconstructed by the one running version.
+
+Each rule is one small function of (model, field, version) -> field arguments, with the Django versions it
+held for (``since`` inclusive, ``until`` exclusive) and where Django's source shows it; with no pinned
+version, or one at or past every ``until``, nothing changes. The pinned version (``pins.pinned_version``)
+reaches the states through their settings (``project.py`` puts it under ``PINNED_KEY``, a name no
+``settings.X`` can spell).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
+
+PINNED_KEY = "mgen:pinned-django"  # in ProjectState.settings: the Django version the project pins
+Version = tuple[int, ...]
+RELATED = ("ForeignKey", "OneToOneField", "ManyToManyField")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One change of ``deconstruct()``/``contribute_to_class()`` between Django versions."""
+
+    name: str
+    since: Version  # first Django version that behaved so
+    until: Version  # first Django version that no longer did
+    classes: tuple[str, ...]  # the Django classes it concerns (FieldState.django_class)
+    rewrite: Callable[[ModelState, FieldState, Version], dict[str, Any]]
+    source: str  # where Django's source shows it
+
+    def holds(self, version: Version) -> bool:
+        return self.since <= version[:2] < self.until
+
+
+def _without(key: str) -> Callable[[ModelState, FieldState, Version], dict[str, Any]]:
+    def rewrite(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+        return {k: v for k, v in f.kwargs.items() if k != key}
+    return rewrite
+
+
+def _without_cascade(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+    on_delete = f.kwargs.get("on_delete")
+    if isinstance(on_delete, Ref) and on_delete.path == CASCADE:
+        return {k: v for k, v in f.kwargs.items() if k != "on_delete"}
+    return f.kwargs
+
+
+def _interpolated(text: Any, names: dict[str, str]) -> Any:
+    """``text % names`` as ``RelatedField.contribute_to_class`` does it; anything else (a lazy or opaque
+    value, a pattern Django itself would fail on) is left as it is."""
+    if not isinstance(text, str) or "%" not in text:
+        return text
+    try:
+        return text % names
+    except (KeyError, ValueError, TypeError):
+        return text
+
+
+def _pattern_names(model: ModelState, version: Version) -> dict[str, str]:
+    names = {"class": model.name.lower(), "app_label": model.app_label.lower()}
+    if version[:2] >= (1, 10):  # 'model_name' joined in 1.10 (1.10's related.py contribute_to_class)
+        names["model_name"] = model.name_lower
+    return names
+
+
+def _filled_related_name(model: ModelState, f: FieldState, version: Version) -> dict[str, Any]:
+    """Before 4.0, ``contribute_to_class`` wrote the interpolated ``related_name`` back into
+    ``remote_field.related_name``, which ``deconstruct()`` returned: ``'%(class)s_set'`` was written as
+    ``'issue_set'``; from 1.10 on, with none given, ``Meta.default_related_name`` (interpolated) took its place.
+    (1.8.6 / 1.11.2 / 3.2 django/db/models/fields/related.py ``RelatedField.contribute_to_class``; 4.0 keeps the
+    argument as given in ``_related_name``.)"""
+    kw = dict(f.kwargs)
+    given = kw.get("related_name")
+    if not given and version[:2] >= (1, 10):
+        given = model.options.get("default_related_name")
+    if given:
+        kw["related_name"] = _interpolated(given, _pattern_names(model, version))
+    return kw
+
+
+def _filled_related_query_name(model: ModelState, f: FieldState, version: Version) -> dict[str, Any]:
+    """1.10 to 3.2 interpolated ``related_query_name`` the same way (with 'class' and 'app_label' only)."""
+    if not f.kwargs.get("related_query_name"):
+        return f.kwargs
+    names = {"class": model.name.lower(), "app_label": model.app_label.lower()}
+    return {**f.kwargs, "related_query_name": _interpolated(f.kwargs["related_query_name"], names)}
+
+
+def _hidden_m2m_name(model: ModelState, f: FieldState, version: Version) -> dict[str, Any]:
+    """A ManyToManyField whose reverse relation is hidden (``related_name`` ending in '+') had it replaced by
+    a generated name before 4.0: ``'_<class>_<field>_+'`` from 1.8, ``'_<app>_<class>_<field>_+'`` in 3.2
+    (1.8.6 / 3.2 related.py ``ManyToManyField.contribute_to_class``); ``deconstruct()`` wrote that."""
+    given = f.kwargs.get("related_name")
+    if not isinstance(given, str) or not given.endswith("+"):
+        return f.kwargs
+    parts = (model.name.lower(), f.name) if version[:2] < (3, 2) else (model.app_label, model.name.lower(), f.name)
+    return {**f.kwargs, "related_name": "_" + "_".join(parts) + "_+"}
+
+
+# Oldest first, in the order Django applied them (the hidden M2M name is set before the interpolation).
+RULES: tuple[Rule, ...] = (
+    Rule("BooleanField blank", (1, 7), (2, 1), ("BooleanField",), _without("blank"),
+         "2.0 fields/__init__.py BooleanField: __init__ sets blank=True, deconstruct() deletes it; 2.1 dropped "
+         "both (2.1 release notes: BooleanField can now be null=True)"),
+    Rule("BinaryField editable", (1, 7), (2, 1), ("BinaryField",), _without("editable"),
+         "2.0 fields/__init__.py BinaryField: __init__ sets editable=False, deconstruct() deletes it; 2.1 "
+         "writes editable=True (2.1 release notes: a BinaryField may now be set to editable=True)"),
+    Rule("on_delete=CASCADE not written", (1, 7), (1, 9), ("ForeignKey", "OneToOneField"), _without_cascade,
+         "1.8.6 related.py ForeignObject.deconstruct(): on_delete only when it is not CASCADE; 1.9 always"),
+    Rule("limit_choices_to not written", (1, 7), (2, 0), RELATED, _without("limit_choices_to"),
+         "1.11.2 related.py ForeignObject/ManyToManyField.deconstruct() have no limit_choices_to; 2.0's write it"),
+    Rule("through_fields not written", (1, 7), (5, 2), ("ManyToManyField",), _without("through_fields"),
+         "5.1 related.py ManyToManyField.deconstruct() has no through_fields; 5.2's writes it"),
+    Rule("hidden ManyToMany related_name generated", (1, 8), (4, 0), ("ManyToManyField",), _hidden_m2m_name,
+         "1.8.6 / 3.2 related.py ManyToManyField.contribute_to_class"),
+    Rule("related_name written filled in", (1, 7), (4, 0), RELATED, _filled_related_name,
+         "1.8.6 / 3.2 related.py RelatedField.contribute_to_class; 4.0 deconstructs _related_name"),
+    Rule("related_query_name written filled in", (1, 10), (4, 0), RELATED, _filled_related_query_name,
+         "1.10 / 3.2 related.py RelatedField.contribute_to_class; 4.0 deconstructs _related_query_name"),
+)
+
+
+def rules_for(version: Version | None) -> tuple[Rule, ...]:
+    """The rules that held in ``version`` (none without one)."""
+    if not version:
+        return ()
+    return tuple(r for r in RULES if r.holds(tuple(version)))
+
+
+def pinned(state: ProjectState) -> Version | None:
+    value = state.settings.get(PINNED_KEY) if state.settings else None
+    return tuple(value) if value else None
+
+
+def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version) -> ModelState:
+    """The model's fields as the rules' Django deconstructed them (an abstract model's: as written)."""
+    if model.options.get("abstract"):
+        return model
+    fields = {}
+    changed = False
+    for name, f in model.fields.items():
+        kwargs = f.kwargs
+        for rule in rules:
+            if f.django_class in rule.classes:
+                kwargs = rule.rewrite(model, replace(f, kwargs=kwargs), version)
+        if kwargs != f.kwargs:
+            f = replace(f, kwargs=kwargs)
+            changed = True
+        fields[name] = f
+    return replace(model, fields=fields) if changed else model
+
+
+def legacy_state(state: ProjectState) -> ProjectState:
+    """``state`` as makemigrations of the Django it pins would compare and write it (itself when no rule
+    holds: no pin, or a Django past every rule)."""
+    version = pinned(state)
+    rules = rules_for(version)
+    if not rules:
+        return state
+    assert version is not None
+    models = {key: legacy_model(m, rules, version) for key, m in state.models.items()}
+    return ProjectState(models, state.notes, state.settings, state.auto_fields)
