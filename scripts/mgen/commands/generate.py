@@ -150,7 +150,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     args.dry_run = True
     code, text, data = _generate_report(args)
     if code != 0 or data is None:
-        sys.stdout.write("no changes\n" if text.startswith("no changes") else text)
+        # "no changes", then the notes it rests on (plan writes nothing: no "nothing written")
+        sys.stdout.write("no changes\n" + text.partition("\n")[2] if text.startswith("no changes") else text)
         return code
     rows, findings = plan_rows(data)
     if wanted_json:

@@ -172,7 +172,18 @@ class AlembicFramework(Framework):
     def desired_state(self, options: Options) -> State:
         from ..records import State
 
-        schema, notes = self._project(options).models_schema(options.head, options.baseline_db)
+        project = self._project(options)
+        schema, notes = project.models_schema(options.head, options.baseline_db)
+        if not options.from_diff:  # against the revisions: their types compared as autogenerate compares them
+            from .compare_types import as_autogenerate_compares
+
+            try:
+                replayed, _ = project.current_schema(options.head, options.baseline_db)
+            except MgenError:
+                replayed = None  # the history's refusal is current_state's, with its file and line
+            if replayed is not None:
+                schema, more = as_autogenerate_compares(schema, replayed)
+                notes = [*notes, *more]
         return State(schema, notes, "static models")
 
     def native_generate(self, options: Options) -> GenerateReport:

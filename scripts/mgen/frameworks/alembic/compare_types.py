@@ -1,0 +1,49 @@
+"""Column types compared as Alembic's autogenerate compares them (issue #13).
+
+Autogenerate's ``compare_type`` (``DefaultImpl._column_args_match``) compares a type's arguments only when
+both sides give as many: ``String()`` in a model against ``VARCHAR(255)`` in the database, or
+``Numeric(10, 2)`` against ``NUMERIC``, is no change, so ``alembic revision --autogenerate`` writes nothing for
+them (flaskbb's ``String`` models against revisions that wrote ``length=255``). mgen answers with the revision
+autogenerate would write: where the model's type and the replayed one are the same type and one of them
+gives no arguments, the model's column takes the replayed type, and one note says which columns.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...schema import Column, ColumnType, Schema
+
+
+def _arguments(t: ColumnType) -> tuple:
+    return tuple(a for a in (t.length, t.precision, t.scale) if a is not None)
+
+
+def _same_but_unsized(model: ColumnType, replayed: ColumnType) -> bool:
+    if model == replayed or model.name != replayed.name or model.enum != replayed.enum:
+        return False
+    return not _arguments(model) or not _arguments(replayed)
+
+
+def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
+    """``models`` with the types autogenerate would not see as changed taken from ``replayed``; a note."""
+    taken: list[str] = []
+    tables = []
+    for table in models.tables:
+        if not replayed.has_table(table.name):
+            tables.append(table)
+            continue
+        old = {c.name: c for c in replayed.table(table.name).columns}
+        columns: list[Column] = []
+        for column in table.columns:
+            before = old.get(column.name)
+            if before is not None and _same_but_unsized(column.type, before.type):
+                taken.append(f"{table.name}.{column.name} ({column.type.describe()} / {before.type.describe()})")
+                column = replace(column, type=before.type)
+            columns.append(column)
+        tables.append(replace(table, columns=tuple(columns)))
+    if not taken:
+        return models, []
+    shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
+    return replace(models, tables=tuple(tables)), [
+        f"{len(taken)} column type(s) where only one side gives a length or precision, unchanged as Alembic's "
+        f"autogenerate compares them: {shown}"]

@@ -1,0 +1,116 @@
+"""A type's arguments compared as Alembic's autogenerate compares them (issue #13): only when both sides give
+them. The judge: the revision applied with ``alembic upgrade``, then ``compare_metadata`` against the models
+finds exactly the change mgen reports (the sized column), and nothing for a ``String()`` model over a
+``String(length=255)`` revision or a ``Numeric()`` over ``Numeric(10, 2)``."""
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+
+from mgen.cli import main
+
+PKG = "compare_types_app"
+MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key = sa.Column(sa.String, primary_key=True)
+    value = sa.Column(sa.Numeric)
+    title = sa.Column(sa.String(63))
+"""
+REVISION = '''\
+"""settings"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "a1"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "settings",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("value", sa.Numeric(precision=10, scale=2), nullable=True),
+        sa.Column("title", sa.String(length=255), nullable=True),
+        sa.PrimaryKeyConstraint("key"),
+    )
+
+
+def downgrade():
+    op.drop_table("settings")
+'''
+ENV = f'''\
+import os
+from alembic import context
+from sqlalchemy import create_engine, pool
+from {PKG}.models import Base
+
+target_metadata = Base.metadata
+engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+def _project(root: Path) -> Path:
+    (root / PKG).mkdir(parents=True)
+    (root / PKG / "__init__.py").write_text("")
+    (root / PKG / "models.py").write_text(MODELS)
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text(ENV)
+    (root / "migrations" / "versions" / "a1_settings.py").write_text(REVISION)
+    (root / "alembic.ini").write_text(textwrap.dedent("""\
+        [alembic]
+        script_location = %(here)s/migrations
+        prepend_sys_path = .
+        sqlalchemy.url = sqlite:///app.db
+        """))
+    return root
+
+
+def test_only_the_column_both_sides_size_is_a_change(tmp_path: Path, capsys) -> None:
+    root = _project(tmp_path)
+    assert main(["plan", str(root), "--dialect", "sqlite", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    operations = [line for line in out.splitlines() if line and not line.startswith((" ", "note:", "engine:"))]
+    assert operations == ["destructive  alter column settings.title type varchar(255) -> varchar(63)"], out
+    assert ("2 column type(s) where only one side gives a length or precision, unchanged as Alembic's "
+            "autogenerate compares them: settings.key (varchar / varchar(255)), settings.value") in out
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    os.environ["MGEN_ALEMBIC_URL"] = url
+    sys.path.insert(0, str(root))
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        command.upgrade(Config(str(root / "alembic.ini")), "head")
+        from compare_types_app.models import Base
+
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        engine.dispose()
+    finally:
+        os.chdir(cwd)
+        sys.path.remove(str(root))
+        del os.environ["MGEN_ALEMBIC_URL"]
+    changed = [(d[0][0], d[0][2], d[0][3]) for d in diffs]  # [("modify_type", table, column)]
+    assert changed == [("modify_type", "settings", "title")], diffs
