@@ -33,6 +33,7 @@ from .fields import (
     deconstruct_path,
     deconstructed,
 )
+from .partial_models import PartialModels
 from .project import App, DjangoProject
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
 from .state import (
@@ -93,6 +94,7 @@ class ModelClassReader:
         self.classifier = FieldClassifier(self.ev, project.finder)
         self._mro_cache: dict[str, list[str]] = {}
         self._own_fields_of: dict[Definition, dict[str, FieldSpec]] = {}
+        self.partial = PartialModels(self)  # classes whose base is a model in a library mgen does not find
 
     # -- finding the model classes ---------------------------------------------------------------
     def discover(self, apps: Iterable[App]) -> list[ModelClass]:
@@ -104,7 +106,7 @@ class ModelClassReader:
             for cls in self._classes_of(module, app, set()):
                 if cls.path in self.classes:
                     continue
-                if not self.is_model(cls):
+                if not self.is_model(cls) and self.partial.unread_base(cls) is None:
                     self._note_unread_base(cls, app)
                     continue
                 # Django's label: Meta.app_label, else the app whose module defines the class (the longest
@@ -153,8 +155,13 @@ class ModelClassReader:
         return out
 
     def is_model(self, cls: Definition) -> bool:
-        return isinstance(cls.node, ast.ClassDef) and any(
-            getattr(b, "path", None) == MODEL_BASE for b in self.ev.ancestors(cls))
+        """A subclass of ``models.Model``, or evidently a model whose base mgen cannot read (``partial_models``)."""
+        if not isinstance(cls.node, ast.ClassDef):
+            return False
+        if any(getattr(b, "path", None) == MODEL_BASE for b in self.ev.ancestors(cls)):
+            return True
+        unread = self.partial.unread_base(cls)
+        return unread is not None and unread.evident
 
     def is_abstract(self, cls: Definition) -> bool:
         meta = _own_meta(cls)
@@ -597,7 +604,9 @@ def _read_app(project: DjangoProject, app: App,
     for model in list(reader.classes.values()):
         if model.definition.path.startswith(app.name + ".") and model.app_label in labels \
                 and not reader.is_abstract(model.definition):
-            models[(model.app_label, model.name.lower())] = reader.model_state(model)
+            state = reader.partial.read(model)
+            if state is not None:
+                models[(model.app_label, model.name.lower())] = state
     return models, list(reader.notes)
 
 
