@@ -52,6 +52,9 @@ from .values import Evaluator, Scope, first_opaque
 MODEL_BASE = "django.db.models.base.Model"
 FIELD_BASE = "django.db.models.fields.Field"
 CHECK_PATH = "django.db.models.constraints.CheckConstraint"
+# ``Index.suffix`` of Django's index classes, where their source is not found
+INDEX_SUFFIXES = {f"django.contrib.postgres.indexes.{name}Index": name.lower()
+                  for name in ("Bloom", "Brin", "BTree", "Gin", "Gist", "Hash", "SpGist")}
 # arguments whose value reaches the database: they must be readable
 DB_ARGUMENTS = ("max_length", "null", "db_column", "db_default", "unique", "db_index", "primary_key", "max_digits",
                 "decimal_places", "to", "through", "db_table", "to_field", "db_comment", "db_constraint",
@@ -438,7 +441,24 @@ class ModelClassReader:
         fields = index.kw.get("fields") or ()
         if not fields:
             raise MgenError("an index on expressions needs a name", file, line)
-        return Call.of(index.path, index.args, {**index.kw, "name": index_name(state, fields, "idx")})
+        name = index_name(state, fields, self.index_suffix(index.path))
+        return Call.of(index.path, index.args, {**index.kw, "name": name})
+
+    def index_suffix(self, path: str) -> str:
+        """``Index.suffix`` of the index class at ``path``, which ``set_name_with_model`` ends the name with: a
+        literal ``suffix`` in the class or a base it derives from (``GinIndex``: "gin"), else Django's."""
+        module_name, _, name = path.rpartition(".")
+        module = self.project.finder.module(module_name)
+        target = self.project.finder.resolve(module, name) if module is not None else None
+        if isinstance(target, Definition) and isinstance(target.node, ast.ClassDef):
+            for c in [target, *self.ev.ancestors(target)]:
+                if isinstance(c, Definition) and isinstance(c.node, ast.ClassDef):
+                    for stmt in c.node.body:
+                        assigned = simple_assignment(stmt)
+                        if assigned and assigned[0] == "suffix" and isinstance(assigned[1], ast.Constant) \
+                                and isinstance(assigned[1].value, str):
+                            return assigned[1].value
+        return INDEX_SUFFIXES.get(path, "idx")
 
 
 def index_name(state: ModelState, fields: Iterable[str], suffix: str) -> str:

@@ -20,8 +20,9 @@ What is exact: the fields the class and its readable bases declare, its own ``Me
 the unread base adds, the primary key when the class declares none (the base may), and the Meta options
 when the class has no ``Meta`` of its own (it inherits the base's). ``complete`` takes those unchanged from
 the state the migrations build, with a note naming the class, its base and what was taken: a field the
-migrations have and no readable class declares is never reported as removed. A partial model the
-migrations do not have yet cannot be created exactly: ``new_model_refusal`` (the autodetector's CreateModel).
+migrations have and no readable class declares is never reported as removed; the model is then complete
+(``ModelState.unread`` None). One the migrations do not have yet stays partial: neither its CreateModel nor
+its table can be known (``new_model_refusal``: the autodetector's CreateModel, ``tables``).
 """
 from __future__ import annotations
 
@@ -165,20 +166,21 @@ def _completed(model: ModelState, old: ModelState, unread: UnreadBase, notes: li
                       f"mgen does not find; fields of {unread.path} taken from the migrations: "
                       f"{', '.join(f'field {n}' for n in taken) or 'none now'} (a field no readable class declares is never reported "
                       f"as removed){meta}", file=model.file or "", line=model.line))
-    return replace(model, fields=fields, options=options, bases=old.bases)
+    return replace(model, fields=fields, options=options, bases=old.bases, unread=None)  # complete now
 
 
 def _compared(options: dict) -> dict:
     return {k: v for k, v in options.items() if k not in UNCOMPARED_OPTIONS}
 
 
-def new_model_refusal(model: ModelState) -> MgenError:
-    """The CreateModel of a partial model the migrations do not have: what its base adds is unknown."""
+def new_model_refusal(model: ModelState, what: str = "its CreateModel cannot be written exactly") -> MgenError:
+    """A partial model the migrations do not have (``complete`` left it partial): what its base adds is
+    unknown, so neither its CreateModel nor its table can be known."""
     base = model.unread.path if model.unread else "?"
     return MgenError(f"{model.label_lower}: a new model whose base {base} is in a library mgen does not find (not "
-                     f"installed): the fields {base} adds are unknown, so its CreateModel cannot be written "
-                     "exactly; make the library importable where mgen reads the project, or write this "
-                     "migration with makemigrations (--engine native)", model.file, model.line)
+                     f"installed): the fields {base} adds are unknown, so {what}; make the library importable "
+                     "where mgen reads the project, or write this migration with makemigrations (--engine "
+                     "native)", model.file, model.line)
 
 
 def _own_meta(cls: Definition) -> ast.ClassDef | None:
