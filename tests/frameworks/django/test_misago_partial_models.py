@@ -65,7 +65,7 @@ def test_in_sync_partial_models_are_no_change_with_a_note(project):
     assert not result.operations
     board = [n for n in result.notes if "class Board (forum.board)" in n]
     assert len(board) == 1 and "its base mgenfaketree.models.TreeModel" in board[0]
-    assert "fields of mgenfaketree.models.TreeModel taken from the migrations: lft, rght, depth" in board[0]
+    assert "fields of mgenfaketree.models.TreeModel taken from the migrations: field lft, field rght, field depth" in board[0]
     loaded = load_project(project)
     desired = models_state(loaded).only({"forum"})
     assert desired.differences(replay_project(loaded, {"forum"})) == []
@@ -137,7 +137,7 @@ def test_a_history_model_on_an_unread_base_of_any_name_is_partial(project, tmp_p
     edit(models, "class Board(TreeModel):", "class Board(Node):")
     result = generate(project, name=None, dry_run=True)
     assert not result.operations
-    assert any("fields of mgenfaketree.nodes.Node taken from the migrations: lft, rght, depth" in n
+    assert any("fields of mgenfaketree.nodes.Node taken from the migrations: field lft, field rght, field depth" in n
                for n in result.notes)
 
 

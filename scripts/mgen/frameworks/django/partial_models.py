@@ -162,10 +162,11 @@ def _completed(model: ModelState, old: ModelState, unread: UnreadBase, notes: li
         options = old.options
         if _compared(old.options) != _compared(model.options):
             meta = "; its Meta options too (the class has no Meta of its own, so it inherits the base's)"
+    listed = ", ".join(f"field {name}" for name in taken) or "none now"
     notes.append(Note(message=f"class {model.name} ({model.label_lower}): its base {unread.path} is in a library "
-                      f"mgen does not find; fields of {unread.path} taken from the migrations: "
-                      f"{', '.join(f'field {n}' for n in taken) or 'none now'} (a field no readable class declares is never reported "
-                      f"as removed){meta}", file=model.file or "", line=model.line))
+                      f"mgen does not find; fields of {unread.path} taken from the migrations: {listed} (a field "
+                      f"no readable class declares is never reported as removed){meta}", file=model.file or "",
+                      line=model.line))
     return replace(model, fields=fields, options=options, bases=old.bases, unread=None)  # complete now
 
 
