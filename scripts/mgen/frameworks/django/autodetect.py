@@ -22,6 +22,7 @@ from typing import Any
 from ...errors import MgenError
 from .fields import field_call
 from .models import target_label
+from .partial_models import new_model_refusal
 from .state import (
     ALTER_OPTION_KEYS,
     Call,
@@ -358,6 +359,8 @@ class _Detector:
         return deferred
 
     def create_model(self, model: ModelState, skip: set[str]) -> None:
+        if model.unread is not None:  # a partial model (``partial_models``): what its base adds is unknown
+            raise new_model_refusal(model)
         for f in model.fields.values():
             self.check_field(model, f)
         plain = [(n, f) for n, f in model.fields.items() if not _related(f)]

@@ -35,6 +35,7 @@ from .fields import (
     deconstruct_path,
     deconstructed,
 )
+from .partial_models import PartialModels
 from .project import App, DjangoProject
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
 from .state import (
@@ -53,6 +54,9 @@ from .values import Evaluator, Scope, first_opaque
 MODEL_BASE = "django.db.models.base.Model"
 FIELD_BASE = "django.db.models.fields.Field"
 CHECK_PATH = "django.db.models.constraints.CheckConstraint"
+# ``Index.suffix`` of Django's index classes, where their source is not found
+INDEX_SUFFIXES = {f"django.contrib.postgres.indexes.{name}Index": name.lower()
+                  for name in ("Bloom", "Brin", "BTree", "Gin", "Gist", "Hash", "SpGist")}
 # arguments whose value reaches the database: they must be readable
 DB_ARGUMENTS = ("max_length", "null", "db_column", "db_default", "unique", "db_index", "primary_key", "max_digits",
                 "decimal_places", "to", "through", "db_table", "to_field", "db_comment", "db_constraint",
@@ -95,6 +99,7 @@ class ModelClassReader:
         self.classifier = FieldClassifier(self.ev, project.finder)
         self._mro_cache: dict[str, list[str]] = {}
         self._own_fields_of: dict[Definition, dict[str, FieldSpec]] = {}
+        self.partial = PartialModels(self)  # classes whose base is a model in a library mgen does not find
 
     # -- finding the model classes ---------------------------------------------------------------
     def discover(self, apps: Iterable[App]) -> list[ModelClass]:
@@ -106,7 +111,7 @@ class ModelClassReader:
             for cls in self._classes_of(module, app, set()):
                 if cls.path in self.classes:
                     continue
-                if not self.is_model(cls):
+                if not self.is_model(cls) and self.partial.unread_base(cls) is None:
                     self._note_unread_base(cls, app)
                     continue
                 # Django's label: Meta.app_label, else the app whose module defines the class (the longest
@@ -155,8 +160,13 @@ class ModelClassReader:
         return out
 
     def is_model(self, cls: Definition) -> bool:
-        return isinstance(cls.node, ast.ClassDef) and any(
-            getattr(b, "path", None) == MODEL_BASE for b in self.ev.ancestors(cls))
+        """A subclass of ``models.Model``, or evidently a model whose base mgen cannot read (``partial_models``)."""
+        if not isinstance(cls.node, ast.ClassDef):
+            return False
+        if any(getattr(b, "path", None) == MODEL_BASE for b in self.ev.ancestors(cls)):
+            return True
+        unread = self.partial.unread_base(cls)
+        return unread is not None and unread.evident
 
     def is_abstract(self, cls: Definition) -> bool:
         meta = _own_meta(cls)
@@ -435,7 +445,24 @@ class ModelClassReader:
         fields = index.kw.get("fields") or ()
         if not fields:
             raise MgenError("an index on expressions needs a name", file, line)
-        return Call.of(index.path, index.args, {**index.kw, "name": index_name(state, fields, "idx")})
+        name = index_name(state, fields, self.index_suffix(index.path))
+        return Call.of(index.path, index.args, {**index.kw, "name": name})
+
+    def index_suffix(self, path: str) -> str:
+        """``Index.suffix`` of the index class at ``path``, which ``set_name_with_model`` ends the name with: a
+        literal ``suffix`` in the class or a base it derives from (``GinIndex``: "gin"), else Django's."""
+        module_name, _, name = path.rpartition(".")
+        module = self.project.finder.module(module_name)
+        target = self.project.finder.resolve(module, name) if module is not None else None
+        if isinstance(target, Definition) and isinstance(target.node, ast.ClassDef):
+            for c in [target, *self.ev.ancestors(target)]:
+                if isinstance(c, Definition) and isinstance(c.node, ast.ClassDef):
+                    for stmt in c.node.body:
+                        assigned = simple_assignment(stmt)
+                        if assigned and assigned[0] == "suffix" and isinstance(assigned[1], ast.Constant) \
+                                and isinstance(assigned[1].value, str):
+                            return assigned[1].value
+        return INDEX_SUFFIXES.get(path, "idx")
 
 
 def index_name(state: ModelState, fields: Iterable[str], suffix: str) -> str:
@@ -601,7 +628,9 @@ def _read_app(project: DjangoProject, app: App,
     for model in list(reader.classes.values()):
         if model.definition.path.startswith(app.name + ".") and model.app_label in labels \
                 and not reader.is_abstract(model.definition):
-            models[(model.app_label, model.name.lower())] = reader.model_state(model)
+            state = reader.partial.read(model)
+            if state is not None:
+                models[(model.app_label, model.name.lower())] = state
     return models, list(reader.notes)
 
 

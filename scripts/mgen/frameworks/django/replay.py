@@ -46,6 +46,7 @@ from .models import (
 )
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
+from .partial_models import complete as complete_partial_models
 from .project import App, DjangoProject
 from .scoped import raise_refused
 from .simple_history import add_history_models
@@ -61,7 +62,6 @@ from .state import (
     normalize_together,
     with_legacy_on_delete,
 )
-from .unread_bases import adopt_unread_models
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
@@ -730,7 +730,7 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
             migrated = None  # the history refuses: whoever replays it says so
     if migrated is not None:
         state.notes = list(state.notes)
-        adopt_unread_models(project, state, migrated)
+        complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
         for key, model in migrated.models.items():

@@ -222,6 +222,16 @@ ALTER_OPTION_KEYS = (
 
 
 @dataclass(frozen=True)
+class UnreadBase:
+    """A partial model's base in a library mgen does not find (``partial_models``): its path; whether the class
+    shows itself a model without the history (``evident``); whether its Meta is its own (``own_meta``)."""
+
+    path: str
+    evident: bool = True
+    own_meta: bool = False
+
+
+@dataclass(frozen=True)
 class ModelState:
     """One model: ``name`` as written (``Author``), fields by name in column order, Meta options
     (``indexes`` and ``constraints`` as tuples of ``Call``, ``unique_together`` as a sorted tuple of
@@ -234,6 +244,7 @@ class ModelState:
     bases: tuple[str, ...] = ()
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
+    unread: UnreadBase | None = field(default=None, compare=False)  # a partial model's unread base
 
     @property
     def name_lower(self) -> str:
@@ -459,7 +470,8 @@ def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:
     return [{"app": m.app_label, "name": m.name, "bases": list(m.bases), "file": m.file, "line": m.line,
              "options": value_to_json(m.options),
              "fields": [[f.name, f.path, value_to_json(f.kwargs), f.django_class, f.file, f.line, f.db_type]
-                        for f in m.fields.values()]}
+                        for f in m.fields.values()],
+             **({"unread": [m.unread.path, m.unread.evident, m.unread.own_meta]} if m.unread else {})}
             for m in models.values()]
 
 
@@ -469,6 +481,6 @@ def models_from_json(data: list) -> dict[tuple[str, str], ModelState]:
         fields = {entry[0]: FieldState(entry[0], entry[1], value_from_json(entry[2]), *entry[3:])
                   for entry in m["fields"]}
         model = ModelState(m["app"], m["name"], fields, value_from_json(m["options"]), tuple(m["bases"]),
-                           m["file"], m["line"])
+                           m["file"], m["line"], UnreadBase(*m["unread"]) if m.get("unread") else None)
         out[(model.app_label, model.name_lower)] = model
     return out

@@ -288,6 +288,10 @@ class SchemaBuilder:
         return Schema(tuple(tables)).normalized()
 
     def table(self, model: ModelState) -> Table:
+        if model.unread is not None:  # a partial model no migration completed (``partial_models``)
+            from .partial_models import new_model_refusal
+
+            raise new_model_refusal(model, "its table cannot be known")
         name = self.table_name(model)
         columns, uniques, indexes, fks, checks = [], [], [], [], []
         pk = None
