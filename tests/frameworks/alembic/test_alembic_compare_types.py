@@ -114,3 +114,15 @@ def test_only_the_column_both_sides_size_is_a_change(tmp_path: Path, capsys) -> 
         del os.environ["MGEN_ALEMBIC_URL"]
     changed = [(d[0][0], d[0][2], d[0][3]) for d in diffs]  # [("modify_type", table, column)]
     assert changed == [("modify_type", "settings", "title")], diffs
+
+
+def test_elsewhere_a_length_given_or_taken_is_a_change(tmp_path: Path, capsys) -> None:
+    """On PostgreSQL ``varchar`` and ``varchar(255)`` are two types: never "no changes" for them (autogenerate
+    misses it; projects write that revision by hand)."""
+    root = _project(tmp_path)
+    assert main(["plan", str(root), "--dialect", "postgresql", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    for column in ("settings.key type varchar(255) -> varchar", "settings.value type numeric(10,2) -> numeric",
+                   "settings.title type varchar(255) -> varchar(63)"):
+        assert column in out, out
+    assert "autogenerate compares them" not in out

@@ -1,11 +1,14 @@
-"""Column types compared as Alembic's autogenerate compares them (issue #13).
+"""Column types on SQLite compared as Alembic's autogenerate compares them (issue #13).
 
 Autogenerate's ``compare_type`` (``DefaultImpl._column_args_match``) compares a type's arguments only when
 both sides give as many: ``String()`` in a model against ``VARCHAR(255)`` in the database, or
 ``Numeric(10, 2)`` against ``NUMERIC``, is no change, so ``alembic revision --autogenerate`` writes nothing for
-them (flaskbb's ``String`` models against revisions that wrote ``length=255``). mgen answers with the revision
-autogenerate would write: where the model's type and the replayed one are the same type and one of them
-gives no arguments, the model's column takes the replayed type, and one note says which columns.
+them (flaskbb's ``String`` models against revisions that wrote ``length=255``). On SQLite, which enforces no
+length or precision, that is also what the database says, and mgen answers the same: where the model's type
+and the replayed one are the same type and one of them gives no arguments, the model's column takes the
+replayed type, and one note says which columns. Elsewhere ``varchar`` and ``varchar(255)`` are two types and
+the change is written (autogenerate misses it; full-stack-fastapi-template wrote that revision by hand), so
+the framework applies this on SQLite only.
 """
 from __future__ import annotations
 

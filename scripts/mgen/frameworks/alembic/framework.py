@@ -174,7 +174,9 @@ class AlembicFramework(Framework):
 
         project = self._project(options)
         schema, notes = project.models_schema(options.head, options.baseline_db)
-        if not options.from_diff:  # against the revisions: their types compared as autogenerate compares them
+        if not options.from_diff and (options.dialect or options.detected_dialect) == "sqlite":
+            # SQLite keeps no length or precision: a type argument only one side gives is no change there, as
+            # autogenerate compares them (elsewhere varchar and varchar(255) are two types: a change)
             from .compare_types import as_autogenerate_compares
 
             try:
