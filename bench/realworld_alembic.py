@@ -45,6 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realworld_git as rw
 
+SKIP_DIALECT_ONLY = "its operations run only under an if on the database (which branch runs is the dialect's)"
 REVISION_PATH = re.compile(r"(^|/)(versions|migrations)/(?!env\.py$|__init__\.py$)[^/]+\.py$")
 REVISION_TEXT = re.compile(r"^revision\b[^=\n]*=.*^down_revision\b", re.MULTILINE | re.DOTALL)
 NOT_SCHEMA = {"execute", "bulk_insert", "get_bind", "get_context", "inline_literal", "f", "run_async",
@@ -214,12 +215,23 @@ def read_revision(path: str, text: str) -> tuple[list[rw.Operation], bool]:
     if upgrade is None:
         raise SyntaxError(f"{path}: no upgrade()")
     ops: list[rw.Operation] = []
-    data = _walk(upgrade.body, {}, path, ops)
+    guarded: list[rw.Operation] = []
+    data = _walk(upgrade.body, {}, path, ops, guarded)
+    if ops and len(guarded) == len(ops):
+        raise rw.NotComparable(SKIP_DIALECT_ONLY)
     return ops, data
 
 
-def _walk(body: list[ast.stmt], batches: dict[str, str], path: str, ops: list[rw.Operation]) -> bool:
-    """Collect the op.* (and batch) calls of ``body`` into ``ops``; True when it holds other code."""
+def _on_dialect(test: ast.expr) -> bool:
+    """Whether an ``if`` test asks which database runs the revision (its name, URL or dialect)."""
+    text = ast.unparse(test).lower()
+    return any(word in text for word in ("dialect", "sqlite", "postgres", "mysql", "mariadb", ".url", "url."))
+
+
+def _walk(body: list[ast.stmt], batches: dict[str, str], path: str, ops: list[rw.Operation],
+          guarded: list[rw.Operation], on_dialect: bool = False) -> bool:
+    """Collect the op.* (and batch) calls of ``body`` into ``ops`` (those under an ``if`` on the dialect also
+    into ``guarded``); True when it holds other code."""
     data = False
     for statement in body:
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
@@ -237,7 +249,7 @@ def _walk(body: list[ast.stmt], batches: dict[str, str], path: str, ops: list[rw
                     inner[item.optional_vars.id] = _text(table)
                 else:
                     data = True
-            data |= _walk(statement.body, inner, path, ops)
+            data |= _walk(statement.body, inner, path, ops, guarded, on_dialect)
             continue
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
@@ -249,14 +261,17 @@ def _walk(body: list[ast.stmt], batches: dict[str, str], path: str, ops: list[rw
                 else:
                     batch = batches.get(func.value.id) if func.value.id != "op" else None
                     ops.append(_operation(call, func.attr, batch, f"{path}:{statement.lineno}"))
+                    if on_dialect:
+                        guarded.append(ops[-1])
                 continue
         data = True
+        inner_dialect = on_dialect or (isinstance(statement, ast.If) and _on_dialect(statement.test))
         for field in ("body", "orelse", "finalbody"):  # if/for/while/try: their ops as if run once
             inner_body = getattr(statement, field, None)
             if isinstance(inner_body, list) and inner_body and isinstance(inner_body[0], ast.stmt):
-                _walk(inner_body, batches, path, ops)
+                _walk(inner_body, batches, path, ops, guarded, inner_dialect)
         for handler in getattr(statement, "handlers", []):
-            _walk(handler.body, batches, path, ops)
+            _walk(handler.body, batches, path, ops, guarded, on_dialect)
     return data
 
 

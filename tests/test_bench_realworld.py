@@ -246,6 +246,23 @@ def test_alembic_revision_reader() -> None:
     assert dict(ops[3].details) == {"nullable": "True"}  # existing_* not compared
 
 
+
+def test_a_revision_whose_operations_all_depend_on_the_database_is_not_compared() -> None:
+    """Which branch of ``if dialect.name != "sqlite":`` runs is the dialect's: such a revision cannot be
+    compared with what mgen writes for one dialect (its "no changes" on SQLite is no silent miss)."""
+    guarded = REVISION.format(message="m", revision="r", down="", down_value="None", upgrade="""\
+    connection = op.get_bind()
+    if connection.engine.dialect.name != "sqlite":
+        op.alter_column("users", "birthday", type_=sa.DateTime())""")
+    with pytest.raises(rw.NotComparable, match="only under an if on the database"):
+        alembic_bench.read_revision("r.py", guarded)
+    mixed = REVISION.format(message="m", revision="r", down="", down_value="None", upgrade="""\
+    op.add_column("users", sa.Column("age", sa.Integer()))
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index("ix_users_age", "users", ["age"])""")
+    ops, data = alembic_bench.read_revision("r.py", mixed)
+    assert data is True and [op.key[0] for op in ops] == ["add_column", "create_index"]
+
 def test_silent_no_changes_is_its_own_class(tmp_path: Path) -> None:
     committed = rw.Committed([rw.Operation(("add_column", "users", "name"), (("type", "String"),))])
     run = rw.MgenRun(0, 0.1, "no changes: nothing written\n", "")
