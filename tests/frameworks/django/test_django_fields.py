@@ -244,3 +244,23 @@ def test_a_relation_to_a_class_on_a_library_base_not_installed_names_that_class(
                                         r"is in a library mgen does not find .* its table cannot be known") as e:
         state_schema(state, "sqlite")
     assert e.value.line == 5
+
+
+def test_a_relation_of_a_library_not_installed_named_as_a_key_is_a_field_not_dropped(tmp_path: Path):
+    """``snippet = ParentalKey("Snippet", ...)`` with modelcluster not installed where mgen runs: an opaque field
+    (dropping it wrote a ``RemoveField`` on wagtail's history); a class not named as a field stays no field."""
+    from mgen.frameworks.django.models import read_models
+
+    project = h.copy_project("thirdparty_fields", tmp_path)
+    models = project / "crm" / "models.py"
+    models.write_text(models.read_text().replace(
+        "from fancy_fields import PhoneField\n",
+        "from fancy_fields import PhoneField\nfrom missing_cluster.fields import ParentalKey\n"
+        "from missing_cluster.helpers import Panel\n") + (
+        '\n\nclass Note(models.Model):\n'
+        '    contact = ParentalKey("Contact", related_name="notes", on_delete=models.CASCADE)\n'
+        '    panel = Panel("contact")\n'))
+    state = read_models(load_project(project), cache=False)
+    note = state.model("crm", "note")
+    assert note.fields["contact"].path == "missing_cluster.fields.ParentalKey"
+    assert "panel" not in note.fields

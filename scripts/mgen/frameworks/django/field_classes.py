@@ -16,7 +16,7 @@ A model or a migration names a field class; Django's behaviour follows from the 
   ``GenericRelation``) is no column and never in a migration: Django's autodetector ignores it;
 - a class no root has the source of (a package that is not installed: ``taggit.managers.TaggableManager``,
   ``phonenumber_field.modelfields.PhoneNumberField``) is an opaque field with an unknown column, when its
-  name says it is a field (it ends in ``Field``, or it is one of ``THIRD_PARTY_FIELDS``).
+  name says it is a field (it ends in ``Field`` or ``Key``, or it is one of ``THIRD_PARTY_FIELDS``).
 """
 from __future__ import annotations
 
@@ -67,8 +67,10 @@ class FieldClass:
 
 
 def looks_like_field(path: str) -> bool:
+    """A class of a library mgen does not find, named as fields are (``PhoneField``; relations named as keys:
+    modelcluster's ``ParentalKey``, django-mptt's ``TreeForeignKey``): read as an opaque field, never dropped."""
     name = path.rpartition(".")[2]
-    return name.endswith("Field") or name in THIRD_PARTY_FIELDS
+    return name.endswith(("Field", "Key")) or name in THIRD_PARTY_FIELDS
 
 
 def not_installed(path: str) -> FieldClass:
