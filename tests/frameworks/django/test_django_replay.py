@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -111,22 +110,7 @@ def test_plan_is_djangos_with_contrib_apps_and_a_swappable_user(tmp_path):
     assert post.fields["author"].get("to") == Setting("AUTH_USER_MODEL", "accounts.user")
 
 
-def write_project(root: Path, apps: dict[str, dict[str, str]], models: dict[str, str] | None = None) -> Path:
-    """A minimal project: ``apps`` maps an app to its migration files (name -> source)."""
-    (root / "config").mkdir(parents=True)
-    (root / "config" / "__init__.py").write_text("")
-    (root / "config" / "settings.py").write_text(
-        "from mgen_fixture_settings import *  # noqa: F403\n\n"
-        f"INSTALLED_APPS = {sorted(apps)!r}\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n")
-    (root / "manage.py").write_text((COMMON / "manage.py").read_text())
-    for app, migrations in apps.items():
-        (root / app / "migrations").mkdir(parents=True)
-        (root / app / "__init__.py").write_text("")
-        (root / app / "migrations" / "__init__.py").write_text("")
-        (root / app / "models.py").write_text((models or {}).get(app, "from django.db import models\n"))
-        for name, source in migrations.items():
-            (root / app / "migrations" / f"{name}.py").write_text(textwrap.dedent(source))
-    return root
+write_project = h.write_project  # a minimal project: apps -> migration files, models modules
 
 
 def migration(dependencies: str = "[]", operations: str = "[]", extra: str = "") -> str:

@@ -54,18 +54,8 @@ def manage(project: Path, lib: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def project(root: Path, apps: dict[str, str]) -> Path:
-    (root / "config").mkdir(parents=True)
-    (root / "config" / "__init__.py").write_text("")
-    (root / "config" / "settings.py").write_text(
-        "from mgen_fixture_settings import *  # noqa: F403\n\n"
-        f"INSTALLED_APPS = {sorted(apps)!r}\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n")
-    (root / "manage.py").write_text((COMMON / "manage.py").read_text())
-    for app, models in apps.items():
-        (root / app / "migrations").mkdir(parents=True)
-        (root / app / "__init__.py").write_text("")
-        (root / app / "migrations" / "__init__.py").write_text("")
-        (root / app / "models.py").write_text(models)
-    return root
+    """A project of ``apps`` (an app -> its models module), each with an empty migrations package."""
+    return h.write_project(root, {app: {} for app in apps}, models=apps)
 
 
 @pytest.fixture

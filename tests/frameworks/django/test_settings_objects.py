@@ -29,12 +29,7 @@ _ID = "('id', models.BigAutoField(auto_created=True, primary_key=True, serialize
 
 
 def write_project(root: Path, files: dict[str, str], apps: str = "'app'", settings: str = "") -> Path:
-    (root / "config").mkdir(parents=True)
-    (root / "config" / "__init__.py").write_text("")
-    (root / "config" / "settings.py").write_text(
-        "from mgen_fixture_settings import *  # noqa: F403\n\n"
-        f"INSTALLED_APPS = [{apps}]\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n{settings}")
-    (root / "manage.py").write_text((COMMON / "manage.py").read_text())
+    h.skeleton(root, apps, settings)
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
