@@ -5,7 +5,9 @@ a models module (``models.py`` or a ``models/`` package) and added a revision (a
 ``versions/`` or ``migrations/`` folder with module-level ``revision`` and ``down_revision``) are sampled
 evenly (``--per-project``, ``--seed``). At each sampled commit, in a tree extracted under a temporary folder:
 
-(a) in-sync: ``mgen generate PROJECT --dry-run --json`` at the commit must find no changes;
+(a) in-sync: ``mgen generate PROJECT --dry-run --json`` at the commit must find no changes (not measured
+    where the folder of the added revisions has several heads: ``alembic revision`` stops there with
+    "Multiple heads are present" too);
 (b) regenerate: the revisions the commit added are deleted and the same command runs again; the
     ``upgrade()`` operations of the revision mgen would write (the ``revision`` text of its JSON) are
     compared with the committed revisions', both parsed with Python's ``ast`` (never through mgen's reader):
@@ -275,6 +277,32 @@ def _walk(body: list[ast.stmt], batches: dict[str, str], path: str, ops: list[rw
     return data
 
 
+def revision_heads(folder: Path) -> list[str]:
+    """The revisions of a folder that no other revision of it revises (module-level ``revision`` and
+    ``down_revision``, a string, a tuple of them for a merge, or None)."""
+    revises: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        try:
+            module = ast.parse(path.read_text(errors="replace"))
+        except (SyntaxError, ValueError):
+            continue
+        values: dict[str, Any] = {}
+        for statement in module.body:
+            target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                else statement.target if isinstance(statement, ast.AnnAssign) else None
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and statement.value:
+                try:
+                    values[target.id] = ast.literal_eval(statement.value)
+                except ValueError:
+                    pass
+        if isinstance(values.get("revision"), str):
+            down = values.get("down_revision")
+            revises[values["revision"]] = {down} if isinstance(down, str) else \
+                {d for d in down if isinstance(d, str)} if isinstance(down, (tuple, list)) else set()
+    revised = set().union(*revises.values()) if revises else set()
+    return sorted(set(revises) - revised)
+
+
 class Alembic:
     name = "Alembic"
     migration_word = "revision"
@@ -307,6 +335,16 @@ class Alembic:
             if folder == tree:
                 break
         return tree
+
+    def history_conflict(self, tree: Path, added: Sequence[str], scoped: Sequence[str]) -> str | None:
+        """Several heads in the folder of the added revisions: ``alembic revision --autogenerate`` stops
+        there ("Multiple heads are present")."""
+        found = []
+        for folder in sorted({(tree / path).parent for path in added}):
+            heads = revision_heads(folder)
+            if len(heads) > 1:
+                found.append(f"{folder.relative_to(tree)}: {', '.join(heads)}")
+        return "; ".join(found) or None
 
     def generated_operations(self, run: rw.MgenRun, tree: Path) -> list[rw.Operation] | None:
         text = (run.report or {}).get("revision")

@@ -6,7 +6,9 @@ South's, before Django 1.7, are not) are sampled evenly (``--per-project``, ``--
 commit, in a tree extracted under a temporary folder:
 
 (a) in-sync: ``mgen generate PROJECT --dry-run --json`` at the commit; the project's models and migrations
-    agree there, so the answer must be no operations;
+    agree there, so the answer must be no operations (not measured where the committed history has two
+    leaf migrations in an app, found with ``ast`` as Django's loader finds them: ``makemigrations`` stops
+    there with "Conflicting migrations detected" too);
 (b) regenerate: the migrations the commit added are deleted and the same command runs again; the
     operations of the files mgen would write (the ``migrations`` texts of its JSON) are compared with the
     committed files', both parsed with Python's ``ast`` (never through mgen's reader): operation class, app,
@@ -35,6 +37,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -288,6 +291,13 @@ class Django:
             return ("CreateModel", app, new), ("DeleteModel", app, old)
         return None
 
+    def history_conflict(self, tree: Path, added: Sequence[str], scoped: Sequence[str]) -> str | None:
+        """Apps with two leaf migrations at the commit: ``makemigrations`` stops there ("Conflicting
+        migrations detected"; with app labels, only for those apps)."""
+        wanted = set(scoped[1::2])
+        found = {label: leaves for label, leaves in leaf_conflicts(tree).items() if not wanted or label in wanted}
+        return "; ".join(f"{label}: {', '.join(leaves)}" for label, leaves in sorted(found.items())) or None
+
     def difference(self, old: rw.Operation, new: rw.Operation) -> rw.Miss:
         a, b = dict(old.details), dict(new.details)
         if old.name in ("AddField", "AlterField"):
@@ -303,6 +313,57 @@ class Django:
             return rw.Miss(CREATE_MODEL, ", ".join(parts), miss.detail, miss.location)
         miss = rw.kwargs_difference(ARGUMENTS, old, new)
         return rw.Miss(ARGUMENTS, f"{old.name}: {miss.label}", miss.detail, miss.location)
+
+
+def leaf_conflicts(tree: Path) -> dict[str, list[str]]:
+    """The apps whose committed migrations have more than one leaf, as Django's loader finds them with no
+    database (a squash stands for the migrations it ``replaces``): app label -> its leaves."""
+    conflicts: dict[str, list[str]] = {}
+    for init in tree.rglob("migrations/__init__.py"):
+        folder = init.parent
+        if "node_modules" in folder.parts or "site-packages" in folder.parts:
+            continue
+        entries = {path.stem: entry for path in folder.glob("*.py") if path.name[0] not in "_~"
+                   for entry in [_graph_entry(path)] if entry is not None}
+        label = _own_label(folder.parent, entries)
+        nodes = {name: ({n for a, n in deps if a == label}, {n for a, n in replaces if a == label})
+                 for name, (deps, replaces) in entries.items()}
+        replaced = {name: squash for squash, (_, replaces) in nodes.items() for name in replaces}
+        live = {name for name in nodes if name not in replaced}
+        needed = {replaced.get(dep, dep) for name in live for dep in nodes[name][0]}
+        leaves = sorted(live - needed)
+        if len(leaves) > 1:
+            conflicts[label] = leaves
+    return conflicts
+
+
+def _own_label(app: Path, entries: dict[str, tuple[set[tuple[str, str]], set[tuple[str, str]]]]) -> str:
+    """The label the migrations call their own app by: ``apps.py``'s when they use it, else the label most
+    of their dependencies on a migration of this folder name."""
+    label = _app_label(app)
+    used = Counter(a for deps, replaces in entries.values() for a, n in deps | replaces if n in entries)
+    return label if label in used or not used else used.most_common(1)[0][0]
+
+
+def _graph_entry(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]] | None:
+    """A migration's ``dependencies`` and ``replaces`` as (app, name) pairs (None: no class Migration)."""
+    try:
+        module = ast.parse(path.read_text(errors="replace"))
+    except (SyntaxError, ValueError):
+        return None
+    migration = next((n for n in module.body if isinstance(n, ast.ClassDef) and n.name == "Migration"), None)
+    if migration is None:
+        return None
+    lists: dict[str, set[tuple[str, str]]] = {"dependencies": set(), "replaces": set()}
+    for statement in migration.body:
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)):
+            for target in statement.targets:
+                if isinstance(target, ast.Name) and target.id in lists:
+                    for item in statement.value.elts:
+                        pair = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else []
+                        if pair and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in pair):
+                            lists[target.id].add((pair[0].value, pair[1].value))
+    return lists["dependencies"], lists["replaces"]
 
 
 def _app_label(folder: Path) -> str:

@@ -63,6 +63,9 @@ SKIP_DATA_ONLY = "no schema operations (data only or empty)"
 SKIP_UNPARSEABLE = "committed file does not parse"
 SKIP_NO_PROJECT = "no project folder found"
 SKIP_BENCH_ERROR = "the bench failed at this commit"
+# the framework's own generator refuses there too (makemigrations: "Conflicting migrations detected";
+# alembic revision: "Multiple heads are present"), so "no operations" is not the answer to expect
+SKIP_CONFLICT = "the project's own history has two leaves (heads) here: its own generator refuses too"
 
 
 # What "changed models" means for both frameworks: a models.py, or any module of a models/ package.
@@ -466,6 +469,10 @@ class Framework(Protocol):
     def rename_parts(self, op: Operation) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """For a rename: the keys of the add and of the drop a generator blind to renames writes instead."""
 
+    def history_conflict(self, tree: Path, added: Sequence[str], scoped: Sequence[str]) -> str | None:
+        """Optional: where the committed history itself has two leaves (heads) that the framework's own
+        generator refuses on (only those of the ``--app`` arguments when scoped), what they are."""
+
 
 class NotComparable(Exception):
     """A committed file that cannot be compared with what mgen writes; the message says why."""
@@ -538,8 +545,10 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
         extra = framework.app_arguments(tree, sorted(added)) if getattr(args, "scoped", False) else []
         if extra:
             record["arguments"] = extra
-        record["in_sync"] = _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra),
-                                     tree)
+        conflict = getattr(framework, "history_conflict", None)
+        detail = conflict(tree, sorted(added), extra) if conflict else None
+        record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail} if detail else \
+            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
@@ -659,6 +668,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "regen_refused": sum(1 for p in regen if any(c.startswith(REFUSED) for c in _classes(p))),
         "regen_silent": sum(1 for p in regen if SILENT in _classes(p)),
         "regen_skipped": Counter(r["regenerate"]["skip"] for r in records if "skip" in r["regenerate"]),
+        "in_sync_skipped": Counter(r["in_sync"]["skip"] for r in records if "skip" in r["in_sync"]),
         "exit3": sum(1 for p in runs if p.get("exit") == 3),
         "timeouts": sum(1 for p in runs if p.get("exit") is None),
         "median_seconds": round(statistics.median(seconds), 2) if seconds else None,
@@ -702,12 +712,18 @@ def _row(name: str, s: dict[str, Any]) -> list[Any]:
 
 
 def skipped_table(result: dict[str, Any]) -> str:
-    """Sampled commits not regenerated, by reason (they still count in the in-sync column)."""
-    reasons: Counter[str] = Counter()
-    for project in result["projects"]:
-        reasons.update(summarise(project["records"])["regen_skipped"])
-    return markdown_table(["not regenerated because", "commits"], reasons.most_common()) if reasons else \
-        "No sampled commit was skipped."
+    """Sampled commits not regenerated, and not measured in sync, by reason (a commit skipped by one measure
+    still counts in the other's columns)."""
+    tables = []
+    for key, header in (("regen_skipped", "not regenerated because"),
+                        ("in_sync_skipped", "not measured in sync because")):
+        reasons: Counter[str] = Counter()
+        for project in result["projects"]:
+            reasons.update(summarise(project["records"])[key])
+        if reasons:
+            tables.append(markdown_table([header, "commits"], [[r.replace("|", "\\|"), n]
+                                                               for r, n in reasons.most_common()]))
+    return "\n\n".join(tables) or "No sampled commit was skipped."
 
 
 def miss_classes(result: dict[str, Any], part: str) -> str:

@@ -370,3 +370,63 @@ def test_django_app_label_as_django_derives_it(apps_py: str | None, label: str, 
     if apps_py is not None:
         (folder / "apps.py").write_text(apps_py)
     assert django_bench._app_label(folder) == label
+
+
+def _django_conflicts(tree: Path) -> dict[str, list[str]]:
+    """The judge: Django's own loader, with no database, in a subprocess."""
+    code = ("import django, json; django.setup()\n"
+            "from django.db.migrations.loader import MigrationLoader\n"
+            "print(json.dumps({a: sorted(n) for a, n in MigrationLoader(None).detect_conflicts().items()}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True,
+                         env={"DJANGO_SETTINGS_MODULE": "conf.settings", "PATH": "/usr/bin:/bin"})
+    return ast.literal_eval(out.stdout.strip().replace("null", "None"))
+
+
+@pytest.mark.parametrize("migrations, leaves", [
+    ({"0001_initial": None, "0002_a": "0001_initial", "0002_b": "0001_initial"}, ["0002_a", "0002_b"]),
+    ({"0001_initial": None, "0002_a": "0001_initial", "0002_b": "0001_initial",
+      "0003_merge": ("0002_a", "0002_b")}, None),
+    # a squash stands for what it replaces: 0003 still depends on a replaced name
+    ({"0001_initial": None, "0002_a": "0001_initial", "0001_squashed_0002_a": ["0001_initial", "0002_a"],
+      "0003_c": "0002_a"}, None),
+    ({"0001_initial": None, "0002_a": "0001_initial", "0001_squashed_0002_a": ["0001_initial", "0002_a"],
+      "0003_c": "0002_a", "0003_d": "0001_squashed_0002_a"}, ["0003_c", "0003_d"]),
+])
+def test_django_leaf_conflicts_as_django_finds_them(migrations: dict, leaves: list[str] | None,
+                                                     tmp_path: Path) -> None:
+    files = {"manage.py": MANAGE, "conf/__init__.py": "", "conf/settings.py": SETTINGS, "shop/__init__.py": "",
+             "shop/models.py": MODEL_HEAD, "shop/migrations/__init__.py": ""}
+    for name, parent in migrations.items():
+        if isinstance(parent, list):  # a squash
+            text = MIGRATION.format(extra=f"    replaces = {[('shop', p) for p in parent]!r}\n", dependencies="",
+                                    operations="")
+        else:
+            parents = parent if isinstance(parent, tuple) else (parent,) if parent else ()
+            text = MIGRATION.format(extra="", dependencies=", ".join(f'("shop", "{p}")' for p in parents),
+                                    operations="")
+        files[f"shop/migrations/{name}.py"] = text
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    expected = {"shop": leaves} if leaves else {}
+    assert _django_conflicts(tmp_path) == expected  # the judge agrees with the case as written
+    assert django_bench.leaf_conflicts(tmp_path) == expected
+    said = django_bench.Django().history_conflict(tmp_path, [], [])
+    assert said == (f"shop: {', '.join(leaves)}" if leaves else None)
+    assert django_bench.Django().history_conflict(tmp_path, [], ["--app", "other"]) is None
+
+
+@pytest.mark.parametrize("revisions, heads", [
+    ({"a": None, "b": "a", "c": "a"}, ["b", "c"]),
+    ({"a": None, "b": "a", "c": "a", "d": ("b", "c")}, ["d"]),
+])
+def test_alembic_heads_of_a_folder(revisions: dict, heads: list[str], tmp_path: Path) -> None:
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    for rev, down in revisions.items():
+        (versions / f"{rev}_x.py").write_text(f"revision = {rev!r}\ndown_revision = {down!r}\n")
+    from alembic.script import ScriptDirectory
+    assert sorted(ScriptDirectory(str(tmp_path / "migrations")).get_heads()) == heads  # the judge
+    assert alembic_bench.revision_heads(versions) == heads
+    said = alembic_bench.Alembic().history_conflict(tmp_path, ["migrations/versions/a_x.py"], [])
+    assert said == (f"migrations/versions: {', '.join(heads)}" if len(heads) > 1 else None)
