@@ -138,7 +138,6 @@ class DjangoFramework(Framework):
     def generate(self, options: Options) -> GenerateReport:
         from .report import DjangoReport
 
-        self.check_options(options)
         dialect = options.dialect or options.detected_dialect
         if options.data_migration:
             from ..generate import data_operations
