@@ -26,7 +26,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import projectcache
+from . import gitread, projectcache
 from .errors import MgenError
 
 # folders a walk for a project's own files does not enter
@@ -233,14 +233,7 @@ def git_changes(root: Path, base: str = "HEAD") -> dict[str, str] | str:
 
 
 def _run_git(root: Path, *args: str) -> subprocess.CompletedProcess | str:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, env=env, timeout=_GIT_TIMEOUT,
-                              check=False)
-    except FileNotFoundError:
-        return "git is not installed"
-    except (OSError, subprocess.SubprocessError) as e:
-        return f"git failed ({type(e).__name__})"
+    return gitread.run(root, *args, timeout=_GIT_TIMEOUT)
 
 
 def _git_changes(root: Path, top: Path, base: str) -> dict[str, str] | str:
@@ -254,7 +247,7 @@ def _git_changes(root: Path, top: Path, base: str) -> dict[str, str] | str:
         return f"git status failed: {_first_line(status.stderr)}"
     found: dict[str, str] = {}
     if base != "HEAD":
-        diff = _run_git(root, "diff", "--name-only", "-z", base, "--", ".")
+        diff = _run_git(root, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", base, "--", ".")
         if isinstance(diff, str):
             return diff
         if diff.returncode != 0:

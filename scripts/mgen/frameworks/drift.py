@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .. import __version__
+from .. import __version__, gitread
 from ..errors import MgenError
 from ..projectcache import read_entry, write_entry
 
@@ -116,12 +115,9 @@ def _export(root: Path, commit: str, into: Path, patterns: tuple[str, ...] = _PA
             wanted.append((parts[2].decode(), path))
     if not wanted:
         return True
-    try:
-        done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], capture_output=True, check=False,
-                              timeout=120, input="".join(f"{blob}\n" for blob, _ in wanted).encode())
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    if done.returncode != 0:
+    done = gitread.run(root, "cat-file", "--batch", timeout=120,
+                       input="".join(f"{blob}\n" for blob, _ in wanted).encode())
+    if isinstance(done, str) or done.returncode != 0:
         return False
     out, pos = done.stdout, 0
     for _blob, path in wanted:
@@ -147,11 +143,7 @@ def _differences(tree: Path, settings: str | None, dialect: str | None) -> list[
 
 
 def _git_bytes(root: Path, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    return gitread.output(root, *args)
 
 
 def _git(root: Path, *args: str) -> str | None:
