@@ -13,14 +13,22 @@ keyed by the file's path, size and modification time and the Python version, so 
 parsed again. Only files under the interpreter's own path are kept; the project's files (settings may hold
 secrets) never are. The folder is the user's own (mode 0700), like ``__pycache__``; ``MGEN_CACHE_DIR=off``
 turns the cache off. A cache that cannot be read or written is ignored: the file is parsed as usual.
+
+A cache entry is never trusted to be what mgen wrote (issue #15): it is read by an unpickler that builds
+syntax-tree nodes and nothing else (``_TreeUnpickler``: any other class or function named in the file is
+refused, so a planted pickle cannot run code), and the folder is used only when it is a real folder owned by
+the user running mgen that no one else may write to.
 """
 from __future__ import annotations
 
 import ast
+import builtins
 import contextlib
 import hashlib
+import io
 import os
 import pickle
+import stat as stat_mode
 import sys
 import tempfile
 from pathlib import Path
@@ -76,11 +84,16 @@ def parse_library_file(path: Path) -> ast.Module:
         return prune(parse_file(path))
     key = hashlib.sha1(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
     entry = folder / f"{key}.pickle"
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        tree = pickle.loads(entry.read_bytes())
-        if isinstance(tree, ast.Module):
-            return tree
+    trusted = _private_folder(folder)
+    if trusted:
+        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError,
+                                 IndexError, KeyError, RecursionError, MemoryError):
+            tree = _TreeUnpickler(io.BytesIO(entry.read_bytes())).load()
+            if isinstance(tree, ast.Module):
+                return tree
     tree = prune(parse_file(path))
+    if trusted is False:  # a folder someone else owns or may write to: neither read nor written
+        return tree
     with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -93,3 +106,33 @@ def parse_library_file(path: Path) -> ast.Module:
                 os.unlink(tmp)
             raise
     return tree
+
+
+class _TreeUnpickler(pickle.Unpickler):
+    """Builds ``ast`` nodes and the few constants a tree holds (``...``, complex numbers); any other global a
+    pickle names is refused, so an entry someone else wrote cannot call anything."""
+
+    _CONSTANTS = {"Ellipsis": builtins.Ellipsis, "complex": complex}
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == "ast":
+            found = getattr(ast, name, None)
+            if isinstance(found, type) and issubclass(found, ast.AST):
+                return found
+        elif module == "builtins" and name in self._CONSTANTS:
+            return self._CONSTANTS[name]
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a syntax tree")
+
+
+def _private_folder(folder: Path) -> bool | None:
+    """True: the folder is the user's own and no one else may write to it; None: it does not exist yet
+    (mgen creates it 0700); False: it is a link, not a folder, someone else's, or group/world-writable."""
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+    if not stat_mode.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
+        return False
+    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
