@@ -70,6 +70,16 @@ def dialect_server(request) -> tuple[str, str | None]:
     return request.param, require_server(request.param)
 
 
+def rewrite_cache_entry(path: Path, data: dict) -> None:
+    """Replace a project cache entry (``PROJECT/.claude/cache/db/NAME``) with ``data`` as mgen writes entries:
+    signed with this user's key (a file edited by hand is not mgen's and is read as missing)."""
+    from mgen import projectcache
+
+    root = path.parent.parent.parent.parent
+    payload = {k: v for k, v in data.items() if k not in ("format", "kind", "mac")}
+    projectcache.write_entry(root, path.name, data["kind"], data["format"], payload)
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """``files`` (relative path -> text) written under ``root``, folders made as needed; ``root``."""
     for rel, text in files.items():

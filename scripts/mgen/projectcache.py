@@ -20,11 +20,19 @@ Two layers:
   ``mgen.db.redact``: no password reaches the disk.
 
 ``MGEN_PROJECT_CACHE=off`` turns it off (nothing is read or written).
+
+A project folder is not the user's own: a checkout can ship any file under ``.claude/cache``. So every entry
+mgen writes ends with ``"mac"``, an HMAC-SHA256 of the text before it with a key kept in the user's own cache
+(``mgen.usercache.signing_key``), and an entry whose mac does not verify is missing (rebuilt). With no key
+(``MGEN_CACHE_DIR=off``, or a user cache folder others may write to) the project cache is off too. Only
+regular files are read or hashed, up to a size (a ``depends_on`` naming ``/dev/zero`` or a FIFO is stale,
+never read).
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import stat as stat_module
@@ -33,7 +41,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, usercache
 
 FOLDER = Path(".claude") / "cache" / "db"
 
@@ -63,6 +71,9 @@ RACY_NS = 2_000_000_000
 # written into the cache folder when mgen creates it: a cache is not committed (and git status stays short)
 GITIGNORE = "# written by mgen: the project cache is not committed\n*\n"
 _SKIP_NAMES = ("__pycache__",)
+MAX_ENTRY_BYTES = 256 << 20  # a cache entry larger than this is not read
+MAX_HASHED_BYTES = 64 << 20  # a file larger than this is not fingerprinted: an entry depending on it is stale
+_MAC = b',"mac":"'
 
 
 def enabled() -> bool:
@@ -74,30 +85,59 @@ def fingerprint(data: bytes) -> str:
 
 
 def file_fingerprint(path: Path) -> str | None:
-    """The content hash of ``path``, None when it cannot be read."""
-    try:
-        return fingerprint(path.read_bytes())
-    except OSError:
-        return None
+    """The content hash of ``path``, None when it cannot be read (or is not a regular file of a bounded size)."""
+    content = _regular_bytes(path, MAX_HASHED_BYTES)
+    return None if content is None else fingerprint(content)
 
 
 def read_entry(root: Path, name: str, kind: str, fmt: int) -> dict[str, Any] | None:
-    """The cache file ``name`` of the project at ``root`` when it is this ``kind`` and ``fmt``, else None."""
-    if not enabled():
+    """The cache file ``name`` of the project at ``root`` when it is this ``kind`` and ``fmt`` and this user's
+    mgen signed it, else None."""
+    key = usercache.signing_key() if enabled() else None
+    raw = _regular_bytes(root / FOLDER / name, MAX_ENTRY_BYTES) if key else None
+    if raw is None or not _verified(raw, key):
         return None
     try:
-        data = json.loads((root / FOLDER / name).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("format") != fmt or data.get("kind") != kind:
         return None
+    data.pop("mac", None)
     return data
+
+
+def _regular_bytes(path: Path, limit: int) -> bytes | None:
+    """The content of ``path`` when it is a regular file of at most ``limit`` bytes (links followed), else None:
+    a device or a FIFO is never opened."""
+    try:
+        info = path.stat()
+        if not stat_module.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
+
+
+def _mac(key: bytes, body: bytes) -> str:
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _verified(raw: bytes, key: bytes) -> bool:
+    """Whether ``raw`` ends with the mac of the text before it (see the module's docstring)."""
+    at = raw.rfind(_MAC)
+    tail = raw[at + len(_MAC):]
+    if at < 0 or len(tail) != 66 or not tail.endswith(b'"}'):
+        return False
+    return hmac.compare_digest(tail[:64].decode("ascii", "replace"), _mac(key, raw[:at]))
 
 
 def write_entry(root: Path, name: str, kind: str, fmt: int, data: dict[str, Any]) -> None:
     """Replace the cache file ``name`` atomically; a project where it cannot be written is left as it is
     (the cache only saves time)."""
-    if not enabled():
+    key = usercache.signing_key() if enabled() else None
+    if key is None:
         return
     import tempfile  # here: the read path of a warm run does not need it
 
@@ -109,8 +149,9 @@ def write_entry(root: Path, name: str, kind: str, fmt: int, data: dict[str, Any]
                 (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:  # dumps: json's C encoder (dump streams in Python)
-                out.write(json.dumps({"format": fmt, "kind": kind, **data}, separators=(",", ":")))
+            body = json.dumps({"format": fmt, "kind": kind, **data}, separators=(",", ":"))[:-1].encode()
+            with os.fdopen(fd, "wb") as out:  # dumps: json's C encoder (dump streams in Python)
+                out.write(body + _MAC + _mac(key, body).encode() + b'"}')
             os.replace(tmp, folder / name)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -144,7 +185,10 @@ def take_fingerprint(path: Path, st: os.stat_result | None = None) -> dict[str, 
             listing = _listing(path)
             return {"dir": True, "size": listing.count(b"\n") + 1 if listing else 0, "mtime_ns": st.st_mtime_ns,
                     "sha256": fingerprint(listing), "checked_ns": time.time_ns()}
-        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": fingerprint(path.read_bytes()),
+        content = _regular_bytes(path, MAX_HASHED_BYTES)
+        if content is None:
+            return None
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": fingerprint(content),
                 "checked_ns": time.time_ns()}
     except OSError:
         return None
@@ -171,7 +215,7 @@ def check_fingerprint(path: Path, recorded: Any) -> tuple[bool, dict[str, Any] |
     except (KeyError, TypeError):
         return False, None
     is_dir = stat_module.S_ISDIR(st.st_mode)
-    if bool(recorded.get("dir")) != is_dir:
+    if bool(recorded.get("dir")) != is_dir or not (is_dir or stat_module.S_ISREG(st.st_mode)):
         return False, None
     racy = not isinstance(checked, int) or mtime >= checked - RACY_NS
     if not is_dir and st.st_size != size:
@@ -315,7 +359,7 @@ def describe(root: Path) -> list[dict[str, Any]]:
     """One record per cache file present: name, kind, format, state, size in bytes. ``state``:
     ``fresh`` / ``stale`` (a file it depends on changed, or another mgen wrote it), ``valid`` (an entry
     checked part by part when used: a framework's history cache, ``drift``, ``schema-state``), ``invalid`` (not
-    readable JSON of the registered kind and format: it will be rebuilt) or ``unknown`` (not mgen's)."""
+    readable JSON of the registered kind and format, or not signed by this user's mgen: it will be rebuilt) or ``unknown`` (not mgen's)."""
     folder = root / FOLDER
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".json") and not n.startswith("."))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import ALEMBIC_MODELS_V1 as MODELS_V1
 from conftest import alembic_project as project
-from conftest import django_store
+from conftest import django_store, rewrite_cache_entry
 
 from mgen.cli import main
 from mgen.frameworks.drift import drift
@@ -55,7 +55,7 @@ def test_django_model_change_committed_without_its_migration(tmp_path: Path, cap
     assert cache.is_file()
     data = json.loads(cache.read_text())
     data["commits"] = {k: ["(from the cache)"] for k in data["commits"]}
-    cache.write_text(json.dumps(data))
+    rewrite_cache_entry(cache, data)
     assert drift(root).lines == ["(from the cache)"]
 
     # an earlier base: HEAD~1 was in step

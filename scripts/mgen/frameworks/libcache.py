@@ -28,11 +28,11 @@ import hashlib
 import io
 import os
 import pickle
-import stat as stat_mode
 import sys
 import tempfile
 from pathlib import Path
 
+from .. import usercache
 from .pyast import parse_file
 
 FORMAT = 1  # bump when the pruning or the pickled form changes
@@ -40,16 +40,8 @@ FORMAT = 1  # bump when the pruning or the pickled form changes
 
 def cache_dir() -> Path | None:
     """The folder of this Python's pruned trees, or None when caching is off."""
-    configured = os.environ.get("MGEN_CACHE_DIR")
-    if configured is not None and configured.strip().lower() in ("", "off", "0", "none"):
-        return None
-    if configured:
-        base = Path(configured)
-    elif os.environ.get("XDG_CACHE_HOME"):
-        base = Path(os.environ["XDG_CACHE_HOME"]) / "mgen"
-    else:
-        base = Path.home() / ".cache" / "mgen"
-    return base / f"pyast-{FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
+    base = usercache.base()
+    return None if base is None else base / f"pyast-{FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
 
 
 def prune(tree: ast.Module) -> ast.Module:
@@ -84,7 +76,7 @@ def parse_library_file(path: Path) -> ast.Module:
         return prune(parse_file(path))
     key = hashlib.sha1(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
     entry = folder / f"{key}.pickle"
-    trusted = _private_folder(folder)
+    trusted = usercache.private(folder)
     if trusted:
         with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError,
                                  IndexError, KeyError, RecursionError, MemoryError):
@@ -107,32 +99,19 @@ def parse_library_file(path: Path) -> ast.Module:
             raise
     return tree
 
+_CONSTANTS = {"Ellipsis": builtins.Ellipsis, "complex": complex}  # the globals a syntax tree's pickle names
+
 
 class _TreeUnpickler(pickle.Unpickler):
     """Builds ``ast`` nodes and the few constants a tree holds (``...``, complex numbers); any other global a
     pickle names is refused, so an entry someone else wrote cannot call anything."""
-
-    _CONSTANTS = {"Ellipsis": builtins.Ellipsis, "complex": complex}
 
     def find_class(self, module: str, name: str) -> type:
         if module == "ast":
             found = getattr(ast, name, None)
             if isinstance(found, type) and issubclass(found, ast.AST):
                 return found
-        elif module == "builtins" and name in self._CONSTANTS:
-            return self._CONSTANTS[name]
+        elif module == "builtins" and name in _CONSTANTS:
+            return _CONSTANTS[name]
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a syntax tree")
 
-
-def _private_folder(folder: Path) -> bool | None:
-    """True: the folder is the user's own and no one else may write to it; None: it does not exist yet
-    (mgen creates it 0700); False: it is a link, not a folder, someone else's, or group/world-writable."""
-    try:
-        info = folder.lstat()
-    except FileNotFoundError:
-        return None
-    except OSError:
-        return False
-    if not stat_mode.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
-        return False
-    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()

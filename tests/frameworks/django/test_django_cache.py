@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import django_store
+from conftest import django_store, rewrite_cache_entry
 
 from mgen.frameworks.django.project import load_project
 from mgen.frameworks.django.replay import models_state, replay_project
@@ -50,7 +50,7 @@ def test_caches_are_written_and_used(store: Path, monkeypatch):
     assert sorted(models["apps"]["shop"]["files"]) == ["config/settings.py", "shop/base.py", "shop/models.py"]
     # a cached answer really is what is read: change the cached state and see it come back
     history["replayed"]["models"] = [m for m in history["replayed"]["models"] if m["name"] != "Tag"]
-    (store / CACHE / "django-history.json").write_text(json.dumps(history))
+    rewrite_cache_entry(store / CACHE / "django-history.json", history)
     old, _ = states(store, monkeypatch, True)
     assert ("shop", "tag") not in old.models
     old, _ = states(store, monkeypatch, False)
