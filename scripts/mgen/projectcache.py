@@ -359,7 +359,8 @@ def describe(root: Path) -> list[dict[str, Any]]:
     """One record per cache file present: name, kind, format, state, size in bytes. ``state``:
     ``fresh`` / ``stale`` (a file it depends on changed, or another mgen wrote it), ``valid`` (an entry
     checked part by part when used: a framework's history cache, ``drift``, ``schema-state``), ``invalid`` (not
-    readable JSON of the registered kind and format, or not signed by this user's mgen: it will be rebuilt) or ``unknown`` (not mgen's)."""
+    readable JSON of the registered kind and format, or not signed by this user's mgen: it will be rebuilt)
+    or ``unknown`` (not mgen's)."""
     folder = root / FOLDER
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".json") and not n.startswith("."))
