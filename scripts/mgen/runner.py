@@ -31,9 +31,10 @@ Design
 * **Refusals** (MgenError, exit 2, before anything runs): an applied migration whose up SQL changed
   (checksum), a pending migration older than the newest applied one (out of order), a rollback of a
   migration with an empty down ("irreversible") or of one no longer in the folder.
-* **Safety**: every URL shown goes through ``db.redact``. ``looks_like_production`` flags a remote
-  host or a database name containing prod/production/live; the CLI then wants ``--yes`` for run and
-  rollback (``--dry-run`` changes nothing and needs none).
+* **Safety**: every URL shown goes through ``db.redact``. ``target.looks_like_production`` flags a remote
+  host, a database name containing prod/production/live, or a target it cannot tell, for the database the
+  driver will reach (libpq's environment and service files applied); the CLI then wants ``--yes`` for run
+  and rollback (``--dry-run`` changes nothing and needs none).
 
 Not done: no lock against two runners at once (the version primary key makes the second PostgreSQL
 transaction fail), no ``BEGIN``/``COMMIT`` inside a migration file is interpreted.
@@ -52,7 +53,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from .db import (
     Connection,
@@ -70,14 +70,13 @@ from .errors import MgenError
 from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, read_text, write_migration
 from .formats.goose import ANNOTATION_RE as GOOSE_ANNOTATION_RE
 from .formats.numbering import version_number
+from .target import looks_like_production
 
 if TYPE_CHECKING:
     from .statements import Statement
 
 DEFAULT_TABLE = "schema_migrations"
 CREATE_HEADER = "Created by `mgen migrate create`: write the up SQL, and the down SQL that undoes it."
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-PRODUCTION_WORDS = ("production", "prod", "live")
 _DIESEL_NO_TRANSACTION_RE = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
 _FAILED_INDEX_RE = re.compile(r"statement (\d+) failed")  # apply_statements' message
 _TIMESTAMP_TYPES = {"postgresql": "TIMESTAMP", "mysql": "DATETIME", "sqlite": "TEXT"}
@@ -483,28 +482,6 @@ def create(folder: str | os.PathLike[str], name: str, *, fmt: str | None = None,
     the folder's format, else golang-migrate (as ``mgen generate``)."""
     fmt_name = canonical_format(fmt) if fmt else (detect_format(folder) or "golang-migrate")
     return write_migration(folder, fmt_name, name, [], [], dialect or "any database", header=[CREATE_HEADER])
-
-
-# =============================================================================================
-# Production guard
-# =============================================================================================
-def looks_like_production(url: str) -> str | None:
-    """Why ``url`` may be a production database, or None: a host other than this machine (localhost,
-    127.0.0.1, ::1, a unix socket, a SQLite file), or a database name containing prod/production/live."""
-    if dialect_of_url(url) == "sqlite":
-        name = Path(sqlite_path(url)).name
-    else:
-        parts = urlsplit(url)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        host = unquote(query.get("host") or parts.hostname or "")
-        if host and not host.startswith("/") and "unix_socket" not in query and host.lower() not in LOCAL_HOSTS:
-            return f"host {host} is not this machine"
-        name = query.get("dbname") or unquote(parts.path.lstrip("/"))
-    lowered = name.lower()
-    for word in PRODUCTION_WORDS:
-        if word in lowered:
-            return f"the database name {name!r} contains {word!r}"
-    return None
 
 
 # =============================================================================================

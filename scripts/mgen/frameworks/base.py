@@ -22,7 +22,8 @@ base implementation, which says so (``MgenError`` naming the framework and the c
                                                                         subprocess (``frameworks.native``)
     lint          lint(root, dialect, server_version, stats) -> LintReport
     migrate       migrate_command(action, root, name, python) -> argv   the framework's own command
-                  database_hint(root) -> URL-like text | None           for the production guard
+                  database_hint(root, python) -> URL | None             the database migrate reaches, for the
+                                                                        production guard (None: it cannot be told)
                   pending_migrations(root, python) -> [file-name prefix]
     rollback      rollback(options) -> RollbackReport
     drift         drift_lines(tree, settings, dialect) -> [str] | None  the models vs the migrations at a commit
@@ -176,7 +177,10 @@ class Framework:
     def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
         raise self.unsupported(f"migrate {action}")
 
-    def database_hint(self, root: Path) -> str | None:
+    def database_hint(self, root: Path, python: str) -> str | None:
+        """The URL (no password needed) of the database the framework's own migrate command will reach, as
+        the project resolves it when that command runs; None when it cannot be told, and the production guard
+        then asks for ``--yes``."""
         return None
 
     def pending_migrations(self, root: Path, python: str) -> list[str]:

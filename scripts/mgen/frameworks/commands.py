@@ -3,8 +3,9 @@
 
 Before ``run``, the migrations not applied yet are linted (``mgen lint`` on the project; only the pending ones
 are reported, asked of the framework itself: ``Framework.pending_migrations``) and an error finding stops the
-run unless ``--yes``. A database that looks like production (a remote host, a name with prod/live; read
-statically from the configuration, ``Framework.database_hint``) needs ``--yes`` too.
+run unless ``--yes``. A database that looks like production (a remote host, a name with prod/live, resolved
+as the driver resolves it: ``mgen.target``), or one mgen cannot tell (``Framework.database_hint`` gives
+None), needs ``--yes`` too.
 The project's own Python runs the command (its ``.venv``/``venv``/``env`` when there is one), from the
 project folder, its output passed through. ``--dry-run`` prints the command and runs nothing.
 """
@@ -61,11 +62,11 @@ def migrate(framework: Framework, action: str, root: Path, name: str | None, *, 
     ``dialect`` the one detection found (the pending migrations are linted for it)."""
     cmd = command(framework, action, root, name)
     if action in ("run", "rollback") and not dry_run and not yes:
-        hint = framework.database_hint(root)
+        hint = framework.database_hint(root, cmd[0])
         try:
-            reason = guard(hint) if hint else None
-        except MgenError:  # a URL the guard cannot read says nothing either way
-            reason = None
+            reason = guard(hint) if hint else "mgen cannot tell which database the project's configuration names"
+        except MgenError as e:  # a URL the guard cannot read: it may be anything
+            reason = f"mgen cannot read its URL: {e.one_line()}"
         if reason:
             raise MgenError(f"the project's database looks like production ({reason}); pass --yes to {action} it")
     if action == "run" and not dry_run:

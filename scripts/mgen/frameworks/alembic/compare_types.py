@@ -48,5 +48,5 @@ def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, 
         return models, []
     shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
     return replace(models, tables=tuple(tables)), [
-        f"{len(taken)} column type(s) where only one side gives a length or precision, unchanged as Alembic's "
-        f"autogenerate compares them: {shown}"]
+        (f"{len(taken)} column type(s) where only one side gives a length or precision, unchanged as Alembic's "
+         f"autogenerate compares them: {shown}")]

@@ -21,6 +21,9 @@ from ..base import Framework
 if TYPE_CHECKING:
     from ..records import Detection, GenerateReport, Options, State, Written, WrittenMigration
 
+# what in env.py may give the engine another URL than alembic.ini's (the production guard then cannot tell)
+ENV_URL_WORDS = ("set_main_option", "os.environ", "getenv", "current_app", "create_engine(")
+
 
 class AlembicFramework(Framework):
     name = "alembic"
@@ -224,11 +227,17 @@ class AlembicFramework(Framework):
             return [*alembic, "downgrade", name or "-1"]
         raise self.unsupported(f"migrate {action}")
 
-    def database_hint(self, root: Path) -> str | None:
+    def database_hint(self, root: Path, python: str) -> str | None:
+        """alembic.ini's ``sqlalchemy.url`` when ``env.py`` takes it from there; None when env.py may set its
+        own (``set_main_option``, the environment, a Flask app's configuration): not told statically."""
         from .detection import find_layout
 
         try:
             layout = find_layout(root)
+            env = layout.env_py() if layout is not None else None
+            text = env.read_text(encoding="utf-8", errors="replace") if env is not None else ""
+            if any(word in text for word in ENV_URL_WORDS):
+                return None
             return layout.config().url if layout is not None else None
         except (MgenError, OSError, AttributeError, TypeError):
             return None

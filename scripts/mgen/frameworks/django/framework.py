@@ -196,19 +196,13 @@ class DjangoFramework(Framework):
             return [*manage, "migrate", name, _previous(root, name)]
         raise self.unsupported(f"migrate {action}")
 
-    def database_hint(self, root: Path) -> str | None:
-        from .project import load_project
+    def database_hint(self, root: Path, python: str) -> str | None:
+        """``DATABASES["default"]`` as the settings give it when ``manage.py migrate`` runs: asked of Django in
+        the project's interpreter with this environment (settings often read it: a static reading would take
+        a default branch the run does not); migrate runs the project's code anyway."""
+        from .native_settings import database_url
 
-        try:
-            project = load_project(root)
-            default = (project.settings.get("DATABASES") or {}).get("default") or {}
-            host, name = default.get("HOST") or "localhost", default.get("NAME") or ""
-            scheme = project.database_dialect  # from DATABASES' ENGINE
-        except (MgenError, OSError, AttributeError, TypeError):
-            return None
-        if scheme is None or not isinstance(host, str) or not isinstance(name, str):
-            return None
-        return f"sqlite:///{name}" if scheme == "sqlite" else f"{scheme}://{host}/{Path(name).name}"
+        return database_url(root, python)
 
     def pending_migrations(self, root: Path, python: str) -> list[str]:
         from ..commands import run_quiet

@@ -115,11 +115,13 @@ class DjangoProject:
         databases = self.raw_settings.get("DATABASES", self.settings.get("DATABASES"))
         default = databases.get("default") if isinstance(databases, dict) else None
         engine = default.get("ENGINE") if isinstance(default, dict) else None
-        if not isinstance(engine, str):
-            return None
-        backend = engine.rpartition(".")[2]
-        return {"postgresql": "postgresql", "postgresql_psycopg2": "postgresql", "postgis": "postgresql",
-                "mysql": "mysql", "sqlite3": "sqlite", "spatialite": "sqlite"}.get(backend)
+        return engine_dialect(engine) if isinstance(engine, str) else None
+
+
+def engine_dialect(engine: str) -> str | None:
+    """mgen's dialect of a DATABASES ENGINE (its last dotted part: Django's and GeoDjango's backends)."""
+    return {"postgresql": "postgresql", "postgresql_psycopg2": "postgresql", "postgis": "postgresql",
+            "mysql": "mysql", "sqlite3": "sqlite", "spatialite": "sqlite"}.get(engine.rpartition(".")[2])
 
 
 def settings_from_manage_py(root: Path) -> str:
