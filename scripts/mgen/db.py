@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import sqlite3
 import tempfile
@@ -30,18 +31,25 @@ _EXTRA = {"postgresql": "postgres", "mysql": "mysql"}
 
 
 def redact(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (unchanged when it has none)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if not parts.netloc or "@" not in parts.netloc:
-        return url
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    if ":" not in userinfo:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostport}"))
+    """``url`` with every password in it replaced by ``***`` (unchanged when it has none): the one redaction
+    every URL mgen shows, stores or puts in an error goes through.
+
+    Written for the URLs people really type, not only well-formed ones: the userinfo is everything from the
+    first ``:`` after ``scheme://`` to the *last* ``@``, so a password with an unencoded ``@``, ``#``, ``/``,
+    ``?`` or ``[`` is hidden whole (``urlsplit`` would cut it at the first of those and show the rest), and
+    ``password=``/``sslpassword=`` query parameters are hidden too. Where a query value holds an ``@`` after
+    a host with a port, a little more than the password is hidden: never less."""
+    head, sep, rest = url.partition("://")
+    if not sep:
+        return url  # a plain SQLite path
+    at = rest.rfind("@")
+    colon = rest.find(":", 0, at) if at > 0 else -1
+    if colon >= 0:
+        rest = f"{rest[:colon]}:***{rest[at:]}"
+    return head + sep + _SECRET_PARAMETER.sub(r"\1***", rest)
+
+
+_SECRET_PARAMETER = re.compile(r"(?i)([?&;](?:ssl)?(?:password|passwd|pwd)=)[^&;#\s]*")
 
 
 def dialect_of_url(url: str) -> str:
@@ -177,20 +185,11 @@ class MysqlConnection(Connection):
             import pymysql
         except ImportError:
             raise _missing_driver("mysql", "pymysql") from None
-        parts = urlsplit(url)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        kwargs: dict[str, Any] = {
-            "host": parts.hostname or "127.0.0.1",
-            "port": parts.port or 3306,
-            "user": unquote(parts.username) if parts.username else "root",
-            "password": unquote(parts.password) if parts.password else "",
-            "database": unquote(parts.path.lstrip("/")) or None,
-            "autocommit": True,
-            "charset": query.get("charset", "utf8mb4"),
-            "connect_timeout": 10,
-        }
-        if "unix_socket" in query:
-            kwargs["unix_socket"] = query["unix_socket"]
+        try:
+            kwargs = mysql_parameters(url)
+        except ValueError:  # its message may quote the password: not shown
+            raise MgenError(f"cannot read the database URL {redact(url)}: a character in it is not "
+                            "percent-encoded (in a password: @ as %40, # as %23, / as %2F, ? as %3F)") from None
         # the classes the connection code raises: ``pymysql.err`` itself may be a second copy of the module
         # once something imported it again under another name (Django's MySQL backend through the
         # ``MySQLdb`` alias of install_as_MySQLdb), and its Error then catches nothing
@@ -200,6 +199,25 @@ class MysqlConnection(Connection):
         except (error, OSError) as e:
             raise MgenError(f"cannot connect to {redact(url)}: {_first_line(e)}") from None
         return cls(url, raw, error)
+
+
+def mysql_parameters(url: str) -> dict[str, Any]:
+    """PyMySQL's ``connect`` arguments for a ``mysql://`` URL (ValueError: it cannot be read)."""
+    parts = urlsplit(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    kwargs: dict[str, Any] = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 3306,
+        "user": unquote(parts.username) if parts.username else "root",
+        "password": unquote(parts.password) if parts.password else query.get("password", ""),
+        "database": unquote(parts.path.lstrip("/")) or None,
+        "autocommit": True,
+        "charset": query.get("charset", "utf8mb4"),
+        "connect_timeout": 10,
+    }
+    if "unix_socket" in query:
+        kwargs["unix_socket"] = query["unix_socket"]
+    return kwargs
 
 
 class SqliteConnection(Connection):

@@ -295,9 +295,10 @@ def store(root: Path, name: str, payload: dict[str, Any], depends: Iterable[Path
 
 
 def redact_urls(value: Any) -> Any:
-    """``value`` with every string that holds a URL with a password passed through ``mgen.db.redact``."""
+    """``value`` with every string that holds a URL passed through ``mgen.db.redact`` (a password in the
+    userinfo or in a ``password=`` parameter)."""
     if isinstance(value, str):
-        if "://" in value and "@" in value:
+        if "://" in value:
             from .db import redact
 
             return " ".join(redact(part) if "://" in part else part for part in value.split(" "))
