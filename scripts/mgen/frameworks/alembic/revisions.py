@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import MgenError
+from ..graphs import find_cycle
 from ..pyast import parse_file, simple_assignment
 
 
@@ -124,22 +125,18 @@ class RevisionGraph:
             return []
         order: list[Revision] = []
         done: set[str] = set()
-        visiting: set[str] = set()
-
-        def visit(rev_id: str) -> None:
+        stack: list[tuple[str, bool]] = [(target, False)]
+        while stack:  # depth-first, parents in file order, without recursion (histories run to thousands)
+            rev_id, expanded = stack.pop()
             if rev_id in done:
-                return
-            if rev_id in visiting:
-                raise MgenError(f"revision cycle through {rev_id}", str(self.revisions[rev_id].path))
-            visiting.add(rev_id)
+                continue
+            if expanded:
+                done.add(rev_id)
+                order.append(self.revisions[rev_id])
+                continue
             rev = self.revisions[rev_id]
-            for parent in (*rev.down, *rev.depends_on):
-                visit(parent)
-            visiting.discard(rev_id)
-            done.add(rev_id)
-            order.append(rev)
-
-        visit(target)
+            stack.append((rev_id, True))
+            stack.extend((p, False) for p in reversed((*rev.down, *rev.depends_on)) if p not in done)
         return order
 
 
@@ -165,4 +162,8 @@ def read_graph(folders: Sequence[Path], recursive: bool = False) -> RevisionGrap
             if parent not in revisions:
                 raise MgenError(f"revision {rev.id} revises {parent!r}, which no file defines", str(rev.path),
                                 rev.line)
+    cycle = find_cycle({rev.id: (*rev.down, *rev.depends_on) for rev in revisions.values()})
+    if cycle:  # Alembic's CycleDetected; with no head, a plan from the heads would skip it without a word
+        first = revisions[cycle[0]]
+        raise MgenError(f"revision cycle: {' -> '.join(cycle)}", str(first.path), first.line)
     return RevisionGraph(revisions)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
+from ..graphs import find_cycle
 from ..pyast import Note
 from .conditions import settings_assigned
 from .field_classes import array_arguments
@@ -240,7 +241,16 @@ class Graph:
             stack.extend((p, False) for p in sorted(self.parents[key]) if p not in done)  # popped last first
         return visited
 
+    def ensure_not_cyclic(self) -> None:
+        """Django's ``ensure_not_cyclic``: a cycle is an error naming it (a cycle inside one app leaves it with
+        no leaf, so a plan from the leaves alone would skip it without a word)."""
+        cycle = find_cycle(self.parents)
+        if cycle:
+            raise MgenError("circular migration dependency: " + " -> ".join(f"{a}.{n}" for a, n in cycle),
+                            str(self.nodes[cycle[0]].path), self.nodes[cycle[0]].line)
+
     def full_plan(self) -> list[tuple[str, str]]:
+        self.ensure_not_cyclic()
         plan: list[tuple[str, str]] = []
         seen: set[tuple[str, str]] = set()
         for leaf in self.leaf_nodes():
