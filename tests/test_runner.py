@@ -136,18 +136,23 @@ def test_failed_migration_on_postgresql_leaves_no_record_and_no_schema(tmp_path:
 
 
 @pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
-def test_failed_migration_where_ddl_commits_names_the_statement_and_is_not_recorded(tmp_path: Path,
-                                                                                    dialect: str) -> None:
+def test_failed_migration_where_ddl_commits_names_the_statement_and_is_dirty(tmp_path: Path,
+                                                                            dialect: str) -> None:
     folder = write(tmp_path / "m", "golang-migrate", [BASE[0], BROKEN])
     with scratch_database(dialect, require_server(dialect)) as url:
         r = mgen("run", "--db", url, "--migrations", str(folder))
         assert r.stdout.startswith(f"applied {V1}_create_users (")  # the one before still ran
         line = one_error_line(r)
         assert "statement 2 of 2 failed: INSERT INTO no_such_table VALUES (1)" in line
-        assert "statement 1 of it stayed applied" in line and "the migration is NOT recorded" in line
-        assert f"{V2}_broken.up.sql:" in line
+        assert "statement 1 of it stayed applied" in line and "it is recorded as dirty in schema_migrations" in line
+        assert f"mgen migrate force {V2}" in line and f"{V2}_broken.up.sql:" in line
         assert schema(url).has_table("half")  # what the database committed stays, and the error says so
-        assert [m.version for m in runner.pending(folder, url)] == [V2]
+        st = runner.status(folder, url)
+        assert [r.version for r in st.dirty] == [V2] and f"DIRTY {V2}_broken" in "\n".join(st.lines())
+        again = one_error_line(mgen("run", "--db", url, "--migrations", str(folder)))
+        assert f"migration {V2}_broken is dirty in schema_migrations" in again  # nothing runs until resolved
+        assert mgen("force", V2, "--db", url, "--undone").returncode == 0
+        assert [m.version for m in runner.pending(folder, url)] == [V2] and not runner.status(folder, url).dirty
 
 
 # -- refusals ----------------------------------------------------------------------------------
@@ -297,10 +302,11 @@ def test_cli_json_and_text_output(tmp_path: Path, sqlite_db: str, capsys: pytest
 
     r = mgen_here(capsys, "status", "--db", sqlite_db, "--migrations", str(folder), "--json")
     data = json.loads(r.stdout)
-    assert {"database", "format", "table", "migrations", "unknown", "applied", "pending"} == set(data)
-    assert (data["format"], data["applied"], data["pending"], data["unknown"]) == ("plain", 3, 0, [])
-    assert set(data["migrations"][0]) == {"version", "name", "file", "applied", "checksum_mismatch", "applied_at",
-                                          "execution_ms"}
+    assert {"database", "format", "table", "migrations", "unknown", "applied", "pending", "dirty"} == set(data)
+    assert (data["format"], data["applied"], data["pending"], data["unknown"], data["dirty"]) == \
+        ("plain", 3, 0, [], [])
+    assert set(data["migrations"][0]) == {"version", "name", "file", "applied", "dirty", "checksum_mismatch",
+                                          "applied_at", "execution_ms"}
     assert all(m["applied"] and not m["checksum_mismatch"] for m in data["migrations"])
 
     r = mgen_here(capsys, "rollback", "--db", sqlite_db, "--migrations", str(folder), "--json", "--steps", "2")

@@ -4,6 +4,7 @@
     mgen migrate run      --db URL [--target VERSION] [--dry-run] [--yes] [...]
     mgen migrate rollback --db URL [--steps N] [--dry-run] [--yes] [...]
     mgen migrate create NAME [--migrations DIR] [--format F]
+    mgen migrate force VERSION --db URL [--undone]
 
 Design
 ------
@@ -18,12 +19,18 @@ Design
 * **Statements** are split by ``mgen.statements.split_statements`` (sqlglot's tokenizer for the
   dialect: dollar quotes, ``DO $$`` blocks, trigger bodies; goose ``StatementBegin``/``End`` markers
   are comments around one such statement) and run by ``mgen.db.apply_units``, one ``Unit`` per
-  migration. The ledger write (INSERT on run, DELETE on rollback) is the unit's last statement, so:
-  on PostgreSQL a transactional migration and its record commit or roll back together; where the
-  unit runs statement by statement (MySQL, whose DDL commits by itself; SQLite, as ``apply_units``
-  runs it; a non-transactional PostgreSQL migration) the record is written only after every
-  statement succeeded, and a failure names the statement, says which earlier statements stay applied
-  and that the migration is NOT recorded. The execution time is filled in right after.
+  migration. On PostgreSQL a transactional migration and its ledger write (INSERT on run, DELETE on
+  rollback, the unit's last statement) commit or roll back together. Where the unit runs statement by
+  statement (MySQL, whose DDL commits by itself; SQLite, as ``apply_units`` runs it; a
+  non-transactional PostgreSQL migration) the migration is recorded as **started** (``execution_ms``
+  -1) before its first statement and as done after its last (golang-migrate's dirty flag): a run
+  killed or failed half-way leaves it **dirty**, ``status`` says so, and ``run``/``rollback`` refuse
+  until ``mgen migrate force VERSION`` (finished by hand: recorded as applied) or ``force VERSION
+  --undone`` (undone by hand: its record removed). A failure names the statement and says which
+  earlier statements stay applied.
+* **One run at a time** per database and ledger table: ``run``, ``rollback`` and ``force`` hold a lock
+  (``runner_lock``: a PostgreSQL advisory lock, MySQL ``GET_LOCK``, a SQLite lock file) from before they
+  read the ledger until they are done.
 * **Non-transactional migrations**, as each format marks them: goose ``-- +goose NO TRANSACTION``;
   plain/Diesel ``metadata.toml`` with ``run_in_transaction = false``; golang-migrate has no marker but
   sends a file as one query, which PostgreSQL runs outside a transaction when it holds one statement,
@@ -36,8 +43,7 @@ Design
   driver will reach (libpq's environment and service files applied); the CLI then wants ``--yes`` for run
   and rollback (``--dry-run`` changes nothing and needs none).
 
-Not done: no lock against two runners at once (the version primary key makes the second PostgreSQL
-transaction fail), no ``BEGIN``/``COMMIT`` inside a migration file is interpreted.
+Not done: no ``BEGIN``/``COMMIT`` inside a migration file is interpreted.
 """
 from __future__ import annotations
 
@@ -70,12 +76,14 @@ from .errors import MgenError
 from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, read_text, write_migration
 from .formats.goose import ANNOTATION_RE as GOOSE_ANNOTATION_RE
 from .formats.numbering import version_number
+from .runner_lock import migration_lock
 from .target import looks_like_production
 
 if TYPE_CHECKING:
     from .statements import Statement
 
 DEFAULT_TABLE = "schema_migrations"
+STARTED_MS = -1  # execution_ms of a migration started and not finished (dirty)
 CREATE_HEADER = "Created by `mgen migrate create`: write the up SQL, and the down SQL that undoes it."
 _DIESEL_NO_TRANSACTION_RE = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
 _FAILED_INDEX_RE = re.compile(r"statement (\d+) failed")  # apply_statements' message
@@ -108,6 +116,11 @@ class AppliedRecord:
     checksum: str
     applied_at: str
     execution_ms: int
+
+    @property
+    def dirty(self) -> bool:
+        """Started and never finished: a run stopped (killed, or failed) half-way through it."""
+        return self.execution_ms == STARTED_MS
 
     @property
     def number(self) -> int | None:
@@ -145,6 +158,10 @@ class Status:
         return [e.migration for e in self.entries if not e.applied]
 
     @property
+    def dirty(self) -> list[AppliedRecord]:
+        return [r for r in (*(e.record for e in self.entries if e.record), *self.unknown) if r.dirty]
+
+    @property
     def newest_applied(self) -> AppliedRecord | None:
         records = [e.record for e in self.entries if e.record] + self.unknown
         numbered = [r for r in records if r.number is not None]
@@ -159,6 +176,7 @@ class Status:
                 "name": e.migration.name,
                 "file": str(e.migration.paths[0]),
                 "applied": e.applied,
+                "dirty": bool(e.record and e.record.dirty),
                 "checksum_mismatch": e.checksum_mismatch,
                 "applied_at": e.record.applied_at if e.record else None,
                 "execution_ms": e.record.execution_ms if e.record else None,
@@ -166,12 +184,16 @@ class Status:
             "unknown": [r.to_dict() for r in self.unknown],
             "applied": sum(e.applied for e in self.entries),
             "pending": len(self.pending),
+            "dirty": [r.version for r in self.dirty],
         }
 
     def lines(self) -> list[str]:
         out = []
         for e in self.entries:
-            if e.checksum_mismatch:
+            if e.record and e.record.dirty:
+                out.append(f"DIRTY {label(e.migration)} (started {e.record.applied_at}, never finished: "
+                           f"{_FORCE_HINT.format(version=e.migration.version)})")
+            elif e.checksum_mismatch:
                 out.append(f"CHANGED {label(e.migration)} (its up SQL differs from the applied one)")
             elif e.record:
                 out.append(f"applied {label(e.migration)} ({e.record.applied_at}, {e.record.execution_ms} ms)")
@@ -180,7 +202,8 @@ class Status:
         out.extend(f"missing {r.version}_{r.name} (applied, but not in the folder)" for r in self.unknown)
         applied = sum(e.applied for e in self.entries)
         out.append(f"{applied} applied, {len(self.pending)} pending"
-                   + (f", {len(self.unknown)} applied but missing from the folder" if self.unknown else ""))
+                   + (f", {len(self.unknown)} applied but missing from the folder" if self.unknown else "")
+                   + (f", {len(self.dirty)} dirty" if self.dirty else ""))
         return out
 
 
@@ -230,16 +253,19 @@ class Ledger:
         return [AppliedRecord(str(v), str(n), str(c).strip(), _timestamp_text(at), int(ms or 0))
                 for v, n, c, at, ms in rows]
 
-    def insert_sql(self, m: Migration) -> str:
+    def insert_sql(self, m: Migration, ms: int = 0) -> str:
         applied_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         values = ", ".join(self.literal(x) for x in (m.version, m.name, checksum(m.up_sql), applied_at))
-        return f"INSERT INTO {self.quoted} ({self.COLUMNS}) VALUES ({values}, 0)"
+        return f"INSERT INTO {self.quoted} ({self.COLUMNS}) VALUES ({values}, {int(ms)})"
 
     def delete_sql(self, version: str) -> str:
         return f"DELETE FROM {self.quoted} WHERE version = {self.literal(version)}"
 
+    def set_execution_ms_sql(self, version: str, ms: int) -> str:
+        return f"UPDATE {self.quoted} SET execution_ms = {int(ms)} WHERE version = {self.literal(version)}"
+
     def set_execution_ms(self, version: str, ms: int) -> None:
-        self.conn.execute(f"UPDATE {self.quoted} SET execution_ms = {int(ms)} WHERE version = {self.literal(version)}")
+        self.conn.execute(self.set_execution_ms_sql(version, ms))
 
 
 def _timestamp_text(value: Any) -> str:
@@ -279,6 +305,33 @@ def pending(folder: str | os.PathLike[str], url: str, *, fmt: str | None = None,
             table: str = DEFAULT_TABLE) -> list[Migration]:
     """The migrations of ``folder`` that ``url`` has not applied, in version order."""
     return status(folder, url, fmt=fmt, table=table).pending
+
+
+def _refuse_dirty(dirty: Sequence[AppliedRecord], table: str) -> None:
+    """A migration a run started and did not finish: nothing runs until someone says what state it is in."""
+    if dirty:
+        r = dirty[0]
+        raise MgenError(f"migration {r.version}_{r.name} is dirty in {table}: a run stopped during it (killed, or "
+                        f"a statement failed after others had run outside a transaction); "
+                        f"{_FORCE_HINT.format(version=r.version)}")
+
+
+def force(url: str, version: str, *, undone: bool = False, table: str = DEFAULT_TABLE) -> str:
+    """Resolve a dirty migration: recorded as applied (it was finished by hand) or, ``undone``, its record
+    removed (it was undone by hand). What was done, as one line; MgenError when it is not dirty."""
+    number = version_number(version)
+    with connect(url) as conn, migration_lock(conn, url, table):
+        ledger = Ledger(conn, table)
+        record = next((r for r in ledger.records() if r.number == number), None)
+        if record is None:
+            raise MgenError(f"no migration with version {version} is recorded in {table}")
+        if not record.dirty:
+            raise MgenError(f"migration {record.version}_{record.name} is not dirty in {table}: nothing to force")
+        if undone:
+            conn.execute(ledger.delete_sql(record.version))
+            return f"forced {record.version}_{record.name}: undone, its record removed from {table}"
+        ledger.set_execution_ms(record.version, 0)
+        return f"forced {record.version}_{record.name}: recorded as applied in {table}"
 
 
 def _refuse_inconsistent(st: Status) -> None:
@@ -366,24 +419,53 @@ class AppliedStep:
 Progress = Callable[[AppliedStep], None]
 
 
+_FORCE_HINT = ("check what of it is applied, finish or undo it by hand, then `mgen migrate force {version}` "
+               "(finished: recorded as applied) or `mgen migrate force {version} --undone` (undone: record removed)")
+
+
+def _atomic(conn: Connection, script: Script) -> bool:
+    """Whether the migration and its ledger write commit or roll back together (PostgreSQL, in a transaction)."""
+    return conn.dialect == "postgresql" and script.transactional
+
+
 def _execute(conn: Connection, ledger: Ledger, m: Migration, script: Script, direction: str,
-             bookkeeping: str) -> int:
-    """Run ``script`` and then ``bookkeeping`` (the ledger write) as one unit; the time in ms."""
+             record: AppliedRecord | None = None) -> int:
+    """Run one direction of ``m`` with its ledger write; the time in ms. Atomic: the write is the unit's last
+    statement. Otherwise the record says "started" (``STARTED_MS``) before the first statement, and a failure
+    after some statements ran leaves it so (dirty); ``record`` is the applied record a rollback starts from."""
     texts = tuple(s.text for s in script.statements)
+    version = m.version
+    done = ledger.insert_sql(m) if direction == "up" else ledger.delete_sql(version)
+    atomic = _atomic(conn, script)
+    if not atomic:
+        conn.execute(ledger.insert_sql(m, STARTED_MS) if direction == "up" else
+                     ledger.set_execution_ms_sql(version, STARTED_MS))
     started = time.perf_counter()
     try:
-        apply_units(conn, [Unit(texts + (bookkeeping,), script.transactional)])
+        apply_units(conn, [Unit(texts + ((done,) if atomic else ()), script.transactional)])
     except StatementError as e:
-        raise _failure(e, conn.dialect, ledger.table, m, script, direction) from None
-    return round((time.perf_counter() - started) * 1000)
+        index = _failed_index(e, script)
+        if not atomic and index == 1:  # nothing ran: the ledger goes back to what it said
+            conn.execute(ledger.delete_sql(version) if direction == "up" else
+                         ledger.set_execution_ms_sql(version, record.execution_ms if record else 0))
+        raise _failure(e, index, conn.dialect, ledger.table, m, script, direction) from None
+    ms = round((time.perf_counter() - started) * 1000)
+    if not atomic and direction == "down":
+        conn.execute(done)
+    return ms
 
 
-def _failure(e: StatementError, dialect: str, table: str, m: Migration, script: Script, direction: str) -> MgenError:
-    """The one-line error for a refused statement: which, where, and what stays applied or recorded."""
+def _failed_index(e: StatementError, script: Script) -> int:
+    """Which statement of ``script`` failed, from 1 (0 or beyond the last: the ledger write)."""
     found = _FAILED_INDEX_RE.match(e.message)
     texts = [s.text for s in script.statements]
-    index = int(found.group(1)) if found else (texts.index(e.statement) + 1 if e.statement in texts else 0)
-    total = len(texts)
+    return int(found.group(1)) if found else (texts.index(e.statement) + 1 if e.statement in texts else 0)
+
+
+def _failure(e: StatementError, index: int, dialect: str, table: str, m: Migration, script: Script,
+             direction: str) -> MgenError:
+    """The one-line error for a refused statement: which, where, and what stays applied or recorded."""
+    total = len(script.statements)
     what = "applying" if direction == "up" else "rolling back"
     if not 1 <= index <= total:  # the ledger write itself
         return MgenError(f"{what} {label(m)}: its statements ran but writing {table} failed: {e.db_message}",
@@ -398,8 +480,8 @@ def _failure(e: StatementError, dialect: str, table: str, m: Migration, script: 
     if index == 1:
         return MgenError(f"{head}; none of it ran, {record} in {table}", str(script.path), statement.line)
     before = "statement 1" if index == 2 else f"statements 1-{index - 1}"
-    return MgenError(f"{head}; {before} of it stayed applied ({_WHY_NOT_ATOMIC[dialect]}); {record} "
-                     f"in {table}: undo or finish them by hand before running again", str(script.path), statement.line)
+    return MgenError(f"{head}; {before} of it stayed applied ({_WHY_NOT_ATOMIC[dialect]}); it is recorded as "
+                     f"dirty in {table}: {_FORCE_HINT.format(version=m.version)}", str(script.path), statement.line)
 
 
 def _create_sqlite_file(url: str) -> None:
@@ -424,18 +506,19 @@ def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, 
     if not dry_run and dialect_of_url(url) == "sqlite":
         _create_sqlite_file(url)
     steps: list[AppliedStep] = []
-    with connect(url) as conn:
+    with connect(url) as conn, migration_lock(conn, url, table):
         ledger = Ledger(conn, table)
         if not dry_run:
             ledger.create()
         st = _status(fmt_name, migrations, ledger.records(), table)
+        _refuse_dirty(st.dirty, table)
         _refuse_inconsistent(st)
         todo = [m for m in st.pending if limit is None or m.number <= limit]
         scripts = [script_of(m, fmt_name, "up", conn.dialect) for m in todo]  # every file read before any runs
         for m, script in zip(todo, scripts):
             ms = None
             if not dry_run:
-                ms = _execute(conn, ledger, m, script, "up", ledger.insert_sql(m))
+                ms = _execute(conn, ledger, m, script, "up")
                 ledger.set_execution_ms(m.version, ms)
             steps.append(AppliedStep("up", m, script, dry_run, ms))
             if progress:
@@ -454,9 +537,11 @@ def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_ru
     fmt_name, migrations = _load(folder, fmt)
     by_number = {m.number: m for m in migrations}
     done: list[AppliedStep] = []
-    with connect(url) as conn:
+    with connect(url) as conn, migration_lock(conn, url, table):
         ledger = Ledger(conn, table)
-        records = sorted((r for r in ledger.records() if r.number is not None), key=lambda r: r.number or 0,
+        every = ledger.records()
+        _refuse_dirty([r for r in every if r.dirty], table)
+        records = sorted((r for r in every if r.number is not None), key=lambda r: r.number or 0,
                          reverse=True)[:steps]
         plan: list[tuple[AppliedRecord, Migration, Script]] = []
         for record in records:
@@ -469,7 +554,7 @@ def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_ru
                 raise MgenError(f"migration {label(m)} is irreversible: its down SQL is empty", str(script.path))
             plan.append((record, m, script))
         for record, m, script in plan:
-            ms = None if dry_run else _execute(conn, ledger, m, script, "down", ledger.delete_sql(record.version))
+            ms = None if dry_run else _execute(conn, ledger, m, script, "down", record)
             done.append(AppliedStep("down", m, script, dry_run, ms))
             if progress:
                 progress(done[-1])
@@ -487,7 +572,7 @@ def create(folder: str | os.PathLike[str], name: str, *, fmt: str | None = None,
 # =============================================================================================
 # Command line
 # =============================================================================================
-ACTIONS = ("status", "run", "rollback", "create")
+ACTIONS = ("status", "run", "rollback", "create", "force")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -497,8 +582,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("migrate", help="apply, roll back or show a raw-SQL migrations folder on a database",
                               description="Run golang-migrate, goose or plain migration folders against a database, "
                                           "recording applied migrations in a table of its own.")
-    p.add_argument("action", choices=ACTIONS, help="status | run | rollback | create NAME")
-    p.add_argument("name", nargs="?", help="create: the new migration's name")
+    p.add_argument("action", choices=ACTIONS, help="status | run | rollback | create NAME | force VERSION")
+    p.add_argument("name", nargs="?", help="create: the new migration's name; force: the dirty migration's version")
+    p.add_argument("--undone", action="store_true",
+                   help="force: the dirty migration was undone by hand (its record is removed; default: it was "
+                        "finished by hand and is recorded as applied)")
     p.add_argument("--migrations", metavar="DIR", help="raw-SQL migrations folder (default migrations)")
     p.add_argument("--project", metavar="DIR", default=".",
                    help="a framework project: its own command is printed and run ("
@@ -543,6 +631,14 @@ def main(args: argparse.Namespace) -> int:
                        dialect=dialect_of_url(args.db) if args.db else None)
         _emit(args, {"created": [str(p) for p in paths]}, [f"created {p}" for p in paths])
         return 0
+    if action == "force":
+        if not args.name or not args.db:
+            raise MgenError("migrate force needs the dirty migration's VERSION and --db URL")
+        line = force(args.db, args.name, undone=args.undone, table=args.table)
+        _emit(args, {"database": redact(args.db), "forced": args.name, "undone": args.undone}, [line])
+        return 0
+    if args.undone:
+        raise MgenError("--undone applies to migrate force only")
     if args.name:
         raise MgenError(f"migrate {action} takes no NAME (got {args.name!r})")
     if not args.db:
