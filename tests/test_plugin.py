@@ -328,7 +328,7 @@ def test_allow_rules_match_the_commands_the_body_runs():
             assert any(rule_matches(r, command) for r in rules), f"{folder.name}: no rule allows {command!r}"
     fields, body = frontmatter(COMMAND)
     prefix, rules = launcher_prefix(body), [substitute(r) for r in bash_rules(fields)]
-    changes = ("migrate run", "migrate rollback", "migrate create", "migrate $ARGUMENTS")  # may change the database
+    changes = ("migrate run", "migrate rollback", "migrate create", "migrate force", "migrate $ARGUMENTS")  # may change the database
     for words in mgen_spans(body):
         command = substitute(f"{prefix} {' '.join(words[1:])}")
         allowed = any(rule_matches(r, command) for r in rules)
