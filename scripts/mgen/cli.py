@@ -19,16 +19,50 @@ input (one line on stderr); 3 an internal error (a defect: its traceback with MG
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from .commands.parser import build_parser
 from .errors import MgenError
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that every ``finally`` runs (a scratch database is dropped,
+    a temporary file removed) before the process ends with 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def handle_termination() -> Iterator[None]:
+    """Treat SIGTERM as SIGINT is treated while the block runs: unwind, clean up, exit (``kill``, a CI timeout,
+    an agent stopping a run). SIGKILL cannot be caught: what it leaves, the next run drops
+    (``db.stale_scratch``). Only a process's main thread can; elsewhere (mgen called from a thread) nothing
+    changes. The previous handler is put back afterwards."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with handle_termination():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # A short-lived process that builds many small objects (syntax trees, schema models): the cyclic
     # collector's default threshold makes it walk them over and over (a third of a large project's read)
     gc.set_threshold(100_000, 50, 100)
@@ -42,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 143
     except BrokenPipeError:
         return 0
     except Exception as e:

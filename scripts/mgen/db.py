@@ -7,11 +7,13 @@ URL shows it through ``redact`` so a password is never printed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -298,8 +300,47 @@ def quote_identifier(name: str, dialect: str) -> str:
 
 
 # -- scratch databases --------------------------------------------------------------------------
+SCRATCH_PREFIX = "mgen_scratch_"
+STALE_SECONDS = 3600
+_SCRATCH_NAME = re.compile(rf"^{SCRATCH_PREFIX}([0-9a-f]{{6}})_(\d+)_(\d+)_[0-9a-f]{{6}}$")
+
+
+def _host_tag() -> str:
+    """Six hex digits of this machine's name: a scratch database names the machine whose process made it."""
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+
+
 def scratch_name() -> str:
-    return f"mgen_scratch_{os.getpid()}_{secrets.token_hex(4)}"
+    """``mgen_scratch_<host>_<pid>_<unix time>_<random>``: enough for a later run to know a database left
+    behind by a killed one (``stale_scratch``)."""
+    return f"{SCRATCH_PREFIX}{_host_tag()}_{os.getpid()}_{int(time.time())}_{secrets.token_hex(3)}"
+
+
+def stale_scratch(names: Sequence[str], now: float | None = None) -> list[str]:
+    """The scratch databases among ``names`` that a run of mgen on this machine made more than an hour ago
+    and whose process is gone (killed before it could drop them: SIGKILL, a power cut). Another machine's,
+    and any other name, are never touched."""
+    now = time.time() if now is None else now
+    stale = []
+    for name in names:
+        found = _SCRATCH_NAME.match(name)
+        if not found or found[1] != _host_tag() or now - int(found[3]) < STALE_SECONDS:
+            continue
+        if not _process_alive(int(found[2])):
+            stale.append(name)
+    return stale
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or a number we cannot ask about: assume alive
+    return True
 
 
 @contextlib.contextmanager
@@ -327,6 +368,10 @@ def _postgres_scratch(server_url: str | None) -> Iterator[str]:
     url = _need_server("postgresql", server_url)
     name = scratch_name()
     with connect(url) as admin:
+        listed = admin.query("SELECT datname FROM pg_database WHERE datname LIKE %s", [SCRATCH_PREFIX + "%"])
+        for stale in stale_scratch([str(r[0]) for r in listed]):
+            with contextlib.suppress(StatementError):
+                admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
             yield url_with_database(url, name)
@@ -340,6 +385,11 @@ def _mysql_scratch(server_url: str | None) -> Iterator[str]:
     url = _need_server("mysql", server_url)
     name = scratch_name()
     with connect(url_with_database(url, "")) as admin:
+        listed = admin.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE %s",
+                             [SCRATCH_PREFIX.replace("_", "\\_") + "%"])
+        for stale in stale_scratch([str(r[0]) for r in listed]):
+            with contextlib.suppress(StatementError):
+                admin.execute(f"DROP DATABASE IF EXISTS `{stale}`")
         admin.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
         try:
             yield url_with_database(url, name)
