@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from mgen import db as db_module
 from mgen.db import (
     StatementError,
     apply_statements,
