@@ -125,7 +125,7 @@ def test_scratch_database_is_new_empty_and_dropped(dialect_server):
         if dialect == "sqlite":
             assert os.path.exists(sqlite_path(url))
         else:
-            assert name.startswith(f"mgen_scratch_{os.getpid()}_")
+            assert name.startswith(f"mgen_scratch_{db_module._host_tag()}_{os.getpid()}_")
             assert _database_exists(dialect, server, name)
     if dialect == "sqlite":
         assert not os.path.exists(sqlite_path(url))
