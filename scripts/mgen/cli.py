@@ -80,6 +80,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return 143
     except BrokenPipeError:
         return 0
+    except RecursionError:  # bad input, not a defect: an expression or a document nested hundreds deep
+        print("mgen: the input is nested too deeply to read (deeper than Python's recursion limit): split or "
+              "flatten it", file=sys.stderr)
+        return 2
     except Exception as e:
         if os.environ.get("MGEN_DEBUG"):
             raise
