@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import ClassVar, Union
 
 from ..errors import MgenError
+from ..folderlock import locked_folder
 from ..schema import Schema
 from .numbering import next_version, version_number
 
@@ -250,8 +251,15 @@ def write_migrations(
     version: str | None = None,
 ) -> list[Path]:
     """Write a series of new migrations, numbered one after another, all or nothing (as
-    ``write_migration``; ``version`` fixes the first one's)."""
+    ``write_migration``; ``version`` fixes the first one's). The folder is locked from before it is read
+    until the files are in place (``folderlock``): two runs at once never take the same version."""
     folder = Path(folder)
+    with locked_folder(folder):
+        return _write_migrations(folder, fmt, migrations, dialect, scheme, now, version)
+
+
+def _write_migrations(folder: Path, fmt: str | None, migrations: Sequence[NewMigration], dialect: str,
+                      scheme: str | None, now: datetime | None, version: str | None) -> list[Path]:
     fmt_name = canonical_format(fmt) if fmt else detect_format(folder)
     if fmt_name is None:
         raise MgenError("cannot tell the migration format of an empty folder; choose one of: "
