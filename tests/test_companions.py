@@ -111,3 +111,16 @@ def test_alembic_with_tests(tmp_path: Path, capsys):
     [test] = [Path(p) for p in capsys.readouterr().out.split() if Path(p).name.startswith("test_migration_")]
     done = pytest_run(test, root)
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_companion_that_cannot_be_written_takes_the_migration_with_it(tmp_path: Path, capsys):
+    """All the files of one generate, or none (issue #15 item 7): the test cannot be written (``tests`` is a
+    file), so the migration written just before it is removed and the exit is 2."""
+    blog = sql_project(tmp_path, "sqlite", capsys)
+    (blog / "tests").write_text("not a folder\n")
+    before = sorted(p.name for p in (blog / "migrations").iterdir())
+    assert main(["generate", str(blog), "--dialect", "sqlite", "--schema", str(blog / "schema.sql"), "--name", "v2",
+                 "--full"]) == 2
+    err = capsys.readouterr().err
+    assert "the migration written with it was removed: nothing was written" in err and err.count("\n") == 1
+    assert sorted(p.name for p in (blog / "migrations").iterdir()) == before

@@ -9,8 +9,8 @@
   (``Framework.written_migrations``: a test case its own test runner finds, from its template).
 
 Both are built from what ``generate --json`` reports (the files written, each operation's safety class,
-the findings), so they describe exactly what was written. Written atomically; an existing file is never
-overwritten.
+the findings), so they describe exactly what was written. Written atomically, all or none (the caller
+removes the migration too when one cannot be written); an existing file is never overwritten.
 """
 from __future__ import annotations
 
@@ -38,13 +38,18 @@ def companions(data: dict, project: Path, rows: list[tuple[str, str]], *, docs: 
     owner = get(framework) or fallback()
     written, test = owner.written_migrations(data, project, files)
     out: list[Path] = []
-    if docs:
-        lint = owner.lint_target(project, written)
-        out.append(_write(files[0].with_name(files[0].name.split(".")[0] + ".deploy.md"),
-                          _guide(data, framework, written, rows, lint)))
-    if tests:
-        path, text = test()
-        out.append(_write(path, text))
+    try:
+        if docs:
+            lint = owner.lint_target(project, written)
+            out.append(_write(files[0].with_name(files[0].name.split(".")[0] + ".deploy.md"),
+                              _guide(data, framework, written, rows, lint)))
+        if tests:
+            path, text = test()
+            out.append(_write(path, text))
+    except BaseException:  # all of them or none: what was written goes again
+        for path in out:
+            path.unlink(missing_ok=True)
+        raise
     return out
 
 

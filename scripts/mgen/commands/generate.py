@@ -19,6 +19,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+from ..errors import MgenError
 from ..frameworks.base import Framework
 from ..frameworks.records import Options
 from ..output import finding_lines, shown_path
@@ -115,8 +116,14 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
     rows, findings = plan_rows(data)
     extra: list[Path] = []
     if code == 0 and not args.dry_run:
-        extra = companions(data, Path(args.project_dir), rows, docs=args.with_docs or args.full,
-                           tests=args.with_tests or args.full)
+        try:
+            extra = companions(data, Path(args.project_dir), rows, docs=args.with_docs or args.full,
+                               tests=args.with_tests or args.full)
+        except (MgenError, OSError) as e:  # all the files of one generate, or none: the migration goes too
+            _remove_written(data.get("files", []))
+            error = e if isinstance(e, MgenError) else MgenError(f"cannot write: {e.strerror}", e.filename)
+            raise MgenError(f"{error.message}; the migration written with it was removed: nothing was written",
+                            error.file, error.line) from None
     paths = [*data.get("files", []), *map(str, extra)]
     if wanted_json:
         print(json.dumps({**data, "files": paths}, indent=2, default=str))
@@ -131,6 +138,13 @@ def _generate_with_companions(args: argparse.Namespace) -> int:
         if lines:
             print("\n".join(lines))
     return code
+
+
+def _remove_written(files: list[str]) -> None:
+    """Remove the files a generate run wrote (each is new: no writer overwrites a file)."""
+    for name in files:
+        with contextlib.suppress(OSError):
+            Path(name).unlink()
 
 
 def _generate_report(args: argparse.Namespace) -> tuple[int, str, dict | None]:
