@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from ...dialects import get_dialect
 from ...differ import diff
-from ...operations import Operation
+from ...operations import AddColumn, Operation
 from ...rules import Finding, TableStats, analyze
-from ...schema import Schema
+from ...schema import Default, Schema
 from .models import column_name
 from .project import load_project
 from .replay import MigrationReplayer, read_migrations
@@ -35,7 +35,49 @@ def judge(before: ProjectState, after: ProjectState, calls: Sequence[tuple[str, 
     what ``lint`` says of a migration file and ``generate`` of the migration it writes."""
     old, new = state_schema(before, dialect, app_labels), state_schema(after, dialect, app_labels)
     ops = diff(old, new, get_dialect(dialect), _renames(calls, before, after, dialect)).operations
+    ops = _filled_at_add(ops, _added_with_default(calls, after, dialect))
     return old, ops, analyze(ops, old, dialect, server_version=server_version, stats=stats)
+
+
+def _added_with_default(calls: Sequence[tuple[str, Call]], after: ProjectState, dialect: str) \
+        -> dict[tuple[str, str], Default]:
+    """(table, column) -> the value of each AddField whose field has a ``default`` (its own, or the one-off
+    of ``preserve_default=False``): Django's schema editor adds such a column with that DEFAULT, filling the
+    existing rows, and drops the DEFAULT right after (``effective_default``), so the column is not added
+    "without a default" as far as the rows are concerned."""
+    builder = SchemaBuilder(after, Backend(dialect))
+    filled: dict[tuple[str, str], Default] = {}
+    for app_label, op in calls:
+        if not isinstance(op, Call) or op.name != "AddField":
+            continue
+        kw = {**dict(zip(("model_name", "name", "field"), op.args)), **op.kw}
+        field = kw.get("field")
+        model = after.models.get((app_label, str(kw.get("model_name", "")).lower()))
+        if not isinstance(field, Call) or "default" not in field.kw or model is None or kw.get("name") not in model.fields:
+            continue
+        table = builder.table_name(model)
+        filled[(table, column_name(model.fields[kw["name"]]))] = _default_of(field.kw["default"])
+    return filled
+
+
+def _default_of(value: object) -> Default:
+    if isinstance(value, bool):
+        return Default("boolean", "true" if value else "false")
+    if isinstance(value, (int, float)):
+        return Default("number", repr(value))
+    if isinstance(value, str):
+        return Default("string", value)
+    return Default("expression", "(the field's default)")  # a callable or an object: evaluated once by Django
+
+
+def _filled_at_add(ops: list[Operation], filled: dict[tuple[str, str], Default]) -> list[Operation]:
+    """The AddColumn of a column Django fills at add time, judged with that value as its default."""
+    out = []
+    for op in ops:
+        if isinstance(op, AddColumn) and op.column.default is None and (op.table, op.column.name) in filled:
+            op = replace(op, column=replace(op.column, default=filled[(op.table, op.column.name)]))
+        out.append(op)
+    return out
 
 
 def lint_django(root: Path, dialect: str, settings: str | None = None, server_version: tuple[int, ...] | None = None,
