@@ -22,6 +22,7 @@ TYPE_NAMES = (
     "uuid", "json", "jsonb",
     "binary",
     "enum",
+    "array",  # PostgreSQL ARRAY of ``ColumnType.item``
 )
 
 IdentityKind = Literal["serial", "always", "by_default"]
@@ -44,12 +45,15 @@ class ColumnType:
     precision: int | None = None
     scale: int | None = None
     enum: str | None = None
+    item: ColumnType | None = None  # for name == "array", the elements' type
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
             raise ValueError(f"unknown portable type {self.name!r}")
 
     def describe(self) -> str:
+        if self.item is not None:
+            return f"{self.item.describe()}[]"
         if self.name == "enum":
             return f"enum {self.enum}"
         if self.length is not None:

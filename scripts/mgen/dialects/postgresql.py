@@ -68,6 +68,8 @@ class PostgreSQL(Dialect):
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
+        if ctype.name == "array" and ctype.item is not None:  # ARRAY(String(20)): varchar(20)[]
+            return f"{self.type_sql(ctype.item, schema)}[]"
         return getattr(self, f"type_{ctype.name}")(ctype)
 
     def type_numeric(self, t: ColumnType) -> str:

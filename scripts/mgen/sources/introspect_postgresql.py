@@ -64,6 +64,8 @@ def portable_type(formatted: str, typtype: str, typname: str, where: str) -> Col
         return ColumnType("enum", enum=typname)
     if formatted in _SIMPLE_TYPES:
         return ColumnType(_SIMPLE_TYPES[formatted])
+    if formatted.endswith("[]"):  # an array: PostgreSQL keeps one type whatever its dimensions
+        return ColumnType("array", item=portable_type(formatted.rstrip("[]"), "b", typname.lstrip("_"), where))
     for pattern, build in _PATTERNS:
         m = pattern.fullmatch(formatted)
         if m:

@@ -162,6 +162,8 @@ TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]]
 
 def type_expr(ctx: RenderContext, t: ColumnType, schema: Schema, op: Operation) -> Call:
     """The SQLAlchemy type for ``t``; NotNative when SQLAlchemy cannot declare it as mgen does."""
+    if t.name == "array" and t.item is not None and ctx.name == "postgresql":  # ARRAY(String(20))
+        return call(f"{ctx.module('postgresql')}.ARRAY", type_expr(ctx, t.item, schema, op))
     render = TYPES[ctx.name].get(t.name)
     if render is None or (ctx.name == "sqlite" and t.precision is not None and t.name in ("time", "timestamp")):
         raise ctx.not_native(op, f"SQLAlchemy has no type {ctx.name} declares as "
