@@ -164,6 +164,7 @@ class Index:
     unique: bool = False
     where: str | None = None  # partial index predicate, canonical expression text
     method: str | None = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
+    ops: tuple[tuple[str, str], ...] = ()  # PostgreSQL operator classes: (column, "gin_trgm_ops"), in column order
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,8 @@ class Dialect:
             raise Unsupported(f"{self.name} has no {index.method} indexes (index {index.name} on {table})")
         unique = "UNIQUE " if index.unique else ""
         using = f" USING {index.method}" if index.method not in (None, "btree") else ""
-        elements = ", ".join(self.index_element_sql(e) for e in index.columns)
+        ops = dict(index.ops)  # PostgreSQL operator classes: "cn gin_trgm_ops"
+        elements = ", ".join(self.index_element_sql(e) + (f" {ops[e]}" if e in ops else "") for e in index.columns)
         keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
         sql = f"CREATE {unique}INDEX {keyword}{self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
         if index.where is not None:

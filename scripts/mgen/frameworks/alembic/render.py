@@ -277,6 +277,8 @@ def create_index(ctx: RenderContext, table: str, index: Index, online: bool = Fa
         kwargs[f"{ctx.name}_where"] = sa_text(ctx.dialect.expression_sql(index.where))
     if index.method not in (None, "btree"):
         kwargs["postgresql_using"] = py(index.method)
+    if index.ops:
+        kwargs["postgresql_ops"] = "{" + ", ".join(f"{py(c)}: {py(o)}" for c, o in index.ops) + "}"
     if online and ctx.name == "postgresql":
         kwargs["postgresql_concurrently"] = "True"
     if ctx.target == "batch_op":

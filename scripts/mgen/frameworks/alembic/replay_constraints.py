@@ -47,7 +47,7 @@ class ConstraintCalls(ReplayState):
         names = ["index_name", "columns"] if table_name is not None else ["index_name", "table_name", "columns"]
         args = self._args(call, names, {"schema", "unique", "if_not_exists", "postgresql_where", "postgresql_using",
                                         "sqlite_where", "postgresql_concurrently", "mysql_using", "mariadb_using",
-                                        "quote", "info"}, "create_index")
+                                        "quote", "info", "postgresql_ops"}, "create_index")
         table_name = table_name or self._str(args.get("table_name"), "create_index table name", call)
         table = self.table(table_name, call)
         name_node = args.get("index_name")
@@ -57,7 +57,7 @@ class ConstraintCalls(ReplayState):
         elements = columns_node.elts if isinstance(columns_node, (ast.List, ast.Tuple)) else [columns_node]
         fake = ast.Call(func=ast.Name("Index"), args=[name_node or ast.Constant(None), *elements],
                         keywords=[k for k in call.keywords if k.arg in ("unique", f"{self.dialect}_where",
-                                                                        f"{self.dialect}_using")],
+                                                                        f"{self.dialect}_using", "postgresql_ops")],
                         lineno=call.lineno, col_offset=call.col_offset)
         spec = self._index_spec(fake)
         if spec.name is not None and any(i.name == spec.name for i in table.indexes):
