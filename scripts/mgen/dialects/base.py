@@ -142,6 +142,9 @@ class Dialect:
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:  # pragma: no cover
         raise NotImplementedError
 
+    def type_array(self, t: ColumnType) -> str:  # PostgreSQL's own (PostgreSQL.type_sql)
+        raise Unsupported(f"{self.name} has no array types ({t.describe()})")
+
     def default_sql(self, default: Default, column: Column, schema: Schema) -> str:
         """The text after DEFAULT. One method per kind: ``default_<kind>``."""
         return getattr(self, f"default_{default.kind}")(default, column)
