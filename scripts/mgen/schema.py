@@ -23,6 +23,7 @@ TYPE_NAMES = (
     "binary",
     "enum",
     "array",  # PostgreSQL ARRAY of ``ColumnType.item``
+    "tsvector",  # PostgreSQL's full-text search document
 )
 
 IdentityKind = Literal["serial", "always", "by_default"]

@@ -145,6 +145,9 @@ class Dialect:
     def type_array(self, t: ColumnType) -> str:  # PostgreSQL's own (PostgreSQL.type_sql)
         raise Unsupported(f"{self.name} has no array types ({t.describe()})")
 
+    def type_tsvector(self, t: ColumnType) -> str:  # PostgreSQL's own
+        raise Unsupported(f"{self.name} has no tsvector type")
+
     def default_sql(self, default: Default, column: Column, schema: Schema) -> str:
         """The text after DEFAULT. One method per kind: ``default_<kind>``."""
         return getattr(self, f"default_{default.kind}")(default, column)

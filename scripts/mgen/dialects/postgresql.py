@@ -28,6 +28,7 @@ _SIMPLE_TYPES = {
     "smallint": "smallint", "integer": "integer", "bigint": "bigint",
     "real": "real", "double": "double precision", "boolean": "boolean", "text": "text",
     "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "binary": "bytea",
+    "tsvector": "tsvector",
 }
 _SERIAL_TYPES = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
 
@@ -287,7 +288,7 @@ $mgen$"""
     # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
     folds_unquoted_names = True
     case_insensitive_names = False
-    type_spellings: ClassVar[dict[str, str]] = {"float": "double"}  # a bare FLOAT is float8
+    type_spellings: ClassVar[dict[str, str]] = {"float": "double", "tsvector": "tsvector"}  # a bare FLOAT is float8
     generated_stored_by_default = True  # STORED is its only kind before 18
     supports_virtual_generated = False
     serial_is_default = True

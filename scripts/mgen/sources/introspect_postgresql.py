@@ -37,6 +37,7 @@ _SIMPLE_TYPES = {
     "smallint": "smallint", "integer": "integer", "bigint": "bigint",
     "real": "real", "double precision": "double", "boolean": "boolean",
     "text": "text", "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "binary",
+    "tsvector": "tsvector",
 }
 
 

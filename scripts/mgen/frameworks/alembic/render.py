@@ -136,7 +136,7 @@ TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]]
         "time": _fractional("postgresql", "TIME", "precision", "sa.Time"),
         "timestamp": _fractional("postgresql", "TIMESTAMP", "precision", "sa.DateTime"),
         "timestamptz": _fractional("postgresql", "TIMESTAMP", "precision", "sa.DateTime", timezone="True"),
-        "enum": _pg_enum,
+        "enum": _pg_enum, "tsvector": _dialect_type("postgresql", "TSVECTOR"),
     },
     "mysql": {
         **_COMMON,

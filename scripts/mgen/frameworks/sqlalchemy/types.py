@@ -355,6 +355,12 @@ def _array(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     return TypeSpec(_t("array", item=item.type), label=a.name)
 
 
+def _tsvector(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+    a.only()
+    _refuse_off_backend(r, a, "TSVECTOR exists on PostgreSQL only, not {}")
+    return TypeSpec(_t("tsvector"), label=a.name)
+
+
 def _enum(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("name", "native_enum", "create_constraint", "length", "values_callable", "validate_strings",
            "inherit_schema", "schema", "metadata", "create_type", "omit_aliases", "sort_key_function",
@@ -451,6 +457,7 @@ TYPE_HANDLERS: dict[str, TypeHandler] = {
     **{n: _json for n in ("JSON", "postgresql.JSON", "mysql.JSON")},
     "postgresql.JSONB": _jsonb,
     **{n: _array for n in ("ARRAY", "postgresql.ARRAY")},
+    "postgresql.TSVECTOR": _tsvector,
     "Enum": _enum,
     "postgresql.ENUM": _pg_enum,
     "mysql.ENUM": _mysql_only(_enum),
