@@ -63,7 +63,7 @@ class ConstraintCalls(ReplayState):
         if spec.name is not None and any(i.name == spec.name for i in table.indexes):
             if self._if_not_exists(args):
                 return
-            raise self.error(f"create_index: index {spec.name!r} already exists on {table.name}", call)
+            raise self.conflict(f"create_index: index {spec.name!r} already exists on {table.name}", call)
         for c in spec.columns:
             if not c.startswith("("):
                 self.column(table, c, call)
@@ -98,7 +98,7 @@ class ConstraintCalls(ReplayState):
                     return
         if args.get("if_exists") is not None and self.reader.literal(args["if_exists"], self.scope, "if_exists"):
             return
-        raise self.error(f"drop_index: no index {name!r}{' on ' + table_name if table_name else ''}", call)
+        raise self.conflict(f"drop_index: no index {name!r}{' on ' + table_name if table_name else ''}", call)
 
     def _constraint_op_needs_batch(self, what: str, call: ast.AST, batch: Batch | None) -> None:
         if not self.database.alters_in_place and batch is None:
@@ -128,7 +128,7 @@ class ConstraintCalls(ReplayState):
         table_name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(table_name, call)
         if table.primary_key is not None:
-            raise self.error(f"create_primary_key: table {table.name} already has a primary key", call)
+            raise self.conflict(f"create_primary_key: table {table.name} already has a primary key", call)
         name, conv = self._name(args.get("constraint_name"), "constraint name")
         columns = self._columns(args.get("columns"), "columns", call)
         for c in columns:
@@ -258,7 +258,7 @@ class ConstraintCalls(ReplayState):
             return
         if args.get("if_exists") is not None and self.reader.literal(args["if_exists"], self.scope, "if_exists"):
             return
-        raise self.error(f"drop_constraint: table {table.name} has no {kind + ' ' if kind else ''}constraint named {name!r} "
+        raise self.conflict(f"drop_constraint: table {table.name} has no {kind + ' ' if kind else ''}constraint named {name!r} "
                          f"(it has: {', '.join(sorted(table.constraint_names())) or 'none'})", call)
 
 

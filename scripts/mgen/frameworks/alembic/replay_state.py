@@ -21,6 +21,12 @@ from ..sqlalchemy import ConstructReader, Scope, TableSpec, build_table
 from .replay_types import ReplayReader
 
 
+class Conflict(MgenError):
+    """An operation whose precondition the schema so far contradicts (a column there already, an index or a
+    constraint not there): on a table taken from the models (``replay_baseline``) the models' state explains it
+    and the operation is skipped with a note; any other refusal stays one."""
+
+
 @dataclass(frozen=True)
 class AlembicImpl:
     """What Alembic's implementation for one backend (``alembic.ddl.<backend>``) does, where that differs by
@@ -76,7 +82,7 @@ class ReplayState:
             return
         try:
             run()
-        except MgenError as e:
+        except Conflict as e:
             tables = {batch_table} if batch_table else _named_tables(self, op_name, call)
             if not tables & self.assumed:
                 raise
@@ -86,6 +92,9 @@ class ReplayState:
     # -- plumbing ----------------------------------------------------------------------------------
     def error(self, message: str, node: ast.AST | None) -> MgenError:
         return MgenError(message, str(self.path), getattr(node, "lineno", None))
+
+    def conflict(self, message: str, node: ast.AST | None) -> Conflict:
+        return Conflict(message, str(self.path), getattr(node, "lineno", None))
 
     def note(self, message: str, node: ast.AST | None) -> None:
         self.reader.notes.append(Note(str(self.path), getattr(node, "lineno", None), message))
@@ -101,7 +110,7 @@ class ReplayState:
 
     def column(self, table: Table, name: str, node: ast.AST) -> Column:
         if not table.has_column(name):
-            raise self.error(f"table {table.name!r} has no column {name!r} at this point of the history", node)
+            raise self.conflict(f"table {table.name!r} has no column {name!r} at this point of the history", node)
         return table.column(name)
 
     # -- arguments, by their names in Alembic's signatures ----------------------------------------

@@ -213,7 +213,7 @@ class TableCalls(ReplayState):
         table = self.table(table_name, call)
         col = self._column_spec(args.get("column"), "add_column", call)
         if table.has_column(col.name):  # type: ignore[arg-type]
-            raise self.error(f"add_column: table {table.name!r} already has a column {col.name!r}", call)
+            raise self.conflict(f"add_column: table {table.name!r} already has a column {col.name!r}", call)
         implied = bool(col.foreign_keys or col.unique and not col.index or col.checks)
         if not self.database.alters_in_place and batch is None and implied:
             raise self.error(f"op.add_column({table.name!r}, {col.name}) with a foreign key, unique or check "
