@@ -70,3 +70,18 @@ def test_json_dumps_of_a_literal_is_the_server_default_it_returns(tmp_path):
     assert static.table("queries").column("schedule").default.value == json.dumps({"interval": None, "n": [1, "a"]})
     module = import_module(tmp_path, "alredash_json_default.models")
     assert_same(static, created("postgresql", lambda: [module.Base.metadata]), "postgresql")
+
+
+def test_dropping_a_baseline_table_the_models_no_longer_have_is_known(tmp_path):
+    replayed = _replay(tmp_path, """
+        op.add_column("queries", sa.Column("is_draft", sa.Boolean, index=True))
+        op.drop_table("old_links")
+    """)
+    assert [t.name for t in replayed.schema.tables] == ["queries"]
+    assert any("old_links" in n.message and "gone" in n.message for n in replayed.notes)
+
+
+def test_any_other_operation_on_such_a_table_is_refused_naming_it(tmp_path):
+    with pytest.raises(MgenError, match="old_links") as e:
+        _replay(tmp_path, 'op.add_column("old_links", sa.Column("url", sa.Text()))\nop.drop_table("old_links")')
+    assert "baseline" in e.value.message

@@ -41,6 +41,7 @@ class Baseline:
     source: str  # "the database at <url>" / "the models (<path>)"
     applied: tuple[str, ...] = ()  # revisions the baseline already includes (the database's alembic_version)
     assumed: tuple[str, ...] = ()  # tables taken from the models: their changes are not seen
+    vanished: tuple[str, ...] = ()  # baseline tables the models no longer have: only their op.drop_table is known
 
 
 def _strings(node: ast.expr) -> list[str]:
@@ -90,7 +91,8 @@ def uncreated_tables(graph: RevisionGraph) -> set[str]:
 
 def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseline | None:
     """The tables of ``models`` the revisions touch but never create; None when there are none.
-    Touched tables the models lack are left out (the replay then says which revision needs them)."""
+    Touched tables the models lack are left out (``vanished``): a revision dropping one leaves the same schema
+    whatever it held; any other operation on one is refused, naming it (the replay says which revision)."""
     touched, created = tables_in_revisions(graph)
     needed = touched - created
     if not needed:
@@ -99,7 +101,8 @@ def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseli
     tables = tuple(t for t in models.tables if t.name in needed)
     enums = {c.type.enum for t in tables for c in t.columns if c.type.enum}
     schema = Schema(tables=tables, enums=tuple(e for e in models.enums if e.name in enums))
-    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)))
+    vanished = tuple(sorted(needed - {t.name for t in tables}))
+    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)), vanished=vanished)
 
 
 def _referenced(models: Schema, tables: set[str], created: set[str]) -> set[str]:

@@ -73,6 +73,7 @@ class ReplayState:
         self.projects: dict[Path, Project] = {}
         self.pending_foreign_keys: list = []  # SQLite foreign keys to tables created later in the revision
         self.assumed: set[str] = set()  # baseline tables taken from the models (replay_baseline)
+        self.vanished: set[str] = set()  # baseline tables the models lack (replay_baseline.Baseline.vanished)
 
     def on_assumed(self, call: ast.Call, op_name: str, run, batch_table: str | None = None) -> None:
         """Run an operation; on a table taken from the models (which hold its effect already, or not
