@@ -83,5 +83,23 @@ def test_dropping_a_baseline_table_the_models_no_longer_have_is_known(tmp_path):
 
 def test_any_other_operation_on_such_a_table_is_refused_naming_it(tmp_path):
     with pytest.raises(MgenError, match="old_links") as e:
-        _replay(tmp_path, 'op.add_column("old_links", sa.Column("url", sa.Text()))\nop.drop_table("old_links")')
+        _replay(tmp_path, 'op.add_column("queries", sa.Column("is_draft", sa.Boolean, index=True))\n'
+                          'op.add_column("old_links", sa.Column("url", sa.Text()))\nop.drop_table("old_links")')
     assert "baseline" in e.value.message
+
+
+def test_a_models_table_the_history_does_not_account_for_is_refused_naming_it(tmp_path):
+    """redash: create_all() made the baseline from the models of its time; a models table no revision creates
+    or names (alerts) is one of that baseline or new since, which the files do not say."""
+    models = tmp_path / "alredash_unaccounted.py"
+    models.write_text(MODELS + "\n\nclass Alert(Base):\n    __tablename__ = 'alerts'\n"
+                               "    id = sa.Column(sa.Integer, primary_key=True)\n")
+    project = make_project(tmp_path, {"a.py": revision("a", None, 'op.add_column("queries", sa.Column("x", sa.Text()))')})
+    with pytest.raises(MgenError, match=r"no revision creates or names the models' tables alerts: whether") as e:
+        current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))
+    assert "queries" in e.value.message and "--db" in e.value.message
+    # created by a revision, it is accounted for
+    (project / "versions" / "b.py").write_text(revision("b", "a", 'op.create_table("alerts", sa.Column("id", '
+                                                                  'sa.Integer(), primary_key=True))'))
+    replayed = current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))
+    assert replayed.assumed_tables == ("queries",)

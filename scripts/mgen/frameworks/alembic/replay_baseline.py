@@ -105,6 +105,14 @@ def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseli
     return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)), vanished=vanished)
 
 
+def unaccounted_tables(graph: RevisionGraph, models: Schema, baseline: Baseline) -> list[str]:
+    """The models' tables a history with a baseline does not account for: no revision creates them, none
+    names them and no baseline table's foreign key leads to them. ``db.create_all()`` made the baseline from
+    the models of its time, so such a table is either one of it or new since; the files do not say which."""
+    _, created = tables_in_revisions(graph)
+    return sorted(t.name for t in models.tables if t.name not in created and t.name not in baseline.assumed)
+
+
 def _referenced(models: Schema, tables: set[str], created: set[str]) -> set[str]:
     """The models' tables the baseline tables' foreign keys lead to, no revision creating them: the
     baseline held them too, or its tables' keys would point at nothing."""
@@ -142,4 +150,5 @@ def database_baseline(url: str, graph: RevisionGraph) -> Baseline:
     return Baseline(schema.without_table("alembic_version"), f"the database at {redact(url)}", tuple(applied))
 
 
-__all__ = ["Baseline", "database_baseline", "models_baseline", "tables_in_revisions", "uncreated_tables"]
+__all__ = ["Baseline", "database_baseline", "models_baseline", "tables_in_revisions", "unaccounted_tables",
+           "uncreated_tables"]
