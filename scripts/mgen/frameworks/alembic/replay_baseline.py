@@ -10,8 +10,13 @@ know them, so the baseline is taken, and said, from one of:
   create (``uncreated_tables``, read statically from the revision files), and the tables their foreign keys
   in the models lead to that no revision creates (the baseline held those too). The replay then applies what the
   revisions do to those tables where it can, and skips with a note what conflicts with them (a column the
-  models have already). Those tables are ``Baseline.assumed``: their current state is the models' own,
-  so a change to them is not seen; ``RevisionReplay.assumed_tables`` names them and a note says so.
+  models have already: ``replay_state.Conflict``; any other refusal stays one). Those tables are
+  ``Baseline.assumed``: their current state is the models' own, so a change to them is not seen;
+  ``RevisionReplay.assumed_tables`` names them and a note says so. A touched table the models no longer
+  have (``Baseline.vanished``) is known only as dropped; a models table the history does not account for
+  (``unaccounted_tables``: no revision creates or names it, no baseline foreign key leads to it) is refused,
+  named: ``db.create_all()`` made the baseline from the models of its time, so it is one of the baseline or
+  new since, and the files do not say which.
 """
 from __future__ import annotations
 
