@@ -47,6 +47,7 @@ class Baseline:
     applied: tuple[str, ...] = ()  # revisions the baseline already includes (the database's alembic_version)
     assumed: tuple[str, ...] = ()  # tables taken from the models: their changes are not seen
     vanished: tuple[str, ...] = ()  # baseline tables the models no longer have: only their op.drop_table is known
+    doomed: tuple[str, ...] = ()  # those of them a revision drops: an operation on them alone changes nothing left
 
 
 def _strings(node: ast.expr) -> list[str]:
@@ -88,6 +89,18 @@ def tables_in_revisions(graph: RevisionGraph) -> tuple[set[str], set[str]]:
     return touched, created
 
 
+def dropped_tables(graph: RevisionGraph) -> set[str]:
+    """Tables an ``op.drop_table("name")`` of some revision's upgrade drops, read statically."""
+    out: set[str] = set()
+    for rev in graph.revisions.values():
+        upgrade = next((s for s in parse_file(rev.path).body if isinstance(s, ast.FunctionDef) and s.name == "upgrade"),
+                       None)
+        for call in (n for n in ast.walk(upgrade) if isinstance(n, ast.Call)) if upgrade is not None else ():
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "drop_table" and call.args:
+                out.update(_strings(call.args[0]))
+    return out
+
+
 def uncreated_tables(graph: RevisionGraph) -> set[str]:
     """Tables the revisions alter or reference but no revision creates: the history has a baseline."""
     touched, created = tables_in_revisions(graph)
@@ -107,7 +120,8 @@ def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseli
     enums = {c.type.enum for t in tables for c in t.columns if c.type.enum}
     schema = Schema(tables=tables, enums=tuple(e for e in models.enums if e.name in enums))
     vanished = tuple(sorted(needed - {t.name for t in tables}))
-    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)), vanished=vanished)
+    doomed = tuple(sorted(set(vanished) & dropped_tables(graph)))
+    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)), vanished=vanished, doomed=doomed)
 
 
 def unaccounted_tables(graph: RevisionGraph, models: Schema, baseline: Baseline) -> list[str]:

@@ -74,10 +74,19 @@ class ReplayState:
         self.pending_foreign_keys: list = []  # SQLite foreign keys to tables created later in the revision
         self.assumed: set[str] = set()  # baseline tables taken from the models (replay_baseline)
         self.vanished: set[str] = set()  # baseline tables the models lack (replay_baseline.Baseline.vanished)
+        self.doomed: set[str] = set()  # those of them a revision drops (replay_baseline.dropped_tables)
 
     def on_assumed(self, call: ast.Call, op_name: str, run, batch_table: str | None = None) -> None:
         """Run an operation; on a table taken from the models (which hold its effect already, or not
-        yet), what fails is skipped with a note instead of refusing the history."""
+        yet), what fails is skipped with a note instead of refusing the history. On a baseline table the models
+        no longer have and a revision drops (``doomed``), an operation on it alone changes nothing that
+        remains: skipped with a note."""
+        if self.doomed and op_name not in ("create_table", "drop_table", "rename_table"):
+            tables = {batch_table} if batch_table else _named_tables(self, op_name, call)
+            if tables and tables <= self.doomed and not any(self.schema.has_table(t) for t in tables):
+                self.note(f"op.{op_name}() on {', '.join(sorted(tables))}, a table of the baseline the models no "
+                          "longer have and a later revision drops, is skipped: nothing of it remains", call)
+                return
         if not self.assumed:
             run()
             return
