@@ -98,12 +98,19 @@ def test_parse_type(dialect, spelling, expected):
     assert parse_type(spelling, dialect) == expected
 
 
+def test_parse_type_reads_postgresql_arrays():
+    assert parse_type("varchar(20)[]", "postgresql") == ColumnType("array", item=ColumnType("varchar", length=20))
+    assert parse_type("integer[][]", "postgresql") == ColumnType("array", item=ColumnType("integer"))
+    with pytest.raises(MgenError):
+        parse_type("integer[]", "mysql")
+
+
 def test_parse_type_knows_declared_enums():
     assert parse_type('public."Mood"', "postgresql", enums=["Mood"]) == ColumnType("enum", enum="Mood")
     assert parse_type("MOOD", "postgresql", enums=["mood"]) == ColumnType("enum", enum="mood")
 
 
-@pytest.mark.parametrize("spelling", ["citext", "integer[]", "money", "set('a','b')"])
+@pytest.mark.parametrize("spelling", ["citext", "citext[]", "serial[]", "money", "set('a','b')"])
 def test_unknown_type_lists_supported(spelling):
     with pytest.raises(MgenError) as e:
         parse_type(spelling, "postgresql")

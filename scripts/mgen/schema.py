@@ -22,6 +22,8 @@ TYPE_NAMES = (
     "uuid", "json", "jsonb",
     "binary",
     "enum",
+    "array",  # PostgreSQL ARRAY of ``ColumnType.item``
+    "tsvector",  # PostgreSQL's full-text search document
 )
 
 IdentityKind = Literal["serial", "always", "by_default"]
@@ -44,12 +46,15 @@ class ColumnType:
     precision: int | None = None
     scale: int | None = None
     enum: str | None = None
+    item: ColumnType | None = None  # for name == "array", the elements' type
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
             raise ValueError(f"unknown portable type {self.name!r}")
 
     def describe(self) -> str:
+        if self.item is not None:
+            return f"{self.item.describe()}[]"
         if self.name == "enum":
             return f"enum {self.enum}"
         if self.length is not None:
@@ -160,6 +165,7 @@ class Index:
     unique: bool = False
     where: str | None = None  # partial index predicate, canonical expression text
     method: str | None = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
+    ops: tuple[tuple[str, str], ...] = ()  # PostgreSQL operator classes: (column, "gin_trgm_ops"), in column order
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,13 @@ def parse_type_details(type_: str | exp.DataType, dialect: str, enums: Iterable[
             raise MgenError(f"unsupported type {text!r} (MySQL SET); supported: {SUPPORTED_TYPES}")
         return ParsedType(ColumnType("enum"), enum_values=_string_values(enum.group("values"), dialect))
     m = _TYPE_RE.match(" ".join(text.split()))
+    if m and m.group("array") and dialect == "postgresql":  # varchar(20)[] (one type whatever the dimensions)
+        try:
+            item = parse_type_details(text[:text.index("[")].strip(), dialect, enums)
+        except MgenError:
+            item = None  # an unknown item: the whole type is unknown (below)
+        if item is not None and item.identity is None and item.type.name != "enum":
+            return ParsedType(ColumnType("array", item=item.type))
     if not m or m.group("array"):
         raise MgenError(f"unknown type {text!r}; supported: {SUPPORTED_TYPES}")
     raw_name = m.group("name").strip()

@@ -142,6 +142,12 @@ class Dialect:
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:  # pragma: no cover
         raise NotImplementedError
 
+    def type_array(self, t: ColumnType) -> str:  # PostgreSQL's own (PostgreSQL.type_sql)
+        raise Unsupported(f"{self.name} has no array types ({t.describe()})")
+
+    def type_tsvector(self, t: ColumnType) -> str:  # PostgreSQL's own
+        raise Unsupported(f"{self.name} has no tsvector type")
+
     def default_sql(self, default: Default, column: Column, schema: Schema) -> str:
         """The text after DEFAULT. One method per kind: ``default_<kind>``."""
         return getattr(self, f"default_{default.kind}")(default, column)
@@ -260,7 +266,8 @@ class Dialect:
             raise Unsupported(f"{self.name} has no {index.method} indexes (index {index.name} on {table})")
         unique = "UNIQUE " if index.unique else ""
         using = f" USING {index.method}" if index.method not in (None, "btree") else ""
-        elements = ", ".join(self.index_element_sql(e) for e in index.columns)
+        ops = dict(index.ops)  # PostgreSQL operator classes: "cn gin_trgm_ops"
+        elements = ", ".join(self.index_element_sql(e) + (f" {ops[e]}" if e in ops else "") for e in index.columns)
         keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
         sql = f"CREATE {unique}INDEX {keyword}{self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
         if index.where is not None:

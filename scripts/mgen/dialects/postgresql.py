@@ -28,6 +28,7 @@ _SIMPLE_TYPES = {
     "smallint": "smallint", "integer": "integer", "bigint": "bigint",
     "real": "real", "double": "double precision", "boolean": "boolean", "text": "text",
     "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "binary": "bytea",
+    "tsvector": "tsvector",
 }
 _SERIAL_TYPES = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
 
@@ -68,6 +69,8 @@ class PostgreSQL(Dialect):
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
+        if ctype.name == "array" and ctype.item is not None:  # ARRAY(String(20)): varchar(20)[]
+            return f"{self.type_sql(ctype.item, schema)}[]"
         return getattr(self, f"type_{ctype.name}")(ctype)
 
     def type_numeric(self, t: ColumnType) -> str:
@@ -285,7 +288,7 @@ $mgen$"""
     # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
     folds_unquoted_names = True
     case_insensitive_names = False
-    type_spellings: ClassVar[dict[str, str]] = {"float": "double"}  # a bare FLOAT is float8
+    type_spellings: ClassVar[dict[str, str]] = {"float": "double", "tsvector": "tsvector"}  # a bare FLOAT is float8
     generated_stored_by_default = True  # STORED is its only kind before 18
     supports_virtual_generated = False
     serial_is_default = True

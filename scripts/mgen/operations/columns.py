@@ -56,7 +56,8 @@ def _rename_in_index(i: Index, old: str, new: str) -> Index:
     columns = tuple(
         f"({expressions.rename_column(c[1:-1], old, new)})" if c.startswith("(") else (new if c == old else c)
         for c in i.columns)
-    return replace(i, columns=columns, where=expressions.rename_column(i.where, old, new) if i.where else None)
+    return replace(i, columns=columns, where=expressions.rename_column(i.where, old, new) if i.where else None,
+                   ops=tuple((new if c == old else c, o) for c, o in i.ops))
 
 
 @dataclass(frozen=True)

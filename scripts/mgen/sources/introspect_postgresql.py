@@ -37,6 +37,7 @@ _SIMPLE_TYPES = {
     "smallint": "smallint", "integer": "integer", "bigint": "bigint",
     "real": "real", "double precision": "double", "boolean": "boolean",
     "text": "text", "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "binary",
+    "tsvector": "tsvector",
 }
 
 
@@ -64,6 +65,8 @@ def portable_type(formatted: str, typtype: str, typname: str, where: str) -> Col
         return ColumnType("enum", enum=typname)
     if formatted in _SIMPLE_TYPES:
         return ColumnType(_SIMPLE_TYPES[formatted])
+    if formatted.endswith("[]"):  # an array: PostgreSQL keeps one type whatever its dimensions
+        return ColumnType("array", item=portable_type(formatted.rstrip("[]"), "b", typname.lstrip("_"), where))
     for pattern, build in _PATTERNS:
         m = pattern.fullmatch(formatted)
         if m:

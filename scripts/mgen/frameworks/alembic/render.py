@@ -136,7 +136,7 @@ TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]]
         "time": _fractional("postgresql", "TIME", "precision", "sa.Time"),
         "timestamp": _fractional("postgresql", "TIMESTAMP", "precision", "sa.DateTime"),
         "timestamptz": _fractional("postgresql", "TIMESTAMP", "precision", "sa.DateTime", timezone="True"),
-        "enum": _pg_enum,
+        "enum": _pg_enum, "tsvector": _dialect_type("postgresql", "TSVECTOR"),
     },
     "mysql": {
         **_COMMON,
@@ -162,6 +162,8 @@ TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]]
 
 def type_expr(ctx: RenderContext, t: ColumnType, schema: Schema, op: Operation) -> Call:
     """The SQLAlchemy type for ``t``; NotNative when SQLAlchemy cannot declare it as mgen does."""
+    if t.name == "array" and t.item is not None and ctx.name == "postgresql":  # ARRAY(String(20))
+        return call(f"{ctx.module('postgresql')}.ARRAY", type_expr(ctx, t.item, schema, op))
     render = TYPES[ctx.name].get(t.name)
     if render is None or (ctx.name == "sqlite" and t.precision is not None and t.name in ("time", "timestamp")):
         raise ctx.not_native(op, f"SQLAlchemy has no type {ctx.name} declares as "
@@ -275,6 +277,8 @@ def create_index(ctx: RenderContext, table: str, index: Index, online: bool = Fa
         kwargs[f"{ctx.name}_where"] = sa_text(ctx.dialect.expression_sql(index.where))
     if index.method not in (None, "btree"):
         kwargs["postgresql_using"] = py(index.method)
+    if index.ops:
+        kwargs["postgresql_ops"] = "{" + ", ".join(f"{py(c)}: {py(o)}" for c, o in index.ops) + "}"
     if online and ctx.name == "postgresql":
         kwargs["postgresql_concurrently"] = "True"
     if ctx.target == "batch_op":

@@ -138,6 +138,8 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
     if baseline is not None:
         replayer.schema = baseline.schema
         replayer.assumed = set(baseline.assumed)
+        replayer.vanished = set(baseline.vanished)
+        replayer.doomed = set(baseline.doomed)
         order = [r for r in order if r.id not in baseline.applied]
         what = f"tables {', '.join(baseline.assumed)} are" if baseline.assumed else "the schema is"
         replayer.reader.notes.append(Note(str(folders[0]), None, (
@@ -159,7 +161,7 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
             replayer.reader.notes.append(stopped)
             break
         except MgenError as e:
-            raise _with_baseline_hint(e, graph) if baseline is None else e
+            raise _with_baseline_hint(e, graph) if baseline is None else _vanished_hint(e, baseline)
         done.append(revision.id)
     schema = replayer.database.final_form(replayer.schema)
     return RevisionReplay(schema, replayer.reader.notes, replayer.operations, done,
@@ -178,6 +180,16 @@ def _with_baseline_hint(error: MgenError, graph) -> MgenError:
     return MgenError(f"{error.message}: the history starts from a baseline no revision creates (tables {names}): "
                      "give --db URL to replay it on the database (or take those tables from the models)",
                      error.file, error.line)
+
+
+def _vanished_hint(error: MgenError, baseline: Baseline) -> MgenError:
+    """A refusal about a baseline table the models no longer have: say what is not known."""
+    named = [t for t in baseline.vanished if f"'{t}'" in error.message]
+    if isinstance(error, Unknowable) or not named:
+        return error
+    return MgenError(f"{error.message}: table {named[0]} is in the history's baseline (no revision creates it) and "
+                     f"not in {baseline.source}, so what it held is not known: give --db URL to replay the history "
+                     "on the database", error.file, error.line)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,13 @@ know them, so the baseline is taken, and said, from one of:
   create (``uncreated_tables``, read statically from the revision files), and the tables their foreign keys
   in the models lead to that no revision creates (the baseline held those too). The replay then applies what the
   revisions do to those tables where it can, and skips with a note what conflicts with them (a column the
-  models have already). Those tables are ``Baseline.assumed``: their current state is the models' own,
-  so a change to them is not seen; ``RevisionReplay.assumed_tables`` names them and a note says so.
+  models have already: ``replay_state.Conflict``; any other refusal stays one). Those tables are
+  ``Baseline.assumed``: their current state is the models' own, so a change to them is not seen;
+  ``RevisionReplay.assumed_tables`` names them and a note says so. A touched table the models no longer
+  have (``Baseline.vanished``) is known only as dropped; a models table the history does not account for
+  (``unaccounted_tables``: no revision creates or names it, no baseline foreign key leads to it) is refused,
+  named: ``db.create_all()`` made the baseline from the models of its time, so it is one of the baseline or
+  new since, and the files do not say which.
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ class Baseline:
     source: str  # "the database at <url>" / "the models (<path>)"
     applied: tuple[str, ...] = ()  # revisions the baseline already includes (the database's alembic_version)
     assumed: tuple[str, ...] = ()  # tables taken from the models: their changes are not seen
+    vanished: tuple[str, ...] = ()  # baseline tables the models no longer have: only their op.drop_table is known
+    doomed: tuple[str, ...] = ()  # those of them a revision drops: an operation on them alone changes nothing left
 
 
 def _strings(node: ast.expr) -> list[str]:
@@ -82,6 +89,18 @@ def tables_in_revisions(graph: RevisionGraph) -> tuple[set[str], set[str]]:
     return touched, created
 
 
+def dropped_tables(graph: RevisionGraph) -> set[str]:
+    """Tables an ``op.drop_table("name")`` of some revision's upgrade drops, read statically."""
+    out: set[str] = set()
+    for rev in graph.revisions.values():
+        upgrade = next((s for s in parse_file(rev.path).body if isinstance(s, ast.FunctionDef) and s.name == "upgrade"),
+                       None)
+        for call in (n for n in ast.walk(upgrade) if isinstance(n, ast.Call)) if upgrade is not None else ():
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "drop_table" and call.args:
+                out.update(_strings(call.args[0]))
+    return out
+
+
 def uncreated_tables(graph: RevisionGraph) -> set[str]:
     """Tables the revisions alter or reference but no revision creates: the history has a baseline."""
     touched, created = tables_in_revisions(graph)
@@ -90,7 +109,8 @@ def uncreated_tables(graph: RevisionGraph) -> set[str]:
 
 def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseline | None:
     """The tables of ``models`` the revisions touch but never create; None when there are none.
-    Touched tables the models lack are left out (the replay then says which revision needs them)."""
+    Touched tables the models lack are left out (``vanished``): a revision dropping one leaves the same schema
+    whatever it held; any other operation on one is refused, naming it (the replay says which revision)."""
     touched, created = tables_in_revisions(graph)
     needed = touched - created
     if not needed:
@@ -99,7 +119,17 @@ def models_baseline(graph: RevisionGraph, models: Schema, source: str) -> Baseli
     tables = tuple(t for t in models.tables if t.name in needed)
     enums = {c.type.enum for t in tables for c in t.columns if c.type.enum}
     schema = Schema(tables=tables, enums=tuple(e for e in models.enums if e.name in enums))
-    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)))
+    vanished = tuple(sorted(needed - {t.name for t in tables}))
+    doomed = tuple(sorted(set(vanished) & dropped_tables(graph)))
+    return Baseline(schema, source, assumed=tuple(sorted(t.name for t in tables)), vanished=vanished, doomed=doomed)
+
+
+def unaccounted_tables(graph: RevisionGraph, models: Schema, baseline: Baseline) -> list[str]:
+    """The models' tables a history with a baseline does not account for: no revision creates them, none
+    names them and no baseline table's foreign key leads to them. ``db.create_all()`` made the baseline from
+    the models of its time, so such a table is either one of it or new since; the files do not say which."""
+    _, created = tables_in_revisions(graph)
+    return sorted(t.name for t in models.tables if t.name not in created and t.name not in baseline.assumed)
 
 
 def _referenced(models: Schema, tables: set[str], created: set[str]) -> set[str]:
@@ -139,4 +169,5 @@ def database_baseline(url: str, graph: RevisionGraph) -> Baseline:
     return Baseline(schema.without_table("alembic_version"), f"the database at {redact(url)}", tuple(applied))
 
 
-__all__ = ["Baseline", "database_baseline", "models_baseline", "tables_in_revisions", "uncreated_tables"]
+__all__ = ["Baseline", "database_baseline", "models_baseline", "tables_in_revisions", "unaccounted_tables",
+           "uncreated_tables"]

@@ -47,7 +47,7 @@ class ConstraintCalls(ReplayState):
         names = ["index_name", "columns"] if table_name is not None else ["index_name", "table_name", "columns"]
         args = self._args(call, names, {"schema", "unique", "if_not_exists", "postgresql_where", "postgresql_using",
                                         "sqlite_where", "postgresql_concurrently", "mysql_using", "mariadb_using",
-                                        "quote", "info"}, "create_index")
+                                        "quote", "info", "postgresql_ops"}, "create_index")
         table_name = table_name or self._str(args.get("table_name"), "create_index table name", call)
         table = self.table(table_name, call)
         name_node = args.get("index_name")
@@ -57,13 +57,13 @@ class ConstraintCalls(ReplayState):
         elements = columns_node.elts if isinstance(columns_node, (ast.List, ast.Tuple)) else [columns_node]
         fake = ast.Call(func=ast.Name("Index"), args=[name_node or ast.Constant(None), *elements],
                         keywords=[k for k in call.keywords if k.arg in ("unique", f"{self.dialect}_where",
-                                                                        f"{self.dialect}_using")],
+                                                                        f"{self.dialect}_using", "postgresql_ops")],
                         lineno=call.lineno, col_offset=call.col_offset)
         spec = self._index_spec(fake)
         if spec.name is not None and any(i.name == spec.name for i in table.indexes):
             if self._if_not_exists(args):
                 return
-            raise self.error(f"create_index: index {spec.name!r} already exists on {table.name}", call)
+            raise self.conflict(f"create_index: index {spec.name!r} already exists on {table.name}", call)
         for c in spec.columns:
             if not c.startswith("("):
                 self.column(table, c, call)
@@ -98,7 +98,7 @@ class ConstraintCalls(ReplayState):
                     return
         if args.get("if_exists") is not None and self.reader.literal(args["if_exists"], self.scope, "if_exists"):
             return
-        raise self.error(f"drop_index: no index {name!r}{' on ' + table_name if table_name else ''}", call)
+        raise self.conflict(f"drop_index: no index {name!r}{' on ' + table_name if table_name else ''}", call)
 
     def _constraint_op_needs_batch(self, what: str, call: ast.AST, batch: Batch | None) -> None:
         if not self.database.alters_in_place and batch is None:
@@ -128,7 +128,7 @@ class ConstraintCalls(ReplayState):
         table_name = table_name or self._str(args.get("table_name"), "table name", call)
         table = self.table(table_name, call)
         if table.primary_key is not None:
-            raise self.error(f"create_primary_key: table {table.name} already has a primary key", call)
+            raise self.conflict(f"create_primary_key: table {table.name} already has a primary key", call)
         name, conv = self._name(args.get("constraint_name"), "constraint name")
         columns = self._columns(args.get("columns"), "columns", call)
         for c in columns:
@@ -258,7 +258,7 @@ class ConstraintCalls(ReplayState):
             return
         if args.get("if_exists") is not None and self.reader.literal(args["if_exists"], self.scope, "if_exists"):
             return
-        raise self.error(f"drop_constraint: table {table.name} has no {kind + ' ' if kind else ''}constraint named {name!r} "
+        raise self.conflict(f"drop_constraint: table {table.name} has no {kind + ' ' if kind else ''}constraint named {name!r} "
                          f"(it has: {', '.join(sorted(table.constraint_names())) or 'none'})", call)
 
 

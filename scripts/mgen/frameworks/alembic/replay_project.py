@@ -5,7 +5,8 @@
 - ``--db URL``: the history is replayed on that database from the revision its ``alembic_version`` is at
   (``replay_baseline.database_baseline``);
 - a history whose revisions alter tables none creates, without ``--db``: those tables are taken from the
-  models when they are given (``models_baseline``), which the notes and ``assumed_tables`` say;
+  models when they are given (``models_baseline``), which the notes and ``assumed_tables`` say; a models
+  table the history does not account for (``unaccounted_tables``: baseline or new?) is refused, named;
   otherwise the refusal says the history has a baseline and to give ``--db``;
 - several heads: ``--head REV`` replays up to it; without it the refusal names every head, and, when the
   models are given, the one they are closest to (``replay_heads.head_advice``). Nothing is merged.
@@ -18,7 +19,7 @@ from pathlib import Path
 from ...errors import MgenError
 from ...schema import Schema
 from .replay import RevisionReplay, replay_with_notes
-from .replay_baseline import database_baseline, models_baseline, uncreated_tables
+from .replay_baseline import database_baseline, models_baseline, unaccounted_tables, uncreated_tables
 from .revisions import read_graph
 
 
@@ -40,6 +41,14 @@ def current_replay(version_locations: Sequence[str | Path], dialect: str, head: 
     baseline = None
     if models is not None and uncreated_tables(graph):
         baseline = models_baseline(graph, models, models_source)
+        unaccounted = unaccounted_tables(graph, models, baseline) if baseline is not None else []
+        if unaccounted:
+            shown = ", ".join(unaccounted[:8]) + (f" and {len(unaccounted) - 8} more" if len(unaccounted) > 8 else "")
+            taken = f" (tables {', '.join(baseline.assumed)} taken from {models_source})" if baseline.assumed else ""
+            raise MgenError(f"the history starts from a baseline no revision creates{taken}, and no revision creates or "
+                            f"names the models' tables {shown}: whether each was in that baseline or is new is not "
+                            "known from the files: give --db URL to replay the history on the database",
+                            str(folders[0]))
     return replay_with_notes(folders, dialect, head, naming_convention, baseline=baseline)
 
 

@@ -21,6 +21,12 @@ from ..sqlalchemy import ConstructReader, Scope, TableSpec, build_table
 from .replay_types import ReplayReader
 
 
+class Conflict(MgenError):
+    """An operation whose precondition the schema so far contradicts (a column there already, an index or a
+    constraint not there): on a table taken from the models (``replay_baseline``) the models' state explains it
+    and the operation is skipped with a note; any other refusal stays one."""
+
+
 @dataclass(frozen=True)
 class AlembicImpl:
     """What Alembic's implementation for one backend (``alembic.ddl.<backend>``) does, where that differs by
@@ -67,16 +73,26 @@ class ReplayState:
         self.projects: dict[Path, Project] = {}
         self.pending_foreign_keys: list = []  # SQLite foreign keys to tables created later in the revision
         self.assumed: set[str] = set()  # baseline tables taken from the models (replay_baseline)
+        self.vanished: set[str] = set()  # baseline tables the models lack (replay_baseline.Baseline.vanished)
+        self.doomed: set[str] = set()  # those of them a revision drops (replay_baseline.dropped_tables)
 
     def on_assumed(self, call: ast.Call, op_name: str, run, batch_table: str | None = None) -> None:
         """Run an operation; on a table taken from the models (which hold its effect already, or not
-        yet), what fails is skipped with a note instead of refusing the history."""
+        yet), what fails is skipped with a note instead of refusing the history. On a baseline table the models
+        no longer have and a revision drops (``doomed``), an operation on it alone changes nothing that
+        remains: skipped with a note."""
+        if self.doomed and op_name not in ("create_table", "drop_table", "rename_table"):
+            tables = {batch_table} if batch_table else _named_tables(self, op_name, call)
+            if tables and tables <= self.doomed and not any(self.schema.has_table(t) for t in tables):
+                self.note(f"op.{op_name}() on {', '.join(sorted(tables))}, a table of the baseline the models no "
+                          "longer have and a later revision drops, is skipped: nothing of it remains", call)
+                return
         if not self.assumed:
             run()
             return
         try:
             run()
-        except MgenError as e:
+        except Conflict as e:
             tables = {batch_table} if batch_table else _named_tables(self, op_name, call)
             if not tables & self.assumed:
                 raise
@@ -86,6 +102,9 @@ class ReplayState:
     # -- plumbing ----------------------------------------------------------------------------------
     def error(self, message: str, node: ast.AST | None) -> MgenError:
         return MgenError(message, str(self.path), getattr(node, "lineno", None))
+
+    def conflict(self, message: str, node: ast.AST | None) -> Conflict:
+        return Conflict(message, str(self.path), getattr(node, "lineno", None))
 
     def note(self, message: str, node: ast.AST | None) -> None:
         self.reader.notes.append(Note(str(self.path), getattr(node, "lineno", None), message))
@@ -101,7 +120,7 @@ class ReplayState:
 
     def column(self, table: Table, name: str, node: ast.AST) -> Column:
         if not table.has_column(name):
-            raise self.error(f"table {table.name!r} has no column {name!r} at this point of the history", node)
+            raise self.conflict(f"table {table.name!r} has no column {name!r} at this point of the history", node)
         return table.column(name)
 
     # -- arguments, by their names in Alembic's signatures ----------------------------------------

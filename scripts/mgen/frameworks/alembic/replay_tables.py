@@ -138,6 +138,11 @@ class TableCalls(ReplayState):
         if not self.schema.has_table(name):
             if args.get("if_exists") is not None and self.reader.literal(args["if_exists"], self.scope, "if_exists"):
                 return
+            if name in self.vanished:  # in the baseline, not in the models: gone after this whatever it held
+                self.vanished.discard(name)
+                self.note(f"op.drop_table({name!r}): a table of the baseline the models no longer have; it is gone "
+                          "after this revision whatever it held", call)
+                return
             raise self.error(f"op.drop_table: table {name!r} does not exist", call)
         referencing = [t.name for t in self.schema.tables if t.name != name
                        and any(f.ref_table == name for f in t.foreign_keys)]
@@ -213,7 +218,7 @@ class TableCalls(ReplayState):
         table = self.table(table_name, call)
         col = self._column_spec(args.get("column"), "add_column", call)
         if table.has_column(col.name):  # type: ignore[arg-type]
-            raise self.error(f"add_column: table {table.name!r} already has a column {col.name!r}", call)
+            raise self.conflict(f"add_column: table {table.name!r} already has a column {col.name!r}", call)
         implied = bool(col.foreign_keys or col.unique and not col.index or col.checks)
         if not self.database.alters_in_place and batch is None and implied:
             raise self.error(f"op.add_column({table.name!r}, {col.name}) with a foreign key, unique or check "

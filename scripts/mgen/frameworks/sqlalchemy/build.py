@@ -112,7 +112,8 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
             if name is None:
                 raise MgenError(f"{what}: an Index needs a name (or an 'ix' naming convention)",
                                 str(spec.path), item.line)
-            indexes.append(Index(name, cols, item.unique, item.where, item.method))
+            ops = tuple((column_name(by_key, c, spec, item.line), o) for c, o in item.ops)
+            indexes.append(Index(name, cols, item.unique, item.where, item.method, ops))
         elif isinstance(item, ForeignKeySpec):
             cols = tuple(column_name(by_key, x, spec, item.line) for x in item.columns or ())
             foreign_keys.append(namer.foreign_key(replace(item, columns=cols), specs))

@@ -16,7 +16,7 @@ from ...expressions import parse as parse_expression
 from ...schema import ColumnType, Default
 from ...sources.sql import SqlInterpreter
 from ...sqltypes import literal_default
-from ..pyast import ClassRef, FunctionRef, LocalRef, Unknown, ValueRef, class_attribute, text_of
+from ..pyast import ClassRef, External, FunctionRef, LocalRef, Unknown, ValueRef, class_attribute, text_of
 from .constraints import read_check, read_foreign_key
 from .reader import ConstructReader, Scope, sa_name
 from .specs import ColumnSpec, TypeSpec
@@ -80,6 +80,9 @@ def server_default(reader: ConstructReader, node: ast.expr, scope: Scope, ctype:
             return _sql_default(reader, _function_sql(reader, func_name, node, scope, what), ctype, node, scope)
         if name is None and isinstance(ref, Unknown):
             raise ref.error(what)
+        if isinstance(ref, External) and ref.qualname == "json.dumps" and len(node.args) == 1 and not node.keywords:
+            import json  # json.dumps({}) (redash): the string it returns for a literal, as a string default
+            return literal_default(json.dumps(reader.literal(node.args[0], scope, what)), True, ctype)
         raise reader.error(f"{what}: {text_of(node)} is not a server default SQLAlchemy renders", node, scope)
     member = _classmethod_member(reader, node, scope)
     value = member if member is not None else reader.literal(node, scope, what)

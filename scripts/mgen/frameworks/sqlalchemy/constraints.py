@@ -157,7 +157,7 @@ def read_index(reader: ConstructReader, call: ast.Call, scope: Scope, what: str 
                                                "postgresql_concurrently", "postgresql_ops", "mysql_length",
                                                "postgresql_include", "postgresql_with", "mysql_using",
                                                "mariadb_using", "mariadb_length"}, what)
-    for key in ("postgresql_ops", "postgresql_include", "postgresql_with", "mysql_length", "mariadb_length"):
+    for key in ("postgresql_include", "postgresql_with", "mysql_length", "mariadb_length"):
         if key in kwargs and dialect_of_kwarg(key) == reader.dialect:
             raise reader.error(f"{what}: {key}= is not supported", kwargs[key], scope)
     if not call.args:
@@ -182,4 +182,19 @@ def read_index(reader: ConstructReader, call: ast.Call, scope: Scope, what: str 
     if using is not None:
         method = reader.string(using, scope, f"{what} using").lower()
         method = None if method == "btree" else method
-    return IndexSpec(name, tuple(columns), unique, where, method, conv, call.lineno)
+    ops = _index_ops(reader, kwargs.get("postgresql_ops") if reader.dialect == "postgresql" else None, columns,
+                     scope, what)
+    return IndexSpec(name, tuple(columns), unique, where, method, conv, call.lineno, ops)
+
+
+def _index_ops(reader: ConstructReader, node: ast.expr | None, columns: list[str], scope: Scope,
+               what: str) -> tuple[tuple[str, str], ...]:
+    """``postgresql_ops={"cn": "gin_trgm_ops"}``: the operator class of each column element, as SQLAlchemy's
+    PostgreSQL compiler writes it (``ops[expr.key]``: a text expression has no key, so an operator class
+    keyed by one is not written, and neither is a key naming no element of the index)."""
+    if node is None:
+        return ()
+    ops = reader.literal(node, scope, f"{what} postgresql_ops")
+    if not isinstance(ops, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in ops.items()):
+        raise reader.error(f"{what}: postgresql_ops is not a dict of strings", node, scope)
+    return tuple((c, ops[c]) for c in columns if not c.startswith("(") and c in ops)

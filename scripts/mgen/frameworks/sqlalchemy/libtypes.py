@@ -8,7 +8,13 @@ SQLAlchemy-Utils' ``UUIDType``, ``JSONType`` and ``ArrowType``. Each handler mir
 - ``UUIDType(binary=True, native=True)``: UUID on PostgreSQL when native, else BINARY(16) (``binary``) or
   CHAR(32) (through ``dialect.type_descriptor``: on PostgreSQL that depends on the driver, refused);
 - ``JSONType``: JSON on PostgreSQL, else its impl ``UnicodeText``;
-- ``ArrowType(**kw)``: its impl ``DateTime(**kw)``.
+- ``ArrowType(**kw)``: its impl ``DateTime(**kw)``;
+- ``EncryptedType(type_in, key, engine, padding, **kw)``: its impl ``LargeBinary(**kw)`` (every release:
+  the class says it "will change implementation from LargeBinary to String in a future version");
+  ``StringEncryptedType(...)``: ``String(**kw)``. ``type_in`` is the Python-side type, not the column's;
+- ``EmailType(length=255)``: its impl ``Unicode(length)``; ``URLType``: ``UnicodeText``;
+- ``TSVectorType(*columns, **options)``: its impl ``postgresql.TSVECTOR`` (the arguments are for the search
+  triggers of SQLAlchemy-Searchable, not the column), PostgreSQL only.
 """
 from __future__ import annotations
 
@@ -59,6 +65,33 @@ def _arrow_type(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     return _as(r, a, "DateTime")
 
 
+def _encrypted(impl: str):
+    def handler(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+        if len(a.args) > 4:
+            raise a.error("expected at most type_in, key, engine and padding positionally")
+        kept = {k: v for k, v in a.kwargs.items() if k not in ("type_in", "key", "engine", "padding")}
+        from .types import TYPE_HANDLERS, TypeArgs
+        return TYPE_HANDLERS[impl](r, TypeArgs(r, impl, [], kept, a.scope, a.node))
+    return handler
+
+
+def _email_type(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+    a.only("length")
+    length = a.integer(0, "length")
+    return _as(r, a, "Unicode", 255 if length is None else length)
+
+
+def _url_type(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+    a.only()
+    return _as(r, a, "UnicodeText")
+
+
+def _tsvector_type(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+    if r.dialect != "postgresql":
+        raise a.error(f"its impl TSVECTOR exists on PostgreSQL only, not {r.dialect}")
+    return TypeSpec(ColumnType("tsvector"), label=a.name)
+
+
 def _as(r: ConstructReader, a: TypeArgs, name: str, *args: int) -> TypeSpec:
     """SQLAlchemy's ``name`` with these constant positional arguments, or else the call's own arguments."""
     from .types import TYPE_HANDLERS, TypeArgs
@@ -72,6 +105,10 @@ _BY_NAME: dict[tuple[str, str], Callable[[ConstructReader, TypeArgs], TypeSpec]]
     ("sqlmodel", "AutoString"): _auto_string, ("sqlmodel", "GUID"): _sqlmodel_guid,
     ("sqlalchemy_utils", "UUIDType"): _uuid_type, ("sqlalchemy_utils", "JSONType"): _json_type,
     ("sqlalchemy_utils", "ArrowType"): _arrow_type,
+    ("sqlalchemy_utils", "EncryptedType"): _encrypted("LargeBinary"),
+    ("sqlalchemy_utils", "StringEncryptedType"): _encrypted("String"),
+    ("sqlalchemy_utils", "TSVectorType"): _tsvector_type,
+    ("sqlalchemy_utils", "EmailType"): _email_type, ("sqlalchemy_utils", "URLType"): _url_type,
 }
 
 

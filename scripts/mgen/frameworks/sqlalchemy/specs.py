@@ -67,6 +67,7 @@ class IndexSpec:
     method: str | None = None
     conv: bool = False
     line: int = 0
+    ops: tuple[tuple[str, str], ...] = ()  # postgresql_ops of column elements (by name or key)
 
 
 @dataclass

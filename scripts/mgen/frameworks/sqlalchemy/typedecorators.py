@@ -35,6 +35,9 @@ def type_decorator(reader: ConstructReader, cls: ClassRef, call: ast.Call | None
     mro = reader.project.mro(cls)
     if isinstance(mro, Unknown):
         raise mro.error(what)
+    library = _library_base(reader, mro, call, scope, what)
+    if library is not None:
+        return library
     if not any(isinstance(b, External) and sa_name(b.qualname) == "TypeDecorator" for b in mro):
         raise reader.error(f"{what}: {cls.name} is not a SQLAlchemy type (a TypeDecorator with impl=)",
                            call or cls.node, scope)
@@ -60,6 +63,29 @@ def type_decorator(reader: ConstructReader, cls: ClassRef, call: ast.Call | None
                                           lineno=call.lineno, col_offset=call.col_offset),
                          call_scope(impl_scope, scope), f"{what} ({base.name}.impl)")
     raise reader.error(f"{what}: TypeDecorator {cls.name} has no impl", cls.node, Scope(cls.module))
+
+
+def _library_base(reader: ConstructReader, mro: list, call: ast.Call | None, scope: Scope,
+                  what: str) -> TypeSpec | None:
+    """A project subclass of a library type ``libtypes`` reads (redash's ``EncryptedConfiguration(EncryptedType)``)
+    that sets no ``impl`` / ``load_dialect_impl`` of its own: the library type called with the same arguments."""
+    from .libtypes import library_type
+    from .types import TypeArgs
+    for base in mro:
+        if isinstance(base, ClassRef):
+            if class_attribute(base, "impl") is not None or class_attribute(base, "load_dialect_impl") is not None:
+                return None
+            continue
+        handler = library_type(base.qualname) if isinstance(base, External) else None
+        if handler is None:
+            return None
+        if call is not None and any(isinstance(a, ast.Starred) for a in call.args) or \
+                call is not None and any(k.arg is None for k in call.keywords):
+            raise reader.error(f"{what}: *args/**kwargs are only known when the code runs", call, scope)
+        return handler(reader, TypeArgs(reader, base.name, list(call.args) if call else [],
+                                        {k.arg: k.value for k in call.keywords if k.arg} if call else {}, scope,
+                                        call or ast.Name(base.name)))
+    return None
 
 
 def _chosen_type(reader: ConstructReader, method: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope,

@@ -339,6 +339,28 @@ def _jsonb(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     return TypeSpec(_t("jsonb"), label=a.name)
 
 
+def _array(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+    """``ARRAY(String(20))`` / ``postgresql.ARRAY(...)``: PostgreSQL's ``varchar(20)[]``. ``dimensions`` is
+    written as more ``[]`` but PostgreSQL keeps one array type whatever the dimensions; ``as_tuple`` and
+    ``zero_indexes`` are Python-side. An item of an enum type is not read (its type would be created too)."""
+    a.only("item_type", "as_tuple", "dimensions", "zero_indexes")
+    if r.dialect != "postgresql":
+        raise a.error(f"ARRAY exists on PostgreSQL only, not {r.dialect}")
+    node = a.kwargs.get("item_type", a.args[0] if a.args else None)
+    if node is None or len(a.args) > 1:
+        raise a.error("expected one item type")
+    item = read_type(r, node, a.literal_scope, f"{a.name} item type")
+    if item.enum is not None or item.type.name in ("enum", "array"):
+        raise a.error(f"an array of {item.type.describe()} is not read (write the column in SQL)")
+    return TypeSpec(_t("array", item=item.type), label=a.name)
+
+
+def _tsvector(r: ConstructReader, a: TypeArgs) -> TypeSpec:
+    a.only()
+    _refuse_off_backend(r, a, "TSVECTOR exists on PostgreSQL only, not {}")
+    return TypeSpec(_t("tsvector"), label=a.name)
+
+
 def _enum(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only("name", "native_enum", "create_constraint", "length", "values_callable", "validate_strings",
            "inherit_schema", "schema", "metadata", "create_type", "omit_aliases", "sort_key_function",
@@ -434,6 +456,8 @@ TYPE_HANDLERS: dict[str, TypeHandler] = {
     **{n: _uuid for n in ("Uuid", "UUID", "postgresql.UUID")},
     **{n: _json for n in ("JSON", "postgresql.JSON", "mysql.JSON")},
     "postgresql.JSONB": _jsonb,
+    **{n: _array for n in ("ARRAY", "postgresql.ARRAY")},
+    "postgresql.TSVECTOR": _tsvector,
     "Enum": _enum,
     "postgresql.ENUM": _pg_enum,
     "mysql.ENUM": _mysql_only(_enum),
