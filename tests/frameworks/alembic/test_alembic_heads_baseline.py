@@ -81,8 +81,12 @@ def test_history_on_an_sql_baseline_starts_from_the_database_given(project: Path
                    "name VARCHAR(100))")
         db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
         db.execute("INSERT INTO alembic_version VALUES ('a1')")
-    # without the database: the baseline is taken from the models, and the output says so
-    assert main(["generate", str(project), "--engine", "static", "--dry-run"]) == 0
+    # without the database: refused, since a change to users would be read as part of the baseline
+    assert main(["generate", str(project), "--engine", "static", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "baseline no revision creates (tables users)" in err and "--baseline-db models" in err
+    # asked to take it from the models: "no changes", and the output says where the baseline came from
+    assert main(["generate", str(project), "--engine", "static", "--dry-run", "--baseline-db", "models"]) == 0
     out = capsys.readouterr().out
     assert "no changes" in out and "baseline" in out and "users" in out
     # with it: the baseline is the database's, so the unique email is a change

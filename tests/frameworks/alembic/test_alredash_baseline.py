@@ -11,6 +11,7 @@ from sqlalchemy_oracle import assert_same, created, import_module, read, write_p
 from test_alembic_replay import make_project, revision
 
 from mgen.errors import MgenError
+from mgen.frameworks.alembic.replay_project import MODELS as FROM_MODELS
 from mgen.frameworks.alembic.replay_project import current_replay
 from mgen.frameworks.sqlalchemy import read_models
 
@@ -33,7 +34,7 @@ def _replay(tmp_path: Path, body: str):
     models = tmp_path / "alredash_baseline_models.py"
     models.write_text(MODELS)
     project = make_project(tmp_path, {"a.py": revision("a", None, body)})
-    return current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))
+    return current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"), db_url=FROM_MODELS)
 
 
 def test_an_operation_the_models_hold_already_is_skipped_with_a_note(tmp_path):
@@ -96,12 +97,12 @@ def test_a_models_table_the_history_does_not_account_for_is_refused_naming_it(tm
                                "    id = sa.Column(sa.Integer, primary_key=True)\n")
     project = make_project(tmp_path, {"a.py": revision("a", None, 'op.add_column("queries", sa.Column("x", sa.Text()))')})
     with pytest.raises(MgenError, match=r"no revision creates or names the models' tables alerts: whether") as e:
-        current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))
+        current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"), db_url=FROM_MODELS)
     assert "queries" in e.value.message and "--db" in e.value.message
     # created by a revision, it is accounted for
     (project / "versions" / "b.py").write_text(revision("b", "a", 'op.create_table("alerts", sa.Column("id", '
                                                                   'sa.Integer(), primary_key=True))'))
-    replayed = current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))
+    replayed = current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"), db_url=FROM_MODELS)
     assert replayed.assumed_tables == ("queries",)
 
 
@@ -115,10 +116,22 @@ def test_operations_on_a_baseline_table_a_later_revision_drops_change_nothing_le
                                     'op.drop_constraint("elbs_account_id_fkey", "elbs", type_="foreignkey")\n'
                                     'op.drop_column("elbs", "account_id")'),
         "b.py": revision("b", "a", 'op.drop_table("elbs")')})
-    replayed = current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))
+    replayed = current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"), db_url=FROM_MODELS)
     assert [t.name for t in replayed.schema.tables] == ["queries"]
     assert sum("a later revision drops, is skipped" in n.message for n in replayed.notes) == 3
     # without the later drop_table, what elbs held is not known: refused, named
     (project / "versions" / "b.py").unlink()
     with pytest.raises(MgenError, match="table elbs is in the history's baseline"):
+        current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"), db_url=FROM_MODELS)
+
+
+
+def test_without_baseline_db_models_a_models_baseline_is_refused_naming_its_tables(tmp_path):
+    """A table taken from the models is read as part of the baseline, so a change to it cannot be seen: the
+    baseline is taken from the models only when asked (``--baseline-db models``); otherwise the refusal names
+    the tables and both ways out."""
+    models = tmp_path / "alredash_baseline_models.py"
+    models.write_text(MODELS)
+    project = make_project(tmp_path, {"a.py": revision("a", None, 'op.add_column("queries", sa.Column("x", sa.Integer))')})
+    with pytest.raises(MgenError, match=r"baseline no revision creates \(tables queries\).*--baseline-db models"):
         current_replay([project / "versions"], "postgresql", models=read_models(models, "postgresql"))

@@ -94,7 +94,7 @@ def test_a_baseline_takes_the_tables_its_foreign_keys_lead_to(tmp_path: Path):
     models = write_models(tmp_path, MODELS)
     project = make_project(tmp_path, {"a.py": revision("a", None, 'op.add_column("roles_users", '
                                                                  'sa.Column("note", sa.String(20)))')})
-    replayed = current_replay([project / "versions"], "sqlite", models=read_models(models, "sqlite"))
+    replayed = current_replay([project / "versions"], "sqlite", models=read_models(models, "sqlite"), db_url="models")
     assert sorted(t.name for t in replayed.schema.tables) == ["roles", "roles_users", "users"]
     assert "roles, roles_users, users are taken from" in replayed.baseline or \
         any("roles, roles_users, users" in n.message for n in replayed.notes)

@@ -350,7 +350,8 @@ def test_the_project_replay_takes_the_baseline_from_the_models_only_when_the_his
 
     models = Schema(tables=(Table("legacy", (Column("id", ColumnType("integer"), nullable=False),)),))
     project = make_project(tmp_path, {"b1.py": ON_BASELINE})
-    read = current_replay([project / "versions"], "sqlite", models=models, models_source="the models (m.py)")
+    read = current_replay([project / "versions"], "sqlite", models=models, models_source="the models (m.py)",
+                          db_url="models")
     assert read.assumed_tables == ("legacy",) and read.schema.table("legacy").column_names() == ("id", "extra")
     plain = make_project(tmp_path / "plain", {"r1.py": BASE})
     assert current_replay([plain / "versions"], "sqlite", models=models).assumed_tables == ()

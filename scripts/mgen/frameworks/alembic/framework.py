@@ -38,10 +38,11 @@ class AlembicFramework(Framework):
         (("--ini-section",), {"metavar": "NAME", "help": "Alembic projects: the alembic.ini section to read "
                                                           "(Alembic's --name; default [alembic], else the only "
                                                           "section with a script_location)"}),
-        (("--baseline-db",), {"metavar": "URL", "help": "Alembic projects whose history starts from an SQL baseline "
-                                                         "(a first revision alters tables no revision creates): "
-                                                         "the database to read that baseline and its "
-                                                         "alembic_version from (read only)"}),
+        (("--baseline-db",), {"metavar": "URL|models",
+                              "help": "Alembic projects whose history starts from an SQL baseline (a first revision "
+                                      "alters tables no revision creates): the database to read that baseline and its "
+                                      "alembic_version from (read only); 'models' takes the baseline from the models, "
+                                      "where a change to those tables cannot be seen"}),
         (("--head",), {"metavar": "REV", "help": "Alembic projects with several heads: the head whose state the "
                                                  "change is made against"}),
         (("--raw-sql",), {"action": "store_true",

@@ -4,10 +4,11 @@
 
 - ``--db URL``: the history is replayed on that database from the revision its ``alembic_version`` is at
   (``replay_baseline.database_baseline``);
-- a history whose revisions alter tables none creates, without ``--db``: those tables are taken from the
-  models when they are given (``models_baseline``), which the notes and ``assumed_tables`` say; a models
-  table the history does not account for (``unaccounted_tables``: baseline or new?) is refused, named;
-  otherwise the refusal says the history has a baseline and to give ``--db``;
+- a history whose revisions alter tables none creates, without ``--db``: refused, naming the tables, unless
+  ``--baseline-db models`` says to take them from the models (``models_baseline``; the notes and
+  ``assumed_tables`` say so), since a change to a table taken from the models is read as part of the
+  baseline and cannot be seen; a models table the history does not account for (``unaccounted_tables``:
+  baseline or new?) is refused, named;
 - several heads: ``--head REV`` replays up to it; without it the refusal names every head, and, when the
   models are given, the one they are closest to (``replay_heads.head_advice``). Nothing is merged.
 """
@@ -23,6 +24,9 @@ from .replay_baseline import database_baseline, models_baseline, unaccounted_tab
 from .revisions import read_graph
 
 
+MODELS = "models"  # --baseline-db models: the baseline taken from the models, knowing its tables' changes are not seen
+
+
 def current_replay(version_locations: Sequence[str | Path], dialect: str, head: str | None = None,
                    db_url: str | None = None, models: Schema | None = None, models_source: str = "the models",
                    naming_convention: dict[str, str] | None = None) -> RevisionReplay:
@@ -36,11 +40,18 @@ def current_replay(version_locations: Sequence[str | Path], dialect: str, head: 
         if advice is not None:
             raise MgenError(f"the Alembic history has {advice}")
         graph.head()  # raises, naming the heads
-    if db_url is not None:
+    if db_url is not None and db_url != MODELS:
         return replay_with_notes(folders, dialect, head, naming_convention, baseline=database_baseline(db_url, graph))
     baseline = None
     if models is not None and uncreated_tables(graph):
         baseline = models_baseline(graph, models, models_source)
+        if baseline is not None and baseline.assumed and db_url != MODELS:
+            shown = ", ".join(baseline.assumed[:8]) + (f" and {len(baseline.assumed) - 8} more"
+                                                      if len(baseline.assumed) > 8 else "")
+            raise MgenError(f"the history starts from a baseline no revision creates (tables {shown}): taken from "
+                            f"{models_source}, a change to those tables would be read as part of the baseline and "
+                            "not be seen; give --baseline-db URL (a database of this history) to read it, or "
+                            "--baseline-db models to take it from the models knowing that", str(folders[0]))
         unaccounted = unaccounted_tables(graph, models, baseline) if baseline is not None else []
         if unaccounted:
             shown = ", ".join(unaccounted[:8]) + (f" and {len(unaccounted) - 8} more" if len(unaccounted) > 8 else "")
