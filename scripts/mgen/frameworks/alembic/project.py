@@ -56,11 +56,26 @@ class AlembicProject:
         """The models' schema; SQLAlchemy-Continuum's tables (made when the code runs) as the revisions up to
         ``head`` have them (``sqlalchemy.continuum``)."""
         schema, notes, _, versioned = self._models_read
+        schema, notes = self._defaults_as_compared(schema, notes, head, baseline_db)
         if not versioned:
             return schema, notes
         from ..sqlalchemy.continuum import with_version_tables
 
         schema, more = with_version_tables(schema, self.current_schema(head, baseline_db)[0], versioned, self.dialect)
+        return schema, notes + more
+
+    def _defaults_as_compared(self, schema: Schema, notes: list[str], head: str | None,
+                              baseline_db: str | None) -> tuple[Schema, list[str]]:
+        """Server defaults as the project's autogenerate compares them (``compare_defaults``)."""
+        from .compare_defaults import option_set_at, with_replayed_defaults
+
+        if option_set_at(self.root, tuple(self.config.version_locations)) is not None:
+            return schema, notes
+        try:
+            replayed = self.current_schema(head, baseline_db)[0]
+        except MgenError:  # the history's refusal is current_state's, with its file and line
+            return schema, notes
+        schema, more = with_replayed_defaults(schema, replayed)
         return schema, notes + more
 
     def models_declared(self) -> dict:
