@@ -45,7 +45,15 @@ class AlembicProject:
             models = None
         replayed = current_replay(list(self.config.version_locations), self.dialect, head=head, db_url=baseline_db,
                                   models=models, models_source=str(self.models))
-        self._replays[(head, baseline_db)] = replayed.schema, [n.one_line() for n in replayed.notes]
+        schema, notes = replayed.schema, [n.one_line() for n in replayed.notes]
+        if models is not None:  # revision folders the project runs itself (CTFd's plugins): side_revisions
+            from .side_revisions import side_folders, with_side_tables
+
+            folders = side_folders(self.root, tuple(self.config.version_locations))
+            if folders:
+                schema, more = with_side_tables(schema, models, folders, self.root)
+                notes += more
+        self._replays[(head, baseline_db)] = schema, notes
         return self._replays[(head, baseline_db)]
 
     @cached_property
