@@ -34,6 +34,7 @@ class AlembicProject:
         """What ``alembic upgrade head`` produces, with the replay's notes (opaque data steps...). A history
         that starts from tables no revision creates starts from ``baseline_db``'s schema, else from the
         models' tables (said in a note); several heads need ``head`` (the error says which fits the models)."""
+        from ..sqlalchemy.reader import compiled_as
         from .replay_project import current_replay
 
         if (head, baseline_db) in self._replays:
@@ -43,8 +44,9 @@ class AlembicProject:
             models = self._models_read[0]
         except MgenError:  # the models' own error comes from desired_state, with its file and line
             models = None
-        replayed = current_replay(list(self.config.version_locations), self.dialect, head=head, db_url=baseline_db,
-                                  models=models, models_source=str(self.models))
+        with compiled_as(self._type_ddl):  # the models' @compiles apply to the revisions' types too
+            replayed = current_replay(list(self.config.version_locations), self.dialect, head=head,
+                                      db_url=baseline_db, models=models, models_source=str(self.models))
         schema, notes = replayed.schema, [n.one_line() for n in replayed.notes]
         if models is not None:  # revision folders the project runs itself (CTFd's plugins): side_revisions
             from .side_revisions import side_folders, with_side_tables
@@ -63,7 +65,7 @@ class AlembicProject:
     def models_schema(self, head: str | None = None, baseline_db: str | None = None) -> tuple[Schema, list[str]]:
         """The models' schema; SQLAlchemy-Continuum's tables (made when the code runs) as the revisions up to
         ``head`` have them (``sqlalchemy.continuum``)."""
-        schema, notes, _, versioned = self._models_read
+        schema, notes, _, versioned, _ = self._models_read
         schema, notes = self._defaults_as_compared(schema, notes, head, baseline_db)
         if not versioned:
             return schema, notes
@@ -91,7 +93,7 @@ class AlembicProject:
         return self._models_read[2]
 
     @cached_property
-    def _models_read(self) -> tuple[Schema, list[str], dict, dict]:  # read once: the replay's baseline needs them
+    def _models_read(self) -> tuple[Schema, list[str], dict, dict, dict]:  # read once: the replay's baseline needs them
         from ..sqlalchemy import read_models_with_notes
 
         start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)
@@ -100,7 +102,15 @@ class AlembicProject:
         if self.models_kind == "flask" and not read.schema.tables:  # never "drop every table" for that
             raise MgenError(f"no table read from the models ({self.models_how}): their classes on db.Model were "
                             "not understood; give the models with --models PATH", str(self.models))
-        return read.schema, [n.one_line() for n in read.notes], read.declared, read.versioned
+        return read.schema, [n.one_line() for n in read.notes], read.declared, read.versioned, read.type_ddl
+
+    @property
+    def _type_ddl(self) -> dict:
+        """The models' ``@compiles`` overrides (none when the models cannot be read)."""
+        try:
+            return self._models_read[4]
+        except MgenError:
+            return {}
 
 
 def open_project(root: Path, dialect: str | None = None, models: Path | None = None, section: str | None = None,
