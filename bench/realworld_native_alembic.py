@@ -29,6 +29,15 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
         --edit 'ihatemoney=ihatemoney/models.py::^    what = db.Column::    mgen_note = db.Column(db.String(80), index=True)' \\
         --edit 'CTFd=CTFd/models/__init__.py::^    description = db.Column\\(db.Text\\)::    mgen_note = db.Column(db.String(80), index=True)' \\
         --out /tmp/native_alembic.md --json /tmp/native_alembic.json
+
+A plain Alembic project told its database in parts (full-stack-fastapi-template at 3c1f7c4cdb, its ``backend``
+folder, PostgreSQL only: its revisions are written for it):
+
+    nice .venv/bin/python bench/realworld_native_alembic.py fastapi=/tmp/proj/fastapi/backend --dialects postgresql \\
+        --env 'fastapi=POSTGRES_SERVER={host}' --env 'fastapi=POSTGRES_PORT={port}' --env 'fastapi=POSTGRES_USER={user}' \\
+        --env 'fastapi=POSTGRES_PASSWORD={password}' --env 'fastapi=POSTGRES_DB={db}' \\
+        --metadata 'fastapi=app.models:SQLModel.metadata' --url 'fastapi=postgresql+psycopg://{user}@{host}:{port}/{db}' \\
+        --edit 'fastapi=app/models.py::^    id: uuid.UUID = Field\\(default_factory=uuid.uuid4, primary_key=True\\)::    mgen_note: str | None = Field(default=None, max_length=80, index=True)'
 """
 from __future__ import annotations
 
