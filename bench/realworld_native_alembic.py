@@ -7,7 +7,7 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
 1. reset: ``git checkout -- .``, the untracked files of the script folder removed (and ``--clean`` paths:
    state the app keeps outside its database, a file cache say);
 2. the project's own database for this run (``--env``: how its configuration is told; ``{url}`` is the URL,
-   ``{file}`` a file written from ``--config-file``): a fresh SQLite file, or a fresh database on the server;
+   ``{user}``, ``{host}``, ``{port}``, ``{db}``, ``{password}`` its parts, ``{file}`` a file written from ``--config-file``): a fresh SQLite file, or a fresh database on the server;
 3. ``mgen generate PROJECT --engine native --dry-run --json`` before the edit: what autogenerate finds in
    the project as it is (drift between its models and its revisions);
 4. the model edit (``--edit NAME=FILE::REGEX::LINE``: LINE inserted after the first line matching REGEX);
@@ -18,6 +18,9 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
 7. (when a revision was written) the project's own ``flask db upgrade`` / ``downgrade`` / ``upgrade`` (``FLASK_APP`` from ``--app``, the
    script folder mgen found as ``-d``) on that database, then, in the app's context, Alembic's ``check``
    (the project's env.py, autogenerate's own comparison) and ``compare_metadata`` of ``db.metadata``.
+   A plain Alembic project (env.py reads no ``current_app``: full-stack-fastapi-template) runs its own
+   ``alembic upgrade head`` / ``downgrade -1`` / ``upgrade head`` next to its ini instead, then ``alembic check``
+   and ``compare_metadata`` of ``--metadata NAME=module:attr`` (``app.models:SQLModel.metadata``).
 
     nice .venv/bin/python bench/realworld_native_alembic.py ihatemoney=/tmp/proj/ihatemoney CTFd=/tmp/proj/CTFd \\
         --app ihatemoney=ihatemoney.run:create_app --app CTFd=CTFd:create_app \\
@@ -26,6 +29,15 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
         --edit 'ihatemoney=ihatemoney/models.py::^    what = db.Column::    mgen_note = db.Column(db.String(80), index=True)' \\
         --edit 'CTFd=CTFd/models/__init__.py::^    description = db.Column\\(db.Text\\)::    mgen_note = db.Column(db.String(80), index=True)' \\
         --out /tmp/native_alembic.md --json /tmp/native_alembic.json
+
+A plain Alembic project told its database in parts (full-stack-fastapi-template at 3c1f7c4cdb, its ``backend``
+folder, PostgreSQL only: its revisions are written for it):
+
+    nice .venv/bin/python bench/realworld_native_alembic.py fastapi=/tmp/proj/fastapi/backend --dialects postgresql \\
+        --env 'fastapi=POSTGRES_SERVER={host}' --env 'fastapi=POSTGRES_PORT={port}' --env 'fastapi=POSTGRES_USER={user}' \\
+        --env 'fastapi=POSTGRES_PASSWORD={password}' --env 'fastapi=POSTGRES_DB={db}' \\
+        --metadata 'fastapi=app.models:SQLModel.metadata' --url 'fastapi=postgresql+psycopg://{user}@{host}:{port}/{db}' \\
+        --edit 'fastapi=app/models.py::^    id: uuid.UUID = Field\\(default_factory=uuid.uuid4, primary_key=True\\)::    mgen_note: str | None = Field(default=None, max_length=80, index=True)'
 """
 from __future__ import annotations
 
@@ -45,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from mgen.db import connect, scratch_database
+from mgen.frameworks.alembic.detection import find_layout
 from mgen.frameworks.alembic.native import flask_spec
 
 CHECK = r'''
@@ -70,6 +83,31 @@ with open(sys.argv[1], "w") as f:
 '''
 
 
+PLAIN_CHECK = r'''
+import importlib, json, sys
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+out = {}
+try:
+    command.check(Config(sys.argv[2]))
+    out["check"] = []
+except Exception as exc:
+    out["check"] = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+module, _, attr = sys.argv[3].partition(":")
+metadata = importlib.import_module(module)
+for part in attr.split("."):
+    metadata = getattr(metadata, part)
+engine = create_engine(sys.argv[4])
+with engine.connect() as conn:
+    out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn), metadata)]
+with open(sys.argv[1], "w") as f:
+    json.dump(out, f)
+'''
+
+
 def named(values: list[str] | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for value in values or []:
@@ -87,6 +125,19 @@ def last(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if re.match(r"^(\w+\.)*\w*(Error|Exception)\b|^mgen: |^Error", line)]
     return (errors or lines or [""])[-1][:300]
+
+
+def filled(text: str, url: str) -> str:
+    """``text`` with ``{url}`` and the parts of the scratch URL (``{user}``, ``{password}``, ``{host}``, ``{port}``,
+    ``{db}``: a project that is told its database in parts) filled in."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    values = {"url": url, "user": parts.username or "", "password": parts.password or "", "host": parts.hostname or "",
+              "port": str(parts.port or ""), "db": parts.path.lstrip("/")}
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
 
 
 def reset(root: Path, versions: Path, clean: list[str]) -> None:
@@ -136,9 +187,12 @@ def untouched(url: str, sqlite_file: Path | None) -> bool:
 def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dict[str, dict[str, list[str]]]) -> dict:
     python = root / ".venv" / "bin" / "python"
     spec = flask_spec(root, None)
-    if spec is None:
-        return {"project": name, "dialect": dialect, "error": "not a Flask-Migrate project (env.py reads no current_app)"}
-    directory = Path(spec["directory"])
+    layout = find_layout(root)
+    if spec is None and (layout is None or layout.ini is None or name not in opts["metadata"]):
+        return {"project": name, "dialect": dialect, "error": "neither a Flask-Migrate project (env.py reads no "
+                "current_app) nor a plain Alembic project with an alembic.ini and --metadata"}
+    ini = None if spec is not None else layout.ini.resolve()  # type: ignore[union-attr]
+    directory = Path(spec["directory"]) if spec is not None else layout.config().script_location.resolve()  # type: ignore[union-attr]
     reset(root, directory / "versions", opts["clean"].get(name, []))
     server = args.server if dialect == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="mgen-bench-native-") as tmp, \
@@ -151,7 +205,7 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "VIRTUAL_ENV"}
         for item in opts["env"].get(name, []):
             var, _, value = item.partition("=")
-            env[var] = value.replace("{url}", url).replace("{file}", str(config_file))
+            env[var] = filled(value, url).replace("{file}", str(config_file))
         row: dict[str, Any] = {"project": name, "dialect": dialect}
         row["before"] = mgen(root, python, "native", server, True, env)
         row["edit"] = [edit(root, e) for e in opts["edit"].get(name, [])]
@@ -161,14 +215,27 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
         row["untouched"] = untouched(url, sqlite_file)
         if not row["native"].get("files"):  # nothing written: nothing for the project's commands to apply
             return row
+        answer = Path(tmp) / "check.json"
+        if ini is not None:  # plain Alembic: the project's own alembic command next to its ini
+            steps = (("upgrade", ["upgrade", "head"]), ("downgrade", ["downgrade", "-1"]), ("re-upgrade", ["upgrade", "head"]))
+            for step, cmd in steps:
+                done = run([str(python), "-m", "alembic", "-c", str(ini), *cmd], ini.parent, env)
+                row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
+            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0],
+                        filled(opts["url"].get(name, ["{url}"])[0], url)], ini.parent, env)
+            row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
+            return _reset_after(row, root, directory, args, opts, name)
         flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
         db = [str(python), "-m", "flask", "db"]
         for step, cmd in (("upgrade", ["upgrade"]), ("downgrade", ["downgrade"]), ("re-upgrade", ["upgrade"])):
             done = run([*db, *cmd, "-d", str(directory)], root, flask_env)
             row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
-        answer = Path(tmp) / "check.json"
         done = run([str(python), "-c", CHECK, str(answer), str(directory)], root, flask_env)
         row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
+    return _reset_after(row, root, directory, args, opts, name)
+
+
+def _reset_after(row: dict, root: Path, directory: Path, args: argparse.Namespace, opts: dict, name: str) -> dict:
     if not args.keep:
         reset(root, directory / "versions", opts["clean"].get(name, []))
     return row
@@ -227,13 +294,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--env", action="append", metavar="NAME=VAR=VALUE")
     p.add_argument("--config-file", action="append", metavar="NAME=TEXT")
     p.add_argument("--clean", action="append", metavar="NAME=PATH")
+    p.add_argument("--metadata", action="append", metavar="NAME=MODULE:ATTR",
+                   help="plain Alembic projects: the models' MetaData for compare_metadata")
+    p.add_argument("--url", action="append", metavar="NAME=URL",
+                   help="plain Alembic projects: the URL compare_metadata connects with ({url}: the scratch URL)")
     p.add_argument("--dialects", default="sqlite,postgresql")
     p.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--keep", action="store_true", help="leave the last edit and revision in the project")
     p.add_argument("--out")
     p.add_argument("--json")
     args = p.parse_args(argv)
-    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean")}
+    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean", "metadata", "url")}
     rows = []
     for item in args.projects:
         name, _, folder = item.rpartition("=")

@@ -14,7 +14,8 @@ whatever runs it, and written back in the older spelling with the same meaning f
   f-string is in the project's file.
 
 Python 2 ``print x`` statements (a revision written when the project ran Python 2) are read as the calls
-Python 3 spells them (``pysyntax_py2print``); any other Python 2 syntax stays a syntax error.
+Python 3 spells them (``pysyntax_py2print``), indentation that mixes tabs and spaces as Python 2 expanded the
+tabs (``pysyntax_py2tabs``); any other Python 2 syntax stays a syntax error.
 
 Line numbers are kept: every rewrite happens within the lines the construct spans, so a message still
 names the line of the project's file (columns after a dropped ``[T]`` on the same line shift). A source
@@ -31,13 +32,16 @@ from ..errors import MgenError
 RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def parse_python(text: str, filename: str) -> ast.Module:
+def parse_python(text: str, filename: str, *, tabs: bool = True) -> ast.Module:
     """``text`` parsed; MgenError (``filename``, line) when no Python accepts it."""
     try:
         return ast.parse(text, filename=filename)
     except SyntaxError as first:
         from .pysyntax_py2print import is_print_statement_error, without_print_statements
+        from .pysyntax_py2tabs import is_tab_error, with_python2_tabs
 
+        if tabs and is_tab_error(first) and (untabbed := with_python2_tabs(text)) is not None:
+            return parse_python(untabbed, filename, tabs=False)  # Python 2 indentation: pysyntax_py2tabs
         if is_print_statement_error(first):  # Python 2 print statements: pysyntax_py2print
             calls, error = without_print_statements(text, first)
             if calls is not None:

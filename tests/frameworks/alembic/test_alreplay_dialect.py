@@ -145,3 +145,43 @@ def test_a_url_built_with_a_driver_fallback_names_its_dialect(tmp_path: Path):
     found = detect(root)
     assert found.dialect == "mysql"
     assert any("drivername='mysql+pymysql'" in e for e in found.evidence)
+
+
+SKIP_IF_SQLITE = textwrap.dedent('''\
+    from alembic import op
+
+
+    def skip_if_sqlite(func):
+        def wrapper(*args, **kwargs):
+            if op.get_bind().engine.dialect.name == "sqlite":
+                return
+            return func(*args, **kwargs)
+        return wrapper
+
+
+    def always(func):
+        def wrapper(*args, **kwargs):
+            return func(*args, **kwargs)
+        return wrapper
+    ''')
+
+
+@pytest.mark.parametrize("decorator, for_sqlite", [("mutils.skip_if_sqlite", True), ("mutils.always", False)],
+                         ids=["skips-sqlite", "runs-everywhere"])
+def test_an_upgrade_a_project_decorator_skips_on_sqlite_is_written_for_sqlite(tmp_path: Path, monkeypatch,
+                                                                               decorator: str, for_sqlite: bool):
+    # ihatemoney's @utils.skip_if_sqlite on a revision that alters a column type outside batch mode
+    root = flask_project(tmp_path, "pass")
+    (root / "app" / "mutils.py").write_text(SKIP_IF_SQLITE)
+    (root / "migrations" / "versions" / "b2_second.py").write_text(second(UNGUARDED).replace(
+        "import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom app import mutils\n").replace(
+        "def upgrade():", f"@{decorator}\ndef upgrade():"))
+    monkeypatch.syspath_prepend(str(root))
+    if for_sqlite:
+        upgrade_on_sqlite(root, tmp_path)  # Alembic runs the history on SQLite: the decorator skips the call
+    else:
+        with pytest.raises(NotImplementedError, match="ALTER of constraints"):
+            upgrade_on_sqlite(root, tmp_path)
+    found = detect(root)
+    assert found.dialect == ("sqlite" if for_sqlite else "mysql")
+    assert any("not written for SQLite" in e for e in found.evidence) is not for_sqlite

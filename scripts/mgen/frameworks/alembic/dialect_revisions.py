@@ -10,7 +10,9 @@ it, says why (the first such call, file:line), and the dependencies and docker-c
 
 Read statically: the ``upgrade()`` of each revision file, the calls on ``op`` itself (a batch's
 ``batch_op.alter_column(...)`` is not one), leaving out what a condition or a ``try`` guards (``if
-url.startswith("sqlite") is False: op.create_foreign_key(...)`` is written for SQLite too).
+url.startswith("sqlite") is False: op.create_foreign_key(...)`` is written for SQLite too). An ``upgrade()``
+decorated with a project function whose wrapper returns at once on SQLite (ihatemoney's ``@skip_if_sqlite``)
+runs nothing there.
 """
 from __future__ import annotations
 
@@ -64,7 +66,7 @@ def _blockers_of(path: Path) -> list[SqliteBlocker]:
     except (MgenError, ValueError):
         return []
     upgrade = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "upgrade"), None)
-    if upgrade is None:
+    if upgrade is None or any(_skips_sqlite(d, tree, path) for d in upgrade.decorator_list):
         return []
     out: list[SqliteBlocker] = []
     _walk(upgrade.body, path, out)
@@ -118,6 +120,67 @@ def _unchanged(keyword: str, node: ast.expr) -> bool:
     """Alembic's "leave it" values: None, and False for the server default and comment (not for nullable)."""
     leave = (None,) if keyword == "nullable" else (None, False)
     return isinstance(node, ast.Constant) and any(node.value is v for v in leave)
+
+
+def _skips_sqlite(decorator: ast.expr, tree: ast.Module, path: Path) -> bool:
+    """True when ``decorator`` is a project function (imported by the revision) whose wrapper returns without
+    calling what it wraps when the database is SQLite: ``if op.get_bind().engine.dialect.name == 'sqlite':
+    return`` (ihatemoney's ``migrations.utils.skip_if_sqlite``)."""
+    found = _project_function(decorator, tree, path)
+    if found is None:
+        return False
+    wrapper = next((s for s in found.body if isinstance(s, ast.FunctionDef)), None)
+    for stmt in wrapper.body if wrapper is not None else []:
+        if isinstance(stmt, ast.If) and _tests_sqlite(stmt.test) and all(
+                isinstance(s, ast.Return) and (s.value is None or isinstance(s.value, ast.Constant))
+                for s in stmt.body):
+            return True
+        if not isinstance(stmt, ast.Expr):  # only a docstring or a call before the test
+            return False
+    return False
+
+
+def _tests_sqlite(test: ast.expr) -> bool:
+    """``X == "sqlite"`` (or ``"sqlite" == X``, ``X.startswith("sqlite")``), nothing negated."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is)):
+        sides = [test.left, *test.comparators]
+        return any(isinstance(s, ast.Constant) and s.value == "sqlite" for s in sides)
+    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith"
+            and len(test.args) == 1 and isinstance(test.args[0], ast.Constant) and test.args[0].value == "sqlite")
+
+
+def _project_function(ref: ast.expr, tree: ast.Module, path: Path) -> ast.FunctionDef | None:
+    """The module-level function ``ref`` (``name`` or ``module.name``) names through the revision's imports,
+    read from the project's file (found beside a parent folder of the revision); None when not found."""
+    if isinstance(ref, ast.Name):
+        module_name, attr = None, ref.id
+    elif isinstance(ref, ast.Attribute) and isinstance(ref.value, ast.Name):
+        module_name, attr = ref.value.id, ref.attr
+    else:
+        return None
+    dotted = None
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            for alias in stmt.names:
+                bound = alias.asname or alias.name
+                if module_name is None and bound == attr:
+                    dotted, attr = stmt.module, alias.name
+                elif module_name is not None and bound == module_name:
+                    dotted = f"{stmt.module}.{alias.name}"
+        elif isinstance(stmt, ast.Import) and module_name is not None:
+            dotted = next((a.name for a in stmt.names if (a.asname or a.name) == module_name), dotted)
+    if dotted is None:
+        return None
+    relative = Path(*dotted.split("."))
+    for parent in path.parents:
+        for candidate in (parent / relative.with_suffix(".py"), parent / relative / "__init__.py"):
+            if candidate.is_file():
+                try:
+                    module = parse_python(candidate.read_text(encoding="utf-8", errors="replace"), str(candidate))
+                except (MgenError, ValueError):
+                    return None
+                return next((s for s in module.body if isinstance(s, ast.FunctionDef) and s.name == attr), None)
+    return None
 
 
 def revision_folders(skip: tuple[Path, ...]) -> tuple[Path, ...]:

@@ -14,7 +14,8 @@ with Flask-Migrate's own ``get_config``, and whatever the app's factory wrote to
 ``upgrade()`` or ``create_all()``) is emptied first.
 
 Every engine the project creates (``create_engine``, ``engine_from_config``, whatever URL env.py builds or
-the app's configuration names) is pointed at SCRATCH_URL: the project's own database is never touched. The
+the app's configuration names) is pointed at SCRATCH_URL (with a driver the project has installed: psycopg when
+not psycopg2): the project's own database is never touched. The
 answer: each revision's path and text and one line per autogenerate difference, with notes; or
 ``{"error": one line, "stage": ...}``.
 """
@@ -43,6 +44,34 @@ except Exception as exc:  # noqa: BLE001 - whatever importing them raises is the
     sys.exit(0)
 
 real_create_engine = creating.create_engine
+# the DBAPI modules SQLAlchemy's drivers import, by backend, the backend's default first
+DRIVERS = {"postgresql": (("psycopg2", "psycopg2"), ("psycopg", "psycopg"), ("pg8000", "pg8000")),
+           "mysql": (("mysqldb", "MySQLdb"), ("pymysql", "pymysql"), ("mysqlconnector", "mysql.connector"))}
+
+
+def importable_driver(url):
+    """``url`` with a driver the project's interpreter can import: a project that installs psycopg (3) and not
+    psycopg2 has its scratch ``postgresql://`` URL read as ``postgresql+psycopg://``, as its own URL names it."""
+    from sqlalchemy.engine.url import make_url
+
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if "+" in parsed.drivername or backend not in DRIVERS:
+        return url
+    import importlib
+
+    for driver, module in DRIVERS[backend]:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001,S112 - not installed in the project: the next one
+            continue
+        if hasattr(parsed, "set"):
+            return parsed.set(drivername=backend + "+" + driver).render_as_string(hide_password=False)
+        return url.replace(backend + "://", backend + "+" + driver + "://", 1)
+    return url
+
+
+SCRATCH_URL = importable_driver(SCRATCH_URL)
 KEPT = ("future", "json_serializer", "json_deserializer", "isolation_level")
 
 

@@ -34,6 +34,7 @@ class AlembicProject:
         """What ``alembic upgrade head`` produces, with the replay's notes (opaque data steps...). A history
         that starts from tables no revision creates starts from ``baseline_db``'s schema, else from the
         models' tables (said in a note); several heads need ``head`` (the error says which fits the models)."""
+        from ..sqlalchemy.reader import compiled_as
         from .replay_project import current_replay
 
         if (head, baseline_db) in self._replays:
@@ -43,9 +44,18 @@ class AlembicProject:
             models = self._models_read[0]
         except MgenError:  # the models' own error comes from desired_state, with its file and line
             models = None
-        replayed = current_replay(list(self.config.version_locations), self.dialect, head=head, db_url=baseline_db,
-                                  models=models, models_source=str(self.models))
-        self._replays[(head, baseline_db)] = replayed.schema, [n.one_line() for n in replayed.notes]
+        with compiled_as(self._type_ddl):  # the models' @compiles apply to the revisions' types too
+            replayed = current_replay(list(self.config.version_locations), self.dialect, head=head,
+                                      db_url=baseline_db, models=models, models_source=str(self.models))
+        schema, notes = replayed.schema, [n.one_line() for n in replayed.notes]
+        if models is not None:  # revision folders the project runs itself (CTFd's plugins): side_revisions
+            from .side_revisions import side_folders, with_side_tables
+
+            folders = side_folders(self.root, tuple(self.config.version_locations))
+            if folders:
+                schema, more = with_side_tables(schema, models, folders, self.root)
+                notes += more
+        self._replays[(head, baseline_db)] = schema, notes
         return self._replays[(head, baseline_db)]
 
     @cached_property
@@ -55,7 +65,8 @@ class AlembicProject:
     def models_schema(self, head: str | None = None, baseline_db: str | None = None) -> tuple[Schema, list[str]]:
         """The models' schema; SQLAlchemy-Continuum's tables (made when the code runs) as the revisions up to
         ``head`` have them (``sqlalchemy.continuum``)."""
-        schema, notes, _, versioned = self._models_read
+        schema, notes, _, versioned, _ = self._models_read
+        schema, notes = self._defaults_as_compared(schema, notes, head, baseline_db)
         if not versioned:
             return schema, notes
         from ..sqlalchemy.continuum import with_version_tables
@@ -63,12 +74,26 @@ class AlembicProject:
         schema, more = with_version_tables(schema, self.current_schema(head, baseline_db)[0], versioned, self.dialect)
         return schema, notes + more
 
+    def _defaults_as_compared(self, schema: Schema, notes: list[str], head: str | None,
+                              baseline_db: str | None) -> tuple[Schema, list[str]]:
+        """Server defaults as the project's autogenerate compares them (``compare_defaults``)."""
+        from .compare_defaults import option_set_at, with_replayed_defaults
+
+        if option_set_at(self.root, tuple(self.config.version_locations)) is not None:
+            return schema, notes
+        try:
+            replayed = self.current_schema(head, baseline_db)[0]
+        except MgenError:  # the history's refusal is current_state's, with its file and line
+            return schema, notes
+        schema, more = with_replayed_defaults(schema, replayed)
+        return schema, notes + more
+
     def models_declared(self) -> dict:
         """(table, column) -> (ColumnType, DeclaredType): the models' types as autogenerate spells them."""
         return self._models_read[2]
 
     @cached_property
-    def _models_read(self) -> tuple[Schema, list[str], dict, dict]:  # read once: the replay's baseline needs them
+    def _models_read(self) -> tuple[Schema, list[str], dict, dict, dict]:  # read once: the replay's baseline needs them
         from ..sqlalchemy import read_models_with_notes
 
         start = import_root(self.models)  # where the models' imports start (above the project: lemur/migrations)
@@ -77,7 +102,15 @@ class AlembicProject:
         if self.models_kind == "flask" and not read.schema.tables:  # never "drop every table" for that
             raise MgenError(f"no table read from the models ({self.models_how}): their classes on db.Model were "
                             "not understood; give the models with --models PATH", str(self.models))
-        return read.schema, [n.one_line() for n in read.notes], read.declared, read.versioned
+        return read.schema, [n.one_line() for n in read.notes], read.declared, read.versioned, read.type_ddl
+
+    @property
+    def _type_ddl(self) -> dict:
+        """The models' ``@compiles`` overrides (none when the models cannot be read)."""
+        try:
+            return self._models_read[4]
+        except MgenError:
+            return {}
 
 
 def open_project(root: Path, dialect: str | None = None, models: Path | None = None, section: str | None = None,

@@ -25,6 +25,8 @@ class ModelsRead:
     declared: dict = field(default_factory=dict)
     # table -> (file, line, class) of each SQLAlchemy-Continuum class (``continuum``)
     versioned: dict = field(default_factory=dict)
+    # SQLAlchemy type -> TypeSpec: its DDL as @compiles in the models replaces it (``compiles``)
+    type_ddl: dict = field(default_factory=dict)
 
 
 def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | None = None) -> ModelsRead:
@@ -49,7 +51,8 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
         if id(spec) not in seen:
             seen.add(id(spec))
             specs.append(spec)
-    return ModelsRead(schema_from_specs(reader, specs), reader.notes, reader.declared, reader.versioned)
+    return ModelsRead(schema_from_specs(reader, specs), reader.notes, reader.declared, reader.versioned,
+                      reader.type_ddl)
 
 
 def read_models(path: str | Path, dialect: str, root: str | Path | None = None) -> Schema:

@@ -11,7 +11,9 @@ keyword arguments checked against what is read, SQL text.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,22 @@ class Scope:
         return self.module.path
 
 
+# @compiles overrides of the models in effect for every reader made meanwhile (``compiled_as``)
+_COMPILED_AS: ContextVar[Mapping[str, Any] | None] = ContextVar("mgen_compiled_as", default=None)
+
+
+@contextlib.contextmanager
+def compiled_as(type_ddl: Mapping[str, Any]) -> Iterator[None]:
+    """Readers made inside take ``type_ddl`` (the models' ``@compiles`` overrides) as their own: an Alembic
+    history runs in a process whose env.py imported the models, so ``sa.DateTime()`` in a revision is the
+    ``DATETIME(6)`` that CTFd's ``@compiles(db.DateTime, "mysql")`` makes it."""
+    token = _COMPILED_AS.set(dict(type_ddl))
+    try:
+        yield
+    finally:
+        _COMPILED_AS.reset(token)
+
+
 _DIALECT_PREFIXES = ("postgresql_", "mysql_", "mariadb_", "sqlite_", "mssql_", "oracle_")
 
 
@@ -111,8 +129,9 @@ class ConstructReader:
         self.database: Dialect = get_dialect(dialect)  # what the database does with that
         self.notes: list[Note] = []
         self.auto_named: set[tuple[str, str]] = set()  # (table, name): names the database made up
-        # a SQLAlchemy type's DDL replaced on this dialect by @compiles in the models (``compiles``)
-        self.type_ddl: dict[str, Any] = {}
+        # a SQLAlchemy type's DDL replaced on this dialect by @compiles in the models (``compiles``); while
+        # revisions are replayed, the models' overrides (``compiled_as``): env.py imported them before they ran
+        self.type_ddl: dict[str, Any] = dict(_COMPILED_AS.get() or {})
         # (table, column) -> (its ColumnType, declared.DeclaredType): the model's type as a revision spells it
         self.declared: dict[tuple[str, str], tuple[Any, Any]] = {}
         # table -> (file, line, class) of a SQLAlchemy-Continuum class (__versioned__): ``continuum``

@@ -1,0 +1,116 @@
+"""``@compiles(db.DateTime, "mysql")`` in the models applies to the revisions' types too (issue #13; CTFd's
+``DATETIME(6)``): env.py imports the models before the revisions run, so ``sa.DateTime()`` in a revision creates a
+``DATETIME(6)`` column. The judge: ``alembic upgrade head`` on MySQL with that env.py, and the columns MySQL has
+then: the ``sa.DateTime()`` one is ``datetime(6)``, as the models declare it (no change, for mgen as for
+autogenerate); one a revision spells ``mysql.DATETIME()`` is not SQLAlchemy's ``DateTime`` and stays ``datetime``,
+which mgen reports against the model's ``datetime(6)`` (autogenerate compares a type's arguments only when both
+sides give them, so it misses that one: ``compare_types``)."""
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from conftest import require_server
+
+from mgen.cli import main
+from mgen.db import scratch_database
+
+PKG = "compiles_revisions_app"
+MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+@compiles(sa.DateTime, "mysql")
+def compile_datetime_mysql(_type, _compiler, **kw):
+    return "DATETIME(6)"
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    id = sa.Column(sa.Integer, primary_key=True)
+    date = sa.Column(sa.DateTime)
+    seen = sa.Column(sa.DateTime)
+"""
+REVISION = '''\
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("ratings", sa.Column("id", sa.Integer(), nullable=False),
+                    sa.Column("date", sa.DateTime(), nullable=True),
+                    sa.Column("seen", mysql.DATETIME(), nullable=True), sa.PrimaryKeyConstraint("id"))
+'''
+ENV = f'''\
+import os
+from alembic import context
+from sqlalchemy import create_engine, pool
+from {PKG}.models import Base
+
+target_metadata = Base.metadata
+engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+def _project(root: Path) -> Path:
+    (root / PKG).mkdir(parents=True)
+    (root / PKG / "__init__.py").write_text("")
+    (root / PKG / "models.py").write_text(MODELS)
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text(ENV)
+    (root / "migrations" / "versions" / "a1_ratings.py").write_text(REVISION)
+    (root / "alembic.ini").write_text(textwrap.dedent("""\
+        [alembic]
+        script_location = %(here)s/migrations
+        prepend_sys_path = .
+        sqlalchemy.url = mysql+pymysql://u:p@localhost/app
+        """))
+    return root
+
+
+def test_the_models_compiles_apply_to_the_revisions_types(tmp_path: Path, capsys) -> None:
+    server = require_server("mysql")
+    root = _project(tmp_path / "proj")
+    assert main(["plan", str(root), "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    operations = [line for line in out.splitlines() if line and not line.startswith((" ", "note:", "engine:"))]
+    assert len(operations) == 1 and "alter column ratings.seen type" in operations[0] and operations[0].endswith("(6)"), out
+
+    with scratch_database("mysql", server) as scratch:
+        url = sa.engine.make_url(scratch).set(drivername="mysql+pymysql").render_as_string(hide_password=False)
+        os.environ["MGEN_ALEMBIC_URL"] = url
+        sys.path.insert(0, str(root))
+        cwd = os.getcwd()
+        try:
+            os.chdir(root)
+            command.upgrade(Config(str(root / "alembic.ini")), "head")
+            engine = sa.create_engine(url)
+            with engine.connect() as conn:
+                columns = dict(conn.execute(sa.text(
+                    "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
+                    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ratings'")).fetchall())
+            engine.dispose()
+        finally:
+            os.chdir(cwd)
+            sys.path.remove(str(root))
+            del os.environ["MGEN_ALEMBIC_URL"]
+            for name in [m for m in sys.modules if m.startswith(PKG)]:
+                del sys.modules[name]
+    assert (columns["date"].lower(), columns["seen"].lower()) == ("datetime(6)", "datetime"), columns
