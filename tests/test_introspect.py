@@ -165,9 +165,13 @@ def test_postgresql_reads_only_the_current_schema():
     assert schema == Schema((Table("shown", (col("a", "integer"),)),))
 
 
-def test_postgresql_unmodelled_type_is_an_error_naming_the_column():
-    with pytest.raises(MgenError, match=r"column t\.addr has type 'inet'"):
-        built("postgresql", ["CREATE TABLE t (addr inet)"])
+def test_postgresql_types_of_its_own_are_carried_as_spelled():
+    """issue #14: inet, arrays, a domain the catalog names: native types, as format_type() spells them."""
+    schema = built("postgresql", ["CREATE DOMAIN posint AS integer CHECK (VALUE > 0)",
+                                  "CREATE TABLE t (addr inet, n posint, ns posint[], ips inet[])"])
+    assert [c.type for c in schema.table("t").columns] == [
+        ColumnType("native", native="inet"), ColumnType("native", native="posint"),
+        ColumnType("native", native="posint", array=True), ColumnType("native", native="inet", array=True)]
 
 
 @pytest.mark.parametrize("stored, expected", [

@@ -22,6 +22,7 @@ TYPE_NAMES = (
     "uuid", "json", "jsonb",
     "binary",
     "enum",
+    "native",
 )
 
 IdentityKind = Literal["serial", "always", "by_default"]
@@ -37,6 +38,11 @@ class ColumnType:
     precision/scale: numeric(p, s); precision also for time/timestamp fractional seconds.
     enum: for name == "enum", the enum type's name (PostgreSQL type; MySQL inlines the values,
           looked up in Schema.enums by this name).
+    native: for name == "native", a type of one database that has no portable meaning, as that database
+          spells it (``nativetypes.py``: PostgreSQL's ``interval``, ``inet``, ``tsvector``, ``bit varying(5)``,
+          an extension's or a domain's ``citext``, ``extensions.vector(3)``; ``public.`` left out). Carried
+          opaquely: rendered as written, equal only when spelled the same.
+    array: a PostgreSQL array of this type (``text[]``, ``"Role"[]``); PostgreSQL keeps no dimensions.
     """
 
     name: str
@@ -44,12 +50,24 @@ class ColumnType:
     precision: int | None = None
     scale: int | None = None
     enum: str | None = None
+    native: str | None = None
+    array: bool = False
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
             raise ValueError(f"unknown portable type {self.name!r}")
+        if (self.name == "native") != (self.native is not None):
+            raise ValueError("a native type has its spelling, and only a native type has one")
+
+    def element(self) -> ColumnType:
+        """The type of an array's elements (the type itself when it is no array)."""
+        return replace(self, array=False) if self.array else self
 
     def describe(self) -> str:
+        if self.array:
+            return self.element().describe() + "[]"
+        if self.name == "native":
+            return self.native or ""
         if self.name == "enum":
             return f"enum {self.enum}"
         if self.length is not None:

@@ -67,6 +67,7 @@ class MySQL(Dialect):
 
     # -- types, literals, defaults -------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        self.no_array(ctype)
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
         if ctype.name == "enum":

@@ -52,6 +52,14 @@ def needs_using(old: ColumnType, new: ColumnType) -> bool:
     return (old.name, new.name) not in _CASTS_WITHOUT_USING
 
 
+def _is_array_literal(canonical: str) -> bool:
+    from sqlglot import exp
+    try:
+        return isinstance(expressions.unparen(expressions.parse(canonical, "postgresql")), exp.Array)
+    except Exception:  # noqa: BLE001 - an expression sqlglot cannot read is no ARRAY[...] it wrote
+        return False
+
+
 class PostgreSQL(Dialect):
     name = "postgresql"
     distinct_identity_kinds = True
@@ -63,9 +71,12 @@ class PostgreSQL(Dialect):
     reserved_words = keywords.POSTGRESQL
     online_index_keyword = "CONCURRENTLY"
     supports_not_valid = True
+    supports_arrays = True
 
     # -- types and defaults ----------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        if ctype.array:
+            return self.type_sql(ctype.element(), schema, column) + "[]"
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
         return getattr(self, f"type_{ctype.name}")(ctype)
@@ -93,6 +104,14 @@ class PostgreSQL(Dialect):
 
     def default_boolean(self, default: Default, column: Column) -> str:
         return "true" if default.value.lower() == "true" else "false"
+
+    def default_expression(self, default: Default, column: Column) -> str:
+        """An ``ARRAY[...]`` default of an array column keeps its cast: the canonical form drops it, and
+        without it ``ARRAY[]`` has no type and ``ARRAY['USER']`` is a text[] no enum array takes."""
+        text = self.expression_sql(default.value)
+        if column.type.array and _is_array_literal(default.value):
+            return f"{text}::{self.type_sql(column.type, Schema())}"
+        return text
 
     # -- columns: serial replaces the type; identity columns carry no default -----------------------
     def column_sql(self, column: Column, table: Table, schema: Schema) -> str:
