@@ -184,3 +184,26 @@ def test_verify_adds_and_drops_them_with_rows():
                          "ALTER TABLE account ADD COLUMN tags text[]", "ALTER TABLE account ADD COLUMN span interval",
                          "ALTER TABLE account ADD COLUMN ip inet", "ALTER TABLE account ADD COLUMN seats int4range",
                          "ALTER TABLE account ADD COLUMN mask bit(4)"]
+
+
+def test_enum_array_column_follows_its_enum_when_a_value_goes():
+    """The down of ADD VALUE rebuilds the type: an array column of it moves to the new type as an array
+    (documenso's ``"WebhookTriggerEvents"[]``: the down made it a plain enum column)."""
+    server = require_server("postgresql")
+    table = """CREATE TABLE hook (id integer PRIMARY KEY,
+        events "Event"[] NOT NULL DEFAULT ARRAY['sent']::"Event"[], first "Event");"""
+    old = read_sql_text("""CREATE TYPE "Event" AS ENUM ('sent', 'opened');""" + table, "postgresql")
+    new = read_sql_text("""CREATE TYPE "Event" AS ENUM ('sent', 'opened', 'signed');""" + table, "postgresql")
+    report = verify(old, new, "postgresql", server)
+    assert report.ok, report.to_dict()
+    assert report.up == ["ALTER TYPE \"Event\" ADD VALUE 'signed'"]
+    assert 'ALTER TABLE hook ALTER COLUMN events TYPE "Event"[] USING events::text[]::"Event"[]' in report.down
+    assert 'ALTER TABLE hook ALTER COLUMN first TYPE "Event" USING first::text::"Event"' in report.down
+
+
+def test_changing_an_array_column_to_its_element_type_names_the_cast():
+    old = read_sql_text("CREATE TABLE t (id int PRIMARY KEY, tags text[], r int4range);", "postgresql")
+    new = read_sql_text("CREATE TABLE t (id int PRIMARY KEY, tags text, r int8range);", "postgresql")
+    up, _ = render_migration(diff(old, new, PG).operations, old, PG)
+    assert up == ["ALTER TABLE t ALTER COLUMN tags TYPE text USING tags::text",
+                  "ALTER TABLE t ALTER COLUMN r TYPE int8range USING r::int8range"]

@@ -45,7 +45,7 @@ _CASTS_WITHOUT_USING = frozenset(
 
 
 def needs_using(old: ColumnType, new: ColumnType) -> bool:
-    if new.name == "enum":
+    if new.name == "enum" or old.array != new.array or "native" in (old.name, new.name):
         return old != new
     if old.name == new.name or new.name in _STRINGS:
         return False
@@ -157,7 +157,7 @@ class PostgreSQL(Dialect):
             alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type}")
         else:
             # enums convert only through text
-            via = "::text" if "enum" in (op.old.name, op.new.name) else ""
+            via = ("::text[]" if op.old.array else "::text") if "enum" in (op.old.name, op.new.name) else ""
             alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type} USING {col}{via}::{new_type}")
         if op.old.name == op.new.name:
             return [alter]
@@ -245,8 +245,9 @@ class PostgreSQL(Dialect):
         for table in before.tables:
             for column in table.columns:
                 if column.type.name == "enum" and column.type.enum == op.name:
-                    col = self.quote(column.name)
-                    alter = self.alter_table(table.name, f"ALTER COLUMN {col} TYPE {name} USING {col}::text::{name}")
+                    col, typ = self.quote(column.name), self.type_sql(column.type, after)  # "Role" or "Role"[]
+                    via = "::text[]" if column.type.array else "::text"
+                    alter = self.alter_table(table.name, f"ALTER COLUMN {col} TYPE {typ} USING {col}{via}::{typ}")
                     out.extend(self.around_default(table.name, column, before, [alter]))
         out.append(f"DROP TYPE {self.quote(old_name)}")
         return out
