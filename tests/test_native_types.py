@@ -207,3 +207,31 @@ def test_changing_an_array_column_to_its_element_type_names_the_cast():
     up, _ = render_migration(diff(old, new, PG).operations, old, PG)
     assert up == ["ALTER TABLE t ALTER COLUMN tags TYPE text USING tags::text",
                   "ALTER TABLE t ALTER COLUMN r TYPE int8range USING r::int8range"]
+
+
+MYSQL_UNSIGNED = """
+CREATE TABLE parent (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, n BIGINT(20) UNSIGNED, d DECIMAL(10,2) UNSIGNED,
+  s TINYINT UNSIGNED, i INT NOT NULL);
+CREATE TABLE child (id INT NOT NULL PRIMARY KEY, parent_id INT(10) UNSIGNED NOT NULL,
+  CONSTRAINT child_parent_fkey FOREIGN KEY (parent_id) REFERENCES parent (id));
+"""
+
+
+def test_mysql_unsigned_is_kept_so_foreign_keys_between_unsigned_columns_work():
+    server = require_server("mysql")
+    mysql = get_dialect("mysql")
+    schema = read_sql_text(MYSQL_UNSIGNED, "mysql")
+    assert schema.table("child").column("parent_id").type == ColumnType("integer", unsigned=True)
+    assert schema.table("parent").column("i").type == ColumnType("integer")
+    up, _ = render_migration(diff(Schema(), schema, mysql).operations, Schema(), mysql)
+    assert "  id INT UNSIGNED NOT NULL AUTO_INCREMENT," in up[0] and "  d DECIMAL(10,2) UNSIGNED," in up[0]
+    with scratch_database("mysql", server) as url:
+        with connect(url) as conn:
+            apply_statements(conn, up)  # errno 150 when parent_id is INT and id INT UNSIGNED
+        with connect(url) as conn:
+            from_db = introspect_connection(conn)
+    assert [op.describe() for op in diff(schema, from_db, mysql).operations] == []
+    assert [op.describe() for op in diff(from_db, schema, mysql).operations] == []
+    changed = read_sql_text(MYSQL_UNSIGNED.replace("i INT NOT NULL", "i INT UNSIGNED NOT NULL"), "mysql")
+    assert [op.describe() for op in diff(schema, changed, mysql).operations] == [
+        "alter column parent.i type integer -> integer unsigned"]

@@ -52,7 +52,7 @@ TYPES = [
     ("mysql", "int8", ColumnType("bigint")),
     ("sqlite", "int8", ColumnType("bigint")),
     ("postgresql", "int2", ColumnType("smallint")),
-    ("mysql", "bigint(20) unsigned", ColumnType("bigint")),
+    ("mysql", "bigint(20) unsigned", ColumnType("bigint", unsigned=True)),  # kept (issue #14)
     ("postgresql", "decimal(10,2)", ColumnType("numeric", precision=10, scale=2)),
     ("postgresql", "numeric(7)", ColumnType("numeric", precision=7, scale=0)),
     ("postgresql", "numeric", ColumnType("numeric")),

@@ -43,6 +43,7 @@ class ColumnType:
           an extension's or a domain's ``citext``, ``extensions.vector(3)``; ``public.`` left out). Carried
           opaquely: rendered as written, equal only when spelled the same.
     array: a PostgreSQL array of this type (``text[]``, ``"Role"[]``); PostgreSQL keeps no dimensions.
+    unsigned: MySQL's UNSIGNED numeric types (kept: a foreign key between INT UNSIGNED and INT fails).
     """
 
     name: str
@@ -52,6 +53,7 @@ class ColumnType:
     enum: str | None = None
     native: str | None = None
     array: bool = False
+    unsigned: bool = False
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
@@ -66,6 +68,8 @@ class ColumnType:
     def describe(self) -> str:
         if self.array:
             return self.element().describe() + "[]"
+        if self.unsigned:
+            return replace(self, unsigned=False).describe() + " unsigned"
         if self.name == "native":
             return self.native or ""
         if self.name == "enum":

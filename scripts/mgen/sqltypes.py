@@ -135,7 +135,11 @@ def parse_type_details(type_: str | exp.DataType, dialect: str, enums: Iterable[
             raise MgenError(f"unknown type {text!r}; supported: {SUPPORTED_TYPES}")
         return ParsedType(ColumnType("native", native=native))
     args = _type_args(m.group("args"), text)
-    return ParsedType(_with_args(portable, spelling, args, database))
+    ctype = _with_args(portable, spelling, args, database)
+    words = raw_name.lower().split() + m.group("suffix").lower().split()
+    if database.keeps_unsigned and "unsigned" in words and ctype.name in _NUMERIC_TYPES:
+        ctype = replace(ctype, unsigned=True)
+    return ParsedType(ctype)
 
 
 def _native(raw_name: str, spelling: str, args: str | None, dialect: str, any_name: bool) -> str | None:

@@ -68,6 +68,8 @@ class MySQL(Dialect):
     # -- types, literals, defaults -------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
         self.no_array(ctype)
+        if ctype.unsigned:
+            return self.type_sql(replace(ctype, unsigned=False), schema, column) + " UNSIGNED"
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
         if ctype.name == "enum":
@@ -326,6 +328,7 @@ END"""
     # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
     # TIMESTAMP is stored in UTC and shown in the session's time zone
     type_spellings: ClassVar[dict[str, str]] = {"timestamp": "timestamptz"}
+    keeps_unsigned = True
     serial_integer = "bigint"  # SERIAL = BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE
     tinyint1_is_boolean = True
     json_is_checked_text = True  # MariaDB's JSON is LONGTEXT + CHECK (json_valid(col))

@@ -99,7 +99,10 @@ def portable_type(column_type: str, table: str, column: str) -> tuple[ColumnType
         return ColumnType("enum", enum=name), EnumType(name, enum_values(m_raw[1] if m_raw else ""))
     if base not in _TYPES:
         raise MgenError(f"column {table}.{column} has type {column_type!r}, which mgen does not model")
-    return _TYPES[base](args), None
+    ctype = _TYPES[base](args)
+    if "unsigned" in column_type.lower().split() and ctype.name in _NUMERIC_TYPES:
+        ctype = dataclasses.replace(ctype, unsigned=True)
+    return ctype, None
 
 
 # -- expressions -------------------------------------------------------------------------------
