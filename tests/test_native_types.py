@@ -235,3 +235,47 @@ def test_mysql_unsigned_is_kept_so_foreign_keys_between_unsigned_columns_work():
     changed = read_sql_text(MYSQL_UNSIGNED.replace("i INT NOT NULL", "i INT UNSIGNED NOT NULL"), "mysql")
     assert [op.describe() for op in diff(schema, changed, mysql).operations] == [
         "alter column parent.i type integer -> integer unsigned"]
+
+
+MYSQL_COLLATIONS = """
+CREATE TABLE ident (
+  id varchar(36) NOT NULL,
+  identifier varchar(255) COLLATE utf8mb4_bin NOT NULL,
+  note text,
+  kind ENUM('a','b') NOT NULL,
+  flags SET('x','y''z') NOT NULL DEFAULT 'x',
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+"""
+
+
+def test_mysql_collations_and_set_round_trip():
+    """A column's collation, its own or its table's default, is written on the column, so the database mgen's
+    up builds has the dump's collations (kratos' ``utf8mb4_bin`` identifiers, umami's ``unicode_ci`` tables)."""
+    server = require_server("mysql")
+    mysql = get_dialect("mysql")
+    schema = read_sql_text(MYSQL_COLLATIONS, "mysql")
+    types = {c.name: c.type for c in schema.table("ident").columns}
+    assert types["identifier"].collation == "utf8mb4_bin" and types["note"].collation == "utf8mb4_unicode_ci"
+    assert types["flags"] == ColumnType("native", native="SET('x','y''z')", collation="utf8mb4_unicode_ci")
+    up, _ = render_migration(diff(Schema(), schema, mysql).operations, Schema(), mysql)
+    assert "  identifier VARCHAR(255) COLLATE utf8mb4_bin NOT NULL," in up[0]
+    with scratch_database("mysql", server) as url:
+        with connect(url) as conn:
+            apply_statements(conn, up)
+            got = conn.query("SELECT COLUMN_NAME, COLLATION_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
+                             "WHERE TABLE_SCHEMA = DATABASE() ORDER BY ORDINAL_POSITION")
+        with connect(url) as conn:
+            from_db = introspect_connection(conn)
+    assert [tuple(r) for r in got] == [
+        ("id", "utf8mb4_unicode_ci", "varchar(36)"), ("identifier", "utf8mb4_bin", "varchar(255)"),
+        ("note", "utf8mb4_unicode_ci", "text"), ("kind", "utf8mb4_unicode_ci", "enum('a','b')"),
+        ("flags", "utf8mb4_unicode_ci", "set('x','y''z')")]
+    assert [op.describe() for op in diff(schema, from_db, mysql).operations] == []
+    assert [op.describe() for op in diff(from_db, schema, mysql).operations] == []
+    unsaid = read_sql_text(MYSQL_COLLATIONS.replace(" COLLATE=utf8mb4_unicode_ci", ""), "mysql")
+    assert [op.describe() for op in diff(unsaid, schema, mysql).operations] == []  # not said: the server's
+    changed = read_sql_text(MYSQL_COLLATIONS.replace("utf8mb4_bin", "utf8mb4_general_ci"), "mysql")
+    assert [op.describe() for op in diff(schema, changed, mysql).operations] == [
+        ("alter column ident.identifier type varchar(255) collate utf8mb4_bin -> "
+         "varchar(255) collate utf8mb4_general_ci")]

@@ -44,6 +44,8 @@ class ColumnType:
           opaquely: rendered as written, equal only when spelled the same.
     array: a PostgreSQL array of this type (``text[]``, ``"Role"[]``); PostgreSQL keeps no dimensions.
     unsigned: MySQL's UNSIGNED numeric types (kept: a foreign key between INT UNSIGNED and INT fails).
+    collation: MySQL: a text column's collation (``utf8mb4_bin``), its own or its table's default; None: not
+          said (the server's default), which ``Dialect.same_type`` takes as the same as any.
     """
 
     name: str
@@ -54,6 +56,7 @@ class ColumnType:
     native: str | None = None
     array: bool = False
     unsigned: bool = False
+    collation: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
@@ -68,6 +71,8 @@ class ColumnType:
     def describe(self) -> str:
         if self.array:
             return self.element().describe() + "[]"
+        if self.collation:
+            return replace(self, collation=None).describe() + f" collate {self.collation}"
         if self.unsigned:
             return replace(self, unsigned=False).describe() + " unsigned"
         if self.name == "native":

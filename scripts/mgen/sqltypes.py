@@ -156,6 +156,12 @@ def _continuation_only(spelling: str) -> bool:
     return spelling not in PG_BUILTIN and all(w in TYPE_CONTINUATION for w in spelling.split())
 
 
+def has_collation(ctype: ColumnType) -> bool:
+    """A type whose values have a collation: text, and MySQL's ENUM and SET."""
+    return ctype.name in ("char", "varchar", "text", "enum") or (ctype.name == "native" and
+                                                                  (ctype.native or "").startswith("SET("))
+
+
 def _type_args(args: str | None, text: str) -> tuple[int, ...]:
     if args is None or not args.strip():
         return ()

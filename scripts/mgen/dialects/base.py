@@ -88,6 +88,7 @@ class Dialect:
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
     supports_arrays: ClassVar[bool] = False  # a column of any type can be an array of it (text[])
+    keeps_collation: ClassVar[bool] = False  # a text column's collation is kept in ColumnType.collation (MySQL)
     keeps_unsigned: ClassVar[bool] = False  # numeric types can be UNSIGNED (MySQL): kept in ColumnType.unsigned
     enum_style: ClassVar[str] = "type"  # "type" (CREATE TYPE), "inline" (ENUM(...) on the column), "text"
     transactional_ddl: ClassVar[bool] = True

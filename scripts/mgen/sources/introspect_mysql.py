@@ -29,6 +29,7 @@ from ..schema import (
     Table,
     Unique,
 )
+from ..sqltypes import has_collation
 
 # -- types -------------------------------------------------------------------------------------
 _ARGS = re.compile(r"^(\w+)(?:\((.*)\))?")
@@ -97,6 +98,11 @@ def portable_type(column_type: str, table: str, column: str) -> tuple[ColumnType
         name = f"{table}_{column}"
         m_raw = re.match(r"^\w+\((.*)\)", column_type.strip(), re.DOTALL)  # values keep their case
         return ColumnType("enum", enum=name), EnumType(name, enum_values(m_raw[1] if m_raw else ""))
+    if base == "set":  # a native type, spelled as the SQL reader spells it
+        m_raw = re.match(r"^\w+\((.*)\)", column_type.strip(), re.DOTALL)
+        values = enum_values(m_raw[1] if m_raw else "")
+        return ColumnType("native", native="SET(" + ",".join("'" + v.replace("'", "''") + "'" for v in values)
+                          + ")"), None
     if base not in _TYPES:
         raise MgenError(f"column {table}.{column} has type {column_type!r}, which mgen does not model")
     ctype = _TYPES[base](args)
@@ -145,7 +151,7 @@ WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAM
 """
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT,
-       GENERATION_EXPRESSION
+       GENERATION_EXPRESSION, COLLATION_NAME
 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 _KEYS = """
@@ -227,10 +233,13 @@ def introspect_mysql(conn: Connection) -> Schema:
     mariadb = "mariadb" in str(version).lower()
     parts = {name: _TableParts(name, _text(comment)) for name, comment in conn.query(_TABLES)}
     enums: list[EnumType] = []
-    for table, name, column_type, data_type, nullable, default, extra, comment, expression in conn.query(_COLUMNS):
+    for table, name, column_type, data_type, nullable, default, extra, comment, expression, collation \
+            in conn.query(_COLUMNS):
         if table not in parts:
             continue  # a view
         ctype, enum = portable_type(_text(column_type), table, name)
+        if collation and has_collation(ctype):
+            ctype = dataclasses.replace(ctype, collation=_text(collation).lower())
         if enum is not None:
             enums.append(enum)
         extra = _text(extra) or ""

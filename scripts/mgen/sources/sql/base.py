@@ -136,7 +136,8 @@ class InterpreterBase:
         if idx is None:
             return fallback.sql(dialect=self.sg) if fallback is not None else ""
         i = idx + 1
-        while i < len(tokens) and tokens[i].text.upper() in ("SET", "DATA", "TYPE"):
+        while i < len(tokens) and tokens[i].text.upper() in ("SET", "DATA", "TYPE") and not (  # MySQL's SET(...)
+                i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN):
             i += 1
         first = i
         if i >= len(tokens):
