@@ -284,7 +284,8 @@ def test_mysql_schema_reads_back_exactly():
     schema = built("mysql", MYSQL_DDL)
     collations = {c.type.collation for t in schema.tables for c in t.columns if c.type.collation}
     assert len(collations) == 1 and collations.pop().startswith("utf8mb4_")
-    assert Schema(tuple(dataclasses.replace(t, columns=tuple(
+    assert len({t.collation for t in schema.tables}) == 1 and schema.tables[0].collation.startswith("utf8mb4_")
+    assert Schema(tuple(dataclasses.replace(t, collation=None, columns=tuple(
         dataclasses.replace(c, type=dataclasses.replace(c.type, collation=None)) for c in t.columns))
         for t in schema.tables), schema.enums) == MYSQL_EXPECTED
 

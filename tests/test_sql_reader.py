@@ -555,7 +555,8 @@ def test_mysqldump_reads_like_its_source_except_mysql_own_names():
     users = dump.table("Users")
     assert {c.type.collation for c in users.columns if c.type.name in ("varchar", "text", "enum")} == {
         "utf8mb4_general_ci"}
-    assert dataclasses.replace(users, columns=tuple(dataclasses.replace(
+    assert users.collation == "utf8mb4_general_ci" and source.table("Users").collation is None
+    assert dataclasses.replace(users, collation=None, columns=tuple(dataclasses.replace(
         c, type=dataclasses.replace(c.type, collation=None)) for c in users.columns)) == source.table("Users")
     assert dump.table("orgs").column("settings").type == ColumnType("json")
     assert dump.enums == source.enums == (EnumType("Users_m", ("happy", "sad")),)

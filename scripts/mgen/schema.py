@@ -225,6 +225,7 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[Check, ...] = ()
     comment: str | None = None
+    collation: str | None = None  # MySQL: the table's default collation (COLLATE=), for the columns added later
 
     def column(self, name: str) -> Column:
         for c in self.columns:

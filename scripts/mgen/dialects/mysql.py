@@ -146,7 +146,8 @@ class MySQL(Dialect):
         return clauses
 
     def table_options_sql(self, table: Table) -> str:
-        return f" COMMENT = {self.literal(table.comment)}" if table.comment is not None else ""
+        collation = f" DEFAULT COLLATE = {table.collation}" if table.collation else ""
+        return collation + (f" COMMENT = {self.literal(table.comment)}" if table.comment is not None else "")
 
     def modify_column(self, table: str, column: str, schema: Schema) -> str:
         """MODIFY COLUMN with the full definition the column has in ``schema``."""

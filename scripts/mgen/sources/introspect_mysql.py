@@ -146,7 +146,7 @@ def column_default(raw: str | None, extra: str, ctype: ColumnType, mariadb: bool
 
 # -- information_schema queries --------------------------------------------------------------
 _TABLES = """
-SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
+SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
 """
 _COLUMNS = """
@@ -197,8 +197,9 @@ def _fk_action(rule: str) -> str:
 class _TableParts:
     """What the queries collect for one table before it becomes a frozen Table."""
 
-    def __init__(self, name: str, comment: str | None):
+    def __init__(self, name: str, comment: str | None, collation: str | None = None):
         self.name = name
+        self.collation = collation.lower() if collation else None
         self.comment = comment or None  # MySQL reports "no comment" as ''
         self.columns: list[Column] = []
         self.primary_key: PrimaryKey | None = None
@@ -210,7 +211,7 @@ class _TableParts:
 
     def table(self) -> Table:
         return Table(self.name, tuple(self.columns), self.primary_key, tuple(self.uniques), tuple(self.indexes),
-                     tuple(self.foreign_keys), tuple(self.checks), self.comment)
+                     tuple(self.foreign_keys), tuple(self.checks), self.comment, self.collation)
 
 
 def _text(v) -> str | None:
@@ -231,7 +232,8 @@ def introspect_mysql(conn: Connection) -> Schema:
     if database is None:
         raise MgenError(f"{redact(conn.url)} names no database (add /<database> to the URL)")
     mariadb = "mariadb" in str(version).lower()
-    parts = {name: _TableParts(name, _text(comment)) for name, comment in conn.query(_TABLES)}
+    parts = {name: _TableParts(name, _text(comment), _text(collation))
+             for name, comment, collation in conn.query(_TABLES)}
     enums: list[EnumType] = []
     for table, name, column_type, data_type, nullable, default, extra, comment, expression, collation \
             in conn.query(_COLUMNS):

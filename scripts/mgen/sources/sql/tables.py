@@ -145,7 +145,7 @@ class TableStatements(InterpreterBase):
                           if isinstance(p, exp.CollateProperty)), None)
         if not collation or not self.database.keeps_collation:
             return table
-        return replace(table, columns=tuple(
+        return replace(table, collation=collation, columns=tuple(
             replace(c, type=replace(c.type, collation=collation))
             if has_collation(c.type) and c.type.collation is None else c for c in table.columns))
 
