@@ -10,29 +10,29 @@ from conftest import SERVERS, require_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import realworld_sql as bench  # noqa: E402
+import realworld_sql as bench
 
 HISTORIES = {
     "postgresql": [
-        ("001_init", 'CREATE TYPE "Role" AS ENUM (\'ADMIN\', \'USER\');\n'
+        ("001_init", ('CREATE TYPE "Role" AS ENUM (\'ADMIN\', \'USER\');\n'
                      'CREATE TABLE "User" (id serial PRIMARY KEY, email text NOT NULL, '
-                     'roles "Role"[] NOT NULL DEFAULT ARRAY[\'USER\']::"Role"[]);'),
-        ("002_tags", 'ALTER TABLE "User" ADD COLUMN tags text[], ADD COLUMN span interval;\n'
-                     'CREATE INDEX "User_email_idx" ON "User" (email);'),
+                     'roles "Role"[] NOT NULL DEFAULT ARRAY[\'USER\']::"Role"[]);')),
+        ("002_tags", ('ALTER TABLE "User" ADD COLUMN tags text[], ADD COLUMN span interval;\n'
+                     'CREATE INDEX "User_email_idx" ON "User" (email);')),
         ("003_data", 'INSERT INTO "User" (email) VALUES (\'a@b.c\');'),
-        ("004_post", 'CREATE TABLE "Post" (id serial PRIMARY KEY, "userId" integer NOT NULL REFERENCES "User" (id), '
-                     'ip inet);'),
+        ("004_post", ('CREATE TABLE "Post" (id serial PRIMARY KEY, "userId" integer NOT NULL REFERENCES "User" (id), '
+                     'ip inet);')),
     ],
     "mysql": [
-        ("001_init", "CREATE TABLE user (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+        ("001_init", ("CREATE TABLE user (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
                      "email VARCHAR(100) COLLATE utf8mb4_bin NOT NULL, name VARCHAR(50)) "
-                     "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;"),
-        ("002_flags", "ALTER TABLE user ADD COLUMN flags SET('a','b') NOT NULL DEFAULT 'a';\n"
-                      "CREATE INDEX user_email_idx ON user (email);"),
+                     "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;")),
+        ("002_flags", ("ALTER TABLE user ADD COLUMN flags SET('a','b') NOT NULL DEFAULT 'a';\n"
+                      "CREATE INDEX user_email_idx ON user (email);")),
         ("003_data", "INSERT INTO user (email) VALUES ('a@b.c');"),
-        ("004_post", "CREATE TABLE post (id INT NOT NULL PRIMARY KEY, user_id INT UNSIGNED NOT NULL, "
+        ("004_post", ("CREATE TABLE post (id INT NOT NULL PRIMARY KEY, user_id INT UNSIGNED NOT NULL, "
                      "CONSTRAINT post_user_fk FOREIGN KEY (user_id) REFERENCES user (id)) "
-                     "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;"),
+                     "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;")),
     ],
 }
 
