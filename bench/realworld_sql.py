@@ -36,9 +36,11 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -603,6 +605,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", help="every record")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():  # a kill still drops the mgen_rw_* databases
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     result: dict[str, Any] = {"projects": []}
     for spec in args.sources:
         name, _, rest = spec.partition("=")
