@@ -65,7 +65,8 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "kratos-pg": ("persistence/sql/migrations/sql", "pop", "postgresql"),
     "mattermost": ("server/channels/db/migrations/mysql", "plain", "mysql"),
 }
-POP_FILE = re.compile(r"^(\d+)_(.+?)(?:\.(mysql|postgres|cockroach|sqlite3?))?\.up\.sql$")
+# VERSION_name[.DIALECT][.autocommit].up.sql (popx's naming: a name has no dot)
+POP_FILE = re.compile(r"^(\d+)_([^.]+)(?:\.(mysql|postgres|cockroach|sqlite3?))?(?:\.autocommit)?\.up\.sql$")
 POP_DIALECT = {"postgresql": "postgres", "mysql": "mysql"}
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MYSQL_ADMIN = "mysql://root@127.0.0.1:3306/"

@@ -77,3 +77,10 @@ def test_refusals_are_classified_by_type():
         "type: array"
     assert bench.refusal_class("mgen: old.sql:9: column a.b: unknown type 'public.citext'; supported") == \
         "type: citext"
+
+
+def test_pop_layout_takes_the_dialects_file_else_the_generic_one():
+    files = {"1_a.up.sql": "g1", "1_a.mysql.up.sql": "m1", "2_b.autocommit.up.sql": "g2",
+             "2_b.cockroach.autocommit.up.sql": "c2", "3_c.postgres.up.sql": "p3", "3_c.down.sql": "d"}
+    assert [s.sql for s in bench.history_steps(files, "pop", "mysql")] == ["m1", "g2"]
+    assert [s.sql for s in bench.history_steps(files, "pop", "postgresql")] == ["g1", "g2", "p3"]
