@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 from .db import Connection, StatementError, quote_identifier
+from .nativetypes import native_sample
 from .schema import Column, ColumnType, Schema, Table
 
 Row = dict[str, Any]
@@ -76,6 +78,11 @@ _NUMBER_TYPES = {"smallint", "integer", "bigint", "numeric", "real", "double"}
 def sample_value(column: Column, schema: Schema, i: int) -> Any:
     """The value of ``column`` in sample row ``i`` (distinct per i wherever the type allows)."""
     t = column.type
+    if t.array:  # a one-element array of the element's value (psycopg sends a list as an array)
+        value = sample_value(replace(column, type=t.element()), schema, i)
+        return None if value is None else [value]
+    if t.name == "native":
+        return native_sample(t.native or "", i)
     if t.name == "enum":
         values = schema.enum(t.enum).values if t.enum and schema.has_enum(t.enum) else ()
         return values[i % len(values)] if values else None

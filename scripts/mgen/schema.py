@@ -22,8 +22,7 @@ TYPE_NAMES = (
     "uuid", "json", "jsonb",
     "binary",
     "enum",
-    "array",  # PostgreSQL ARRAY of ``ColumnType.item``
-    "tsvector",  # PostgreSQL's full-text search document
+    "native",
 )
 
 IdentityKind = Literal["serial", "always", "by_default"]
@@ -39,6 +38,14 @@ class ColumnType:
     precision/scale: numeric(p, s); precision also for time/timestamp fractional seconds.
     enum: for name == "enum", the enum type's name (PostgreSQL type; MySQL inlines the values,
           looked up in Schema.enums by this name).
+    native: for name == "native", a type of one database that has no portable meaning, as that database
+          spells it (``nativetypes.py``: PostgreSQL's ``interval``, ``inet``, ``tsvector``, ``bit varying(5)``,
+          an extension's or a domain's ``citext``, ``extensions.vector(3)``; ``public.`` left out). Carried
+          opaquely: rendered as written, equal only when spelled the same.
+    array: a PostgreSQL array of this type (``text[]``, ``"Role"[]``); PostgreSQL keeps no dimensions.
+    unsigned: MySQL's UNSIGNED numeric types (kept: a foreign key between INT UNSIGNED and INT fails).
+    collation: MySQL: a text column's collation (``utf8mb4_bin``), its own or its table's default; None: not
+          said (the server's default), which ``Dialect.same_type`` takes as the same as any.
     """
 
     name: str
@@ -46,15 +53,30 @@ class ColumnType:
     precision: int | None = None
     scale: int | None = None
     enum: str | None = None
-    item: ColumnType | None = None  # for name == "array", the elements' type
+    native: str | None = None
+    array: bool = False
+    unsigned: bool = False
+    collation: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in TYPE_NAMES:
             raise ValueError(f"unknown portable type {self.name!r}")
+        if (self.name == "native") != (self.native is not None):
+            raise ValueError("a native type has its spelling, and only a native type has one")
+
+    def element(self) -> ColumnType:
+        """The type of an array's elements (the type itself when it is no array)."""
+        return replace(self, array=False) if self.array else self
 
     def describe(self) -> str:
-        if self.item is not None:
-            return f"{self.item.describe()}[]"
+        if self.array:
+            return self.element().describe() + "[]"
+        if self.collation:
+            return replace(self, collation=None).describe() + f" collate {self.collation}"
+        if self.unsigned:
+            return replace(self, unsigned=False).describe() + " unsigned"
+        if self.name == "native":
+            return self.native or ""
         if self.name == "enum":
             return f"enum {self.enum}"
         if self.length is not None:
@@ -204,6 +226,7 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[Check, ...] = ()
     comment: str | None = None
+    collation: str | None = None  # MySQL: the table's default collation (COLLATE=), for the columns added later
 
     def column(self, name: str) -> Column:
         for c in self.columns:

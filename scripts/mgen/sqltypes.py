@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import sqlglot
@@ -18,6 +18,7 @@ from sqlglot.errors import TokenError
 from .dialects import get_dialect
 from .errors import MgenError
 from .expressions import SQLGLOT_DIALECT, canonical_expression
+from .nativetypes import PG_BUILTIN, mysql_native, postgresql_native
 from .schema import ColumnType, Default, Generated, canonical_number
 from .statements import STRING_TOKENS
 
@@ -60,7 +61,9 @@ SUPPORTED_TYPES = (
     "smallint/int2, integer/int/int4, bigint/int8, serial, bigserial, smallserial, numeric/decimal(p,s), "
     "real/float4, double precision/float8, boolean/bool (MySQL tinyint(1)), char(n), varchar(n), "
     "text (tiny/medium/longtext), date, time, timestamp/datetime, timestamptz, uuid, json, jsonb, "
-    "bytea/blob/binary(n)/varbinary(n), enum"
+    "bytea/blob/binary(n)/varbinary(n), enum; PostgreSQL: arrays of any of these (text[]), its other built-in "
+    "types (interval, inet, tsvector, bit(n), ranges, ...) and any type it knows by name (an extension's, a "
+    "domain); MySQL: SET, YEAR, BIT(n), spatial types"
 )
 
 _TYPE_RE = re.compile(
@@ -79,39 +82,47 @@ class ParsedType:
     enum_values: tuple[str, ...] | None = None
 
 
-def parse_type(type_: str | exp.DataType, dialect: str, enums: Iterable[str] = ()) -> ColumnType:
+def parse_type(type_: str | exp.DataType, dialect: str, enums: Iterable[str] = (), any_name: bool = False) -> ColumnType:
     """The portable ``ColumnType`` of a type as written in ``dialect``.
 
     ``enums`` are the names of known enum types (PostgreSQL ``CREATE TYPE ... AS ENUM``), so a column
     typed ``mood`` reads as ``ColumnType("enum", enum="mood")``. An inline MySQL ``ENUM(...)`` gives
     ``ColumnType("enum")`` without a name; ``serial`` gives its integer type (identity is the
     column's business; see ``parse_type_details``). Unknown types raise ``MgenError``."""
-    return parse_type_details(type_, dialect, enums).type
+    return parse_type_details(type_, dialect, enums, any_name).type
 
 
-def parse_type_details(type_: str | exp.DataType, dialect: str, enums: Iterable[str] = ()) -> ParsedType:
-    """``parse_type`` with the implied identity and inline enum values."""
+def parse_type_details(type_: str | exp.DataType, dialect: str, enums: Iterable[str] = (),
+                       any_name: bool = False) -> ParsedType:
+    """``parse_type`` with the implied identity and inline enum values. ``any_name``: the database's catalog
+    gave the spelling, so any name is a type (``nativetypes.postgresql_native``)."""
     text = type_.sql(dialect=SQLGLOT_DIALECT[dialect]) if isinstance(type_, exp.DataType) else type_
     enum = _ENUM_RE.match(text)
     if enum:
         if enum.group("kind").lower() == "set":
-            raise MgenError(f"unsupported type {text!r} (MySQL SET); supported: {SUPPORTED_TYPES}")
+            if dialect != "mysql":
+                raise MgenError(f"unsupported type {text!r} (MySQL SET); supported: {SUPPORTED_TYPES}")
+            values = _string_values(enum.group("values"), dialect)
+            return ParsedType(ColumnType("native", native="SET(" + ",".join(
+                get_dialect(dialect).literal(v) for v in values) + ")"))
         return ParsedType(ColumnType("enum"), enum_values=_string_values(enum.group("values"), dialect))
     m = _TYPE_RE.match(" ".join(text.split()))
-    if m and m.group("array") and dialect == "postgresql":  # varchar(20)[] (one type whatever the dimensions)
-        try:
-            item = parse_type_details(text[:text.index("[")].strip(), dialect, enums)
-        except MgenError:
-            item = None  # an unknown item: the whole type is unknown (below)
-        if item is not None and item.identity is None and item.type.name != "enum":
-            return ParsedType(ColumnType("array", item=item.type))
-    if not m or m.group("array"):
+    if not m:
         raise MgenError(f"unknown type {text!r}; supported: {SUPPORTED_TYPES}")
+    database = get_dialect(dialect)
+    if m.group("array"):
+        if not database.supports_arrays:
+            raise MgenError(f"unknown type {text!r}: arrays are PostgreSQL's; supported: {SUPPORTED_TYPES}")
+        try:
+            element = parse_type_details(text[:text.index("[")].strip(), dialect, enums, any_name)
+        except MgenError:
+            element = None
+        if element is None or element.identity is not None or element.enum_values is not None:
+            raise MgenError(f"unknown type {text!r}; supported: {SUPPORTED_TYPES}")
+        return ParsedType(replace(element.type, array=True))
     raw_name = m.group("name").strip()
     suffix = [w for w in m.group("suffix").lower().split() if w not in _MODIFIER_WORDS]
     spelling = " ".join([w for w in raw_name.lower().split() if w not in _MODIFIER_WORDS] + suffix)
-    args = _type_args(m.group("args"), text)
-    database = get_dialect(dialect)
     if spelling in _SERIALS:
         return ParsedType(ColumnType(database.serial_integer or _SERIALS[spelling]), identity="serial")
     portable = database.type_spellings.get(spelling) or _SPELLINGS.get(spelling)
@@ -119,8 +130,36 @@ def parse_type_details(type_: str | exp.DataType, dialect: str, enums: Iterable[
         enum_name = _user_type_name(raw_name, dialect)
         if enum_name in set(enums):
             return ParsedType(ColumnType("enum", enum=enum_name))
-        raise MgenError(f"unknown type {text!r}; supported: {SUPPORTED_TYPES}")
-    return ParsedType(_with_args(portable, spelling, args, database))
+        native = _native(raw_name, spelling, m.group("args"), dialect, any_name)
+        if native is None:
+            raise MgenError(f"unknown type {text!r}; supported: {SUPPORTED_TYPES}")
+        return ParsedType(ColumnType("native", native=native))
+    args = _type_args(m.group("args"), text)
+    ctype = _with_args(portable, spelling, args, database)
+    words = raw_name.lower().split() + m.group("suffix").lower().split()
+    if database.keeps_unsigned and "unsigned" in words and ctype.name in _NUMERIC_TYPES:
+        ctype = replace(ctype, unsigned=True)
+    return ParsedType(ctype)
+
+
+def _native(raw_name: str, spelling: str, args: str | None, dialect: str, any_name: bool) -> str | None:
+    """A type of the database's own, as ``nativetypes`` spells it; None where it is none."""
+    if dialect == "postgresql" and not _continuation_only(spelling):
+        return postgresql_native(raw_name, spelling, args, any_name)
+    if dialect == "mysql":
+        return mysql_native(spelling, args)
+    return None
+
+
+def _continuation_only(spelling: str) -> bool:
+    """A spelling that is only continuation words (no type name): never a type."""
+    return spelling not in PG_BUILTIN and all(w in TYPE_CONTINUATION for w in spelling.split())
+
+
+def has_collation(ctype: ColumnType) -> bool:
+    """A type whose values have a collation: text, and MySQL's ENUM and SET."""
+    return ctype.name in ("char", "varchar", "text", "enum") or (ctype.name == "native" and
+                                                                  (ctype.native or "").startswith("SET("))
 
 
 def _type_args(args: str | None, text: str) -> tuple[int, ...]:

@@ -87,6 +87,9 @@ class Dialect:
     supports_comments: ClassVar[bool] = True
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
+    supports_arrays: ClassVar[bool] = False  # a column of any type can be an array of it (text[])
+    keeps_collation: ClassVar[bool] = False  # a text column's collation is kept in ColumnType.collation (MySQL)
+    keeps_unsigned: ClassVar[bool] = False  # numeric types can be UNSIGNED (MySQL): kept in ColumnType.unsigned
     enum_style: ClassVar[str] = "type"  # "type" (CREATE TYPE), "inline" (ENUM(...) on the column), "text"
     transactional_ddl: ClassVar[bool] = True
     max_identifier: ClassVar[int] = 63
@@ -142,11 +145,13 @@ class Dialect:
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    def type_array(self, t: ColumnType) -> str:  # PostgreSQL's own (PostgreSQL.type_sql)
-        raise Unsupported(f"{self.name} has no array types ({t.describe()})")
+    def type_native(self, t: ColumnType) -> str:
+        """A type of the database's own (``nativetypes.py``), as it was spelled."""
+        return t.native or ""
 
-    def type_tsvector(self, t: ColumnType) -> str:  # PostgreSQL's own
-        raise Unsupported(f"{self.name} has no tsvector type")
+    def no_array(self, ctype: ColumnType) -> None:
+        if ctype.array and not self.supports_arrays:
+            raise Unsupported(f"{self.name} has no array types ({ctype.describe()}): arrays are PostgreSQL's")
 
     def default_sql(self, default: Default, column: Column, schema: Schema) -> str:
         """The text after DEFAULT. One method per kind: ``default_<kind>``."""

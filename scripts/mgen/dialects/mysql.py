@@ -67,11 +67,22 @@ class MySQL(Dialect):
 
     # -- types, literals, defaults -------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        self.no_array(ctype)
+        if ctype.collation:
+            return self.type_sql(replace(ctype, collation=None), schema, column) + f" COLLATE {ctype.collation}"
+        if ctype.unsigned:
+            return self.type_sql(replace(ctype, unsigned=False), schema, column) + " UNSIGNED"
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
         if ctype.name == "enum":
             return self.type_enum(ctype, schema)
         return getattr(self, f"type_{ctype.name}")(ctype)
+
+    def same_type(self, a: ColumnType, b: ColumnType, schema_a: Schema, schema_b: Schema) -> bool:
+        """A collation one side does not say (the server's default) is the same as the other's."""
+        if a.collation is None or b.collation is None:
+            a, b = replace(a, collation=None), replace(b, collation=None)
+        return super().same_type(a, b, schema_a, schema_b)
 
     def type_numeric(self, t: ColumnType) -> str:
         return f"DECIMAL({t.precision},{t.scale or 0})" if t.precision is not None else "DECIMAL"
@@ -135,7 +146,8 @@ class MySQL(Dialect):
         return clauses
 
     def table_options_sql(self, table: Table) -> str:
-        return f" COMMENT = {self.literal(table.comment)}" if table.comment is not None else ""
+        collation = f" DEFAULT COLLATE = {table.collation}" if table.collation else ""
+        return collation + (f" COMMENT = {self.literal(table.comment)}" if table.comment is not None else "")
 
     def modify_column(self, table: str, column: str, schema: Schema) -> str:
         """MODIFY COLUMN with the full definition the column has in ``schema``."""
@@ -325,6 +337,8 @@ END"""
     # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
     # TIMESTAMP is stored in UTC and shown in the session's time zone
     type_spellings: ClassVar[dict[str, str]] = {"timestamp": "timestamptz"}
+    keeps_unsigned = True
+    keeps_collation = True
     serial_integer = "bigint"  # SERIAL = BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE
     tinyint1_is_boolean = True
     json_is_checked_text = True  # MariaDB's JSON is LONGTEXT + CHECK (json_valid(col))

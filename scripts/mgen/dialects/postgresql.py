@@ -28,7 +28,6 @@ _SIMPLE_TYPES = {
     "smallint": "smallint", "integer": "integer", "bigint": "bigint",
     "real": "real", "double": "double precision", "boolean": "boolean", "text": "text",
     "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "binary": "bytea",
-    "tsvector": "tsvector",
 }
 _SERIAL_TYPES = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
 
@@ -46,11 +45,19 @@ _CASTS_WITHOUT_USING = frozenset(
 
 
 def needs_using(old: ColumnType, new: ColumnType) -> bool:
-    if new.name == "enum":
+    if new.name == "enum" or old.array != new.array or "native" in (old.name, new.name):
         return old != new
     if old.name == new.name or new.name in _STRINGS:
         return False
     return (old.name, new.name) not in _CASTS_WITHOUT_USING
+
+
+def _is_array_literal(canonical: str) -> bool:
+    from sqlglot import exp
+    try:
+        return isinstance(expressions.unparen(expressions.parse(canonical, "postgresql")), exp.Array)
+    except Exception:  # noqa: BLE001 - an expression sqlglot cannot read is no ARRAY[...] it wrote
+        return False
 
 
 class PostgreSQL(Dialect):
@@ -64,13 +71,14 @@ class PostgreSQL(Dialect):
     reserved_words = keywords.POSTGRESQL
     online_index_keyword = "CONCURRENTLY"
     supports_not_valid = True
+    supports_arrays = True
 
     # -- types and defaults ----------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        if ctype.array:
+            return self.type_sql(ctype.element(), schema, column) + "[]"
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
-        if ctype.name == "array" and ctype.item is not None:  # ARRAY(String(20)): varchar(20)[]
-            return f"{self.type_sql(ctype.item, schema)}[]"
         return getattr(self, f"type_{ctype.name}")(ctype)
 
     def type_numeric(self, t: ColumnType) -> str:
@@ -96,6 +104,14 @@ class PostgreSQL(Dialect):
 
     def default_boolean(self, default: Default, column: Column) -> str:
         return "true" if default.value.lower() == "true" else "false"
+
+    def default_expression(self, default: Default, column: Column) -> str:
+        """An ``ARRAY[...]`` default of an array column keeps its cast: the canonical form drops it, and
+        without it ``ARRAY[]`` has no type and ``ARRAY['USER']`` is a text[] no enum array takes."""
+        text = self.expression_sql(default.value)
+        if column.type.array and _is_array_literal(default.value):
+            return f"{text}::{self.type_sql(column.type, Schema())}"
+        return text
 
     # -- columns: serial replaces the type; identity columns carry no default -----------------------
     def column_sql(self, column: Column, table: Table, schema: Schema) -> str:
@@ -141,7 +157,7 @@ class PostgreSQL(Dialect):
             alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type}")
         else:
             # enums convert only through text
-            via = "::text" if "enum" in (op.old.name, op.new.name) else ""
+            via = ("::text[]" if op.old.array else "::text") if "enum" in (op.old.name, op.new.name) else ""
             alter = self.alter_table(op.table, f"ALTER COLUMN {col} TYPE {new_type} USING {col}{via}::{new_type}")
         if op.old.name == op.new.name:
             return [alter]
@@ -229,8 +245,9 @@ class PostgreSQL(Dialect):
         for table in before.tables:
             for column in table.columns:
                 if column.type.name == "enum" and column.type.enum == op.name:
-                    col = self.quote(column.name)
-                    alter = self.alter_table(table.name, f"ALTER COLUMN {col} TYPE {name} USING {col}::text::{name}")
+                    col, typ = self.quote(column.name), self.type_sql(column.type, after)  # "Role" or "Role"[]
+                    via = "::text[]" if column.type.array else "::text"
+                    alter = self.alter_table(table.name, f"ALTER COLUMN {col} TYPE {typ} USING {col}{via}::{typ}")
                     out.extend(self.around_default(table.name, column, before, [alter]))
         out.append(f"DROP TYPE {self.quote(old_name)}")
         return out
@@ -288,7 +305,7 @@ $mgen$"""
     # == What the database does with the DDL it runs (Dialect's group of the same name; issue #11) ========
     folds_unquoted_names = True
     case_insensitive_names = False
-    type_spellings: ClassVar[dict[str, str]] = {"float": "double", "tsvector": "tsvector"}  # a bare FLOAT is float8
+    type_spellings: ClassVar[dict[str, str]] = {"float": "double"}  # a bare FLOAT is float8
     generated_stored_by_default = True  # STORED is its only kind before 18
     supports_virtual_generated = False
     serial_is_default = True

@@ -108,6 +108,7 @@ class SQLite(Dialect):
 
     # -- types and defaults ----------------------------------------------------------------------------
     def type_sql(self, ctype: ColumnType, schema: Schema, column: Column | None = None) -> str:
+        self.no_array(ctype)
         if ctype.name in _SIMPLE_TYPES:
             return _SIMPLE_TYPES[ctype.name]
         return getattr(self, f"type_{ctype.name}")(ctype)

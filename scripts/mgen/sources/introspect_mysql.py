@@ -29,6 +29,7 @@ from ..schema import (
     Table,
     Unique,
 )
+from ..sqltypes import has_collation
 
 # -- types -------------------------------------------------------------------------------------
 _ARGS = re.compile(r"^(\w+)(?:\((.*)\))?")
@@ -97,9 +98,17 @@ def portable_type(column_type: str, table: str, column: str) -> tuple[ColumnType
         name = f"{table}_{column}"
         m_raw = re.match(r"^\w+\((.*)\)", column_type.strip(), re.DOTALL)  # values keep their case
         return ColumnType("enum", enum=name), EnumType(name, enum_values(m_raw[1] if m_raw else ""))
+    if base == "set":  # a native type, spelled as the SQL reader spells it
+        m_raw = re.match(r"^\w+\((.*)\)", column_type.strip(), re.DOTALL)
+        values = enum_values(m_raw[1] if m_raw else "")
+        return ColumnType("native", native="SET(" + ",".join("'" + v.replace("'", "''") + "'" for v in values)
+                          + ")"), None
     if base not in _TYPES:
         raise MgenError(f"column {table}.{column} has type {column_type!r}, which mgen does not model")
-    return _TYPES[base](args), None
+    ctype = _TYPES[base](args)
+    if "unsigned" in column_type.lower().split() and ctype.name in _NUMERIC_TYPES:
+        ctype = dataclasses.replace(ctype, unsigned=True)
+    return ctype, None
 
 
 # -- expressions -------------------------------------------------------------------------------
@@ -137,12 +146,12 @@ def column_default(raw: str | None, extra: str, ctype: ColumnType, mariadb: bool
 
 # -- information_schema queries --------------------------------------------------------------
 _TABLES = """
-SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
+SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
 """
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT,
-       GENERATION_EXPRESSION
+       GENERATION_EXPRESSION, COLLATION_NAME
 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 _KEYS = """
@@ -188,8 +197,9 @@ def _fk_action(rule: str) -> str:
 class _TableParts:
     """What the queries collect for one table before it becomes a frozen Table."""
 
-    def __init__(self, name: str, comment: str | None):
+    def __init__(self, name: str, comment: str | None, collation: str | None = None):
         self.name = name
+        self.collation = collation.lower() if collation else None
         self.comment = comment or None  # MySQL reports "no comment" as ''
         self.columns: list[Column] = []
         self.primary_key: PrimaryKey | None = None
@@ -201,7 +211,7 @@ class _TableParts:
 
     def table(self) -> Table:
         return Table(self.name, tuple(self.columns), self.primary_key, tuple(self.uniques), tuple(self.indexes),
-                     tuple(self.foreign_keys), tuple(self.checks), self.comment)
+                     tuple(self.foreign_keys), tuple(self.checks), self.comment, self.collation)
 
 
 def _text(v) -> str | None:
@@ -222,12 +232,16 @@ def introspect_mysql(conn: Connection) -> Schema:
     if database is None:
         raise MgenError(f"{redact(conn.url)} names no database (add /<database> to the URL)")
     mariadb = "mariadb" in str(version).lower()
-    parts = {name: _TableParts(name, _text(comment)) for name, comment in conn.query(_TABLES)}
+    parts = {name: _TableParts(name, _text(comment), _text(collation))
+             for name, comment, collation in conn.query(_TABLES)}
     enums: list[EnumType] = []
-    for table, name, column_type, data_type, nullable, default, extra, comment, expression in conn.query(_COLUMNS):
+    for table, name, column_type, data_type, nullable, default, extra, comment, expression, collation \
+            in conn.query(_COLUMNS):
         if table not in parts:
             continue  # a view
         ctype, enum = portable_type(_text(column_type), table, name)
+        if collation and has_collation(ctype):
+            ctype = dataclasses.replace(ctype, collation=_text(collation).lower())
         if enum is not None:
             enums.append(enum)
         extra = _text(extra) or ""

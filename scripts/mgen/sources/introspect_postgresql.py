@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import sqlglot
 from sqlglot import exp
@@ -31,13 +32,13 @@ from ..schema import (
     Unique,
     canonical_number,
 )
+from ..sqltypes import parse_type
 
 # -- types -------------------------------------------------------------------------------------
 _SIMPLE_TYPES = {
     "smallint": "smallint", "integer": "integer", "bigint": "bigint",
     "real": "real", "double precision": "double", "boolean": "boolean",
     "text": "text", "date": "date", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "binary",
-    "tsvector": "tsvector",
 }
 
 
@@ -65,13 +66,17 @@ def portable_type(formatted: str, typtype: str, typname: str, where: str) -> Col
         return ColumnType("enum", enum=typname)
     if formatted in _SIMPLE_TYPES:
         return ColumnType(_SIMPLE_TYPES[formatted])
-    if formatted.endswith("[]"):  # an array: PostgreSQL keeps one type whatever its dimensions
-        return ColumnType("array", item=portable_type(formatted.rstrip("[]"), "b", typname.lstrip("_"), where))
     for pattern, build in _PATTERNS:
         m = pattern.fullmatch(formatted)
         if m:
             return build(m)
-    raise MgenError(f"column {where} has type {formatted!r}, which mgen does not model")
+    try:  # a type of PostgreSQL's own, an extension's or a domain: carried as format_type() spells it
+        ctype = parse_type(formatted, "postgresql", any_name=True)
+    except MgenError:
+        ctype = None
+    if ctype is None or ctype.name != "native":
+        raise MgenError(f"column {where} has type {formatted!r}, which mgen does not model")
+    return ctype
 
 
 # -- expressions -------------------------------------------------------------------------------
@@ -125,11 +130,13 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), t.typtype, t
        pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(a.attrelid, a.attnum),
        EXISTS (SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
                WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
-                 AND dep.classid = 'pg_class'::regclass AND s.relkind = 'S')
+                 AND dep.classid = 'pg_class'::regclass AND s.relkind = 'S'),
+       et.typtype, et.typname
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
@@ -208,9 +215,13 @@ class _TableParts:
 
 
 def _column(row: tuple, table: str) -> Column:
-    _, name, formatted, typtype, typname, notnull, default, identity, generated, comment, owns_seq = row
+    _, name, formatted, typtype, typname, notnull, default, identity, generated, comment, owns_seq = row[:11]
+    element_typtype, element_typname = row[11:13] if len(row) > 11 else (None, None)
     where = f"{table}.{name}"
-    ctype = portable_type(formatted, typtype, typname, where)
+    if element_typtype is not None and formatted.endswith("[]"):  # an array: its element's type, then []
+        ctype = replace(portable_type(formatted[:-2], element_typtype, element_typname, where), array=True)
+    else:
+        ctype = portable_type(formatted, typtype, typname, where)
     if generated:  # 's' (stored); PostgreSQL 18's 'v' (virtual) too: pg_attrdef holds the expression
         return Column(name, ctype, nullable=not notnull, comment=comment,
                       generated=Generated(clean_expression(default), stored=generated == "s"))

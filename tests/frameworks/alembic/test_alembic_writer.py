@@ -509,7 +509,7 @@ TYPE_SAMPLES = [
     ColumnType("timestamp", precision=6), ColumnType("timestamptz"), ColumnType("timestamptz", precision=3),
     ColumnType("uuid"), ColumnType("json"), ColumnType("jsonb"), ColumnType("binary"),
     ColumnType("binary", length=16), ColumnType("enum", enum="mood"),
-    ColumnType("array", item=ColumnType("varchar", length=20)), ColumnType("tsvector"),
+    ColumnType("varchar", length=20, array=True), ColumnType("native", native="tsvector"),
 ]
 
 

@@ -70,6 +70,6 @@ def test_tsvector_is_refused_off_postgresql(tmp_path):
 
 
 def test_tsvector_renders_as_postgresql_tsvector():
-    t = ColumnType("tsvector")
+    t = ColumnType("native", native="tsvector")
     ctx = RenderContext(get_dialect("postgresql"))
     assert type_expr(ctx, t, Schema(), AddColumn("t", Column("c", t))).format()[0] == "postgresql.TSVECTOR()"

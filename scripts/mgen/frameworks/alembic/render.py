@@ -136,7 +136,7 @@ TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]]
         "time": _fractional("postgresql", "TIME", "precision", "sa.Time"),
         "timestamp": _fractional("postgresql", "TIMESTAMP", "precision", "sa.DateTime"),
         "timestamptz": _fractional("postgresql", "TIMESTAMP", "precision", "sa.DateTime", timezone="True"),
-        "enum": _pg_enum, "tsvector": _dialect_type("postgresql", "TSVECTOR"),
+        "enum": _pg_enum,
     },
     "mysql": {
         **_COMMON,
@@ -160,11 +160,18 @@ TYPES: dict[str, dict[str, Callable[[RenderContext, ColumnType, Schema], Call]]]
 }
 
 
+# PostgreSQL's own types SQLAlchemy's postgresql dialect declares without arguments
+_PG_NATIVE = {"tsvector": "TSVECTOR", "inet": "INET", "cidr": "CIDR", "macaddr": "MACADDR", "money": "MONEY",
+              "interval": "INTERVAL", "citext": "CITEXT", "hstore": "HSTORE"}
+
+
 def type_expr(ctx: RenderContext, t: ColumnType, schema: Schema, op: Operation) -> Call:
     """The SQLAlchemy type for ``t``; NotNative when SQLAlchemy cannot declare it as mgen does."""
-    if t.name == "array" and t.item is not None and ctx.name == "postgresql":  # ARRAY(String(20))
-        return call(f"{ctx.module('postgresql')}.ARRAY", type_expr(ctx, t.item, schema, op))
-    render = TYPES[ctx.name].get(t.name)
+    if t.array and ctx.name == "postgresql":  # ARRAY(String(20))
+        return call(f"{ctx.module('postgresql')}.ARRAY", type_expr(ctx, t.element(), schema, op))
+    if t.name == "native" and ctx.name == "postgresql" and t.native in _PG_NATIVE:  # TSVECTOR, INET, ...
+        return call(f"{ctx.module('postgresql')}.{_PG_NATIVE[t.native]}")
+    render = TYPES[ctx.name].get(t.name) if not t.array else None
     if render is None or (ctx.name == "sqlite" and t.precision is not None and t.name in ("time", "timestamp")):
         raise ctx.not_native(op, f"SQLAlchemy has no type {ctx.name} declares as "
                                  f"{ctx.dialect.type_sql(t, schema)} (mgen's {t.describe()})")

@@ -160,13 +160,16 @@ def column_type(django_class: str, field: FieldState, backend: Backend) -> Colum
     spelled = sql_type(django_class, field, backend)
     if spelled is not None:
         try:
-            return parse_type(spelled, d)
+            ctype = parse_type(spelled, d)
         except (ValueError, MgenError):
             raise UnknownColumnType(field, spelled) from None
+        if ctype.array or ctype.name == "native":  # issue #14's types: named as before until Django adopts them
+            raise UnknownColumnType(field, spelled)
+        return ctype
     if django_class in AUTO_FIELDS and d == "sqlite":
         return T("integer")  # INTEGER PRIMARY KEY AUTOINCREMENT, whatever its size
-    if django_class in _INT:
-        return T(_INT[django_class])
+    if django_class in _INT:  # MySQL's Positive*Field is "integer UNSIGNED" (kept since issue #14)
+        return T(_INT[django_class], unsigned=d == "mysql" and django_class.startswith("Positive"))
     if django_class in _TEXT_LIKE:
         default = {"SlugField": 50, "URLField": 200, "FileField": 100, "ImageField": 100, "FilePathField": 100}
         length = field.get("max_length", default.get(django_class))

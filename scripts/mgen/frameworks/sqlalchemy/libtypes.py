@@ -89,7 +89,7 @@ def _url_type(r: ConstructReader, a: TypeArgs) -> TypeSpec:
 def _tsvector_type(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     if r.dialect != "postgresql":
         raise a.error(f"its impl TSVECTOR exists on PostgreSQL only, not {r.dialect}")
-    return TypeSpec(ColumnType("tsvector"), label=a.name)
+    return TypeSpec(ColumnType("native", native="tsvector"), label=a.name)
 
 
 def _as(r: ConstructReader, a: TypeArgs, name: str, *args: int) -> TypeSpec:

@@ -350,15 +350,15 @@ def _array(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     if node is None or len(a.args) > 1:
         raise a.error("expected one item type")
     item = read_type(r, node, a.literal_scope, f"{a.name} item type")
-    if item.enum is not None or item.type.name in ("enum", "array"):
+    if item.enum is not None or item.type.name == "enum" or item.type.array:
         raise a.error(f"an array of {item.type.describe()} is not read (write the column in SQL)")
-    return TypeSpec(_t("array", item=item.type), label=a.name)
+    return TypeSpec(replace(item.type, array=True), label=a.name)
 
 
 def _tsvector(r: ConstructReader, a: TypeArgs) -> TypeSpec:
     a.only()
     _refuse_off_backend(r, a, "TSVECTOR exists on PostgreSQL only, not {}")
-    return TypeSpec(_t("tsvector"), label=a.name)
+    return TypeSpec(ColumnType("native", native="tsvector"), label=a.name)
 
 
 def _enum(r: ConstructReader, a: TypeArgs) -> TypeSpec:

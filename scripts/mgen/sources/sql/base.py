@@ -2,6 +2,7 @@
 statement's tokens, names as the database folds and finds them, and errors at the statement's line."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -82,6 +83,8 @@ class InterpreterBase:
     def _parse(self, sql: str) -> exp.Expression:
         try:
             tokens = sqlglot.tokenize(sql, read=self.sg)
+            if self.dialect == "postgresql":
+                sql, tokens = _bit_varying_as_varbit(sql, tokens, self.sg)
             node = sqlglot.parse_one(sql, read=self.sg)
         except (ParseError, TokenError) as e:
             raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
@@ -133,7 +136,8 @@ class InterpreterBase:
         if idx is None:
             return fallback.sql(dialect=self.sg) if fallback is not None else ""
         i = idx + 1
-        while i < len(tokens) and tokens[i].text.upper() in ("SET", "DATA", "TYPE"):
+        while i < len(tokens) and tokens[i].text.upper() in ("SET", "DATA", "TYPE") and not (  # MySQL's SET(...)
+                i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN):
             i += 1
         first = i
         if i >= len(tokens):
@@ -184,3 +188,16 @@ class InterpreterBase:
 
     def _enum_names(self) -> set[str]:
         return {e.name for e in self.schema.enums}
+
+
+def _bit_varying_as_varbit(sql: str, tokens: list[Token], sg: str) -> tuple[str, list[Token]]:
+    """PostgreSQL's ``bit varying(n)`` (how pg_dump writes ``varbit``) spelled ``varbit(n)``, which sqlglot
+    reads (it stops at ``bit varying``); the text is tokenized again, so token positions stay true."""
+    spans = [(a.start, b.end) for a, b in itertools.pairwise(tokens)
+             if a.text.lower() == "bit" and b.text.lower() == "varying" and a.token_type not in STRING_TOKENS
+             and b.token_type not in STRING_TOKENS]
+    if not spans:
+        return sql, tokens
+    for start, end in reversed(spans):
+        sql = sql[:start] + "varbit" + sql[end + 1:]
+    return sql, sqlglot.tokenize(sql, read=sg)

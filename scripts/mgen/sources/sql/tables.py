@@ -15,7 +15,7 @@ from ...errors import MgenError
 from ...expressions import canonical_expression
 from ...operations import RenameTable
 from ...schema import Column, ColumnType, Default, EnumType, Table, canonical_number
-from ...sqltypes import declared_generation, literal_default, parse_type_details
+from ...sqltypes import declared_generation, has_collation, literal_default, parse_type_details
 from ...statements import STRING_TOKENS, Statement
 from .base import InterpreterBase, first_line
 
@@ -49,6 +49,7 @@ class TableStatements(InterpreterBase):
                 table = self._add_column_def(table, el, None)
             elif isinstance(el, exp.Identifier):
                 raise self.error(f"column {self.ident(el)!r} of table {name!r} has no type")
+        table = self._table_collation(table, node.args.get("properties"))
         for el in elements:
             if isinstance(el, exp.ColumnDef):
                 table = self._column_constraints(table, el)
@@ -132,6 +133,22 @@ class TableStatements(InterpreterBase):
     def _prop_comment(self, column: Column, node: exp.CommentColumnConstraint) -> Column:
         return replace(column, comment=node.this.name or None)
 
+    def _prop_collate(self, column: Column, node: exp.CollateColumnConstraint) -> Column:
+        """MySQL's COLLATE on a text column (PostgreSQL's is not modelled yet: left as before)."""
+        if not self.database.keeps_collation or not has_collation(column.type):
+            return column
+        return replace(column, type=replace(column.type, collation=node.this.name.lower()))
+
+    def _table_collation(self, table: Table, properties: exp.Properties | None) -> Table:
+        """The table's default collation (``COLLATE=``) given to its text columns that say none."""
+        collation = next((p.this.name.lower() for p in (properties.expressions if properties else ())
+                          if isinstance(p, exp.CollateProperty)), None)
+        if not collation or not self.database.keeps_collation:
+            return table
+        return replace(table, collation=collation, columns=tuple(
+            replace(c, type=replace(c.type, collation=collation))
+            if has_collation(c.type) and c.type.collation is None else c for c in table.columns))
+
     _COLUMN_PROPERTIES: ClassVar[dict[type, Callable]] = {
         exp.NotNullColumnConstraint: _prop_not_null,
         exp.DefaultColumnConstraint: _prop_default,
@@ -139,6 +156,7 @@ class TableStatements(InterpreterBase):
         exp.GeneratedAsIdentityColumnConstraint: _prop_identity,
         exp.ComputedColumnConstraint: _prop_computed,
         exp.CommentColumnConstraint: _prop_comment,
+        exp.CollateColumnConstraint: _prop_collate,
     }
 
     # -- defaults ----------------------------------------------------------------------------------
