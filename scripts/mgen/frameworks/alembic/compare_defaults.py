@@ -102,5 +102,5 @@ def with_replayed_defaults(models: Schema, replayed: Schema) -> tuple[Schema, li
         return models, []
     shown = ", ".join(taken[:4]) + (f" and {len(taken) - 4} more" if len(taken) > 4 else "")
     return replace(models, tables=tuple(tables)), [
-        f"{len(taken)} column(s) whose server default differs from the revisions' ({shown}): no change, as "
-        f"Alembic's autogenerate compares them (the project sets no {_OPTION})"]
+        (f"{len(taken)} column(s) whose server default differs from the revisions' ({shown}): no change, as "
+         f"Alembic's autogenerate compares them (the project sets no {_OPTION})")]

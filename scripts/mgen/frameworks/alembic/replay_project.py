@@ -23,7 +23,6 @@ from .replay import RevisionReplay, replay_with_notes
 from .replay_baseline import database_baseline, models_baseline, unaccounted_tables, uncreated_tables
 from .revisions import read_graph
 
-
 MODELS = "models"  # --baseline-db models: the baseline taken from the models, knowing its tables' changes are not seen
 
 
