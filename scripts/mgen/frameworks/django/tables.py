@@ -462,7 +462,7 @@ class SchemaBuilder:
         raise MgenError(f"{model.label_lower}: expression {e!r} is not one mgen translates (F, Lower, Upper)",
                         model.file, model.line)
 
-    def literal(self, value: Any, field: FieldState | None = None) -> str:
+    def literal(self, value: Any, field: FieldState | None = None, model: ModelState | None = None) -> str:
         """A value as the schema editor inlines it (``quote_value`` after the field's adaptation)."""
         if isinstance(value, bool):
             return ("true" if value else "false") if self.d == "postgresql" else ("1" if value else "0")
@@ -472,7 +472,9 @@ class SchemaBuilder:
             return str(value)
         if isinstance(value, str):
             return "'" + value.replace("'", "''") + "'"
-        raise MgenError(f"value {value!r} in a condition is not one mgen translates")
+        where = (model.file, model.line) if model is not None else (None, None)
+        raise MgenError(f"{model.label_lower + ': ' if model is not None else ''}value {value!r} in a condition "
+                        "is not one mgen translates", *where)
 
     def q_sql(self, q: Any, model: ModelState) -> str:
         """The SQL Django's query compiler writes for a ``Q`` in a CHECK or an index condition."""
@@ -530,11 +532,11 @@ class SchemaBuilder:
             sql = col if rhs else f"NOT {col}"
             return _Where("AND", False, [sql, *([f"{col} IS NOT NULL"] if negated and field.get("null") else [])])
         elif op == "in":
-            rhs_sql = f"({', '.join(self.literal(v, field) for v in rhs)})"
+            rhs_sql = f"({', '.join(self.literal(v, field, model) for v in rhs)})"
         elif op == "range":
-            low, high = self.literal(rhs[0], field), self.literal(rhs[1], field)
+            low, high = self.literal(rhs[0], field, model), self.literal(rhs[1], field, model)
         else:
-            rhs_sql = self.literal(rhs, field)
+            rhs_sql = self.literal(rhs, field, model)
         ops = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "in": "IN"}
         if op == "range":
             # PostgreSQL keeps BETWEEN as the two comparisons it parses it into
