@@ -44,6 +44,7 @@ from .models import (
     read_models,
     related_references,
 )
+from . import opaque_keys
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
@@ -418,6 +419,8 @@ class MigrationReplayer:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
+        elif not django_class and opaque_keys.is_key(path) and isinstance(opaque_keys.bound(kwargs).get("to"), str):
+            kwargs = related_references(opaque_keys.bound(kwargs), self.project, m.app_label, model_name, file, line)
         if django_class == "ArrayField":
             kwargs = array_arguments(kwargs, self.reader.classify_path, f"field {name}", file, line)
         return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line, found.db_type)
