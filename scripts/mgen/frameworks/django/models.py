@@ -25,7 +25,7 @@ from typing import Any
 from ...errors import MgenError
 from .. import pyast
 from ..pyast import Note, simple_assignment
-from . import conditions, opaque_keys
+from . import conditions, index_names, opaque_keys
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -446,6 +446,8 @@ class ModelClassReader:
             raise MgenError(f"Meta.indexes entry {index!r} is not an Index", file, line)
         if index.kw.get("name"):
             return index
+        if index_names.names_itself(self, index.path):  # its own set_name_with_model: named from the history
+            return index_names.unnamed(index, file, line)
         fields = index.kw.get("fields") or ()
         if not fields:
             raise MgenError("an index on expressions needs a name", file, line)

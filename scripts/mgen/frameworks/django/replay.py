@@ -45,6 +45,7 @@ from .models import (
     related_references,
 )
 from . import opaque_keys
+from .index_names import fill as fill_index_names
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
@@ -731,8 +732,9 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
             migrated = replay_project(project, scoped=True)
         except MgenError:
             migrated = None  # the history refuses: whoever replays it says so
+    state.notes = list(state.notes)
+    fill_index_names(state, migrated)  # an index class with its own set_name_with_model (index_names)
     if migrated is not None:
-        state.notes = list(state.notes)
         complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)
