@@ -94,9 +94,10 @@ class UnknownColumnType(MgenError):
     """A column whose type mgen's schema model cannot hold: ``spelling`` is Django's type for it, or None
     when it cannot be known statically."""
 
-    def __init__(self, field: FieldState, spelling: str | None):
+    def __init__(self, field: FieldState, spelling: str | None, why: str | None = None):
         super().__init__(f"field {field.name}: column type {spelling or 'unknown'}", field.file, field.line)
         self.spelling = spelling
+        self.why = why  # why it cannot be known, when not the field class
 
 
 # PostgreSQL's data_types (django/db/backends/postgresql/base.py), for what mgen's schema model has no
@@ -260,9 +261,23 @@ class SchemaBuilder:
                             field.line)
         return model, target
 
+    def unread_target(self, field: FieldState) -> None:
+        """A relation into an app of which the state has no model at all (an installed app mgen finds nowhere,
+        helpdesk's ``pinax_teams``): its column's type is its target's primary key's, unknown here - the column
+        is left out of SQL, lint and verify with a note, the migration is Django's all the same. A missing model
+        of an app the state has is still refused (``target``)."""
+        label = target_label(field)
+        app = label.partition(".")[0]
+        if self.state.get(label) is None and not any(a == app for a, _ in self.state.models):
+            from .models import unread_model_hint
+
+            if unread_model_hint(self.state.notes, label) is None:
+                raise UnknownColumnType(field, None, f"it points at {label}, and mgen reads no model of app {app}")
+
     def db_type(self, field: FieldState) -> ColumnType:
         """``field.db_type()``; a relation stores its target's ``rel_db_type``."""
         if field.django_class in ("ForeignKey", "OneToOneField"):
+            self.unread_target(field)
             _, target = self.target(field)
             return self.rel_db_type(target)
         return column_type(field.django_class, field, self.backend)
@@ -303,7 +318,7 @@ class SchemaBuilder:
                 ctype = self.db_type(field)
             except UnknownColumnType as e:
                 self.unknown.append(f"{name}.{col}: {e.spelling or 'type unknown'}")
-                self.unknown_notes.append((field.name, unknown_note(field, name, col, self.d, e.spelling)))
+                self.unknown_notes.append((field.name, unknown_note(field, name, col, self.d, e.spelling, e.why)))
                 continue
             is_pk = bool(field.get("primary_key"))
             identity = None
@@ -635,9 +650,10 @@ def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[st
 
 
 
-def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None) -> Note:
+def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None,
+                 why: str | None = None) -> Note:
     what = f"its type is {spelling}, which mgen's schema model has no type for" if spelling else \
-        "its type is unknown (the field class cannot be read statically)"
+        f"its type is unknown ({why or 'the field class cannot be read statically'})"
     return Note(file=field.file or "", line=field.line,
                 message=f"column {table}.{column} ({dialect}): {what}; SQL, lint and verify leave it out")
 
