@@ -77,3 +77,30 @@ def test_a_missing_model_of_an_app_mgen_reads_still_refuses(tmp_path):
                                            "    other = models.ForeignKey('kb.Missing', on_delete=models.CASCADE)\n")
     with pytest.raises(MgenError):
         generate(root, name=None, dry_run=True, dialect="postgresql")
+
+
+# -- the label of such an app: its AppConfig's, which mgen cannot read ----------------------------------------
+KB_CLASS = ("from django.db import models\n\nimport ext.teams.models\n\n\nclass Item(models.Model):\n"
+            "    team = models.ForeignKey(ext.teams.models.Team, null=True, on_delete=models.CASCADE)\n")
+
+
+def test_a_relation_by_class_into_an_unread_app_takes_the_label_its_migration_has(project):
+    """``ext.teams``' AppConfig says ``label = 'ext_teams'``; its default would be ``teams``: taking that would
+    write an AlterField Django does not."""
+    root, lib = project
+    (root / "kb" / "models.py").write_text(KB_CLASS)
+    assert manage(root, lib, "makemigrations", "--check", "--dry-run").returncode == 0
+    assert not generate(root, name=None, dry_run=True, dialect="postgresql").operations
+    (root / "kb" / "models.py").write_text(KB_CLASS + "    rank = models.IntegerField(default=0)\n")
+    written = generate(root, name=None)
+    assert written.operations == {"kb": ["kb: AddField item.rank"]}, written.operations
+    assert manage(root, lib, "makemigrations", "--check", "--dry-run").returncode == 0
+
+
+def test_a_new_relation_by_class_into_an_unread_app_refuses_its_app(project):
+    root, lib = project
+    (root / "kb" / "models.py").write_text(KB_CLASS + "    lead = models.ForeignKey(ext.teams.models.Team, null=True, "
+                                           "on_delete=models.SET_NULL, related_name='+')\n")
+    with pytest.raises(MgenError, match="kb.item.lead points at a model of ext.teams.*label.*is unknown") as raised:
+        generate(root, name=None, dry_run=True)
+    assert raised.value.file.endswith("kb/models.py") and raised.value.line == 8, raised.value

@@ -46,6 +46,7 @@ from .models import (
 )
 from . import opaque_keys
 from .index_names import fill as fill_index_names
+from .unfound_apps import relabel as relabel_unfound
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
@@ -734,6 +735,7 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
             migrated = None  # the history refuses: whoever replays it says so
     state.notes = list(state.notes)
     fill_index_names(state, migrated)  # an index class with its own set_name_with_model (index_names)
+    relabel_unfound(state, migrated, project)  # relations into an installed app found nowhere (unfound_apps)
     if migrated is not None:
         complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
