@@ -14,7 +14,7 @@ def _patterns(package: str) -> list[re.Pattern[str]]:
     name = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", package))
     version = r"(\d+(?:\.\d+)*)"
     return [
-        re.compile(rf"(?<![\w.-]){name}\W{{0,20}}?(?:==|~=|\"version\"\s*:\s*\"==)\s*{version}", re.IGNORECASE),
+        re.compile(rf"(?<![\w.,[-]){name}(?:\[[\w,. -]*\])?\W{{0,20}}?(?:==|~=|\"version\"\s*:\s*\"==)\s*{version}", re.IGNORECASE),
         re.compile(rf"(?<![\w.-]){name}-{version}(?:\.tar\.gz|-py|\.zip)", re.IGNORECASE),  # sdist / wheel names
         re.compile(rf"name = \"{name}\"\s*\nversion = \"{version}\"", re.IGNORECASE),  # poetry.lock / uv.lock
     ]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .legacy_to_field import without_pk_to_field
 from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
 
 PINNED_KEY = "mgen:pinned-django"  # in ProjectState.settings: the Django version the project pins
@@ -168,4 +169,5 @@ def legacy_state(state: ProjectState) -> ProjectState:
         return state
     assert version is not None
     models = {key: legacy_model(m, rules, version) for key, m in state.models.items()}
+    models = without_pk_to_field(models, version)  # to_field="id": the same field before 4.0 (legacy_to_field)
     return ProjectState(models, state.notes, state.settings, state.auto_fields)

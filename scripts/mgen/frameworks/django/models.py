@@ -25,7 +25,7 @@ from typing import Any
 from ...errors import MgenError
 from .. import pyast
 from ..pyast import Note, simple_assignment
-from . import conditions
+from . import conditions, index_names, opaque_keys
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -324,6 +324,10 @@ class ModelClassReader:
             bound = with_legacy_on_delete(django_class, bind_arguments(django_class, args, kwargs))
         except ValueError as e:
             raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
+        if found.opaque and opaque_keys.is_key(path):  # TreeForeignKey("self", ...): ForeignKey's arguments
+            bound = opaque_keys.bound(bound)
+            with contextlib.suppress(MgenError):  # a target not read: kept as written
+                bound = self.related_arguments(bound, "ForeignKey", model, spec, file, call.lineno)
         opaques = {key: opaque for key, value in bound.items() if (opaque := first_opaque(value)) is not None}
         for key in DB_ARGUMENTS if opaques else ():
             opaque = opaques.get(key)
@@ -442,6 +446,8 @@ class ModelClassReader:
             raise MgenError(f"Meta.indexes entry {index!r} is not an Index", file, line)
         if index.kw.get("name"):
             return index
+        if index_names.names_itself(self, index.path):  # its own set_name_with_model: named from the history
+            return index_names.unnamed(index, file, line)
         fields = index.kw.get("fields") or ()
         if not fields:
             raise MgenError("an index on expressions needs a name", file, line)

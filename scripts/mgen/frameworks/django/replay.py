@@ -45,6 +45,9 @@ from .models import (
     read_models,
     related_references,
 )
+from . import opaque_keys
+from .index_names import fill as fill_index_names
+from .unfound_apps import relabel as relabel_unfound
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
@@ -428,6 +431,8 @@ class MigrationReplayer:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
+        elif not django_class and opaque_keys.is_key(path) and isinstance(opaque_keys.bound(kwargs).get("to"), str):
+            kwargs = related_references(opaque_keys.bound(kwargs), self.project, m.app_label, model_name, file, line)
         if django_class == "ArrayField":
             kwargs = array_arguments(kwargs, self.reader.classify_path, f"field {name}", file, line)
         return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line, found.db_type)
@@ -738,8 +743,10 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
             migrated = replay_project(project, scoped=True)
         except MgenError:
             migrated = None  # the history refuses: whoever replays it says so
+    state.notes = list(state.notes)
+    fill_index_names(state, migrated)  # an index class with its own set_name_with_model (index_names)
+    relabel_unfound(state, migrated, project)  # relations into an installed app found nowhere (unfound_apps)
     if migrated is not None:
-        state.notes = list(state.notes)
         complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
         keep_unreadable(state, migrated)

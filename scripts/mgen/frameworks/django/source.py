@@ -31,6 +31,7 @@ __all__ = ["Definition", "External", "Finder", "Module", "ModuleRef", "Resolved"
            "class_targets", "dotted_name", "parse_file", "source_text"]
 
 Unknown = pyast.Unknown
+WITH_METACLASS = ("six", "future.utils")  # modules whose with_metaclass(meta, *bases) makes a class of bases
 
 
 @dataclass(frozen=True)
@@ -218,13 +219,29 @@ class Finder:
         if cached is not None:
             return cached
         out: list[Resolved] = self._bases.setdefault(id(cls.node), [])
-        for base in cls.node.bases:
+        for base in self._metaclass_bases(cls):
             target = base.value if isinstance(base, ast.Subscript) else base
             dotted = dotted_name(target)
             if dotted is None:
                 out.append(pyast.Unknown(base, cls.module.path, f"base {pyast.text_of(base)} is computed"))
             else:  # bases are read in module scope (an enclosing class body is not visible to them)
                 out.append(self.resolve(cls.module, dotted))
+        return out
+
+    def _metaclass_bases(self, cls: Definition) -> list[ast.expr]:
+        """The base expressions, ``six.with_metaclass(Meta, *bases)`` (six, ``django.utils.six``, ``future``)
+        read as its ``bases``: allauth's ``JSONField(six.with_metaclass(models.SubfieldBase, models.TextField))``."""
+        assert isinstance(cls.node, ast.ClassDef)
+        out: list[ast.expr] = []
+        for base in cls.node.bases:
+            func = dotted_name(base.func) if isinstance(base, ast.Call) else None
+            target = self.resolve(cls.module, func) if func else None
+            path = getattr(target, "path", "") if target is not None else ""
+            if path.rpartition(".")[2] == "with_metaclass" and path.rpartition(".")[0].endswith(WITH_METACLASS) \
+                    and len(base.args) > 1 and not base.keywords:  # type: ignore[union-attr]
+                out.extend(base.args[1:])  # type: ignore[union-attr]
+            else:
+                out.append(base)
         return out
 
     def ancestor_classes(self, cls: Definition) -> list[Definition]:

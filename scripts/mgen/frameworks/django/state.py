@@ -189,14 +189,20 @@ def same_field(migrated: FieldState, written: FieldState) -> bool:
     them, with the arguments it fills in: when the model's are the migration's with some left out, the field
     is taken as unchanged (``opaque_defaults`` names what was taken; an argument the model adds or changes
     is a change)."""
-    if migrated.path != written.path:
+    if migrated.path != written.path and not _same_opaque_key(migrated, written):
         return False
     return migrated.kwargs == written.kwargs or bool(opaque_defaults(migrated, written))
 
 
+def _same_opaque_key(a: FieldState, b: FieldState) -> bool:
+    from . import opaque_keys  # TreeForeignKey imported from mptt.models, written from mptt.fields
+    return a.opaque and b.opaque and opaque_keys.same_class(a.path, b.path)
+
+
 def opaque_defaults(migrated: FieldState, written: FieldState) -> tuple[str, ...]:
     """For an opaque field whose model arguments are the migration's with some left out: those names."""
-    if migrated.path != written.path or not (migrated.opaque or written.opaque):
+    if migrated.path != written.path and not _same_opaque_key(migrated, written) \
+            or not (migrated.opaque or written.opaque):
         return ()
     if all(k in migrated.kwargs and migrated.kwargs[k] == v for k, v in written.kwargs.items()):
         return tuple(sorted(set(migrated.kwargs) - set(written.kwargs)))

@@ -94,9 +94,10 @@ class UnknownColumnType(MgenError):
     """A column whose type mgen's schema model cannot hold: ``spelling`` is Django's type for it, or None
     when it cannot be known statically."""
 
-    def __init__(self, field: FieldState, spelling: str | None):
+    def __init__(self, field: FieldState, spelling: str | None, why: str | None = None):
         super().__init__(f"field {field.name}: column type {spelling or 'unknown'}", field.file, field.line)
         self.spelling = spelling
+        self.why = why  # why it cannot be known, when not the field class
 
 
 # PostgreSQL's data_types (django/db/backends/postgresql/base.py), for what mgen's schema model has no
@@ -263,9 +264,23 @@ class SchemaBuilder:
                             field.line)
         return model, target
 
+    def unread_target(self, field: FieldState) -> None:
+        """A relation into an app of which the state has no model at all (an installed app mgen finds nowhere,
+        helpdesk's ``pinax_teams``): its column's type is its target's primary key's, unknown here - the column
+        is left out of SQL, lint and verify with a note, the migration is Django's all the same. A missing model
+        of an app the state has is still refused (``target``)."""
+        label = target_label(field)
+        app = label.partition(".")[0]
+        if self.state.get(label) is None and not any(a == app for a, _ in self.state.models):
+            from .models import unread_model_hint
+
+            if unread_model_hint(self.state.notes, label) is None:
+                raise UnknownColumnType(field, None, f"it points at {label}, and mgen reads no model of app {app}")
+
     def db_type(self, field: FieldState) -> ColumnType:
         """``field.db_type()``; a relation stores its target's ``rel_db_type``."""
         if field.django_class in ("ForeignKey", "OneToOneField"):
+            self.unread_target(field)
             _, target = self.target(field)
             return self.rel_db_type(target)
         return column_type(field.django_class, field, self.backend)
@@ -306,7 +321,7 @@ class SchemaBuilder:
                 ctype = self.db_type(field)
             except UnknownColumnType as e:
                 self.unknown.append(f"{name}.{col}: {e.spelling or 'type unknown'}")
-                self.unknown_notes.append((field.name, unknown_note(field, name, col, self.d, e.spelling)))
+                self.unknown_notes.append((field.name, unknown_note(field, name, col, self.d, e.spelling, e.why)))
                 continue
             is_pk = bool(field.get("primary_key"))
             identity = None
@@ -465,7 +480,7 @@ class SchemaBuilder:
         raise MgenError(f"{model.label_lower}: expression {e!r} is not one mgen translates (F, Lower, Upper)",
                         model.file, model.line)
 
-    def literal(self, value: Any, field: FieldState | None = None) -> str:
+    def literal(self, value: Any, field: FieldState | None = None, model: ModelState | None = None) -> str:
         """A value as the schema editor inlines it (``quote_value`` after the field's adaptation)."""
         if isinstance(value, bool):
             return ("true" if value else "false") if self.d == "postgresql" else ("1" if value else "0")
@@ -475,7 +490,9 @@ class SchemaBuilder:
             return str(value)
         if isinstance(value, str):
             return "'" + value.replace("'", "''") + "'"
-        raise MgenError(f"value {value!r} in a condition is not one mgen translates")
+        where = (model.file, model.line) if model is not None else (None, None)
+        raise MgenError(f"{model.label_lower + ': ' if model is not None else ''}value {value!r} in a condition "
+                        "is not one mgen translates", *where)
 
     def q_sql(self, q: Any, model: ModelState) -> str:
         """The SQL Django's query compiler writes for a ``Q`` in a CHECK or an index condition."""
@@ -533,11 +550,11 @@ class SchemaBuilder:
             sql = col if rhs else f"NOT {col}"
             return _Where("AND", False, [sql, *([f"{col} IS NOT NULL"] if negated and field.get("null") else [])])
         elif op == "in":
-            rhs_sql = f"({', '.join(self.literal(v, field) for v in rhs)})"
+            rhs_sql = f"({', '.join(self.literal(v, field, model) for v in rhs)})"
         elif op == "range":
-            low, high = self.literal(rhs[0], field), self.literal(rhs[1], field)
+            low, high = self.literal(rhs[0], field, model), self.literal(rhs[1], field, model)
         else:
-            rhs_sql = self.literal(rhs, field)
+            rhs_sql = self.literal(rhs, field, model)
         ops = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "in": "IN"}
         if op == "range":
             # PostgreSQL keeps BETWEEN as the two comparisons it parses it into
@@ -636,9 +653,10 @@ def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[st
 
 
 
-def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None) -> Note:
+def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None,
+                 why: str | None = None) -> Note:
     what = f"its type is {spelling}, which mgen's schema model has no type for" if spelling else \
-        "its type is unknown (the field class cannot be read statically)"
+        f"its type is unknown ({why or 'the field class cannot be read statically'})"
     return Note(file=field.file or "", line=field.line,
                 message=f"column {table}.{column} ({dialect}): {what}; SQL, lint and verify leave it out")
 

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...errors import MgenError
-from . import canonical, conditions, settings_objects
+from . import canonical, conditions, enums, settings_objects
 from .source import (
     Definition,
     External,
@@ -299,6 +299,10 @@ class Evaluator:
                 return self.setting(node.attr, node, scope)
             if isinstance(owner, Definition) and isinstance(owner.value, ast.Call):  # an app settings object
                 found = settings_objects.object_attribute(self, owner, node.attr, node, scope)
+                if found is not None:
+                    return found
+            if isinstance(owner, Definition) and node.attr in enums.ATTRIBUTES:  # E.MEMBER.value
+                found = enums.member_attribute(self, owner, node.attr, node, scope)
                 if found is not None:
                     return found
             if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef) \

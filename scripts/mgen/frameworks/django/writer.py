@@ -198,6 +198,8 @@ def operation_lines(op: MigrationOperation, serialize: Serializer, imports: set[
         elif key == "options" and isinstance(value, dict):
             lines.append(f"    {key}={{")
             for k, x in value.items():
+                if k in ("unique_together", "index_together") and isinstance(x, (tuple, list)) and x:
+                    x = {tuple(t) for t in x}  # ModelState.from_model: set(normalize_together(...)), written as a set
                 lines.append(f"        {k!r}: {serialize.value(x, imports)},")
             lines.append("    },")
         else:
