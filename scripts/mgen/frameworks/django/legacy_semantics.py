@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .library_fields import LIBRARIES_KEY, library_field
 from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
 
 PINNED_KEY = "mgen:pinned-django"  # in ProjectState.settings: the Django version the project pins
@@ -141,16 +142,27 @@ def pinned(state: ProjectState) -> Version | None:
     return tuple(value) if value else None
 
 
-def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version) -> ModelState:
-    """The model's fields as the rules' Django deconstructed them (an abstract model's: as written)."""
+def libraries(state: ProjectState) -> dict[str, Version]:
+    """The versions the project pins of the libraries ``library_fields`` knows."""
+    value = state.settings.get(LIBRARIES_KEY) if state.settings else None
+    return {k: tuple(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version | None,
+                 pins: dict[str, Version] | None = None) -> ModelState:
+    """The model's fields as the rules' Django deconstructed them, a known library's opaque fields as its
+    pinned release does (``library_fields``); an abstract model's: as written."""
     if model.options.get("abstract"):
         return model
     fields = {}
     changed = False
     for name, f in model.fields.items():
+        f = library_field(f, pins or {})
+        changed = changed or f is not model.fields[name]
         kwargs = f.kwargs
         for rule in rules:
             if f.django_class in rule.classes:
+                assert version is not None
                 kwargs = rule.rewrite(model, replace(f, kwargs=kwargs), version)
         if kwargs != f.kwargs:
             f = replace(f, kwargs=kwargs)
@@ -160,12 +172,12 @@ def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version) -
 
 
 def legacy_state(state: ProjectState) -> ProjectState:
-    """``state`` as makemigrations of the Django it pins would compare and write it (itself when no rule
-    holds: no pin, or a Django past every rule)."""
+    """``state`` as makemigrations of the Django it pins would compare and write it, with the libraries it
+    pins (itself when nothing changes: no rule holds, no field of a known library)."""
     version = pinned(state)
     rules = rules_for(version)
-    if not rules:
+    pins = libraries(state)
+    models = {key: legacy_model(m, rules, version, pins) for key, m in state.models.items()}
+    if all(models[key] is m for key, m in state.models.items()):
         return state
-    assert version is not None
-    models = {key: legacy_model(m, rules, version) for key, m in state.models.items()}
-    return ProjectState(models, state.notes, state.settings, state.auto_fields)
+    return replace(state, models=models)
