@@ -39,6 +39,12 @@ KNOWN_CLASSES = FIELD_CLASSES | {ARRAY_FIELD}
 # field classes of third-party packages whose name does not end in "Field" (a model's attribute that
 # calls an unresolvable class is taken for a field only when its name says so)
 THIRD_PARTY_FIELDS = frozenset({"TaggableManager"})
+# Django's field classes an older Django had elsewhere: django.contrib.contenttypes.generic re-exported
+# them from 1.7 (where they moved to .fields) until 1.9 removed it (1.8 contenttypes/generic.py)
+MOVED = {
+    "django.contrib.contenttypes.generic.GenericForeignKey": "django.contrib.contenttypes.fields.GenericForeignKey",
+    "django.contrib.contenttypes.generic.GenericRelation": "django.contrib.contenttypes.fields.GenericRelation",
+}
 # Django classes below the ones mgen knows that rewrite their arguments by rules fields.py has (the ranges'
 # ``default_bounds``, left out at the canonical "[)")
 _RULED = frozenset({"django.contrib.postgres.fields.ranges.RangeField",
@@ -88,6 +94,8 @@ class FieldClassifier:
     def classify(self, target: Resolved | None) -> FieldClass | None:
         """The field class ``target`` is, or None when it is no field class (as far as the source says)."""
         if isinstance(target, External):
+            if target.path in MOVED:  # a Django older than the one read had it there
+                return self.classify_path(MOVED[target.path])
             return not_installed(target.path) if looks_like_field(target.path) else None
         if not isinstance(target, Definition) or not isinstance(target.node, ast.ClassDef):
             return None
@@ -99,13 +107,15 @@ class FieldClassifier:
     def classify_path(self, path: str) -> FieldClass | None:
         """``classify`` for a class named by a dotted path (a migration's ``models.CharField``); a path no
         root has the source of is an opaque field (a migration's fields are fields)."""
+        if path in MOVED:
+            path = MOVED[path]
         module_name, _, name = path.rpartition(".")
         module = self.finder.module(module_name)
         if module is None:
             return not_installed(path)
         target = self.finder.resolve(module, name)
         if isinstance(target, External):
-            return not_installed(target.path)
+            return self.classify_path(MOVED[target.path]) if target.path in MOVED else not_installed(target.path)
         return self.classify(target)
 
     def _classify(self, target: Definition) -> FieldClass | None:

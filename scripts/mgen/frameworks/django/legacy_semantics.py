@@ -15,9 +15,15 @@ reaches the states through their settings (``project.py`` puts it under ``PINNED
 """
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
+
+from ...errors import MgenError
+from ..pysyntax import parse_python
 
 from .library_fields import LIBRARIES_KEY, library_field
 from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
@@ -107,8 +113,57 @@ def _hidden_m2m_name(model: ModelState, f: FieldState, version: Version) -> dict
     return {**f.kwargs, "related_name": "_" + "_".join(parts) + "_+"}
 
 
+def _email_max_length(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+    """Before 1.8, ``EmailField.__init__`` set ``max_length`` to 75 when not given (1.8: 254); its
+    ``deconstruct()`` kept it either way. The states hold 254 for a call that gives none, so the call in the
+    source (the model's, or the migration's) decides: one that states no ``max_length`` had 75."""
+    if f.kwargs.get("max_length") != 254 or _states_max_length(f.file, f.line) is not False:
+        return f.kwargs
+    return {**f.kwargs, "max_length": 75}
+
+
+def _states_max_length(file: str | None, line: int | None) -> bool | None:
+    """Whether the ``EmailField(...)`` calls at ``file:line`` give ``max_length`` (keyword, or the fourth
+    positional argument of ``Field``); None when there is none, they disagree or a ``**kwargs`` hides it."""
+    tree = _parsed(file) if file and line else None
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == line
+             and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")).endswith(
+                 "EmailField")] if tree is not None else []
+    if not calls or any(k.arg is None for c in calls for k in c.keywords):
+        return None
+    stated = {any(k.arg == "max_length" for k in c.keywords) or len(c.args) >= 4 for c in calls}
+    return stated.pop() if len(stated) == 1 else None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(file: str) -> ast.Module | None:
+    try:
+        return parse_python(Path(file).read_text(encoding="utf-8", errors="replace"), file)
+    except (OSError, SyntaxError, ValueError, MgenError):
+        return None
+
+
+# django.contrib.auth's AbstractBaseUser.last_login as the Django that read it declared it (the source read
+# is a current Django's): 1.7 ``DateTimeField(_('last login'), default=timezone.now)``; 1.8 made it nullable
+_LAST_LOGIN_FROM_1_8 = {"verbose_name": "last login", "blank": True, "null": True}
+
+
+def _last_login(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+    declared = (f.file or "").replace("\\", "/").endswith(("django/contrib/auth/base_user.py",
+                                                             "django/contrib/auth/models.py"))
+    if f.name != "last_login" or not declared or f.kwargs != _LAST_LOGIN_FROM_1_8:
+        return f.kwargs
+    return {"verbose_name": "last login", "default": Ref("django.utils.timezone.now")}
+
+
 # Oldest first, in the order Django applied them (the hidden M2M name is set before the interpolation).
 RULES: tuple[Rule, ...] = (
+    Rule("EmailField max_length 75", (1, 7), (1, 8), ("EmailField",), _email_max_length,
+         "1.7 fields/__init__.py EmailField.__init__: kwargs['max_length'] = kwargs.get('max_length', 75); "
+         "1.8: 254 (1.8 release notes: EmailField.max_length increased to 254)"),
+    Rule("AbstractBaseUser.last_login not null", (1, 7), (1, 8), ("DateTimeField",), _last_login,
+         "1.7 contrib/auth/models.py AbstractBaseUser: last_login = DateTimeField(default=timezone.now); 1.8: "
+         "blank=True, null=True (1.8 release notes: AbstractBaseUser.last_login allows null values)"),
     Rule("BooleanField blank", (1, 7), (2, 1), ("BooleanField",), _without("blank"),
          "2.0 fields/__init__.py BooleanField: __init__ sets blank=True, deconstruct() deletes it; 2.1 dropped "
          "both (2.1 release notes: BooleanField can now be null=True)"),
