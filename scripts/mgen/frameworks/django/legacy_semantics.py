@@ -26,7 +26,8 @@ from ...errors import MgenError
 from ..pysyntax import parse_python
 
 from .library_fields import LIBRARIES_KEY, library_field
-from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
+from .state import CASCADE, FieldState, ModelState, ProjectState, Ref, Setting
+from .values import first_opaque
 
 PINNED_KEY = "mgen:pinned-django"  # in ProjectState.settings: the Django version the project pins
 Version = tuple[int, ...]
@@ -197,6 +198,19 @@ def pinned(state: ProjectState) -> Version | None:
     return tuple(value) if value else None
 
 
+def _setting_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A field's arguments with ``settings.X`` as its value: ``deconstruct()`` returns what the field holds,
+    the setting's value (``default=settings.MAX_ITEMS`` is written ``default=None`` when the setting is None);
+    only ``to=settings.AUTH_USER_MODEL`` stays a reference (the swappable setting). The same ``kwargs`` when
+    none is a setting."""
+    def plain(k: str, v: Any) -> bool:  # a setting mgen could not read stays the reference it is
+        return k != "to" and isinstance(v, Setting) and first_opaque(v.value) is None
+
+    if not any(plain(k, v) for k, v in kwargs.items()):
+        return kwargs
+    return {k: v.value if plain(k, v) else v for k, v in kwargs.items()}
+
+
 def libraries(state: ProjectState) -> dict[str, Version]:
     """The versions the project pins of the libraries ``library_fields`` knows."""
     value = state.settings.get(LIBRARIES_KEY) if state.settings else None
@@ -213,6 +227,9 @@ def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version | 
     changed = False
     for name, f in model.fields.items():
         f = library_field(f, pins or {})
+        valued = _setting_values(f.kwargs)
+        if valued is not f.kwargs:
+            f = replace(f, kwargs=valued)
         changed = changed or f is not model.fields[name]
         kwargs = f.kwargs
         for rule in rules:
