@@ -23,14 +23,15 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MgenError
 from .fields import FIELD_CLASSES, bind_arguments, deconstruct_path, deconstructed
+from .passthrough_init import init_shape
 from .source import Definition, External, Finder, Resolved
 from .state import UNKNOWN_TYPE, Call
-from .values import Evaluator
+from .values import Evaluator, Scope
 
 FIELD_BASE = "django.db.models.fields.Field"
 ARRAY_FIELD = "ArrayField"
@@ -66,10 +67,20 @@ class FieldClass:
     db_type: str | None = None
     private: bool = False
     why: str = ""
+    # a pass-through ``__init__`` of the project's (``passthrough_init``): (args, kwargs) of a call -> the
+    # ones its Django base gets
+    passes: Callable[[tuple, dict], tuple[tuple, dict]] | None = field(default=None, compare=False)
 
     @property
     def opaque(self) -> bool:
         return not self.django_class
+
+    def bind(self, args: tuple, kwargs: dict) -> dict:
+        """A call's arguments named as the Django class takes them (``fields.bind_arguments``), through the
+        class's own pass-through ``__init__`` first. ValueError as Python raises TypeError."""
+        if self.passes is not None:
+            args, kwargs = self.passes(tuple(args), dict(kwargs))
+        return bind_arguments(self.django_class, args, kwargs)
 
 
 def looks_like_field(path: str) -> bool:
@@ -139,13 +150,27 @@ class FieldClassifier:
             db_type = UNKNOWN_TYPE
         # Django's own classes included: one mgen has no rules for (GeneratedField) is read as written
         rewriting = [c for c in chain[:stop] if c.path != FIELD_BASE and c.path not in _RULED]
-        rewrites = next((f"{c.path} overrides {m}()" for c in rewriting for m in _ARGUMENT_METHODS
-                         if _defines(c, m)), "")
-        if rewrites:
-            return FieldClass(path, "", db_type or UNKNOWN_TYPE, why=rewrites)
+        overrides = [(c, m) for c in rewriting for m in _ARGUMENT_METHODS if _defines(c, m)]
+        passes = self._passes(overrides)
+        if overrides and passes is None:
+            c, m = overrides[0]
+            return FieldClass(path, "", db_type or UNKNOWN_TYPE, why=f"{c.path} overrides {m}()")
         if known is None:
-            return FieldClass(path, "Field", db_type or UNKNOWN_TYPE)
-        return FieldClass(path, known.node.name, db_type)  # type: ignore[union-attr]
+            return FieldClass(path, "Field", db_type or UNKNOWN_TYPE, passes=passes)
+        return FieldClass(path, known.node.name, db_type, passes=passes)  # type: ignore[union-attr]
+
+    def _passes(self, overrides: list[tuple[Definition, str]]) -> Callable[[tuple, dict], tuple[tuple, dict]] | None:
+        """For one project class whose ``__init__`` only passes its parameters on (``passthrough_init``),
+        the function that turns a call's arguments into its base's; None for anything else."""
+        if len(overrides) != 1 or overrides[0][1] != "__init__" or overrides[0][0].path.startswith("django."):
+            return None
+        cls = overrides[0][0]
+        function = _method(cls, "__init__")
+        shape = init_shape(function, cls.node.name) if isinstance(function, ast.FunctionDef) else None  # type: ignore[union-attr]
+        if shape is None:
+            return None
+        scope = Scope(cls.module, (cls.node,))  # type: ignore[arg-type]
+        return lambda args, kwargs: shape.passed(args, kwargs, lambda node: self.ev.value(node, scope))
 
     def _db_type(self, chain: list[Definition]) -> str | None:
         """The literal the nearest ``db_type()`` of ``chain`` returns (UNKNOWN_TYPE: not a literal; None:

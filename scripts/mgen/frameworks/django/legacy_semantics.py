@@ -24,7 +24,6 @@ from typing import Any
 
 from ...errors import MgenError
 from ..pysyntax import parse_python
-
 from .library_fields import LIBRARIES_KEY, library_field
 from .state import CASCADE, FieldState, ModelState, ProjectState, Ref, Setting
 from .values import first_opaque
