@@ -4,7 +4,9 @@ The judge is Django 1.7's and 1.8's source, cited at each test (1.7 ``django/db/
 ``EmailField.__init__``: ``kwargs['max_length'] = kwargs.get('max_length', 75)``, 1.8: 254;
 1.7 ``django/contrib/auth/models.py`` ``AbstractBaseUser.last_login = DateTimeField(_('last login'),
 default=timezone.now)``, 1.8: ``blank=True, null=True``; 1.7/1.8 ``django/contrib/contenttypes/generic.py``
-re-exports ``GenericForeignKey``/``GenericRelation`` from ``.fields``, 1.9 removed the module) and the
+re-exports ``GenericForeignKey``/``GenericRelation`` from ``.fields``, 1.9 removed the module; 1.7.1 added
+``preserve_default`` and 1.7's autodetector passed it on every AddField/AlterField, which 1.7 operations
+deconstruct to; 1.8's ``deconstruct()`` leaves it out when True) and the
 migrations Django 1.7's ``makemigrations`` wrote, of the shape below.
 """
 from __future__ import annotations
@@ -155,4 +157,15 @@ def test_a_model_change_under_1_7_is_written_with_75(tmp_path, capsys):
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
     out = capsys.readouterr().out
     assert "models.EmailField(max_length=75, null=True)" in out, out
+    assert "preserve_default=True" in out, out  # 1.7's autodetector passed it always, 1.8 leaves it out
     assert "AlterField" not in out, out
+
+
+def test_under_1_8_preserve_default_true_is_left_out(tmp_path, capsys):
+    root = project(tmp_path / "p", "1.8.6")
+    models = root / "tracker" / "models.py"
+    models.write_text(models.read_text().replace(
+        "class Issue(models.Model):\n", "class Issue(models.Model):\n    contact = models.EmailField(null=True)\n"))
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "AddField" in out and "preserve_default" not in out, out

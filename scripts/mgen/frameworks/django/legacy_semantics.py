@@ -252,3 +252,15 @@ def legacy_state(state: ProjectState) -> ProjectState:
     if all(models[key] is m for key, m in state.models.items()):
         return state
     return replace(state, models=models)
+
+
+def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> dict[str, Any]:
+    """An operation's arguments as the pinned Django's writer gives them: 1.7 wrote ``preserve_default=True``
+    on every ``AddField``/``AlterField`` its autodetector made (1.7.1 added the argument and the autodetector
+    passed it always; 1.7 operations deconstruct to the arguments they were built with; 1.8's
+    ``AddField.deconstruct()``/``AlterField.deconstruct()`` leave it out when True)."""
+    version = pinned(state)
+    if kind in ("AddField", "AlterField") and version and (1, 7) <= tuple(version)[:2] < (1, 8):
+        return {**args, "preserve_default": args.get("preserve_default", True)}
+    return args
+
