@@ -1,11 +1,14 @@
 """Field classes of libraries that are not installed but whose ``deconstruct()`` mgen knows (``library_fields``):
-djorm-pgarray's array fields and django-pgjson's JSON fields, which projects of the Django 1.7 - 1.9 years pin.
+djorm-pgarray's array fields and django-pgjson's JSON fields, which projects of the Django 1.7 - 1.9 years pin,
+and django-picklefield's ``PickledObjectField``.
 
 The judge is the libraries' own source at the versions named (djorm-pgarray 1.0, 1.0.4, 1.1 and 1.2
 ``djorm_pgarray/fields.py``: ``ArrayField.__init__`` sets blank=True, null=True, default=None when not given,
 ``deconstruct()`` writes blank and null only when false, default unless None, dbtype unless "int";
 django-pgjson 0.2.x has no ``deconstruct()`` of its own, 0.3.1 writes ``options`` when not empty) and the
-migrations a project of that time holds (``TextArrayField(dbtype='text', default=[], null=False, ...)``).
+migrations a project of that time holds (``TextArrayField(dbtype='text', default=[], null=False, ...)``);
+django-picklefield 0.3.2 - 2.1 ``PickledObjectField.__init__`` (``editable`` False unless given, no
+``deconstruct()``), 3.0 - 3.4 ``deconstruct()`` (``compress`` when true, ``protocol`` unless the default).
 """
 from __future__ import annotations
 
@@ -55,6 +58,21 @@ def test_pgjson_options_from_0_3_only():
     assert deconstructed(JSON, {"django-pgjson": (0, 2, 2)}, null=False, verbose_name="v") == {"verbose_name": "v"}
     # no pin: 0.2 and 0.3 differ on ``options``, so nothing is decided
     assert deconstructed(JSON, {}, null=False) == {"null": False}
+
+
+PICKLED = "picklefield.fields.PickledObjectField"
+
+
+def test_picklefield_editable_false_and_its_own_arguments_by_release():
+    # 0.3.2 - 2.1: __init__ pops compress/protocol/copy, sets editable=False; Field.deconstruct() writes it
+    assert deconstructed(PICKLED, {"django-picklefield": (0, 3, 2)}, null=True, blank=True, compress=True) == {
+        "null": True, "blank": True, "editable": False}
+    assert deconstructed(PICKLED, {"django-picklefield": (2, 1)}, editable=True) == {}
+    # 3.0+: compress written when true; protocol compared with a setting's default: not decided
+    assert deconstructed(PICKLED, {"django-picklefield": (3, 1)}, compress=True, copy=False) == {
+        "editable": False, "compress": True}
+    assert deconstructed(PICKLED, {"django-picklefield": (3, 1)}, protocol=2) == {"protocol": 2}
+    assert deconstructed(PICKLED, {}, null=True) == {"null": True}  # no pin: the releases differ
 
 
 def test_what_a_rule_cannot_decide_stays_as_written():

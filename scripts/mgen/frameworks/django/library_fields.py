@@ -3,7 +3,7 @@
 A field class whose source mgen does not find is *opaque*: its arguments are kept as the model writes them,
 and a migration holds them as the library's ``deconstruct()`` wrote them. For a few libraries that old
 projects pin and that are no longer installable next to a current Django (djorm-pgarray's array fields,
-django-pgjson's JSON fields), the rules of their ``deconstruct()`` are here, by the library's versions, each
+django-pgjson's JSON fields), the rules of their ``deconstruct()`` are here (and django-picklefield's), by the library's versions, each
 with where its source shows it: the model's arguments are deconstructed by them before the states are
 compared (``legacy_semantics.legacy_state``), as the project's own ``makemigrations`` would. Each rule is
 idempotent, so a migration's arguments come back unchanged.
@@ -107,6 +107,28 @@ def _pgjson(options: bool) -> Rewrite:
     return rewrite
 
 
+def _picklefield(writes_own: bool) -> Rewrite:
+    """django-picklefield's ``PickledObjectField.__init__`` pops ``compress``, ``protocol`` (and ``copy``, 1.0+)
+    and sets ``editable`` to False when not given; before 3.0 its ``deconstruct()`` is ``Field``'s (the popped
+    arguments are not written), 3.0 writes ``compress`` when true and ``protocol`` when it is not the default
+    protocol (a setting: undecided here)."""
+    def rewrite(_cls: str, kw: dict[str, Any], _version: Version | None) -> dict[str, Any] | None:
+        kw = dict(kw)
+        compress = kw.pop("compress", False)
+        kw.pop("copy", None)
+        if writes_own and "protocol" in kw:
+            return None
+        kw.pop("protocol", None)
+        kw.setdefault("editable", False)
+        if not all(_plain(v) for v in (compress, kw["editable"])):
+            return None
+        out = deconstructed("Field", kw)
+        if writes_own and compress:
+            out["compress"] = True
+        return out
+    return rewrite
+
+
 LIBRARIES: tuple[LibraryFields, ...] = (
     LibraryFields("djorm-pgarray", "djorm_pgarray.fields", tuple(_DJORM_DBTYPE), (1, 0), None, _djorm_array,
                   "djorm-pgarray 1.0, 1.0.4, 1.1, 1.2 djorm_pgarray/fields.py ArrayField.__init__/deconstruct"),
@@ -114,6 +136,10 @@ LIBRARIES: tuple[LibraryFields, ...] = (
                   _pgjson(False), "django-pgjson 0.1.2, 0.2.0, 0.2.2 django_pgjson/fields.py: no deconstruct()"),
     LibraryFields("django-pgjson", "django_pgjson.fields", ("JsonField", "JsonBField"), (0, 3), None,
                   _pgjson(True), "django-pgjson 0.3.1 django_pgjson/fields.py JsonField.__init__/deconstruct"),
+    LibraryFields("django-picklefield", "picklefield.fields", ("PickledObjectField",), (0, 3), (3, 0),
+                  _picklefield(False), "django-picklefield 0.3.2, 1.0.0, 2.0.0, 2.1.0 fields.py: no deconstruct()"),
+    LibraryFields("django-picklefield", "picklefield.fields", ("PickledObjectField",), (3, 0), None,
+                  _picklefield(True), "django-picklefield 3.0.0, 3.1.0, 3.4.0 picklefield/fields.py deconstruct"),
 )
 # the first release each library's rules cover
 FIRST: dict[str, Version] = {}
