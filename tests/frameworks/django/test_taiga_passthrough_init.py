@@ -169,3 +169,93 @@ def test_an_init_that_changes_its_arguments_stays_opaque(tmp_path, capsys):
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
     out = capsys.readouterr().out
     assert "tracker.fields.ForcedJSONField overrides __init__()" in out, out
+
+
+# -- an opaque class whose overrides mgen reads: the arguments they never touch follow the base's rules -----
+def mentioned(source: str):
+    from mgen.frameworks.django.passthrough_init import mentioned_arguments
+
+    return mentioned_arguments(ast.parse(source).body[0])
+
+
+def test_the_arguments_an_override_can_touch():
+    got = mentioned("def __init__(self, verbose_name=None, encoder=None, **kwargs):\n"
+                    "    kwargs.setdefault('blank', True)\n    super().__init__(verbose_name, **kwargs)\n"
+                    "    self.encoder = encoder\n")
+    assert {"verbose_name", "encoder", "blank"} <= got and "null" not in got
+    got = mentioned("def deconstruct(self):\n    name, path, args, kwargs = super().deconstruct()\n"
+                    "    del kwargs['editable']\n    return name, path, args, kwargs\n")
+    assert "editable" in got and "null" not in got
+    for body in ("for key in list(kwargs):\n        kwargs.pop(key)", "kwargs.update(self.extra)",
+                 "key = 'x'\n    kwargs[key] = 1", "self.saved = kwargs"):
+        assert mentioned(f"def __init__(self, **kwargs):\n    {body}\n    super().__init__(**kwargs)\n") is None
+
+
+CHECKED = '''
+
+class CheckedJSONField(models.JSONField):
+    def __init__(self, verbose_name=None, name=None, encoder=None, **kwargs):
+        if encoder and not callable(encoder):
+            raise ValueError("The encoder parameter must be a callable object.")
+        super().__init__(verbose_name, name, **kwargs)
+        self.encoder = encoder
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.encoder is not None:
+            kwargs["encoder"] = self.encoder
+        return name, path, args, kwargs
+
+
+class GreedyJSONField(models.JSONField):
+    def __init__(self, *args, **kwargs):
+        for key in ("null", "blank"):
+            kwargs.pop(key, None)
+        super().__init__(*args, **kwargs)
+'''
+
+
+def checked_project(root: Path) -> Path:
+    project(root)
+    (root / "tracker" / "fields.py").write_text(FIELDS + CHECKED)
+    (root / "tracker" / "models.py").write_text(MODELS.replace("from .fields import JSONField",
+                                                               "from .fields import CheckedJSONField, JSONField")
+                                                + '    checked = CheckedJSONField(null=False, blank=False, '
+                                                  'default=dict, verbose_name="checked")\n')
+    migration = root / "tracker" / "migrations" / "0001_initial.py"
+    migration.write_text(migration.read_text().replace(
+        "            ],\n", "                ('checked', tracker.fields.CheckedJSONField(default=dict, "
+        "verbose_name='checked')),\n            ],\n"))
+    return root
+
+
+def test_arguments_no_override_touches_follow_the_base(tmp_path, capsys):
+    root = checked_project(tmp_path / "p")
+    checked = django(root, "--check", "--dry-run")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "no changes" in out, out
+    assert "CheckedJSONField overrides __init__()" in out, out  # still opaque: read as written
+
+
+def test_a_change_of_such_an_argument_is_a_change(tmp_path, capsys):
+    root = checked_project(tmp_path / "p")
+    models = root / "tracker" / "models.py"
+    models.write_text(models.read_text().replace("CheckedJSONField(null=False", "CheckedJSONField(null=True"))
+    assert django(root, "--check", "--dry-run").returncode == 1
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "AlterField hook.checked" in out and "null=True" in out, out
+
+
+def test_an_override_that_may_touch_any_argument_keeps_them_as_written(tmp_path, capsys):
+    root = checked_project(tmp_path / "p")
+    models = root / "tracker" / "models.py"
+    models.write_text(models.read_text().replace("CheckedJSONField(null=False", "GreedyJSONField(null=False")
+                      .replace("import CheckedJSONField", "import GreedyJSONField"))
+    migration = root / "tracker" / "migrations" / "0001_initial.py"
+    migration.write_text(migration.read_text().replace("CheckedJSONField", "GreedyJSONField"))
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "AlterField hook.checked" in out, out  # null=False, blank=False as written: not ruled out

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ...errors import MgenError
 from .fields import FIELD_CLASSES, bind_arguments, deconstruct_path, deconstructed
-from .passthrough_init import init_shape
+from .passthrough_init import init_shape, mentioned_arguments
 from .source import Definition, External, Finder, Resolved
 from .state import UNKNOWN_TYPE, Call
 from .values import Evaluator, Scope
@@ -70,6 +70,9 @@ class FieldClass:
     # a pass-through ``__init__`` of the project's (``passthrough_init``): (args, kwargs) of a call -> the
     # ones its Django base gets
     passes: Callable[[tuple, dict], tuple[tuple, dict]] | None = field(default=None, compare=False)
+    # an opaque class whose overrides mgen can read: its Django base and the arguments they can touch; any
+    # other argument reaches the base untouched, so the base's deconstruct() leaves it out at its default
+    base: tuple[str, frozenset[str]] | None = field(default=None, compare=False)
 
     @property
     def opaque(self) -> bool:
@@ -80,6 +83,9 @@ class FieldClass:
         class's own pass-through ``__init__`` first. ValueError as Python raises TypeError."""
         if self.passes is not None:
             args, kwargs = self.passes(tuple(args), dict(kwargs))
+        if self.opaque and self.base is not None:
+            base, mentioned = self.base
+            kwargs = {k: v for k, v in kwargs.items() if k in mentioned or k in deconstructed(base, {k: v})}
         return bind_arguments(self.django_class, args, kwargs)
 
 
@@ -154,10 +160,25 @@ class FieldClassifier:
         passes = self._passes(overrides)
         if overrides and passes is None:
             c, m = overrides[0]
-            return FieldClass(path, "", db_type or UNKNOWN_TYPE, why=f"{c.path} overrides {m}()")
+            return FieldClass(path, "", db_type or UNKNOWN_TYPE, why=f"{c.path} overrides {m}()",
+                              base=self._base_rules(overrides, known.node.name if known else "Field"))  # type: ignore[union-attr]
         if known is None:
             return FieldClass(path, "Field", db_type or UNKNOWN_TYPE, passes=passes)
         return FieldClass(path, known.node.name, db_type, passes=passes)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _base_rules(overrides: list[tuple[Definition, str]], base: str) -> tuple[str, frozenset[str]] | None:
+        """For an opaque class of the project's or a library's: its Django base and the arguments its overrides
+        can touch (``passthrough_init.mentioned_arguments``); None when any may be touched."""
+        mentioned: set[str] = set()
+        for cls, name in overrides:
+            function = _method(cls, name)
+            found = mentioned_arguments(function) if isinstance(function, ast.FunctionDef) \
+                and not cls.path.startswith("django.") else None
+            if found is None:
+                return None
+            mentioned |= found
+        return base, frozenset(mentioned)
 
     def _passes(self, overrides: list[tuple[Definition, str]]) -> Callable[[tuple, dict], tuple[tuple, dict]] | None:
         """For one project class whose ``__init__`` only passes its parameters on (``passthrough_init``),

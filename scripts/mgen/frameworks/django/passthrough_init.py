@@ -121,3 +121,54 @@ def _base_init(func: ast.expr, class_name: str, self_name: str) -> bool:
                 and isinstance(owner.args[1], ast.Name) and owner.args[1].id == self_name)
     return False
 
+
+
+_DICT_METHODS = ("pop", "get", "setdefault")
+
+
+def mentioned_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str] | None:
+    """The argument names an overriding ``__init__``/``deconstruct``/``contribute_to_class`` can touch: its
+    parameters, every string constant in it (``kwargs['encoder']``, ``kwargs.pop('options')``) and every
+    ``self.X`` it names. None when it uses a keyword dictionary in any other way than ``**kwargs`` passed on,
+    a constant key (``kwargs['x']``, ``del kwargs['x']``) or ``pop``/``get``/``setdefault`` of one: then any
+    argument may be touched. An argument outside the set passes through to the Django base untouched, so the
+    base's ``deconstruct()`` rules decide it (``field_classes``)."""
+    a = function.args
+    names = {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    dicts = {a.kwarg.arg} if a.kwarg else set()
+    for node in ast.walk(function):  # name, path, args, kwargs = super().deconstruct()
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "deconstruct":
+            for target in node.targets:
+                if isinstance(target, ast.Tuple) and len(target.elts) == 4 and isinstance(target.elts[3], ast.Name):
+                    dicts.add(target.elts[3].id)
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(function):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    for node in ast.walk(function):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.add(node.value)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            names.add(node.attr)
+        elif isinstance(node, ast.Name) and node.id in dicts and not _allowed(node, parents):
+            return None
+    return frozenset(names)
+
+
+def _allowed(node: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.keyword) and parent.arg is None:  # **kwargs passed on whole
+        return True
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return isinstance(parent.slice, ast.Constant) and isinstance(parent.slice.value, str)
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _DICT_METHODS:
+        call = parents.get(id(parent))
+        return isinstance(call, ast.Call) and call.func is parent and bool(call.args) \
+            and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+    if isinstance(parent, ast.Tuple):
+        holder = parents.get(id(parent))
+        if isinstance(holder, ast.Assign) and parent in holder.targets:
+            return True  # the target of ``name, path, args, kwargs = super().deconstruct()``
+        return isinstance(holder, ast.Return)  # ``return name, path, args, kwargs``
+    return False
