@@ -169,3 +169,14 @@ def test_under_1_8_preserve_default_true_is_left_out(tmp_path, capsys):
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
     out = capsys.readouterr().out
     assert "AddField" in out and "preserve_default" not in out, out
+
+
+def test_a_new_model_under_1_7_is_written_with_options_and_bases(tmp_path, capsys):
+    root = project(tmp_path / "p", "1.7")
+    models = root / "tracker" / "models.py"
+    models.write_text(models.read_text() + "\n\nclass Label(models.Model):\n    name = models.CharField(max_length=10)\n")
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "options={\n            }," in out or "options={}," in out, out
+    assert "bases=(models.Model,)" in out, out
+

@@ -256,11 +256,17 @@ def legacy_state(state: ProjectState) -> ProjectState:
 
 def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> dict[str, Any]:
     """An operation's arguments as the pinned Django's writer gives them: 1.7 wrote ``preserve_default=True``
-    on every ``AddField``/``AlterField`` its autodetector made (1.7.1 added the argument and the autodetector
-    passed it always; 1.7 operations deconstruct to the arguments they were built with; 1.8's
-    ``AddField.deconstruct()``/``AlterField.deconstruct()`` leave it out when True)."""
+    on every ``AddField``/``AlterField`` its autodetector made, and ``options``/``bases`` on every
+    ``CreateModel`` (1.7.1 added ``preserve_default`` and the autodetector passed it always, as it passed
+    ``options`` and ``bases``; 1.7 operations deconstruct to the arguments they were built with; 1.8's
+    ``deconstruct()`` methods leave out ``preserve_default=True``, empty options and ``(models.Model,)``)."""
     version = pinned(state)
-    if kind in ("AddField", "AlterField") and version and (1, 7) <= tuple(version)[:2] < (1, 8):
+    if not (version and (1, 7) <= tuple(version)[:2] < (1, 8)):
+        return args
+    if kind in ("AddField", "AlterField"):
         return {**args, "preserve_default": args.get("preserve_default", True)}
+    if kind == "CreateModel":  # 1.7's autodetector passed options and bases always (1.8 leaves out the defaults)
+        return {**args, "options": args.get("options", {}),
+                "bases": args.get("bases", ("django.db.models.base.Model",))}
     return args
 
