@@ -5,7 +5,7 @@ The judge is Django 1.7's and 1.8's source, cited at each test (1.7 ``django/db/
 1.7 ``django/contrib/auth/models.py`` ``AbstractBaseUser.last_login = DateTimeField(_('last login'),
 default=timezone.now)``, 1.8: ``blank=True, null=True``; 1.7/1.8 ``django/contrib/contenttypes/generic.py``
 re-exports ``GenericForeignKey``/``GenericRelation`` from ``.fields``, 1.9 removed the module; 1.7.1 added
-``preserve_default`` and 1.7's autodetector passed it on every AddField/AlterField, which 1.7 operations
+``preserve_default`` and 1.7.1+'s autodetector passed it on every AddField/AlterField, which 1.7 operations
 deconstruct to; 1.8's ``deconstruct()`` leaves it out when True) and the
 migrations Django 1.7's ``makemigrations`` wrote, of the shape below.
 """
@@ -149,15 +149,17 @@ def test_under_django_1_8_the_user_fields_change(tmp_path, capsys):
     assert out.count("migrations.AlterField(") == 2, out
 
 
-def test_a_model_change_under_1_7_is_written_with_75(tmp_path, capsys):
-    root = project(tmp_path / "p", "1.7")
+@pytest.mark.parametrize(("pin", "preserve"), [("1.7", False), ("1.7.1", True), ("1.7.4", True)])
+def test_a_model_change_under_1_7_is_written_with_75(tmp_path, capsys, pin, preserve):
+    root = project(tmp_path / "p", pin)
     models = root / "tracker" / "models.py"
     models.write_text(models.read_text().replace(
         "class Issue(models.Model):\n", "class Issue(models.Model):\n    contact = models.EmailField(null=True)\n"))
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
     out = capsys.readouterr().out
     assert "models.EmailField(max_length=75, null=True)" in out, out
-    assert "preserve_default=True" in out, out  # 1.7's autodetector passed it always, 1.8 leaves it out
+    # AddField: 1.7.1 - 1.7.11's autodetector passed it always, 1.7.0 had no such argument, 1.8 leaves it out
+    assert ("preserve_default=True" in out) is preserve, out
     assert "AlterField" not in out, out
 
 
@@ -179,4 +181,15 @@ def test_a_new_model_under_1_7_is_written_with_options_and_bases(tmp_path, capsy
     out = capsys.readouterr().out
     assert "options={\n            }," in out or "options={}," in out, out
     assert "bases=(models.Model,)" in out, out
+
+
+@pytest.mark.parametrize(("pin", "preserve"), [("1.7.1", False), ("1.7.2", True)])
+def test_alter_field_has_preserve_default_from_1_7_2(tmp_path, capsys, pin, preserve):
+    root = project(tmp_path / "p", pin)
+    models = root / "tracker" / "models.py"
+    models.write_text(models.read_text().replace('models.EmailField("email address", blank=True)',
+                                                 'models.EmailField("email address", blank=False)'))
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "AlterField user.email" in out and ("preserve_default=True" in out) is preserve, out
 

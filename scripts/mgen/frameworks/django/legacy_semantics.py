@@ -257,13 +257,16 @@ def legacy_state(state: ProjectState) -> ProjectState:
 def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> dict[str, Any]:
     """An operation's arguments as the pinned Django's writer gives them: 1.7 wrote ``preserve_default=True``
     on every ``AddField``/``AlterField`` its autodetector made, and ``options``/``bases`` on every
-    ``CreateModel`` (1.7.1 added ``preserve_default`` and the autodetector passed it always, as it passed
-    ``options`` and ``bases``; 1.7 operations deconstruct to the arguments they were built with; 1.8's
-    ``deconstruct()`` methods leave out ``preserve_default=True``, empty options and ``(models.Model,)``)."""
+    ``CreateModel`` (1.7.1 added ``preserve_default`` to AddField, 1.7.2 to AlterField (its release notes,
+    #23738), and the autodetector passed it always, as it passed ``options`` and ``bases``; 1.7 operations
+    deconstruct to the arguments they were built with; 1.8's ``deconstruct()`` methods leave out
+    ``preserve_default=True``, empty options and ``(models.Model,)``. taiga-back's own history shows each
+    step: 1.7.0 AlterFields without it, 1.7.1 AddFields with it beside AlterFields without, 1.7.8 both)."""
     version = pinned(state)
     if not (version and (1, 7) <= tuple(version)[:2] < (1, 8)):
         return args
-    if kind in ("AddField", "AlterField"):
+    since = {"AddField": (1, 7, 1), "AlterField": (1, 7, 2)}.get(kind)
+    if since is not None and tuple(version) >= since:
         return {**args, "preserve_default": args.get("preserve_default", True)}
     if kind == "CreateModel":  # 1.7's autodetector passed options and bases always (1.8 leaves out the defaults)
         return {**args, "options": args.get("options", {}),
