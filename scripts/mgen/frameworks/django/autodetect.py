@@ -209,7 +209,9 @@ class _Detector:
 
     # -- helpers -----------------------------------------------------------------------------
     def op(self, kind: str, app: str, fields_for_deps: Sequence[FieldState] = (), **args: Any) -> MigrationOperation:
-        op = MigrationOperation(kind, app, args)
+        from .legacy_semantics import legacy_operation
+
+        op = MigrationOperation(kind, app, legacy_operation(self.new, kind, args))  # as the pinned Django writes it
         for f in fields_for_deps:
             for dep in _field_targets(f):
                 op.depends.add(dep)

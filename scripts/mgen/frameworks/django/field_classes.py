@@ -23,14 +23,15 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MgenError
 from .fields import FIELD_CLASSES, bind_arguments, deconstruct_path, deconstructed
+from .passthrough_init import init_shape, mentioned_arguments
 from .source import Definition, External, Finder, Resolved
 from .state import UNKNOWN_TYPE, Call
-from .values import Evaluator
+from .values import Evaluator, Scope
 
 FIELD_BASE = "django.db.models.fields.Field"
 ARRAY_FIELD = "ArrayField"
@@ -39,6 +40,12 @@ KNOWN_CLASSES = FIELD_CLASSES | {ARRAY_FIELD}
 # field classes of third-party packages whose name does not end in "Field" (a model's attribute that
 # calls an unresolvable class is taken for a field only when its name says so)
 THIRD_PARTY_FIELDS = frozenset({"TaggableManager"})
+# Django's field classes an older Django had elsewhere: django.contrib.contenttypes.generic re-exported
+# them from 1.7 (where they moved to .fields) until 1.9 removed it (1.8 contenttypes/generic.py)
+MOVED = {
+    "django.contrib.contenttypes.generic.GenericForeignKey": "django.contrib.contenttypes.fields.GenericForeignKey",
+    "django.contrib.contenttypes.generic.GenericRelation": "django.contrib.contenttypes.fields.GenericRelation",
+}
 # Django classes below the ones mgen knows that rewrite their arguments by rules fields.py has (the ranges'
 # ``default_bounds``, left out at the canonical "[)")
 _RULED = frozenset({"django.contrib.postgres.fields.ranges.RangeField",
@@ -60,10 +67,26 @@ class FieldClass:
     db_type: str | None = None
     private: bool = False
     why: str = ""
+    # a pass-through ``__init__`` of the project's (``passthrough_init``): (args, kwargs) of a call -> the
+    # ones its Django base gets
+    passes: Callable[[tuple, dict], tuple[tuple, dict]] | None = field(default=None, compare=False)
+    # an opaque class whose overrides mgen can read: its Django base and the arguments they can touch; any
+    # other argument reaches the base untouched, so the base's deconstruct() leaves it out at its default
+    base: tuple[str, frozenset[str]] | None = field(default=None, compare=False)
 
     @property
     def opaque(self) -> bool:
         return not self.django_class
+
+    def bind(self, args: tuple, kwargs: dict) -> dict:
+        """A call's arguments named as the Django class takes them (``fields.bind_arguments``), through the
+        class's own pass-through ``__init__`` first. ValueError as Python raises TypeError."""
+        if self.passes is not None:
+            args, kwargs = self.passes(tuple(args), dict(kwargs))
+        if self.opaque and self.base is not None:
+            base, mentioned = self.base
+            kwargs = {k: v for k, v in kwargs.items() if k in mentioned or k in deconstructed(base, {k: v})}
+        return bind_arguments(self.django_class, args, kwargs)
 
 
 def looks_like_field(path: str) -> bool:
@@ -88,6 +111,8 @@ class FieldClassifier:
     def classify(self, target: Resolved | None) -> FieldClass | None:
         """The field class ``target`` is, or None when it is no field class (as far as the source says)."""
         if isinstance(target, External):
+            if target.path in MOVED:  # a Django older than the one read had it there
+                return self.classify_path(MOVED[target.path])
             return not_installed(target.path) if looks_like_field(target.path) else None
         if not isinstance(target, Definition) or not isinstance(target.node, ast.ClassDef):
             return None
@@ -99,13 +124,15 @@ class FieldClassifier:
     def classify_path(self, path: str) -> FieldClass | None:
         """``classify`` for a class named by a dotted path (a migration's ``models.CharField``); a path no
         root has the source of is an opaque field (a migration's fields are fields)."""
+        if path in MOVED:
+            path = MOVED[path]
         module_name, _, name = path.rpartition(".")
         module = self.finder.module(module_name)
         if module is None:
             return not_installed(path)
         target = self.finder.resolve(module, name)
         if isinstance(target, External):
-            return not_installed(target.path)
+            return self.classify_path(MOVED[target.path]) if target.path in MOVED else not_installed(target.path)
         return self.classify(target)
 
     def _classify(self, target: Definition) -> FieldClass | None:
@@ -129,13 +156,42 @@ class FieldClassifier:
             db_type = UNKNOWN_TYPE
         # Django's own classes included: one mgen has no rules for (GeneratedField) is read as written
         rewriting = [c for c in chain[:stop] if c.path != FIELD_BASE and c.path not in _RULED]
-        rewrites = next((f"{c.path} overrides {m}()" for c in rewriting for m in _ARGUMENT_METHODS
-                         if _defines(c, m)), "")
-        if rewrites:
-            return FieldClass(path, "", db_type or UNKNOWN_TYPE, why=rewrites)
+        overrides = [(c, m) for c in rewriting for m in _ARGUMENT_METHODS if _defines(c, m)]
+        passes = self._passes(overrides)
+        if overrides and passes is None:
+            c, m = overrides[0]
+            return FieldClass(path, "", db_type or UNKNOWN_TYPE, why=f"{c.path} overrides {m}()",
+                              base=self._base_rules(overrides, known.node.name if known else "Field"))  # type: ignore[union-attr]
         if known is None:
-            return FieldClass(path, "Field", db_type or UNKNOWN_TYPE)
-        return FieldClass(path, known.node.name, db_type)  # type: ignore[union-attr]
+            return FieldClass(path, "Field", db_type or UNKNOWN_TYPE, passes=passes)
+        return FieldClass(path, known.node.name, db_type, passes=passes)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _base_rules(overrides: list[tuple[Definition, str]], base: str) -> tuple[str, frozenset[str]] | None:
+        """For an opaque class of the project's or a library's: its Django base and the arguments its overrides
+        can touch (``passthrough_init.mentioned_arguments``); None when any may be touched."""
+        mentioned: set[str] = set()
+        for cls, name in overrides:
+            function = _method(cls, name)
+            found = mentioned_arguments(function) if isinstance(function, ast.FunctionDef) \
+                and not cls.path.startswith("django.") else None
+            if found is None:
+                return None
+            mentioned |= found
+        return base, frozenset(mentioned)
+
+    def _passes(self, overrides: list[tuple[Definition, str]]) -> Callable[[tuple, dict], tuple[tuple, dict]] | None:
+        """For one project class whose ``__init__`` only passes its parameters on (``passthrough_init``),
+        the function that turns a call's arguments into its base's; None for anything else."""
+        if len(overrides) != 1 or overrides[0][1] != "__init__" or overrides[0][0].path.startswith("django."):
+            return None
+        cls = overrides[0][0]
+        function = _method(cls, "__init__")
+        shape = init_shape(function, cls.node.name) if isinstance(function, ast.FunctionDef) else None  # type: ignore[union-attr]
+        if shape is None:
+            return None
+        scope = Scope(cls.module, (cls.node,))  # type: ignore[arg-type]
+        return lambda args, kwargs: shape.passed(args, kwargs, lambda node: self.ev.value(node, scope))
 
     def _db_type(self, chain: list[Definition]) -> str | None:
         """The literal the nearest ``db_type()`` of ``chain`` returns (UNKNOWN_TYPE: not a literal; None:

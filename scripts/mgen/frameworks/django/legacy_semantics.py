@@ -15,12 +15,19 @@ reaches the states through their settings (``project.py`` puts it under ``PINNED
 """
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from ...errors import MgenError
+from ..pysyntax import parse_python
 from .legacy_to_field import without_pk_to_field
-from .state import CASCADE, FieldState, ModelState, ProjectState, Ref
+from .library_fields import LIBRARIES_KEY, library_field
+from .state import CASCADE, FieldState, ModelState, ProjectState, Ref, Setting
+from .values import first_opaque
 
 PINNED_KEY = "mgen:pinned-django"  # in ProjectState.settings: the Django version the project pins
 Version = tuple[int, ...]
@@ -107,8 +114,57 @@ def _hidden_m2m_name(model: ModelState, f: FieldState, version: Version) -> dict
     return {**f.kwargs, "related_name": "_" + "_".join(parts) + "_+"}
 
 
+def _email_max_length(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+    """Before 1.8, ``EmailField.__init__`` set ``max_length`` to 75 when not given (1.8: 254); its
+    ``deconstruct()`` kept it either way. The states hold 254 for a call that gives none, so the call in the
+    source (the model's, or the migration's) decides: one that states no ``max_length`` had 75."""
+    if f.kwargs.get("max_length") != 254 or _states_max_length(f.file, f.line) is not False:
+        return f.kwargs
+    return {**f.kwargs, "max_length": 75}
+
+
+def _states_max_length(file: str | None, line: int | None) -> bool | None:
+    """Whether the ``EmailField(...)`` calls at ``file:line`` give ``max_length`` (keyword, or the fourth
+    positional argument of ``Field``); None when there is none, they disagree or a ``**kwargs`` hides it."""
+    tree = _parsed(file) if file and line else None
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == line
+             and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")).endswith(
+                 "EmailField")] if tree is not None else []
+    if not calls or any(k.arg is None for c in calls for k in c.keywords):
+        return None
+    stated = {any(k.arg == "max_length" for k in c.keywords) or len(c.args) >= 4 for c in calls}
+    return stated.pop() if len(stated) == 1 else None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(file: str) -> ast.Module | None:
+    try:
+        return parse_python(Path(file).read_text(encoding="utf-8", errors="replace"), file)
+    except (OSError, SyntaxError, ValueError, MgenError):
+        return None
+
+
+# django.contrib.auth's AbstractBaseUser.last_login as the Django that read it declared it (the source read
+# is a current Django's): 1.7 ``DateTimeField(_('last login'), default=timezone.now)``; 1.8 made it nullable
+_LAST_LOGIN_FROM_1_8 = {"verbose_name": "last login", "blank": True, "null": True}
+
+
+def _last_login(_model: ModelState, f: FieldState, _version: Version) -> dict[str, Any]:
+    declared = (f.file or "").replace("\\", "/").endswith(("django/contrib/auth/base_user.py",
+                                                             "django/contrib/auth/models.py"))
+    if f.name != "last_login" or not declared or f.kwargs != _LAST_LOGIN_FROM_1_8:
+        return f.kwargs
+    return {"verbose_name": "last login", "default": Ref("django.utils.timezone.now")}
+
+
 # Oldest first, in the order Django applied them (the hidden M2M name is set before the interpolation).
 RULES: tuple[Rule, ...] = (
+    Rule("EmailField max_length 75", (1, 7), (1, 8), ("EmailField",), _email_max_length,
+         "1.7 fields/__init__.py EmailField.__init__: kwargs['max_length'] = kwargs.get('max_length', 75); "
+         "1.8: 254 (1.8 release notes: EmailField.max_length increased to 254)"),
+    Rule("AbstractBaseUser.last_login not null", (1, 7), (1, 8), ("DateTimeField",), _last_login,
+         "1.7 contrib/auth/models.py AbstractBaseUser: last_login = DateTimeField(default=timezone.now); 1.8: "
+         "blank=True, null=True (1.8 release notes: AbstractBaseUser.last_login allows null values)"),
     Rule("BooleanField blank", (1, 7), (2, 1), ("BooleanField",), _without("blank"),
          "2.0 fields/__init__.py BooleanField: __init__ sets blank=True, deconstruct() deletes it; 2.1 dropped "
          "both (2.1 release notes: BooleanField can now be null=True)"),
@@ -142,16 +198,43 @@ def pinned(state: ProjectState) -> Version | None:
     return tuple(value) if value else None
 
 
-def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version) -> ModelState:
-    """The model's fields as the rules' Django deconstructed them (an abstract model's: as written)."""
+def _setting_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A field's arguments with ``settings.X`` as its value: ``deconstruct()`` returns what the field holds,
+    the setting's value (``default=settings.MAX_ITEMS`` is written ``default=None`` when the setting is None);
+    only ``to=settings.AUTH_USER_MODEL`` stays a reference (the swappable setting). The same ``kwargs`` when
+    none is a setting."""
+    def plain(k: str, v: Any) -> bool:  # a setting mgen could not read stays the reference it is
+        return k != "to" and isinstance(v, Setting) and first_opaque(v.value) is None
+
+    if not any(plain(k, v) for k, v in kwargs.items()):
+        return kwargs
+    return {k: v.value if plain(k, v) else v for k, v in kwargs.items()}
+
+
+def libraries(state: ProjectState) -> dict[str, Version]:
+    """The versions the project pins of the libraries ``library_fields`` knows."""
+    value = state.settings.get(LIBRARIES_KEY) if state.settings else None
+    return {k: tuple(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version | None,
+                 pins: dict[str, Version] | None = None) -> ModelState:
+    """The model's fields as the rules' Django deconstructed them, a known library's opaque fields as its
+    pinned release does (``library_fields``); an abstract model's: as written."""
     if model.options.get("abstract"):
         return model
     fields = {}
     changed = False
     for name, f in model.fields.items():
+        f = library_field(f, pins or {})
+        valued = _setting_values(f.kwargs)
+        if valued is not f.kwargs:
+            f = replace(f, kwargs=valued)
+        changed = changed or f is not model.fields[name]
         kwargs = f.kwargs
         for rule in rules:
             if f.django_class in rule.classes:
+                assert version is not None
                 kwargs = rule.rewrite(model, replace(f, kwargs=kwargs), version)
         if kwargs != f.kwargs:
             f = replace(f, kwargs=kwargs)
@@ -161,13 +244,35 @@ def legacy_model(model: ModelState, rules: tuple[Rule, ...], version: Version) -
 
 
 def legacy_state(state: ProjectState) -> ProjectState:
-    """``state`` as makemigrations of the Django it pins would compare and write it (itself when no rule
-    holds: no pin, or a Django past every rule)."""
+    """``state`` as makemigrations of the Django it pins would compare and write it, with the libraries it
+    pins (itself when nothing changes: no rule holds, no field of a known library)."""
     version = pinned(state)
     rules = rules_for(version)
-    if not rules:
+    pins = libraries(state)
+    models = {key: legacy_model(m, rules, version, pins) for key, m in state.models.items()}
+    if version is not None:
+        models = without_pk_to_field(models, version)  # to_field="id": the same field before 4.0 (legacy_to_field)
+    if all(models[key] is m for key, m in state.models.items()):
         return state
-    assert version is not None
-    models = {key: legacy_model(m, rules, version) for key, m in state.models.items()}
-    models = without_pk_to_field(models, version)  # to_field="id": the same field before 4.0 (legacy_to_field)
-    return ProjectState(models, state.notes, state.settings, state.auto_fields)
+    return replace(state, models=models)
+
+
+def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> dict[str, Any]:
+    """An operation's arguments as the pinned Django's writer gives them: 1.7 wrote ``preserve_default=True``
+    on every ``AddField``/``AlterField`` its autodetector made, and ``options``/``bases`` on every
+    ``CreateModel`` (1.7.1 added ``preserve_default`` to AddField, 1.7.2 to AlterField (its release notes,
+    #23738), and the autodetector passed it always, as it passed ``options`` and ``bases``; 1.7 operations
+    deconstruct to the arguments they were built with; 1.8's ``deconstruct()`` methods leave out
+    ``preserve_default=True``, empty options and ``(models.Model,)``. taiga-back's own history shows each
+    step: 1.7.0 AlterFields without it, 1.7.1 AddFields with it beside AlterFields without, 1.7.8 both)."""
+    version = pinned(state)
+    if not (version and (1, 7) <= tuple(version)[:2] < (1, 8)):
+        return args
+    since = {"AddField": (1, 7, 1), "AlterField": (1, 7, 2)}.get(kind)
+    if since is not None and tuple(version) >= since:
+        return {**args, "preserve_default": args.get("preserve_default", True)}
+    if kind == "CreateModel":  # 1.7's autodetector passed options and bases always (1.8 leaves out the defaults)
+        return {**args, "options": args.get("options", {}),
+                "bases": args.get("bases", ("django.db.models.base.Model",))}
+    return args
+

@@ -31,7 +31,6 @@ from .fields import (
     AUTO_FIELDS,
     RELATED_FIELDS,
     auto_field,
-    bind_arguments,
     deconstruct_path,
     deconstructed,
 )
@@ -321,7 +320,7 @@ class ModelClassReader:
         args = tuple(self.ev.value(a, scope) for a in call.args)
         kwargs = {k.arg: self.ev.value(k.value, scope) for k in call.keywords if k.arg}
         try:
-            bound = with_legacy_on_delete(django_class, bind_arguments(django_class, args, kwargs))
+            bound = with_legacy_on_delete(django_class, found.bind(args, kwargs))  # through a pass-through __init__
         except ValueError as e:
             raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
         if found.opaque and opaque_keys.is_key(path):  # TreeForeignKey("self", ...): ForeignKey's arguments

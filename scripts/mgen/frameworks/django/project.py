@@ -216,6 +216,8 @@ def _check_django_version(project: DjangoProject) -> None:
     series = pinned or pinned_series(project.root, "django")  # the rules need only major.minor
     if series is not None:  # the states are compared by the pinned Django's rules (legacy_semantics)
         project.settings[PINNED_KEY] = series
+    from .library_fields import LIBRARIES_KEY, library_pins  # and the known libraries' (library_fields)
+    project.settings[LIBRARIES_KEY] = library_pins(project.root)
     if django is None or pinned is None:
         return
     match = re.search(r"^VERSION\s*=\s*\((\d+),\s*(\d+)", django.path.read_text(encoding="utf-8", errors="replace"),

@@ -33,7 +33,7 @@ from ..graphs import find_cycle
 from ..pyast import Note
 from .conditions import settings_assigned
 from .field_classes import array_arguments
-from .fields import bind_arguments, deconstructed
+from .fields import deconstructed
 from .history import FileRecord, History
 from .models import (
     DB_ARGUMENTS,
@@ -426,7 +426,7 @@ class MigrationReplayer:
             if opaque is not None:
                 raise MgenError(f"field {name}: {key}={opaque.source} cannot be read statically", file, line)
         try:
-            kwargs = bind_arguments(django_class, value.args, kw)
+            kwargs = found.bind(value.args, kw)  # through a pass-through __init__ (field_classes)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):

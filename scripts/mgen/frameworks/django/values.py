@@ -24,6 +24,7 @@ from typing import Any
 
 from ...errors import MgenError
 from . import canonical, conditions, enums, settings_objects
+from .enum_calls import NOT_A_MEMBER, enum_call
 from .source import (
     Definition,
     External,
@@ -441,6 +442,8 @@ class Evaluator:
             return items if path == "builtins.list" else (set(items) if path.endswith("set") else tuple(items))
         if path == "builtins.dict" and not args:
             return kwargs
+        if isinstance(target, Definition) and (member := enum_call(self, target, args, kwargs)) is not NOT_A_MEMBER:
+            return member  # E(1) of an IntEnum: its value, as E.NAME reads (enum_calls)
         return Call.of(path, args, kwargs)
 
     def _alias(self, target: Resolved, node: ast.Call, scope: Scope) -> Resolved | None:
