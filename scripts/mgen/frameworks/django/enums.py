@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from .source import Definition, External, class_targets
+from .source import Definition, External
 
 if TYPE_CHECKING:
     from .values import Evaluator, Scope

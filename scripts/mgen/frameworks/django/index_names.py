@@ -52,7 +52,7 @@ def _unnamed(index: Any) -> bool:
 def _same(a: Call, b: Call) -> bool:
     if a.path.rpartition(".")[2] != b.path.rpartition(".")[2] or tuple(a.args) != tuple(b.args):
         return False
-    rest = lambda c: {k: v for k, v in c.kw.items() if k != "name"}  # noqa: E731
+    rest = lambda c: {k: v for k, v in c.kw.items() if k != "name"}
     return rest(a) == rest(b)
 
 

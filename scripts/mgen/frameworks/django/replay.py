@@ -31,10 +31,12 @@ from typing import Any
 from ...errors import MgenError
 from ..graphs import find_cycle
 from ..pyast import Note
+from . import opaque_keys
 from .conditions import settings_assigned
 from .field_classes import array_arguments
 from .fields import deconstructed
 from .history import FileRecord, History
+from .index_names import fill as fill_index_names
 from .models import (
     DB_ARGUMENTS,
     ModelClassReader,
@@ -45,9 +47,6 @@ from .models import (
     read_models,
     related_references,
 )
-from . import opaque_keys
-from .index_names import fill as fill_index_names
-from .unfound_apps import relabel as relabel_unfound
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
@@ -66,6 +65,7 @@ from .state import (
     normalize_together,
     with_legacy_on_delete,
 )
+from .unfound_apps import relabel as relabel_unfound
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
 
