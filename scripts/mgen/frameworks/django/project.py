@@ -81,6 +81,10 @@ class DjangoProject:
     # apps installed conditionally, or not found, or computed at run time
     raw_settings: dict[str, Any] = field(default_factory=dict, repr=False)
     notes: list[Note] = field(default_factory=list)
+    # INSTALLED_APPS computed in part at run time: (file, line, source), and the app folders it may install
+    # that mgen does not read (``runtime_apps``: label -> refusal)
+    runtime_part: tuple[str, int | None, str] | None = None
+    unread_apps: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.finder, self.settings, settings_module=self.settings_module)
@@ -200,6 +204,10 @@ def load_project(root: Path, settings_module: str | None = None, search_paths: S
     _check_found(project, evaluated)
     _check_changed(project)
     _check_django_version(project)
+    if project.runtime_part is not None:
+        from .runtime_apps import unread_apps
+
+        project.unread_apps = unread_apps(project, *project.runtime_part)
     return project
 
 
@@ -315,6 +323,8 @@ def _installed_apps(project: DjangoProject, evaluated: DjangoSettings, module: M
             project.notes.append(Note(where.file or str(module.path), where.line,
                                       f"INSTALLED_APPS also holds apps computed at run time ({_source(where)}): "
                                       "mgen does not read them"))
+            project.runtime_part = project.runtime_part or (where.file or str(module.path), where.line,
+                                                            _source(where))
         else:
             raise MgenError(f"INSTALLED_APPS holds {item!r}, not a dotted path", str(module.path))
     for file, line, test, apps in evaluated.other_branch_apps:

@@ -304,15 +304,17 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
     project = load_project(Path(project_root), settings)
     migrated = [a.label for a in project.project_apps
                 if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
-    apps = scoped.selected_apps(migrated, asked)
+    unread = project.unread_apps  # app folders INSTALLED_APPS may hold at run time (runtime_apps)
+    every = [*migrated, *(label for label in unread if label not in migrated)]
+    apps = scoped.selected_apps(every, asked)
     graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
     old = replay_project(project, scoped=True)  # writes the history cache
     new = read_models_state(project, old, scoped=True)
-    refused = scoped.merged(old, new)
+    refused = {**unread, **scoped.merged(old, new)}
     hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
     managers = functools.cache(lambda app: migration_managers(project, [app]))
     while True:  # the asked apps, and those whose new models their operations need (makemigrations' trim_to_apps)
-        refusal_notes = scoped.check(refused, apps, migrated)
+        refusal_notes = scoped.check(refused, apps, every)
         changes = detect(old, new, apps, hints, managers)
         needed = {other for ops in changes.operations.values() for op in ops for other, model in op.depends
                   if other in migrated and other not in apps and (other, model.lower()) not in old.models}
