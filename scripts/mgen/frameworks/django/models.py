@@ -3,12 +3,11 @@
 Per app, the classes of ``<app>/models.py`` or of the ``<app>/models/`` package (and of the app's own
 modules those import) that derive from ``django.db.models.Model``, through abstract bases and mixins in
 any module. The state matches ``ModelState.from_model``: fields in deconstructed form (``fields.py``), the
-implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields copied in, Meta read with
-Django's inheritance rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
+implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields copied in, a concrete
+parent's left in its table behind a parent link (``inheritance.py``), Meta read with Django's inheritance rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
 
 Nothing is imported. What the database depends on must be readable: a computed ``max_length``, ``null``,
-``db_column``, ``to``, a multi-table inheritance - each is an MgenError with file and line. A computed
-argument the database never sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and
+``db_column``, ``to`` - each is an MgenError with file and line. A computed argument the database never sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and
 reported as a note, since a migration writer cannot print it. Field classes are read through their source
 (``field_classes.py``): a private field (``GenericForeignKey``) is left out as Django leaves it out; a class
 that cannot be read is kept with its arguments as written, and a note says so.
@@ -25,7 +24,7 @@ from typing import Any
 from ...errors import MgenError
 from .. import pyast
 from ..pyast import Note, simple_assignment
-from . import conditions
+from . import conditions, inheritance
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -219,16 +218,17 @@ class ModelClassReader:
     def field_specs(self, cls: Definition) -> dict[str, FieldSpec]:
         """Fields by name: abstract ancestors' first (in base order), then the class's own."""
         specs: dict[str, FieldSpec] = {}
+        inherited: set[str] = set()  # a concrete parent's fields (multi-table inheritance): never copied
         for base in self.ev.bases(cls):
             if not isinstance(base, Definition) or not isinstance(base.node, ast.ClassDef):
                 continue
             if self.is_model(base):
                 if not self.is_abstract(base):
-                    raise MgenError(f"{cls.node.name} inherits from the concrete model {base.node.name} "  # type: ignore[union-attr]
-                                    "(multi-table inheritance), which mgen does not read yet",
-                                    str(cls.module.path), cls.node.lineno)
+                    inherited |= inheritance.inherited_names(self, base)
+                    continue
                 for name, spec in self.field_specs(base).items():
-                    specs.setdefault(name, spec)
+                    if name not in inherited:
+                        specs.setdefault(name, spec)
             else:
                 self._note_mixin_fields(base)
         own = self._own_fields(cls)
@@ -283,6 +283,7 @@ class ModelClassReader:
         if not proxy:
             for name, spec in self.field_specs(cls).items():
                 fields[name] = self.field_state(spec, model)
+            fields = inheritance.with_parent_links(self, model, fields)
             if not any(f.get("primary_key") for f in fields.values()):
                 app = self.project.app(model.app_label) if _has_app(self.project, model.app_label) else None
                 auto = app.default_auto_field if app else str(self.project.settings["DEFAULT_AUTO_FIELD"])
@@ -385,8 +386,8 @@ class ModelClassReader:
             if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef) and self.is_model(base) \
                     and self.is_abstract(base):
                 self._flatten(base, out, derives)
-            elif isinstance(base, Definition) and base.path in self.classes:
-                out.append((self.classes[base.path].label_lower, base.path))
+            elif isinstance(base, Definition) and (base.path in self.classes or inheritance.is_concrete(self, base)):
+                out.append((inheritance.label_of(self, base), base.path))
                 derives.append(True)
             elif isinstance(base, pyast.Unknown):  # a base chosen at run time: what the model is cannot be known
                 raise base.error(f"class {c.node.name}")  # type: ignore[union-attr]
