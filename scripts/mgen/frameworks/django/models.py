@@ -24,7 +24,7 @@ from typing import Any
 from ...errors import MgenError
 from .. import pyast
 from ..pyast import Note, simple_assignment
-from . import conditions, inheritance
+from . import conditions, inheritance, opaque_keys
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -335,8 +335,10 @@ class ModelClassReader:
             self.notes.append(Note(message=f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
                                    "statically; kept as written (it does not change the database)",
                                    file=file, line=opaque.line or call.lineno))
-        if django_class in RELATED_FIELDS:
-            bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
+        if found.opaque and opaque_keys.key_like(path):  # ParentalKey("app.Model", ...): ``to`` by name
+            bound = opaque_keys.bind_key_arguments(bound)
+        if django_class in RELATED_FIELDS or (found.opaque and opaque_keys.key_like(path) and "to" in bound):
+            bound = self.related_arguments(bound, django_class or path, model, spec, file, call.lineno)
         if django_class == ARRAY_FIELD:
             bound = array_arguments(bound, self.classify_path, f"field {model.name}.{spec.name}", file, call.lineno)
         return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno,

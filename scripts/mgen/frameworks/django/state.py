@@ -191,6 +191,11 @@ def same_field(migrated: FieldState, written: FieldState) -> bool:
     is a change)."""
     if migrated.path != written.path:
         return False
+    if migrated.opaque or written.opaque:  # an opaque relation's ``to`` as Django resolves it (``opaque_keys``)
+        from .opaque_keys import same_to
+
+        migrated = replace(migrated, kwargs=same_to(migrated.kwargs))
+        written = replace(written, kwargs=same_to(written.kwargs))
     return migrated.kwargs == written.kwargs or bool(opaque_defaults(migrated, written))
 
 

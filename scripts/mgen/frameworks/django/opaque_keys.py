@@ -1,0 +1,46 @@
+"""Relations of a library mgen does not find, named as keys (modelcluster's ``ParentalKey`` and
+``ParentalManyToManyField``, django-mptt's ``TreeForeignKey``): read as opaque fields (``field_classes``), but written like the ``ForeignKey`` they
+extend, ``ParentalKey("tests.EventPage", related_name=..., on_delete=...)``, while the migrations hold what
+their ``deconstruct()`` gave: ``to="tests.eventpage"`` as a keyword.
+
+So the model's first positional argument is bound as ``to`` when it names a model (a string, or a model
+class), and the second as ``on_delete`` when it is one of Django's deletion handlers - the order
+``ForeignKey.__init__`` takes them in; anything else stays positional and is compared as written
+(``unreadable._compare_positional`` refuses what it cannot tell). ``to`` is then a label as Django
+deconstructs it (``models.related_references``); a migration's ``to`` compares without case
+(``same_to``): Django resolves the label to the model, whatever its case, before comparing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .fields import ARGS
+from .state import Ref
+
+DELETION = "django.db.models.deletion."
+
+
+def key_like(path: str) -> bool:
+    """An opaque class named as a relation (``...Key``, ``...ManyToManyField``: modelcluster's
+    ``ParentalManyToManyField(Category, blank=True)`` takes ``to`` first too)."""
+    return path.rpartition(".")[2].endswith(("Key", "ManyToManyField"))
+
+
+def bind_key_arguments(bound: dict[str, Any]) -> dict[str, Any]:
+    """The positional ``to`` (and ``on_delete``) of an opaque key bound by name, as ForeignKey takes them."""
+    args = tuple(bound.get(ARGS) or ())
+    if not args or "to" in bound or not (isinstance(args[0], str) or isinstance(args[0], Ref)):
+        return bound
+    out = {k: v for k, v in bound.items() if k != ARGS}
+    out["to"], rest = args[0], list(args[1:])
+    if rest and "on_delete" not in out and isinstance(rest[0], Ref) and rest[0].path.startswith(DELETION):
+        out["on_delete"] = rest.pop(0)
+    if rest:
+        out[ARGS] = tuple(rest)
+    return out
+
+
+def same_to(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with a string ``to`` in lower case, for comparing an opaque relation."""
+    to = kwargs.get("to")
+    return {**kwargs, "to": to.lower()} if isinstance(to, str) and to != to.lower() else kwargs
