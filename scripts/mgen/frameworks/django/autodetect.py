@@ -466,6 +466,8 @@ class _Detector:
             if g is None or self.m2m_flip(g, f) or (g.path == f.path and g.kwargs == f.kwargs):
                 continue
             if same_field(g, f):
+                if not opaque_defaults(g, f):  # the same field (an opaque relation's ``to`` in another case)
+                    continue
                 self.changes.notes.append(
                     f"{new.label_lower}.{name}: {f.path} cannot be read, so the arguments the migrations hold "
                     f"beyond the model's ({', '.join(opaque_defaults(g, f))}) are taken as its defaults")

@@ -191,18 +191,24 @@ def same_field(migrated: FieldState, written: FieldState) -> bool:
     is a change)."""
     if migrated.path != written.path:
         return False
-    if migrated.opaque or written.opaque:  # an opaque relation's ``to`` as Django resolves it (``opaque_keys``)
-        from .opaque_keys import same_to
-
-        migrated = replace(migrated, kwargs=same_to(migrated.kwargs))
-        written = replace(written, kwargs=same_to(written.kwargs))
+    migrated, written = _comparable(migrated, written)
     return migrated.kwargs == written.kwargs or bool(opaque_defaults(migrated, written))
+
+
+def _comparable(migrated: FieldState, written: FieldState) -> tuple[FieldState, FieldState]:
+    """An opaque relation's ``to`` without case, as Django resolves it (``opaque_keys``)."""
+    if not (migrated.opaque or written.opaque):
+        return migrated, written
+    from .opaque_keys import same_to
+
+    return replace(migrated, kwargs=same_to(migrated.kwargs)), replace(written, kwargs=same_to(written.kwargs))
 
 
 def opaque_defaults(migrated: FieldState, written: FieldState) -> tuple[str, ...]:
     """For an opaque field whose model arguments are the migration's with some left out: those names."""
     if migrated.path != written.path or not (migrated.opaque or written.opaque):
         return ()
+    migrated, written = _comparable(migrated, written)
     if all(k in migrated.kwargs and migrated.kwargs[k] == v for k, v in written.kwargs.items()):
         return tuple(sorted(set(migrated.kwargs) - set(written.kwargs)))
     return ()
