@@ -38,7 +38,7 @@ ARRAY_FIELD = "ArrayField"
 KNOWN_CLASSES = FIELD_CLASSES | {ARRAY_FIELD}
 # field classes of third-party packages whose name does not end in "Field" (a model's attribute that
 # calls an unresolvable class is taken for a field only when its name says so)
-THIRD_PARTY_FIELDS = frozenset({"TaggableManager"})
+THIRD_PARTY_FIELDS = frozenset({"TaggableManager", "ClusterTaggableManager"})  # taggit, modelcluster.contrib.taggit
 # Django classes below the ones mgen knows that rewrite their arguments by rules fields.py has (the ranges'
 # ``default_bounds``, left out at the canonical "[)")
 _RULED = frozenset({"django.contrib.postgres.fields.ranges.RangeField",

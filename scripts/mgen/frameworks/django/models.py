@@ -25,6 +25,7 @@ from ...errors import MgenError
 from .. import pyast
 from ..pyast import Note, simple_assignment
 from . import conditions, inheritance, opaque_keys
+from .consumed import consumed_arguments
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -325,6 +326,8 @@ class ModelClassReader:
             bound = with_legacy_on_delete(django_class, bind_arguments(django_class, args, kwargs))
         except ValueError as e:
             raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
+        if found.opaque:  # StreamField(min_num=2): what its __init__ takes and deconstruct() never gives
+            bound = consumed_arguments(self, self.ev.resolve(call.func, scope), bound)
         opaques = {key: opaque for key, value in bound.items() if (opaque := first_opaque(value)) is not None}
         for key in DB_ARGUMENTS if opaques else ():
             opaque = opaques.get(key)
@@ -337,6 +340,8 @@ class ModelClassReader:
                                    file=file, line=opaque.line or call.lineno))
         if found.opaque and opaque_keys.key_like(path):  # ParentalKey("app.Model", ...): ``to`` by name
             bound = opaque_keys.bind_key_arguments(bound)
+        if found.opaque:  # TaggableManager(through=TaggedThing): a model class as its label
+            bound.update((k, self._model_label(bound[k])) for k in ("to", "through") if isinstance(bound.get(k), Ref))
         if django_class in RELATED_FIELDS or (found.opaque and opaque_keys.key_like(path) and "to" in bound):
             bound = self.related_arguments(bound, django_class or path, model, spec, file, call.lineno)
         if django_class == ARRAY_FIELD:
@@ -359,6 +364,13 @@ class ModelClassReader:
                     kw[key] = self._external_label(ref.path, file, line)
         # related_name keeps its %(class)s placeholders: deconstruct() returns the pattern as written
         return related_references(kw, self.project, model.app_label, model.name, file, line)
+
+    def _model_label(self, ref: Ref) -> Any:
+        """``app_label.ModelName`` of a model class mgen reads or of an installed app's module, else ``ref``."""
+        if ref.path in self.classes:
+            return f"{self.classes[ref.path].app_label}.{self.classes[ref.path].name}"
+        app = self.project.app_of_module(ref.path.rpartition(".")[0])
+        return f"{app.label}.{ref.path.rpartition('.')[2]}" if app is not None else ref
 
     def _external_label(self, path: str, file: str, line: int) -> str:
         """The label of a model class outside the apps read (``django.contrib.auth.models.Group``)."""

@@ -41,6 +41,10 @@ def bind_key_arguments(bound: dict[str, Any]) -> dict[str, Any]:
 
 
 def same_to(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` with a string ``to`` in lower case, for comparing an opaque relation."""
-    to = kwargs.get("to")
-    return {**kwargs, "to": to.lower()} if isinstance(to, str) and to != to.lower() else kwargs
+    """``kwargs`` with a string ``to`` and ``through`` in lower case, for comparing an opaque relation."""
+    out = kwargs
+    for key in ("to", "through"):
+        value = out.get(key)
+        if isinstance(value, str) and value != value.lower():
+            out = {**out, key: value.lower()}
+    return out
