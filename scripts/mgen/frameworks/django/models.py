@@ -4,11 +4,12 @@ Per app, the classes of ``<app>/models.py`` or of the ``<app>/models/`` package 
 modules those import) that derive from ``django.db.models.Model``, through abstract bases and mixins in
 any module. The state matches ``ModelState.from_model``: fields in deconstructed form (``fields.py``), the
 implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields copied in, a concrete
-parent's left in its table behind a parent link (``inheritance.py``), Meta read with Django's inheritance rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
+parent's left in its table behind a parent link (``inheritance.py``), Meta read with Django's inheritance
+rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
 
 Nothing is imported. What the database depends on must be readable: a computed ``max_length``, ``null``,
-``db_column``, ``to`` - each is an MgenError with file and line. A computed argument the database never sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and
-reported as a note, since a migration writer cannot print it. Field classes are read through their source
+``db_column``, ``to`` - each is an MgenError with file and line. A computed argument the database never
+sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and reported as a note, since a migration writer cannot print it. Field classes are read through their source
 (``field_classes.py``): a private field (``GenericForeignKey``) is left out as Django leaves it out; a class
 that cannot be read is kept with its arguments as written, and a note says so.
 """
