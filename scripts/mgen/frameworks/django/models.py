@@ -9,9 +9,10 @@ rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names the
 
 Nothing is imported. What the database depends on must be readable: a computed ``max_length``, ``null``,
 ``db_column``, ``to`` - each is an MgenError with file and line. A computed argument the database never
-sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and reported as a note, since a migration writer cannot print it. Field classes are read through their source
-(``field_classes.py``): a private field (``GenericForeignKey``) is left out as Django leaves it out; a class
-that cannot be read is kept with its arguments as written, and a note says so.
+sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and reported as a note, since
+a migration writer cannot print it. Field classes are read through their source (``field_classes.py``): a
+private field (``GenericForeignKey``) is left out as Django leaves it out; a class that cannot be read is
+kept with its arguments as written, and a note says so.
 """
 from __future__ import annotations
 
