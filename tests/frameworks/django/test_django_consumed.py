@@ -38,17 +38,23 @@ class RichField(models.TextField):
     def __init__(self, *args, **kwargs):
         self.features = kwargs.pop("features", None)
         super().__init__(*args, **kwargs)
+
+
+class LabelledField(models.CharField):
+    def __init__(self, verbose_name=None, **kwargs):
+        super().__init__(verbose_name, **kwargs)
 '''
 
 MODELS = '''from django.db import models
 
-from .fields import RichField, StreamishField
+from .fields import LabelledField, RichField, StreamishField
 
 
 class Page(models.Model):
     body = StreamishField([("text", "char")], min_num=2, max_num=5)
     other = StreamishField([("text", "char")], use_json_field=True)
     intro = RichField(features=["bold"], blank=True)
+    label = LabelledField(verbose_name="Label", max_length=12)
 '''
 
 
@@ -73,8 +79,10 @@ def test_consumed_arguments_are_not_compared_and_the_rest_is(tmp_path):
 
     edit(models, "use_json_field=True)", "use_json_field=False)")  # put back by deconstruct: a change
     edit(models, "blank=True", "blank=False")
+    edit(models, 'verbose_name="Label"', 'verbose_name="Name"')  # handed on to Field.__init__: compared
     ops = generate(project, name=None, dry_run=True).operations
-    assert sorted(ops["pages"]) == ["pages: AlterField page.intro", "pages: AlterField page.other"], ops
+    assert sorted(ops["pages"]) == ["pages: AlterField page.intro", "pages: AlterField page.label",
+                                    "pages: AlterField page.other"], ops
     assert h.manage(project, "makemigrations", "--check", "--dry-run", check=False).returncode == 1
 
 

@@ -96,10 +96,21 @@ def _taken(init: ast.FunctionDef) -> tuple[set[str], dict[str, Any], dict[str, s
             return set(), {}, {}  # a name mgen cannot follow: nothing is taken out
     for node in ast.walk(init):  # a parameter handed on to Field.__init__ is deconstructed by Django
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
-            taken -= {k.arg for k in node.keywords if k.arg and isinstance(k.value, ast.Name) and k.value.id == k.arg}
+            taken -= {n.id for a in [*node.args, *[k.value for k in node.keywords]] for n in ast.walk(a)
+                      if isinstance(n, ast.Name)}
             if any(k.arg is None and not (isinstance(k.value, ast.Name) and k.value.id == kwargs_name)
                    for k in node.keywords):
                 return set(), {}, {}
+        # put back into kwargs before super().__init__: kwargs["x"] = x, kwargs.setdefault("x", x)
+        refill = None
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                                                and t.value.id == kwargs_name for t in node.targets):
+            refill = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                "setdefault", "update") and isinstance(node.func.value, ast.Name) and node.func.value.id == kwargs_name:
+            refill = node
+        if refill is not None:
+            taken -= {n.id for n in ast.walk(refill) if isinstance(n, ast.Name)}
     return taken, defaults, attrs
 
 
