@@ -131,9 +131,9 @@ def _put_back(deconstruct: ast.FunctionDef, attrs: dict[str, str]) -> set[str] |
             if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self" \
                     and attrs.get(value.attr) == key.value:
                 out.add(key.value)
-            elif not isinstance(node.targets[0].value, ast.Name) or node.targets[0].value.id == "kwargs":
-                if key.value != "args":
-                    return None  # another value put under a name: not followed
+            elif (not isinstance(node.targets[0].value, ast.Name) or node.targets[0].value.id == "kwargs") \
+                    and key.value != "args":
+                return None  # another value put under a name: not followed
     return out
 
 

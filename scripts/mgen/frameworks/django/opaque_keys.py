@@ -29,7 +29,7 @@ def key_like(path: str) -> bool:
 def bind_key_arguments(bound: dict[str, Any]) -> dict[str, Any]:
     """The positional ``to`` (and ``on_delete``) of an opaque key bound by name, as ForeignKey takes them."""
     args = tuple(bound.get(ARGS) or ())
-    if not args or "to" in bound or not (isinstance(args[0], str) or isinstance(args[0], Ref)):
+    if not args or "to" in bound or not isinstance(args[0], (str, Ref)):
         return bound
     out = {k: v for k, v in bound.items() if k != ARGS}
     out["to"], rest = args[0], list(args[1:])
