@@ -377,11 +377,15 @@ class _Detector:
             self.check_field(model, f)
         # a relation that is the primary key or a parent link keeps its place (Django's related_fields)
         plain = [(n, f) for n, f in model.fields.items() if not _related(f) or _parent_or_key(f)]
-        related = [(n, f) for n, f in model.fields.items() if _related(f) and not _parent_or_key(f) and n not in skip]
+        # the relations follow by name (Django adds them as AddFields of sorted names, folded in by the optimizer)
+        related = sorted(((n, f) for n, f in model.fields.items() if _related(f) and not _parent_or_key(f)
+                          and n not in skip), key=lambda pair: pair[0])
         keep_meta = () if skip else ("indexes", "constraints", "unique_together")
         # every option the model state has (``abstract``, ``swappable`` too: Django writes them all)
         options = {k: v for k, v in sorted(model.options.items())
                    if k not in ("indexes", "constraints", "unique_together") or k in keep_meta}
+        if "unique_together" in options:  # a set of tuples, as ModelState.from_model holds it
+            options["unique_together"] = _together(set(options["unique_together"]))
         if model.options.get("proxy") is True:  # a proxy's CreateModel keeps the state's lists, empty or not
             options = {**options, "indexes": list(model.indexes), "constraints": list(model.constraints)}
         args: dict[str, Any] = {"name": model.name, "fields": plain + related}
