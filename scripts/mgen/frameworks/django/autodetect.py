@@ -185,6 +185,15 @@ def _related(f: FieldState) -> bool:
     return f.is_relation or "to" in f.kwargs
 
 
+def _parent_or_key(f: FieldState) -> bool:
+    return bool(f.get("primary_key") or f.get("parent_link"))
+
+
+def _base_labels(model: ModelState) -> set[tuple[str, str]]:
+    """The models a model's bases name (multi-table inheritance, a proxy's model): ``app.model`` labels."""
+    return {tuple(b.split(".")) for b in model.bases if b.count(".") == 1}  # type: ignore[misc]
+
+
 def _field_targets(f: FieldState) -> set[tuple[str, str]]:
     """The models a field needs to exist: its target and, for a ManyToManyField, the through model."""
     if not _related(f):
@@ -334,20 +343,23 @@ class _Detector:
         def waits_on(key: tuple[str, str], f: FieldState) -> set[tuple[str, str]]:
             return {t for t in _field_targets(f) if t in new_set and t != key and t not in created}
 
+        def base_waits(key: tuple[str, str]) -> bool:  # a new parent model (a proxy too) is created first
+            return any(t in new_set and t not in created for t in _base_labels(self.new.models[key]))
+
         while pending:
-            ready = next((k for k in pending if not any(waits_on(k, f) for f in self.new.models[k].fields.values())),
-                         None)
+            ready = next((k for k in pending if not base_waits(k)
+                          and not any(waits_on(k, f) for f in self.new.models[k].fields.values())), None)
             skip: set[str] = set()
-            if ready is None:
-                ready = pending[0]
+            if ready is None:  # a cycle: a model whose parents exist gives up the relations that wait
+                ready = next((k for k in pending if not base_waits(k)), pending[0])
                 model = self.new.models[ready]
                 m2m = [f for f in model.fields.values() if f.django_class == "ManyToManyField" and waits_on(ready, f)]
-                candidates = [k for k in pending if any(
+                candidates = [k for k in pending if not base_waits(k) and any(
                     f.django_class == "ManyToManyField" and waits_on(k, f) for f in self.new.models[k].fields.values())]
                 if candidates and not m2m:
                     ready = candidates[0]
                     model = self.new.models[ready]
-                skip = {f.name for f in model.fields.values() if waits_on(ready, f)}
+                skip = {f.name for f in model.fields.values() if waits_on(ready, f) and not _parent_or_key(f)}
                 only_m2m = {f.name for f in model.fields.values() if f.django_class == "ManyToManyField"} & skip
                 if only_m2m:
                     skip = only_m2m
@@ -365,12 +377,19 @@ class _Detector:
             raise new_model_refusal(model)
         for f in model.fields.values():
             self.check_field(model, f)
-        plain = [(n, f) for n, f in model.fields.items() if not _related(f)]
-        related = [(n, f) for n, f in model.fields.items() if _related(f) and n not in skip]
+        # a relation that is the primary key or a parent link keeps its place (Django's related_fields)
+        plain = [(n, f) for n, f in model.fields.items() if not _related(f) or _parent_or_key(f)]
+        # the relations follow by name (Django adds them as AddFields of sorted names, folded in by the optimizer)
+        related = sorted(((n, f) for n, f in model.fields.items() if _related(f) and not _parent_or_key(f)
+                          and n not in skip), key=lambda pair: pair[0])
         keep_meta = () if skip else ("indexes", "constraints", "unique_together")
         # every option the model state has (``abstract``, ``swappable`` too: Django writes them all)
         options = {k: v for k, v in sorted(model.options.items())
                    if k not in ("indexes", "constraints", "unique_together") or k in keep_meta}
+        if "unique_together" in options:  # a set of tuples, as ModelState.from_model holds it
+            options["unique_together"] = _together(set(options["unique_together"]))
+        if model.options.get("proxy") is True:  # a proxy's CreateModel keeps the state's lists, empty or not
+            options = {**options, "indexes": list(model.indexes), "constraints": list(model.constraints)}
         args: dict[str, Any] = {"name": model.name, "fields": plain + related}
         if options:
             args["options"] = options
@@ -379,10 +398,9 @@ class _Detector:
         managers = self.managers(model.app_label).get((model.app_label, model.name_lower))
         if managers:
             args["managers"] = managers
-        op = self.op("CreateModel", model.app_label, [f for _, f in related], **args)
-        for base in model.bases:
-            if base.count(".") == 1:
-                op.depends.add(tuple(base.split(".")))  # type: ignore[arg-type]
+        op = self.op("CreateModel", model.app_label, [f for _, f in related]
+                     + [f for _, f in plain if _related(f)], **args)
+        op.depends.update(_base_labels(model))
 
     def deleted_models(self, deleted: list[tuple[str, str]]) -> None:
         """DeleteModel, a model before the deleted models it points to (its keys go with it)."""
@@ -454,6 +472,8 @@ class _Detector:
             if g is None or self.m2m_flip(g, f) or (g.path == f.path and g.kwargs == f.kwargs):
                 continue
             if same_field(g, f):
+                if not opaque_defaults(g, f):  # the same field (an opaque relation's ``to`` in another case)
+                    continue
                 self.changes.notes.append(
                     f"{new.label_lower}.{name}: {f.path} cannot be read, so the arguments the migrations hold "
                     f"beyond the model's ({', '.join(opaque_defaults(g, f))}) are taken as its defaults")

@@ -39,7 +39,7 @@ ARRAY_FIELD = "ArrayField"
 KNOWN_CLASSES = FIELD_CLASSES | {ARRAY_FIELD}
 # field classes of third-party packages whose name does not end in "Field" (a model's attribute that
 # calls an unresolvable class is taken for a field only when its name says so)
-THIRD_PARTY_FIELDS = frozenset({"TaggableManager"})
+THIRD_PARTY_FIELDS = frozenset({"TaggableManager", "ClusterTaggableManager"})  # taggit, modelcluster.contrib.taggit
 # Django's field classes an older Django had elsewhere: django.contrib.contenttypes.generic re-exported
 # them from 1.7 (where they moved to .fields) until 1.9 removed it (1.8 contenttypes/generic.py)
 MOVED = {

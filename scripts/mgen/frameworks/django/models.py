@@ -3,15 +3,16 @@
 Per app, the classes of ``<app>/models.py`` or of the ``<app>/models/`` package (and of the app's own
 modules those import) that derive from ``django.db.models.Model``, through abstract bases and mixins in
 any module. The state matches ``ModelState.from_model``: fields in deconstructed form (``fields.py``), the
-implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields copied in, Meta read with
-Django's inheritance rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
+implicit ``id`` from the app's ``default_auto_field``, abstract parents' fields copied in, a concrete
+parent's left in its table behind a parent link (``inheritance.py``), Meta read with Django's inheritance
+rules, unnamed ``Meta.indexes`` named as ``Index.set_name_with_model`` names them.
 
 Nothing is imported. What the database depends on must be readable: a computed ``max_length``, ``null``,
-``db_column``, ``to``, a multi-table inheritance - each is an MgenError with file and line. A computed
-argument the database never sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and
-reported as a note, since a migration writer cannot print it. Field classes are read through their source
-(``field_classes.py``): a private field (``GenericForeignKey``) is left out as Django leaves it out; a class
-that cannot be read is kept with its arguments as written, and a note says so.
+``db_column``, ``to`` - each is an MgenError with file and line. A computed argument the database never
+sees (``default=make_code()``, ``validators=[...]``) is kept as ``Opaque`` and reported as a note, since
+a migration writer cannot print it. Field classes are read through their source (``field_classes.py``): a
+private field (``GenericForeignKey``) is left out as Django leaves it out; a class that cannot be read is
+kept with its arguments as written, and a note says so.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from typing import Any
 from ...errors import MgenError
 from .. import pyast
 from ..pyast import Note, simple_assignment
-from . import conditions, index_names, opaque_keys
+from . import conditions, index_names, inheritance, opaque_keys
+from .consumed import consumed_arguments
 from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
@@ -218,16 +220,17 @@ class ModelClassReader:
     def field_specs(self, cls: Definition) -> dict[str, FieldSpec]:
         """Fields by name: abstract ancestors' first (in base order), then the class's own."""
         specs: dict[str, FieldSpec] = {}
+        inherited: set[str] = set()  # a concrete parent's fields (multi-table inheritance): never copied
         for base in self.ev.bases(cls):
             if not isinstance(base, Definition) or not isinstance(base.node, ast.ClassDef):
                 continue
             if self.is_model(base):
                 if not self.is_abstract(base):
-                    raise MgenError(f"{cls.node.name} inherits from the concrete model {base.node.name} "  # type: ignore[union-attr]
-                                    "(multi-table inheritance), which mgen does not read yet",
-                                    str(cls.module.path), cls.node.lineno)
+                    inherited |= inheritance.inherited_names(self, base)
+                    continue
                 for name, spec in self.field_specs(base).items():
-                    specs.setdefault(name, spec)
+                    if name not in inherited:
+                        specs.setdefault(name, spec)
             else:
                 self._note_mixin_fields(base)
         own = self._own_fields(cls)
@@ -282,6 +285,7 @@ class ModelClassReader:
         if not proxy:
             for name, spec in self.field_specs(cls).items():
                 fields[name] = self.field_state(spec, model)
+            fields = inheritance.with_parent_links(self, model, fields)
             if not any(f.get("primary_key") for f in fields.values()):
                 app = self.project.app(model.app_label) if _has_app(self.project, model.app_label) else None
                 auto = app.default_auto_field if app else str(self.project.settings["DEFAULT_AUTO_FIELD"])
@@ -323,10 +327,8 @@ class ModelClassReader:
             bound = with_legacy_on_delete(django_class, found.bind(args, kwargs))  # through a pass-through __init__
         except ValueError as e:
             raise MgenError(f"field {model.name}.{spec.name}: {e}", file, call.lineno) from None
-        if found.opaque and opaque_keys.is_key(path):  # TreeForeignKey("self", ...): ForeignKey's arguments
-            bound = opaque_keys.bound(bound)
-            with contextlib.suppress(MgenError):  # a target not read: kept as written
-                bound = self.related_arguments(bound, "ForeignKey", model, spec, file, call.lineno)
+        if found.opaque:  # StreamField(min_num=2): what its __init__ takes and deconstruct() never gives
+            bound = consumed_arguments(self, self.ev.resolve(call.func, scope), bound)
         opaques = {key: opaque for key, value in bound.items() if (opaque := first_opaque(value)) is not None}
         for key in DB_ARGUMENTS if opaques else ():
             opaque = opaques.get(key)
@@ -337,8 +339,15 @@ class ModelClassReader:
             self.notes.append(Note(message=f"{model.label_lower}.{spec.name}: {key}={opaque.source} cannot be read "
                                    "statically; kept as written (it does not change the database)",
                                    file=file, line=opaque.line or call.lineno))
+        if found.opaque and opaque_keys.key_like(path):  # ParentalKey("app.Model"), TreeForeignKey("self"): ``to``
+            bound = opaque_keys.bind_key_arguments(bound)
+        if found.opaque:  # TaggableManager(through=TaggedThing): a model class as its label
+            bound.update((k, self._model_label(bound[k])) for k in ("to", "through") if isinstance(bound.get(k), Ref))
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
+        elif found.opaque and opaque_keys.key_like(path) and "to" in bound:
+            with contextlib.suppress(MgenError):  # a target not read: kept as written
+                bound = self.related_arguments(bound, path, model, spec, file, call.lineno)
         if django_class == ARRAY_FIELD:
             bound = array_arguments(bound, self.classify_path, f"field {model.name}.{spec.name}", file, call.lineno)
         return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno,
@@ -359,6 +368,13 @@ class ModelClassReader:
                     kw[key] = self._external_label(ref.path, file, line)
         # related_name keeps its %(class)s placeholders: deconstruct() returns the pattern as written
         return related_references(kw, self.project, model.app_label, model.name, file, line)
+
+    def _model_label(self, ref: Ref) -> Any:
+        """``app_label.ModelName`` of a model class mgen reads or of an installed app's module, else ``ref``."""
+        if ref.path in self.classes:
+            return f"{self.classes[ref.path].app_label}.{self.classes[ref.path].name}"
+        app = self.project.app_of_module(ref.path.rpartition(".")[0])
+        return f"{app.label}.{ref.path.rpartition('.')[2]}" if app is not None else ref
 
     def _external_label(self, path: str, file: str, line: int) -> str:
         """The label of a model class outside the apps read (``django.contrib.auth.models.Group``)."""
@@ -388,8 +404,8 @@ class ModelClassReader:
             if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef) and self.is_model(base) \
                     and self.is_abstract(base):
                 self._flatten(base, out, derives)
-            elif isinstance(base, Definition) and base.path in self.classes:
-                out.append((self.classes[base.path].label_lower, base.path))
+            elif isinstance(base, Definition) and (base.path in self.classes or inheritance.is_concrete(self, base)):
+                out.append((inheritance.label_of(self, base), base.path))
                 derives.append(True)
             elif isinstance(base, pyast.Unknown):  # a base chosen at run time: what the model is cannot be known
                 raise base.error(f"class {c.node.name}")  # type: ignore[union-attr]

@@ -1,42 +1,58 @@
-"""A relation class of a library mgen does not find, named as a key (django-mptt's ``TreeForeignKey``,
-modelcluster's ``ParentalKey``): an opaque field (``field_classes.looks_like_field``) whose arguments are
-read as ``ForeignKey``'s, since that is what these classes are and what their ``deconstruct()`` writes.
+"""Relations of a library mgen does not find, named as keys (modelcluster's ``ParentalKey`` and
+``ParentalManyToManyField``, django-mptt's ``TreeForeignKey``): read as opaque fields (``field_classes``), but
+written like the ``ForeignKey`` they extend, ``ParentalKey("tests.EventPage", related_name=..., on_delete=...)``
+or ``TreeForeignKey("self", on_delete=models.PROTECT)``, while the migrations hold what their
+``deconstruct()`` gave: ``to="tests.eventpage"`` as a keyword.
 
-Misago's ``parent = TreeForeignKey("self", on_delete=models.PROTECT, ...)`` is in its migration as
-``mptt.fields.TreeForeignKey(on_delete=..., to="misago_themes.Theme")``: the target is positional in the
-model and ``to=`` in the migration, and the class is imported from ``mptt.models`` (which re-exports it)
-while the migration names the module that defines it. So, for a key-named class only:
-
-- the positional arguments are ``ForeignKey``'s (``to``, ``on_delete``), and ``to`` is the target's label
-  as Django deconstructs it (``"self"`` and a model class alike), on both sides;
-- two paths of the same package top and class name (``mptt.models.TreeForeignKey`` and
-  ``mptt.fields.TreeForeignKey``) are one class re-exported: neither module is readable, and a library
-  holding two different key classes of one name is not a case met; every other argument is still compared.
-
-A class whose arguments do not fit (three positional ones, a target computed at run time) keeps them as
-written, as any opaque field does.
+- The model's first positional argument is bound as ``to`` when it names a model (a string, or a model class),
+  and the second as ``on_delete`` when it is one of Django's deletion handlers - the order
+  ``ForeignKey.__init__`` takes them in; anything else stays positional and is compared as written
+  (``unreadable._compare_positional`` refuses what it cannot tell). ``to`` is then a label as Django
+  deconstructs it (``models.related_references``; ``"self"`` and a model class alike).
+- A migration's ``to`` compares without case (``same_to``): Django resolves the label to the model, whatever
+  its case, before comparing.
+- Two paths of the same package top and class name (``mptt.models.TreeForeignKey``, imported by the model,
+  and ``mptt.fields.TreeForeignKey``, which defines it and which the migration names) are one class
+  re-exported (``same_class``): neither module is readable, and a library holding two different key classes
+  of one name is not a case met; every other argument is still compared.
 """
 from __future__ import annotations
 
 from typing import Any
 
-ARGS = "*args"  # fields.ARGS (not imported: state.py imports this module)
-POSITIONAL = ("to", "on_delete")
+from .fields import ARGS
+from .state import Ref
+
+DELETION = "django.db.models.deletion."
 
 
-def is_key(path: str) -> bool:
-    return path.rpartition(".")[2].endswith("Key")
+def key_like(path: str) -> bool:
+    """An opaque class named as a relation (``...Key``, ``...ManyToManyField``: modelcluster's
+    ``ParentalManyToManyField(Category, blank=True)`` takes ``to`` first too)."""
+    return path.rpartition(".")[2].endswith(("Key", "ManyToManyField"))
 
 
-def bound(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """An opaque key's keyword arguments with its positional ones named as ``ForeignKey`` names them."""
-    args = kwargs.get(ARGS)
-    if not args:
-        return kwargs
-    if len(args) > len(POSITIONAL) or set(POSITIONAL[:len(args)]) & set(kwargs):
-        return kwargs
-    out = {k: v for k, v in kwargs.items() if k != ARGS}
-    out.update(zip(POSITIONAL, args))
+def bind_key_arguments(bound: dict[str, Any]) -> dict[str, Any]:
+    """The positional ``to`` (and ``on_delete``) of an opaque key bound by name, as ForeignKey takes them."""
+    args = tuple(bound.get(ARGS) or ())
+    if not args or "to" in bound or not isinstance(args[0], (str, Ref)):
+        return bound
+    out = {k: v for k, v in bound.items() if k != ARGS}
+    out["to"], rest = args[0], list(args[1:])
+    if rest and "on_delete" not in out and isinstance(rest[0], Ref) and rest[0].path.startswith(DELETION):
+        out["on_delete"] = rest.pop(0)
+    if rest:
+        out[ARGS] = tuple(rest)
+    return out
+
+
+def same_to(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with a string ``to`` and ``through`` in lower case, for comparing an opaque relation."""
+    out = kwargs
+    for key in ("to", "through"):
+        value = out.get(key)
+        if isinstance(value, str) and value != value.lower():
+            out = {**out, key: value.lower()}
     return out
 
 
@@ -46,4 +62,4 @@ def same_class(path_a: str, path_b: str) -> bool:
         return True
     top_a, name_a = path_a.partition(".")[0], path_a.rpartition(".")[2]
     top_b, name_b = path_b.partition(".")[0], path_b.rpartition(".")[2]
-    return is_key(path_a) and top_a == top_b and name_a == name_b
+    return key_like(path_a) and top_a == top_b and name_a == name_b

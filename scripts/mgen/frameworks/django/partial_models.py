@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import MgenError
 from ..pyast import Note, simple_assignment
+from .inheritance import own_ancestors
 from .source import Definition, External
 from .state import OPTION_NAMES, UNCOMPARED_OPTIONS, ModelState, ProjectState, UnreadBase
 
@@ -73,7 +74,8 @@ class PartialModels:
         if not isinstance(cls.node, ast.ClassDef) or cls.owner is not None:
             return None
         ancestors = self.reader.ev.ancestors(cls)
-        unread = [b.path for b in ancestors if isinstance(b, External) and self._not_found(b.path)]
+        # a base behind a concrete parent adds its fields to the parent's table, not to this class's
+        unread = [b.path for b in own_ancestors(self.reader, cls) if isinstance(b, External) and self._not_found(b.path)]
         if not unread:
             return None
         liked = [p for p in unread if model_like(p)]

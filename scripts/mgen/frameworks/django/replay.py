@@ -431,8 +431,10 @@ class MigrationReplayer:
             raise MgenError(f"field {name}: {e}", file, line) from None
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
-        elif not django_class and opaque_keys.is_key(path) and isinstance(opaque_keys.bound(kwargs).get("to"), str):
-            kwargs = related_references(opaque_keys.bound(kwargs), self.project, m.app_label, model_name, file, line)
+        elif not django_class and opaque_keys.key_like(path) and \
+                isinstance(opaque_keys.bind_key_arguments(kwargs).get("to"), str):
+            kwargs = related_references(opaque_keys.bind_key_arguments(kwargs), self.project, m.app_label, model_name,
+                                        file, line)
         if django_class == "ArrayField":
             kwargs = array_arguments(kwargs, self.reader.classify_path, f"field {name}", file, line)
         return FieldState(name, path, deconstructed(django_class, kwargs), django_class, file, line, found.db_type)

@@ -191,6 +191,7 @@ def same_field(migrated: FieldState, written: FieldState) -> bool:
     is a change)."""
     if migrated.path != written.path and not _same_opaque_key(migrated, written):
         return False
+    migrated, written = _comparable(migrated, written)
     return migrated.kwargs == written.kwargs or bool(opaque_defaults(migrated, written))
 
 
@@ -199,11 +200,21 @@ def _same_opaque_key(a: FieldState, b: FieldState) -> bool:
     return a.opaque and b.opaque and opaque_keys.same_class(a.path, b.path)
 
 
+def _comparable(migrated: FieldState, written: FieldState) -> tuple[FieldState, FieldState]:
+    """An opaque relation's ``to`` without case, as Django resolves it (``opaque_keys``)."""
+    if not (migrated.opaque or written.opaque):
+        return migrated, written
+    from .opaque_keys import same_to
+
+    return replace(migrated, kwargs=same_to(migrated.kwargs)), replace(written, kwargs=same_to(written.kwargs))
+
+
 def opaque_defaults(migrated: FieldState, written: FieldState) -> tuple[str, ...]:
     """For an opaque field whose model arguments are the migration's with some left out: those names."""
     if migrated.path != written.path and not _same_opaque_key(migrated, written) \
             or not (migrated.opaque or written.opaque):
         return ()
+    migrated, written = _comparable(migrated, written)
     if all(k in migrated.kwargs and migrated.kwargs[k] == v for k, v in written.kwargs.items()):
         return tuple(sorted(set(migrated.kwargs) - set(written.kwargs)))
     return ()

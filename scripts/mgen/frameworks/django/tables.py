@@ -254,6 +254,9 @@ class SchemaBuilder:
             from .models import unread_model_hint
 
             hint = unread_model_hint(self.state.notes, label)
+            if hint is None and unfound_app(self.state, label):  # taggit not installed where mgen runs
+                raise UnknownColumnType(field, None, f"it points at {label}, a model of an installed app mgen finds "
+                                        "nowhere")
             why = f": {hint}" if hint else " (is its app installed and migrated?)"
             raise MgenError(f"field {field.name} points at {label}, which is not in the state{why}", field.file,
                             field.line)
@@ -651,6 +654,15 @@ def state_schema(state: ProjectState, backend: Backend | str, app_labels: set[st
         unknown.extend(builder.unknown)
     return schema
 
+
+
+def unfound_app(state: ProjectState, label: str) -> bool:
+    """Whether ``label`` is a model of an installed app mgen finds nowhere: no model of its app in the state,
+    and an INSTALLED_APPS entry named as the app (``taggit``)."""
+    app = label.partition(".")[0]
+    installed = state.settings.get("INSTALLED_APPS") or ()
+    return not any(a == app for a, _ in state.models) and isinstance(installed, (list, tuple)) and any(
+        isinstance(e, str) and app in (e, e.rpartition(".")[2]) for e in installed)
 
 
 def unknown_note(field: FieldState, table: str, column: str, dialect: str, spelling: str | None,
