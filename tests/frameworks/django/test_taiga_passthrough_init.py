@@ -256,6 +256,9 @@ def test_an_override_that_may_touch_any_argument_keeps_them_as_written(tmp_path,
                       .replace("import CheckedJSONField", "import GreedyJSONField"))
     migration = root / "tracker" / "migrations" / "0001_initial.py"
     migration.write_text(migration.read_text().replace("CheckedJSONField", "GreedyJSONField"))
+    # its __init__ pops null and blank before Field sees them (consumed.py reads that loop): Django's
+    # deconstruct() never gives them, so makemigrations sees no change, and neither does mgen
+    assert django(root, "--check", "--dry-run").returncode == 0
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
     out = capsys.readouterr().out
-    assert "AlterField hook.checked" in out, out  # null=False, blank=False as written: not ruled out
+    assert "no changes" in out and "GreedyJSONField overrides __init__()" in out, out

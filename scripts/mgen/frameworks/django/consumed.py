@@ -46,10 +46,19 @@ def consumed_arguments(reader: Any, cls: Any, bound: dict[str, Any]) -> dict[str
     if put_back is None:
         return bound
     out = {k: v for k, v in bound.items() if k == ARGS or k not in taken or k in put_back}
-    for name in put_back:
+    guarded = _guarded(deconstruct) if deconstruct is not None else set()
+    for name in put_back - guarded:  # put back under an if (``if self.encoder is not None``): not at its default
         if name not in out and defaults.get(name, _UNSET) is not _UNSET:
             out[name] = defaults[name]
     return out
+
+
+def _guarded(deconstruct: ast.FunctionDef) -> set[str]:
+    """The names ``deconstruct`` puts back only under an ``if``."""
+    return {target.slice.value for node in ast.walk(deconstruct) if isinstance(node, ast.If)
+            for inner in ast.walk(node) if isinstance(inner, ast.Assign)
+            for target in inner.targets if isinstance(target, ast.Subscript)
+            and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)}
 
 
 def _method(chain: list[Definition], name: str) -> ast.FunctionDef | None:

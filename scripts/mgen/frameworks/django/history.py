@@ -34,7 +34,7 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # nested app's module labelled by that app; unnamed indexes by their class's suffix; f-strings and string methods
 # evaluated; fields of a missing library named as keys, their arguments as ForeignKey's; enum members' .value):
 # a cache written by an earlier reader of the same mgen version is dropped
-READER = 9
+READER = 10
 
 
 @dataclass

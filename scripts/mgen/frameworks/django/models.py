@@ -351,7 +351,7 @@ class ModelClassReader:
         if django_class == ARRAY_FIELD:
             bound = array_arguments(bound, self.classify_path, f"field {model.name}.{spec.name}", file, call.lineno)
         return FieldState(spec.name, path, deconstructed(django_class, bound), django_class, file, call.lineno,
-                          found.db_type)
+                          found.db_type, found.base[1] if found.opaque and found.base is not None else None)
 
     def related_arguments(self, kw: dict, django_class: str, model: ModelClass, spec: FieldSpec,
                           file: str, line: int) -> dict:

@@ -165,6 +165,10 @@ class FieldState:
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
     db_type: str | None = field(default=None, compare=False)
+    # an opaque class whose overrides mgen reads (``field_classes.FieldClass.base``): the arguments they can
+    # touch; any other is its Django base's, so one the model leaves out is the base's default, not one the
+    # library fills in (``opaque_defaults``). None: not known
+    touched: frozenset[str] | None = field(default=None, compare=False)
 
     @property
     def opaque(self) -> bool:
@@ -216,7 +220,10 @@ def opaque_defaults(migrated: FieldState, written: FieldState) -> tuple[str, ...
         return ()
     migrated, written = _comparable(migrated, written)
     if all(k in migrated.kwargs and migrated.kwargs[k] == v for k, v in written.kwargs.items()):
-        return tuple(sorted(set(migrated.kwargs) - set(written.kwargs)))
+        left_out = set(migrated.kwargs) - set(written.kwargs)
+        if written.touched is not None and any(k not in written.touched for k in left_out):
+            return ()  # the base's argument at its default in the model (blank=False), not a library's
+        return tuple(sorted(left_out))
     return ()
 
 
@@ -486,7 +493,8 @@ def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:
     """The models of a state as JSON data (``models_from_json`` gives back equal models, file and line kept)."""
     return [{"app": m.app_label, "name": m.name, "bases": list(m.bases), "file": m.file, "line": m.line,
              "options": value_to_json(m.options),
-             "fields": [[f.name, f.path, value_to_json(f.kwargs), f.django_class, f.file, f.line, f.db_type]
+             "fields": [[f.name, f.path, value_to_json(f.kwargs), f.django_class, f.file, f.line, f.db_type,
+                         sorted(f.touched) if f.touched is not None else None]
                         for f in m.fields.values()],
              **({"unread": [m.unread.path, m.unread.evident, m.unread.own_meta]} if m.unread else {})}
             for m in models.values()]
@@ -495,7 +503,8 @@ def models_to_json(models: dict[tuple[str, str], ModelState]) -> list:
 def models_from_json(data: list) -> dict[tuple[str, str], ModelState]:
     out = {}
     for m in data:
-        fields = {entry[0]: FieldState(entry[0], entry[1], value_from_json(entry[2]), *entry[3:])
+        fields = {entry[0]: FieldState(entry[0], entry[1], value_from_json(entry[2]), *entry[3:7],
+                                       frozenset(entry[7]) if len(entry) > 7 and entry[7] is not None else None)
                   for entry in m["fields"]}
         model = ModelState(m["app"], m["name"], fields, value_from_json(m["options"]), tuple(m["bases"]),
                            m["file"], m["line"], UnreadBase(*m["unread"]) if m.get("unread") else None)
