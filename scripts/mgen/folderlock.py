@@ -8,9 +8,10 @@ files are in place. Where the folder does not exist yet, its nearest existing pa
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import MgenError
@@ -21,9 +22,7 @@ TIMEOUT = 60.0
 @contextlib.contextmanager
 def locked_folder(folder: Path, timeout: float = TIMEOUT) -> Iterator[None]:
     """Hold the folder's lock for the block; MgenError when another writer keeps it over ``timeout`` s."""
-    try:
-        import fcntl
-    except ImportError:  # not a POSIX system: no lock (Windows writers are not run concurrently by mgen)
+    if importlib.util.find_spec("fcntl") is None:  # not a POSIX system: no lock
         yield
         return
     target = Path(folder)
@@ -35,16 +34,23 @@ def locked_folder(folder: Path, timeout: float = TIMEOUT) -> Iterator[None]:
         yield  # a folder mgen cannot open is reported by the write itself
         return
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise MgenError(f"another mgen is writing a migration here (waited {timeout:.0f} s)",
-                                    str(folder)) from None
-                time.sleep(0.05)
+        flock_exclusive(fd, timeout, lambda: MgenError(f"another mgen is writing a migration here (waited "
+                                                       f"{timeout:.0f} s)", str(folder)))
         yield
     finally:
         os.close(fd)
+
+
+def flock_exclusive(fd: int, timeout: float, busy: Callable[[], MgenError], poll: float = 0.05) -> None:
+    """Take an exclusive ``flock`` on ``fd``, waiting up to ``timeout`` seconds; ``busy()`` is raised after."""
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise busy() from None
+            time.sleep(poll)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from .db import Connection, sqlite_path
 from .errors import MgenError
+from .folderlock import flock_exclusive
 
 TIMEOUT = 60.0
 _POLL = 0.2
@@ -83,19 +84,9 @@ def _sqlite(conn: Connection, url: str, table: str, timeout: float) -> Iterator[
     if path == ":memory:":
         yield
         return
-    import fcntl
-
     fd = os.open(f"{os.path.abspath(path)}.mgen-lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _busy(table, timeout) from None
-                time.sleep(_POLL)
+        flock_exclusive(fd, timeout, lambda: _busy(table, timeout), _POLL)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

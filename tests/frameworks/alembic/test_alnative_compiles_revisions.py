@@ -113,4 +113,8 @@ def test_the_models_compiles_apply_to_the_revisions_types(tmp_path: Path, capsys
             del os.environ["MGEN_ALEMBIC_URL"]
             for name in [m for m in sys.modules if m.startswith(PKG)]:
                 del sys.modules[name]
+            # the models' @compiles is SQLAlchemy's, process-wide: later tests in this worker must not compile
+            # DateTime as DATETIME(6) on MySQL
+            from sqlalchemy.ext.compiler import deregister
+            deregister(sa.DateTime)
     assert (columns["date"].lower(), columns["seen"].lower()) == ("datetime(6)", "datetime"), columns

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ...schema import Column, Schema
 from ..pysyntax import parse_python
+from .compare_types import columns_taken
 
 _OPTION = "compare_server_default"
 _SKIPPED = {"node_modules", "venv", ".venv", "site-packages", "__pycache__", "build", "dist", "docs"}
@@ -83,24 +84,15 @@ def _plain(column: Column) -> bool:
 
 def with_replayed_defaults(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
     """``models`` where a column both sides have takes the replayed server default; a note naming them."""
-    taken: list[str] = []
-    tables = []
-    for table in models.tables:
-        if not replayed.has_table(table.name):
-            tables.append(table)
-            continue
-        old = {c.name: c for c in replayed.table(table.name).columns}
-        columns = []
-        for column in table.columns:
-            before = old.get(column.name)
-            if before is not None and before.default != column.default and _plain(column) and _plain(before):
-                taken.append(f"{table.name}.{column.name}")
-                column = replace(column, default=before.default)
-            columns.append(column)
-        tables.append(replace(table, columns=tuple(columns)))
+    def take(column: Column, before: Column) -> tuple[Column, str] | None:
+        if before.default != column.default and _plain(column) and _plain(before):
+            return replace(column, default=before.default), ""
+        return None
+
+    schema, taken = columns_taken(models, replayed, take)
     if not taken:
         return models, []
     shown = ", ".join(taken[:4]) + (f" and {len(taken) - 4} more" if len(taken) > 4 else "")
-    return replace(models, tables=tuple(tables)), [
+    return schema, [
         (f"{len(taken)} column(s) whose server default differs from the revisions' ({shown}): no change, as "
          f"Alembic's autogenerate compares them (the project sets no {_OPTION})")]

@@ -12,6 +12,7 @@ the framework applies this on SQLite only.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from ...schema import Column, ColumnType, Schema
@@ -27,8 +28,10 @@ def _same_but_unsized(model: ColumnType, replayed: ColumnType) -> bool:
     return not _arguments(model) or not _arguments(replayed)
 
 
-def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
-    """``models`` with the types autogenerate would not see as changed taken from ``replayed``; a note."""
+def columns_taken(models: Schema, replayed: Schema, take: Callable[[Column, Column], tuple[Column, str] | None]
+                  ) -> tuple[Schema, list[str]]:
+    """``models`` where ``take(column, the replayed column of the same table and name)`` gives a column: that
+    one instead, and the list of ``table.column`` (with what ``take`` says) taken."""
     taken: list[str] = []
     tables = []
     for table in models.tables:
@@ -39,14 +42,26 @@ def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, 
         columns: list[Column] = []
         for column in table.columns:
             before = old.get(column.name)
-            if before is not None and _same_but_unsized(column.type, before.type):
-                taken.append(f"{table.name}.{column.name} ({column.type.describe()} / {before.type.describe()})")
-                column = replace(column, type=before.type)
+            found = take(column, before) if before is not None else None
+            if found is not None:
+                column, said = found
+                taken.append(f"{table.name}.{column.name}" + (f" {said}" if said else ""))
             columns.append(column)
         tables.append(replace(table, columns=tuple(columns)))
+    return replace(models, tables=tuple(tables)), taken
+
+
+def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
+    """``models`` with the types autogenerate would not see as changed taken from ``replayed``; a note."""
+    def take(column: Column, before: Column) -> tuple[Column, str] | None:
+        if not _same_but_unsized(column.type, before.type):
+            return None
+        return replace(column, type=before.type), f"({column.type.describe()} / {before.type.describe()})"
+
+    schema, taken = columns_taken(models, replayed, take)
     if not taken:
         return models, []
     shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
-    return replace(models, tables=tuple(tables)), [
+    return schema, [
         (f"{len(taken)} column type(s) where only one side gives a length or precision, unchanged as Alembic's "
          f"autogenerate compares them: {shown}")]
