@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ...schema import Column, Schema
 from ..pysyntax import parse_python
-from .compare_types import columns_taken
+from .compare_types import columns_taken, listed
 
 _OPTION = "compare_server_default"
 _SKIPPED = {"node_modules", "venv", ".venv", "site-packages", "__pycache__", "build", "dist", "docs"}
@@ -92,7 +92,6 @@ def with_replayed_defaults(models: Schema, replayed: Schema) -> tuple[Schema, li
     schema, taken = columns_taken(models, replayed, take)
     if not taken:
         return models, []
-    shown = ", ".join(taken[:4]) + (f" and {len(taken) - 4} more" if len(taken) > 4 else "")
     return schema, [
-        (f"{len(taken)} column(s) whose server default differs from the revisions' ({shown}): no change, as "
+        (f"{len(taken)} column(s) whose server default differs from the revisions' ({listed(taken, 4)}): no change, as "
          f"Alembic's autogenerate compares them (the project sets no {_OPTION})")]

@@ -61,7 +61,11 @@ def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, 
     schema, taken = columns_taken(models, replayed, take)
     if not taken:
         return models, []
-    shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
     return schema, [
         (f"{len(taken)} column type(s) where only one side gives a length or precision, unchanged as Alembic's "
-         f"autogenerate compares them: {shown}")]
+         f"autogenerate compares them: {listed(taken, 3)}")]
+
+
+def listed(items: list[str], most: int) -> str:
+    """The first ``most`` items, and how many more."""
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
