@@ -15,7 +15,9 @@
 
 This module parses the arguments (``commands.parser``), runs the command (``commands``), and turns errors
 into exit codes: 0 done; 1 verification failed (verify, generate --verify) or an error finding (lint); 2 bad
-input (one line on stderr); 3 an internal error (a defect: its traceback with MGEN_DEBUG=1).
+input (one line on stderr; input nested deeper than Python's recursion limit too); 3 an internal error (a
+defect: its traceback with MGEN_DEBUG=1); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), both after
+every clean-up ran.
 """
 from __future__ import annotations
 
