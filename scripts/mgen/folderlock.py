@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import MgenError
 
 TIMEOUT = 60.0
+_HELD: set[Path] = set()  # folders this process holds: taking one again (an inner writer) is a no-op
 
 
 @contextlib.contextmanager
@@ -28,6 +29,10 @@ def locked_folder(folder: Path, timeout: float = TIMEOUT) -> Iterator[None]:
     target = Path(folder)
     while not target.is_dir() and target != target.parent:
         target = target.parent
+    target = target.resolve()
+    if target in _HELD:
+        yield
+        return
     try:
         fd = os.open(target, os.O_RDONLY)
     except OSError:
@@ -36,7 +41,11 @@ def locked_folder(folder: Path, timeout: float = TIMEOUT) -> Iterator[None]:
     try:
         flock_exclusive(fd, timeout, lambda: MgenError(f"another mgen is writing a migration here (waited "
                                                        f"{timeout:.0f} s)", str(folder)))
-        yield
+        _HELD.add(target)
+        try:
+            yield
+        finally:
+            _HELD.discard(target)
     finally:
         os.close(fd)
 

@@ -14,6 +14,7 @@ native engine always answers with the static one, and the command prints no engi
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import MgenError
@@ -36,7 +37,18 @@ class EngineRefusal(MgenError):
 
 
 def generate(framework: Framework, options: Options) -> GenerateReport:
-    """The report of the engine ``options.engine`` picks (see the module's docstring)."""
+    """The report of the engine ``options.engine`` picks (see the module's docstring). A run that writes holds
+    the project folder's lock (``folderlock``) from before it reads the history until its files are in
+    place: two ``generate`` at once in one project never take the same number or the same parent."""
+    if options.dry_run or options.project is None:
+        return _generate(framework, options)
+    from ..folderlock import locked_folder
+
+    with locked_folder(Path(options.project)):
+        return _generate(framework, options)
+
+
+def _generate(framework: Framework, options: Options) -> GenerateReport:
     engine = options.engine or "auto"
     if engine not in ENGINES:
         raise MgenError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
