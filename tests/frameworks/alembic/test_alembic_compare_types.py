@@ -4,16 +4,12 @@ finds exactly the change mgen reports (the sized column), and nothing for a ``St
 ``String(length=255)`` revision or a ``Numeric()`` over ``Numeric(10, 2)``."""
 from __future__ import annotations
 
-import os
-import sys
-import textwrap
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic_app import upgraded, write_app
 
 from mgen.cli import main
 
@@ -55,35 +51,8 @@ def upgrade():
 def downgrade():
     op.drop_table("settings")
 '''
-ENV = f'''\
-import os
-from alembic import context
-from sqlalchemy import create_engine, pool
-from {PKG}.models import Base
-
-target_metadata = Base.metadata
-engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=target_metadata)
-    with context.begin_transaction():
-        context.run_migrations()
-'''
-
-
 def _project(root: Path) -> Path:
-    (root / PKG).mkdir(parents=True)
-    (root / PKG / "__init__.py").write_text("")
-    (root / PKG / "models.py").write_text(MODELS)
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "migrations" / "env.py").write_text(ENV)
-    (root / "migrations" / "versions" / "a1_settings.py").write_text(REVISION)
-    (root / "alembic.ini").write_text(textwrap.dedent("""\
-        [alembic]
-        script_location = %(here)s/migrations
-        prepend_sys_path = .
-        sqlalchemy.url = sqlite:///app.db
-        """))
-    return root
+    return write_app(root, PKG, MODELS, {"a1_settings.py": REVISION})
 
 
 def test_only_the_column_both_sides_size_is_a_change(tmp_path: Path, capsys) -> None:
@@ -96,22 +65,12 @@ def test_only_the_column_both_sides_size_is_a_change(tmp_path: Path, capsys) -> 
             "autogenerate compares them: settings.key (varchar / varchar(255)), settings.value") in out
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    os.environ["MGEN_ALEMBIC_URL"] = url
-    sys.path.insert(0, str(root))
-    cwd = os.getcwd()
-    try:
-        os.chdir(root)
-        command.upgrade(Config(str(root / "alembic.ini")), "head")
-        from compare_types_app.models import Base
-
+    with upgraded(root, PKG, url) as models:
         engine = sa.create_engine(url)
         with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                     models.Base.metadata)
         engine.dispose()
-    finally:
-        os.chdir(cwd)
-        sys.path.remove(str(root))
-        del os.environ["MGEN_ALEMBIC_URL"]
     changed = [(d[0][0], d[0][2], d[0][3]) for d in diffs]  # [("modify_type", table, column)]
     assert changed == [("modify_type", "settings", "title")], diffs
 

@@ -7,14 +7,10 @@ which mgen reports against the model's ``datetime(6)`` (autogenerate compares a 
 sides give them, so it misses that one: ``compare_types``)."""
 from __future__ import annotations
 
-import os
-import sys
-import textwrap
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
+from alembic_app import upgraded, write_app
 from conftest import require_server
 
 from mgen.cli import main
@@ -54,35 +50,9 @@ def upgrade():
                     sa.Column("date", sa.DateTime(), nullable=True),
                     sa.Column("seen", mysql.DATETIME(), nullable=True), sa.PrimaryKeyConstraint("id"))
 '''
-ENV = f'''\
-import os
-from alembic import context
-from sqlalchemy import create_engine, pool
-from {PKG}.models import Base
-
-target_metadata = Base.metadata
-engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
-    with context.begin_transaction():
-        context.run_migrations()
-'''
-
-
 def _project(root: Path) -> Path:
-    (root / PKG).mkdir(parents=True)
-    (root / PKG / "__init__.py").write_text("")
-    (root / PKG / "models.py").write_text(MODELS)
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "migrations" / "env.py").write_text(ENV)
-    (root / "migrations" / "versions" / "a1_ratings.py").write_text(REVISION)
-    (root / "alembic.ini").write_text(textwrap.dedent("""\
-        [alembic]
-        script_location = %(here)s/migrations
-        prepend_sys_path = .
-        sqlalchemy.url = mysql+pymysql://u:p@localhost/app
-        """))
-    return root
+    return write_app(root, PKG, MODELS, {"a1_ratings.py": REVISION}, "mysql+pymysql://u:p@localhost/app",
+                     configure=", compare_type=True")
 
 
 def test_the_models_compiles_apply_to_the_revisions_types(tmp_path: Path, capsys) -> None:
@@ -95,24 +65,15 @@ def test_the_models_compiles_apply_to_the_revisions_types(tmp_path: Path, capsys
 
     with scratch_database("mysql", server) as scratch:
         url = sa.engine.make_url(scratch).set(drivername="mysql+pymysql").render_as_string(hide_password=False)
-        os.environ["MGEN_ALEMBIC_URL"] = url
-        sys.path.insert(0, str(root))
-        cwd = os.getcwd()
         try:
-            os.chdir(root)
-            command.upgrade(Config(str(root / "alembic.ini")), "head")
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                columns = dict(conn.execute(sa.text(
-                    "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
-                    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ratings'")).fetchall())
-            engine.dispose()
+            with upgraded(root, PKG, url):
+                engine = sa.create_engine(url)
+                with engine.connect() as conn:
+                    columns = dict(conn.execute(sa.text(
+                        "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
+                        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ratings'")).fetchall())
+                engine.dispose()
         finally:
-            os.chdir(cwd)
-            sys.path.remove(str(root))
-            del os.environ["MGEN_ALEMBIC_URL"]
-            for name in [m for m in sys.modules if m.startswith(PKG)]:
-                del sys.modules[name]
             # the models' @compiles is SQLAlchemy's, process-wide: later tests in this worker must not compile
             # DateTime as DATETIME(6) on MySQL
             from sqlalchemy.ext.compiler import deregister

@@ -5,17 +5,13 @@ autogenerate sees no change in a default, with it the change is seen. The judge:
 reports, no more."""
 from __future__ import annotations
 
-import os
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic_app import upgraded, write_app
 
 from mgen.cli import main
 
@@ -61,59 +57,19 @@ down_revision = "a1"
 def upgrade():
     op.add_column("challenges", sa.Column("title", sa.String(length=40), nullable=True))
 ''']
-ENV = f'''\
-import os
-from alembic import context
-from sqlalchemy import create_engine, pool
-from {PKG}.models import Base
-
-target_metadata = Base.metadata
-engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=target_metadata{{options}})
-    with context.begin_transaction():
-        context.run_migrations()
-'''
-
-
 def _project(root: Path, options: str) -> Path:
-    (root / PKG).mkdir(parents=True)
-    (root / PKG / "__init__.py").write_text("")
-    (root / PKG / "models.py").write_text(MODELS)
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "migrations" / "env.py").write_text(ENV.replace("{options}", options))
-    for text in REVISIONS:
-        (root / "migrations" / "versions" / f"{text.split(chr(34))[1]}.py").write_text(text)
-    (root / "alembic.ini").write_text(textwrap.dedent("""\
-        [alembic]
-        script_location = %(here)s/migrations
-        prepend_sys_path = .
-        sqlalchemy.url = sqlite:///app.db
-        """))
-    return root
+    return write_app(root, PKG, MODELS, {f"{text.split(chr(34))[1]}.py": text for text in REVISIONS},
+                     configure=options)
 
 
 def _alembic_sees(root: Path, tmp_path: Path, compare_server_default: bool) -> list[tuple[str, str, str]]:
     url = f"sqlite:///{tmp_path / 'judge.db'}"
-    os.environ["MGEN_ALEMBIC_URL"] = url
-    sys.path.insert(0, str(root))
-    cwd = os.getcwd()
-    try:
-        os.chdir(root)
-        command.upgrade(Config(str(root / "alembic.ini")), "head")
-        from server_defaults_app.models import Base
-
+    with upgraded(root, PKG, url) as models:
         engine = sa.create_engine(url)
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_server_default": compare_server_default})
-            diffs = compare_metadata(context, Base.metadata)
+            diffs = compare_metadata(context, models.Base.metadata)
         engine.dispose()
-    finally:
-        os.chdir(cwd)
-        sys.path.remove(str(root))
-        del os.environ["MGEN_ALEMBIC_URL"]
-        for name in [m for m in sys.modules if m.startswith(PKG)]:
-            del sys.modules[name]
     return sorted((d[0][0], d[0][2], d[0][3]) for d in diffs)
 
 

@@ -7,17 +7,13 @@ to a table of the main history is still seen."""
 from __future__ import annotations
 
 import importlib.util
-import os
-import sys
-import textwrap
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from alembic_app import upgraded, write_app
 
 from mgen.cli import main
 
@@ -67,48 +63,19 @@ def upgrade(op=None):
     with op.batch_alter_table("dynamic_challenge") as batch_op:
         batch_op.drop_column("initial")
 '''
-ENV = f'''\
-import os
-from alembic import context
-from sqlalchemy import create_engine, pool
-from {PKG}.models import Base
-
-target_metadata = Base.metadata
-engine = create_engine(os.environ["MGEN_ALEMBIC_URL"], poolclass=pool.NullPool)
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=target_metadata)
-    with context.begin_transaction():
-        context.run_migrations()
-'''
-
-
 def _project(root: Path) -> Path:
+    write_app(root, PKG, MODELS, {"a1_init.py": MAIN})
     plugin = root / PKG / "plugins" / "dynamic" / "migrations"
     plugin.mkdir(parents=True)
-    for folder in (root / PKG, root / PKG / "plugins", root / PKG / "plugins" / "dynamic"):
+    for folder in (root / PKG / "plugins", root / PKG / "plugins" / "dynamic"):
         (folder / "__init__.py").write_text("")
-    (root / PKG / "models.py").write_text(MODELS)
     (plugin / "p1_dynamic_prefix.py").write_text(PLUGIN)
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "migrations" / "env.py").write_text(ENV)
-    (root / "migrations" / "versions" / "a1_init.py").write_text(MAIN)
-    (root / "alembic.ini").write_text(textwrap.dedent("""\
-        [alembic]
-        script_location = %(here)s/migrations
-        prepend_sys_path = .
-        sqlalchemy.url = sqlite:///app.db
-        """))
     return root
 
 
 def _as_the_project_builds_it(root: Path, tmp_path: Path) -> list:
     url = f"sqlite:///{tmp_path / 'judge.db'}"
-    os.environ["MGEN_ALEMBIC_URL"] = url
-    sys.path.insert(0, str(root))
-    cwd = os.getcwd()
-    try:
-        os.chdir(root)
-        command.upgrade(Config(str(root / "alembic.ini")), "head")
+    with upgraded(root, PKG, url) as models:
         engine = sa.create_engine(url)
         spec = importlib.util.spec_from_file_location(
             "p1", root / PKG / "plugins" / "dynamic" / "migrations" / "p1_dynamic_prefix.py")
@@ -116,17 +83,9 @@ def _as_the_project_builds_it(root: Path, tmp_path: Path) -> list:
         spec.loader.exec_module(plugin)
         with engine.begin() as conn:  # the application runs the plugin's revisions itself
             plugin.upgrade(op=Operations(MigrationContext.configure(conn)))
-        from side_revisions_app.models import Base
-
         with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diffs = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
         engine.dispose()
-    finally:
-        os.chdir(cwd)
-        sys.path.remove(str(root))
-        del os.environ["MGEN_ALEMBIC_URL"]
-        for name in [m for m in sys.modules if m.startswith(PKG)]:
-            del sys.modules[name]
     return diffs
 
 
