@@ -37,3 +37,14 @@ def test_django_library_demo(tmp_path: Path):
     assert "No changes detected" in out  # Django's own makemigrations --check agrees with what mgen wrote
     assert out.count("Applying library.0002_") == 2 and "Unapplying library.0002_" in out
     assert out.rstrip().endswith("no changes: nothing written\nengine: static")
+
+
+def test_quickstart_prints_the_migration_and_leaves_nothing_behind(tmp_path: Path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run(["bash", str(ROOT / "examples" / "quickstart.sh")], capture_output=True, text=True,
+                          check=False, timeout=300, env={**os.environ, "TMPDIR": str(temp)})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "==> blog/migrations/000003_blog_v2" in done.stdout and "verify passed on sqlite" in done.stdout
+    assert list(temp.iterdir()) == [], "the quickstart's temporary copy is removed"
+    assert not list((ROOT / "examples" / "blog" / "migrations").glob("000003_*")), "the example stays as it is"

@@ -206,14 +206,6 @@ def test_manifest_fields_and_types():
     assert f'license = {{ text = "{data["license"]}" }}' in PYPROJECT
 
 
-def test_manifest_names_the_repository():
-    data = json.loads(MANIFEST.read_text())
-    if "repository" not in data:
-        pytest.skip("no repository URL is known (the checkout has no git remote): add \"repository\" to "
-                    ".claude-plugin/plugin.json once the project is published")
-    assert URLISH.match(data["repository"])
-
-
 def test_top_level_plugin_json_is_a_symlink_to_the_manifest():
     link = ROOT / "plugin.json"
     assert link.is_symlink()
@@ -399,15 +391,10 @@ def version() -> str:
 
 
 def plugin_copy(target: Path) -> Path:
-    """What an installed plugin holds of this repository that the launcher reads."""
-    (target / "scripts").mkdir(parents=True)
-    shutil.copytree(ROOT / ".claude-plugin", target / ".claude-plugin")
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, target / name)
-    for name in ("mgen-plugin", "requirements.txt"):
-        shutil.copy2(ROOT / "scripts" / name, target / "scripts" / name)
-    shutil.copytree(ROOT / "scripts" / "mgen", target / "scripts" / "mgen",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    """The installable plugin as ``scripts/build-plugin`` writes it: only what the plugin reads."""
+    done = subprocess.run([str(ROOT / "scripts" / "build-plugin"), str(target)], check=False, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
     return target
 
 
@@ -457,9 +444,7 @@ def test_warm_start_does_not_reinstall(installed):
         assert done.returncode == 0 and done.stdout.strip() == f"mgen {version()}", done.stderr
         assert done.stderr == ""
     assert (stamp.read_text(), stamp.stat().st_mtime_ns, venv.stat().st_ino, venv.stat().st_mtime_ns) == marks
-    best = min(seconds for seconds, _ in runs)
-    print(f"\nmgen-plugin warm start: {best * 1000:.0f} ms")
-    assert best < 0.5, f"warm start {best:.2f} s"
+    print(f"\nmgen-plugin warm start: {min(seconds for seconds, _ in runs) * 1000:.0f} ms")  # bench_workflow.py measures it
 
 
 def test_arguments_reach_mgen(installed, tmp_path):
@@ -511,3 +496,49 @@ def test_concurrent_first_calls_then_a_requirements_change_reinstalls(tmp_path):
     done = launch(data, root, "--version")
     assert done.returncode == 0 and done.stderr == ""
     assert listing(root, ()) == before, "nothing written under the plugin root"
+
+
+# =============================================================================================
+# The built plugin (scripts/build-plugin): what an install carries
+# =============================================================================================
+def test_built_plugin_holds_what_the_plugin_reads_and_nothing_else(tmp_path):
+    built = plugin_copy(tmp_path / "plugin")
+    top = {path.name for path in built.iterdir()}
+    assert top == {".claude-plugin", "plugin.json", "skills", "commands", "cache", "scripts", "pyproject.toml",
+                   "README.md", "LICENSE"}
+    assert {path.name for path in (built / "scripts").iterdir()} == {"mgen", "mgen-plugin", "requirements.txt"}
+    assert not list(built.rglob("__pycache__")) and not list(built.rglob("*.egg-info"))
+    assert os.readlink(built / "plugin.json") == ".claude-plugin/plugin.json"
+    assert os.access(built / "scripts" / "mgen-plugin", os.X_OK)
+    # every file of the package, skill and command is there, byte for byte
+    for folder in ("scripts/mgen", "skills", "commands", "cache", ".claude-plugin"):
+        for source in (ROOT / folder).rglob("*"):
+            if source.is_file() and "__pycache__" not in source.parts and source.suffix != ".pyc":
+                copy = built / source.relative_to(ROOT)
+                assert copy.read_bytes() == source.read_bytes(), copy
+    # every script a skill or the command runs, and every reference file a skill names, is in the build
+    texts = [path.read_text() for path in [*(built / "skills").rglob("*.md"), *(built / "commands").glob("*.md")]]
+    for text in texts:
+        for script in re.findall(r"\$\{CLAUDE_PLUGIN_ROOT\}/([\w./-]+)", text):
+            assert (built / script).is_file(), script
+    references = [(skill_file, ref) for skill_file in (built / "skills").glob("*/SKILL.md")
+                  for ref in re.findall(r"\breference/[\w.-]+\.md", skill_file.read_text())]
+    assert references
+    for skill_file, ref in references:
+        assert (skill_file.parent / ref).is_file(), ref
+    # the marketplace serves the built folder itself
+    entry = json.loads((built / ".claude-plugin" / "marketplace.json").read_text())["plugins"][0]
+    assert (built / entry["source"]).resolve() == built.resolve()
+    shipped = sum(path.stat().st_size for path in built.rglob("*") if path.is_file())
+    print(f"\nbuilt plugin: {shipped / 1024:.0f} KB")
+    assert not any((built / name).exists() for name in ("tests", "bench", "docs", "examples"))
+
+
+def test_build_plugin_refuses_a_folder_in_use(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine")
+    done = subprocess.run([str(ROOT / "scripts" / "build-plugin"), str(tmp_path / "out")], check=False,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "is not an empty folder" in done.stderr
+    assert [path.name for path in (tmp_path / "out").iterdir()] == ["keep.txt"]
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
