@@ -444,7 +444,7 @@ def test_warm_start_does_not_reinstall(installed):
         assert done.returncode == 0 and done.stdout.strip() == f"mgen {version()}", done.stderr
         assert done.stderr == ""
     assert (stamp.read_text(), stamp.stat().st_mtime_ns, venv.stat().st_ino, venv.stat().st_mtime_ns) == marks
-    print(f"\nmgen-plugin warm start: {min(seconds for seconds, _ in runs) * 1000:.0f} ms")  # bench_workflow.py measures it
+    print(f"\nmgen-plugin warm start: {min(seconds for seconds, _ in runs) * 1000:.0f} ms")  # printed, never asserted
 
 
 def test_arguments_reach_mgen(installed, tmp_path):
