@@ -134,13 +134,15 @@ empty = []
 
 def keep_changes(context, revision, directives):
     """Alembic calls it before env.py's own hook (which may expect the revision there: Flask-Migrate's template
-    drops an empty one itself), so it only looks: an empty revision is removed once written."""
+    drops an empty one itself), so it drops nothing: an empty revision is removed once written. The one thing it
+    adds: ``postgresql_using`` where PostgreSQL refuses a type change without it (``native_using.py``)."""
     if not directives:
         return
     script = directives[0]
     op_lists = getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]
     for ops in op_lists:
         diffs.extend(describe(d) for d in ops.as_diffs())
+    notes.extend(add_postgresql_using(context, directives))  # native_using.py, put before this text
     if all(ops.is_empty() for ops in op_lists):
         empty.append(True)
     elif not MESSAGE:  # no --name: the first difference names the revision, as mgen's own names do
