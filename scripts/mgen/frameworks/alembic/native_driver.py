@@ -142,11 +142,27 @@ def keep_changes(context, revision, directives):
     op_lists = getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]
     for ops in op_lists:
         diffs.extend(describe(d) for d in ops.as_diffs())
+    refuse_unread_models(context, op_lists)
     notes.extend(add_postgresql_using(context, directives))  # native_using.py, put before this text
     if all(ops.is_empty() for ops in op_lists):
         empty.append(True)
     elif not MESSAGE:  # no --name: the first difference names the revision, as mgen's own names do
         script.message = diffs[0].replace("_", " ") + (" and more" if len(diffs) > 1 else "")
+
+
+def refuse_unread_models(context, op_lists):
+    """A ``target_metadata`` with no table (env.py imports the declarative base, not the modules that put the
+    models on it) would have autogenerate drop every table of the history: refused, never written."""
+    target = getattr(context, "opts", {}).get("target_metadata")
+    metadatas = [m for m in (target if isinstance(target, (list, tuple)) else [target]) if m is not None]
+    if not metadatas or any(getattr(m, "tables", None) for m in metadatas):
+        return
+    dropped = sorted(d[1].name for ops in op_lists for d in ops.as_diffs()
+                     if isinstance(d, tuple) and d and d[0] == "remove_table")
+    if dropped:
+        raise RuntimeError("env.py's target_metadata has no table (the modules that define the models are not "
+                           "imported when env.py runs): autogenerate would drop every table of the revisions (%d: %s)"
+                           % (len(dropped), ", ".join(dropped[:5]) + (", ..." if len(dropped) > 5 else "")))
 
 
 class Failed(Exception):
