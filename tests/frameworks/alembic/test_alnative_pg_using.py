@@ -2,8 +2,8 @@
 native engine; ihatemoney's ``bill_version.bill_type``: text in its revisions, an enum in the models).
 Autogenerate writes ``op.alter_column(..., type_=NEW)`` without ``USING``, which PostgreSQL refuses ("cannot be
 cast automatically"); mgen's native revision carries ``postgresql_using`` exactly where PostgreSQL needs it (text
-to an existing enum, text to integer) and nowhere else (varchar widened, integer to bigint, every downgrade step
-back to text). PostgreSQL and Alembic judge: the revision applied on a database of the test's own with rows in
+to an existing enum, text to integer) and nowhere else (varchar widened, integer to bigint, text to a varchar with
+a collation, every downgrade step back to text). PostgreSQL and Alembic judge: the revision applied on a database of the test's own with rows in
 it (converted), downgraded, upgraded again, and ``compare_metadata`` finds nothing left.
 """
 from __future__ import annotations
@@ -43,6 +43,7 @@ class User(Base):
     score = mapped_column(Integer, nullable=True)
     visits = mapped_column(BigInteger, nullable=True)
     name = mapped_column(String(100), nullable=True)
+    label = mapped_column(String(30, collation="C"), nullable=True)
 '''
 FIRST = '''"""things and users
 
@@ -63,7 +64,8 @@ def upgrade():
                     sa.Column("kind", sa.Enum("a", "b", name="kindtype"), nullable=True), sa.PrimaryKeyConstraint("id"))
     op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Column("kind", sa.Text(), nullable=True),
                     sa.Column("score", sa.Text(), nullable=True), sa.Column("visits", sa.Integer(), nullable=True),
-                    sa.Column("name", sa.String(length=50), nullable=True), sa.PrimaryKeyConstraint("id"))
+                    sa.Column("name", sa.String(length=50), nullable=True), sa.Column("label", sa.Text(), nullable=True),
+                    sa.PrimaryKeyConstraint("id"))
 
 
 def downgrade():
@@ -111,12 +113,13 @@ def test_type_changes_postgresql_refuses_get_using(tmp_path: Path, capsys, monke
     assert main([*args, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert sorted(op["description"] for op in data["operations"]) == [
-        "modify_type users.kind", "modify_type users.name", "modify_type users.score", "modify_type users.visits"]
+        "modify_type users.kind", "modify_type users.label", "modify_type users.name", "modify_type users.score",
+        "modify_type users.visits"]
     [written] = data["files"]
     text = Path(written).read_text()
     assert usings(text, "upgrade") == {"kind": "kind::text::kindtype", "score": "score::INTEGER", "visits": None,
-                                       "name": None}
-    assert usings(text, "downgrade") == {"kind": None, "score": None, "visits": None, "name": None}
+                                       "name": None, "label": None}
+    assert usings(text, "downgrade") == {"kind": None, "score": None, "visits": None, "name": None, "label": None}
     assert [n for n in data["notes"] if n.startswith("postgresql_using=")] == [
         ("postgresql_using='kind::text::kindtype' added to alter_column users.kind (PostgreSQL has no assignment cast "
          "from TEXT to kindtype; a row the cast cannot convert fails the upgrade)"),
@@ -127,12 +130,12 @@ def test_type_changes_postgresql_refuses_get_using(tmp_path: Path, capsys, monke
     with scratch_database("postgresql", server) as url:
         assert alembic_run(root, url, "upgrade", "a1").returncode == 0
         with connect(url) as conn:
-            conn.execute("INSERT INTO users (id, kind, score, visits, name) VALUES (1, 'b', '7', 3, 'x')")
+            conn.execute("INSERT INTO users (id, kind, score, visits, name, label) VALUES (1, 'b', '7', 3, 'x', 'y')")
         for step in (["upgrade", "head"], ["downgrade", "-1"], ["upgrade", "head"]):
             done = alembic_run(root, url, *step)
             assert done.returncode == 0, done.stderr
         with connect(url) as conn:
-            assert conn.query("SELECT kind::text, score, visits, name FROM users") == [("b", 7, 3, "x")]
+            assert conn.query("SELECT kind::text, score, visits, name, label FROM users") == [("b", 7, 3, "x", "y")]
         left = subprocess.run([sys.executable, "-c", JUDGE, url], cwd=root, capture_output=True, text=True, check=True)
         assert left.stdout.strip() == "0"
     assert main(args) == 0  # in sync now

@@ -84,9 +84,18 @@ def using_clause(bind, dialect, op):
 
 
 def type_facts(bind, name):
+    """The catalog's facts on the type ``name`` (a collation left out), or None: a type the server does not know,
+    or a name it cannot read (asked in a savepoint, so the revision's transaction goes on)."""
+    import re
+
     from sqlalchemy import text
 
-    row = bind.execute(text(TYPE_FACTS.replace("%(name)s", ":name")), {"name": name}).fetchone()
+    name = re.split(r"\s+COLLATE\s", name, maxsplit=1, flags=re.IGNORECASE)[0]
+    try:
+        with bind.begin_nested():
+            row = bind.execute(text(TYPE_FACTS.replace("%(name)s", ":name")), {"name": name}).fetchone()
+    except Exception:  # noqa: BLE001 - a name PostgreSQL cannot read: left as autogenerate wrote it
+        return None
     if row is None:
         return None
     return {"oid": row[0], "typtype": row[1], "typcategory": row[2], "typelem": row[3], "typbasetype": row[4]}
