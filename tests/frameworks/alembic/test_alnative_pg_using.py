@@ -17,6 +17,8 @@ from pathlib import Path
 import alembic
 from alembic_app import write_app
 from conftest import require_server
+from test_alembic_native import JUDGE  # compare_metadata of app.models.Base, printed
+from test_alembic_native import alembic as alembic_run  # the alembic command on a URL of the test's own
 
 from mgen.cli import main
 from mgen.db import connect, scratch_database
@@ -73,18 +75,6 @@ def downgrade():
     op.drop_table("things")
     sa.Enum(name="kindtype").drop(op.get_bind())
 '''
-JUDGE = '''
-import sys
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
-sys.path.insert(0, ".")
-from app.models import Base
-with create_engine(sys.argv[1]).connect() as conn:
-    print(len(compare_metadata(MigrationContext.configure(conn), Base.metadata)))
-'''
-
-
 def usings(text: str, function: str) -> dict[str, str | None]:
     """Each ``op.alter_column`` of ``function`` in the revision: its column -> its ``postgresql_using``."""
     tree = ast.parse(text)
@@ -95,11 +85,6 @@ def usings(text: str, function: str) -> dict[str, str | None]:
             keywords = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg == "postgresql_using"}
             out[ast.literal_eval(node.args[1])] = keywords.get("postgresql_using")
     return out
-
-
-def alembic_run(root: Path, url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "alembic", *args], cwd=root, capture_output=True, text=True,
-                          env={"MGEN_ALEMBIC_URL": url, "PATH": "/usr/bin:/bin"}, timeout=300, check=False)
 
 
 def test_type_changes_postgresql_refuses_get_using(tmp_path: Path, capsys, monkeypatch):
