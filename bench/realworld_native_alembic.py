@@ -17,7 +17,9 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
 6. the project's database is checked untouched by mgen (no file; no table);
 7. (when a revision was written) the project's own ``flask db upgrade`` / ``downgrade`` / ``upgrade`` (``FLASK_APP`` from ``--app``, the
    script folder mgen found as ``-d``) on that database, then, in the app's context, Alembic's ``check``
-   (the project's env.py, autogenerate's own comparison) and ``compare_metadata`` of ``db.metadata``.
+   (the project's env.py, autogenerate's own comparison) and ``compare_metadata`` of ``db.metadata``. A
+   Flask-Alembic project (no env.py; flaskbb) runs its own ``flask db upgrade`` / ``downgrade`` / ``upgrade``
+   (the script folder from the app's ``ALEMBIC`` config) and Flask-Alembic's ``produce_migrations`` as the check.
    A plain Alembic project (env.py reads no ``current_app``: full-stack-fastapi-template) runs its own
    ``alembic upgrade head`` / ``downgrade -1`` / ``upgrade head`` next to its ini instead, then ``alembic check``
    and ``compare_metadata`` of ``--metadata NAME=module:attr`` (``app.models:SQLModel.metadata``).
@@ -78,6 +80,25 @@ with app.app_context():
     with ext.db.engine.connect() as conn:
         out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn),
                                                                            ext.db.metadata)]
+with open(sys.argv[1], "w") as f:
+    json.dump(out, f)
+'''
+
+
+FLASK_ALEMBIC_CHECK = r'''
+import json, os, sys
+from flask.cli import ScriptInfo
+app = ScriptInfo(app_import_path=os.environ["FLASK_APP"]).load_app()
+out = {}
+with app.app_context():
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    script = app.extensions["alembic"].produce_migrations()
+    out["check"] = [repr(d)[:160] for ops in (script.upgrade_ops_list or [script.upgrade_ops]) for d in ops.as_diffs()]
+    db = app.extensions["sqlalchemy"]
+    with db.engine.connect() as conn:
+        out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn),
+                                                                           db.metadata)]
 with open(sys.argv[1], "w") as f:
     json.dump(out, f)
 '''
@@ -147,6 +168,11 @@ def reset(root: Path, versions: Path, clean: list[str]) -> None:
         shutil.rmtree(root / path, ignore_errors=True)
 
 
+def revisions_folder(directory: Path) -> Path:
+    """Where the revisions mgen writes go: ``versions/``, or the script folder itself (Flask-Alembic)."""
+    return directory / "versions" if (directory / "versions").is_dir() else directory
+
+
 def edit(root: Path, spec: str) -> str:
     file, regex, line = spec.split("::", 2)
     path = root / file
@@ -193,7 +219,7 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
                 "current_app) nor a plain Alembic project with an alembic.ini and --metadata"}
     ini = None if spec is not None else layout.ini.resolve()  # type: ignore[union-attr]
     directory = Path(spec["directory"]) if spec is not None else layout.config().script_location.resolve()  # type: ignore[union-attr]
-    reset(root, directory / "versions", opts["clean"].get(name, []))
+    reset(root, revisions_folder(directory), opts["clean"].get(name, []))
     server = args.server if dialect == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="mgen-bench-native-") as tmp, \
             scratch_database(dialect, server) as url:
@@ -227,17 +253,19 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
             return _reset_after(row, root, directory, args, opts, name)
         flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
         db = [str(python), "-m", "flask", "db"]
+        own = spec["extension"] == "alembic"  # Flask-Alembic: its commands read the script folder from the app
         for step, cmd in (("upgrade", ["upgrade"]), ("downgrade", ["downgrade"]), ("re-upgrade", ["upgrade"])):
-            done = run([*db, *cmd, "-d", str(directory)], root, flask_env)
+            done = run([*db, *cmd, *([] if own else ["-d", str(directory)])], root, flask_env)
             row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
-        done = run([str(python), "-c", CHECK, str(answer), str(directory)], root, flask_env)
+        done = run([str(python), "-c", FLASK_ALEMBIC_CHECK if own else CHECK, str(answer), str(directory)], root,
+                   flask_env)
         row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
     return _reset_after(row, root, directory, args, opts, name)
 
 
 def _reset_after(row: dict, root: Path, directory: Path, args: argparse.Namespace, opts: dict, name: str) -> dict:
     if not args.keep:
-        reset(root, directory / "versions", opts["clean"].get(name, []))
+        reset(root, revisions_folder(directory), opts["clean"].get(name, []))
     return row
 
 

@@ -176,3 +176,19 @@ def test_revisions_only_a_server_runs_take_a_scratch_database_on_it(tmp_path: Pa
     data = json.loads(capsys.readouterr().out)
     assert [op["description"] for op in data["operations"]] == ["add_column users.name"]
     assert revisions(root) == [] and not (tmp_path / "real.db").exists()
+
+
+def test_a_target_metadata_without_tables_is_refused(tmp_path: Path, capsys, monkeypatch):
+    """env.py names a declarative base whose model modules it never imports: autogenerate would drop every table
+    of the history; the native engine refuses in one line and writes nothing (never "drop_table users")."""
+    root = project(tmp_path)
+    monkeypatch.setenv("MGEN_ALEMBIC_URL", f"sqlite:///{tmp_path / 'real.db'}")
+    env = root / "migrations" / "env.py"
+    env.write_text(env.read_text().replace("from app.models import Base\n",
+                                           "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n"))
+    assert main(["generate", str(root), "--engine", "native", *PY]) == 2
+    err = capsys.readouterr().err
+    assert err == ("mgen: engine: native failed: revision --autogenerate failed: RuntimeError: env.py's target_metadata "
+                   "has no table (the modules that define the models are not imported when env.py runs): autogenerate "
+                   "would drop every table of the revisions (1: users)\n")
+    assert revisions(root) == [] and not (tmp_path / "real.db").exists()

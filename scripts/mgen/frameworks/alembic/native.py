@@ -10,7 +10,9 @@ and autogenerate must find nothing left; a revision that fails is not left writt
 engine env.py creates is pointed at the scratch database: the project's own database is never touched.
 
 A Flask-Migrate project (its ``env.py`` reads ``current_app``) runs inside the Flask app's context, the app
-made as ``flask db`` makes it (``native_flask.py``); the console scripts its pyproject.toml / setup.cfg
+made as ``flask db`` makes it (``native_flask.py``); so does a Flask-Alembic project (no env.py: its revisions
+and ``script.py.mako`` in the script folder), through Flask-Alembic's own ``upgrade`` / ``revision`` /
+``downgrade`` / ``produce_migrations``, as its ``flask db`` commands call them; the console scripts its pyproject.toml / setup.cfg
 declare are passed as candidates (a ``FlaskGroup`` with a ``create_app``, as ``myproject db upgrade`` uses).
 The interpreter's folder comes first on PATH, as in the activated virtualenv ``flask db`` runs in (the
 ini's ``post_write_hooks``, ``ruff`` say, are the project's own tools). The scratch database is of the project's dialect: a project whose database is PostgreSQL or MySQL needs
@@ -143,19 +145,27 @@ _CURRENT_APP = re.compile(r"^\s*from\s+flask\s+import\s[^\n]*\bcurrent_app\b|\bf
 
 
 def flask_spec(root: Path, section: str | None) -> dict[str, Any] | None:
-    """What the driver needs to run a Flask-Migrate project (None: env.py does not read Flask's
-    ``current_app``): the script folder, and the project's console scripts (``module:attr``)."""
+    """What the driver needs to run a Flask-Migrate project (its ``env.py`` reads Flask's ``current_app``) or a
+    Flask-Alembic one (no ini, no env.py: revisions and ``script.py.mako`` in the script folder), None for
+    any other: the extension (``migrate`` or ``alembic``), the script folder, and the project's console scripts
+    (``module:attr``)."""
     from .detection import find_layout
 
     try:
         layout = find_layout(root)
-        env = layout.env_py(section) if layout is not None else None
-        if env is None or not _CURRENT_APP.search(env.read_text(encoding="utf-8", errors="replace")):
+        if layout is None:
             return None
-        directory = layout.config(section).script_location  # type: ignore[union-attr]
+        env = layout.env_py(section)
+        if env is None and layout.ini is None and layout.versions == layout.script_location:
+            kind = "alembic"
+        elif env is not None and _CURRENT_APP.search(env.read_text(encoding="utf-8", errors="replace")):
+            kind = "migrate"
+        else:
+            return None
+        directory = layout.config(section).script_location
     except (MgenError, OSError):
         return None
-    return {"directory": str(directory.resolve()), "apps": console_scripts(root)}
+    return {"extension": kind, "directory": str(directory.resolve()), "apps": console_scripts(root)}
 
 
 def console_scripts(root: Path) -> list[str]:
@@ -178,6 +188,6 @@ def console_scripts(root: Path) -> list[str]:
 
 def _driver(flask: bool) -> str:
     here = Path(__file__).parent
-    parts = ["native_flask.py", "native_driver.py"] if flask else ["native_driver.py"]
+    parts = ["native_using.py", *(["native_flask.py"] if flask else []), "native_driver.py"]
     return "\n".join((here / name).read_text(encoding="utf-8") for name in parts)
 

@@ -134,17 +134,35 @@ empty = []
 
 def keep_changes(context, revision, directives):
     """Alembic calls it before env.py's own hook (which may expect the revision there: Flask-Migrate's template
-    drops an empty one itself), so it only looks: an empty revision is removed once written."""
+    drops an empty one itself), so it drops nothing: an empty revision is removed once written. The one thing it
+    adds: ``postgresql_using`` where PostgreSQL refuses a type change without it (``native_using.py``)."""
     if not directives:
         return
     script = directives[0]
     op_lists = getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]
     for ops in op_lists:
         diffs.extend(describe(d) for d in ops.as_diffs())
+    refuse_unread_models(context, op_lists)
+    notes.extend(add_postgresql_using(context, directives))  # native_using.py, put before this text
     if all(ops.is_empty() for ops in op_lists):
         empty.append(True)
     elif not MESSAGE:  # no --name: the first difference names the revision, as mgen's own names do
         script.message = diffs[0].replace("_", " ") + (" and more" if len(diffs) > 1 else "")
+
+
+def refuse_unread_models(context, op_lists):
+    """A ``target_metadata`` with no table (env.py imports the declarative base, not the modules that put the
+    models on it) would have autogenerate drop every table of the history: refused, never written."""
+    target = getattr(context, "opts", {}).get("target_metadata")
+    metadatas = [m for m in (target if isinstance(target, (list, tuple)) else [target]) if m is not None]
+    if not metadatas or any(getattr(m, "tables", None) for m in metadatas):
+        return
+    dropped = sorted(d[1].name for ops in op_lists for d in ops.as_diffs()
+                     if isinstance(d, tuple) and d and d[0] == "remove_table")
+    if dropped:
+        raise RuntimeError("env.py's target_metadata has no table (the modules that define the models are not "
+                           "imported when env.py runs): autogenerate would drop every table of the revisions (%d: %s)"
+                           % (len(dropped), ", ".join(dropped[:5]) + (", ..." if len(dropped) > 5 else "")))
 
 
 class Failed(Exception):
@@ -158,15 +176,36 @@ def plain_configs():
     return config, config
 
 
-def verify(config):
+class CommandRunner:
+    """Alembic's own commands through the project's env.py: a plain project's ini, or Flask-Migrate's
+    configurations (``native_flask.py``). A Flask-Alembic project has its own runner there (no env.py)."""
+
+    def __init__(self, upgrade_config, revision_config):
+        self.config, self.revision_config = upgrade_config, revision_config
+
+    def upgrade(self, target):
+        command.upgrade(self.config, target)
+
+    def downgrade(self, target):
+        command.downgrade(self.config, target)
+
+    def revision(self, message, hook):
+        return command.revision(self.revision_config, message=message, autogenerate=True,
+                                process_revision_directives=hook)
+
+    def left_over(self):
+        return left_over(self.config)
+
+
+def verify(runner):
     """``--verify``: the written revision applied by Alembic on the scratch database (``upgrade heads``,
     ``downgrade -1``, ``upgrade heads``), then what autogenerate still finds there (Alembic's ``check``,
     through env.py): ``[[step, "ok" or why not], ...]``, stopping at the first step that fails."""
     steps = []
-    for name, call in (("upgrade heads", lambda: command.upgrade(config, "heads")),
-                       ("downgrade -1", lambda: command.downgrade(config, "-1")),
-                       ("upgrade heads again", lambda: command.upgrade(config, "heads")),
-                       ("nothing left to autogenerate", lambda: left_over(config))):
+    for name, call in (("upgrade heads", lambda: runner.upgrade("heads")),
+                       ("downgrade -1", lambda: runner.downgrade("-1")),
+                       ("upgrade heads again", lambda: runner.upgrade("heads")),
+                       ("nothing left to autogenerate", lambda: nothing_left(runner.left_over()))):
         try:
             call()
         except BaseException as exc:  # noqa: BLE001 - the step's error, said in one line
@@ -176,9 +215,14 @@ def verify(config):
     return steps
 
 
+def nothing_left(left):
+    if left:
+        raise RuntimeError("%d left: %s" % (len(left), "; ".join(left[:5])))
+
+
 def left_over(config):
     """Alembic's ``check``, its differences seen by a hook of its own (env.py's may drop an empty revision,
-    which ``command.check`` cannot take)."""
+    which ``command.check`` cannot take): one line each."""
     from alembic import autogenerate
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
@@ -202,8 +246,7 @@ def left_over(config):
     with EnvironmentContext(config, directory, fn=retrieve, as_sql=False, template_args=revision_context.template_args,
                             revision_context=revision_context):
         directory.run_env()
-    if left:
-        raise RuntimeError("%d left: %s" % (len(left), "; ".join(left[:5])))
+    return left
 
 
 def revision_files(config):
@@ -222,18 +265,17 @@ stage = "could not run"
 where = "upgrade heads on the scratch database"
 try:
     if FLASK is None:
-        context, (upgrade_config, revision_config) = None, plain_configs()
+        context, runner = None, CommandRunner(*plain_configs())
     else:  # native_flask.py, put before this text by alembic.native
-        context, upgrade_config, revision_config = flask_context(FLASK, notes)
+        context, runner = flask_context(FLASK, notes)
     try:
-        command.upgrade(upgrade_config, "heads")
+        runner.upgrade("heads")
         stage, where = "failed", "revision --autogenerate"
-        before = revision_files(revision_config)
+        before = revision_files(runner.revision_config)
         try:
-            scripts = command.revision(revision_config, message=MESSAGE, autogenerate=True,
-                                       process_revision_directives=keep_changes)
+            scripts = runner.revision(MESSAGE, keep_changes)
         except BaseException:  # a file Alembic wrote before failing (a post_write_hook) is not left behind
-            for path in revision_files(revision_config) - before:
+            for path in revision_files(runner.revision_config) - before:
                 os.remove(path)
             raise
         scripts = [] if scripts is None else scripts if isinstance(scripts, list) else [scripts]
@@ -242,7 +284,7 @@ try:
                 os.remove(script.path)
             scripts = []
         stage, where = "failed", "--verify"
-        verified = verify(upgrade_config) if VERIFY == "1" and scripts else None
+        verified = verify(runner) if VERIFY == "1" and scripts else None
     finally:
         if context is not None:
             context.pop()

@@ -23,17 +23,25 @@ as ``flask db migrate`` sets it), pointed at the scratch database.
 # ruff: noqa: UP031, F821 - run by the project's interpreter, which may predate f-strings (Python 3.5)
 
 
+EXTENSIONS = {"migrate": ("Flask-Migrate", "env.py reads current_app"),
+              "alembic": ("Flask-Alembic", "its script folder has no env.py")}
+
+
 def flask_context(spec, notes):
-    """The app context pushed (the caller pops it) and the configurations for ``upgrade`` and ``revision``."""
+    """The app context pushed (the caller pops it) and the runner of ``upgrade`` / ``revision``: Alembic's
+    commands with Flask-Migrate's configurations, or Flask-Alembic's own methods."""
+    kind = spec.get("extension") or "migrate"
+    name, why = EXTENSIONS[kind]
     try:
         import flask  # noqa: F401 - whether it is there is the question
     except Exception as exc:  # noqa: BLE001
-        raise Failed("Flask not importable (env.py reads current_app): " + first_line(exc)) from None
+        raise Failed("Flask not importable (%s): %s" % (why, first_line(exc))) from None
     app, how, created = flask_app_recorded(spec.get("apps") or [])
-    extension = app.extensions.get("migrate")
+    extension = app.extensions.get(kind)
     if extension is None:
-        raise Failed("the Flask app (%s) has no Flask-Migrate: app.extensions['migrate'] is unset" % how)
+        raise Failed("the Flask app (%s) has no %s: app.extensions[%r] is unset" % (how, name, kind))
     notes.append("the Flask app: %s" % how)
+    runner = FlaskAlembicRunner(app, extension) if kind == "alembic" else None
     context = app.app_context()
     context.push()
     try:
@@ -46,13 +54,65 @@ def flask_context(spec, notes):
             notes.append("the app's factory migrated the scratch database itself (%s): upgrade heads goes on from "
                          "there" % listed(tables))
         directory = spec["directory"]
+        if runner is not None:
+            own = runner.config.get_main_option("script_location")
+            if own and os.path.realpath(own) != os.path.realpath(directory):
+                notes.append("ALEMBIC['script_location'] %r differs from the script folder read: %s" % (own, directory))
+            return context, runner
         own = getattr(extension, "directory", None)
         if own and os.path.isdir(str(own)) and os.path.realpath(str(own)) != os.path.realpath(directory):
             notes.append("Migrate(directory=%r) differs from the script folder read: %s" % (str(own), directory))
-        return context, flask_config(extension, directory, []), flask_config(extension, directory, ["autogenerate"])
+        return context, CommandRunner(flask_config(extension, directory, []),
+                                      flask_config(extension, directory, ["autogenerate"]))
     except BaseException:
         context.pop()
         raise
+
+
+class FlaskAlembicRunner:
+    """Flask-Alembic's own methods (``flask db upgrade`` / ``downgrade`` / ``revision`` / ``check`` call them):
+    it has no env.py, its engines are Flask-SQLAlchemy's (on the scratch database, as every engine is). The
+    revision hook goes in through ``ALEMBIC_CONTEXT``, the options Flask-Alembic configures its contexts with,
+    before the project's own hook there, if any."""
+
+    def __init__(self, app, extension):
+        self.extension = extension
+        self.hooks = []
+        options = app.config.setdefault("ALEMBIC_CONTEXT", {})
+        own = options.get("process_revision_directives")
+
+        def hook(context, revision, directives):
+            for call in list(self.hooks):
+                call(context, revision, directives)
+            if own is not None:
+                own(context, revision, directives)
+
+        options["process_revision_directives"] = hook
+
+    @property
+    def config(self):
+        return self.extension.config
+
+    revision_config = config
+
+    def upgrade(self, target):
+        self.extension.upgrade(target)
+
+    def downgrade(self, target):
+        self.extension.downgrade(target)
+
+    def revision(self, message, hook):
+        self.hooks[:] = [hook]
+        try:
+            return [script for script in self.extension.revision(message) or [] if script is not None]
+        finally:
+            self.hooks[:] = []
+
+    def left_over(self):
+        """What ``flask db check`` finds (Flask-Alembic's ``produce_migrations``): one line each."""
+        script = self.extension.produce_migrations()
+        return [describe(d) for ops in getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]
+                for d in ops.as_diffs()]
 
 
 def flask_app(apps):
