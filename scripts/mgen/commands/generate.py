@@ -73,7 +73,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(json.dumps({**data, **engine}, indent=2, default=str))
     else:  # (a report with no JSON form, e.g. Alembic's "no changes", is printed as it always was under --json)
         print("\n".join(report.lines() + ([] if options.json else engine_lines(engine))))
+    if report.exit_code == 0 and not options.dry_run and _history_written(framework, options):
+        from ..workflow import record_baseline
+
+        record_baseline(options.project)  # the migrations now build the models: check's baseline
     return report.exit_code
+
+
+def _history_written(framework: Framework, options: Options) -> bool:
+    """Whether generate wrote into the project's own history (not ``--format`` SQL of a framework project,
+    printed or written to another folder)."""
+    from ..frameworks.registry import fallback
+
+    return not options.format or type(framework) is type(fallback())
 
 
 def engine_lines(data: dict) -> list[str]:
