@@ -249,11 +249,11 @@ def test_outside_git_fingerprints_detect_an_edit_on_the_second_run(capsys, tmp_p
     assert mgen(capsys, "check", str(root))[:2] == (1, "1 schema file changed: blog/models.py\n")
     # the baseline does not move by itself: the change is reported until the migration is accepted
     assert mgen(capsys, "check", str(root))[:2] == (1, "1 schema file changed: blog/models.py\n")
-    code, out, _ = mgen(capsys, "check", str(root), "--json")
+    out = mgen(capsys, "check", str(root), "--json")[1]
     assert json.loads(out)["method"] == "fingerprints" and "not in a git repository" in json.loads(out)["note"]
     write(root, {"blog/migrations/0002_x.py": ""})
     (root / "blog/migrations/0001_initial.py").unlink()
-    code, out, _ = mgen(capsys, "status", str(root))
+    out = mgen(capsys, "status", str(root))[1]
     assert ("changed vs recorded fingerprints (no git): blog/migrations/0001_initial.py (deleted), "
             "blog/migrations/0002_x.py (added), blog/models.py") in out
     accept_baseline(root, schema_scope(root, detect(root)))

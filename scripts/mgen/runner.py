@@ -73,8 +73,7 @@ from .db import (
 )
 from .dialects import get_dialect
 from .errors import MgenError
-from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, read_text, write_migration
-from .formats.goose import ANNOTATION_RE as GOOSE_ANNOTATION_RE
+from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, write_migration
 from .formats.numbering import version_number
 from .runner_lock import migration_lock
 from .target import looks_like_production
@@ -85,7 +84,6 @@ if TYPE_CHECKING:
 DEFAULT_TABLE = "schema_migrations"
 STARTED_MS = -1  # execution_ms of a migration started and not finished (dirty)
 CREATE_HEADER = "Created by `mgen migrate create`: write the up SQL, and the down SQL that undoes it."
-_DIESEL_NO_TRANSACTION_RE = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
 _FAILED_INDEX_RE = re.compile(r"statement (\d+) failed")  # apply_statements' message
 _TIMESTAMP_TYPES = {"postgresql": "TIMESTAMP", "mysql": "DATETIME", "sqlite": "TEXT"}
 _WHY_NOT_ATOMIC = {
@@ -365,20 +363,11 @@ class Script:
 
 
 def is_transactional(m: Migration, fmt: str | None, statements: Sequence[Statement]) -> bool:
-    """False when the format marks ``m`` to run outside a transaction (see the module docstring)."""
-    if fmt == "goose":
-        return not any(_goose_command(line) == "no transaction" for line in read_text(m.paths[0]).splitlines())
-    if fmt == "plain":
-        metadata = m.paths[0].parent / "metadata.toml"
-        return not (metadata.is_file() and _DIESEL_NO_TRANSACTION_RE.search(read_text(metadata)))
-    if fmt == "golang-migrate":
-        return len(statements) != 1
-    return True
+    """False when the format marks ``m`` to run outside a transaction (``formats.transactions``; a folder of
+    no known format: in one)."""
+    from .formats.transactions import in_transaction
 
-
-def _goose_command(line: str) -> str | None:
-    match = GOOSE_ANNOTATION_RE.fullmatch(line)
-    return " ".join(match.group(1).lower().split()) if match else None
+    return fmt is None or in_transaction(fmt, m.paths[0], len(statements))
 
 
 def script_of(m: Migration, fmt: str | None, direction: str, dialect: str) -> Script:

@@ -331,8 +331,8 @@ def add_parsers(subparsers: Any) -> None:
     ``python -m mgen.workflow`` builds)."""
     commands = {
         "check": ("one line: did any schema file change? (exit 1 when one did)",
-                  "Early exit: exit 0 'no schema change', 1 'N schema files changed: ...' (or 'no baseline: ...', outside "
-                  "git before the first generate), 2 not a project mgen knows.",
+                  ("Early exit: exit 0 'no schema change', 1 'N schema files changed: ...' (or 'no baseline: ...', "
+                   "outside git before the first generate), 2 not a project mgen knows."),
                   main_check),
         "status": ("framework, dialect, changed schema files, last migration",
                    ("A few lines: framework and dialect (and where each came from), the changed schema files, "
