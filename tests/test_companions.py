@@ -113,6 +113,54 @@ def test_alembic_with_tests(tmp_path: Path, capsys):
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
 
 
+def test_django_one_test_per_migration_comparing_the_whole_schema(tmp_path: Path, capsys):
+    """#15 item 17: with migrations in two apps, --with-tests wrote a test for one of them, and its check
+    compared column names only. Now each migration gets its test, comparing types, nullability, defaults,
+    indexes and constraints; Django's test runner runs them, and Django's makemigrations --check says nothing
+    is left. An AlterField (a longer CharField) and an AddIndex change no column name: the old check could not
+    tell a down that left them behind."""
+    root = tmp_path / "store"
+    django_store(root)
+    assert main(["generate", str(root)]) == 0
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text().replace("max_length=120)", "max_length=200)"))
+    shop = root / "shop" / "models.py"
+    shop.write_text(shop.read_text().replace('name="product_stock_idx"))', 'name="product_stock_idx"),\n'
+                                             '                   models.Index(fields=["sku"], name="product_sku_idx"))'))
+    capsys.readouterr()
+    assert main(["generate", str(root), "--with-tests", "--quick", "--dialect", "sqlite"]) == 0
+    tests = sorted(Path(p) for p in capsys.readouterr().out.split() if Path(p).name.startswith("test_migration_"))
+    assert [(t.parent.name, t.name) for t in tests] == [("blog", "test_migration_0002_alter_post_title.py"),
+                                                       ("shop", "test_migration_0002_product_product_sku_idx.py")]
+    modules = [f"{t.parent.name}.{t.stem}" for t in tests]
+    done = subprocess.run([sys.executable, "manage.py", "test", *modules, "-v", "2"], cwd=root, capture_output=True,
+                          text=True, timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(COMMON)})
+    assert done.returncode == 0 and "Ran 2 tests" in done.stderr and "OK" in done.stderr, done.stderr
+    checked = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=root,
+                             capture_output=True, text=True, timeout=300, check=False,
+                             env={**os.environ, "PYTHONPATH": str(COMMON)})
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_alembic_test_catches_a_down_that_leaves_an_index(tmp_path: Path, capsys):
+    """#15 item 17: the written Alembic test compares the whole schema: a downgrade that leaves an index
+    behind keeps every column name as it was, and still fails the test."""
+    root = tmp_path / "shop"
+    shutil.copytree(ROOT / "examples" / "alembic_shop" / "project", root)
+    assert main(["generate", str(root), "--quick"]) == 0
+    shutil.copy(ROOT / "examples" / "alembic_shop" / "models_v2.py", root / "app" / "models.py")
+    capsys.readouterr()
+    assert main(["generate", str(root), "--with-tests", "--quick"]) == 0
+    paths = [Path(p) for p in capsys.readouterr().out.split()]
+    [test] = [p for p in paths if p.name.startswith("test_migration_")]
+    [revision] = [p for p in paths if p.parent.name == "versions"]
+    assert pytest_run(test, root).returncode == 0
+    with revision.open("a") as f:  # the downgrade ends by leaving an index the schema before had not
+        f.write('    op.create_index("ix_customers_name", "customers", ["name"])\n')
+    done = pytest_run(test, root)
+    assert done.returncode == 1 and "the downgrade does not restore the schema" in done.stdout, done.stdout
+
+
 def test_a_companion_that_cannot_be_written_takes_the_migration_with_it(tmp_path: Path, capsys):
     """All the files of one generate, or none (issue #15 item 7): the test cannot be written (``tests`` is a
     file), so the migration written just before it is removed and the exit is 2."""

@@ -174,19 +174,20 @@ def status(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], list[str]]:
     framework = _framework(facts)
     if framework is not None and framework.supports("drift") and facts.config is not None:
         drift = _drift(root, base, facts)
-        data["drift"] = drift
+        data["drift"] = drift.lines if drift is not None and drift.error is None else None
         if drift is not None:
-            lines.append(_drift_line(drift, base))
+            data["drift_error"] = drift.error
+            lines.append(_drift_line(drift.lines, base) if drift.error is None else drift.summary())
     return data, lines
 
 
-def _drift(root: Path, base: str, facts: Facts) -> list[str] | None:
+def _drift(root: Path, base: str, facts: Facts):
     """The operations the models at ``base`` already needed beyond the migrations there (kept per commit in
-    drift.json: a full static read the first time a commit is asked about); None: not in git, or unreadable."""
+    drift.json: a full static read the first time a commit is asked about), or why the base did not read
+    (``Drift.error``); None: not in git."""
     from .frameworks.drift import drift
 
-    found = drift(root, base, dialect=facts.dialect)
-    return found.lines if found is not None else None
+    return drift(root, base, dialect=facts.dialect)
 
 
 def _drift_line(lines: list[str], base: str) -> str:
