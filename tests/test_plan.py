@@ -3,15 +3,12 @@ findings above info, nothing written - for a raw-SQL folder, an Alembic project 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import ALEMBIC_MODELS_V1 as MODELS_V1
 from conftest import alembic_project as project
-from conftest import django_store
+from conftest import django_store, makemigrations_check
 
 from mgen.cli import main
 from mgen.output import shown_path
@@ -96,11 +93,3 @@ def test_plan_and_generate_are_one_computation_across_apps(tmp_path: Path, capsy
         {app: len(lines) for app, lines in generated["operations"].items()}
     assert sum(w["operations"] for w in plan["would_write"]) > len(plan["operations"])  # not every one is DDL
     assert len(plan["would_write"]) == 2 and makemigrations_check(root) == 0
-
-
-def makemigrations_check(root: Path) -> int:
-    common = Path(__file__).parent / "fixtures" / "django" / "_common"
-    done = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=root,
-                          capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(common)})
-    assert done.returncode in (0, 1), done.stderr
-    return done.returncode

@@ -266,7 +266,7 @@ def test_outside_git_check_never_says_no_change_before_a_generate(capsys, tmp_pa
     no answer until generate has written the migrations (exit 1, "no baseline"); generate records the baseline,
     and a model edit after it is a change again. Django's own makemigrations --check is the judge of the
     two states check reports: changes missing, then none."""
-    from conftest import django_store
+    from conftest import django_store, makemigrations_check
 
     root = django_store(tmp_path / "store")
     assert makemigrations_check(root) == 1  # Django: migrations are missing
@@ -282,15 +282,6 @@ def test_outside_git_check_never_says_no_change_before_a_generate(capsys, tmp_pa
     assert mgen(capsys, "generate", str(root))[0] == 0
     assert mgen(capsys, "check", str(root))[:2] == (0, "no schema change\n")
     assert makemigrations_check(root) == 0
-
-
-def makemigrations_check(root: Path) -> int:
-    """Django's ``makemigrations --check --dry-run`` in the project: 1 when models have changes without migrations."""
-    common = Path(__file__).parent / "fixtures" / "django" / "_common"
-    done = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=root,
-                          capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(common)})
-    assert done.returncode in (0, 1), done.stderr
-    return done.returncode
 
 
 def test_touch_without_change_is_not_a_change(tmp_path: Path):
