@@ -261,9 +261,12 @@ def record_baseline(root: Path) -> None:
     root = Path(root).resolve()
     if git_toplevel(root) is not None and shutil.which("git") is not None:
         return
-    facts = project_facts(root)
-    if facts.framework is not None:
-        accept_baseline(root, project_scope(root, facts))
+    try:
+        facts = project_facts(root)
+        if facts.framework is not None:
+            accept_baseline(root, project_scope(root, facts))
+    except (MgenError, OSError):  # the migration is written: no baseline only means check says "no baseline"
+        return
 
 
 # -- last-migration.json ---------------------------------------------------------------------------
