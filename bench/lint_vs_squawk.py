@@ -240,7 +240,8 @@ def write_doc(rows: list[Row], available: bool, squawk_version: str, timing: dic
         "`-- run: no-transaction`."), "",
         (f"- squawk {squawk_version}: `squawk --reporter json --pg-version=V.0 [--assume-in-transaction] FILE` "
         "(the same version and transaction assumption as mgen). PostgreSQL only."),
-        "- mgen: `mgen lint FILE --dialect D --schema _schema.sql [--pg-version V] [--no-transaction] --json`.",
+        ("- mgen: `mgen lint FILE --dialect D --schema _schema.sql [--pg-version V] [--transaction|--no-transaction] "
+         "--json`."),
         ("- 'flagged' means a finding of severity error or warning (squawk: any finding); mgen's info findings "
         "are shown as (info), count towards `expect:`, but do not make a file flagged."), "",
     ]

@@ -92,6 +92,21 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 DJANGO_STORE = Path(__file__).parent / "fixtures" / "django_writer" / "store"
 
 
+def makemigrations_check(root: Path) -> int:
+    """Django's own ``makemigrations --check --dry-run`` in the project at ``root`` (Django the judge): 1 when
+    its models have changes no migration holds, 0 when none."""
+    import os
+    import subprocess
+    import sys
+
+    common = Path(__file__).parent / "fixtures" / "django" / "_common"
+    done = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=root,
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONPATH": str(common)})
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return done.returncode
+
+
 def django_store(dest: Path) -> Path:
     """A copy of the Django writer fixture (``fixtures/django_writer/store``) at ``dest``; ``dest``."""
     import shutil

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import django_store, require_server
+from conftest import django_store, makemigrations_check, require_server
 
 from mgen.cli import main
 
@@ -101,16 +101,62 @@ def test_django_full(tmp_path: Path, capsys):
     assert test.is_file()
 
 
-def test_alembic_with_tests(tmp_path: Path, capsys):
+def alembic_shop_v2(tmp_path: Path, capsys) -> tuple[Path, Path, Path]:
+    """examples/alembic_shop with its first revision, then models_v2's revision generated --with-tests:
+    (the project, the revision, its test)."""
     root = tmp_path / "shop"
     shutil.copytree(ROOT / "examples" / "alembic_shop" / "project", root)
     assert main(["generate", str(root), "--quick"]) == 0
     shutil.copy(ROOT / "examples" / "alembic_shop" / "models_v2.py", root / "app" / "models.py")
     capsys.readouterr()
     assert main(["generate", str(root), "--with-tests", "--quick"]) == 0
-    [test] = [Path(p) for p in capsys.readouterr().out.split() if Path(p).name.startswith("test_migration_")]
+    paths = [Path(p) for p in capsys.readouterr().out.split()]
+    [test] = [p for p in paths if p.name.startswith("test_migration_")]
+    [revision] = [p for p in paths if p.parent.name == "versions"]
+    return root, revision, test
+
+
+def test_alembic_with_tests(tmp_path: Path, capsys):
+    root, _, test = alembic_shop_v2(tmp_path, capsys)
     done = pytest_run(test, root)
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_django_one_test_per_migration_comparing_the_whole_schema(tmp_path: Path, capsys):
+    """#15 item 17: with migrations in two apps, --with-tests wrote a test for one of them, and its check
+    compared column names only. Now each migration gets its test, comparing types, nullability, defaults,
+    indexes and constraints; Django's test runner runs them, and Django's makemigrations --check says nothing
+    is left. An AlterField (a longer CharField) and an AddIndex change no column name: the old check could not
+    tell a down that left them behind."""
+    root = tmp_path / "store"
+    django_store(root)
+    assert main(["generate", str(root)]) == 0
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text().replace("max_length=120)", "max_length=200)"))
+    shop = root / "shop" / "models.py"
+    shop.write_text(shop.read_text().replace('name="product_stock_idx"))', 'name="product_stock_idx"),\n'
+                                             '                   models.Index(fields=["sku"], name="product_sku_idx"))'))
+    capsys.readouterr()
+    assert main(["generate", str(root), "--with-tests", "--quick", "--dialect", "sqlite"]) == 0
+    tests = sorted(Path(p) for p in capsys.readouterr().out.split() if Path(p).name.startswith("test_migration_"))
+    assert [(t.parent.name, t.name) for t in tests] == [("blog", "test_migration_0002_alter_post_title.py"),
+                                                       ("shop", "test_migration_0002_product_product_sku_idx.py")]
+    modules = [f"{t.parent.name}.{t.stem}" for t in tests]
+    done = subprocess.run([sys.executable, "manage.py", "test", *modules, "-v", "2"], cwd=root, capture_output=True,
+                          text=True, timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(COMMON)})
+    assert done.returncode == 0 and "Ran 2 tests" in done.stderr and "OK" in done.stderr, done.stderr
+    assert makemigrations_check(root) == 0
+
+
+def test_alembic_test_catches_a_down_that_leaves_an_index(tmp_path: Path, capsys):
+    """#15 item 17: the written Alembic test compares the whole schema: a downgrade that leaves an index
+    behind keeps every column name as it was, and still fails the test."""
+    root, revision, test = alembic_shop_v2(tmp_path, capsys)
+    assert pytest_run(test, root).returncode == 0
+    with revision.open("a") as f:  # the downgrade ends by leaving an index the schema before had not
+        f.write('    op.create_index("ix_customers_name", "customers", ["name"])\n')
+    done = pytest_run(test, root)
+    assert done.returncode == 1 and "the downgrade does not restore the schema" in done.stdout, done.stdout
 
 
 def test_a_companion_that_cannot_be_written_takes_the_migration_with_it(tmp_path: Path, capsys):

@@ -1,4 +1,4 @@
-"""End to end (issue #5, done-when 1): throwaway git repositories - a raw-SQL project, a Django project and
+"""End to end (issue #5, done-when 1; #15 items 15 and 17): throwaway git repositories - a raw-SQL project, a Django project and
 an Alembic project - get a schema edit, and then exactly the commands skills/migration-generate/SKILL.md
 tells the agent to run, in its order, through the plugin's launcher (scripts/mgen-plugin, installed into a
 temporary CLAUDE_PLUGIN_DATA as Claude Code would), as if the user typed `/migration-generate --with-tests`.
@@ -104,12 +104,12 @@ def test_sql_project(plugin_data: Path, tmp_path: Path):
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
 
 
-def test_django_project(plugin_data: Path, tmp_path: Path):
+def django_project(plugin_data: Path, root: Path) -> Path:
+    """The Django store with its own virtual environment (where its Django is: the plugin's venv has none),
+    a SQLite database, in git with its first migrations written by mgen and committed."""
     import django
 
-    root = tmp_path / "store"
     django_store(root)
-    # the project's own virtual environment, where its Django is (the plugin's venv has none)
     venv = root / ".venv"
     (venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}").mkdir(parents=True)
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
@@ -122,6 +122,35 @@ def test_django_project(plugin_data: Path, tmp_path: Path):
     git(root, "init", "-q")
     assert launcher(plugin_data, root, "generate", ".").returncode == 0
     commit(root)
+    return root
+
+
+def test_django_drift_is_reported_through_the_launcher(plugin_data: Path, tmp_path: Path):
+    """#15 item 15: a model change committed without its migration (drift at HEAD) was never reported through
+    the launcher: the base commit was read where the plugin's Python has no Django, and the error was
+    swallowed. It is read with the project's environment now; status says it, plan and generate carry it."""
+    root = django_project(plugin_data, tmp_path / "store")
+    shop = root / "shop" / "models.py"
+    shop.write_text(shop.read_text() + "\n\nclass Coupon(models.Model):\n    code = models.CharField(max_length=20)\n")
+    commit(root)  # committed without its migration
+    post = root / "blog" / "models" / "post.py"
+    post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
+    ran = agent(plugin_data, root, ["--with-tests"])
+    status = ran["status"].stdout
+    assert "drift at HEAD: 1 operation without a migration: shop: CreateModel Coupon" in status, status
+    assert "add column blog_post.summary" in ran["plan"].stdout and "shop_coupon" in ran["plan"].stdout
+    assert "note: drift at HEAD: the models there already differ" in ran["generate"].stdout
+    assert (root / "shop" / "migrations" / "0002_coupon.py").is_file()
+    assert (root / "blog" / "migrations" / "0002_post_summary.py").is_file()
+    # one test per migration written (#15 item 17), each passing under Django's own test runner
+    modules = ["shop.test_migration_0002_coupon", "blog.test_migration_0002_post_summary"]
+    done = subprocess.run([sys.executable, "manage.py", "test", *modules], cwd=root, capture_output=True, text=True,
+                          timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(COMMON)})
+    assert done.returncode == 0 and "Ran 2 tests" in done.stderr and "OK" in done.stderr, done.stderr
+
+
+def test_django_project(plugin_data: Path, tmp_path: Path):
+    root = django_project(plugin_data, tmp_path / "store")
     post = root / "blog" / "models" / "post.py"
     post.write_text(post.read_text() + "    summary = models.TextField(null=True)\n")
     ran = agent(plugin_data, root, ["--with-tests"])

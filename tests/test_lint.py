@@ -161,18 +161,42 @@ def test_statement_renames_only_when_both_schemas_agree():
 # ---------------------------------------------------------------------------------------------
 # statement facts
 # ---------------------------------------------------------------------------------------------
-def test_concurrently_in_a_transaction_unless_the_file_says_otherwise(tmp_path):
+def test_a_file_is_in_a_transaction_only_where_its_format_runs_it_in_one(tmp_path):
+    """#15 item 19: a lone file holding only CREATE INDEX CONCURRENTLY was said to fail in a transaction, though
+    nothing wraps a lone file. Now each file is judged as its format's runner runs it
+    (``formats.transactions``): goose wraps unless NO TRANSACTION, golang-migrate sends a file as one query
+    (PostgreSQL wraps several statements, not one), plain/Diesel and Flyway wrap; a file of no format is not in
+    a transaction unless --transaction says so."""
     sql = "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
-    f = write(tmp_path / "m.sql", sql)
+    two = "SET lock_timeout = '2s';\n" + sql
+
+    def fires(*args: str) -> bool:
+        _, data = lint_json(*args, "--dialect", "postgresql")
+        return "concurrently-in-transaction" in {x["rule"] for x in data["findings"]}
+
+    lone = write(tmp_path / "m.sql", two)
+    assert not fires(str(lone))
+    assert fires(str(lone), "--transaction")
+    assert not fires(str(write(tmp_path / "g" / "00002_idx.sql", "-- +goose NO TRANSACTION\n-- +goose Up\n" + sql
+                                + "-- +goose Down\nSELECT 1;\n")))
+    goose = write(tmp_path / "g2" / "00002_idx.sql", "-- +goose Up\n" + sql + "-- +goose Down\nSELECT 1;\n")
+    assert fires(str(goose)) and not fires(str(goose), "--no-transaction")
+    assert not fires(str(write(tmp_path / "gm" / "000002_idx.up.sql", sql)))  # one statement: outside
+    multi = write(tmp_path / "gm2" / "000002_idx.up.sql", two)
+    write(tmp_path / "gm2" / "000002_idx.down.sql", "DROP INDEX users_email_idx;\n")
+    assert fires(str(multi)) and fires(str(multi.parent))  # the file, or its folder
+    assert fires(str(write(tmp_path / "plain" / "20240101000000_idx" / "up.sql", sql)))
+    assert fires(str(write(tmp_path / "fw" / "V2__idx.sql", sql)))
+
+
+def test_the_type_of_an_unseen_column_is_unknown_not_text(tmp_path):
+    """#15 item 19: without --schema an unseen column was assumed to be text, and a type change on it reported
+    "from text": the old type is now said to be unknown."""
+    f = write(tmp_path / "m.sql", "ALTER TABLE users ALTER COLUMN email TYPE varchar(300);\n")
     _, data = lint_json(str(f), "--dialect", "postgresql")
-    assert ("concurrently-in-transaction", 1) in rules_at(data)
-    assert "require-concurrent-index" not in {x["rule"] for x in data["findings"]}
-    _, data = lint_json(str(f), "--dialect", "postgresql", "--no-transaction")
-    assert "concurrently-in-transaction" not in {x["rule"] for x in data["findings"]}
-    goose = write(tmp_path / "g" / "00002_idx.sql",
-                  "-- +goose NO TRANSACTION\n-- +goose Up\n" + sql + "-- +goose Down\nSELECT 1;\n")
-    _, data = lint_json(str(goose), "--dialect", "postgresql")
-    assert "concurrently-in-transaction" not in {x["rule"] for x in data["findings"]}
+    messages = [x["message"] for x in data["findings"]]
+    assert messages and not any("text" in m for m in messages), messages
+    assert any("from an unknown type (no --schema) to varchar(300)" in m for m in messages), messages
 
 
 def test_index_without_concurrently_on_existing_table(tmp_path):

@@ -373,16 +373,17 @@ def listing(root: Path, skip: tuple[str, ...] = SKIP) -> dict[str, tuple[int, in
     return found
 
 
-def launch(data: Path, root: Path, *args: str, plugin_root: Path | None = None) -> subprocess.CompletedProcess:
+def launch(data: Path, root: Path, *args: str, plugin_root: Path | None = None,
+           pip: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_PLUGIN_", "VIRTUAL_ENV"))}
-    env.update(CLAUDE_PLUGIN_DATA=str(data), CLAUDE_PLUGIN_ROOT=str(plugin_root or root))
+    env.update(CLAUDE_PLUGIN_DATA=str(data), CLAUDE_PLUGIN_ROOT=str(plugin_root or root), **(pip or {}))
     return subprocess.run([str(root / "scripts" / "mgen-plugin"), *args], check=False, capture_output=True,
                           text=True, env=env, timeout=600)
 
 
-def timed(data: Path, root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+def timed(data: Path, root: Path, *args: str, **pip: str) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
-    done = launch(data, root, *args)
+    done = launch(data, root, *args, pip=pip)
     return time.perf_counter() - start, done
 
 
@@ -403,7 +404,10 @@ def installed(tmp_path_factory):
     """One real first call with the repository as the plugin root: its time, result and the listings."""
     data = tmp_path_factory.mktemp("plugin-data")
     before = listing(ROOT)
-    seconds, done = timed(data, ROOT, "--version")
+    # an extra index that does not exist: pip warns about it even with --quiet (as it warns about a
+    # deprecation, a cache folder it cannot write, ...): the agent must not read it
+    missing = (data.parent / "no-such-index").as_uri()
+    seconds, done = timed(data, ROOT, "--version", PIP_EXTRA_INDEX_URL=missing)
     after = listing(ROOT)
     print(f"\nmgen-plugin first call (install): {seconds:.1f} s")
     return {"data": data, "seconds": seconds, "done": done, "before": before, "after": after}
@@ -413,7 +417,10 @@ def test_first_call_installs_into_plugin_data(installed):
     done, data = installed["done"], installed["data"]
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"mgen {version()}"
-    assert "installing mgen" in done.stderr
+    # one line for the whole install (#15 item 13): what pip said is in install.log
+    assert done.stderr == f"mgen-plugin: installing mgen {version()} into {data / 'venv'} (first run, or its " \
+        "requirements changed)\n"
+    assert "no-such-index" in (data / "install.log").read_text()
     assert (data / "venv" / "bin" / "mgen").is_file()
     assert len((data / "venv.stamp").read_text().strip()) == 64
 
@@ -460,6 +467,21 @@ def test_without_plugin_data_it_stops(tmp_path):
                           timeout=60, cwd=tmp_path)
     assert done.returncode == 2 and "CLAUDE_PLUGIN_DATA" in done.stderr and done.stdout == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_install_shows_what_pip_said_and_stops(tmp_path):
+    """pip cannot find the requirements (no index, an empty folder of wheels): exit 2, the end of pip's
+    output and one line saying where the rest is; nothing marked ready, so the next call tries again."""
+    data, wheels = tmp_path / "data", tmp_path / "wheels"
+    wheels.mkdir()
+    done = launch(data, ROOT, "--version", pip={"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)})
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("mgen-plugin: installing mgen")
+    assert any("No matching distribution" in line for line in lines[1:-1]), done.stderr
+    assert lines[-1] == (f"mgen-plugin: installing mgen failed (the lines above are the end of "
+                         f"{data / 'install.log'}); the next call tries again")
+    assert not (data / "venv.stamp").exists()
 
 
 def test_requirements_are_pinned_to_the_development_environment():

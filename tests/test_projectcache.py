@@ -332,7 +332,7 @@ def test_real_entries_match_the_schemas(tmp_path: Path, capsys):
 
     for name, files in (("dj", DJANGO), ("al", ALEMBIC), ("sq", SQL)):
         root = write(tmp_path / name, files)
-        assert _run(capsys, "status", str(root)) == 0  # outside git: records the fingerprint baseline too
+        assert _run(capsys, "status", str(root)) == 0
         pc.put_state(root, "any", {"depends_on": {}, "payload": [1, 2]})
         collect(root)
         (root / next(iter(files))).write_text("broken\n")  # manage.py, alembic.ini, a migration: read errors

@@ -192,10 +192,54 @@ def test_irreversible_migration_and_create(tmp_path: Path, sqlite_db: str) -> No
     second = runner.create(folder, "add posts")  # continues the folder's format and numbering
     assert [m.name for m in list_migrations(folder)] == ["add_users", "add_posts"]
     assert second[0].parent.name.endswith("_add_posts")
-    assert len(runner.run(folder, sqlite_db)) == 2  # empty migrations run (and are recorded)
-    with pytest.raises(MgenError, match="irreversible: its down SQL is empty"):
+    with pytest.raises(MgenError, match="is empty: its up SQL has no statement"):
+        runner.run(folder, sqlite_db)
+    assert len(runner.pending(folder, sqlite_db)) == 2  # nothing ran, nothing recorded
+    up_path(folder, second[0].parent.name.split("_")[0]).write_text("CREATE TABLE posts (id INTEGER PRIMARY KEY);\n")
+    first_up = list_migrations(folder)[0].paths[0]
+    first_up.write_text("CREATE TABLE users (id INTEGER PRIMARY KEY);\n")
+    assert len(runner.run(folder, sqlite_db)) == 2
+    with pytest.raises(MgenError, match="irreversible: its down SQL is empty"):  # an up with no down
         runner.rollback(folder, sqlite_db)
     assert runner.pending(folder, sqlite_db) == []
+
+
+def test_create_then_run_is_refused_and_an_empty_migration_rolls_back(tmp_path: Path, sqlite_db: str,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """#15 item 18: ``create`` then ``run`` applied an empty migration that could then neither be rolled back
+    ("its down SQL is empty") nor edited ("changed after it was applied"). ``run`` refuses it now, before
+    anything runs; and a migration applied empty (by an older mgen) is rolled back by its empty down."""
+    folder = tmp_path / "m"
+    assert mgen_here(capsys, "create", "nothing yet", "--migrations", str(folder)).returncode == 0
+    r = mgen_here(capsys, "run", "--migrations", str(folder), "--db", sqlite_db)
+    assert "is empty: its up SQL has no statement (write it, or delete it); nothing ran" in one_error_line(r)
+    assert len(runner.pending(folder, sqlite_db)) == 1
+    # applied empty before this rule: the up made nothing, so an empty down undoes it
+    [m] = list_migrations(folder)
+    m.paths[0].write_text("SELECT 1;\n")
+    assert len(runner.run(folder, sqlite_db)) == 1
+    m.paths[0].write_text("")
+    assert [s.migration.version for s in runner.rollback(folder, sqlite_db)] == [m.version]
+    assert len(runner.pending(folder, sqlite_db)) == 1
+
+
+def test_run_lints_the_pending_migrations_first(tmp_path: Path, sqlite_db: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """#15 item 18: commands/migrate.md says ``run`` lints the pending migrations first; on a SQL folder it
+    applied a DROP COLUMN without a word. The pending migrations' error findings now stop the run (exit 2,
+    the finding in the line) unless --yes; those already applied are not reported again."""
+    folder = write(tmp_path / "m", "golang-migrate", BASE[:1] + [
+        (V2, "drop_email", ["ALTER TABLE users DROP COLUMN email"], ["ALTER TABLE users ADD COLUMN email VARCHAR(100)"])])
+    assert len(runner.run(folder, sqlite_db, target=V1)) == 1
+    r = mgen_here(capsys, "run", "--migrations", str(folder), "--db", sqlite_db)
+    line = one_error_line(r)
+    assert "a pending migration has an error finding" in line and "error drop-column" in line, line
+    assert "lint of the pending migrations:" in r.stdout and "drop-column" in r.stdout
+    assert [m.version for m in runner.pending(folder, sqlite_db)] == [V2]  # nothing ran
+    r = mgen_here(capsys, "run", "--migrations", str(folder), "--db", sqlite_db, "--yes")
+    assert r.returncode == 0 and "drop-column" in r.stdout, r.stderr
+    assert runner.pending(folder, sqlite_db) == []
+    assert "email" not in [c.name for c in schema(sqlite_db).table("users").columns]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -294,7 +338,7 @@ def test_cli_json_and_text_output(tmp_path: Path, sqlite_db: str, capsys: pytest
 
     r = mgen_here(capsys, "run", "--db", sqlite_db, "--migrations", str(folder), "--json")
     data = json.loads(r.stdout)
-    assert set(data) == {"database", "table", "action", "dry_run", "migrations"}
+    assert set(data) == {"database", "table", "action", "dry_run", "migrations", "lint"}
     assert (data["action"], data["dry_run"], data["table"]) == ("run", False, "schema_migrations")
     assert [m["version"] for m in data["migrations"]] == [V2, V3]
     assert set(data["migrations"][0]) == {"version", "name", "file", "statements", "transactional", "ms"}

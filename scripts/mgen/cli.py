@@ -10,7 +10,7 @@
     mgen new-migration ...   (the same as generate)
     mgen plan [PROJECT_DIR] [generate's options]
     mgen lint PATH... --dialect D [--format text|json|sarif | --json] [--schema SOURCE] [--pg-version V]
-                  [--no-transaction] [--db URL]
+                  [--no-transaction|--transaction] [--db URL]
     mgen check | status | cache | migrate ...
 
 This module parses the arguments (``commands.parser``), runs the command (``commands``), and turns errors

@@ -4,9 +4,12 @@
   operation's safety class and the findings above info), the lock/duration estimates the findings carry
   (with ``--db``), the order of deploy steps (a destructive change: stop using it first), the rollback plan
   (the framework's own command) and what to watch while it runs.
-- **A test in the project's own idiom** that applies the migration, reverses it and applies it again on a
-  scratch database, comparing the schema each time: what the project's framework writes
-  (``Framework.written_migrations``: a test case its own test runner finds, from its template).
+- **A test in the project's own idiom** for each migration written (Django: one per app's migration; a
+  SQL folder: one for the migrations of the run) that applies it, reverses it and applies it again on a
+  scratch database, comparing the whole schema each time (every table's columns with their types,
+  nullability and defaults, its indexes and constraints, as the database reports them): what the project's
+  framework writes (``Framework.written_migrations``: test cases its own test runner finds, from its
+  templates).
 
 Both are built from what ``generate --json`` reports (the files written, each operation's safety class,
 the findings), so they describe exactly what was written. Written atomically, all or none (the caller
@@ -36,7 +39,7 @@ def companions(data: dict, project: Path, rows: list[tuple[str, str]], *, docs: 
     framework = data.get("framework") or data.get("format") or "sql"
     project = Path(project).resolve()
     owner = get(framework) or fallback()
-    written, test = owner.written_migrations(data, project, files)
+    written, tests_of = owner.written_migrations(data, project, files)
     out: list[Path] = []
     try:
         if docs:
@@ -44,8 +47,8 @@ def companions(data: dict, project: Path, rows: list[tuple[str, str]], *, docs: 
             out.append(_write(files[0].with_name(files[0].name.split(".")[0] + ".deploy.md"),
                               _guide(data, framework, written, rows, lint)))
         if tests:
-            path, text = test()
-            out.append(_write(path, text))
+            for path, text in tests_of():
+                out.append(_write(path, text))
     except BaseException:  # all of them or none: what was written goes again
         for path in out:
             path.unlink(missing_ok=True)

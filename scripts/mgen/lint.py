@@ -42,11 +42,10 @@ _USING_INDEX = re.compile(r"\bUSING\s+INDEX\s+(?!TABLESPACE\b)", re.IGNORECASE)
 # statements that change data (and stay applied where DDL is not transactional) without a schema operation
 DATA_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE", "CALL", "LOAD"})
 PLACEHOLDER_LIMIT = 50  # placeholders one statement may need before we give up (each fixes one name)
-PLACEHOLDER_TYPE = ColumnType("text")  # what an unseen column is assumed to be
+PLACEHOLDER_TYPE = ColumnType("native", native="an unknown type (no --schema)")  # an unseen column: its type is not known
 
 _IGNORE_RE = re.compile(r"--\s*mgen:ignore\b[ \t]*(?P<rest>.*)$", re.IGNORECASE)
 _GOOSE_UP_RE = re.compile(r"^\s*--\s*\+goose\s+up\s*$", re.IGNORECASE | re.MULTILINE)
-_GOOSE_NO_TX_RE = re.compile(r"^\s*--\s*\+goose\s+no\s+transaction\s*$", re.IGNORECASE | re.MULTILINE)
 # comments and string literals, blanked before looking for keywords in a statement
 _SCRUB_RE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|#[^\n]*|/\*.*?\*/", re.DOTALL)
 _NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_$]*)'
@@ -146,12 +145,13 @@ class SqlUnit:
 
     path: str
     text: str
-    no_transaction: bool = False  # the file says it runs outside a transaction (goose NO TRANSACTION)
+    no_transaction: bool = False  # it runs outside a transaction (``formats.transactions``)
 
 
-def collect_units(paths: Sequence[str | os.PathLike[str]]) -> list[SqlUnit]:
+def collect_units(paths: Sequence[str | os.PathLike[str]], dialect: str = "postgresql") -> list[SqlUnit]:
     """The SQL of every path, in order: a .sql file, a migrations folder (up SQL by version), or a
-    folder of .sql files (by relative path)."""
+    folder of .sql files (by relative path); each marked as its format's runner runs it, in a transaction
+    or not (``formats.transactions``: a file of no known format is not assumed to be in one)."""
     from .formats import detect_format, list_migrations, read_text
 
     units: list[SqlUnit] = []
@@ -160,19 +160,26 @@ def collect_units(paths: Sequence[str | os.PathLike[str]]) -> list[SqlUnit]:
         if not path.exists():
             raise MgenError("no such file or folder", str(raw))
         if path.is_file():
-            units.append(_file_unit(path, read_text(path)))
+            units.append(_file_unit(path, read_text(path), dialect))
             continue
         fmt = detect_format(path)
         if fmt == "goose" and not _all_goose(path):
             fmt = None  # numbered plain .sql files look like goose's names but carry no annotations
         if fmt is not None:
             for m in list_migrations(path, fmt):
-                no_tx = fmt == "goose" and bool(_GOOSE_NO_TX_RE.search(read_text(m.paths[0])))
-                units.append(SqlUnit(str(m.paths[0]), m.up_sql, no_tx))
+                units.append(SqlUnit(str(m.paths[0]), m.up_sql, not _runs_in_transaction(fmt, m.paths[0], m.up_sql,
+                                                                                       dialect)))
             continue
         files = sorted((f for f in path.rglob("*.sql") if f.is_file()), key=lambda f: f.relative_to(path).as_posix())
-        units.extend(_file_unit(f, read_text(f)) for f in files)
+        units.extend(_file_unit(f, read_text(f), dialect) for f in files)
     return units
+
+
+def _runs_in_transaction(fmt: str | None, path: Path, text: str, dialect: str) -> bool:
+    from .formats.transactions import in_transaction
+    from .statements import split_statements
+
+    return in_transaction(fmt, path, len(split_statements(text, dialect)) if fmt == "golang-migrate" else 0)
 
 
 def _all_goose(folder: Path) -> bool:
@@ -182,13 +189,15 @@ def _all_goose(folder: Path) -> bool:
     return all(_GOOSE_UP_RE.search(read_text(f)) for f in files)
 
 
-def _file_unit(path: Path, text: str) -> SqlUnit:
-    if _GOOSE_UP_RE.search(text):  # a goose file given directly: lint its up section
+def _file_unit(path: Path, text: str, dialect: str) -> SqlUnit:
+    from .formats.transactions import file_format
+
+    fmt = file_format(path)
+    if fmt == "goose":  # a goose file given directly: lint its up section
         from .formats.goose import split_sections
 
-        up, _ = split_sections(text, str(path))
-        return SqlUnit(str(path), up, bool(_GOOSE_NO_TX_RE.search(text)))
-    return SqlUnit(str(path), text)
+        text, _ = split_sections(text, str(path))
+    return SqlUnit(str(path), text, not _runs_in_transaction(fmt, path, text, dialect))
 
 
 # =============================================================================================
@@ -391,13 +400,18 @@ def _interpret(text: str, dialect: str, before: Schema, path: str, line: int,
 # =============================================================================================
 def lint_paths(paths: Sequence[str | os.PathLike[str]], dialect: str, schema: Schema | None = None,
                server_version: tuple[int, ...] | None = None, *, no_transaction: bool = False,
+               transaction: bool = False,
                stats: dict[str, TableStats] | None = None) -> LintReport:
     """Lint SQL migration files in order; ``schema`` is the state before the first one (None: start
     empty and assume unseen tables and columns exist); ``stats``: table sizes read from the target
-    database (``mgen lint --db``), so the rules can step severity by size."""
+    database (``mgen lint --db``), so the rules can step severity by size. Each file runs in a transaction
+    or not as its format's runner runs it (``formats.transactions``), unless ``no_transaction`` (none does)
+    or ``transaction`` (each does) says for all."""
     from .statements import quiet_sqlglot
 
-    units = collect_units(paths)
+    units = collect_units(paths, dialect)
+    if no_transaction or transaction:  # the caller knows how the files run: every one alike
+        units = [replace(u, no_transaction=no_transaction) for u in units]
     report = LintReport(dialect=dialect, files=[u.path for u in units])
     state = schema if schema is not None else Schema()
     with quiet_sqlglot():  # rules parse statements too; sqlglot's fallback warnings are noise here

@@ -36,8 +36,11 @@ Design
   sends a file as one query, which PostgreSQL runs outside a transaction when it holds one statement,
   so a golang-migrate file of exactly one statement runs outside one (``CREATE INDEX CONCURRENTLY``).
 * **Refusals** (MgenError, exit 2, before anything runs): an applied migration whose up SQL changed
-  (checksum), a pending migration older than the newest applied one (out of order), a rollback of a
-  migration with an empty down ("irreversible") or of one no longer in the folder.
+  (checksum), a pending migration older than the newest applied one (out of order), a pending migration
+  with an empty up (``create`` writes one to be filled: applied empty, it could be neither edited nor rolled
+  back), a pending migration with an error finding (``runner_lint``: the CLI lints the pending migrations
+  first; ``--yes`` runs anyway), a rollback of a migration with an empty down and a non-empty up
+  ("irreversible"; an empty down of an empty up is a rollback) or of one no longer in the folder.
 * **Safety**: every URL shown goes through ``db.redact``. ``target.looks_like_production`` flags a remote
   host, a database name containing prod/production/live, or a target it cannot tell, for the database the
   driver will reach (libpq's environment and service files applied); the CLI then wants ``--yes`` for run
@@ -73,8 +76,7 @@ from .db import (
 )
 from .dialects import get_dialect
 from .errors import MgenError
-from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, read_text, write_migration
-from .formats.goose import ANNOTATION_RE as GOOSE_ANNOTATION_RE
+from .formats import FORMATS, Migration, canonical_format, detect_format, list_migrations, write_migration
 from .formats.numbering import version_number
 from .runner_lock import migration_lock
 from .target import looks_like_production
@@ -85,7 +87,6 @@ if TYPE_CHECKING:
 DEFAULT_TABLE = "schema_migrations"
 STARTED_MS = -1  # execution_ms of a migration started and not finished (dirty)
 CREATE_HEADER = "Created by `mgen migrate create`: write the up SQL, and the down SQL that undoes it."
-_DIESEL_NO_TRANSACTION_RE = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
 _FAILED_INDEX_RE = re.compile(r"statement (\d+) failed")  # apply_statements' message
 _TIMESTAMP_TYPES = {"postgresql": "TIMESTAMP", "mysql": "DATETIME", "sqlite": "TEXT"}
 _WHY_NOT_ATOMIC = {
@@ -365,20 +366,11 @@ class Script:
 
 
 def is_transactional(m: Migration, fmt: str | None, statements: Sequence[Statement]) -> bool:
-    """False when the format marks ``m`` to run outside a transaction (see the module docstring)."""
-    if fmt == "goose":
-        return not any(_goose_command(line) == "no transaction" for line in read_text(m.paths[0]).splitlines())
-    if fmt == "plain":
-        metadata = m.paths[0].parent / "metadata.toml"
-        return not (metadata.is_file() and _DIESEL_NO_TRANSACTION_RE.search(read_text(metadata)))
-    if fmt == "golang-migrate":
-        return len(statements) != 1
-    return True
+    """False when the format marks ``m`` to run outside a transaction (``formats.transactions``; a folder of
+    no known format: in one)."""
+    from .formats.transactions import in_transaction
 
-
-def _goose_command(line: str) -> str | None:
-    match = GOOSE_ANNOTATION_RE.fullmatch(line)
-    return " ".join(match.group(1).lower().split()) if match else None
+    return fmt is None or in_transaction(fmt, m.paths[0], len(statements))
 
 
 def script_of(m: Migration, fmt: str | None, direction: str, dialect: str) -> Script:
@@ -492,10 +484,13 @@ def _create_sqlite_file(url: str) -> None:
 
 
 def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, dry_run: bool = False,
-        fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None) -> list[AppliedStep]:
+        fmt: str | None = None, table: str = DEFAULT_TABLE, progress: Progress | None = None,
+        vet: Callable[[Sequence[Migration]], None] | None = None) -> list[AppliedStep]:
     """Apply the pending migrations of ``folder`` to ``url`` in version order (up to and including
     ``target``), each as one unit with its ledger record; ``progress`` is called after each. Refuses
-    (MgenError) changed applied migrations and out-of-order pending ones before running anything.
+    (MgenError) changed applied migrations, out-of-order pending ones and empty ones (an up without a
+    statement: ``create`` writes one to be filled) before running anything; ``vet`` is then given the
+    pending migrations (the lint of ``runner_lint``) and may refuse too.
     ``dry_run``: the steps that would run; nothing is written (not even the ledger table)."""
     fmt_name, migrations = _load(folder, fmt)
     limit = None
@@ -516,6 +511,12 @@ def run(folder: str | os.PathLike[str], url: str, *, target: str | None = None, 
         todo = [m for m in st.pending if limit is None or m.number <= limit]
         scripts = [script_of(m, fmt_name, "up", conn.dialect) for m in todo]  # every file read before any runs
         for m, script in zip(todo, scripts):
+            if not script.statements:
+                raise MgenError(f"migration {label(m)} is empty: its up SQL has no statement (write it, or delete "
+                                "it); nothing ran", str(script.path))
+        if vet is not None:
+            vet(todo)
+        for m, script in zip(todo, scripts):
             ms = None
             if not dry_run:
                 ms = _execute(conn, ledger, m, script, "up")
@@ -531,7 +532,7 @@ def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_ru
     """Run the down SQL of the ``steps`` newest applied migrations, newest first, deleting each one's
     record with it. Refuses (MgenError, before running anything) a migration with an empty down
     (irreversible) or one the folder no longer has. The checksum is not checked: the down of an
-    edited migration is what rolls it back."""
+    edited migration is what rolls it back. An empty down of an empty up is a rollback: only the record goes."""
     if steps < 1:
         raise MgenError(f"--steps must be at least 1, not {steps}")
     fmt_name, migrations = _load(folder, fmt)
@@ -550,7 +551,7 @@ def rollback(folder: str | os.PathLike[str], url: str, *, steps: int = 1, dry_ru
                 raise MgenError(f"applied migration {record.version}_{record.name} is not in the folder; "
                                 "cannot roll it back", str(folder))
             script = script_of(m, fmt_name, "down", conn.dialect)
-            if not script.statements:
+            if not script.statements and script_of(m, fmt_name, "up", conn.dialect).statements:
                 raise MgenError(f"migration {label(m)} is irreversible: its down SQL is empty", str(script.path))
             plan.append((record, m, script))
         for record, m, script in plan:
@@ -658,17 +659,26 @@ def main(args: argparse.Namespace) -> int:
             raise MgenError(f"{database} looks like production ({reason}); pass --yes to {action} it anyway")
     show = None if args.json else _print_step
     if action == "run":
+        from .runner_lint import vetter
+
+        lint_lines: list[str] = []
+        vet = vetter(args.migrations, dialect_of_url(args.db), yes=args.yes,
+                     show=lint_lines.extend if args.json else _print_lint)
         steps = run(args.migrations, args.db, target=args.target, dry_run=args.dry_run, fmt=args.format,
-                    table=args.table, progress=show)
+                    table=args.table, progress=show, vet=vet)
         idle = "nothing to apply: every migration is applied"
     else:
         steps = rollback(args.migrations, args.db, steps=args.steps or 1, dry_run=args.dry_run, fmt=args.format,
                          table=args.table, progress=show)
         idle = "nothing to roll back: no migration is applied"
     data = {"database": database, "table": args.table, "action": action, "dry_run": args.dry_run,
-            "migrations": [s.to_dict() for s in steps]}
+            "migrations": [s.to_dict() for s in steps], **({"lint": lint_lines} if action == "run" else {})}
     _emit(args, data, [] if steps else [idle])
     return 0
+
+
+def _print_lint(lines: list[str]) -> None:
+    print("lint of the pending migrations:\n" + "\n".join(f"  {line}" for line in lines), flush=True)
 
 
 def _print_step(step: AppliedStep) -> None:

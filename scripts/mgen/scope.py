@@ -12,10 +12,12 @@ Changed files come from git when the project is in a git repository: one ``git s
 --name-only -z BASE`` when the base is not HEAD (what changed since BASE, committed or not), both
 restricted to the project folder, then to the schema rules. Outside git, or when git is missing or fails,
 **fingerprints**: each schema file's size and mtime, and its sha256 when those moved, against the baseline
-kept in ``schema-state.json`` (``fingerprints``). The first run records the baseline and can report no
-change; later runs report every file that differs from it - also on the run after that, as git keeps
-reporting an uncommitted edit. The baseline moves when ``accept_baseline`` records the current files (the
-generator, once the migration is written) or when the cache is cleared.
+kept in ``schema-state.json`` (``fingerprints``). The baseline is the schema files as they were when mgen
+last knew the migrations build the models: ``accept_baseline``, called by ``generate`` once it has written the
+migration (or found nothing to write). Before that there is no baseline, and no answer (``no_baseline``:
+``check`` says so and exits 1, never "no change"); after it, every file that differs from it is reported - also
+on the run after that, as git keeps reporting an uncommitted edit - until the next generate. Clearing the
+cache removes the baseline.
 """
 from __future__ import annotations
 
@@ -171,20 +173,20 @@ class Changes(NamedTuple):
     """The changed schema files (POSIX paths relative to the project root, sorted) with what happened to
     each (``modified``, ``added``, ``deleted``, ``renamed``, ``untracked``; ``changed`` for a file that
     differs from ``--base`` only), how it was found (``git`` or ``fingerprints``), the git ref compared
-    with (None for fingerprints) and, for fingerprints, why git was not used; ``baseline_recorded``: this
-    run recorded the first fingerprints (nothing to compare with yet)."""
+    with (None for fingerprints) and, for fingerprints, why git was not used; ``no_baseline``: outside git
+    and no baseline recorded yet (nothing to compare with: the answer is unknown, not "no change")."""
 
     files: list[str]
     kinds: dict[str, str]
     method: str
     base: str | None
     note: str | None = None
-    baseline_recorded: bool = False
+    no_baseline: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "base": self.base, "files": [{"path": f, "kind": self.kinds[f]}
                                                                     for f in self.files],
-                "note": self.note, "baseline_recorded": self.baseline_recorded}
+                "note": self.note, "no_baseline": self.no_baseline}
 
 
 def changed_files(root: Path, files: Sequence[Path] | SchemaScope, base: str = "HEAD") -> Changes:
@@ -296,9 +298,8 @@ def _first_line(data: bytes) -> str:
 def _fingerprint_changes(root: Path, current: list[Path], why: str) -> Changes:
     now = {projectcache.relative(root, p): p for p in current}
     baseline = projectcache.load_fingerprints(root)
-    if baseline is None:
-        projectcache.save_fingerprints(root, {rel: projectcache.take_fingerprint(p) for rel, p in now.items()})
-        return Changes([], {}, "fingerprints", None, why, baseline_recorded=True)
+    if baseline is None:  # recorded by generate, when the migrations are known to build the models
+        return Changes([], {}, "fingerprints", None, why, no_baseline=True)
     kinds: dict[str, str] = {}
     refreshed: dict[str, Any] = {}
     for rel, path in now.items():
@@ -320,7 +321,8 @@ def _fingerprint_changes(root: Path, current: list[Path], why: str) -> Changes:
 
 def accept_baseline(root: Path, files: Sequence[Path] | SchemaScope) -> None:
     """Record the schema files as they are now as the fingerprint baseline (outside git: what a later run
-    compares with). For the generator to call once the migration for the change is written."""
+    compares with). For the generator to call once the migration for the change is written
+    (``workflow.record_baseline``)."""
     root = Path(root).resolve()
     paths = files.files() if isinstance(files, SchemaScope) else list(files)
     projectcache.save_fingerprints(root, {projectcache.relative(root, Path(p)): projectcache.take_fingerprint(Path(p))

@@ -1,6 +1,7 @@
 """`mgen check`, `mgen status`, `mgen cache show|clear`: what an agent reads before generating anything.
 
-    mgen check  [PROJECT] [--base REF] [--json]   one line; exit 0 no schema change, 1 changed, 2 not a project
+    mgen check  [PROJECT] [--base REF] [--json]   one line; exit 0 no schema change, 1 changed (or no baseline
+                                                  to tell: outside git before the first generate), 2 not a project
     mgen status [PROJECT] [--base REF] [--json]   framework, dialect, changed schema files, last migration
     mgen cache show  [PROJECT] [--json]           the project cache's entries: state, format, size
     mgen cache clear [PROJECT] [--json]           remove mgen's entries
@@ -37,6 +38,8 @@ from .scope import Changes, PathRule, SchemaScope, changed_files, rules_depend_o
 ORM, DB, LAST = "orm-type.json", "db-type.json", "last-migration.json"
 LINE_WIDTH = 110  # the changed-file list of ``check`` is cut to keep its line about this long
 STATUS_WIDTH = 140  # and that of ``status`` (its whole output stays under about 80 tokens)
+NO_BASELINE = ("no baseline: not in git, and no mgen generate here has recorded the schema files yet; "
+               "run status and plan")
 
 
 class Facts(NamedTuple):
@@ -132,13 +135,11 @@ def check(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], str, int]:
     changes = changed_files(root, scope, base)
     data = {"project": str(root), "framework": facts.framework, "changed": bool(changes.files),
             "count": len(changes.files), "files": changes.files, "method": changes.method, "base": changes.base,
-            "note": changes.note, "baseline_recorded": changes.baseline_recorded, "cache": cache}
+            "note": changes.note, "no_baseline": changes.no_baseline, "cache": cache}
     if changes.files:
         return data, changed_line(changes.files), 1
-    if changes.baseline_recorded:
-        count = len(scope.files())
-        return data, (f"no schema change known: first run outside git, fingerprints of {count} schema "
-                      f"file{'s' if count != 1 else ''} recorded"), 0
+    if changes.no_baseline:  # unknown is not "no change": the skill goes on to status and plan
+        return data, NO_BASELINE, 1
     return data, "no schema change", 0
 
 
@@ -173,19 +174,20 @@ def status(root: Path, base: str = "HEAD") -> tuple[dict[str, Any], list[str]]:
     framework = _framework(facts)
     if framework is not None and framework.supports("drift") and facts.config is not None:
         drift = _drift(root, base, facts)
-        data["drift"] = drift
+        data["drift"] = drift.lines if drift is not None and drift.error is None else None
         if drift is not None:
-            lines.append(_drift_line(drift, base))
+            data["drift_error"] = drift.error
+            lines.append(_drift_line(drift.lines, base) if drift.error is None else drift.summary())
     return data, lines
 
 
-def _drift(root: Path, base: str, facts: Facts) -> list[str] | None:
+def _drift(root: Path, base: str, facts: Facts):
     """The operations the models at ``base`` already needed beyond the migrations there (kept per commit in
-    drift.json: a full static read the first time a commit is asked about); None: not in git, or unreadable."""
+    drift.json: a full static read the first time a commit is asked about), or why the base did not read
+    (``Drift.error``); None: not in git."""
     from .frameworks.drift import drift
 
-    found = drift(root, base, dialect=facts.dialect)
-    return found.lines if found is not None else None
+    return drift(root, base, dialect=facts.dialect)
 
 
 def _drift_line(lines: list[str], base: str) -> str:
@@ -228,9 +230,8 @@ def _dialect_line(facts: Facts) -> str:
 def _changes_line(changes: Changes, scope: SchemaScope) -> str:
     if changes.method == "git":
         head = f"changed vs {changes.base}: "
-    elif changes.baseline_recorded:
-        count = len(scope.files())
-        return f"changed: unknown (not in git; fingerprints of {count} schema files recorded now)"
+    elif changes.no_baseline:
+        return "changed: unknown (not in git, no baseline yet: mgen generate records one; plan tells what is left)"
     else:
         head = "changed vs recorded fingerprints (no git): "
     if not changes.files:
@@ -247,6 +248,25 @@ def _last_line(facts: Facts, last: dict[str, Any]) -> str:
     if framework is None:
         return "last migration: none yet"
     return framework.last_line(items)
+
+
+def record_baseline(root: Path) -> None:
+    """After a generate that wrote its migration (or found none to write): the schema files as they are now
+    are what the migrations build, the baseline ``check`` compares with where git cannot tell (not in a
+    repository, or git not installed). In git nothing is recorded (git is the baseline)."""
+    import shutil
+
+    from .scope import accept_baseline, git_toplevel
+
+    root = Path(root).resolve()
+    if git_toplevel(root) is not None and shutil.which("git") is not None:
+        return
+    try:
+        facts = project_facts(root)
+        if facts.framework is not None:
+            accept_baseline(root, project_scope(root, facts))
+    except (MgenError, OSError):  # the migration is written: no baseline only means check says "no baseline"
+        return
 
 
 # -- last-migration.json ---------------------------------------------------------------------------
@@ -315,7 +335,8 @@ def add_parsers(subparsers: Any) -> None:
     ``python -m mgen.workflow`` builds)."""
     commands = {
         "check": ("one line: did any schema file change? (exit 1 when one did)",
-                  "Early exit: exit 0 'no schema change', 1 'N schema files changed: ...', 2 not a project mgen knows.",
+                  ("Early exit: exit 0 'no schema change', 1 'N schema files changed: ...' (or 'no baseline: ...', "
+                   "outside git before the first generate), 2 not a project mgen knows."),
                   main_check),
         "status": ("framework, dialect, changed schema files, last migration",
                    ("A few lines: framework and dialect (and where each came from), the changed schema files, "

@@ -7,7 +7,8 @@ file is given or none was found; its ``generate`` answers a report, printed here
 native engine the last line says which did (``engine: ...``; ``"engine"`` in the JSON). ``--rollback`` asks
 the framework's ``rollback``; ``--quick`` / ``--with-docs`` / ``--with-tests`` / ``--full`` run generate
 itself (its ``--json`` report read back), then write the companions (``mgen.companions``). ``plan`` is
-``generate --dry-run --json`` read back, so the plan is exactly what generate would write.
+``generate --dry-run --json`` read back, so the plan is exactly what generate would write: the same operations,
+and the migration files it would write (``would write: PATH (N operations)``).
 """
 from __future__ import annotations
 
@@ -73,7 +74,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(json.dumps({**data, **engine}, indent=2, default=str))
     else:  # (a report with no JSON form, e.g. Alembic's "no changes", is printed as it always was under --json)
         print("\n".join(report.lines() + ([] if options.json else engine_lines(engine))))
+    if report.exit_code == 0 and not options.dry_run and _history_written(framework, options):
+        from ..workflow import record_baseline
+
+        record_baseline(options.project)  # the migrations now build the models: check's baseline
     return report.exit_code
+
+
+def _history_written(framework: Framework, options: Options) -> bool:
+    """Whether generate wrote into the project's own history (not ``--format`` SQL of a framework project,
+    printed or written to another folder)."""
+    from ..frameworks.registry import fallback
+
+    return not options.format or type(framework) is type(fallback())
 
 
 def engine_lines(data: dict) -> list[str]:
@@ -168,18 +181,34 @@ def cmd_plan(args: argparse.Namespace) -> int:
         sys.stdout.write("no changes\n" + text.partition("\n")[2] if text.startswith("no changes") else text)
         return code
     rows, findings = plan_rows(data)
+    files = would_write(data)
     if wanted_json:
         print(json.dumps({"operations": [{"safety": k, "description": d} for k, d in rows],
                           "findings": findings, "notes": data.get("notes", []),
+                          "would_write": [{"path": p, "operations": n} for p, n in files],
                           **{k: data[k] for k in ("engine", "engine_line") if k in data}}, indent=2))
         return 0
     notes = [f"note: {note}" for note in data.get("notes", [])]
-    if not rows:
+    if not rows and not files:
         print("\n".join(["no changes", *notes, *engine_lines(data)]))
         return 0
-    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings) + notes
+    written = [f"would write: {shown_path(p)}" + (f" ({n} operation{'s' if n != 1 else ''})" if n else "")
+               for p, n in files]
+    print("\n".join([f"{klass:<12} {text}" for klass, text in rows] + finding_lines(findings) + notes + written
                      + engine_lines(data)))
     return 0
+
+
+def would_write(data: dict) -> list[tuple[str, int | None]]:
+    """The migration files a dry run would write (generate's ``migrations``: path -> text), each with the
+    number of the framework's operations in it when it is its app's only one (None otherwise): what plan
+    shows beside the database operations, so that seven operations in two apps are never read as two."""
+    migrations = data.get("migrations") if isinstance(data.get("migrations"), dict) else {}
+    previous = data.get("previous") if isinstance(data.get("previous"), dict) else {}
+    per_app = data.get("operations") if isinstance(data.get("operations"), dict) else {}
+    apps = [(previous.get(path) or {}).get("app") for path in migrations]
+    return [(path, len(per_app.get(app, [])) if app is not None and apps.count(app) == 1 else None)
+            for path, app in zip(migrations, apps)]
 
 
 def plan_rows(data: dict) -> tuple[list[tuple[str, str]], list[dict]]:

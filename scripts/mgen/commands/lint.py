@@ -30,7 +30,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         report = framework.lint(project, args.dialect, server_version, stats)
     else:
         report = lint_paths(args.paths, args.dialect, schema, server_version, no_transaction=args.no_transaction,
-                            stats=stats)
+                            transaction=args.transaction, stats=stats)
     fmt = "json" if args.json else args.format
     if fmt == "sarif":
         from ..sarif import to_sarif

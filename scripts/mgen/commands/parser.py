@@ -130,8 +130,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     lint.add_argument("--schema", metavar="SOURCE",
                       help="schema before the first file (default: empty, unseen tables assumed to exist)")
     lint.add_argument("--pg-version", metavar="V", help="PostgreSQL server version the migrations target (12, 15.4)")
-    lint.add_argument("--no-transaction", action="store_true",
-                      help="PostgreSQL: the files do not run inside a transaction")
+    tx = lint.add_mutually_exclusive_group()
+    tx.add_argument("--no-transaction", action="store_true",
+                    help="PostgreSQL: no file runs inside a transaction")
+    tx.add_argument("--transaction", action="store_true",
+                    help="PostgreSQL: each file runs inside a transaction (default: as its format's runner runs it; "
+                         "a file of no known format: outside one)")
     lint.add_argument("--db", metavar="URL", help=_DB_STATS_HELP)
     lint.set_defaults(func=cmd_lint)
     wanted = MODULE_COMMANDS.get(command or "")

@@ -27,7 +27,8 @@ base implementation, which says so (``MgenError`` naming the framework and the c
                   pending_migrations(root, python) -> [file-name prefix]
     rollback      rollback(options) -> RollbackReport
     drift         drift_lines(tree, settings, dialect) -> [str] | None  the models vs the migrations at a commit
-    tests / docs  written_migrations(report, project, files) -> (WrittenMigration list, test() -> (path, text))
+    tests / docs  written_migrations(report, project, files) -> (WrittenMigration list, tests() -> [(path, text)]:
+                  one test per migration written, or one test covering them all)
     source        read_source(path, dialect) -> Schema | None           a path as OLD/NEW of ``mgen diff``
 
 The values it passes (``Detection``, ``Options``, ``State``, ``Written``, ``WrittenMigration``, ``GenerateReport``)
@@ -194,7 +195,7 @@ class Framework:
 
     # -- companions (--with-tests / --with-docs) and mgen diff sources ---------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
-            -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
+            -> tuple[list[WrittenMigration], Callable[[], list[tuple[Path, str]]]]:
         raise self.unsupported("--with-tests and --with-docs")
 
     def lint_target(self, project: Path, migrations: Sequence[WrittenMigration]) -> Path:

@@ -6,9 +6,15 @@ files are read from git (the project's Python and configuration files, copied ou
 folder) and compared there exactly as ``generate`` compares the working tree (``Framework.drift_lines``: the
 replayed history against the models, one line per operation the models need).
 
+The base is read with the project's environment: its virtual environments (``.venv``, ``venv``, ``env``,
+``.env`` in the project or a folder above it, up to the repository's top) are linked into the temporary
+folder where they sit in the project, so the readers find the same libraries (Django's own source) there as in
+the working tree; through the plugin's launcher mgen's own Python has none of them.
+
 A commit never changes, so the answer is kept per commit in ``.claude/cache/db/drift.json`` (with mgen's
 version): the base is read once per commit, not once per run. Not in git, or the base not found: no answer
-(None), never an error.
+(None). A base that does not read (a refusal, an unreadable file) is an answer that says why
+(``Drift.error``), never taken as "no drift" and not kept (the reason may go away).
 """
 from __future__ import annotations
 
@@ -34,8 +40,11 @@ class Drift:
     base: str  # the ref as given
     commit: str
     lines: list[str] = field(default_factory=list)  # one per operation the base's models need; empty: none
+    error: str | None = None  # the base did not read: why (``lines`` then means nothing)
 
     def summary(self, limit: int = 5) -> str:
+        if self.error is not None:
+            return f"drift at {self.base} unknown: the project there did not read ({self.error})"
         shown = "; ".join(self.lines[:limit]) + (f"; and {len(self.lines) - limit} more" if len(self.lines) > limit else "")
         return (f"drift at {self.base}: the models there already differ from the migrations (a model change "
                 f"committed without its migration): {shown}")
@@ -58,15 +67,44 @@ def drift(root: Path, base: str = "HEAD", *, settings: str | None = None, dialec
         return Drift(base, commit, [str(x) for x in known[key]])
     try:
         with _tree_at(root, commit, prefix, _PATTERNS, base) as tree:
+            _link_environments(root, tree)
             lines = _differences(tree, settings, dialect)
-    except MgenError:
-        return None  # the project did not read at the base (not yet a project of its framework then, ...)
+    except MgenError as e:  # said, never "no drift"; the file named as in the project, not the temporary copy
+        return Drift(base, commit, error=_in_project(e, root, prefix))
     if lines is None:
-        return None
+        return None  # not a project of a framework with drift at the base (not yet one then)
     known = {k: v for k, v in (known if isinstance(known, dict) else {}).items()}
     known[key] = lines
     write_entry(root, NAME, KIND, FORMAT, {"mgen": __version__, "commits": dict(list(known.items())[-_KEEP_COMMITS:])})
     return Drift(base, commit, lines)
+
+
+def _link_environments(root: Path, tree: Path) -> None:
+    """Link the project's virtual environments into ``tree`` (the project at the base) where they are in
+    the project: in it or a folder above, up to the repository's top."""
+    from .interpreter import ENV_FOLDERS
+
+    top = next((d for d in (root, *root.parents) if (d / ".git").exists()), root)
+    folder, here = root, tree
+    while True:
+        for name in ENV_FOLDERS:
+            env = folder / name
+            if (env / "pyvenv.cfg").is_file() and not (here / name).exists():
+                (here / name).symlink_to(env, target_is_directory=True)
+        if folder == top or here.parent == here:
+            return
+        folder, here = folder.parent, here.parent
+
+
+def _in_project(error: MgenError, root: Path, prefix: str) -> str:
+    """``error``'s line with its file as the project's (``path:line: message``), not the temporary copy's."""
+    where = None
+    if error.file:
+        parts = Path(error.file).parts
+        marker = next((i for i, p in enumerate(parts) if p.startswith("mgen-base-")), None)
+        where = str(root.joinpath(*parts[marker + 1 + len(PurePosixPath(prefix).parts):])) if marker is not None \
+            else error.file
+    return MgenError(error.message, where, error.line).one_line()
 
 
 def _commit_and_prefix(root: Path, base: str) -> tuple[str, str] | None:

@@ -174,11 +174,12 @@ def framework_sql(options: Options, current: Schema, new: Schema, dialect: str, 
 
 
 def drift_notes(options: Options) -> list[str]:
-    """The drift at ``--base``, as a note (nothing when there is none, or outside git)."""
+    """The drift at ``--base``, as a note (nothing when there is none, or outside git; why, when the base
+    did not read)."""
     from .drift import drift
 
     found = drift(options.project, options.base, settings=options.settings, dialect=options.dialect)
-    return [found.summary()] if found is not None and found.lines else []
+    return [found.summary()] if found is not None and (found.lines or found.error) else []
 
 
 def data_operations(options: Options, current: Schema) -> list[Operation]:

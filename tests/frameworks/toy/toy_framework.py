@@ -118,10 +118,10 @@ class ToyFramework(Framework):
         path = files[0]
         migration = WrittenMigration(path, path.stem, f"toy apply {path.stem}", f"toy revert {path.stem}")
 
-        def test() -> tuple[Path, str]:
-            return project / "tests" / f"test_{path.stem}.py", TEST_TEMPLATE.format(
-                name=path.stem, stem=path.stem, folder=FOLDER)
-        return [migration], test
+        def tests() -> list[tuple[Path, str]]:
+            return [(project / "tests" / f"test_{path.stem}.py", TEST_TEMPLATE.format(
+                name=path.stem, stem=path.stem, folder=FOLDER))]
+        return [migration], tests
 
 
 def _migrations(root: Path) -> list[Path]:

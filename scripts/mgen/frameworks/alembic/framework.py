@@ -295,7 +295,7 @@ class AlembicFramework(Framework):
 
     # -- companions ------------------------------------------------------------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
-            -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
+            -> tuple[list[WrittenMigration], Callable[[], list[tuple[Path, str]]]]:
         from ...formats import render_template
         from ..records import WrittenMigration
 
@@ -308,13 +308,13 @@ class AlembicFramework(Framework):
         message = (text.splitlines() or [""])[0].strip('"').strip()
         migrations = [WrittenMigration(path, rev, f"alembic upgrade {rev}", f"alembic downgrade {previous or 'base'}")]
 
-        def test() -> tuple[Path, str]:
+        def tests() -> list[tuple[Path, str]]:  # one revision per generate: one test
             target = project / "tests" / f"test_migration_{rev}.py"
             ini = Path("..") / "alembic.ini"
-            return target, render_template("test_migration_alembic.py.j2", rev=rev, previous=previous or "base",
-                                           message=message, dialect=data.get("dialect"), ini=repr(ini.as_posix()),
-                                           test_path=target.relative_to(project).as_posix())
-        return migrations, test
+            return [(target, render_template("test_migration_alembic.py.j2", rev=rev, previous=previous or "base",
+                                             message=message, dialect=data.get("dialect"),
+                                             ini=repr(ini.as_posix()), test_path=target.relative_to(project).as_posix()))]
+        return migrations, tests
 
     def read_source(self, path: Path, dialect: str):
         """SQLAlchemy models as a schema source: a ``.py`` module, or a folder of Python modules and no SQL

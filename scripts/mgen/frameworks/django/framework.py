@@ -230,8 +230,9 @@ class DjangoFramework(Framework):
 
     # -- companions and mgen diff sources -------------------------------------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
-            -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
-        """The writer's report names each file's app and the app's migration before it (``previous``)."""
+            -> tuple[list[WrittenMigration], Callable[[], list[tuple[Path, str]]]]:
+        """The writer's report names each file's app and the app's migration before it (``previous``); one test
+        per migration written, beside its app's ``migrations`` folder."""
         from ...formats import render_template
         from ..records import WrittenMigration
 
@@ -241,14 +242,13 @@ class DjangoFramework(Framework):
                                        f"python manage.py migrate {w['app']} {w['migration'] or 'zero'}")
                       for path, w in written.items()]
 
-        def test() -> tuple[Path, str]:
-            path = files[0]
+        def test(path: Path) -> tuple[Path, str]:
             app, previous, name = written[path]["app"], written[path]["migration"], path.stem
             target = path.parent.parent / f"test_migration_{name}.py"
             module = ".".join(target.relative_to(project).with_suffix("").parts)
             return target, render_template("test_migration_django.py.j2", app=app, name=name, module=module,
                                            previous=repr(previous), class_name=_class_name(name))
-        return migrations, test
+        return migrations, lambda: [test(path) for path in files]
 
     def read_source(self, path: Path, dialect: str):
         if not (path.is_dir() and ((path / "models.py").is_file() or (path / "models" / "__init__.py").is_file())):

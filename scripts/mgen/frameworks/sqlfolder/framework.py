@@ -157,7 +157,7 @@ class SqlFolderFramework(Framework):
 
     # -- companions ------------------------------------------------------------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \
-            -> tuple[list[WrittenMigration], Callable[[], tuple[Path, str]]]:
+            -> tuple[list[WrittenMigration], Callable[[], list[tuple[Path, str]]]]:
         from ...formats import detect_format, list_migrations, render_template
         from ..records import WrittenMigration
 
@@ -176,15 +176,15 @@ class SqlFolderFramework(Framework):
                                        f"mgen migrate rollback --migrations {folder} --db {url}")
                       for m in mine]
 
-        def test() -> tuple[Path, str]:
+        def tests() -> list[tuple[Path, str]]:  # the migrations of one run (a zero-downtime series): one test
             target = project / "tests" / f"test_migration_{mine[-1].version}_{mine[-1].name}.py"
             rel = Path("..") / folder.resolve().relative_to(project)
-            return target, render_template(
+            return [(target, render_template(
                 "test_migration_sql.py.j2", labels=", ".join(f"{m.version}_{m.name}" for m in mine),
                 dialect=data.get("dialect"), folder=repr(rel.as_posix()), format=fmt,
                 previous=repr(earlier[-1].version) if earlier else "None", last=mine[-1].version, count=len(mine),
-                test_path=target.relative_to(project).as_posix())
-        return migrations, test
+                test_path=target.relative_to(project).as_posix()))]
+        return migrations, tests
 
     def lint_target(self, project: Path, migrations: Sequence[WrittenMigration]) -> Path:
         return migrations[0].path
