@@ -180,12 +180,19 @@ def _cat_files(git_dir: Path, names: Sequence[str]) -> list[bytes | None]:
 
 
 @contextmanager
-def extracted_tree(source: Source, sha: str, parent: Path) -> Iterator[tuple[Path, list[str]]]:
+def extracted_tree(source: Source, sha: str, parent: Path, checkout: bool = False) \
+        -> Iterator[tuple[Path, list[str]]]:
     """The commit's files in a new folder under ``parent``, removed afterwards, and the paths the mirror
     does not hold (a snapshot may leave out its largest files: ``git archive`` then fails, and the tree is
-    written file by file without them)."""
+    written file by file without them). ``checkout``: the folder is a git checkout of the commit (``git clone
+    --shared --no-checkout`` of the mirror, then ``git checkout`` of the commit), so what mgen reads from git
+    (the history before the commit: an Alembic baseline, ``replay_git``) is there; where the checkout fails
+    (a blob the mirror lacks), the tree is extracted as without it, with no ``.git``."""
     tree = Path(tempfile.mkdtemp(prefix=f"{source.name}-{sha[:10]}-", dir=parent))
     try:
+        if checkout and _checked_out(source, sha, tree):
+            yield tree, []
+            return
         archive = subprocess.Popen(["git", "--git-dir", str(source.git_dir), "archive", sha],
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         untar = subprocess.run(["tar", "x", "-C", str(tree)], stdin=archive.stdout, check=False,
@@ -200,6 +207,20 @@ def extracted_tree(source: Source, sha: str, parent: Path) -> Iterator[tuple[Pat
         yield tree, missing
     finally:
         shutil.rmtree(tree, ignore_errors=True)
+
+
+def _checked_out(source: Source, sha: str, tree: Path) -> bool:
+    """``tree`` made a checkout of ``sha`` sharing the mirror's objects (nothing written to the mirror)."""
+    done = subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(source.git_dir), str(tree)],
+                          capture_output=True, check=False)
+    if done.returncode == 0:
+        done = subprocess.run(["git", "-C", str(tree), "-c", "advice.detachedHead=false", "checkout", "-q", "--detach",
+                               sha], capture_output=True, check=False)
+    if done.returncode == 0:
+        return True
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir()
+    return False
 
 
 def _write_tree(git_dir: Path, sha: str, tree: Path) -> list[str]:
@@ -534,7 +555,9 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
     committed = read_committed(added, framework.read_file)
     if commit.paths("MDT", framework.is_migration_path):
         committed.skip = SKIP_EDITS_OLDER
-    with extracted_tree(source, commit.sha, args.workdir) as (tree, missing):
+    checkout = (getattr(args, "tree", None) or getattr(framework, "tree", "archive")) == "git"
+    with extracted_tree(source, commit.sha, args.workdir, checkout) as (tree, missing):
+        record["tree"] = "git" if (tree / ".git").exists() else "archive"
         if missing:
             record["files_not_in_mirror"] = missing
         project = framework.project_folder(tree, sorted(added))
@@ -801,6 +824,10 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
                              "APP): a refusal in another app then blocks nothing measured")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--tree", choices=("archive", "git"),
+                        help="each commit's tree: extracted without .git (archive), or a git checkout of the commit "
+                             "sharing the mirror's objects (git; what mgen reads from the history is there); default: "
+                             "the framework's (Alembic: git, Django: archive)")
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
