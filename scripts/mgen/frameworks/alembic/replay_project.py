@@ -47,21 +47,23 @@ def current_replay(version_locations: Sequence[str | Path], dialect: str, head: 
     if db_url is not None and db_url != MODELS:
         return replay_with_notes(folders, dialect, head, naming_convention, baseline=database_baseline(db_url, graph))
     baseline = None
-    if models is not None and uncreated_tables(graph):
-        why_not_git = "no git repository was looked for"
-        if db_url != MODELS and from_git is not None:
-            found = from_git(graph)
-            if isinstance(found, Baseline):
-                return replay_with_notes(folders, dialect, head, naming_convention, baseline=found)
-            why_not_git = found
+    needs_baseline = bool(uncreated_tables(graph))
+    why_not_git = "no git repository was looked for"
+    if needs_baseline and db_url != MODELS and from_git is not None:  # the models of now are not needed for it
+        found = from_git(graph)
+        if isinstance(found, Baseline):
+            return replay_with_notes(folders, dialect, head, naming_convention, baseline=found)
+        why_not_git = found
+    if models is not None and needs_baseline:
         baseline = models_baseline(graph, models, models_source)
         if baseline is not None and baseline.assumed and db_url != MODELS:
             shown = ", ".join(baseline.assumed[:8]) + (f" and {len(baseline.assumed) - 8} more"
                                                       if len(baseline.assumed) > 8 else "")
             raise MgenError(f"the history starts from a baseline no revision creates (tables {shown}): taken from "
                             f"{models_source}, a change to those tables would be read as part of the baseline and "
-                            f"not be seen, and git cannot say what create_all() made them from ({why_not_git}); give --baseline-db URL (a database of this history) to read it, or "
-                            "--baseline-db models to take it from the models knowing that", str(folders[0]))
+                            f"not be seen, and git cannot say what create_all() made them from ({why_not_git}); give "
+                            "--baseline-db URL (a database of this history) to read it, or --baseline-db models to "
+                            "take it from the models knowing that", str(folders[0]))
         unaccounted = unaccounted_tables(graph, models, baseline) if baseline is not None else []
         if unaccounted:
             shown = ", ".join(unaccounted[:8]) + (f" and {len(unaccounted) - 8} more" if len(unaccounted) > 8 else "")
