@@ -179,3 +179,40 @@ def test_a_first_revision_not_committed_keeps_the_refusal(tmp_path: Path, monkey
     _git(root, "commit", "-q", "-m", "the models only")
     assert main(["generate", str(root), "--engine", "static", "--dry-run"]) == 2
     assert "the first revision a1 (migrations/versions/a1_user_name.py) is not committed" in capsys.readouterr().err
+
+
+def test_a_first_revision_a_merge_brought_dropping_a_table_gone_from_the_models(tmp_path: Path, monkeypatch, capsys):
+    """lemur: the first revision first appears in a merge (neither parent had it), and drops a table the models
+    had lost before it: the merge's first parent is the baseline, the dropped table is only known as gone.
+    Alembic agrees: create_all() of the models that still had the table, upgraded, matches the models."""
+    monkeypatch.setenv("MGEN_CACHE_DIR", str(tmp_path / "cache"))
+    pkg = "albaseline_merge"  # not PKG: Alembic's prepend_sys_path "." stays on sys.path once an upgrade ran
+    legacy = '\n\nclass Legacy(Base):\n    __tablename__ = "legacy"\n    id = sa.Column(sa.Integer, primary_key=True)\n'
+    root = write_app(tmp_path / "proj", pkg, _models() + legacy, {}, url="sqlite:///app.db")
+    _git(root, "init", "-q", "-b", "main")
+    _commit(root, "with legacy, made with create_all()")
+    (root / pkg / "models.py").write_text(_models())
+    _commit(root, "legacy gone from the models")
+    _git(root, "checkout", "-q", "-b", "side")
+    (root / "NOTES").write_text("side\n")
+    _commit(root, "side work")
+    _git(root, "checkout", "-q", "main")
+    (root / "README").write_text("main\n")
+    _commit(root, "main work")
+    _git(root, "merge", "-q", "--no-commit", "--no-ff", "side")
+    (root / pkg / "models.py").write_text(_models(user=NAME))
+    (root / "migrations" / "versions" / "a1_user_name.py").write_text(
+        ADD_NAME.replace('    op.add_column(', '    op.drop_table("legacy")\n    op.add_column(', 1))
+    _commit(root, "merge side, with the first revision")
+    assert main(["generate", str(root), "--engine", "static", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    parent = _git(root, "rev-parse", "HEAD^1").strip()
+    assert "no changes" in out and f"the models at commit {parent[:10]}" in out
+    assert "op.drop_table('legacy'): a table of the baseline" in out
+    url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    _create_all(_models() + legacy, url, tmp_path)
+    with upgraded(root, pkg, url) as models:
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), models.Base.metadata) == []
+        engine.dispose()

@@ -5,7 +5,8 @@ made them from the models of its time. That time is in git: the first revision w
 repository whose models, one commit earlier, are what ``create_all()`` had built the database from. So the
 baseline is the models **as they were at the parent of the commit that added the history's first
 revision** (its root revision; the oldest such commit when the history has several roots), found with
-``git log --follow`` (a file moved since is still followed to the commit that added it), read with the
+``git log --follow`` (a file moved since is still followed to the commit that added it; a file that first
+appears in a merge, which neither parent had, is added by that merge and its first parent is taken), read with the
 same static SQLAlchemy reader from that commit's tree (``gitread.export_files``: ``git ls-tree`` and ``git
 cat-file``, never a checkout: the Python and requirement files are written to a temporary folder that is
 removed after the read). Every table of those models is in the baseline, as ``create_all`` made them all;
@@ -20,7 +21,9 @@ Not used (``git_baseline`` answers why, and the caller keeps its refusal, naming
 not in a git repository; the first revision is not committed, or was committed with the repository's first
 commit; the models' path is not in that commit's tree (for Flask-SQLAlchemy models, no ``db.Model`` classes
 found there either); those models cannot be read; or a table the revisions alter but none creates is not in
-those models (it came from a later ``create_all``, which the files do not show).
+those models (it came from a later ``create_all``, which the files do not show), unless a revision drops it
+(lemur's ``accounts``, gone from the models before its first revision dropped it): then only its drop is
+known, and what the revisions do to it before that is skipped with a note (``Baseline.doomed``).
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from pathlib import Path
 
 from ... import gitread
 from ...errors import MgenError
-from .replay_baseline import Baseline, tables_in_revisions
+from .replay_baseline import Baseline, dropped_tables, tables_in_revisions
 from .revisions import RevisionGraph
 
 # files the models' reader looks at: Python modules, and the requirement and lock files a pin is read from
@@ -78,11 +81,13 @@ def git_baseline(graph: RevisionGraph, place: ModelsPlace) -> Baseline | str:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     touched, created = tables_in_revisions(graph)
-    lacking = sorted(touched - created - {t.name for t in schema.tables})
-    if lacking:
-        return (f"the revisions alter tables no revision creates ({', '.join(lacking)}) that {source} do not "
+    lacking = touched - created - {t.name for t in schema.tables}
+    unknown = sorted(lacking - dropped_tables(graph))
+    if unknown:
+        return (f"the revisions alter tables no revision creates ({', '.join(unknown)}) that {source} do not "
                 "have: a later create_all() made them, which the files do not show")
-    return Baseline(schema, source, tolerant=tuple(sorted(t.name for t in schema.tables)))
+    gone = tuple(sorted(lacking))  # dropped by a revision: what they held before matters to nothing left
+    return Baseline(schema, source, vanished=gone, doomed=gone, tolerant=tuple(sorted(t.name for t in schema.tables)))
 
 
 def _first_commit(top: Path, graph: RevisionGraph) -> tuple[str, str] | str:
@@ -94,8 +99,7 @@ def _first_commit(top: Path, graph: RevisionGraph) -> tuple[str, str] | str:
             rel = rev.path.resolve().relative_to(top)
         except ValueError:
             return f"the first revision {rev.id} is outside the git repository at {top}"
-        log = gitread.output(top, "log", "--follow", "--diff-filter=A", "--format=%H %ct", "--", str(rel))
-        lines = log.decode().split() if log else []
+        lines = _added_by(top, "--follow", str(rel)) or _added_by(top, "--full-history", "-m", str(rel))
         if len(lines) < 2:
             return f"the first revision {rev.id} ({rel}) is not committed"
         sha, when = lines[-2], int(lines[-1])
@@ -104,6 +108,14 @@ def _first_commit(top: Path, graph: RevisionGraph) -> tuple[str, str] | str:
         return "the history has no first revision"
     _, sha, rev_id = min(found)
     return sha, rev_id
+
+
+def _added_by(top: Path, how: str, *rest: str) -> list[str]:
+    """``[sha, time]`` of the oldest commit that added a path, as ``git log --diff-filter=A`` finds it (``how``:
+    ``--follow`` through renames; ``--full-history -m`` where the file first appears in a merge, which
+    neither parent had: lemur's revisions came in by a merge's conflict resolution), else []."""
+    log = gitread.output(top, "log", how, *rest[:-1], "--diff-filter=A", "--format=%H %ct", "--", rest[-1])
+    return log.decode().split()[-2:] if log else []
 
 
 def _models_at(top: Path, commit: str, tmp: Path, place: ModelsPlace):
