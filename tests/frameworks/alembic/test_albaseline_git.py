@@ -144,6 +144,24 @@ def test_a_model_change_committed_before_its_revision_is_skipped_with_a_note(tmp
     assert "no changes" in out and "already has a column 'name'" in out and "is skipped" in out
 
 
+def test_a_table_in_the_models_before_the_revision_that_creates_it_is_not_in_the_baseline(tmp_path: Path, monkeypatch,
+                                                                                         capsys):
+    """lemur: certificate_replacement_associations was in the models a commit before the revision creating
+    it; create_table on a database holding it would fail, so it is not part of the baseline."""
+    monkeypatch.setenv("MGEN_CACHE_DIR", str(tmp_path / "cache"))
+    tags = '\n\nclass Tag(Base):\n    __tablename__ = "tags"\n    id = sa.Column(sa.Integer, primary_key=True)\n'
+    root = write_app(tmp_path / "proj", PKG, _models(user=NAME) + tags, {}, url="sqlite:///app.db")
+    _git(root, "init", "-q")
+    _commit(root, "models with tags, before its revision")
+    (root / "migrations" / "versions" / "a1_user_name.py").write_text(ADD_NAME.replace(
+        '    op.add_column(', '    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))\n'
+        '    op.add_column(', 1))
+    _commit(root, "the revision")
+    assert main(["generate", str(root), "--engine", "static", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "no changes" in out and "without tags, which a revision creates" in out
+
+
 def test_outside_git_the_refusal_says_why_git_could_not(project: Path, tmp_path: Path, capsys):
     copy = tmp_path / "copy"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".git"))
