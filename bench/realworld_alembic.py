@@ -25,6 +25,10 @@ evenly (``--per-project``, ``--seed``). At each sampled commit, in a tree extrac
     Exit 0 with "no changes" where the committed revision has schema operations is **silent no changes**,
     the worst answer (issue #13).
 
+Each commit's tree is a git checkout of it (``--tree git``, the default here; ``--tree archive``: without
+``.git``): a history that starts from a ``db.create_all()`` baseline (redash, lemur) is read by mgen from
+the models before its first revision, which only git holds (``replay_git``).
+
 PROJECT is the folder a user runs the tool in: the folder of the ``alembic.ini`` above the revisions'
 script folder; for Flask-Migrate (``migrations/alembic.ini`` inside the script folder) the folder above
 it; with no ``alembic.ini`` at all (a project's own Alembic setup) the repository root.
@@ -306,6 +310,7 @@ def revision_heads(folder: Path) -> list[str]:
 class Alembic:
     name = "Alembic"
     migration_word = "revision"
+    tree = "git"  # a git checkout of each commit: mgen reads a create_all() baseline from the history (replay_git)
 
     def app_arguments(self, tree: Path, added: Sequence[str]) -> list[str]:
         return []  # one history: nothing to scope

@@ -2,8 +2,8 @@
 
 A bench reads the git history of public projects (bare mirrors or clones, only read), keeps the
 first-parent commits that changed models and added migrations, samples them evenly, and at each sampled
-commit extracts the tree under a temporary folder (``git archive | tar x``; file by file, leaving out what
-the mirror lacks, when a snapshot left out its largest files) and runs mgen twice, each a new process:
+commit extracts the tree under a temporary folder (``realworld_tree``: ``git archive | tar x``, file by file
+leaving out what the mirror lacks, or a git checkout with ``--tree git``) and runs mgen twice, each a new process:
 
 - **in-sync**: ``mgen generate PROJECT --dry-run --json`` at the commit, where the project's models and
   migrations agree: anything but "no operations" is a miss;
@@ -41,13 +41,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import realworld_tree  # found through the path above
+
+extracted_tree, read_blobs = realworld_tree.extracted_tree, realworld_tree.read_blobs  # the framework modules use rw.*
 DEFAULT_MGEN = str(Path(sys.executable).parent / "mgen")
 
 # A miss's class: a small fixed set. Refusals are further labelled by the kind of file that refused and by
@@ -148,80 +151,6 @@ def sample_evenly(items: Sequence[Any], count: int, seed: str) -> list[Any]:
     rng = random.Random(seed)
     bounds = [len(items) * i // count for i in range(count + 1)]
     return [items[lo + rng.randrange(hi - lo)] for lo, hi in itertools.pairwise(bounds)]
-
-
-def read_blobs(git_dir: Path, sha: str, paths: Iterable[str]) -> dict[str, str]:
-    """The files at ``sha`` (one ``git cat-file --batch``); a path git does not have is left out."""
-    paths = list(paths)
-    contents = _cat_files(git_dir, [f"{sha}:{p}" for p in paths])
-    return {p: data.decode("utf-8", errors="replace") for p, data in zip(paths, contents) if data is not None}
-
-
-def _cat_files(git_dir: Path, names: Sequence[str]) -> list[bytes | None]:
-    """Each object's bytes, None for one the repository does not hold (one ``git cat-file --batch``)."""
-    if not names:
-        return []
-    request = "".join(f"{n}\n" for n in names).encode()
-    data = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"], input=request,
-                          capture_output=True, check=True).stdout
-    out: list[bytes | None] = []
-    pos = 0
-    for _ in names:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) < 3 or header[-1] == b"missing":
-            out.append(None)
-            continue
-        size = int(header[2])
-        out.append(data[pos:pos + size])
-        pos += size + 1
-    return out
-
-
-@contextmanager
-def extracted_tree(source: Source, sha: str, parent: Path) -> Iterator[tuple[Path, list[str]]]:
-    """The commit's files in a new folder under ``parent``, removed afterwards, and the paths the mirror
-    does not hold (a snapshot may leave out its largest files: ``git archive`` then fails, and the tree is
-    written file by file without them)."""
-    tree = Path(tempfile.mkdtemp(prefix=f"{source.name}-{sha[:10]}-", dir=parent))
-    try:
-        archive = subprocess.Popen(["git", "--git-dir", str(source.git_dir), "archive", sha],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        untar = subprocess.run(["tar", "x", "-C", str(tree)], stdin=archive.stdout, check=False,
-                               stderr=subprocess.DEVNULL)
-        assert archive.stdout is not None
-        archive.stdout.close()
-        missing: list[str] = []
-        if archive.wait() != 0 or untar.returncode != 0:
-            shutil.rmtree(tree)
-            tree.mkdir()
-            missing = _write_tree(source.git_dir, sha, tree)
-        yield tree, missing
-    finally:
-        shutil.rmtree(tree, ignore_errors=True)
-
-
-def _write_tree(git_dir: Path, sha: str, tree: Path) -> list[str]:
-    """Write the commit's blobs under ``tree`` (symbolic links as links); the paths git does not hold."""
-    entries = []
-    for line in git(git_dir, "ls-tree", "-r", "-z", "--full-tree", sha).split("\0"):
-        meta, _, path = line.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            entries.append((parts[0], parts[2], path))
-    missing = []
-    for (mode, _, path), data in zip(entries, _cat_files(git_dir, [e[1] for e in entries])):
-        if data is None:
-            missing.append(path)
-            continue
-        target = tree / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if mode == "120000":
-            target.symlink_to(data.decode(errors="replace"))
-        else:
-            target.write_bytes(data)
-    return missing
 
 
 # -- running mgen -------------------------------------------------------------------------------------
@@ -534,7 +463,9 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
     committed = read_committed(added, framework.read_file)
     if commit.paths("MDT", framework.is_migration_path):
         committed.skip = SKIP_EDITS_OLDER
-    with extracted_tree(source, commit.sha, args.workdir) as (tree, missing):
+    checkout = (getattr(args, "tree", None) or getattr(framework, "tree", "archive")) == "git"
+    with extracted_tree(source, commit.sha, args.workdir, checkout) as (tree, missing):
+        record["tree"] = "git" if (tree / ".git").exists() else "archive"
         if missing:
             record["files_not_in_mirror"] = missing
         project = framework.project_folder(tree, sorted(added))
@@ -801,6 +732,10 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
                              "APP): a refusal in another app then blocks nothing measured")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--tree", choices=("archive", "git"),
+                        help="each commit's tree: extracted without .git (archive), or a git checkout of the commit "
+                             "sharing the mirror's objects (git; what mgen reads from the history is there); default: "
+                             "the framework's (Alembic: git, Django: archive)")
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)

@@ -5,7 +5,8 @@ migration Django's makemigrations / Alembic's autogenerate would write, written 
 must sample every step, find mgen in sync at each, and regenerate the same operations. One Django step
 commits a migration that disagrees with its model (max_length 40 where the model says 50): in-sync must
 report the operation and regenerate must class it as different field kwargs, or the comparison is blind.
-A step whose migration is only RunPython is skipped. Runs mgen 11 times (a few seconds).
+A step whose migration is only RunPython is skipped. An Alembic history on a `create_all()` baseline is
+measured on git checkouts (read from git) and on extracted trees (refused, saying why).
 """
 from __future__ import annotations
 
@@ -225,6 +226,44 @@ def test_alembic_bench_on_a_tiny_project(tmp_path: Path) -> None:
         assert record["regenerate"]["misses"] == [] and record["regenerate"]["wrote"] is True, record
     s = rw.summarise(project["records"])
     assert (s["in_sync_noop"], s["regen_compared"], s["regen_same"], s["regen_silent"]) == (2, 2, 2, 0)
+
+
+def baseline_repo(root: Path) -> Path:
+    """An Alembic history on a db.create_all() baseline: users exists before the first revision, which alters
+    it; a later commit adds a column to users with its revision."""
+    repo = new_repo(root / "alembic-baseline")
+    commit(repo, {"alembic.ini": ALEMBIC_INI, "migrations/env.py": ENV, "app/__init__.py": "",
+                  "app/models.py": MODELS}, "users, made with create_all()")
+    models = MODELS + "    name: Mapped[str | None] = mapped_column(sa.String(100))\n"
+    first = REVISION.format(message="user name", revision="aaaa00000001", down="", down_value="None", upgrade="""\
+    op.add_column("users", sa.Column("name", sa.String(length=100), nullable=True))""")
+    commit(repo, {"app/models.py": models, "migrations/versions/aaaa00000001_user_name.py": first}, "user name")
+    models += "    nick: Mapped[str | None] = mapped_column(sa.String(20))\n"
+    second = REVISION.format(message="user nick", revision="bbbb00000002", down="aaaa00000001",
+                             down_value='"aaaa00000001"', upgrade="""\
+    op.add_column("users", sa.Column("nick", sa.String(length=20), nullable=True))""")
+    commit(repo, {"app/models.py": models, "migrations/versions/bbbb00000002_user_nick.py": second}, "user nick")
+    return repo
+
+
+def test_alembic_bench_checks_out_each_commit_so_a_create_all_baseline_is_read_from_git(tmp_path: Path) -> None:
+    """The default tree for Alembic is a git checkout of the commit: mgen reads the baseline from the models
+    before the first revision (replay_git). Extracted without .git (--tree archive), the same commits are
+    refused, naming why git could not say."""
+    repo = baseline_repo(tmp_path)
+    for tree, in_sync, same in (("git", 2, 1), ("archive", 0, 0)):
+        argv = [str(repo / ".git"), "--mgen", MGEN, "--workdir", str(tmp_path / f"work-{tree}"), "--quiet",
+                "--out", str(tmp_path / f"{tree}.md")] + (["--tree", tree] if tree == "archive" else [])
+        (project,) = alembic_bench.main(argv)["projects"]
+        assert project["candidates"] == 2
+        assert {r["tree"] for r in project["records"]} == {tree}
+        s = rw.summarise(project["records"])
+        assert (s["in_sync_noop"], s["regen_same"], s["regen_silent"]) == (in_sync, same, 0), project["records"]
+        if tree == "archive":
+            assert all("not in a git repository" in r["in_sync"]["misses"][0]["detail"] for r in project["records"])
+    # nothing was written to the repository the trees were checked out from
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
 
 
 def test_alembic_revision_reader() -> None:

@@ -18,10 +18,11 @@ repository's own ``.git/config`` on such queries: ``core.fsmonitor`` on every in
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 TIMEOUT = 60.0
 _NEUTRAL = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "diff.ignoreSubmodules=all",
@@ -50,6 +51,45 @@ def output(root: Path, *args: str) -> bytes | None:
     """The standard output of a git query that succeeded, else None."""
     done = run(root, *args)
     return done.stdout if not isinstance(done, str) and done.returncode == 0 else None
+
+
+def export_files(root: Path, commit: str, into: Path, patterns: tuple[str, ...]) -> bool:
+    """The files whose name matches one of ``patterns`` (``fnmatch``) as of ``commit``, written under ``into``
+    (paths from the repository's top; none outside it): ``git ls-tree`` lists them, one ``git cat-file
+    --batch`` reads them all, no checkout and no filter. False when git could not."""
+    listing = output(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    if listing is None:
+        return False
+    wanted: list[tuple[str, str]] = []  # (blob, path)
+    for entry in listing.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[1] != b"blob":
+            continue
+        path = name.decode("utf-8", "surrogateescape")
+        if any(fnmatch.fnmatch(PurePosixPath(path).name, pattern) for pattern in patterns):
+            wanted.append((parts[2].decode(), path))
+    if not wanted:
+        return True
+    done = run(root, "cat-file", "--batch", timeout=120, input="".join(f"{blob}\n" for blob, _ in wanted).encode())
+    if isinstance(done, str) or done.returncode != 0:
+        return False
+    out, pos = done.stdout, 0
+    for _blob, path in wanted:
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        if len(header) < 3:  # "<blob> missing": a snapshot without it
+            pos = header_end + 1
+            continue
+        size = int(header[2])
+        body = out[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1  # the content, then a newline
+        target = into / path
+        if ".." in PurePosixPath(path).parts:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    return True
 
 
 def _filter_overrides(listing: bytes) -> list[str]:

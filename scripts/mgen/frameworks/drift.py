@@ -19,11 +19,10 @@ version): the base is read once per commit, not once per run. Not in git, or the
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .. import __version__, gitread
 from ..errors import MgenError
@@ -129,46 +128,11 @@ def base_tree(root: Path, base: str, patterns: tuple[str, ...] = _PATTERNS) -> I
 @contextlib.contextmanager
 def _tree_at(root: Path, commit: str, prefix: str, patterns: tuple[str, ...], base: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="mgen-base-") as tmp:
-        if not _export(root, commit, Path(tmp), patterns):
+        if not gitread.export_files(root, commit, Path(tmp), patterns):
             raise MgenError(f"--from-diff {base}: git could not read the project's files there", str(root))
         tree = Path(tmp) / prefix
         tree.mkdir(parents=True, exist_ok=True)
         yield tree
-
-
-def _export(root: Path, commit: str, into: Path, patterns: tuple[str, ...] = _PATTERNS) -> bool:
-    """The project's files that match ``_PATTERNS`` as of ``commit``, written under ``into`` (paths from the
-    repository's top): ``git ls-tree`` lists them, one ``git cat-file --batch`` reads them all."""
-    listing = _git_bytes(root, "ls-tree", "-r", "-z", "--full-tree", commit)
-    if listing is None:
-        return False
-    wanted: list[tuple[str, str]] = []  # (blob, path)
-    for entry in listing.split(b"\0"):
-        meta, _, name = entry.partition(b"\t")
-        parts = meta.split()
-        if len(parts) != 3 or parts[1] != b"blob":
-            continue
-        path = name.decode("utf-8", "surrogateescape")
-        if any(fnmatch.fnmatch(PurePosixPath(path).name, pattern) for pattern in patterns):
-            wanted.append((parts[2].decode(), path))
-    if not wanted:
-        return True
-    done = gitread.run(root, "cat-file", "--batch", timeout=120,
-                       input="".join(f"{blob}\n" for blob, _ in wanted).encode())
-    if isinstance(done, str) or done.returncode != 0:
-        return False
-    out, pos = done.stdout, 0
-    for _blob, path in wanted:
-        header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        body = out[header_end + 1: header_end + 1 + size]
-        pos = header_end + 1 + size + 1  # the content, then a newline
-        target = into / path
-        if ".." in PurePosixPath(path).parts:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
-    return True
 
 
 def _differences(tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:

@@ -42,7 +42,8 @@ class AlembicFramework(Framework):
                               "help": "Alembic projects whose history starts from an SQL baseline (a first revision "
                                       "alters tables no revision creates): the database to read that baseline and its "
                                       "alembic_version from (read only); 'models' takes the baseline from the models, "
-                                      "where a change to those tables cannot be seen"}),
+                                      "where a change to those tables cannot be seen (default, in a git repository: "
+                                      "the models at the parent of the commit that added the first revision)"}),
         (("--head",), {"metavar": "REV", "help": "Alembic projects with several heads: the head whose state the "
                                                  "change is made against"}),
         (("--raw-sql",), {"action": "store_true",

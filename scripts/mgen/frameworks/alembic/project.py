@@ -46,7 +46,8 @@ class AlembicProject:
             models = None
         with compiled_as(self._type_ddl):  # the models' @compiles apply to the revisions' types too
             replayed = current_replay(list(self.config.version_locations), self.dialect, head=head,
-                                      db_url=baseline_db, models=models, models_source=str(self.models))
+                                      db_url=baseline_db, models=models, models_source=str(self.models),
+                                      from_git=self._git_baseline)
         schema, notes = replayed.schema, [n.one_line() for n in replayed.notes]
         if models is not None:  # revision folders the project runs itself (CTFd's plugins): side_revisions
             from .side_revisions import side_folders, with_side_tables
@@ -57,6 +58,17 @@ class AlembicProject:
                 notes += more
         self._replays[(head, baseline_db)] = schema, notes
         return self._replays[(head, baseline_db)]
+
+    def _git_baseline(self, graph):
+        """The baseline ``db.create_all()`` made, from the models at the commit before the first revision
+        (``replay_git``), or why git cannot say."""
+        from .replay_git import ModelsPlace, git_baseline
+
+        start = import_root(self.models)
+        place = ModelsPlace(self.root, self.models, self.root if start == self.root.resolve() else start,
+                            self.dialect, flask=self.models_kind == "flask",
+                            skip=(self.config.script_location, *self.config.version_locations))
+        return git_baseline(graph, place)
 
     @cached_property
     def _replays(self) -> dict:  # (head, baseline_db) -> the replay: desired_state needs it for Continuum's tables

@@ -140,6 +140,7 @@ def replay_with_notes(versions_folders: Sequence[str | Path] | str | Path, diale
         replayer.assumed = set(baseline.assumed)
         replayer.vanished = set(baseline.vanished)
         replayer.doomed = set(baseline.doomed)
+        replayer.tolerant = set(baseline.tolerant)
         order = [r for r in order if r.id not in baseline.applied]
         what = f"tables {', '.join(baseline.assumed)} are" if baseline.assumed else "the schema is"
         replayer.reader.notes.append(Note(str(folders[0]), None, (

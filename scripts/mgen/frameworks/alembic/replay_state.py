@@ -75,6 +75,7 @@ class ReplayState:
         self.assumed: set[str] = set()  # baseline tables taken from the models (replay_baseline)
         self.vanished: set[str] = set()  # baseline tables the models lack (replay_baseline.Baseline.vanished)
         self.doomed: set[str] = set()  # those of them a revision drops (replay_baseline.dropped_tables)
+        self.tolerant: set[str] = set()  # baseline tables of older models (replay_git): a conflict is skipped
 
     def on_assumed(self, call: ast.Call, op_name: str, run, batch_table: str | None = None) -> None:
         """Run an operation; on a table taken from the models (which hold its effect already, or not
@@ -87,16 +88,18 @@ class ReplayState:
                 self.note(f"op.{op_name}() on {', '.join(sorted(tables))}, a table of the baseline the models no "
                           "longer have and a later revision drops, is skipped: nothing of it remains", call)
                 return
-        if not self.assumed:
+        if not self.assumed and not self.tolerant:
             run()
             return
         try:
             run()
         except Conflict as e:
             tables = {batch_table} if batch_table else _named_tables(self, op_name, call)
-            if not tables & self.assumed:
+            if not tables & (self.assumed | self.tolerant):
                 raise
-            self.note(f"op.{op_name}() on {', '.join(sorted(tables & self.assumed))}, taken from the models, is "
+            taken = "taken from the models" if tables & self.assumed else \
+                "in the baseline's models, which held its effect already (or not yet)"
+            self.note(f"op.{op_name}() on {', '.join(sorted(tables & (self.assumed | self.tolerant)))}, {taken}, is "
                       f"skipped: {e.message}", call)
 
     # -- plumbing ----------------------------------------------------------------------------------

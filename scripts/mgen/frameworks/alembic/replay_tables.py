@@ -228,8 +228,9 @@ class TableCalls(ReplayState):
                 and any(fk.name is None for fk in col.foreign_keys):
             raise self.error(f"add_column({col.name}) in a batch that rebuilds the table: Alembic needs the "
                              "foreign key named ('Constraint must have a name')", call)
-        if col.primary_key:
-            raise self.error(f"add_column: adding the primary key column {col.name!r} is not replayed", call)
+        if col.primary_key and (batch is not None or self.dialect == "mysql" or args.get("inline_primary_key")):
+            raise self.error(f"add_column: adding the primary key column {col.name!r} is not replayed here (only "
+                             "outside a batch, without inline_primary_key, on PostgreSQL or SQLite)", call)
         spec = TableSpec(table.name, [col], [], self.path, call.lineno, self.convention)
         built, enums = self._build(spec, existing=table)
         for e in enums:

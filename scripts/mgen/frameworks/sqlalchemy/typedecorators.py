@@ -56,13 +56,36 @@ def type_decorator(reader: ConstructReader, cls: ClassRef, call: ast.Call | None
         if impl is None:
             continue
         impl_scope = Scope(base.module)
-        if isinstance(impl, ast.Call) or call is None or not (call.args or call.keywords):
+        if isinstance(impl, ast.Call):
             return read_type(reader, impl, impl_scope, f"{what} ({base.name}.impl)")
-        # TypeDecorator(*args) passes its arguments to the impl class
-        return read_type(reader, ast.Call(func=impl, args=call.args, keywords=call.keywords,
-                                          lineno=call.lineno, col_offset=call.col_offset),
+        # TypeDecorator(*args) passes its arguments to the impl class, through the decorator's own __init__
+        args, keywords = _impl_arguments(reader, mro, call, scope, what)
+        if not args and not keywords:
+            return read_type(reader, impl, impl_scope, f"{what} ({base.name}.impl)")
+        where = call or cls.node
+        return read_type(reader, ast.Call(func=impl, args=args, keywords=keywords,
+                                          lineno=where.lineno, col_offset=where.col_offset),
                          call_scope(impl_scope, scope), f"{what} ({base.name}.impl)")
     raise reader.error(f"{what}: TypeDecorator {cls.name} has no impl", cls.node, Scope(cls.module))
+
+
+def _impl_arguments(reader: ConstructReader, mro: list, call: ast.Call | None, scope: Scope,
+                    what: str) -> tuple[list[ast.expr], list[ast.keyword]]:
+    """The arguments the impl class is built with: the call's, as the decorator's ``__init__`` passes them
+    on (``typedecorator_init``)."""
+    from .typedecorator_init import NotForwarded, forwarded_arguments, init_of
+
+    found = init_of(mro)
+    try:
+        forwarded = forwarded_arguments(found[1], call) if found is not None else None
+    except NotForwarded as e:
+        assert found is not None
+        at_call = call is not None and any(n is e.node for n in ast.walk(call))
+        raise reader.error(f"{what}: {found[0].name}.__init__ {e} to the impl, which is only known when the code "
+                           "runs", e.node, scope if at_call else Scope(found[0].module)) from None
+    if forwarded is not None:
+        return forwarded
+    return (list(call.args), list(call.keywords)) if call is not None else ([], [])
 
 
 def _library_base(reader: ConstructReader, mro: list, call: ast.Call | None, scope: Scope,
