@@ -538,7 +538,7 @@ class Project:
                 _depth: int = 0) -> Any:
         """The value of a literal expression, or ``Unknown``."""
         if _depth > _MAX_DEPTH:
-            return Unknown(node, module.path, "the value refers back to itself")
+            return Unknown(node, module.path, "the value is nested too deeply, or refers back to itself")
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):

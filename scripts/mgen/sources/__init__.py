@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import MgenError
+from ..errors import MgenError, nested_in
 from ..schema import Schema
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -25,6 +25,11 @@ def is_url(spec: str) -> bool:
 
 
 def load_schema(spec: str, dialect: str) -> Schema:
+    with nested_in(spec):
+        return _load_schema(spec, dialect)
+
+
+def _load_schema(spec: str, dialect: str) -> Schema:
     if spec in ("empty", os.devnull):
         return Schema()
     if is_url(spec) or spec.lower().endswith(SQLITE_SUFFIXES):
