@@ -97,9 +97,9 @@ def test_a_migration_that_replaces_itself_is_refused(tmp_path: Path) -> None:
     root = _django(tmp_path / "p", MODEL.format(before="", field="models.TextField()"),
                    {"0001_initial": INITIAL, "0002_self": selfish})
     # Django's loader drops it from its own graph and the app is left without a leaf migration
-    judge = subprocess.run([sys.executable, "-c", "import django; django.setup()\n"
+    judge = subprocess.run([sys.executable, "-c", ("import django; django.setup()\n"
                             "from django.db.migrations.loader import MigrationLoader\n"
-                            "print(MigrationLoader(None).graph.leaf_nodes('shop'))"],
+                            "print(MigrationLoader(None).graph.leaf_nodes('shop'))")],
                            cwd=root, env={**os.environ, "DJANGO_SETTINGS_MODULE": "conf.settings"},
                            capture_output=True, text=True, check=True)
     assert judge.stdout.strip() == "[]"
