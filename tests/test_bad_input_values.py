@@ -35,7 +35,7 @@ def _django(root: Path, models: str, migrations: dict[str, str] | None = None) -
 
 
 def _mgen(args: list[str], cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mgen.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "mgen.cli", *args], cwd=cwd, capture_output=True, text=True, errors="replace",
                           timeout=300, check=False, env={**os.environ, "MGEN_CACHE_DIR": str(tmp_path / "c")})
 
 
@@ -106,3 +106,29 @@ def test_a_migration_that_replaces_itself_is_refused(tmp_path: Path) -> None:
     done = _mgen(GENERATE, root, tmp_path)
     assert done.returncode == 2, done.stderr
     assert "0002_self.py:" in done.stderr and "replaces itself" in done.stderr
+
+
+@pytest.mark.parametrize("command", [["status"], ["check"], ["status", "--json"]])
+def test_a_file_name_that_is_not_utf8_is_read(command: list[str], tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    (root / "migrations").mkdir(parents=True)
+    for kind, sql in (("up", "CREATE TABLE t (id int);\n"), ("down", "DROP TABLE t;\n")):
+        (root / "migrations" / os.fsdecode(b"000001_a\xff." + kind.encode() + b".sql")).write_text(sql)
+    (root / "schema.sql").write_text("CREATE TABLE t (id int, x int);\n")
+    done = _mgen(command, root, tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("s.yaml", 'tables:\n  t:\n    columns:\n      x: {type: text, default: "\\udc80"}\n'),
+    ("s.yaml", 'tables:\n  "t\\udc80":\n    columns:\n      x: {type: text}\n'),
+    ("models.py", ("import sqlalchemy as sa\nmeta = sa.MetaData()\n"
+                  "t = sa.Table('t', meta, sa.Column('x', sa.Text, server_default='\\udc80'))\n")),
+])
+def test_a_lone_surrogate_is_refused(name: str, text: str, tmp_path: Path) -> None:
+    source = tmp_path / name
+    source.write_text(text)
+    done = _mgen(["diff", "empty", str(source), "--dialect", "postgresql"], tmp_path, tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "lone surrogate (U+DC80)" in done.stderr and str(source) in done.stderr
