@@ -132,3 +132,21 @@ def test_a_schema_the_servers_take_is_still_read(dialect: str, tmp_path: Path) -
                       " CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));\nCREATE INDEX b_a_idx ON b (a_id);\n")
     assert not _server_refuses(dialect, [s for s in source.read_text().split(";\n") if s.strip()])
     assert _mgen(source, dialect)[0] == 0
+
+
+MORE = {
+    "empty-name": ("postgresql", 'CREATE TABLE "" (id int);\n', "empty name"),
+    "name-outside-bmp": ("mysql", "CREATE TABLE `t\U0001F600` (id int);\n", "Basic Multilingual Plane"),
+    "literal-check": ("postgresql", "CREATE TABLE t (id int CHECK (1));\n", "no condition"),
+    "number-default-on-date": ("postgresql", "CREATE TABLE t (d date DEFAULT 0);\n", "not of its type"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE))
+def test_what_the_fuzz_bench_found_is_refused(case: str, tmp_path: Path) -> None:
+    dialect, text, named = MORE[case]
+    assert _server_refuses(dialect, [text.rstrip(";\n")])
+    source = tmp_path / "s.sql"
+    source.write_text(text)
+    code, err = _mgen(source, dialect)
+    assert code == 2 and named in err, err

@@ -132,3 +132,13 @@ def test_a_lone_surrogate_is_refused(name: str, text: str, tmp_path: Path) -> No
     done = _mgen(["diff", "empty", str(source), "--dialect", "postgresql"], tmp_path, tmp_path)
     assert done.returncode == 2, done.stderr
     assert "lone surrogate (U+DC80)" in done.stderr and str(source) in done.stderr
+
+
+@pytest.mark.parametrize("size", ["max_length='x'", "max_length=-1", "max_length=True"])
+def test_a_size_that_is_no_integer_is_refused_in_a_migration(size: str, tmp_path: Path) -> None:
+    changed = INITIAL.replace('("name", models.TextField())', f'("name", models.CharField({size}))')
+    root = _django(tmp_path / "p", MODEL.format(before="", field="models.CharField(max_length=20)"),
+                   {"0001_initial": changed})
+    done = _mgen(GENERATE, root, tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "0001_initial.py:" in done.stderr and "is not a non-negative integer" in done.stderr

@@ -88,10 +88,14 @@ def text(schema: Schema, dialect: Dialect) -> Iterator[str]:
 
 # -- names -----------------------------------------------------------------------------------------
 def lengths(schema: Schema, dialect: Dialect) -> Iterator[str]:
-    limit = dialect.identifier_limit
-    if limit is None:
-        return
+    limit = dialect.identifier_limit or 1 << 30
     for what, name in _names(schema):
+        if not name:
+            yield f"{what} is an empty name"
+            continue
+        if dialect.identifiers_in_bmp and any(ord(ch) > 0xFFFF for ch in name):
+            yield f"{what} has a character outside Unicode's Basic Multilingual Plane, which no name may have"
+            continue
         size = len(name.encode("utf-8", "surrogatepass")) if dialect.identifier_unit == "bytes" else len(name)
         if size > limit:
             yield f"{what} is {size} {dialect.identifier_unit} long, over {dialect.name}'s limit of {limit}"
@@ -165,6 +169,11 @@ def defaults(schema: Schema, dialect: Dialect) -> Iterator[str]:
                 continue
             yield f"column {t.name}.{c.name!r} ({c.type.name}) has the default {c.default.value!r}, which is no number"
         for c in t.columns:
+            if c.default is not None and c.default.kind == "number" and dialect.number_default_types is not None \
+                    and c.type.name != "native" and (c.type.array or c.type.name not in dialect.number_default_types):
+                yield (f"column {t.name}.{c.name!r} ({c.type.describe()}) has the number {c.default.value} as its "
+                       "default, which is not of its type")
+        for c in t.columns:
             if c.default is not None and c.default.kind == "string" and c.type.name in _TEMPORAL \
                     and not c.type.array and not _temporal_text(c.default.value):
                 yield (f"column {t.name}.{c.name!r} ({c.type.name}) has the default {c.default.value[:40]!r}, "
@@ -196,6 +205,20 @@ def placeholders(schema: Schema, dialect: Dialect) -> Iterator[str]:
                 continue
             if node.find(exp.Placeholder, exp.Parameter) is not None:
                 yield f"{what} holds a bind placeholder ({expression}), which no value is ever bound to"
+    if dialect.boolean_checks:
+        for t in schema.tables:
+            for check in t.checks:
+                if isinstance(_unparen(check.expression), exp.Literal):
+                    yield f"check {check.name!r} of table {t.name!r} is {check.expression}, which is no condition"
+
+
+def _unparen(expression: str):
+    from .expressions import parse, unparen
+
+    try:
+        return unparen(parse(expression, "postgresql"))
+    except MgenError:
+        return None
 
 
 def types(schema: Schema, dialect: Dialect) -> Iterator[str]:

@@ -105,6 +105,9 @@ class Dialect:
     non_finite_defaults: ClassVar[frozenset[str] | None] = frozenset()
     foreign_key_target: ClassVar[str | None] = None
     type_limits: ClassVar[dict[str, tuple[int, int]]] = {}  # type name -> the least and most size it takes
+    identifiers_in_bmp: ClassVar[bool] = False  # a name's characters are in the Basic Multilingual Plane
+    boolean_checks: ClassVar[bool] = False  # a CHECK is a boolean condition (not CHECK (1))
+    number_default_types: ClassVar[frozenset[str] | None] = None  # the types a number default fits (None: any)
     text_takes_nul: ClassVar[bool] = False  # a NUL byte in a string literal (a default, a comment) is stored
     # equivalences the differ honours: what the dialect stores the same way
     distinct_identity_kinds: ClassVar[bool] = False  # serial / ALWAYS / BY DEFAULT are different things

@@ -70,6 +70,7 @@ class MySQL(Dialect):
     type_limits: ClassVar[dict[str, tuple[int, int]]] = {"numeric": (1, 65), "varchar": (0, 65535),
                                                          "char": (0, 255)}
     text_takes_nul = True
+    identifiers_in_bmp = True
     quote_char = "`"
     reserved_words = keywords.MYSQL
     online_alter_clause = "ALGORITHM=INPLACE, LOCK=NONE"

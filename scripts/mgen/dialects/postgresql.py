@@ -76,6 +76,10 @@ class PostgreSQL(Dialect):
                    "foreign_key": ("table:constraint",), "check": ("table:constraint",)}
     non_finite_defaults = frozenset({"nan", "infinity", "-infinity", "inf", "-inf", "+inf", "+infinity"})
     foreign_key_target = "unique"
+    boolean_checks = True
+    # an integer has an assignment cast to numbers and text, none to dates, enums, uuid, json or bytea
+    number_default_types = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double", "char",
+                                      "varchar", "text", "boolean"})
     type_limits: ClassVar[dict[str, tuple[int, int]]] = {"numeric": (1, 1000), "varchar": (1, 10485760),
                                                          "char": (1, 10485760)}
     quote_char = '"'
