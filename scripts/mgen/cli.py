@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from .commands.parser import build_parser
-from .errors import MgenError
+from .errors import TOO_DEEP, MgenError
 
 
 class Terminated(BaseException):
@@ -83,8 +83,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return 0
     except RecursionError:  # bad input, not a defect: an expression or a document nested hundreds deep
-        print("mgen: the input is nested too deeply to read (deeper than Python's recursion limit): split or "
-              "flatten it", file=sys.stderr)
+        print(f"mgen: {TOO_DEEP}", file=sys.stderr)
         return 2
     except Exception as e:
         if os.environ.get("MGEN_DEBUG"):

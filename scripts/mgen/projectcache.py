@@ -173,7 +173,7 @@ def relative(root: Path, path: Path) -> str:
 def _listing(path: Path) -> bytes:
     """A folder's names (hidden ones and ``__pycache__`` left out: the cache's own ``.claude`` is one)."""
     names = sorted(n for n in os.listdir(path) if not n.startswith(".") and n not in _SKIP_NAMES)
-    return "\n".join(names).encode()
+    return os.fsencode("\n".join(names))  # a name that is not UTF-8 is kept as its bytes (surrogateescape)
 
 
 def take_fingerprint(path: Path, st: os.stat_result | None = None) -> dict[str, Any] | None:

@@ -93,6 +93,22 @@ class Dialect:
     enum_style: ClassVar[str] = "type"  # "type" (CREATE TYPE), "inline" (ENUM(...) on the column), "text"
     transactional_ddl: ClassVar[bool] = True
     max_identifier: ClassVar[int] = 63
+    # what the database refuses in a schema (validate.py): a name longer than ``identifier_limit`` (None: no
+    # limit) counted in ``identifier_unit`` ("bytes" of UTF-8 or "characters"); the namespaces each kind of
+    # name lives in ("schema:<space>" one per database, "table:<space>" one per table); the spellings of
+    # non-finite numbers a numeric column's default may be (None: any default, as SQLite's dynamic types
+    # take); what a foreign key's referenced columns need ("unique": a primary key or unique constraint on
+    # exactly them, "indexed": an index they begin, None: nothing when the table is created)
+    identifier_limit: ClassVar[int | None] = 63
+    identifier_unit: ClassVar[str] = "bytes"
+    name_scopes: ClassVar[dict[str, tuple[str, ...]]] = {}
+    non_finite_defaults: ClassVar[frozenset[str] | None] = frozenset()
+    foreign_key_target: ClassVar[str | None] = None
+    type_limits: ClassVar[dict[str, tuple[int, int]]] = {}  # type name -> the least and most size it takes
+    identifiers_in_bmp: ClassVar[bool] = False  # a name's characters are in the Basic Multilingual Plane
+    boolean_checks: ClassVar[bool] = False  # a CHECK is a boolean condition (not CHECK (1))
+    number_default_types: ClassVar[frozenset[str] | None] = None  # the types a number default fits (None: any)
+    text_takes_nul: ClassVar[bool] = False  # a NUL byte in a string literal (a default, a comment) is stored
     # equivalences the differ honours: what the dialect stores the same way
     distinct_identity_kinds: ClassVar[bool] = False  # serial / ALWAYS / BY DEFAULT are different things
     restrict_is_no_action: ClassVar[bool] = False  # ON DELETE RESTRICT behaves exactly as NO ACTION

@@ -61,6 +61,16 @@ class MySQL(Dialect):
     enum_style = "inline"
     transactional_ddl = False
     max_identifier = 64
+    identifier_limit = 64
+    identifier_unit = "characters"
+    # a unique key is an index of its table; a foreign key's name is InnoDB's, one per database
+    name_scopes: ClassVar[dict[str, tuple[str, ...]]] = {"table": ("schema:table",), "index": ("table:index",), "unique": ("table:index",),
+                   "foreign_key": ("schema:foreign_key",), "check": ("table:check",)}
+    foreign_key_target = "indexed"
+    type_limits: ClassVar[dict[str, tuple[int, int]]] = {"numeric": (1, 65), "varchar": (0, 65535),
+                                                         "char": (0, 255)}
+    text_takes_nul = True
+    identifiers_in_bmp = True
     quote_char = "`"
     reserved_words = keywords.MYSQL
     online_alter_clause = "ALGORITHM=INPLACE, LOCK=NONE"

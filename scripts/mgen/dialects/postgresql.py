@@ -67,6 +67,21 @@ class PostgreSQL(Dialect):
     enum_style = "type"
     transactional_ddl = True
     max_identifier = 63
+    identifier_limit = 63  # NAMEDATALEN - 1: a longer name is cut, so it never matches the schema's again
+    # tables, indexes and the indexes behind unique and primary keys are relations of one schema; every
+    # constraint's name is one of its table's
+    name_scopes: ClassVar[dict[str, tuple[str, ...]]] = {"table": ("schema:relation",), "index": ("schema:relation",),
+                   "unique": ("schema:relation", "table:constraint"),
+                   "primary_key": ("schema:relation", "table:constraint"),
+                   "foreign_key": ("table:constraint",), "check": ("table:constraint",)}
+    non_finite_defaults = frozenset({"nan", "infinity", "-infinity", "inf", "-inf", "+inf", "+infinity"})
+    foreign_key_target = "unique"
+    boolean_checks = True
+    # an integer has an assignment cast to numbers and text, none to dates, enums, uuid, json or bytea
+    number_default_types = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double", "char",
+                                      "varchar", "text", "boolean"})
+    type_limits: ClassVar[dict[str, tuple[int, int]]] = {"numeric": (1, 1000), "varchar": (1, 10485760),
+                                                         "char": (1, 10485760)}
     quote_char = '"'
     reserved_words = keywords.POSTGRESQL
     online_index_keyword = "CONCURRENTLY"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from .. import keywords
 from ..expressions import columns_in
@@ -103,6 +104,11 @@ class SQLite(Dialect):
     enum_style = "text"
     transactional_ddl = True
     max_identifier = 63
+    identifier_limit = None
+    # a table and an index cannot share a name; constraint names are not checked
+    name_scopes: ClassVar[dict[str, tuple[str, ...]]] = {"table": ("schema:relation",),
+                                                         "index": ("schema:relation",)}
+    non_finite_defaults = None
     quote_char = '"'
     reserved_words = keywords.SQLITE
 

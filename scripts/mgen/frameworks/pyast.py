@@ -538,7 +538,7 @@ class Project:
                 _depth: int = 0) -> Any:
         """The value of a literal expression, or ``Unknown``."""
         if _depth > _MAX_DEPTH:
-            return Unknown(node, module.path, "the value refers back to itself")
+            return Unknown(node, module.path, "the value is nested too deeply, or refers back to itself")
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
@@ -699,24 +699,22 @@ def class_attribute(cls: ClassRef, name: str) -> ast.expr | ast.stmt | None:
 def class_body_order(cls: ClassRef) -> tuple[list[str], list[str]]:
     """(names in the order the class body puts them in its namespace, names in the order of its
     annotations): ``vars(cls)`` and ``cls.__annotations__`` as Python would build them."""
-    names: list[str] = []
-    annotations: list[str] = []
+    names: dict[str, None] = {}  # a dict keeps the position of the first assignment (and finds one in O(1))
+    annotations: dict[str, None] = {}
     for stmt in cls.node.body:
         bound: list[str] = []
         if isinstance(stmt, ast.Assign):
             for t in stmt.targets:
                 bound.extend(_target_names(t))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            if stmt.target.id not in annotations:
-                annotations.append(stmt.target.id)
+            annotations.setdefault(stmt.target.id)
             if stmt.value is not None:
                 bound.append(stmt.target.id)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.append(stmt.name)
         for n in bound:
-            if n not in names:  # a dict keeps the position of the first assignment
-                names.append(n)
-    return names, annotations
+            names.setdefault(n)
+    return list(names), list(annotations)
 
 
 def call_kwargs(call: ast.Call) -> dict[str, ast.expr]:

@@ -27,13 +27,19 @@ from __future__ import annotations
 import ast
 import sys
 
-from ..errors import MgenError
+from ..errors import MgenError, nested_in
 
 RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def parse_python(text: str, filename: str, *, tabs: bool = True) -> ast.Module:
-    """``text`` parsed; MgenError (``filename``, line) when no Python accepts it."""
+    """``text`` parsed; MgenError (``filename``, line) when no Python accepts it, or nests deeper than the
+    recursion limit."""
+    with nested_in(filename):
+        return _parse_python(text, filename, tabs=tabs)
+
+
+def _parse_python(text: str, filename: str, *, tabs: bool = True) -> ast.Module:
     try:
         return ast.parse(text, filename=filename)
     except SyntaxError as first:
@@ -41,7 +47,7 @@ def parse_python(text: str, filename: str, *, tabs: bool = True) -> ast.Module:
         from .pysyntax_py2tabs import is_tab_error, with_python2_tabs
 
         if tabs and is_tab_error(first) and (untabbed := with_python2_tabs(text)) is not None:
-            return parse_python(untabbed, filename, tabs=False)  # Python 2 indentation: pysyntax_py2tabs
+            return _parse_python(untabbed, filename, tabs=False)  # Python 2 indentation: pysyntax_py2tabs
         if is_print_statement_error(first):  # Python 2 print statements: pysyntax_py2print
             calls, error = without_print_statements(text, first)
             if calls is not None:

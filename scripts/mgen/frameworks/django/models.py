@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ...errors import MgenError
+from ...errors import MgenError, nested_in
 from .. import pyast
 from ..pyast import Note, simple_assignment
 from . import conditions, index_names, inheritance, opaque_keys
@@ -649,7 +649,8 @@ def _read_app(project: DjangoProject, app: App,
     for model in list(reader.classes.values()):
         if model.definition.path.startswith(app.name + ".") and model.app_label in labels \
                 and not reader.is_abstract(model.definition):
-            state = reader.partial.read(model)
+            with nested_in(str(model.definition.module.path), getattr(model.definition.node, "lineno", None)):
+                state = reader.partial.read(model)
             if state is not None:
                 models[(model.app_label, model.name.lower())] = state
     return models, list(reader.notes)

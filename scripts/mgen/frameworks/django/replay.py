@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ...errors import MgenError
+from ...errors import MgenError, nested_in
 from ..graphs import find_cycle
 from ..pyast import Note
 from . import opaque_keys
@@ -266,6 +266,10 @@ class Graph:
 
 def build_graph(project: DjangoProject, files: list[MigrationFile]) -> Graph:
     nodes = {m.key: m for m in files}
+    for m in files:  # Django drops it from its own graph, leaving its app without a leaf
+        if m.key in m.replaces:
+            raise MgenError(f"migration {m.app_label}.{m.name} replaces itself (its replaces lists "
+                            f"{m.app_label}.{m.name}): a squash replaces other migrations", str(m.path), m.line)
     apps_with_migrations = {m.app_label for m in files}
     # a dependency on a migration a squash replaced (its file maybe deleted) is one on the squash
     replaced_by = {r: m.key for m in files for r in m.replaces}
@@ -375,7 +379,8 @@ class MigrationReplayer:
 
     def apply_file(self, m: MigrationFile) -> None:
         for line, op in m.operations:
-            self.apply(op, m, line)
+            with nested_in(str(m.path), line):
+                self.apply(op, m, line)
 
     def apply(self, op: Any, m: MigrationFile, line: int) -> None:
         file = str(m.path)

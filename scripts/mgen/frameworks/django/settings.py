@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
+from .. import bounded
 from .settings_values import (
     Conditional,
     ModuleValue,
@@ -503,6 +504,8 @@ class Interpreter:
         return self.opaque(node, ns)
 
     def _binop(self, op: ast.operator, left: Any, right: Any, node: ast.AST, ns: dict[str, Any]) -> Any:
+        if not bounded.fits(op, left, right):
+            return self._opaque_binop(node, ns)
         if isinstance(op, ast.Add) and (isinstance(left, (list, tuple, str)) and type(left) is type(right)
                                         or numbers(left, right)):
             return left + right
@@ -530,6 +533,9 @@ class Interpreter:
         if isinstance(op, ast.Mult) and isinstance(left, (str, list, tuple)) and isinstance(right, int) \
                 and not isinstance(right, bool):
             return left * right
+        return self._opaque_binop(node, ns)
+
+    def _opaque_binop(self, node: ast.AST, ns: dict[str, Any]) -> Any:
         return self.opaque(node, ns) if isinstance(node, ast.expr) else Opaque(
             ast.unparse(node).split("\n")[0], str(self._module.path) if self._module else None,
             getattr(node, "lineno", None))

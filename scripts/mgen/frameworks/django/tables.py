@@ -119,6 +119,15 @@ _MAX_LENGTHS = {"SlugField": 50, "URLField": 200, "FileField": 100, "ImageField"
                 "EmailField": 254}
 
 
+def _size(field: Any, key: str, where: str, default: int | None = None) -> int | None:
+    """A size argument (``max_length``, ``max_digits``, ``decimal_places``): an integer, or None when not given;
+    anything else is refused, as Django's system checks refuse it (fields.E121, E131-E133)."""
+    value = field.get(key, default)
+    if value is None or isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise MgenError(f"{where}: {key}={value!r} is not a non-negative integer", field.file, field.line)
+
+
 def sql_type(django_class: str, field: FieldState, backend: Backend) -> str | None:
     """Django's own spelling of a column type mgen has no portable type for (a field's literal ``db_type()``,
     PostgreSQL's ``interval``/``inet``, an array); None when ``column_type`` knows the type."""
@@ -158,6 +167,8 @@ def column_type(django_class: str, field: FieldState, backend: Backend) -> Colum
     when mgen's schema model has none for it."""
     d = backend.dialect
     where = f"field {field.name} ({django_class})"
+    for key in ("max_length", "max_digits", "decimal_places"):
+        _size(field, key, where)
     spelled = sql_type(django_class, field, backend)
     if spelled is not None:
         try:
@@ -173,7 +184,7 @@ def column_type(django_class: str, field: FieldState, backend: Backend) -> Colum
         return T(_INT[django_class], unsigned=d == "mysql" and django_class.startswith("Positive"))
     if django_class in _TEXT_LIKE:
         default = {"SlugField": 50, "URLField": 200, "FileField": 100, "ImageField": 100, "FilePathField": 100}
-        length = field.get("max_length", default.get(django_class))
+        length = _size(field, "max_length", where, default.get(django_class))
         if length is None and d == "mysql":
             raise MgenError(f"{where}: a CharField without max_length is PostgreSQL/SQLite only", field.file,
                             field.line)
@@ -191,7 +202,7 @@ def column_type(django_class: str, field: FieldState, backend: Backend) -> Colum
     if django_class == "DecimalField":
         if d == "sqlite":
             return T("numeric")  # Django's SQLite type is a bare "decimal"
-        return T("numeric", precision=field.get("max_digits"), scale=field.get("decimal_places"))
+        return T("numeric", precision=_size(field, "max_digits", where), scale=_size(field, "decimal_places", where))
     if django_class == "UUIDField":
         return T("uuid") if d == "postgresql" or backend.native_uuid else T("char", length=32)
     if django_class == "JSONField":

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...errors import MgenError
+from .. import bounded
 from . import canonical, conditions, enums, settings_objects
 from .enum_calls import NOT_A_MEMBER, enum_call
 from .source import (
@@ -286,7 +287,8 @@ class Evaluator:
         if isinstance(left, QNode) and isinstance(right, QNode) and type(node.op) in _Q_CONNECTORS:
             return left.combine(right, _Q_CONNECTORS[type(node.op)])
         literal = (int, float, Decimal, str, tuple, list, bytes)
-        if isinstance(left, literal) and isinstance(right, literal) and type(node.op) in _BINOPS:
+        if isinstance(left, literal) and isinstance(right, literal) and type(node.op) in _BINOPS \
+                and bounded.fits(node.op, left, right):
             try:
                 return _BINOPS[type(node.op)](left, right)
             except (TypeError, ValueError, ArithmeticError):

@@ -13,7 +13,7 @@ columns on a base the reader does not know are errors rather than guesses.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -462,17 +462,9 @@ class ModelScanner:
 
     def _attribute_column(self, cls: ClassRef, owner: ClassRef, attr: str, base: BaseSpec) -> ColumnSpec | None:
         """The column a class attribute (in ``owner``'s body) declares, None when it declares none."""
-        scope = Scope(owner.module, _class_constants(owner, exclude=attr))
-        value: ast.AST | None = None
-        annotation: ast.expr | None = None
-        line = owner.line
-        for stmt in owner.node.body:
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
-                annotation, value, line = stmt.annotation, stmt.value, stmt.lineno
-            elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
-                value, line = stmt.value, stmt.lineno
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr:
-                value, line = stmt, stmt.lineno
+        body = _body(owner.node)
+        scope = Scope(owner.module, _Without(body.constants, attr))
+        annotation, value, line = body.bindings.get(attr, (None, None, owner.line))
         what = f"{cls.name}.{attr}"
         if isinstance(value, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if not self._is_declared_attr(value, scope):
@@ -622,17 +614,72 @@ def _is_expression(node: ast.expr) -> bool:
     return isinstance(node, ast.Call)
 
 
-def _class_constants(cls: ClassRef, exclude: str = "") -> dict[str, ast.expr]:
+class _Body:
+    """A class body read once (not once per attribute, which made a class of n columns cost n squared:
+    issue #15 item 11): its constants (``_class_constants``) and, per name, the last binding of it as
+    ``(annotation, value, line)``: an annotated assignment sets all three, a plain assignment the value and
+    line (an annotation before it stays), a function definition its node."""
+
+    def __init__(self, node: ast.ClassDef):
+        self.constants = _constants(node)
+        self.bindings: dict[str, tuple[ast.expr | None, ast.AST | None, int]] = {}
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                self.bindings[stmt.target.id] = (stmt.annotation, stmt.value, stmt.lineno)
+            elif isinstance(stmt, ast.Assign):
+                for name in dict.fromkeys(t.id for t in stmt.targets if isinstance(t, ast.Name)):
+                    annotation = self.bindings.get(name, (None,))[0]
+                    self.bindings[name] = (annotation, stmt.value, stmt.lineno)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                annotation = self.bindings.get(stmt.name, (None,))[0]
+                self.bindings[stmt.name] = (annotation, stmt, stmt.lineno)
+
+
+_BODIES: dict[int, tuple[ast.ClassDef, _Body]] = {}
+
+
+def _body(node: ast.ClassDef) -> _Body:
+    kept = _BODIES.get(id(node))
+    if kept is None or kept[0] is not node:
+        if len(_BODIES) > 4096:
+            _BODIES.clear()
+        kept = _BODIES[id(node)] = (node, _Body(node))
+    return kept[1]
+
+
+class _Without(Mapping[str, Any]):
+    """``constants`` without the name ``hidden`` (an attribute does not see its own binding), not copied."""
+
+    def __init__(self, constants: dict[str, ast.expr], hidden: str):
+        self.constants, self.hidden = constants, hidden
+
+    def __getitem__(self, key: str) -> ast.expr:
+        if key == self.hidden:
+            raise KeyError(key)
+        return self.constants[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self.constants if k != self.hidden)
+
+    def __len__(self) -> int:
+        return len(self.constants) - (self.hidden in self.constants)
+
+
+def _class_constants(cls: ClassRef) -> dict[str, ast.expr]:
+    return _body(cls.node).constants
+
+
+def _constants(node: ast.ClassDef) -> dict[str, ast.expr]:
     """Names a class body binds to plain values (``MAX = 40``), which later statements of the body
     see (``String(MAX)``); calls (columns, relationships) are left out: they are not constants."""
     out: dict[str, ast.expr] = {}
-    for stmt in cls.node.body:
+    for stmt in node.body:
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
         if value is None or isinstance(value, ast.Call):
             continue
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         for t in targets:
-            if isinstance(t, ast.Name) and t.id != exclude and not t.id.startswith("__"):
+            if isinstance(t, ast.Name) and not t.id.startswith("__"):
                 out[t.id] = value
     return out
 

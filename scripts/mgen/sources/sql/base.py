@@ -45,6 +45,15 @@ class _Parsed:
 
     sql: str
     tokens: list = field(default_factory=list)
+    _starts: dict[int, int] | None = None
+
+    def index_at(self, start: int) -> int | None:
+        """The index of the token that starts at ``start`` (the positions are indexed once per statement)."""
+        if self._starts is None:
+            self._starts = {}
+            for k, t in enumerate(self.tokens):
+                self._starts.setdefault(t.start, k)
+        return self._starts.get(start)
 
 
 def first_line(text: str) -> str:
@@ -132,7 +141,7 @@ class InterpreterBase:
         SQLite REAL becomes DOUBLE, MySQL INT8 becomes TINYINT)."""
         start = name_ident.meta.get("start") if isinstance(name_ident, exp.Identifier) else None
         tokens, sql = self._parsed.tokens, self._parsed.sql
-        idx = next((k for k, t in enumerate(tokens) if t.start == start), None) if start is not None else None
+        idx = self._parsed.index_at(start) if start is not None else None
         if idx is None:
             return fallback.sql(dialect=self.sg) if fallback is not None else ""
         i = idx + 1

@@ -43,12 +43,18 @@ class TableStatements(InterpreterBase):
             raise self.error(f"table {name!r} already exists")
         table = Table(name=name, comment=self._table_comment(node.args.get("properties")))
         elements = list(node.this.expressions)
-        # columns first, so table constraints may name columns defined after them
+        # columns first, so table constraints may name columns defined after them; the table is built once
+        # (not once per column: issue #15 item 11)
+        columns: dict[str, Column] = {}
         for el in elements:
             if isinstance(el, exp.ColumnDef):
-                table = self._add_column_def(table, el, None)
+                column = self._column(table, el)
+                if column.name in columns:
+                    raise self.error(f"column {column.name!r} already exists in table {table.name!r}")
+                columns[column.name] = column
             elif isinstance(el, exp.Identifier):
                 raise self.error(f"column {self.ident(el)!r} of table {name!r} has no type")
+        table = replace(table, columns=tuple(columns.values()))
         table = self._table_collation(table, node.args.get("properties"))
         for el in elements:
             if isinstance(el, exp.ColumnDef):
