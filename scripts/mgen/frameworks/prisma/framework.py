@@ -1,0 +1,181 @@
+"""Prisma behind the framework interface (``frameworks.base``).
+
+Found by its schema (``project.py``: package.json's ``prisma.schema``, ``prisma/schema.prisma``, a
+``prisma/schema/`` folder); the dialect is the datasource's provider, checked against
+``migration_lock.toml``. The desired state is the schema read statically (``psl.py`` -> ``datamodel.py`` ->
+the SQL Prisma would write from empty, ``ddl.py``, read by mgen's SQL reader); the current state is the fold of
+``migrations/*/migration.sql`` in folder order through the same reader. ``generate`` writes the next migration
+folder (``writer.py``) with a ``down.sql`` beside it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import MgenError
+from ..base import Framework
+
+if TYPE_CHECKING:
+    from ..records import Detection, Options, State, Written, WrittenMigration
+
+
+class PrismaFramework(Framework):
+    name = "prisma"
+    title = "Prisma"
+    capabilities = frozenset({"generate", "migrate", "docs"})
+    found_by = "prisma/schema.prisma"
+    migrate_example = "npx prisma migrate deploy"
+
+    def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
+        from ..records import Detection
+        from .project import find_layout
+
+        layout = find_layout(root)
+        if layout is None:
+            return None
+        sources.extend(layout.schema_files())
+        provider, where = _provider(layout)
+        rel = layout.schema.relative_to(root).as_posix()
+        evidence.append(line := f"{rel}: Prisma schema, provider {provider}")
+        return Detection(root, self.name, provider, layout.schema, dialect_source=where, dialect_detail=line,
+                         by_files=True)
+
+    # -- scope (check / status) ----------------------------------------------------------------------
+    def schema_rules(self, root: Path, detection: Any) -> list:
+        from ...scope import PathRule, inside
+        from .project import find_layout
+
+        layout = find_layout(root)
+        if layout is None:
+            return []
+        rules = [PathRule(inside(root, layout.migrations) or "", ("*",), True)]
+        if layout.schema.is_dir():
+            rules.append(PathRule(inside(root, layout.schema) or "", ("*.prisma",), True))
+        else:
+            rules.append(PathRule(inside(root, layout.schema.parent) or "", (layout.schema.name,)))
+        return rules
+
+    def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
+        from ...projectcache import relative
+        from .project import find_layout
+
+        layout = find_layout(root)
+        if layout is None:
+            return []
+        deps.append(layout.migrations)
+        folders = layout.migration_folders()
+        if not folders:
+            return []
+        last = folders[-1]
+        return [{"scope": relative(root, layout.migrations), "name": last.name,
+                 "path": relative(root, last / "migration.sql")}]
+
+    def last_line(self, items: list[dict]) -> str:
+        return f"last migration: {Path(items[-1]['path']).parent.name}" if items else "last migration: none yet"
+
+    # -- states ----------------------------------------------------------------------------------------
+    def dialect_of(self, options: Options) -> str:
+        provider, _ = _provider(_layout(options.project))
+        if options.dialect and options.dialect != provider:
+            raise MgenError(f"--dialect {options.dialect} disagrees with the Prisma datasource's provider {provider}")
+        return provider
+
+    def desired_state(self, options: Options) -> State:
+        from ..records import State
+
+        layout = _layout(options.project)
+        return State(desired_schema(layout), [], "static Prisma schema")
+
+    def current_state(self, options: Options) -> State:
+        from ..records import State
+        from .project import lock_provider
+
+        layout = _layout(options.project)
+        provider, where = _provider(layout)
+        locked = lock_provider(layout)
+        if locked is not None and locked != provider:
+            raise MgenError(f"migration_lock.toml says provider {locked!r} but the datasource ({where}) says "
+                            f"{provider!r}: Prisma refuses such a history too", str(layout.migrations / "migration_lock.toml"))
+        return State(folded_schema(layout, provider), [], "migrations folded")
+
+    def write(self, plan: Any, options: Options) -> Written:
+        from ...plan import auto_name
+        from ..records import Written
+        from . import writer
+
+        layout = _layout(options.project)
+        fks = {fk.name for t in (*plan.old.tables, *plan.new.tables) for fk in t.foreign_keys}
+        if options.dry_run:
+            return Written(preview=writer.render(plan.up, fks))
+        name = options.name or auto_name(plan.ops)
+        files = writer.write(layout.migrations, name, plan.up, plan.down, fks, plan.dialect)
+        return Written(files, json_extra={"rollback_then": f"npx prisma migrate resolve --rolled-back "
+                                                          f"{files[0].parent.name}"})
+
+    # -- migrate, tests, docs ----------------------------------------------------------------------------
+    def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
+        commands = {"run": ["npx", "prisma", "migrate", "deploy"], "status": ["npx", "prisma", "migrate", "status"]}
+        if action == "rollback" and name:
+            return ["npx", "prisma", "migrate", "resolve", "--rolled-back", name]
+        if action not in commands:
+            raise self.unsupported(f"migrate {action}")
+        return commands[action]
+
+    def written_migrations(self, data: dict, project: Path, files: list[Path]) \
+            -> tuple[list[WrittenMigration], Any]:
+        from ..records import WrittenMigration
+
+        up = files[0]
+        label = up.parent.name
+        return [WrittenMigration(up, label, "npx prisma migrate deploy",
+                                 f"run {label}/down.sql, then npx prisma migrate resolve --rolled-back {label}")], None
+
+
+def _layout(root: Path):
+    from .project import find_layout
+
+    layout = find_layout(root)
+    if layout is None:
+        raise MgenError("no Prisma schema found (prisma/schema.prisma, prisma/schema/, package.json prisma.schema)",
+                        str(root))
+    return layout
+
+
+def read_blocks(layout) -> list:
+    from .psl import parse
+
+    blocks = []
+    for path in layout.schema_files():
+        blocks += parse(path.read_text(encoding="utf-8"), str(path))
+    return blocks
+
+
+def _provider(layout) -> tuple[str, str]:
+    from .datamodel import _Resolver
+
+    blocks = read_blocks(layout)
+    resolver = _Resolver(blocks)
+    source = next(b for b in blocks if b.kind == "datasource")
+    return resolver.provider, Path(source.file).relative_to(layout.root).as_posix()
+
+
+def desired_schema(layout):
+    """The schema ``prisma migrate`` would build from the project's Prisma schema."""
+    from ...sources.sql import read_sql_text
+    from . import ddl
+    from .datamodel import resolve
+
+    model = resolve(read_blocks(layout))
+    return read_sql_text(ddl.render(model), model.provider, filename=str(layout.schema))
+
+
+def folded_schema(layout, dialect: str):
+    """The schema the project's migration.sql files build, applied in folder order."""
+    from ...schema import Schema
+    from ...sources.sql import read_sql_text
+
+    schema = Schema()
+    for folder in layout.migration_folders():
+        path = folder / "migration.sql"
+        schema = read_sql_text(path.read_text(encoding="utf-8"), dialect, schema, str(path))
+    return schema
