@@ -132,8 +132,8 @@ class _Resolver:
     def apply_default(self, col: PColumn, f: Field, value, where: tuple[str, int]) -> None:
         if isinstance(value, Call):
             name = value.name
-            if name == "autoincrement":
-                col.autoincrement = True
+            if name == "autoincrement":  # SQLite autoincrements INTEGER PRIMARY KEY only: Prisma says nothing else
+                col.autoincrement = self.provider != "sqlite" or col.type == "INTEGER"
                 if self.provider == "postgresql":
                     col.type = {v: k for k, v in SERIAL_BASE.items()}.get(col.type, col.type)
             elif name == "now":
@@ -166,6 +166,8 @@ class _Resolver:
             table.columns.append(self.column(model, f))
             col = table.columns[-1].name
             if (a := f.attribute("id")) is not None:
+                if self.provider == "sqlite" and table.columns[-1].type == "INTEGER":
+                    table.columns[-1].autoincrement = True  # Prisma's engine writes AUTOINCREMENT for any Int @id
                 table.pk, table.pk_name = (col,), self.named(a, "map") or index_name(table.name, (), "_pkey", self.limit)
             if (a := f.attribute("unique")) is not None:
                 table.uniques.append((self.named(a, "map") or index_name(table.name, (col,), "_key", self.limit), (col,)))
@@ -210,7 +212,11 @@ class _Resolver:
         for (rel_name, a_name, b_name) in seen:
             a, b = self.models[a_name], self.models[b_name]
             name = "_" + (rel_name or f"{a_name}To{b_name}")
-            t = PTable(name, pk=("A", "B"), pk_name=index_name(name, ("AB",), "_pkey", self.limit))
+            t = PTable(name)
+            if self.provider == "sqlite":  # a unique index there, the primary key elsewhere (Prisma 6)
+                t.uniques.append((index_name(name, ("AB",), "_unique", self.limit), ("A", "B")))
+            else:
+                t.pk, t.pk_name = ("A", "B"), index_name(name, ("AB",), "_pkey", self.limit)
             for col, model in (("A", a), ("B", b)):
                 id_field = self.id_field(model)
                 sql = SERIAL_BASE.get(self.column(model, id_field).type)
