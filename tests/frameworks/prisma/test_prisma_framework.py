@@ -1,0 +1,101 @@
+"""The Prisma framework behind the one interface (issue #16): detection (schema file, schema folder,
+package.json), check/status/plan/generate on a project, the writer's folder and files, and bad input as one
+line naming the file and line (exit 2)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mgen.cli import main
+from mgen.frameworks.detect import detect
+
+SQLITE = 'datasource db {\n  provider = "sqlite"\n}\n\n'
+USER = "model User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n"
+POST = ("model Post {\n  id Int @id @default(autoincrement())\n  author User @relation(fields: [authorId], "
+        "references: [id])\n  authorId Int\n}\n")
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "."], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-qm", "init"], cwd=root, check=True, env={**os.environ, **GIT_ENV})
+    return root
+
+
+@pytest.mark.parametrize("layout", ["file", "folder", "package"])
+def test_detection(tmp_path, layout):
+    files = {"file": {"prisma/schema.prisma": SQLITE + USER},
+             "folder": {"prisma/schema/schema.prisma": SQLITE, "prisma/schema/user.prisma": USER},
+             "package": {"db/app.prisma": SQLITE + USER,
+                         "package.json": json.dumps({"prisma": {"schema": "db/app.prisma"}})}}[layout]
+    root = project(tmp_path, files)
+    found = detect(root)
+    assert (found.framework, found.dialect) == ("prisma", "sqlite")
+
+
+def test_generate_then_no_change(tmp_path, capsys):
+    root = project(tmp_path, {"prisma/schema/schema.prisma": SQLITE, "prisma/schema/user.prisma": USER})
+    code, out = run(capsys, "status", str(root))
+    assert code == 0 and "framework: prisma" in out and "last migration: none yet" in out
+    code, out = run(capsys, "generate", str(root), "--name", "init")
+    assert code == 0, out
+    folder = next((root / "prisma" / "schema" / "migrations").glob("*_init"))
+    assert (folder / "migration.sql").read_text().startswith("-- CreateTable\nCREATE TABLE")
+    assert "DROP TABLE" in (folder / "down.sql").read_text()
+    assert 'provider = "sqlite"' in (root / "prisma" / "schema" / "migrations" / "migration_lock.toml").read_text()
+    assert run(capsys, "generate", str(root))[1] == "no changes: nothing written\n"
+    (root / "prisma" / "schema" / "post.prisma").write_text(POST)
+    (root / "prisma" / "schema" / "user.prisma").write_text(USER.replace("}\n", "  posts Post[]\n}\n"))
+    code, out = run(capsys, "plan", str(root))
+    assert code == 0 and "create table Post" in out, out
+    code, out = run(capsys, "generate", str(root), "--name", "posts")
+    assert code == 0, out
+    second = next((root / "prisma" / "schema" / "migrations").glob("*_posts"))
+    assert second.name > folder.name
+    assert "Post_authorId_fkey" in (second / "migration.sql").read_text()
+    assert run(capsys, "generate", str(root))[1] == "no changes: nothing written\n"
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"prisma/schema.prisma": 'datasource db {\n  provider = "mongodb"\n}\n' + USER},
+     "prisma/schema.prisma:1: datasource provider 'mongodb' is not supported"),
+    ({"prisma/schema.prisma": SQLITE + USER + "view V {\n  id Int @unique\n}\n"},
+     "prisma/schema.prisma:9: Prisma views are not supported (view V)"),
+    ({"prisma/schema.prisma": SQLITE + "model User {\n  id Int @id @default(\n}\n"},
+     "prisma/schema.prisma:7: expected a value, found '}'"),
+    ({"prisma/schema.prisma": SQLITE + "model User {\n  id Int @id\n  @@fulltext([id])\n}\n"},
+     "prisma/schema.prisma:7: @@fulltext is not supported"),
+    ({"prisma/schema.prisma": SQLITE + USER,
+      "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n'},
+     "migration_lock.toml says provider 'postgresql' but the datasource"),
+])
+def test_bad_input_is_one_line(tmp_path, capsys, files, message):
+    root = project(tmp_path, files)
+    code, out = run(capsys, "generate", str(root))
+    assert code == 2, out
+    assert len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    assert message in out.replace(str(root) + "/", ""), out
+
+
+def test_names_as_prisma_truncates():
+    from mgen.frameworks.prisma.names import index_name
+
+    table = "Averyveryveryveryveryveryveryverylongmodelnameforsure"
+    # the name Prisma's schema engine gave this unique index on PostgreSQL (63 characters)
+    assert index_name(table, ("anotherveryveryveryverylongcolumnname", "second"), "_key", 63) == \
+        "Averyveryveryveryveryveryveryverylongmodelnameforsure_anoth_key"
+    assert index_name("User", ("email",), "_key", 63) == "User_email_key"
