@@ -17,6 +17,7 @@ class Scenario(NamedTuple):
     old: str
     new: str
     only: tuple[str, ...] = ("sqlite", "postgresql")
+    settings: str = ""  # more datasource settings: relationMode
 
 
 def user(extra: str = "") -> str:
@@ -66,6 +67,9 @@ SCENARIOS = [
     Scenario("relation_optional_default_actions", user() + POST % "",
              user("  posts Post[]\n") + POST % "  author User? @relation(fields: [authorId], references: [id])\n"
              "  authorId Int?\n  @@index([authorId])\n"),
+    Scenario("relation_mode_prisma", user() + POST % "",
+             user("  posts Post[]\n") + POST % "  author User @relation(fields: [authorId], references: [id])\n"
+             "  authorId Int\n  @@index([authorId])\n", settings='  relationMode = "prisma"\n'),
     Scenario("implicit_many_to_many", user() + POST % "",
              user("  posts Post[]\n") + POST % "  users User[]\n"),
     Scenario("named_many_to_many", user() + POST % "",

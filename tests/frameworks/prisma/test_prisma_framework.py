@@ -36,15 +36,20 @@ def project(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-@pytest.mark.parametrize("layout", ["file", "folder", "package"])
+@pytest.mark.parametrize("layout", ["file", "folder", "package", "models"])
 def test_detection(tmp_path, layout):
     files = {"file": {"prisma/schema.prisma": SQLITE + USER},
              "folder": {"prisma/schema/schema.prisma": SQLITE, "prisma/schema/user.prisma": USER},
              "package": {"db/app.prisma": SQLITE + USER,
-                         "package.json": json.dumps({"prisma": {"schema": "db/app.prisma"}})}}[layout]
+                         "package.json": json.dumps({"prisma": {"schema": "db/app.prisma"}})},
+             "models": {"prisma/schema.prisma": SQLITE, "prisma/models/user.prisma": USER}}[layout]
     root = project(tmp_path, files)
     found = detect(root)
     assert (found.framework, found.dialect) == ("prisma", "sqlite")
+    from mgen.frameworks.prisma.framework import desired_schema
+    from mgen.frameworks.prisma.project import find_layout
+
+    assert [t.name for t in desired_schema(find_layout(root)).tables] == ["User"]
 
 
 def test_generate_then_no_change(tmp_path, capsys):

@@ -25,8 +25,8 @@ from conftest import require_server
 CASES = [(s, p) for s in SCENARIOS for p in s.only]
 
 
-def datasource(provider: str) -> str:
-    return f'datasource db {{\n  provider = "{provider}"\n}}\n\n'
+def datasource(provider: str, settings: str = "") -> str:
+    return f'datasource db {{\n  provider = "{provider}"\n{settings}}}\n\n'
 
 
 def apply(url: str, provider: str, script: str) -> None:
@@ -48,8 +48,8 @@ def test_same_schema_as_prisma(scenario, provider, tmp_path, capsys):
     require_oracle()
     server = require_server(provider)
     old, new = tmp_path / "old.prisma", tmp_path / "new.prisma"
-    old.write_text(datasource(provider) + scenario.old)
-    new.write_text(datasource(provider) + scenario.new)
+    old.write_text(datasource(provider, scenario.settings) + scenario.old)
+    new.write_text(datasource(provider, scenario.settings) + scenario.new)
     init = prisma_sql(provider, None, old, server)
     change = prisma_sql(provider, old, new, server)
     assert change.strip(), "Prisma sees no change: the scenario tests nothing"

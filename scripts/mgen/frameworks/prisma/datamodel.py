@@ -70,6 +70,8 @@ class _Resolver:
             raise MgenError(f"datasource provider {provider!r} is not supported (postgresql, mysql, sqlite)",
                             ds.file, ds.line)
         self.provider = provider
+        # relationMode = "prisma": relations are kept by Prisma Client, no foreign key reaches the database
+        self.foreign_keys_in_db = _strings(ds.settings.get("relationMode")) != "prisma"
         for b in blocks:
             if b.kind in ("view", "type"):
                 raise MgenError(f"Prisma {b.kind}s are not supported ({b.kind} {b.name})", b.file, b.line)
@@ -183,7 +185,7 @@ class _Resolver:
     def foreign_keys(self, model: Block, table: PTable) -> None:
         for f in model.fields:
             rel = f.attribute("relation")
-            if not self.is_relation(f) or rel is None or rel.arg("fields", None) is None:
+            if not self.foreign_keys_in_db or not self.is_relation(f) or rel is None or rel.arg("fields", None) is None:
                 continue
             target = self.models[f.type]
             cols = self.field_list(model, rel.arg("fields", None), rel.line)
@@ -221,8 +223,8 @@ class _Resolver:
                 id_field = self.id_field(model)
                 sql = SERIAL_BASE.get(self.column(model, id_field).type)
                 t.columns.append(PColumn(col, sql or self.column(model, id_field).type, True))
-                t.fks.append((f"{name}_{col}_fkey", (col,), self.table_of(model), (_map(id_field.attributes, id_field.name),),
-                              "CASCADE", "CASCADE"))
+                t.fks += [] if not self.foreign_keys_in_db else [(f"{name}_{col}_fkey", (col,), self.table_of(model), (_map(id_field.attributes, id_field.name),),
+                              "CASCADE", "CASCADE")]
             t.indexes.append((f"{name}_B_index", ("B",), None))
             tables.append(t)
         return tables

@@ -1,6 +1,7 @@
 """Where a Prisma project keeps its schema and migrations, as the Prisma CLI finds them: package.json's
 ``prisma.schema`` (a file or a folder), else ``prisma/schema.prisma``, a ``prisma/schema/`` folder of
-``*.prisma`` files, or ``schema.prisma`` at the root; the migrations folder beside the schema
+``*.prisma`` files (also ``prisma/`` itself when ``*.prisma`` files sit beside or below its
+``schema.prisma``, as prisma.config.ts's ``schema: "prisma"`` says), or ``schema.prisma`` at the root; the migrations folder beside the schema
 (``prisma/migrations``), with ``migration_lock.toml`` naming the provider."""
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ def find_layout(root: Path) -> Layout | None:
         return None
     if schema.is_dir() and not any(schema.rglob("*.prisma")):
         return None
+    if schema.is_file() and len(list(schema.parent.rglob("*.prisma"))) > 1:
+        schema = schema.parent  # prisma/schema.prisma + prisma/models/*.prisma: one multi-file schema
     base = schema if schema.is_dir() else schema.parent
     migrations = base / "migrations"
     if schema.is_dir() and not migrations.is_dir() and (schema.parent / "migrations").is_dir():
