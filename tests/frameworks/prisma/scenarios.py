@@ -18,6 +18,7 @@ class Scenario(NamedTuple):
     new: str
     only: tuple[str, ...] = ("sqlite", "postgresql")
     settings: str = ""  # more datasource settings: relationMode
+    by_hand: str = ""  # SQL a developer appended to the first migration (what Prisma does not model)
 
 
 def user(extra: str = "") -> str:
@@ -84,4 +85,12 @@ SCENARIOS = [
              ("postgresql",)),
     Scenario("scalar_list", user(), user("  tags String[]\n  nums Int[] @default([])\n"), ("postgresql",)),
     Scenario("gin_index", user("  data Json\n"), user("  data Json\n  @@index([data], type: Gin)\n"), ("postgresql",)),
+]
+SCENARIOS += [
+    Scenario("block_comment_unique_key_only", user(), "/**\n * a block comment\n */\n" + user()
+             + "model Token {\n  /* inline */ identifier String\n  token String @unique\n"
+             "  @@unique([identifier, token])\n}\n"),
+    Scenario("check_kept", user() + "model Flag {\n  id Int @id\n}\n", user() + "model Flag {\n  id Int @id\n"
+             "  on Boolean @default(false)\n}\n", ("postgresql",),
+             by_hand='ALTER TABLE "Flag" ADD CONSTRAINT "flag_singleton" CHECK ("id" = 1);\n'),
 ]

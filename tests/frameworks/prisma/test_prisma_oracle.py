@@ -50,7 +50,7 @@ def test_same_schema_as_prisma(scenario, provider, tmp_path, capsys):
     old, new = tmp_path / "old.prisma", tmp_path / "new.prisma"
     old.write_text(datasource(provider, scenario.settings) + scenario.old)
     new.write_text(datasource(provider, scenario.settings) + scenario.new)
-    init = prisma_sql(provider, None, old, server)
+    init = prisma_sql(provider, None, old, server) + scenario.by_hand
     change = prisma_sql(provider, old, new, server)
     assert change.strip(), "Prisma sees no change: the scenario tests nothing"
 

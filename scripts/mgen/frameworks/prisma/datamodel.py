@@ -178,8 +178,9 @@ class _Resolver:
             if handler is None:
                 raise MgenError(f"@@{a.name} is not supported", model.file, a.line)
             handler(self, model, table, a)
-        if not table.pk and not model.attribute("ignore"):
-            raise MgenError(f"model {model.name} has no @id or @@id (Prisma requires one)", model.file, model.line)
+        if not table.pk and not table.uniques and not model.attribute("ignore"):
+            raise MgenError(f"model {model.name} has no @id, @@id or unique field (Prisma requires one)",
+                            model.file, model.line)
         return table
 
     def foreign_keys(self, model: Block, table: PTable) -> None:

@@ -41,9 +41,11 @@ def create_table(table: PTable, provider: str) -> str:
         body = ",\n".join(lines + tail)
         return f"CREATE TABLE {q(table.name)} (\n{body}\n)"
     if provider == "mysql":
-        tail = [f"    PRIMARY KEY ({_cols(table.pk, provider)})"]
+        tail = [f"    PRIMARY KEY ({_cols(table.pk, provider)})"] if table.pk else []
         return f"CREATE TABLE {q(table.name)} (\n" + ",\n".join(lines + tail) + \
             "\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    if not table.pk:  # a model keyed by a unique field only
+        return f"CREATE TABLE {q(table.name)} (\n" + ",\n".join(lines) + "\n)"
     pk = f"    CONSTRAINT {q(table.pk_name)} PRIMARY KEY ({_cols(table.pk, provider, ',')})"
     return f"CREATE TABLE {q(table.name)} (\n" + ",\n".join(lines) + ",\n\n" + pk + "\n)"
 

@@ -26,6 +26,11 @@ class PrismaFramework(Framework):
     found_by = "prisma/schema.prisma"
     migrate_example = "npx prisma migrate deploy"
 
+    def __init__(self) -> None:
+        # folds of migrations folders, by their files' paths, sizes and times: the desired state keeps what
+        # Prisma leaves alone in the fold (``unmanaged.py``) without folding the history twice
+        self._folded: dict[tuple, Any] = {}
+
     def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
         from ..records import Detection
         from .project import find_layout
@@ -82,9 +87,12 @@ class PrismaFramework(Framework):
 
     def desired_state(self, options: Options) -> State:
         from ..records import State
+        from .unmanaged import keep_unmanaged
 
         layout = _layout(options.project)
-        return State(desired_schema(layout), [], "static Prisma schema")
+        provider, _ = _provider(layout)
+        current = self._folded.get(_fold_key(layout)) or folded_schema(layout, provider)
+        return State(keep_unmanaged(current, desired_schema(layout)), [], "static Prisma schema")
 
     def current_state(self, options: Options) -> State:
         from ..records import State
@@ -96,7 +104,8 @@ class PrismaFramework(Framework):
         if locked is not None and locked != provider:
             raise MgenError(f"migration_lock.toml says provider {locked!r} but the datasource ({where}) says "
                             f"{provider!r}: Prisma refuses such a history too", str(layout.migrations / "migration_lock.toml"))
-        return State(folded_schema(layout, provider), [], "migrations folded")
+        schema = self._folded[_fold_key(layout)] = folded_schema(layout, provider)
+        return State(schema, [], "migrations folded")
 
     def write(self, plan: Any, options: Options) -> Written:
         from ...plan import auto_name
@@ -139,6 +148,11 @@ def _layout(root: Path):
         raise MgenError("no Prisma schema found (prisma/schema.prisma, prisma/schema/, package.json prisma.schema)",
                         str(root))
     return layout
+
+
+def _fold_key(layout) -> tuple:
+    files = [f / "migration.sql" for f in layout.migration_folders()]
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
 def read_blocks(layout) -> list:

@@ -2,7 +2,7 @@
 
 The grammar is small: top-level blocks (``datasource``/``generator`` hold ``key = value`` settings; ``model``,
 ``view``, ``enum`` and ``type`` hold fields or values), a field is ``name Type[?|[]] @attr(args)...``, a block
-attribute is ``@@attr(args)``, comments are ``//`` and ``///``. Values are strings, numbers, identifiers,
+attribute is ``@@attr(args)``, comments are ``//``, ``///`` and ``/* ... */``. Values are strings, numbers, identifiers,
 function calls ``f(args)`` and lists ``[a, b]``; an argument may be named (``map: "x"``). Every node keeps its
 file and line, so an error names both.
 """
@@ -98,6 +98,12 @@ def tokenize(text: str, file: str) -> list[Token]:
             i += 1
         elif c in " \t\r":
             i += 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            if end < 0:
+                raise MgenError("unterminated /* comment", file, line)
+            line += text.count("\n", i, end)
+            i = end + 2
         elif text.startswith("//", i):
             while i < n and text[i] != "\n":
                 i += 1
