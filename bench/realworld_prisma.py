@@ -9,7 +9,8 @@ project (its ``prisma/`` folder). The first-parent commits that changed a ``*.pr
   read, the migrations folded, diffed);
 - a database is built from P's migrations (each ``migration.sql`` run whole, as ``prisma migrate deploy``
   does); one copy gets mgen's migration.sql, another the migrations C added; both are introspected by
-  mgen's live reader and compared. Outcomes: ``equal``; ``differ`` (the first differing table named);
+  mgen's live reader and compared (columns by name: the order two ``ADD COLUMN``s leave is no difference
+  Prisma sees). Outcomes: ``equal``; ``differ`` (the first differing table named);
   ``silent no changes`` (mgen found nothing but C's migrations change the schema: the worst answer);
   ``refused`` (mgen's one-line error); ``setup`` (P's migrations or C's own do not run on this server:
   not counted).
@@ -145,7 +146,10 @@ class Server:
         from mgen.schema import schema_to_dict
         from mgen.sources.live import introspect
 
-        return schema_to_dict(introspect(self.url_of(name))[0].normalized())
+        shape = schema_to_dict(introspect(self.url_of(name))[0].normalized())
+        for table in shape["tables"]:  # the order ALTER TABLE ADD COLUMN left is no difference to Prisma
+            table["columns"] = sorted(table["columns"], key=lambda c: c["name"])
+        return shape
 
 
 def first_difference(a: dict, b: dict) -> str:
@@ -156,8 +160,11 @@ def first_difference(a: dict, b: dict) -> str:
             if name not in ta or name not in tb:
                 return f"table {name} only in {'prisma' if name in tb else 'mgen'}"
             for key in sorted(set(ta[name]) | set(tb[name])):
-                if ta[name].get(key) != tb[name].get(key):
-                    return f"table {name}: {key}: mgen {ta[name].get(key)!r} prisma {tb[name].get(key)!r}"[:400]
+                mine, theirs = ta[name].get(key) or [], tb[name].get(key) or []
+                if mine != theirs:
+                    only_mine = [x for x in mine if x not in theirs]
+                    only_theirs = [x for x in theirs if x not in mine]
+                    return f"table {name}: {key}: mgen {only_mine!r} prisma {only_theirs!r}"[:600]
     return "enums differ" if a.get("enums") != b.get("enums") else "?"
 
 

@@ -87,12 +87,14 @@ class PrismaFramework(Framework):
 
     def desired_state(self, options: Options) -> State:
         from ..records import State
+        from .column_order import prisma_column_order
         from .unmanaged import keep_unmanaged
 
         layout = _layout(options.project)
         provider, _ = _provider(layout)
         current = self._folded.get(_fold_key(layout)) or folded_schema(layout, provider)
-        return State(keep_unmanaged(current, desired_schema(layout)), [], "static Prisma schema")
+        desired = prisma_column_order(current, keep_unmanaged(current, desired_schema(layout)), provider)
+        return State(desired, [], "static Prisma schema")
 
     def current_state(self, options: Options) -> State:
         from ..records import State
