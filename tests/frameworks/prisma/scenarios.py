@@ -94,3 +94,6 @@ SCENARIOS += [
              "  on Boolean @default(false)\n}\n", ("postgresql",),
              by_hand='ALTER TABLE "Flag" ADD CONSTRAINT "flag_singleton" CHECK ("id" = 1);\n'),
 ]
+SCENARIOS += [
+    Scenario("index_name_argument", user("  a Int\n"), user('  a Int\n  @@index([a], name: "a_by_name")\n')),
+]

@@ -272,7 +272,9 @@ def _block_index(r: _Resolver, model: Block, table: PTable, a: Attribute) -> Non
     method = None if kind in (None, "BTree") else str(kind).lower()
     if method and r.provider != "postgresql":
         raise MgenError(f"@@index(type: {kind}) exists on PostgreSQL only", model.file, a.line)
-    table.indexes.append((r.named(a, "map") or index_name(table.name, cols, "_idx", r.limit), cols, method))
+    # @@index's "name" names the index in the database as "map" does (Prisma 2's spelling, still taken)
+    name = r.named(a, "map") or r.named(a, "name") or index_name(table.name, cols, "_idx", r.limit)
+    table.indexes.append((name, cols, method))
 
 
 def _block_ignored(r: _Resolver, model: Block, table: PTable, a: Attribute) -> None:
