@@ -97,3 +97,9 @@ SCENARIOS += [
 SCENARIOS += [
     Scenario("index_name_argument", user("  a Int\n"), user('  a Int\n  @@index([a], name: "a_by_name")\n')),
 ]
+SCENARIOS += [  # a named one-to-many beside a many-to-many between the same models: only the latter is _AToB
+    Scenario("named_one_to_many_beside_many_to_many", user() + POST % "",
+             user('  favorite Post? @relation("Fav", fields: [favoriteId], references: [id], onDelete: SetNull)\n'
+                  '  favoriteId Int?\n  posts Post[] @relation("Readers")\n')
+             + POST % '  favoredBy User[] @relation("Fav")\n  readers User[] @relation("Readers")\n'),
+]

@@ -204,10 +204,10 @@ class _Resolver:
                 if not (self.is_relation(f) and f.list):
                     continue
                 other = self.models[f.type]
-                back = [g for g in other.fields if g.type == model.name and g.list and g is not f]
-                rel = f.attribute("relation")
-                rel_name = _strings(rel.arg("name")) if rel else None
-                if not back or (rel and rel.arg("fields", None)):
+                rel_name = _relation_name(f)
+                # the other side: the field of the same relation (by name); a list too, or it is one-to-many
+                back = [g for g in other.fields if g.type == model.name and g is not f and _relation_name(g) == rel_name]
+                if not back or not all(g.list for g in back):
                     continue
                 key = (rel_name, *sorted((model.name, other.name)))
                 seen.setdefault(key, []).append((model, f))
@@ -246,6 +246,11 @@ class _Resolver:
         enums = [(_map(e.attributes, e.name), tuple(_map(v.attributes, v.name) for v in e.fields))
                  for e in self.enums.values()] if self.provider == "postgresql" else []
         return Datamodel(self.provider, tables, enums)
+
+
+def _relation_name(f: Field) -> str | None:
+    rel = f.attribute("relation")
+    return _strings(rel.arg("name")) if rel else None
 
 
 def _quote(text: str) -> str:
