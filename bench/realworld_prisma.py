@@ -182,7 +182,7 @@ def judge(server: Server, mirror: str, folder: str, commit: str, added: list[str
         result["seconds"] = round(time.monotonic() - started, 2)
         if refusal is not None:
             return {**result, "outcome": "refused", "detail": refusal}
-        from mgen.frameworks.prisma.project import find_layout
+        from mgen.frameworks.prisma.detection import find_layout
 
         migrations = [f / "migration.sql" for f in find_layout(project).migration_folders()]
         theirs = [git(mirror, "show", f"{commit}:{a}") for a in added]

@@ -46,8 +46,8 @@ def test_detection(tmp_path, layout):
     root = project(tmp_path, files)
     found = detect(root)
     assert (found.framework, found.dialect) == ("prisma", "sqlite")
+    from mgen.frameworks.prisma.detection import find_layout
     from mgen.frameworks.prisma.framework import desired_schema
-    from mgen.frameworks.prisma.project import find_layout
 
     assert [t.name for t in desired_schema(find_layout(root)).tables] == ["User"]
 
@@ -104,3 +104,18 @@ def test_names_as_prisma_truncates():
     assert index_name(table, ("anotherveryveryveryverylongcolumnname", "second"), "_key", 63) == \
         "Averyveryveryveryveryveryveryverylongmodelnameforsure_anoth_key"
     assert index_name("User", ("email",), "_key", 63) == "User_email_key"
+
+
+def test_check_reads_no_schema_when_the_lock_names_the_provider(tmp_path):
+    """The early exit of ``check`` imports no reader: the provider comes from migration_lock.toml."""
+    import sys
+
+    root = project(tmp_path, {"prisma/schema.prisma": SQLITE + USER,
+                              "prisma/migrations/migration_lock.toml": 'provider = "sqlite"\n'})
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "mgen.workflow", "check", str(root)],
+                       capture_output=True, text=True, check=False, env={**os.environ, **GIT_ENV})
+    assert r.returncode in (0, 1), r.stderr
+    modules = [line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")]
+    assert "mgen.frameworks.prisma.detection" in modules
+    assert not [m for m in modules if m.startswith("mgen.frameworks.prisma.") and
+                m.rsplit(".", 1)[1] not in ("framework", "detection")]

@@ -12,8 +12,8 @@ from mgen.cli import main
 from mgen.db import connect, scratch_database
 from mgen.dialects import get_dialect
 from mgen.differ import diff
+from mgen.frameworks.prisma.detection import find_layout
 from mgen.frameworks.prisma.framework import desired_schema
-from mgen.frameworks.prisma.project import find_layout
 from mgen.sources.live import introspect
 
 sys.path.insert(0, str(Path(__file__).parents[2]))

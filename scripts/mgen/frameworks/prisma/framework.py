@@ -1,6 +1,6 @@
 """Prisma behind the framework interface (``frameworks.base``).
 
-Found by its schema (``project.py``: package.json's ``prisma.schema``, ``prisma/schema.prisma``, a
+Found by its schema (``detection.py``: package.json's ``prisma.schema``, ``prisma/schema.prisma``, a
 ``prisma/schema/`` folder); the dialect is the datasource's provider, checked against
 ``migration_lock.toml``. The desired state is the schema read statically (``psl.py`` -> ``datamodel.py`` ->
 the SQL Prisma would write from empty, ``ddl.py``, read by mgen's SQL reader); the current state is the fold of
@@ -33,13 +33,19 @@ class PrismaFramework(Framework):
 
     def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
         from ..records import Detection
-        from .project import find_layout
+        from .detection import find_layout, lock_provider
 
         layout = find_layout(root)
         if layout is None:
             return None
         sources.extend(layout.schema_files())
-        provider, where = _provider(layout)
+        # the lock file names the provider without parsing the schema (the early exit of `check` stays light);
+        # generate checks it against the datasource's
+        provider, where = lock_provider(layout), None
+        if provider is not None:
+            where = layout.migrations.joinpath("migration_lock.toml").relative_to(root).as_posix()
+        else:
+            provider, where = _provider(layout)
         rel = layout.schema.relative_to(root).as_posix()
         evidence.append(line := f"{rel}: Prisma schema, provider {provider}")
         return Detection(root, self.name, provider, layout.schema, dialect_source=where, dialect_detail=line,
@@ -48,7 +54,7 @@ class PrismaFramework(Framework):
     # -- scope (check / status) ----------------------------------------------------------------------
     def schema_rules(self, root: Path, detection: Any) -> list:
         from ...scope import PathRule, inside
-        from .project import find_layout
+        from .detection import find_layout
 
         layout = find_layout(root)
         if layout is None:
@@ -62,7 +68,7 @@ class PrismaFramework(Framework):
 
     def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
         from ...projectcache import relative
-        from .project import find_layout
+        from .detection import find_layout
 
         layout = find_layout(root)
         if layout is None:
@@ -98,7 +104,7 @@ class PrismaFramework(Framework):
 
     def current_state(self, options: Options) -> State:
         from ..records import State
-        from .project import lock_provider
+        from .detection import lock_provider
 
         layout = _layout(options.project)
         provider, where = _provider(layout)
@@ -143,7 +149,7 @@ class PrismaFramework(Framework):
 
 
 def _layout(root: Path):
-    from .project import find_layout
+    from .detection import find_layout
 
     layout = find_layout(root)
     if layout is None:
