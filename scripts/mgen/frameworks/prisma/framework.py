@@ -122,10 +122,11 @@ class PrismaFramework(Framework):
 
         layout = _layout(options.project)
         fks = {fk.name for t in (*plan.old.tables, *plan.new.tables) for fk in t.foreign_keys}
+        up, down = writer.quoted_statements(plan)
         if options.dry_run:
-            return Written(preview=writer.render(plan.up, fks))
+            return Written(preview=writer.render(up, fks))
         name = options.name or auto_name(plan.ops)
-        files = writer.write(layout.migrations, name, plan.up, plan.down, fks, plan.dialect)
+        files = writer.write(layout.migrations, name, up, down, fks, plan.dialect)
         return Written(files, json_extra={"rollback_then": f"npx prisma migrate resolve --rolled-back "
                                                           f"{files[0].parent.name}"})
 

@@ -4,6 +4,7 @@ statement under its ``-- CreateTable``/``-- AlterTable``/``-- CreateIndex``/``--
 running it, ``prisma migrate resolve --rolled-back <folder>`` tells Prisma's ledger)."""
 from __future__ import annotations
 
+import copy
 import re
 import time
 from pathlib import Path
@@ -19,6 +20,17 @@ HEADERS = {
     ("PRAGMA",): "RedefineTables", ("INSERT",): "RedefineTables", ("UPDATE",): "Backfill",
 }
 _WORD = re.compile(r"[A-Za-z_]+")
+
+
+def quoted_statements(plan) -> tuple[list[str], list[str]]:
+    """The plan's up and down with every identifier quoted, as Prisma writes them (``"id"``, not ``id``): the
+    same operations rendered by the same dialect, whose ``quote`` is made to quote always."""
+    from ...dialects import get_dialect, render_migration
+
+    style = copy.copy(get_dialect(plan.dialect))
+    q = style.quote_char
+    style.quote = lambda ident: q + ident.replace(q, q + q) + q
+    return render_migration(plan.ops, plan.old, style)
 
 
 def header(statement: str, foreign_keys: set[str]) -> str:
