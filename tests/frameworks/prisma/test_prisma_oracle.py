@@ -22,7 +22,8 @@ from mgen.sources.live import introspect
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from conftest import require_server
 
-CASES = [(s, p) for s in SCENARIOS for p in s.only]
+CASES = [pytest.param(s, p, id=f"{s.name}-{p}", marks=[pytest.mark.xfail(strict=True, reason=s.known)] if s.known else [])
+         for s in SCENARIOS for p in s.only]
 
 
 def datasource(provider: str, settings: str = "") -> str:
@@ -43,7 +44,7 @@ def shape(url: str) -> dict:
     return schema_to_dict(introspect(url)[0].normalized())
 
 
-@pytest.mark.parametrize(("scenario", "provider"), CASES, ids=[f"{s.name}-{p}" for s, p in CASES])
+@pytest.mark.parametrize(("scenario", "provider"), CASES)
 def test_same_schema_as_prisma(scenario, provider, tmp_path, capsys):
     require_oracle()
     server = require_server(provider)

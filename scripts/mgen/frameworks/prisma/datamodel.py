@@ -3,6 +3,7 @@ defaults, keys, indexes, foreign keys with Prisma's default referential actions,
 ``_AToB`` tables, and every constraint and index name as Prisma derives it (``names.py``)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...errors import MgenError
@@ -33,7 +34,8 @@ class PTable:
     pk_name: str | None = None
     pk: tuple[str, ...] = ()
     uniques: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    indexes: list[tuple[str, tuple[str, ...], str | None]] = field(default_factory=list)  # name, cols, method
+    # name, cols, method, and what follows each column: "DESC", an operator class ("jsonb_path_ops") or ""
+    indexes: list[tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = field(default_factory=list)
     fks: list[tuple[str, tuple[str, ...], str, tuple[str, ...], str, str]] = field(default_factory=list)
 
 
@@ -226,7 +228,7 @@ class _Resolver:
                 t.columns.append(PColumn(col, sql or self.column(model, id_field).type, True))
                 t.fks += [] if not self.foreign_keys_in_db else [(f"{name}_{col}_fkey", (col,), self.table_of(model), (_map(id_field.attributes, id_field.name),),
                               "CASCADE", "CASCADE")]
-            t.indexes.append((f"{name}_B_index", ("B",), None))
+            t.indexes.append((f"{name}_B_index", ("B",), None, ("",)))
             tables.append(t)
         return tables
 
@@ -279,7 +281,27 @@ def _block_index(r: _Resolver, model: Block, table: PTable, a: Attribute) -> Non
         raise MgenError(f"@@index(type: {kind}) exists on PostgreSQL only", model.file, a.line)
     # @@index's "name" names the index in the database as "map" does (Prisma 2's spelling, still taken)
     name = r.named(a, "map") or r.named(a, "name") or index_name(table.name, cols, "_idx", r.limit)
-    table.indexes.append((name, cols, method))
+    table.indexes.append((name, cols, method, tuple(_index_suffix(v, model, a.line) for v in a.arg("fields"))))
+
+
+def _index_suffix(value, model: Block, line: int) -> str:
+    """What Prisma writes after an index column: ``DESC`` for ``sort: Desc``, the operator class of ``ops:``
+    (``JsonbPathOps`` -> ``jsonb_path_ops``, ``raw("text_pattern_ops")`` as given)."""
+    if not isinstance(value, Call):
+        return ""
+    words = []
+    for arg in value.args:
+        if arg.name == "sort" and arg.value == "Desc":
+            words.append("DESC")
+        elif arg.name == "ops":
+            ops = arg.value
+            if isinstance(ops, Call) and ops.name == "raw" and ops.args:
+                words.insert(0, _strings(ops.args[0].value) or "")
+            else:
+                words.insert(0, re.sub(r"(?<!^)(?=[A-Z])", "_", str(ops)).lower())
+        elif arg.name != "sort":
+            raise MgenError(f"index field argument {arg.name}: is not supported", model.file, line)
+    return " ".join(words)
 
 
 def _block_ignored(r: _Resolver, model: Block, table: PTable, a: Attribute) -> None:

@@ -51,9 +51,10 @@ def create_table(table: PTable, provider: str) -> str:
 
 
 def create_index(table: PTable, name: str, cols: tuple[str, ...], unique: bool, method: str | None,
-                 provider: str) -> str:
+                 provider: str, suffixes: tuple[str, ...] = ()) -> str:
     q = lambda n: quote(n, provider)
-    using = f" USING {method.upper()} ({_cols(cols, provider)})" if method else f"({_cols(cols, provider)})"
+    spelled = ", ".join(q(c) + (f" {x}" if x else "") for c, x in zip(cols, suffixes or ("",) * len(cols)))
+    using = f" USING {method.upper()} ({spelled})" if method else f"({spelled})"
     return f"CREATE {'UNIQUE ' if unique else ''}INDEX {q(name)} ON {q(table.name)}{using}"
 
 
@@ -72,7 +73,8 @@ def sections(model: Datamodel) -> list[tuple[str, str]]:
     out += [("CreateTable", create_table(t, p)) for t in model.tables]
     for t in model.tables:
         out += [("CreateIndex", create_index(t, name, cols, True, None, p)) for name, cols in t.uniques]
-        out += [("CreateIndex", create_index(t, name, cols, False, method, p)) for name, cols, method in t.indexes]
+        out += [("CreateIndex", create_index(t, name, cols, False, method, p, suffixes))
+                for name, cols, method, suffixes in t.indexes]
     if p != "sqlite":
         out += [("AddForeignKey", add_foreign_key(t, fk, p)) for t in model.tables for fk in t.fks]
     return out
