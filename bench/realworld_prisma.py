@@ -165,7 +165,9 @@ def first_difference(a: dict, b: dict) -> str:
                     only_mine = [x for x in mine if x not in theirs]
                     only_theirs = [x for x in theirs if x not in mine]
                     return f"table {name}: {key}: mgen {only_mine!r} prisma {only_theirs!r}"[:600]
-    return "enums differ" if a.get("enums") != b.get("enums") else "?"
+    mine = [e for e in a.get("enums", []) if e not in b.get("enums", [])]
+    theirs = [e for e in b.get("enums", []) if e not in a.get("enums", [])]
+    return f"enums: mgen {mine!r} prisma {theirs!r}"[:600] if mine or theirs else "?"
 
 
 def judge(server: Server, mirror: str, folder: str, commit: str, added: list[str]) -> dict[str, Any]:

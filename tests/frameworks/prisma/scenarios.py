@@ -112,3 +112,8 @@ SCENARIOS += [
              ("postgresql",), known="mgen's SQL reader (sources/sql/indexes.py) reads \"j\" jsonb_path_ops as the "
              "expression (j jsonb_path_ops), not Index.ops, so the index is rendered USING gin ((data jsonb_path_ops))"),
 ]
+SCENARIOS += [  # the history appended SKIPPED; the schema lists it first: Prisma sees no reorder
+    Scenario("enum_value_added_in_the_middle", "enum Status {\n  SKIPPED\n  DONE\n}\n" + user("  s Status\n"),
+             "enum Status {\n  SKIPPED\n  WAITING\n  DONE\n}\n" + user("  s Status\n"), ("postgresql",),
+             by_hand=""),
+]
