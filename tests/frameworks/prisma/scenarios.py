@@ -117,3 +117,4 @@ SCENARIOS += [  # the history appended SKIPPED; the schema lists it first: Prism
              "enum Status {\n  SKIPPED\n  WAITING\n  DONE\n}\n" + user("  s Status\n"), ("postgresql",),
              by_hand=""),
 ]
+SCENARIOS += [Scenario("index_one_field_without_brackets", user("  a Int\n"), user("  a Int\n  @@index(a)\n"))]

@@ -94,6 +94,8 @@ class _Resolver:
         return _map(f.attributes, f.name)
 
     def field_list(self, model: Block, value, line: int) -> tuple[str, ...]:
+        if isinstance(value, (str, Call)):  # @@index(userId): one field without brackets
+            value = [value]
         if not isinstance(value, list):
             raise MgenError("expected a list of fields", model.file, line)
         names = [v.name if isinstance(v, Call) else v for v in value]
@@ -281,7 +283,9 @@ def _block_index(r: _Resolver, model: Block, table: PTable, a: Attribute) -> Non
         raise MgenError(f"@@index(type: {kind}) exists on PostgreSQL only", model.file, a.line)
     # @@index's "name" names the index in the database as "map" does (Prisma 2's spelling, still taken)
     name = r.named(a, "map") or r.named(a, "name") or index_name(table.name, cols, "_idx", r.limit)
-    table.indexes.append((name, cols, method, tuple(_index_suffix(v, model, a.line) for v in a.arg("fields"))))
+    fields = a.arg("fields")
+    fields = fields if isinstance(fields, list) else [fields]
+    table.indexes.append((name, cols, method, tuple(_index_suffix(v, model, a.line) for v in fields)))
 
 
 def _index_suffix(value, model: Block, line: int) -> str:
