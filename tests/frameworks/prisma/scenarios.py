@@ -118,3 +118,8 @@ SCENARIOS += [  # the history appended SKIPPED; the schema lists it first: Prism
              by_hand=""),
 ]
 SCENARIOS += [Scenario("index_one_field_without_brackets", user("  a Int\n"), user("  a Int\n  @@index(a)\n"))]
+SCENARIOS += [  # a partial unique index a developer added by hand: Prisma's differ never drops it
+    Scenario("partial_index_kept", user("  a Boolean @default(false)\n"),
+             user("  a Boolean @default(false)\n  b Int?\n"), ("postgresql",),
+             by_hand='CREATE UNIQUE INDEX "User_a_only" ON "User"("email") WHERE "a" = TRUE;\n'),
+]
