@@ -119,3 +119,31 @@ def test_check_reads_no_schema_when_the_lock_names_the_provider(tmp_path):
     assert "mgen.frameworks.prisma.detection" in modules
     assert not [m for m in modules if m.startswith("mgen.frameworks.prisma.") and
                 m.rsplit(".", 1)[1] not in ("framework", "detection")]
+
+
+PG = 'datasource db {\n  provider = "postgresql"\n}\n\n'
+LEGACY_HISTORY = '''-- CreateTable
+CREATE TABLE "A" ("id" SERIAL NOT NULL, CONSTRAINT "A_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "B" ("id" SERIAL NOT NULL, CONSTRAINT "B_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "_AToB" ("A" INTEGER NOT NULL, "B" INTEGER NOT NULL);
+CREATE UNIQUE INDEX "_AToB_AB_unique" ON "_AToB"("A", "B");
+CREATE INDEX "_AToB_B_index" ON "_AToB"("B");
+ALTER TABLE "_AToB" ADD CONSTRAINT "_AToB_A_fkey" FOREIGN KEY ("A") REFERENCES "A"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "_AToB" ADD CONSTRAINT "_AToB_B_fkey" FOREIGN KEY ("B") REFERENCES "B"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+'''
+
+
+def test_join_tables_keyed_as_the_history_keys_them(tmp_path, capsys):
+    """A history written by Prisma 5 keys implicit many-to-many tables by `_AB_unique`: that stays (no
+    change), and a new one is keyed the same way; a history without one gets Prisma 6's `_AB_pkey`."""
+    models = "model A {\n  id Int @id @default(autoincrement())\n  bs B[]\n  cs C[]\n}\n" \
+             "model B {\n  id Int @id @default(autoincrement())\n  as A[]\n}\n" \
+             "model C {\n  id Int @id @default(autoincrement())\n  as A[]\n}\n"
+    root = project(tmp_path, {"prisma/schema.prisma": PG + models,
+                              "prisma/migrations/20240101000000_init/migration.sql": LEGACY_HISTORY})
+    code, out = run(capsys, "generate", str(root), "--dry-run")
+    assert code == 0, out
+    assert '"_AToC_AB_unique"' in out and "_AToC_AB_pkey" not in out and "_AToB" not in out, out
+    (root / "prisma" / "migrations" / "20240101000000_init" / "migration.sql").unlink()
+    code, out = run(capsys, "generate", str(root), "--dry-run")
+    assert code == 0 and '"_AToC_AB_pkey"' in out and '"_AToB_AB_pkey"' in out, out

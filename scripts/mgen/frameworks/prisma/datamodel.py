@@ -61,7 +61,9 @@ def _strings(value) -> str | None:
 
 
 class _Resolver:
-    def __init__(self, blocks: list[Block]):
+    def __init__(self, blocks: list[Block], unique_join_tables: bool = False):
+        # Prisma before 6 keyed implicit many-to-many tables by a unique index `_AB_unique`, as on SQLite still
+        self.unique_join_tables = unique_join_tables
         self.blocks = blocks
         sources = [b for b in blocks if b.kind == "datasource"]
         if not sources:
@@ -220,7 +222,7 @@ class _Resolver:
             a, b = self.models[a_name], self.models[b_name]
             name = "_" + (rel_name or f"{a_name}To{b_name}")
             t = PTable(name)
-            if self.provider == "sqlite":  # a unique index there, the primary key elsewhere (Prisma 6)
+            if self.provider == "sqlite" or self.unique_join_tables:  # else the primary key (Prisma 6)
                 t.uniques.append((index_name(name, ("AB",), "_unique", self.limit), ("A", "B")))
             else:
                 t.pk, t.pk_name = ("A", "B"), index_name(name, ("AB",), "_pkey", self.limit)
@@ -317,6 +319,6 @@ BLOCK_ATTRIBUTES = {"id": _block_id, "unique": _block_unique, "index": _block_in
 assert set(SCALARS) == set(PROVIDERS)
 
 
-def resolve(blocks: list[Block]) -> Datamodel:
+def resolve(blocks: list[Block], unique_join_tables: bool = False) -> Datamodel:
     """The tables, enums and names ``prisma migrate`` would create for these blocks."""
-    return _Resolver(blocks).resolve()
+    return _Resolver(blocks, unique_join_tables).resolve()

@@ -99,7 +99,7 @@ class PrismaFramework(Framework):
         layout = _layout(options.project)
         provider, _ = _provider(layout)
         current = self._folded.get(_fold_key(layout)) or folded_schema(layout, provider)
-        desired = prisma_column_order(current, keep_unmanaged(current, desired_schema(layout)), provider)
+        desired = prisma_column_order(current, keep_unmanaged(current, desired_schema(layout, current)), provider)
         return State(desired, [], "static Prisma schema")
 
     def current_state(self, options: Options) -> State:
@@ -182,13 +182,17 @@ def _provider(layout) -> tuple[str, str]:
     return resolver.provider, Path(source.file).relative_to(layout.root).as_posix()
 
 
-def desired_schema(layout):
-    """The schema ``prisma migrate`` would build from the project's Prisma schema."""
+def desired_schema(layout, current=None):
+    """The schema ``prisma migrate`` would build from the project's Prisma schema; with the ``current`` state,
+    implicit many-to-many tables take the key the history gives them (``_AB_unique`` before Prisma 6)."""
     from ...sources.sql import read_sql_text
     from . import ddl
     from .datamodel import resolve
 
-    model = resolve(read_blocks(layout))
+    legacy = current is not None and any(
+        t.name.startswith("_") and t.primary_key is None and any(i.name.endswith("_AB_unique") for i in t.indexes)
+        for t in current.tables)
+    model = resolve(read_blocks(layout), legacy)
     return read_sql_text(ddl.render(model), model.provider, filename=str(layout.schema))
 
 
