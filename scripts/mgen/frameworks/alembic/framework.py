@@ -145,7 +145,7 @@ class AlembicFramework(Framework):
                             "with --data-migration there")
 
     def _project(self, options: Options, root: Path | None = None):
-        from .detection import open_project
+        from .project import open_project
 
         models = Path(options.models) if options.models else None
         section = options.ini_section
@@ -245,7 +245,7 @@ class AlembicFramework(Framework):
 
     def pending_migrations(self, root: Path, python: str) -> list[str]:
         from ..commands import run_quiet
-        from .detection import open_project
+        from .project import open_project
         from .revisions import read_graph
 
         current = run_quiet([python, "-m", "alembic", "current"], root).split()
@@ -263,7 +263,7 @@ class AlembicFramework(Framework):
     def rollback(self, options: Options):
         from ...rollback import RollbackReport, judge_rollback
         from ...schema import Schema
-        from .detection import open_project
+        from .project import open_project
         from .replay import replay
         from .revisions import read_graph
 
@@ -286,7 +286,7 @@ class AlembicFramework(Framework):
     def drift_lines(self, tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
         from ...dialects import get_dialect
         from ...differ import diff
-        from .detection import open_project
+        from .project import open_project
 
         alembic = open_project(tree, dialect)
         current, _ = alembic.current_schema()

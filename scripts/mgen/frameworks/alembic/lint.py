@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...lint import LintFinding, LintReport
 from ...rules import TableStats, analyze
-from .detection import open_project
+from .project import open_project
 from .replay import replay_steps
 
 

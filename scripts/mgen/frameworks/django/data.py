@@ -25,7 +25,7 @@ from ...formats import render_template
 from ...operations import Backfill
 from ...schema import Schema
 from ..pywrite import py_text
-from .detection import load_project
+from .project import load_project
 from .replay import read_migrations, replay_project
 from .state import ProjectState
 from .tables import Backend, SchemaBuilder

@@ -95,7 +95,7 @@ def _settings_engine(root: Path, dotted: str) -> tuple[Path, str | None, Path, l
     environment empty: ``os.environ.get("DB_ENGINE", "...postgresql")`` is its default) and the file that
     set DATABASES, and every file the evaluation read; None when the settings module is not found on the project's module path."""
     from ...errors import MgenError
-    from .detection import manage_py_path
+    from .project import manage_py_path
     from .settings import evaluate_settings
     from .source import Finder
 

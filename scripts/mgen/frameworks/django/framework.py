@@ -219,7 +219,7 @@ class DjangoFramework(Framework):
 
     def drift_lines(self, tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
         from .autodetect import detect as autodetect
-        from .detection import load_project
+        from .project import load_project
         from .replay import models_state, replay_project
 
         project = load_project(tree, settings)
@@ -260,7 +260,7 @@ class DjangoFramework(Framework):
 
 def _project(options: Options):
     """The project ``options`` name, loaded once per run."""
-    from .detection import load_project
+    from .project import load_project
 
     return options.once("django-project", lambda: load_project(options.project, options.settings))
 
@@ -273,7 +273,7 @@ def _apps(scope: Any) -> list[str]:
 
 def _previous(root: Path, app: str) -> str:
     """The migration before the app's leaf (``zero`` when the leaf is its first)."""
-    from .detection import load_project
+    from .project import load_project
     from .replay import read_migrations
 
     graph, _ = read_migrations(load_project(root), {app})

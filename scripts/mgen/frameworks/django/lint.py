@@ -18,7 +18,7 @@ from ...operations import AddColumn, Operation
 from ...rules import Finding, TableStats, analyze
 from ...schema import Default, Schema
 from .models import column_name
-from .detection import load_project
+from .project import load_project
 from .replay import MigrationReplayer, read_migrations
 from .state import Call, ProjectState
 from .tables import Backend, SchemaBuilder, state_schema

@@ -18,7 +18,7 @@ from ...projectcache import file_fingerprint, read_entry, relative, write_entry
 from ..pyast import Note
 from .framework import MODELS_ENTRY
 from .history import stamp
-from .detection import App, DjangoProject
+from .project import App, DjangoProject
 from .source import project_imports
 from .state import ModelState, models_from_json, models_to_json
 

@@ -37,7 +37,7 @@ from .fields import (
     deconstructed,
 )
 from .partial_models import PartialModels
-from .detection import App, DjangoProject
+from .project import App, DjangoProject
 from .source import Definition, External, Module, ModuleRef, absolute, project_imports
 from .state import (
     OPTION_NAMES,

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from ...errors import MgenError
-from .detection import engine_dialect, settings_from_manage_py
+from .project import engine_dialect, settings_from_manage_py
 
 _SCRIPT = """
 import json, os, sys

@@ -50,7 +50,7 @@ from .models import (
 from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
-from .detection import App, DjangoProject
+from .project import App, DjangoProject
 from .scoped import raise_refused
 from .simple_history import add_history_models
 from .source import Module

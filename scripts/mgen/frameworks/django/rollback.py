@@ -14,7 +14,7 @@ from ...rollback import RollbackReport
 
 def rollback_report(root: Path, dialect: str | None, app_label: str | None, settings: str | None) -> RollbackReport:
     from .lint import judge
-    from .detection import load_project
+    from .project import load_project
     from .replay import MigrationReplayer, read_migrations
 
     if dialect is None:

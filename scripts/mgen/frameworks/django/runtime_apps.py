@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ...errors import MgenError
 
 if TYPE_CHECKING:
-    from .detection import DjangoProject
+    from .project import DjangoProject
 
 _SKIP = {"node_modules", "site-packages", "dist-packages", ".venv", "venv", "env", ".tox", ".nox", ".git",
          "__pycache__", "build", "dist"}

@@ -31,7 +31,7 @@ from typing import Any
 
 from ...errors import MgenError
 from .fields import AUTO_FIELDS, deconstructed
-from .detection import DjangoProject
+from .project import DjangoProject
 from .source import Definition, External
 from .state import FieldState, ModelState, ProjectState, Ref
 from .values import Scope

@@ -691,7 +691,7 @@ def unknown_columns(state: ProjectState, dialect: str, fields: dict[tuple[str, s
 def app_schema(folder: Path, dialect: str) -> Schema | None:
     """The tables of the Django app in ``folder`` as its models describe them, read within the project whose
     ``manage.py`` is the nearest above it; None when no project above installs it (not a Django app)."""
-    from .detection import load_project
+    from .project import load_project
     from .replay import models_state
 
     folder = Path(folder).resolve()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...errors import MgenError
-from .detection import DjangoProject
+from .project import DjangoProject
 from .state import FieldState, ProjectState, Setting
 
 RELATED = ("ForeignKey", "OneToOneField", "ManyToManyField")

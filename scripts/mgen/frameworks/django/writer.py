@@ -31,7 +31,7 @@ from . import scoped
 from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .chop import chop, needs_chop
 from .fields import field_call
-from .detection import DjangoProject, load_project
+from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
 from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting

@@ -11,7 +11,7 @@ from ..pyast import Note, import_root
 from .build import schema_from_specs
 from .compiles import read_compiles
 from .declarative import ModelScanner
-from .detection import ModelProject
+from .project import ModelProject
 from .reader import ConstructReader
 
 
