@@ -14,6 +14,7 @@ from .base import Framework
 BUILTIN = (
     "mgen.frameworks.django.framework:DjangoFramework",
     "mgen.frameworks.alembic.framework:AlembicFramework",
+    "mgen.frameworks.prisma.framework:PrismaFramework",
     "mgen.frameworks.sqlfolder.framework:SqlFolderFramework",
 )
 
