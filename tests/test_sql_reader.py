@@ -256,7 +256,7 @@ def test_mysql_keys_inside_create_table():
                  UNIQUE KEY t_ab (a, b), KEY idx_b (b(10)), INDEX (a, b), FULLTEXT KEY ft (c))
                  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='hello'""", "mysql")
     assert t.uniques == (Unique("t_ab", ("a", "b")),)
-    assert t.indexes == (Index("idx_b", ("b",)), Index("t_a_b_idx", ("a", "b")),
+    assert t.indexes == (Index("idx_b", ("b",), prefixes=(("b", 10),)), Index("t_a_b_idx", ("a", "b")),
                          Index("ft", ("c",), method="fulltext"))
     assert t.comment == "hello"
 
@@ -298,7 +298,7 @@ INDEXES = [
      Index("ix", ("a", "b"), unique=True, method="gin")),
     ("CREATE INDEX ix ON t USING btree (a) WHERE (b > 0)", Index("ix", ("a",), where="b > 0")),
     ("CREATE INDEX ON t (lower((c)::text))", Index("t_lower_idx", ("(LOWER(c))",))),
-    ("CREATE INDEX ON t (a, b DESC)", Index("t_a_b_idx", ("a", "b"))),
+    ("CREATE INDEX ON t (a, b DESC)", Index("t_a_b_idx", ("a", "b"), orders=(("b", "DESC"),))),
 ]
 
 

@@ -293,7 +293,7 @@ class _Differ:
 
     def index_key(self, i) -> tuple:
         where = self.d.expression_sql(i.where) if i.where else None
-        return (i.columns, i.unique, where, (i.method or "btree").lower(), i.ops)
+        return (i.columns, i.unique, where, (i.method or "btree").lower(), i.ops, i.orders, i.prefixes, i.include)
 
     def check_key(self, c, table: Table) -> str:
         return self.d.comparable_expression(c.expression, table)

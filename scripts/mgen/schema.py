@@ -188,6 +188,14 @@ class Index:
     where: str | None = None  # partial index predicate, canonical expression text
     method: str | None = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
     ops: tuple[tuple[str, str], ...] = ()  # PostgreSQL operator classes: (column, "gin_trgm_ops"), in column order
+    # per column, only where not the default: (column, "DESC" / "DESC NULLS LAST" / "NULLS FIRST"); MySQL: "DESC"
+    orders: tuple[tuple[str, str], ...] = ()
+    prefixes: tuple[tuple[str, int], ...] = ()  # MySQL prefix lengths: (column, 10) for `col`(10)
+    include: tuple[str, ...] = ()  # PostgreSQL INCLUDE (non-key columns)
+
+    def element_options(self, column: str) -> str:
+        """What follows an index column in its definition: " gin_trgm_ops DESC NULLS LAST" or ""."""
+        return "".join(f" {dict(options)[column]}" for options in (self.ops, self.orders) if column in dict(options))
 
 
 @dataclass(frozen=True)
@@ -372,6 +380,11 @@ def index_to_dict(i: Index) -> dict:
         d["where"] = i.where
     if i.method:
         d["method"] = i.method
+    for key in ("ops", "orders", "prefixes"):
+        if getattr(i, key):
+            d[key] = dict(getattr(i, key))
+    if i.include:
+        d["include"] = list(i.include)
     return d
 
 

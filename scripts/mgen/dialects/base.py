@@ -87,6 +87,7 @@ class Dialect:
     supports_comments: ClassVar[bool] = True
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
+    supports_index_include: ClassVar[bool] = False  # CREATE INDEX ... INCLUDE (cols): PostgreSQL 11+
     supports_arrays: ClassVar[bool] = False  # a column of any type can be an array of it (text[])
     keeps_collation: ClassVar[bool] = False  # a text column's collation is kept in ColumnType.collation (MySQL)
     keeps_unsigned: ClassVar[bool] = False  # numeric types can be UNSIGNED (MySQL): kept in ColumnType.unsigned
@@ -264,6 +265,12 @@ class Dialect:
             return "(" + self.expression_sql(element[1:-1]) + ")"
         return self.quote(element)
 
+    def index_elements_sql(self, index: Index) -> str:
+        """An index's columns as its definition lists them: prefix length, operator class, sort order."""
+        prefixes = dict(index.prefixes)  # MySQL: `col`(10)
+        return ", ".join(self.index_element_sql(e) + (f"({prefixes[e]})" if e in prefixes else "")
+                         + index.element_options(e) for e in index.columns)
+
     def create_index_sql(self, table: str, index: Index, online: bool = False) -> str:
         if index.where is not None and not self.supports_partial_indexes:
             raise Unsupported(f"{self.name} has no partial indexes (index {index.name} on {table})")
@@ -271,10 +278,13 @@ class Dialect:
             raise Unsupported(f"{self.name} has no {index.method} indexes (index {index.name} on {table})")
         unique = "UNIQUE " if index.unique else ""
         using = f" USING {index.method}" if index.method not in (None, "btree") else ""
-        ops = dict(index.ops)  # PostgreSQL operator classes: "cn gin_trgm_ops"
-        elements = ", ".join(self.index_element_sql(e) + (f" {ops[e]}" if e in ops else "") for e in index.columns)
+        if index.include and not self.supports_index_include:
+            raise Unsupported(f"{self.name} has no INCLUDE columns (index {index.name} on {table})")
+        elements = self.index_elements_sql(index)
         keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
         sql = f"CREATE {unique}INDEX {keyword}{self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
+        if index.include:
+            sql += " INCLUDE (" + ", ".join(self.quote(c) for c in index.include) + ")"
         if index.where is not None:
             sql += f" WHERE {self.expression_sql(index.where)}"
         return sql + self.online_suffix(online, in_alter=False)

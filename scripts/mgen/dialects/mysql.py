@@ -241,7 +241,7 @@ class MySQL(Dialect):
             return [self.create_index_sql(op.table, op.index, op.online)]
         self.create_index_sql(op.table, op.index)  # refuses what MySQL cannot index
         unique = "UNIQUE " if op.index.unique else ""
-        elements = ", ".join(self.index_element_sql(e) for e in op.index.columns)
+        elements = self.index_elements_sql(op.index)
         return self.alter_key(op.table, f"ADD {unique}INDEX {self.quote(op.index.name)} ({elements})", before, after,
                               op.online)
 

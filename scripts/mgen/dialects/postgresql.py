@@ -64,6 +64,7 @@ class PostgreSQL(Dialect):
     name = "postgresql"
     distinct_identity_kinds = True
     supports_index_methods = True
+    supports_index_include = True
     enum_style = "type"
     transactional_ddl = True
     max_identifier = 63

@@ -57,7 +57,12 @@ def _rename_in_index(i: Index, old: str, new: str) -> Index:
         f"({expressions.rename_column(c[1:-1], old, new)})" if c.startswith("(") else (new if c == old else c)
         for c in i.columns)
     return replace(i, columns=columns, where=expressions.rename_column(i.where, old, new) if i.where else None,
-                   ops=tuple((new if c == old else c, o) for c, o in i.ops))
+                   ops=_rename_keyed(i.ops, old, new), orders=_rename_keyed(i.orders, old, new),
+                   prefixes=_rename_keyed(i.prefixes, old, new), include=_rename_in(i.include, old, new))
+
+
+def _rename_keyed(pairs: tuple, old: str, new: str) -> tuple:
+    return tuple((new if c == old else c, o) for c, o in pairs)
 
 
 @dataclass(frozen=True)

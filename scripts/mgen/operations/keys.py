@@ -46,8 +46,9 @@ class AddIndex(Operation):
 
     def describe(self):
         u = "unique " if self.index.unique else ""
-        columns = column_list(self.index.columns)
-        return f"add {u}index {self.index.name} on {self.table} ({columns}){_online(self.online)}"
+        columns = ", ".join(c + self.index.element_options(c) for c in self.index.columns)
+        include = f" include ({column_list(self.index.include)})" if self.index.include else ""
+        return f"add {u}index {self.index.name} on {self.table} ({columns}){include}{_online(self.online)}"
 
 
 def _online(online: bool) -> str:

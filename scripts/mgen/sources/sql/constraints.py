@@ -12,7 +12,7 @@ from sqlglot import exp
 from ... import naming
 from ...errors import MgenError
 from ...expressions import canonical_expression
-from ...schema import Check, ColumnType, ForeignKey, Index, PrimaryKey, Table, Unique
+from ...schema import Check, ColumnType, ForeignKey, PrimaryKey, Table, Unique
 from .base import InterpreterBase, PendingReference
 
 _FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
@@ -95,8 +95,8 @@ class ConstraintStatements(InterpreterBase):
         """MySQL ``KEY name (cols)`` / ``INDEX`` / ``FULLTEXT KEY`` inside CREATE or ALTER TABLE."""
         name = self.ident(node.this) if node.this is not None else name
         kind = str(node.args.get("kind") or "").lower() or None
-        columns, labels = self._index_columns(table, node.expressions)
-        return self.add_index(table, Index(name or "", columns, method=kind), labels)
+        elements = self._index_elements(table, node.expressions)
+        return self.add_index(table, elements.index(name or "", method=kind), elements.labels)
 
     _TABLE_CONSTRAINTS: ClassVar[dict[type, Callable]] = {
         exp.Constraint: _tc_named,
