@@ -18,11 +18,13 @@ from mgen.operations import (
     AlterColumnType,
     Backfill,
     CreateEnum,
+    CreateExtension,
     CreateTable,
     DropCheck,
     DropColumn,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropForeignKey,
     DropIndex,
     DropTable,
@@ -43,6 +45,7 @@ from mgen.schema import (
     ColumnType,
     Default,
     EnumType,
+    Extension,
     ForeignKey,
     Generated,
     Index,
@@ -70,7 +73,7 @@ POSTS = Table(
     foreign_keys=(ForeignKey("posts_user_id_fkey", ("user_id",), "users", ("id",), on_delete="CASCADE"),),
 )
 MOOD = EnumType("mood", ("happy", "sad"))
-BASE = Schema(tables=(USERS, POSTS), enums=(MOOD,))
+BASE = Schema(tables=(USERS, POSTS), enums=(MOOD,), extensions=(Extension("citext"),))
 
 CASES = [
     CreateTable(Table("tags", columns=(Column("id", INT, nullable=False),), primary_key=PrimaryKey(("id",)))),
@@ -96,6 +99,8 @@ CASES = [
     AddCheck("users", Check("users_bio_check", "length(bio) < 500")),
     DropCheck("users", USERS.checks[0]),
     CreateEnum(EnumType("color", ("red",))),
+    CreateExtension(Extension("pg_trgm", "ext")),
+    DropExtension(Extension("citext")),
     DropEnum(MOOD),
     AddEnumValue("mood", "ok", "sad"),
     DropEnumValue("mood", "happy", "sad"),

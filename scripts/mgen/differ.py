@@ -1,9 +1,9 @@
 """Two schemas -> an ordered list of operations.
 
-Named passes in a fixed order (Django's autodetector): renames first, then enum creation, then the
-removal of constraints that stand in the way, table drops, table creation, column changes, constraint
-and index additions, foreign keys last, and enum removals at the very end. That order is what makes
-the up runnable, and since every operation knows its inverse, the reversed list is a runnable down.
+Named passes in a fixed order (Django's autodetector): renames first, then extension and enum creation,
+then the removal of constraints that stand in the way, table drops, table creation, column changes,
+constraint and index additions, foreign keys last, and enum and extension removals at the very end. That
+order is what makes the up runnable, and since every operation knows its inverse, the reversed list is a runnable down.
 
 Constraints and indexes are matched by definition, never by name: a source that leaves a constraint
 unnamed and a database that named it compare equal. Renames are never guessed; a dropped and an added
@@ -29,11 +29,13 @@ from .operations import (
     AlterColumnNullability,
     AlterColumnType,
     CreateEnum,
+    CreateExtension,
     CreateTable,
     DropCheck,
     DropColumn,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropForeignKey,
     DropIndex,
     DropTable,
@@ -165,7 +167,12 @@ class _Differ:
         dropped = [t for t in self.state.table_names() if t not in new_names]
         self._suggest_table_renames(added, dropped)
 
-        # 2. enums created and extended, before any column uses them
+        # 2. extensions, then enums created and extended, before any column or index uses them
+        for x in self.new.extensions:
+            if x not in self.state.extensions:
+                if x.name in self.state.extension_names():  # moved to another schema: recreated
+                    self.emit(DropExtension(next(e for e in self.state.extensions if e.name == x.name)))
+                self.emit(CreateExtension(x))
         self._enum_additions()
 
         # 3. remove what stands in the way: FKs, indexes, uniques, checks, PKs of kept tables
@@ -200,8 +207,11 @@ class _Differ:
                 if a != b:
                     self.emit(SetTableComment(name, a, b))
 
-        # 9. enum removals, once nothing uses them
+        # 9. enum removals, then extensions, once nothing uses them
         self._enum_removals()
+        for x in self.state.extensions:
+            if x.name not in self.new.extension_names():
+                self.emit(DropExtension(x))
         return DiffResult(self.ops, self.suggestions)
 
     # -- enums ---------------------------------------------------------------------------------

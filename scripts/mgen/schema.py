@@ -225,6 +225,15 @@ class EnumType:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """A PostgreSQL extension (``CREATE EXTENSION pg_trgm``): the types, functions and operator classes
+    columns and indexes use. ``schema``: where its objects live, None for the current schema (public)."""
+
+    name: str
+    schema: str | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
@@ -267,6 +276,7 @@ class Table:
 class Schema:
     tables: tuple[Table, ...] = ()
     enums: tuple[EnumType, ...] = ()
+    extensions: tuple[Extension, ...] = ()  # PostgreSQL, as created (the up creates them in this order)
 
     # -- lookups (by name, through an index built once per immutable schema) ----------------
     @cached_property
@@ -319,12 +329,22 @@ class Schema:
     def without_enum(self, name: str) -> Schema:
         return replace(self, enums=tuple(e for e in self.enums if e.name != name))
 
+    def extension_names(self) -> set[str]:
+        return {x.name for x in self.extensions}
+
+    def with_extension(self, extension: Extension) -> Schema:
+        return replace(self, extensions=self.without_extension(extension.name).extensions + (extension,))
+
+    def without_extension(self, name: str) -> Schema:
+        return replace(self, extensions=tuple(x for x in self.extensions if x.name != name))
+
     def normalized(self) -> Schema:
         """Order-insensitive form: tables, enums and constraints sorted by name; column order kept
         (column order is part of a table's definition)."""
         return Schema(
             tables=tuple(sorted((normalize_table(t) for t in self.tables), key=lambda t: t.name)),
             enums=tuple(sorted(self.enums, key=lambda e: e.name)),
+            extensions=tuple(sorted(self.extensions, key=lambda x: x.name)),  # as pg_dump lists them
         )
 
 
@@ -403,7 +423,10 @@ def fk_to_dict(f: ForeignKey) -> dict:
 
 
 def schema_to_dict(s: Schema) -> dict:
-    return {
+    d: dict = {
         "tables": [table_to_dict(t) for t in s.tables],
         "enums": [{"name": e.name, "values": list(e.values)} for e in s.enums],
     }
+    if s.extensions:
+        d["extensions"] = [{"name": x.name, **({"schema": x.schema} if x.schema else {})} for x in s.extensions]
+    return d

@@ -40,11 +40,13 @@ from ..operations import (
     AlterColumnType,
     Backfill,
     CreateEnum,
+    CreateExtension,
     CreateTable,
     DropCheck,
     DropColumn,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropForeignKey,
     DropIndex,
     DropTable,
@@ -88,6 +90,8 @@ class Dialect:
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
     supports_index_include: ClassVar[bool] = False  # CREATE INDEX ... INCLUDE (cols): PostgreSQL 11+
+    supports_index_prefixes: ClassVar[bool] = False  # an index on the first n characters: MySQL's col(10)
+    supports_index_nulls_order: ClassVar[bool] = False  # an index column's NULLS FIRST / LAST: PostgreSQL
     supports_arrays: ClassVar[bool] = False  # a column of any type can be an array of it (text[])
     keeps_collation: ClassVar[bool] = False  # a text column's collation is kept in ColumnType.collation (MySQL)
     keeps_unsigned: ClassVar[bool] = False  # numeric types can be UNSIGNED (MySQL): kept in ColumnType.unsigned
@@ -278,8 +282,13 @@ class Dialect:
             raise Unsupported(f"{self.name} has no {index.method} indexes (index {index.name} on {table})")
         unique = "UNIQUE " if index.unique else ""
         using = f" USING {index.method}" if index.method not in (None, "btree") else ""
-        if index.include and not self.supports_index_include:
-            raise Unsupported(f"{self.name} has no INCLUDE columns (index {index.name} on {table})")
+        for present, supported, what in (
+                (index.include, self.supports_index_include, "INCLUDE columns"),
+                (index.ops, self.supports_index_methods, "operator classes"),
+                (index.prefixes, self.supports_index_prefixes, "index prefix lengths"),
+                (any("NULLS" in o for _, o in index.orders), self.supports_index_nulls_order, "NULLS FIRST/LAST")):
+            if present and not supported:
+                raise Unsupported(f"{self.name} has no {what} (index {index.name} on {table})")
         elements = self.index_elements_sql(index)
         keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
         sql = f"CREATE {unique}INDEX {keyword}{self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
@@ -501,6 +510,15 @@ class Dialect:
     def batched_backfill(self, op: Backfill, schema: Schema, key: Column) -> list[str]:
         """Dialects with a loop construct walk the key in batches; the default is one statement."""
         return [self.backfill_update(op)]
+
+    # Extensions are PostgreSQL's (it overrides these); no reader of another dialect makes one.
+    @renders(CreateExtension)
+    def render_create_extension(self, op: CreateExtension, before: Schema, after: Schema) -> list[str]:
+        raise Unsupported(f"{self.name} has no extensions (extension {op.extension.name})")
+
+    @renders(DropExtension)
+    def render_drop_extension(self, op: DropExtension, before: Schema, after: Schema) -> list[str]:
+        raise Unsupported(f"{self.name} has no extensions (extension {op.extension.name})")
 
     # Enum types exist only where the dialect has them as types (PostgreSQL overrides these);
     # elsewhere the enum lives on its columns, which their own operations render.

@@ -58,6 +58,7 @@ class MySQL(Dialect):
     unique_index_is_constraint = True
     supports_partial_indexes = False
     supports_index_methods = False
+    supports_index_prefixes = True
     enum_style = "inline"
     transactional_ddl = False
     max_identifier = 64

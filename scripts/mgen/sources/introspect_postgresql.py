@@ -23,6 +23,7 @@ from ..schema import (
     ColumnType,
     Default,
     EnumType,
+    Extension,
     ForeignKey,
     Generated,
     Index,
@@ -185,6 +186,14 @@ WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
 ORDER BY i.indrelid, ic.relname
 """
 
+# plpgsql is in every database PostgreSQL creates (template1): no migration creates it
+_EXTENSIONS = """
+SELECT x.extname, CASE WHEN n.nspname IN ('public', current_schema()) THEN NULL ELSE n.nspname END
+FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+WHERE x.extname <> 'plpgsql'
+ORDER BY x.oid
+"""
+
 _ENUMS = """
 SELECT t.typname, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -279,4 +288,5 @@ def introspect_postgresql(conn: Connection) -> Schema:
             orders=tuple((c, _SORT_ORDERS[o & 3]) for c, o in zip(columns, options) if _SORT_ORDERS[o & 3]),
             include=tuple(include)))
     enums = tuple(EnumType(name, tuple(values)) for name, values in conn.query(_ENUMS))
-    return Schema(tuple(p.table() for p in parts.values()), enums).normalized()
+    extensions = tuple(Extension(name, schema) for name, schema in conn.query(_EXTENSIONS))
+    return Schema(tuple(p.table() for p in parts.values()), enums, extensions).normalized()
