@@ -1,5 +1,5 @@
 """Index details (issue #14): operator classes, sort order and NULLS placement, INCLUDE columns (PostgreSQL),
-prefix lengths and DESC (MySQL). Golden SQL; the file, the database built from it and its dump read the
+prefix lengths and DESC (MySQL); an index renamed with its definition unchanged. Golden SQL; the file, the database built from it and its dump read the
 same (tests/test_sources_agree.py); verify proves the up and down with rows; a changed detail is a changed index, never "no changes"."""
 from __future__ import annotations
 
@@ -80,3 +80,19 @@ def test_verify_adds_and_drops_them_with_rows(dialect):
     new = read_sql_text(TABLES[dialect] + INDEXES[dialect], dialect)
     report = verify(old, new, dialect, server)
     assert report.ok, report.to_dict()
+
+
+@pytest.mark.parametrize("dialect,up", [
+    ("postgresql", ["ALTER INDEX t_b_desc RENAME TO t_b_sorted"]),
+    ("mysql", ["ALTER TABLE t RENAME INDEX t_c_desc TO t_b_sorted"]),
+])
+def test_an_index_under_another_name_is_renamed_and_verified(dialect, up):
+    server = require_server(dialect)
+    old_sql = TABLES[dialect] + INDEXES[dialect]
+    renamed = "t_b_desc" if dialect == "postgresql" else "t_c_desc"
+    old, new = read_sql_text(old_sql, dialect), read_sql_text(old_sql.replace(renamed, "t_b_sorted"), dialect)
+    ops = diff(old, new, get_dialect(dialect)).operations
+    assert [op.describe() for op in ops] == [f"rename index {renamed} on t to t_b_sorted"]
+    report = verify(old, new, dialect, server)
+    assert report.ok, report.to_dict()
+    assert report.up == up

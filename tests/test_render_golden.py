@@ -43,6 +43,7 @@ from mgen.operations import (
     DropUnique,
     Operation,
     RenameColumn,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -252,6 +253,10 @@ CASES: dict[str, list[Operation]] = {
                                                   ops=(("name", "text_pattern_ops"), ("(lower(email))", "text_ops")),
                                                   orders=(("created_at", "DESC NULLS LAST"),),
                                                   include=("id",)))],
+    # MySQL places a column (issue #14); the others add it at the end and refuse a place
+    "add_column_placed": [AddColumn("users", Column("nickname", varchar(50)), after="email"),
+                          AddColumn("users", Column("rank", INTEGER), first=True)],
+    "rename_index": [RenameIndex("posts", POSTS.indexes[0], "posts_by_author")],
     "add_index_desc_prefix": [AddIndex("users", Index("users_email_idx", ("email", "created_at"),
                                                       orders=(("created_at", "DESC"),), prefixes=(("email", 10),)))],
     # online (non-blocking) index changes: PostgreSQL CONCURRENTLY, MySQL ALGORITHM=INPLACE, LOCK=NONE

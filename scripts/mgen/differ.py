@@ -42,6 +42,7 @@ from .operations import (
     DropUnique,
     Operation,
     RenameColumn,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -371,10 +372,10 @@ class _Differ:
     # -- pass 6: columns -----------------------------------------------------------------------
     def _column_changes(self, a: Table, b: Table) -> None:
         name = a.name
-        for c in b.columns:
+        for k, c in enumerate(b.columns):
             if not a.has_column(c.name):
                 col = c if self.d.supports_comments else replace(c, comment=None)
-                self.emit(AddColumn(name, col))
+                self.emit(AddColumn(name, col, **self._place(name, b.columns[k - 1].name if k else None)))
                 continue
             o = a.column(c.name)
             if not self.same_generated(a, o, b, c) and c.generated is None:
@@ -403,8 +404,21 @@ class _Differ:
                 self.emit(SetColumnComment(name, c.name, o.comment, c.comment))
         for o in a.columns:
             if not b.has_column(o.name):
-                self.emit(DropColumn(name, self.state.table(name).column(o.name)))
+                names = self.state.table(name).column_names()
+                k = names.index(o.name)
+                self.emit(DropColumn(name, self.state.table(name).column(o.name),
+                                     **self._place(name, names[k - 1] if k else None, o.name)))
         self._suggest_column_renames(a, b)
+
+    def _place(self, table: str, before: str | None, dropped: str | None = None) -> dict:
+        """Where a column goes (added) or was (dropped: ``dropped``), after ``before`` or first: said only
+        where the dialect can place a column and the end of the table is not that place."""
+        if not self.d.places_columns:
+            return {}
+        names = [n for n in self.state.table(table).column_names() if n != dropped]
+        if before is None:
+            return {"first": True} if names else {}
+        return {} if names and names[-1] == before else {"after": before}
 
     # -- pass 7: additions -------------------------------------------------------------------
     def _add_constraints(self, a: Table, b: Table) -> None:
@@ -419,10 +433,26 @@ class _Differ:
         for c in b.checks:
             if self.check_key(c, b) not in have_ck:
                 self.emit(AddCheck(a.name, c))
+        self._rename_indexes(a, b)
         have_idx = {self.index_key(i) for i in a.indexes}
         for i in b.indexes:
             if self.index_key(i) not in have_idx:
                 self.emit(AddIndex(a.name, i))
+
+    def _rename_indexes(self, a: Table, b: Table) -> None:
+        """An index kept under another name (its definition unchanged) is renamed, not left as it was:
+        each index whose name NEW does not have takes the name of a same-defined index of NEW that no
+        index has yet."""
+        taken = {i.name for i in a.indexes}
+        wanted: dict[tuple, list[str]] = {}
+        for i in b.indexes:
+            if i.name not in taken:
+                wanted.setdefault(self.index_key(i), []).append(i.name)
+        new_names = {i.name for i in b.indexes}
+        for i in a.indexes:
+            names = wanted.get(self.index_key(i))
+            if i.name not in new_names and names:
+                self.emit(RenameIndex(a.name, i, names.pop(0)))
 
     def _add_foreign_keys(self, a: Table, b: Table) -> None:
         have = {self.fk_key(f) for f in self.state.table(a.name).foreign_keys}

@@ -53,6 +53,7 @@ from ..operations import (
     DropUnique,
     Operation,
     RenameColumn,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -90,6 +91,7 @@ class Dialect:
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
     supports_index_include: ClassVar[bool] = False  # CREATE INDEX ... INCLUDE (cols): PostgreSQL 11+
+    places_columns: ClassVar[bool] = False  # ADD COLUMN ... AFTER c / FIRST (MySQL); else always at the end
     supports_index_prefixes: ClassVar[bool] = False  # an index on the first n characters: MySQL's col(10)
     supports_index_nulls_order: ClassVar[bool] = False  # an index column's NULLS FIRST / LAST: PostgreSQL
     supports_arrays: ClassVar[bool] = False  # a column of any type can be an array of it (text[])
@@ -352,7 +354,16 @@ class Dialect:
     @renders(AddColumn)
     def render_add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:
         table = after.table(op.table)
-        return [self.alter_table(op.table, f"ADD COLUMN {self.column_sql(op.column, table, after)}")]
+        return [self.alter_table(op.table, f"ADD COLUMN {self.column_sql(op.column, table, after)}"
+                                 + self.column_place_sql(op))]
+
+    def column_place_sql(self, op: AddColumn) -> str:
+        """`` FIRST`` / `` AFTER c`` where the dialect places columns (the differ asks only then)."""
+        if not (op.first or op.after):
+            return ""
+        if not self.places_columns:
+            raise Unsupported(f"{self.name} cannot place column {op.table}.{op.column.name}: it is added at the end")
+        return " FIRST" if op.first else f" AFTER {self.quote(op.after)}"
 
     @renders(DropColumn)
     def render_drop_column(self, op: DropColumn, before: Schema, after: Schema) -> list[str]:
@@ -417,6 +428,12 @@ class Dialect:
     @renders(DropIndex)
     def render_drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:
         return [self.drop_index_sql(op.table, op.index, op.online)]
+
+    @renders(RenameIndex)
+    def render_rename_index(self, op: RenameIndex, before: Schema, after: Schema) -> list[str]:
+        """SQLite has no rename: the index is built again under its new name (MySQL, PostgreSQL override)."""
+        return [self.drop_index_sql(op.table, op.index),
+                self.create_index_sql(op.table, replace(op.index, name=op.new_name))]
 
     @renders(AddUnique)
     def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:

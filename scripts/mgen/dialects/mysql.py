@@ -23,6 +23,7 @@ from ..operations import (
     DropForeignKey,
     DropIndex,
     DropUnique,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -59,6 +60,7 @@ class MySQL(Dialect):
     supports_partial_indexes = False
     supports_index_methods = False
     supports_index_prefixes = True
+    places_columns = True
     enum_style = "inline"
     transactional_ddl = False
     max_identifier = 64
@@ -245,6 +247,10 @@ class MySQL(Dialect):
         elements = self.index_elements_sql(op.index)
         return self.alter_key(op.table, f"ADD {unique}INDEX {self.quote(op.index.name)} ({elements})", before, after,
                               op.online)
+
+    @renders(RenameIndex)
+    def render_rename_index(self, op: RenameIndex, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"RENAME INDEX {self.quote(op.index.name)} TO {self.quote(op.new_name)}")]
 
     @renders(AddUnique)
     def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:

@@ -22,6 +22,7 @@ from ..operations import (
     DropExtension,
     DropIndex,
     Operation,
+    RenameIndex,
 )
 from ..schema import Column, ColumnType, Default, Schema, Table
 from .base import Dialect, Unsupported, renders
@@ -221,6 +222,10 @@ class PostgreSQL(Dialect):
         seq = f"pg_get_serial_sequence({self.literal(self.quote(table))}, {self.literal(column.name)})"
         out.append(f"SELECT setval({seq}, COALESCE(MAX({col}), 0) + 1, false) FROM {self.quote(table)}")
         return out
+
+    @renders(RenameIndex)
+    def render_rename_index(self, op: RenameIndex, before: Schema, after: Schema) -> list[str]:
+        return [f"ALTER INDEX {self.quote(op.index.name)} RENAME TO {self.quote(op.new_name)}"]
 
     # -- extensions --------------------------------------------------------------------------------
     @renders(CreateExtension)

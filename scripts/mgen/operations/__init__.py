@@ -30,7 +30,7 @@ from .constraints import AddCheck, AddForeignKey, DropCheck, DropForeignKey, Val
 from .data import Backfill
 from .enums import AddEnumValue, CreateEnum, DropEnum, DropEnumValue
 from .extensions import CreateExtension, DropExtension
-from .keys import AddIndex, AddUnique, DropIndex, DropUnique, SetPrimaryKey
+from .keys import AddIndex, AddUnique, DropIndex, DropUnique, RenameIndex, SetPrimaryKey
 from .tables import CreateTable, DropTable, RenameTable, SetTableComment
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "DropUnique",
     "Operation",
     "RenameColumn",
+    "RenameIndex",
     "RenameTable",
     "SetColumnComment",
     "SetPrimaryKey",

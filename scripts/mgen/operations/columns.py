@@ -11,33 +11,44 @@ from .base import Operation
 
 @dataclass(frozen=True)
 class AddColumn(Operation):
+    """``after``: placed after that column, ``first``: before every column (MySQL's ``AFTER c`` / ``FIRST``);
+    neither: at the end, as every database adds a column."""
+
     kind: ClassVar[str] = "add_column"
     table: str
     column: Column
+    after: str | None = None
+    first: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
-        return schema.with_table(replace(t, columns=t.columns + (self.column,)))
+        at = 0 if self.first else (t.column_names().index(self.after) + 1 if self.after else len(t.columns))
+        return schema.with_table(replace(t, columns=t.columns[:at] + (self.column,) + t.columns[at:]))
 
     def reverse(self):
-        return DropColumn(self.table, self.column)
+        return DropColumn(self.table, self.column, self.after, self.first)
 
     def describe(self):
-        return f"add column {self.table}.{self.column.describe()}"
+        where = " first" if self.first else f" after {self.after}" if self.after else ""
+        return f"add column {self.table}.{self.column.describe()}{where}"
 
 
 @dataclass(frozen=True)
 class DropColumn(Operation):
+    """``after`` / ``first``: where the column was (AddColumn's), so that the down puts it back there."""
+
     kind: ClassVar[str] = "drop_column"
     table: str
     column: Column
+    after: str | None = None
+    first: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
         return schema.with_table(replace(t, columns=tuple(c for c in t.columns if c.name != self.column.name)))
 
     def reverse(self):
-        return AddColumn(self.table, self.column)
+        return AddColumn(self.table, self.column, self.after, self.first)
 
     def describe(self):
         return f"drop column {self.table}.{self.column.name}"

@@ -74,6 +74,27 @@ class DropIndex(Operation):
 
 
 @dataclass(frozen=True)
+class RenameIndex(Operation):
+    """An index whose definition is unchanged under another name (``index``: as it was, old name)."""
+
+    kind: ClassVar[str] = "rename_index"
+    table: str
+    index: Index
+    new_name: str
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, indexes=tuple(
+            replace(i, name=self.new_name) if i.name == self.index.name else i for i in t.indexes)))
+
+    def reverse(self):
+        return RenameIndex(self.table, replace(self.index, name=self.new_name), self.index.name)
+
+    def describe(self):
+        return f"rename index {self.index.name} on {self.table} to {self.new_name}"
+
+
+@dataclass(frozen=True)
 class AddUnique(Operation):
     """``using_index``: PostgreSQL ``ADD CONSTRAINT ... UNIQUE USING INDEX``: an existing unique index
     (built concurrently before) becomes the constraint, so the table is not scanned under lock.
