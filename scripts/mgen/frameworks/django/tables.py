@@ -14,7 +14,7 @@ introspected database (tests run Django's own ``migrate`` and check):
   Django (every foreign key is NO ACTION, deferrable on PostgreSQL and SQLite);
 - what Django adds by itself: CHECK ``col >= 0`` for Positive*Field (and JSON_VALID on SQLite), an index
   per ``db_index`` field and ForeignKey (not on MySQL, where the key has its own), PostgreSQL's second
-  ``<name>_like`` index (``varchar_pattern_ops``) on indexed or unique varchar/text columns;
+  ``<name>_like`` index (``varchar_pattern_ops``/``text_pattern_ops``) on indexed or unique varchar/text columns;
 - names as the schema editor computes them (``_create_index_name`` with its md5 suffix); constraints
   a database names itself (inline UNIQUE, CHECK) get the name that database gives.
 
@@ -26,8 +26,8 @@ it is known ("type unknown" otherwise); ``unknown_columns`` gives them as notes 
 
 Not modelled, refused with an MgenError naming the field: db_default expressions other than literals, ``Value`` and ``Now()``,
 index expressions other than ``Lower``/``Upper`` of a field, lookups in conditions beyond
-exact/lt/lte/gt/gte/isnull/in/range. Lost in the model (no field for it): index column order (DESC),
-operator classes (the ``_like`` indexes are plain indexes on the column), deferrability.
+exact/lt/lte/gt/gte/isnull/in/range. Lost in the model (no field for it): operator classes other than
+the ``_like`` indexes', deferrability.
 """
 from __future__ import annotations
 
@@ -362,7 +362,8 @@ class SchemaBuilder:
             if not skip:
                 out.append(Index(create_index_name(table, [col], "", self.d), (col,)))
         if self.d == "postgresql" and (db_index or unique) and ctype.name in ("varchar", "text"):
-            out.append(Index(create_index_name(table, [col], "_like", self.d), (col,)))  # varchar_pattern_ops
+            ops = "varchar_pattern_ops" if ctype.name == "varchar" else "text_pattern_ops"
+            out.append(Index(create_index_name(table, [col], "_like", self.d), (col,), ops=((col, ops),)))
         return out
 
     def field_checks(self, table: str, field: FieldState, col: str) -> list[Check]:
@@ -446,7 +447,9 @@ class SchemaBuilder:
                             "model", model.file, model.line)
         columns = self.index_columns(model, index.args, kw.get("fields") or ())
         where = canonical(self.q_sql(condition, model), self.d) if condition is not None else None
-        return Index(str(kw["name"]), columns, where=where)
+        fields = () if index.args else kw.get("fields") or ()
+        orders = tuple((c, "DESC") for c, f in zip(columns, fields) if f.startswith("-"))  # "-total": descending
+        return Index(str(kw["name"]), columns, where=where, orders=orders)
 
     def index_columns(self, model: ModelState, expressions: tuple, fields: tuple) -> tuple[str, ...]:
         if not expressions:
