@@ -32,10 +32,9 @@ def test_golden_up_and_down():
 
 
 def _columns_after(url_server: str, sql: str, statements: list[str]) -> tuple[str, ...]:
-    with scratch_database("mysql", url_server) as url:
-        with connect(url) as conn:
-            apply_statements(conn, [s.text for s in split_statements(sql, "mysql")] + statements)
-            return introspect_connection(conn).table("m").column_names()
+    with scratch_database("mysql", url_server) as url, connect(url) as conn:
+        apply_statements(conn, [s.text for s in split_statements(sql, "mysql")] + statements)
+        return introspect_connection(conn).table("m").column_names()
 
 
 def test_up_and_down_put_columns_where_the_database_has_them():

@@ -249,13 +249,17 @@ CASES: dict[str, list[Operation]] = {
     "create_extension": [CreateExtension(Extension("pg_trgm")), CreateExtension(Extension("hstore", "ext"))],
     "drop_extension": [DropExtension(Extension("citext"))],
     # index details (issue #14): operator class, sort order and NULLS, INCLUDE; MySQL prefix lengths
-    "add_index_details": [AddIndex("users", Index("users_name_idx", ("name", "(lower(email))", "created_at"),
-                                                  ops=(("name", "text_pattern_ops"), ("(lower(email))", "text_ops")),
+    "add_index_details": [AddIndex("users", Index("users_name_idx", ("name", "(LOWER(email))", "created_at"),
+                                                  ops=(("name", "text_pattern_ops"), ("(LOWER(email))", "text_ops")),
                                                   orders=(("created_at", "DESC NULLS LAST"),),
                                                   include=("id",)))],
     # MySQL places a column (issue #14); the others add it at the end and refuse a place
     "add_column_placed": [AddColumn("users", Column("nickname", varchar(50)), after="email"),
                           AddColumn("users", Column("rank", INTEGER), first=True)],
+    # PostgreSQL's DEFERRABLE and MATCH FULL foreign keys (issue #14); refused by name elsewhere
+    "add_foreign_key_deferrable": [AddForeignKey("posts", ForeignKey(
+        "posts_editor_id_fkey", ("editor_id",), "users", ("id",), on_update="CASCADE",
+        deferrable="DEFERRABLE INITIALLY DEFERRED", match_full=True))],
     "rename_index": [RenameIndex("posts", POSTS.indexes[0], "posts_by_author")],
     "add_index_desc_prefix": [AddIndex("users", Index("users_email_idx", ("email", "created_at"),
                                                       orders=(("created_at", "DESC"),), prefixes=(("email", 10),)))],

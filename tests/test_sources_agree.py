@@ -88,6 +88,13 @@ CREATE TABLE t (id int NOT NULL PRIMARY KEY, name varchar(200), b text, c int, d
 CREATE INDEX t_b_prefix ON t (b(20));
 CREATE INDEX t_c_desc ON t (c DESC, id);
 """),
+    "foreign-key-details": ("postgresql", """
+CREATE TABLE p (id integer PRIMARY KEY, a integer, b integer, UNIQUE (a, b));
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED,
+  q_id integer, a integer, b integer,
+  CONSTRAINT c_q FOREIGN KEY (q_id) REFERENCES p (id) ON UPDATE CASCADE DEFERRABLE,
+  CONSTRAINT c_ab FOREIGN KEY (a, b) REFERENCES p (a, b) MATCH FULL);
+"""),
     "extensions": ("postgresql", """
 CREATE SCHEMA ext;
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
@@ -124,5 +131,7 @@ def test_file_database_and_dump_agree_on_real_schema_objects(case):
         assert [op.describe() for op in diff(a, b, d).operations] == []
     # the details the differ compares, and exactly (a MySQL column's collation is None in a file: "not said")
     for t in from_db.tables:
-        assert t.indexes == from_file.normalized().table(t.name).indexes == from_dump.normalized().table(t.name).indexes
+        for key in ("indexes", "foreign_keys"):
+            assert getattr(t, key) == getattr(from_file.normalized().table(t.name), key) == getattr(
+                from_dump.normalized().table(t.name), key)
     assert from_db.extensions == from_file.normalized().extensions == from_dump.normalized().extensions

@@ -6,7 +6,8 @@ constraint and index additions, foreign keys last, and enum and extension remova
 order is what makes the up runnable, and since every operation knows its inverse, the reversed list is a runnable down.
 
 Constraints and indexes are matched by definition, never by name: a source that leaves a constraint
-unnamed and a database that named it compare equal. Renames are never guessed; a dropped and an added
+unnamed and a database that named it compare equal (where both sides name indexes as the database does,
+``index_names``, an index kept under another name is renamed). Renames are never guessed; a dropped and an added
 column (or table) with the same definition come back as a suggestion with the exact ``--rename`` flag.
 """
 from __future__ import annotations
@@ -118,11 +119,15 @@ def renames_of(ops: Sequence[Operation]) -> Renames:
     return Renames(tables, columns)
 
 
-def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = ()) -> DiffResult:
+def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = (),
+         index_names: bool = False) -> DiffResult:
     """The operations that turn ``old`` into ``new`` on ``dialect``. They apply to
-    ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together."""
+    ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together.
+    ``index_names``: both schemas name their indexes as the database does (two SQL files, dumps, live
+    databases: ``mgen diff``), so an index kept under another name is renamed; a framework's model, whose
+    index names are worked out and not read, leaves it False (indexes matched by definition only)."""
     old, new = normalize_for(old, dialect), normalize_for(new, dialect)
-    return _Differ(old, new, dialect, parse_renames(renames, old, new)).run()
+    return _Differ(old, new, dialect, parse_renames(renames, old, new), index_names).run()
 
 
 def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
@@ -143,8 +148,9 @@ def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
 
 
 class _Differ:
-    def __init__(self, old: Schema, new: Schema, dialect: Dialect, renames: Renames):
+    def __init__(self, old: Schema, new: Schema, dialect: Dialect, renames: Renames, index_names: bool = False):
         self.old, self.new, self.d, self.renames = old, new, dialect, renames
+        self.index_names = index_names
         self.ops: list[Operation] = []
         self.suggestions: list[str] = []
 
@@ -300,7 +306,8 @@ class _Differ:
         def action(a: str) -> str:
             return "NO ACTION" if a == "RESTRICT" and self.d.restrict_is_no_action else a
 
-        return (fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update))
+        return (fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update), fk.deferrable,
+                fk.match_full)
 
     def index_key(self, i) -> tuple:
         where = self.d.expression_sql(i.where) if i.where else None
@@ -433,7 +440,8 @@ class _Differ:
         for c in b.checks:
             if self.check_key(c, b) not in have_ck:
                 self.emit(AddCheck(a.name, c))
-        self._rename_indexes(a, b)
+        if self.index_names:
+            self._rename_indexes(a, b)
         have_idx = {self.index_key(i) for i in a.indexes}
         for i in b.indexes:
             if self.index_key(i) not in have_idx:

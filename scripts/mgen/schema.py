@@ -206,6 +206,10 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     on_delete: Action = "NO ACTION"
     on_update: Action = "NO ACTION"
+    # PostgreSQL: "DEFERRABLE" (checked at each statement unless a transaction defers it) or
+    # "DEFERRABLE INITIALLY DEFERRED" (checked at commit); None: NOT DEFERRABLE, the default
+    deferrable: str | None = None
+    match_full: bool = False  # PostgreSQL MATCH FULL: all key columns NULL or none (default: MATCH SIMPLE)
     # False: added NOT VALID (PostgreSQL): enforced for new rows, existing rows not yet checked.
     # The differ compares definitions, not this state; ValidateConstraint changes it.
     validated: bool = True
@@ -419,6 +423,10 @@ def fk_to_dict(f: ForeignKey) -> dict:
     }
     if not f.validated:
         d["validated"] = False
+    if f.deferrable:
+        d["deferrable"] = f.deferrable
+    if f.match_full:
+        d["match"] = "FULL"
     return d
 
 

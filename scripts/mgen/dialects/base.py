@@ -91,6 +91,7 @@ class Dialect:
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
     supports_index_include: ClassVar[bool] = False  # CREATE INDEX ... INCLUDE (cols): PostgreSQL 11+
+    supports_deferrable: ClassVar[bool] = False  # DEFERRABLE / MATCH FULL foreign keys (PostgreSQL)
     places_columns: ClassVar[bool] = False  # ADD COLUMN ... AFTER c / FIRST (MySQL); else always at the end
     supports_index_prefixes: ClassVar[bool] = False  # an index on the first n characters: MySQL's col(10)
     supports_index_nulls_order: ClassVar[bool] = False  # an index column's NULLS FIRST / LAST: PostgreSQL
@@ -233,14 +234,18 @@ class Dialect:
         return f"CONSTRAINT {self.quote(check.name)} CHECK ({self.expression_sql(check.expression)})"
 
     def foreign_key_sql(self, fk: ForeignKey) -> str:
+        if (fk.deferrable or fk.match_full) and not self.supports_deferrable:
+            raise Unsupported(f"{self.name} has no DEFERRABLE or MATCH FULL foreign keys ({fk.name})")
         sql = (f"CONSTRAINT {self.quote(fk.name)} FOREIGN KEY ({self.columns_sql(fk.columns)}) "
                f"REFERENCES {self.quote(fk.ref_table)} ({self.columns_sql(fk.ref_columns)})")
+        if fk.match_full:
+            sql += " MATCH FULL"
         # NO ACTION is every dialect's default: leaving it out keeps the SQL what a human writes
         if fk.on_delete != "NO ACTION":
             sql += f" ON DELETE {fk.on_delete}"
         if fk.on_update != "NO ACTION":
             sql += f" ON UPDATE {fk.on_update}"
-        return sql
+        return sql + (f" {fk.deferrable}" if fk.deferrable else "")
 
     def inline_primary_key(self, table: Table) -> bool:
         """True when the primary key is written on its column (SQLite's INTEGER PRIMARY KEY)."""

@@ -358,11 +358,14 @@ END"""
 
     def unnamed_constraint_name(self, kind: str, table: str, columns: Sequence[str], taken: Iterable[str],
                                 column_check: str | None = None) -> str:
-        """A UNIQUE key is named after its first column (``c``, ``c_2``...), a foreign key
+        """A UNIQUE key or an index is named after its first column (``c``, ``c_2``...; an expression's:
+        ``functional_index``), a foreign key
         ``<table>_ibfk_<n>`` (one more than the highest n), a table CHECK ``CONSTRAINT_<n>`` (MariaDB) and
         a column's inline CHECK after the column."""
         taken = set(taken)
-        if kind == "uq":
+        if kind == "ix" and columns[0].startswith("("):
+            return fresh_name("functional_index", taken, "_", 2)
+        if kind in ("uq", "ix"):
             return fresh_name(columns[0], taken, "_", 2)
         if kind == "fk":
             numbers = [int(m.group(1)) for n in taken if n.startswith(table) and (m := _OWN_FOREIGN_KEY.search(n))]

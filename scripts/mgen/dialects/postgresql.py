@@ -69,6 +69,7 @@ class PostgreSQL(Dialect):
     supports_index_methods = True
     supports_index_include = True
     supports_index_nulls_order = True
+    supports_deferrable = True
     enum_style = "type"
     transactional_ddl = True
     max_identifier = 63

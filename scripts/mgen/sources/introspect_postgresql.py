@@ -150,7 +150,9 @@ SELECT con.conrelid, con.conname, con.contype,
        fc.relname,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos),
-       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid), con.convalidated
+       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid), con.convalidated,
+       CASE WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' WHEN con.condeferrable THEN 'DEFERRABLE' END,
+       con.confmatchtype = 'f'
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -262,7 +264,7 @@ def introspect_postgresql(conn: Connection) -> Schema:
         if row[0] in parts:
             parts[row[0]].columns.append(_column(row, parts[row[0]].name))
     for row in conn.query(_CONSTRAINTS):
-        relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition, validated = row
+        relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition, validated, deferrable, full = row
         if relid not in parts:
             continue  # a partition: its parent carries the definition
         t = parts[relid]
@@ -273,7 +275,8 @@ def introspect_postgresql(conn: Connection) -> Schema:
         elif kind == "f":
             # convalidated is false for a key added NOT VALID and not yet validated
             t.foreign_keys.append(ForeignKey(name, tuple(cols), ref_table, tuple(ref_cols),
-                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update], validated=validated))
+                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update], validated=validated,
+                                             deferrable=deferrable, match_full=bool(full)))
         else:
             t.checks.append(Check(name, _check_expression(definition), validated=validated))
     for relid, name, unique, method, predicate, attnames, defs, opclasses, options, include in conn.query(_INDEXES):

@@ -27,7 +27,7 @@ it is known ("type unknown" otherwise); ``unknown_columns`` gives them as notes 
 Not modelled, refused with an MgenError naming the field: db_default expressions other than literals, ``Value`` and ``Now()``,
 index expressions other than ``Lower``/``Upper`` of a field, lookups in conditions beyond
 exact/lt/lte/gt/gte/isnull/in/range. Lost in the model (no field for it): operator classes other than
-the ``_like`` indexes', deferrability.
+the ``_like`` indexes'.
 """
 from __future__ import annotations
 
@@ -362,9 +362,13 @@ class SchemaBuilder:
             if not skip:
                 out.append(Index(create_index_name(table, [col], "", self.d), (col,)))
         if self.d == "postgresql" and (db_index or unique) and ctype.name in ("varchar", "text"):
-            ops = "varchar_pattern_ops" if ctype.name == "varchar" else "text_pattern_ops"
-            out.append(Index(create_index_name(table, [col], "_like", self.d), (col,), ops=((col, ops),)))
+            out.append(self.like_index(table, col, ctype))
         return out
+
+    def like_index(self, table: str, col: str, ctype: ColumnType) -> Index:
+        """PostgreSQL's second index on an indexed varchar/text column, for LIKE: its pattern operator class."""
+        ops = "varchar_pattern_ops" if ctype.name == "varchar" else "text_pattern_ops"
+        return Index(create_index_name(table, [col], "_like", self.d), (col,), ops=((col, ops),))
 
     def field_checks(self, table: str, field: FieldState, col: str) -> list[Check]:
         q = self.backend.quote(col)
@@ -377,6 +381,11 @@ class SchemaBuilder:
         name = col if self.d == "mysql" else check_name(table, [col])
         return [Check(name, canonical(expression, self.d))]
 
+    @property
+    def fk_deferrable(self) -> str | None:
+        """Django's PostgreSQL schema editor makes every foreign key DEFERRABLE INITIALLY DEFERRED."""
+        return "DEFERRABLE INITIALLY DEFERRED" if self.d == "postgresql" else None
+
     def foreign_key(self, table: str, field: FieldState, col: str) -> ForeignKey:
         model, target = self.target(field)
         to_table, to_col = self.table_name(model), column_name(target)
@@ -384,7 +393,7 @@ class SchemaBuilder:
             name = foreign_key_name(table, [col])
         else:
             name = create_index_name(table, [col], f"_fk_{to_table}_{to_col}", self.d)
-        return ForeignKey(name, (col,), to_table, (to_col,))
+        return ForeignKey(name, (col,), to_table, (to_col,), deferrable=self.fk_deferrable)
 
     def db_default(self, field: FieldState, ctype: ColumnType) -> Default | None:
         if "db_default" not in field.kwargs:
@@ -600,11 +609,11 @@ class SchemaBuilder:
                 ref_table, ref_col = self.table_name(ref_model), column_name(ref_field)
                 name = foreign_key_name(table_name, [col]) if self.d == "sqlite" else create_index_name(
                     table_name, [col], f"_fk_{ref_table}_{ref_col}", self.d)
-                fks.append(ForeignKey(name, (col,), ref_table, (ref_col,)))
+                fks.append(ForeignKey(name, (col,), ref_table, (ref_col,), deferrable=self.fk_deferrable))
             if self.d != "mysql" or not field.get("db_constraint", True):
                 indexes.append(Index(create_index_name(table_name, [col], "", self.d), (col,)))
             if self.d == "postgresql" and ctype.name in ("varchar", "text"):
-                indexes.append(Index(create_index_name(table_name, [col], "_like", self.d), (col,)))
+                indexes.append(self.like_index(table_name, col, ctype))
         pair = [c.name for c in cols[1:]]
         uname = create_index_name(table_name, pair, "_uniq", self.d)
         uniques: tuple[Unique, ...] = ()

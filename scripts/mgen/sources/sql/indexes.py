@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
-from ... import naming
 from ...expressions import canonical_expression
 from ...schema import Index, Table
 from ...statements import Statement
@@ -98,7 +97,8 @@ class IndexStatements(InterpreterBase):
         return n, None
 
     def add_index(self, table: Table, index: Index, labels: Sequence[str]) -> Table:
-        name = index.name or self._fresh_name(table, naming.index_name(table.name, labels))
+        name = index.name or self.database.unnamed_constraint_name(
+            "ix", table.name, index.columns if self.dialect == "mysql" else labels, table.constraint_names())
         if any(i.name == name for i in table.indexes):
             raise self.error(f"index {name!r} already exists on table {table.name!r}")
         return replace(table, indexes=table.indexes + (replace(index, name=name),))
