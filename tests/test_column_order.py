@@ -1,6 +1,7 @@
 """Column order on MySQL (issue #14): an added column goes where NEW has it (``AFTER c`` / ``FIRST``) and a
 dropped one comes back where OLD had it in the down, judged by MariaDB's own column order. PostgreSQL and
-SQLite cannot place a column: the column is added at the end, as before."""
+SQLite cannot place a column: the column is added at the end, as before; and so is it where a framework's
+model, whose column order is not the database's, is diffed (``as_stored`` False)."""
 from __future__ import annotations
 
 import pytest
@@ -24,7 +25,7 @@ NEW = ("CREATE TABLE m (flag int, id int NOT NULL PRIMARY KEY, method varchar(20
 
 def test_golden_up_and_down():
     old, new = read_sql_text(OLD, "mysql"), read_sql_text(NEW, "mysql")
-    up, down = render_migration(diff(old, new, MYSQL).operations, old, MYSQL)
+    up, down = render_migration(diff(old, new, MYSQL, as_stored=True).operations, old, MYSQL)
     assert up == ["ALTER TABLE m ADD COLUMN flag INT FIRST", "ALTER TABLE m ADD COLUMN flow_id INT AFTER method",
                   "ALTER TABLE m ADD COLUMN tail INT", "ALTER TABLE m DROP COLUMN request_id"]
     assert down == ["ALTER TABLE m ADD COLUMN request_id INT AFTER flow_id", "ALTER TABLE m DROP COLUMN tail",
@@ -40,7 +41,7 @@ def _columns_after(url_server: str, sql: str, statements: list[str]) -> tuple[st
 def test_up_and_down_put_columns_where_the_database_has_them():
     server = require_server("mysql")
     old, new = read_sql_text(OLD, "mysql"), read_sql_text(NEW, "mysql")
-    up, down = render_migration(diff(old, new, MYSQL).operations, old, MYSQL)
+    up, down = render_migration(diff(old, new, MYSQL, as_stored=True).operations, old, MYSQL)
     assert _columns_after(server, OLD, up) == new.table("m").column_names()
     assert _columns_after(server, NEW, down) == old.table("m").column_names()
 
@@ -49,7 +50,8 @@ def test_up_and_down_put_columns_where_the_database_has_them():
 def test_where_columns_cannot_be_placed_they_are_added_at_the_end(dialect):
     d = get_dialect(dialect)
     old, new = read_sql_text(OLD, dialect), read_sql_text(NEW, dialect)
-    ops = diff(old, new, d).operations
+    framework = diff(read_sql_text(OLD, "mysql"), read_sql_text(NEW, "mysql"), MYSQL).operations  # a model: unplaced
+    ops = diff(old, new, d, as_stored=True).operations + framework
     assert all(not getattr(op, "after", None) and not getattr(op, "first", False) for op in ops)
     placed = AddColumn("m", Column("x", ColumnType("integer")), after="id")
     table = Table("m", (Column("id", ColumnType("integer")),))

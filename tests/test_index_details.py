@@ -91,9 +91,9 @@ def test_an_index_under_another_name_is_renamed_and_verified(dialect, up):
     old_sql = TABLES[dialect] + INDEXES[dialect]
     renamed = "t_b_desc" if dialect == "postgresql" else "t_c_desc"
     old, new = read_sql_text(old_sql, dialect), read_sql_text(old_sql.replace(renamed, "t_b_sorted"), dialect)
-    ops = diff(old, new, get_dialect(dialect), index_names=True).operations
+    ops = diff(old, new, get_dialect(dialect), as_stored=True).operations
     assert [op.describe() for op in ops] == [f"rename index {renamed} on t to t_b_sorted"]
     assert diff(old, new, get_dialect(dialect)).operations == []  # a framework's model: matched by definition
-    report = verify(old, new, dialect, server, index_names=True)
+    report = verify(old, new, dialect, server, as_stored=True)
     assert report.ok, report.to_dict()
     assert report.up == up

@@ -6,8 +6,8 @@ constraint and index additions, foreign keys last, and enum and extension remova
 order is what makes the up runnable, and since every operation knows its inverse, the reversed list is a runnable down.
 
 Constraints and indexes are matched by definition, never by name: a source that leaves a constraint
-unnamed and a database that named it compare equal (where both sides name indexes as the database does,
-``index_names``, an index kept under another name is renamed). Renames are never guessed; a dropped and an added
+unnamed and a database that named it compare equal (where both sides are what the database stores,
+``as_stored``, an index kept under another name is renamed). Renames are never guessed; a dropped and an added
 column (or table) with the same definition come back as a suggestion with the exact ``--rename`` flag.
 """
 from __future__ import annotations
@@ -120,14 +120,15 @@ def renames_of(ops: Sequence[Operation]) -> Renames:
 
 
 def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = (),
-         index_names: bool = False) -> DiffResult:
+         as_stored: bool = False) -> DiffResult:
     """The operations that turn ``old`` into ``new`` on ``dialect``. They apply to
     ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together.
-    ``index_names``: both schemas name their indexes as the database does (two SQL files, dumps, live
-    databases: ``mgen diff``), so an index kept under another name is renamed; a framework's model, whose
-    index names are worked out and not read, leaves it False (indexes matched by definition only)."""
+    ``as_stored``: both schemas are what the database stores (two SQL files, dumps, live databases: ``mgen
+    diff``), index names and column order included: an index kept under another name is renamed, and where
+    the dialect can place a column (MySQL) an added one goes to its place; a framework's model, whose names
+    and column order are worked out and not read, leaves it False (indexes matched by definition only)."""
     old, new = normalize_for(old, dialect), normalize_for(new, dialect)
-    return _Differ(old, new, dialect, parse_renames(renames, old, new), index_names).run()
+    return _Differ(old, new, dialect, parse_renames(renames, old, new), as_stored).run()
 
 
 def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
@@ -148,9 +149,9 @@ def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
 
 
 class _Differ:
-    def __init__(self, old: Schema, new: Schema, dialect: Dialect, renames: Renames, index_names: bool = False):
+    def __init__(self, old: Schema, new: Schema, dialect: Dialect, renames: Renames, as_stored: bool = False):
         self.old, self.new, self.d, self.renames = old, new, dialect, renames
-        self.index_names = index_names
+        self.as_stored = as_stored
         self.ops: list[Operation] = []
         self.suggestions: list[str] = []
 
@@ -420,7 +421,7 @@ class _Differ:
     def _place(self, table: str, before: str | None, dropped: str | None = None) -> dict:
         """Where a column goes (added) or was (dropped: ``dropped``), after ``before`` or first: said only
         where the dialect can place a column and the end of the table is not that place."""
-        if not self.d.places_columns:
+        if not (self.as_stored and self.d.places_columns):
             return {}
         names = [n for n in self.state.table(table).column_names() if n != dropped]
         if before is None:
@@ -440,7 +441,7 @@ class _Differ:
         for c in b.checks:
             if self.check_key(c, b) not in have_ck:
                 self.emit(AddCheck(a.name, c))
-        if self.index_names:
+        if self.as_stored:
             self._rename_indexes(a, b)
         have_idx = {self.index_key(i) for i in a.indexes}
         for i in b.indexes:
