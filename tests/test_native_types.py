@@ -56,6 +56,9 @@ CREATE TABLE account (
 """
 
 GOLDEN_UP = [
+    "CREATE EXTENSION IF NOT EXISTS citext",
+    "CREATE EXTENSION IF NOT EXISTS hstore",
+    "CREATE EXTENSION IF NOT EXISTS ltree",
     "CREATE TYPE \"Role\" AS ENUM ('ADMIN', 'USER')",
     "CREATE TYPE mood AS ENUM ('ok', 'sad')",
     """CREATE TABLE account (
@@ -109,7 +112,8 @@ def test_golden_up_and_down():
     ops = diff(Schema(), new, PG).operations
     up, down = render_migration(ops, Schema(), PG)
     assert up == GOLDEN_UP
-    assert down == ["DROP TABLE account", 'DROP TYPE mood', 'DROP TYPE "Role"']
+    assert down == ["DROP TABLE account", 'DROP TYPE mood', 'DROP TYPE "Role"', "DROP EXTENSION IF EXISTS ltree",
+                    "DROP EXTENSION IF EXISTS hstore", "DROP EXTENSION IF EXISTS citext"]
 
 
 def test_native_names_keep_their_schema_and_quotes():

@@ -18,16 +18,19 @@ from mgen.operations import (
     AlterColumnType,
     Backfill,
     CreateEnum,
+    CreateExtension,
     CreateTable,
     DropCheck,
     DropColumn,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropForeignKey,
     DropIndex,
     DropTable,
     DropUnique,
     RenameColumn,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -43,6 +46,7 @@ from mgen.schema import (
     ColumnType,
     Default,
     EnumType,
+    Extension,
     ForeignKey,
     Generated,
     Index,
@@ -70,7 +74,7 @@ POSTS = Table(
     foreign_keys=(ForeignKey("posts_user_id_fkey", ("user_id",), "users", ("id",), on_delete="CASCADE"),),
 )
 MOOD = EnumType("mood", ("happy", "sad"))
-BASE = Schema(tables=(USERS, POSTS), enums=(MOOD,))
+BASE = Schema(tables=(USERS, POSTS), enums=(MOOD,), extensions=(Extension("citext"),))
 
 CASES = [
     CreateTable(Table("tags", columns=(Column("id", INT, nullable=False),), primary_key=PrimaryKey(("id",)))),
@@ -96,6 +100,11 @@ CASES = [
     AddCheck("users", Check("users_bio_check", "length(bio) < 500")),
     DropCheck("users", USERS.checks[0]),
     CreateEnum(EnumType("color", ("red",))),
+    CreateExtension(Extension("pg_trgm", "ext")),
+    RenameIndex("users", USERS.indexes[0], "users_by_bio"),
+    AddColumn("users", Column("rank", INT), first=True),
+    DropColumn("users", USERS.column("email"), after="id"),
+    DropExtension(Extension("citext")),
     DropEnum(MOOD),
     AddEnumValue("mood", "ok", "sad"),
     DropEnumValue("mood", "happy", "sad"),

@@ -24,6 +24,7 @@ from mgen.schema import (
     ColumnType,
     Default,
     EnumType,
+    Extension,
     ForeignKey,
     Index,
     PrimaryKey,
@@ -256,7 +257,7 @@ def test_mysql_keys_inside_create_table():
                  UNIQUE KEY t_ab (a, b), KEY idx_b (b(10)), INDEX (a, b), FULLTEXT KEY ft (c))
                  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='hello'""", "mysql")
     assert t.uniques == (Unique("t_ab", ("a", "b")),)
-    assert t.indexes == (Index("idx_b", ("b",)), Index("t_a_b_idx", ("a", "b")),
+    assert t.indexes == (Index("idx_b", ("b",), prefixes=(("b", 10),)), Index("a", ("a", "b")),
                          Index("ft", ("c",), method="fulltext"))
     assert t.comment == "hello"
 
@@ -298,7 +299,7 @@ INDEXES = [
      Index("ix", ("a", "b"), unique=True, method="gin")),
     ("CREATE INDEX ix ON t USING btree (a) WHERE (b > 0)", Index("ix", ("a",), where="b > 0")),
     ("CREATE INDEX ON t (lower((c)::text))", Index("t_lower_idx", ("(LOWER(c))",))),
-    ("CREATE INDEX ON t (a, b DESC)", Index("t_a_b_idx", ("a", "b"))),
+    ("CREATE INDEX ON t (a, b DESC)", Index("t_a_b_idx", ("a", "b"), orders=(("b", "DESC"),))),
 ]
 
 
@@ -470,9 +471,9 @@ def test_statements_that_are_not_tables_are_ignored_and_listed():
         BEGIN; INSERT INTO x VALUES (1); UPDATE x SET a = 1; DELETE FROM x; COMMIT;
         CREATE TEMP TABLE tmp (a int);
     """)
-    assert interp.schema == Schema()
+    assert interp.schema == Schema(extensions=(Extension("pgcrypto"),))  # extensions are modelled (issue #14)
     kinds = {i.kind for i in interp.ignored}
-    assert {"SET", "SELECT", "CREATE EXTENSION", "CREATE VIEW", "CREATE FUNCTION", "GRANT", "INSERT"} <= kinds
+    assert {"SET", "SELECT", "CREATE VIEW", "CREATE FUNCTION", "GRANT", "INSERT"} <= kinds
     interp = SqlInterpreter("mysql")
     interp.run("/*!40101 SET NAMES utf8mb4 */;\nLOCK TABLES `t` WRITE;\nUNLOCK TABLES;\n"
                "/*!50001 CREATE ALGORITHM=UNDEFINED */ /*!50001 VIEW `v` AS select 1 */;")
@@ -659,14 +660,15 @@ def _render_cases():
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
 def test_generated_migrations_read_back(dialect):
     from mgen.dialects import Unsupported, get_dialect
-    from mgen.operations import CreateEnum, CreateTable, ValidateConstraint
+    from mgen.operations import CreateEnum, CreateExtension, CreateTable, ValidateConstraint
 
     cases, fixture = _render_cases()
     d = get_dialect(dialect)
 
     def create_sql(s: Schema) -> str:
         # CREATE TABLE makes every constraint valid: the NOT VALID ones are added again NOT VALID
-        ops = [CreateEnum(e) for e in s.enums] + [CreateTable(t) for t in s.tables]
+        ops = [CreateExtension(x) for x in s.extensions if d.name == "postgresql"]
+        ops += [CreateEnum(e) for e in s.enums] + [CreateTable(t) for t in s.tables]
         ops += [ValidateConstraint(t.name, c.name, validated=False)
                 for t in s.tables for c in (*t.checks, *t.foreign_keys) if not c.validated]
         return ";\n".join(d.render_ops(ops, Schema()))

@@ -1,12 +1,13 @@
 """Two schemas -> an ordered list of operations.
 
-Named passes in a fixed order (Django's autodetector): renames first, then enum creation, then the
-removal of constraints that stand in the way, table drops, table creation, column changes, constraint
-and index additions, foreign keys last, and enum removals at the very end. That order is what makes
-the up runnable, and since every operation knows its inverse, the reversed list is a runnable down.
+Named passes in a fixed order (Django's autodetector): renames first, then extension and enum creation,
+then the removal of constraints that stand in the way, table drops, table creation, column changes,
+constraint and index additions, foreign keys last, and enum and extension removals at the very end. That
+order is what makes the up runnable, and since every operation knows its inverse, the reversed list is a runnable down.
 
 Constraints and indexes are matched by definition, never by name: a source that leaves a constraint
-unnamed and a database that named it compare equal. Renames are never guessed; a dropped and an added
+unnamed and a database that named it compare equal (where both sides are what the database stores,
+``as_stored``, an index kept under another name is renamed). Renames are never guessed; a dropped and an added
 column (or table) with the same definition come back as a suggestion with the exact ``--rename`` flag.
 """
 from __future__ import annotations
@@ -29,17 +30,20 @@ from .operations import (
     AlterColumnNullability,
     AlterColumnType,
     CreateEnum,
+    CreateExtension,
     CreateTable,
     DropCheck,
     DropColumn,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropForeignKey,
     DropIndex,
     DropTable,
     DropUnique,
     Operation,
     RenameColumn,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -115,11 +119,16 @@ def renames_of(ops: Sequence[Operation]) -> Renames:
     return Renames(tables, columns)
 
 
-def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = ()) -> DiffResult:
+def diff(old: Schema, new: Schema, dialect: Dialect, renames: Sequence[str] = (),
+         as_stored: bool = False) -> DiffResult:
     """The operations that turn ``old`` into ``new`` on ``dialect``. They apply to
-    ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together."""
+    ``normalize_for(old, dialect)``, which is ``old`` itself unless the dialect folds things together.
+    ``as_stored``: both schemas are what the database stores (two SQL files, dumps, live databases: ``mgen
+    diff``), index names and column order included: an index kept under another name is renamed, and where
+    the dialect can place a column (MySQL) an added one goes to its place; a framework's model, whose names
+    and column order are worked out and not read, leaves it False (indexes matched by definition only)."""
     old, new = normalize_for(old, dialect), normalize_for(new, dialect)
-    return _Differ(old, new, dialect, parse_renames(renames, old, new)).run()
+    return _Differ(old, new, dialect, parse_renames(renames, old, new), as_stored).run()
 
 
 def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
@@ -140,8 +149,9 @@ def normalize_for(schema: Schema, dialect: Dialect) -> Schema:
 
 
 class _Differ:
-    def __init__(self, old: Schema, new: Schema, dialect: Dialect, renames: Renames):
+    def __init__(self, old: Schema, new: Schema, dialect: Dialect, renames: Renames, as_stored: bool = False):
         self.old, self.new, self.d, self.renames = old, new, dialect, renames
+        self.as_stored = as_stored
         self.ops: list[Operation] = []
         self.suggestions: list[str] = []
 
@@ -165,7 +175,12 @@ class _Differ:
         dropped = [t for t in self.state.table_names() if t not in new_names]
         self._suggest_table_renames(added, dropped)
 
-        # 2. enums created and extended, before any column uses them
+        # 2. extensions, then enums created and extended, before any column or index uses them
+        for x in self.new.extensions:
+            if x not in self.state.extensions:
+                if x.name in self.state.extension_names():  # moved to another schema: recreated
+                    self.emit(DropExtension(next(e for e in self.state.extensions if e.name == x.name)))
+                self.emit(CreateExtension(x))
         self._enum_additions()
 
         # 3. remove what stands in the way: FKs, indexes, uniques, checks, PKs of kept tables
@@ -200,8 +215,11 @@ class _Differ:
                 if a != b:
                     self.emit(SetTableComment(name, a, b))
 
-        # 9. enum removals, once nothing uses them
+        # 9. enum removals, then extensions, once nothing uses them
         self._enum_removals()
+        for x in self.state.extensions:
+            if x.name not in self.new.extension_names():
+                self.emit(DropExtension(x))
         return DiffResult(self.ops, self.suggestions)
 
     # -- enums ---------------------------------------------------------------------------------
@@ -289,11 +307,12 @@ class _Differ:
         def action(a: str) -> str:
             return "NO ACTION" if a == "RESTRICT" and self.d.restrict_is_no_action else a
 
-        return (fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update))
+        return (fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update), fk.deferrable,
+                fk.match_full)
 
     def index_key(self, i) -> tuple:
         where = self.d.expression_sql(i.where) if i.where else None
-        return (i.columns, i.unique, where, (i.method or "btree").lower(), i.ops)
+        return (i.columns, i.unique, where, (i.method or "btree").lower(), i.ops, i.orders, i.prefixes, i.include)
 
     def check_key(self, c, table: Table) -> str:
         return self.d.comparable_expression(c.expression, table)
@@ -361,10 +380,10 @@ class _Differ:
     # -- pass 6: columns -----------------------------------------------------------------------
     def _column_changes(self, a: Table, b: Table) -> None:
         name = a.name
-        for c in b.columns:
+        for k, c in enumerate(b.columns):
             if not a.has_column(c.name):
                 col = c if self.d.supports_comments else replace(c, comment=None)
-                self.emit(AddColumn(name, col))
+                self.emit(AddColumn(name, col, **self._place(name, b.columns[k - 1].name if k else None)))
                 continue
             o = a.column(c.name)
             if not self.same_generated(a, o, b, c) and c.generated is None:
@@ -393,8 +412,21 @@ class _Differ:
                 self.emit(SetColumnComment(name, c.name, o.comment, c.comment))
         for o in a.columns:
             if not b.has_column(o.name):
-                self.emit(DropColumn(name, self.state.table(name).column(o.name)))
+                names = self.state.table(name).column_names()
+                k = names.index(o.name)
+                self.emit(DropColumn(name, self.state.table(name).column(o.name),
+                                     **self._place(name, names[k - 1] if k else None, o.name)))
         self._suggest_column_renames(a, b)
+
+    def _place(self, table: str, before: str | None, dropped: str | None = None) -> dict:
+        """Where a column goes (added) or was (dropped: ``dropped``), after ``before`` or first: said only
+        where the dialect can place a column and the end of the table is not that place."""
+        if not (self.as_stored and self.d.places_columns):
+            return {}
+        names = [n for n in self.state.table(table).column_names() if n != dropped]
+        if before is None:
+            return {"first": True} if names else {}
+        return {} if names and names[-1] == before else {"after": before}
 
     # -- pass 7: additions -------------------------------------------------------------------
     def _add_constraints(self, a: Table, b: Table) -> None:
@@ -409,10 +441,27 @@ class _Differ:
         for c in b.checks:
             if self.check_key(c, b) not in have_ck:
                 self.emit(AddCheck(a.name, c))
+        if self.as_stored:
+            self._rename_indexes(a, b)
         have_idx = {self.index_key(i) for i in a.indexes}
         for i in b.indexes:
             if self.index_key(i) not in have_idx:
                 self.emit(AddIndex(a.name, i))
+
+    def _rename_indexes(self, a: Table, b: Table) -> None:
+        """An index kept under another name (its definition unchanged) is renamed, not left as it was:
+        each index whose name NEW does not have takes the name of a same-defined index of NEW that no
+        index has yet."""
+        taken = {i.name for i in a.indexes}
+        wanted: dict[tuple, list[str]] = {}
+        for i in b.indexes:
+            if i.name not in taken:
+                wanted.setdefault(self.index_key(i), []).append(i.name)
+        new_names = {i.name for i in b.indexes}
+        for i in a.indexes:
+            names = wanted.get(self.index_key(i))
+            if i.name not in new_names and names:
+                self.emit(RenameIndex(a.name, i, names.pop(0)))
 
     def _add_foreign_keys(self, a: Table, b: Table) -> None:
         have = {self.fk_key(f) for f in self.state.table(a.name).foreign_keys}

@@ -188,6 +188,14 @@ class Index:
     where: str | None = None  # partial index predicate, canonical expression text
     method: str | None = None  # "gin", "gist", "hash", ...; None = the dialect's default (btree)
     ops: tuple[tuple[str, str], ...] = ()  # PostgreSQL operator classes: (column, "gin_trgm_ops"), in column order
+    # per column, only where not the default: (column, "DESC" / "DESC NULLS LAST" / "NULLS FIRST"); MySQL: "DESC"
+    orders: tuple[tuple[str, str], ...] = ()
+    prefixes: tuple[tuple[str, int], ...] = ()  # MySQL prefix lengths: (column, 10) for `col`(10)
+    include: tuple[str, ...] = ()  # PostgreSQL INCLUDE (non-key columns)
+
+    def element_options(self, column: str) -> str:
+        """What follows an index column in its definition: " gin_trgm_ops DESC NULLS LAST" or ""."""
+        return "".join(f" {dict(options)[column]}" for options in (self.ops, self.orders) if column in dict(options))
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,10 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     on_delete: Action = "NO ACTION"
     on_update: Action = "NO ACTION"
+    # PostgreSQL: "DEFERRABLE" (checked at each statement unless a transaction defers it) or
+    # "DEFERRABLE INITIALLY DEFERRED" (checked at commit); None: NOT DEFERRABLE, the default
+    deferrable: str | None = None
+    match_full: bool = False  # PostgreSQL MATCH FULL: all key columns NULL or none (default: MATCH SIMPLE)
     # False: added NOT VALID (PostgreSQL): enforced for new rows, existing rows not yet checked.
     # The differ compares definitions, not this state; ValidateConstraint changes it.
     validated: bool = True
@@ -214,6 +226,15 @@ class Check:
 class EnumType:
     name: str
     values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A PostgreSQL extension (``CREATE EXTENSION pg_trgm``): the types, functions and operator classes
+    columns and indexes use. ``schema``: where its objects live, None for the current schema (public)."""
+
+    name: str
+    schema: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +295,7 @@ class Table:
 class Schema:
     tables: tuple[Table, ...] = ()
     enums: tuple[EnumType, ...] = ()
+    extensions: tuple[Extension, ...] = ()  # PostgreSQL, as created (the up creates them in this order)
 
     # -- lookups (by name, through an index built once per immutable schema) ----------------
     @cached_property
@@ -326,12 +348,22 @@ class Schema:
     def without_enum(self, name: str) -> Schema:
         return replace(self, enums=tuple(e for e in self.enums if e.name != name))
 
+    def extension_names(self) -> set[str]:
+        return {x.name for x in self.extensions}
+
+    def with_extension(self, extension: Extension) -> Schema:
+        return replace(self, extensions=self.without_extension(extension.name).extensions + (extension,))
+
+    def without_extension(self, name: str) -> Schema:
+        return replace(self, extensions=tuple(x for x in self.extensions if x.name != name))
+
     def normalized(self) -> Schema:
         """Order-insensitive form: tables, enums and constraints sorted by name; column order kept
         (column order is part of a table's definition)."""
         return Schema(
             tables=tuple(sorted((normalize_table(t) for t in self.tables), key=lambda t: t.name)),
             enums=tuple(sorted(self.enums, key=lambda e: e.name)),
+            extensions=tuple(sorted(self.extensions, key=lambda x: x.name)),  # as pg_dump lists them
         )
 
 
@@ -387,6 +419,11 @@ def index_to_dict(i: Index) -> dict:
         d["where"] = i.where
     if i.method:
         d["method"] = i.method
+    for key in ("ops", "orders", "prefixes"):
+        if getattr(i, key):
+            d[key] = dict(getattr(i, key))
+    if i.include:
+        d["include"] = list(i.include)
     return d
 
 
@@ -401,11 +438,18 @@ def fk_to_dict(f: ForeignKey) -> dict:
     }
     if not f.validated:
         d["validated"] = False
+    if f.deferrable:
+        d["deferrable"] = f.deferrable
+    if f.match_full:
+        d["match"] = "FULL"
     return d
 
 
 def schema_to_dict(s: Schema) -> dict:
-    return {
+    d: dict = {
         "tables": [table_to_dict(t) for t in s.tables],
         "enums": [{"name": e.name, "values": list(e.values)} for e in s.enums],
     }
+    if s.extensions:
+        d["extensions"] = [{"name": x.name, **({"schema": x.schema} if x.schema else {})} for x in s.extensions]
+    return d

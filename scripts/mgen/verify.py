@@ -78,10 +78,11 @@ class VerifyReport:
 
 
 def verify(old: Schema, new: Schema, dialect: str, server_url: str | None = None,
-           renames: Sequence[str] = (), rows_per_table: int = 5) -> VerifyReport:
-    """Generate the migration OLD -> NEW and prove it (see the module docstring)."""
+           renames: Sequence[str] = (), rows_per_table: int = 5, as_stored: bool = False) -> VerifyReport:
+    """Generate the migration OLD -> NEW and prove it (see the module docstring); ``as_stored``: as
+    ``differ.diff``'s."""
     d = get_dialect(dialect)
-    ops = diff(old, new, d, renames).operations
+    ops = diff(old, new, d, renames, as_stored=as_stored).operations
     up, down = render_migration(ops, old, d)
     return verify_statements(old, new, up, down, dialect, server_url,
                              destructive=any(op.destructive for op in ops), renames=renames,

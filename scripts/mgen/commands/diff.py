@@ -25,7 +25,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from ..plan import Plan, SeriesPlan, backfills, batch_size, sql_block
 
     old, new = load(args.old, args.dialect), load(args.new, args.dialect)
-    result = diff(old, new, get_dialect(args.dialect), args.rename)
+    result = diff(old, new, get_dialect(args.dialect), args.rename, as_stored=True)
     if args.zero_downtime:
         series = SeriesPlan(old, result.operations, args.dialect, result.suggestions,
                             backfills=backfills(args.backfill, args.dialect), batch_size=batch_size(args.batch_size))
@@ -70,7 +70,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from ..verify import verify
 
     old, new = load(args.old, args.dialect), load(args.new, args.dialect)
-    report = verify(old, new, args.dialect, server_url=args.db, renames=args.rename)
+    report = verify(old, new, args.dialect, server_url=args.db, renames=args.rename, as_stored=True)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, default=str))
     else:

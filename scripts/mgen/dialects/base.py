@@ -40,17 +40,20 @@ from ..operations import (
     AlterColumnType,
     Backfill,
     CreateEnum,
+    CreateExtension,
     CreateTable,
     DropCheck,
     DropColumn,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropForeignKey,
     DropIndex,
     DropTable,
     DropUnique,
     Operation,
     RenameColumn,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -87,6 +90,11 @@ class Dialect:
     supports_comments: ClassVar[bool] = True
     supports_partial_indexes: ClassVar[bool] = True
     supports_index_methods: ClassVar[bool] = False
+    supports_index_include: ClassVar[bool] = False  # CREATE INDEX ... INCLUDE (cols): PostgreSQL 11+
+    supports_deferrable: ClassVar[bool] = False  # DEFERRABLE / MATCH FULL foreign keys (PostgreSQL)
+    places_columns: ClassVar[bool] = False  # ADD COLUMN ... AFTER c / FIRST (MySQL); else always at the end
+    supports_index_prefixes: ClassVar[bool] = False  # an index on the first n characters: MySQL's col(10)
+    supports_index_nulls_order: ClassVar[bool] = False  # an index column's NULLS FIRST / LAST: PostgreSQL
     supports_arrays: ClassVar[bool] = False  # a column of any type can be an array of it (text[])
     keeps_collation: ClassVar[bool] = False  # a text column's collation is kept in ColumnType.collation (MySQL)
     keeps_unsigned: ClassVar[bool] = False  # numeric types can be UNSIGNED (MySQL): kept in ColumnType.unsigned
@@ -242,14 +250,18 @@ class Dialect:
         return f"CONSTRAINT {self.quote(check.name)} CHECK ({self.expression_sql(check.expression)})"
 
     def foreign_key_sql(self, fk: ForeignKey) -> str:
+        if (fk.deferrable or fk.match_full) and not self.supports_deferrable:
+            raise Unsupported(f"{self.name} has no DEFERRABLE or MATCH FULL foreign keys ({fk.name})")
         sql = (f"CONSTRAINT {self.quote(fk.name)} FOREIGN KEY ({self.columns_sql(fk.columns)}) "
                f"REFERENCES {self.quote(fk.ref_table)} ({self.columns_sql(fk.ref_columns)})")
+        if fk.match_full:
+            sql += " MATCH FULL"
         # NO ACTION is every dialect's default: leaving it out keeps the SQL what a human writes
         if fk.on_delete != "NO ACTION":
             sql += f" ON DELETE {fk.on_delete}"
         if fk.on_update != "NO ACTION":
             sql += f" ON UPDATE {fk.on_update}"
-        return sql
+        return sql + (f" {fk.deferrable}" if fk.deferrable else "")
 
     def inline_primary_key(self, table: Table) -> bool:
         """True when the primary key is written on its column (SQLite's INTEGER PRIMARY KEY)."""
@@ -280,6 +292,12 @@ class Dialect:
             return "(" + self.expression_sql(element[1:-1]) + ")"
         return self.quote(element)
 
+    def index_elements_sql(self, index: Index) -> str:
+        """An index's columns as its definition lists them: prefix length, operator class, sort order."""
+        prefixes = dict(index.prefixes)  # MySQL: `col`(10)
+        return ", ".join(self.index_element_sql(e) + (f"({prefixes[e]})" if e in prefixes else "")
+                         + index.element_options(e) for e in index.columns)
+
     def create_index_sql(self, table: str, index: Index, online: bool = False) -> str:
         if index.where is not None and not self.supports_partial_indexes:
             raise Unsupported(f"{self.name} has no partial indexes (index {index.name} on {table})")
@@ -287,10 +305,18 @@ class Dialect:
             raise Unsupported(f"{self.name} has no {index.method} indexes (index {index.name} on {table})")
         unique = "UNIQUE " if index.unique else ""
         using = f" USING {index.method}" if index.method not in (None, "btree") else ""
-        ops = dict(index.ops)  # PostgreSQL operator classes: "cn gin_trgm_ops"
-        elements = ", ".join(self.index_element_sql(e) + (f" {ops[e]}" if e in ops else "") for e in index.columns)
+        for present, supported, what in (
+                (index.include, self.supports_index_include, "INCLUDE columns"),
+                (index.ops, self.supports_index_methods, "operator classes"),
+                (index.prefixes, self.supports_index_prefixes, "index prefix lengths"),
+                (any("NULLS" in o for _, o in index.orders), self.supports_index_nulls_order, "NULLS FIRST/LAST")):
+            if present and not supported:
+                raise Unsupported(f"{self.name} has no {what} (index {index.name} on {table})")
+        elements = self.index_elements_sql(index)
         keyword = self.online_index_keyword + " " if online and self.online_index_keyword else ""
         sql = f"CREATE {unique}INDEX {keyword}{self.quote(index.name)} ON {self.quote(table)}{using} ({elements})"
+        if index.include:
+            sql += " INCLUDE (" + ", ".join(self.quote(c) for c in index.include) + ")"
         if index.where is not None:
             sql += f" WHERE {self.expression_sql(index.where)}"
         return sql + self.online_suffix(online, in_alter=False)
@@ -349,7 +375,16 @@ class Dialect:
     @renders(AddColumn)
     def render_add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:
         table = after.table(op.table)
-        return [self.alter_table(op.table, f"ADD COLUMN {self.column_sql(op.column, table, after)}")]
+        return [self.alter_table(op.table, f"ADD COLUMN {self.column_sql(op.column, table, after)}"
+                                 + self.column_place_sql(op))]
+
+    def column_place_sql(self, op: AddColumn) -> str:
+        """`` FIRST`` / `` AFTER c`` where the dialect places columns (the differ asks only then)."""
+        if not (op.first or op.after):
+            return ""
+        if not self.places_columns:
+            raise Unsupported(f"{self.name} cannot place column {op.table}.{op.column.name}: it is added at the end")
+        return " FIRST" if op.first else f" AFTER {self.quote(op.after)}"
 
     @renders(DropColumn)
     def render_drop_column(self, op: DropColumn, before: Schema, after: Schema) -> list[str]:
@@ -414,6 +449,12 @@ class Dialect:
     @renders(DropIndex)
     def render_drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:
         return [self.drop_index_sql(op.table, op.index, op.online)]
+
+    @renders(RenameIndex)
+    def render_rename_index(self, op: RenameIndex, before: Schema, after: Schema) -> list[str]:
+        """SQLite has no rename: the index is built again under its new name (MySQL, PostgreSQL override)."""
+        return [self.drop_index_sql(op.table, op.index),
+                self.create_index_sql(op.table, replace(op.index, name=op.new_name))]
 
     @renders(AddUnique)
     def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
@@ -507,6 +548,15 @@ class Dialect:
     def batched_backfill(self, op: Backfill, schema: Schema, key: Column) -> list[str]:
         """Dialects with a loop construct walk the key in batches; the default is one statement."""
         return [self.backfill_update(op)]
+
+    # Extensions are PostgreSQL's (it overrides these); no reader of another dialect makes one.
+    @renders(CreateExtension)
+    def render_create_extension(self, op: CreateExtension, before: Schema, after: Schema) -> list[str]:
+        raise Unsupported(f"{self.name} has no extensions (extension {op.extension.name})")
+
+    @renders(DropExtension)
+    def render_drop_extension(self, op: DropExtension, before: Schema, after: Schema) -> list[str]:
+        raise Unsupported(f"{self.name} has no extensions (extension {op.extension.name})")
 
     # Enum types exist only where the dialect has them as types (PostgreSQL overrides these);
     # elsewhere the enum lives on its columns, which their own operations render.

@@ -23,6 +23,7 @@ from ..operations import (
     DropForeignKey,
     DropIndex,
     DropUnique,
+    RenameIndex,
     RenameTable,
     SetColumnComment,
     SetPrimaryKey,
@@ -58,6 +59,8 @@ class MySQL(Dialect):
     unique_index_is_constraint = True
     supports_partial_indexes = False
     supports_index_methods = False
+    supports_index_prefixes = True
+    places_columns = True
     enum_style = "inline"
     transactional_ddl = False
     max_identifier = 64
@@ -251,9 +254,13 @@ class MySQL(Dialect):
             return [self.create_index_sql(op.table, op.index, op.online)]
         self.create_index_sql(op.table, op.index)  # refuses what MySQL cannot index
         unique = "UNIQUE " if op.index.unique else ""
-        elements = ", ".join(self.index_element_sql(e) for e in op.index.columns)
+        elements = self.index_elements_sql(op.index)
         return self.alter_key(op.table, f"ADD {unique}INDEX {self.quote(op.index.name)} ({elements})", before, after,
                               op.online)
+
+    @renders(RenameIndex)
+    def render_rename_index(self, op: RenameIndex, before: Schema, after: Schema) -> list[str]:
+        return [self.alter_table(op.table, f"RENAME INDEX {self.quote(op.index.name)} TO {self.quote(op.new_name)}")]
 
     @renders(AddUnique)
     def render_add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:
@@ -361,11 +368,14 @@ END"""
 
     def unnamed_constraint_name(self, kind: str, table: str, columns: Sequence[str], taken: Iterable[str],
                                 column_check: str | None = None) -> str:
-        """A UNIQUE key is named after its first column (``c``, ``c_2``...), a foreign key
+        """A UNIQUE key or an index is named after its first column (``c``, ``c_2``...; an expression's:
+        ``functional_index``), a foreign key
         ``<table>_ibfk_<n>`` (one more than the highest n), a table CHECK ``CONSTRAINT_<n>`` (MariaDB) and
         a column's inline CHECK after the column."""
         taken = set(taken)
-        if kind == "uq":
+        if kind == "ix" and columns[0].startswith("("):
+            return fresh_name("functional_index", taken, "_", 2)
+        if kind in ("uq", "ix"):
             return fresh_name(columns[0], taken, "_", 2)
         if kind == "fk":
             numbers = [int(m.group(1)) for n in taken if n.startswith(table) and (m := _OWN_FOREIGN_KEY.search(n))]

@@ -16,10 +16,13 @@ from ..operations import (
     AlterColumnType,
     Backfill,
     CreateEnum,
+    CreateExtension,
     DropEnum,
     DropEnumValue,
+    DropExtension,
     DropIndex,
     Operation,
+    RenameIndex,
 )
 from ..schema import Column, ColumnType, Default, Schema, Table
 from .base import Dialect, Unsupported, renders
@@ -64,6 +67,9 @@ class PostgreSQL(Dialect):
     name = "postgresql"
     distinct_identity_kinds = True
     supports_index_methods = True
+    supports_index_include = True
+    supports_index_nulls_order = True
+    supports_deferrable = True
     enum_style = "type"
     transactional_ddl = True
     max_identifier = 63
@@ -232,6 +238,20 @@ class PostgreSQL(Dialect):
         seq = f"pg_get_serial_sequence({self.literal(self.quote(table))}, {self.literal(column.name)})"
         out.append(f"SELECT setval({seq}, COALESCE(MAX({col}), 0) + 1, false) FROM {self.quote(table)}")
         return out
+
+    @renders(RenameIndex)
+    def render_rename_index(self, op: RenameIndex, before: Schema, after: Schema) -> list[str]:
+        return [f"ALTER INDEX {self.quote(op.index.name)} RENAME TO {self.quote(op.new_name)}"]
+
+    # -- extensions --------------------------------------------------------------------------------
+    @renders(CreateExtension)
+    def render_create_extension(self, op: CreateExtension, before: Schema, after: Schema) -> list[str]:
+        where = f" WITH SCHEMA {self.quote(op.extension.schema)}" if op.extension.schema else ""
+        return [f"CREATE EXTENSION IF NOT EXISTS {self.quote(op.extension.name)}{where}"]
+
+    @renders(DropExtension)
+    def render_drop_extension(self, op: DropExtension, before: Schema, after: Schema) -> list[str]:
+        return [f"DROP EXTENSION IF EXISTS {self.quote(op.extension.name)}"]
 
     # -- enum types --------------------------------------------------------------------------------
     def enum_values_sql(self, values) -> str:

@@ -9,7 +9,7 @@ Each operation
 
 Rendering to SQL lives in ``mgen.dialects``; this package knows nothing about dialects. ``base`` holds
 the ``Operation`` class and what works on lists of operations; one module per family of operations
-(``tables``, ``columns``, ``keys``, ``constraints``, ``data``, ``enums``).
+(``tables``, ``columns``, ``keys``, ``constraints``, ``data``, ``enums``, ``extensions``).
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from .columns import (
 from .constraints import AddCheck, AddForeignKey, DropCheck, DropForeignKey, ValidateConstraint, additions_on
 from .data import Backfill
 from .enums import AddEnumValue, CreateEnum, DropEnum, DropEnumValue
-from .keys import AddIndex, AddUnique, DropIndex, DropUnique, SetPrimaryKey
+from .extensions import CreateExtension, DropExtension
+from .keys import AddIndex, AddUnique, DropIndex, DropUnique, RenameIndex, SetPrimaryKey
 from .tables import CreateTable, DropTable, RenameTable, SetTableComment
 
 __all__ = [
@@ -47,17 +48,20 @@ __all__ = [
     "AlterColumnType",
     "Backfill",
     "CreateEnum",
+    "CreateExtension",
     "CreateTable",
     "DropCheck",
     "DropColumn",
     "DropEnum",
     "DropEnumValue",
+    "DropExtension",
     "DropForeignKey",
     "DropIndex",
     "DropTable",
     "DropUnique",
     "Operation",
     "RenameColumn",
+    "RenameIndex",
     "RenameTable",
     "SetColumnComment",
     "SetPrimaryKey",

@@ -12,6 +12,7 @@ from ..schema import (
     ColumnType,
     Default,
     EnumType,
+    Extension,
     ForeignKey,
     Generated,
     Index,
@@ -68,7 +69,7 @@ def _jsonable(v):
         return index_to_dict(v)
     if isinstance(v, ForeignKey):
         return fk_to_dict(v)
-    if isinstance(v, (Unique, Check, PrimaryKey, EnumType)):
+    if isinstance(v, (Unique, Check, PrimaryKey, EnumType, Extension)):
         return {f.name: _jsonable(getattr(v, f.name)) for f in fields(v)}
     if isinstance(v, ColumnType):
         return v.describe()

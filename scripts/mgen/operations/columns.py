@@ -11,33 +11,44 @@ from .base import Operation
 
 @dataclass(frozen=True)
 class AddColumn(Operation):
+    """``after``: placed after that column, ``first``: before every column (MySQL's ``AFTER c`` / ``FIRST``);
+    neither: at the end, as every database adds a column."""
+
     kind: ClassVar[str] = "add_column"
     table: str
     column: Column
+    after: str | None = None
+    first: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
-        return schema.with_table(replace(t, columns=t.columns + (self.column,)))
+        at = 0 if self.first else (t.column_names().index(self.after) + 1 if self.after else len(t.columns))
+        return schema.with_table(replace(t, columns=t.columns[:at] + (self.column,) + t.columns[at:]))
 
     def reverse(self):
-        return DropColumn(self.table, self.column)
+        return DropColumn(self.table, self.column, self.after, self.first)
 
     def describe(self):
-        return f"add column {self.table}.{self.column.describe()}"
+        where = " first" if self.first else f" after {self.after}" if self.after else ""
+        return f"add column {self.table}.{self.column.describe()}{where}"
 
 
 @dataclass(frozen=True)
 class DropColumn(Operation):
+    """``after`` / ``first``: where the column was (AddColumn's), so that the down puts it back there."""
+
     kind: ClassVar[str] = "drop_column"
     table: str
     column: Column
+    after: str | None = None
+    first: bool = False
 
     def apply(self, schema):
         t = schema.table(self.table)
         return schema.with_table(replace(t, columns=tuple(c for c in t.columns if c.name != self.column.name)))
 
     def reverse(self):
-        return AddColumn(self.table, self.column)
+        return AddColumn(self.table, self.column, self.after, self.first)
 
     def describe(self):
         return f"drop column {self.table}.{self.column.name}"
@@ -57,7 +68,12 @@ def _rename_in_index(i: Index, old: str, new: str) -> Index:
         f"({expressions.rename_column(c[1:-1], old, new)})" if c.startswith("(") else (new if c == old else c)
         for c in i.columns)
     return replace(i, columns=columns, where=expressions.rename_column(i.where, old, new) if i.where else None,
-                   ops=tuple((new if c == old else c, o) for c, o in i.ops))
+                   ops=_rename_keyed(i.ops, old, new), orders=_rename_keyed(i.orders, old, new),
+                   prefixes=_rename_keyed(i.prefixes, old, new), include=_rename_in(i.include, old, new))
+
+
+def _rename_keyed(pairs: tuple, old: str, new: str) -> tuple:
+    return tuple((new if c == old else c, o) for c, o in pairs)
 
 
 @dataclass(frozen=True)

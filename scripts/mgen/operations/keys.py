@@ -46,8 +46,9 @@ class AddIndex(Operation):
 
     def describe(self):
         u = "unique " if self.index.unique else ""
-        columns = column_list(self.index.columns)
-        return f"add {u}index {self.index.name} on {self.table} ({columns}){_online(self.online)}"
+        columns = ", ".join(c + self.index.element_options(c) for c in self.index.columns)
+        include = f" include ({column_list(self.index.include)})" if self.index.include else ""
+        return f"add {u}index {self.index.name} on {self.table} ({columns}){include}{_online(self.online)}"
 
 
 def _online(online: bool) -> str:
@@ -70,6 +71,27 @@ class DropIndex(Operation):
 
     def describe(self):
         return f"drop index {self.index.name} on {self.table}{_online(self.online)}"
+
+
+@dataclass(frozen=True)
+class RenameIndex(Operation):
+    """An index whose definition is unchanged under another name (``index``: as it was, old name)."""
+
+    kind: ClassVar[str] = "rename_index"
+    table: str
+    index: Index
+    new_name: str
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        return schema.with_table(replace(t, indexes=tuple(
+            replace(i, name=self.new_name) if i.name == self.index.name else i for i in t.indexes)))
+
+    def reverse(self):
+        return RenameIndex(self.table, replace(self.index, name=self.new_name), self.index.name)
+
+    def describe(self):
+        return f"rename index {self.index.name} on {self.table} to {self.new_name}"
 
 
 @dataclass(frozen=True)

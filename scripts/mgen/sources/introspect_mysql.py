@@ -181,7 +181,7 @@ JOIN information_schema.TABLE_CONSTRAINTS tc
 WHERE cc.CONSTRAINT_SCHEMA = DATABASE() ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME
 """
 _INDEXES = """
-SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, SUB_PART, COLLATION
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
@@ -280,7 +280,9 @@ def introspect_mysql(conn: Connection) -> Schema:
         cols = tuple(r[3] for r in rows)
         if name == "PRIMARY" or (table, name) in key_names or _backs_foreign_key(t, name, cols):
             continue
-        t.indexes.append(Index(name, cols, unique=not int(rows[0][2]), method=_INDEX_METHODS.get(rows[0][4])))
+        t.indexes.append(Index(name, cols, unique=not int(rows[0][2]), method=_INDEX_METHODS.get(rows[0][4]),
+                               prefixes=tuple((r[3], int(r[5])) for r in rows if r[5] is not None),
+                               orders=tuple((r[3], "DESC") for r in rows if r[6] == "D")))
 
     return Schema(tuple(p.table() for p in parts.values()), tuple(enums)).normalized()
 

@@ -23,6 +23,7 @@ from ..schema import (
     ColumnType,
     Default,
     EnumType,
+    Extension,
     ForeignKey,
     Generated,
     Index,
@@ -149,7 +150,9 @@ SELECT con.conrelid, con.conname, con.contype,
        fc.relname,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos),
-       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid), con.convalidated
+       con.confdeltype, con.confupdtype, pg_get_constraintdef(con.oid), con.convalidated,
+       CASE WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' WHEN con.condeferrable THEN 'DEFERRABLE' END,
+       con.confmatchtype = 'f'
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -165,7 +168,15 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_expr(i.indpred, 
        ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnkeyatts) k
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND a.attnum > 0
              ORDER BY k),
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' WHEN ocn.nspname IN ('pg_catalog', current_schema())
+                         THEN oc.opcname::text ELSE ocn.nspname || '.' || oc.opcname END
+             FROM generate_series(1, i.indnkeyatts) k
+             JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1]
+             JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k),
+       ARRAY(SELECT i.indoption[k - 1]::int FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+       ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -177,6 +188,14 @@ WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
 ORDER BY i.indrelid, ic.relname
 """
 
+# plpgsql is in every database PostgreSQL creates (template1): no migration creates it
+_EXTENSIONS = """
+SELECT x.extname, CASE WHEN n.nspname IN ('public', current_schema()) THEN NULL ELSE n.nspname END
+FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+WHERE x.extname <> 'plpgsql'
+ORDER BY x.oid
+"""
+
 _ENUMS = """
 SELECT t.typname, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -184,6 +203,8 @@ WHERE n.nspname = current_schema() AND t.typtype = 'e'
 ORDER BY t.typname
 """
 
+# pg_index.indoption per column: bit 1 DESC, bit 2 NULLS FIRST; the model keeps only what is not the default
+_SORT_ORDERS = {0: "", 1: "DESC NULLS LAST", 2: "NULLS FIRST", 3: "DESC"}
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _IDENTITY = {"a": "always", "d": "by_default"}
 
@@ -243,7 +264,7 @@ def introspect_postgresql(conn: Connection) -> Schema:
         if row[0] in parts:
             parts[row[0]].columns.append(_column(row, parts[row[0]].name))
     for row in conn.query(_CONSTRAINTS):
-        relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition, validated = row
+        relid, name, kind, cols, ref_table, ref_cols, on_delete, on_update, definition, validated, deferrable, full = row
         if relid not in parts:
             continue  # a partition: its parent carries the definition
         t = parts[relid]
@@ -254,16 +275,21 @@ def introspect_postgresql(conn: Connection) -> Schema:
         elif kind == "f":
             # convalidated is false for a key added NOT VALID and not yet validated
             t.foreign_keys.append(ForeignKey(name, tuple(cols), ref_table, tuple(ref_cols),
-                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update], validated=validated))
+                                             _FK_ACTIONS[on_delete], _FK_ACTIONS[on_update], validated=validated,
+                                             deferrable=deferrable, match_full=bool(full)))
         else:
             t.checks.append(Check(name, _check_expression(definition), validated=validated))
-    for relid, name, unique, method, predicate, attnames, defs in conn.query(_INDEXES):
+    for relid, name, unique, method, predicate, attnames, defs, opclasses, options, include in conn.query(_INDEXES):
         if relid not in parts:
             continue
         columns = tuple(a if a is not None else f"({clean_expression(d)})" for a, d in zip(attnames, defs))
         parts[relid].indexes.append(Index(
             name, columns, unique=unique,
             where=clean_expression(predicate) if predicate else None,
-            method=None if method == "btree" else method))
+            method=None if method == "btree" else method,
+            ops=tuple((c, o) for c, o in zip(columns, opclasses) if o),
+            orders=tuple((c, _SORT_ORDERS[o & 3]) for c, o in zip(columns, options) if _SORT_ORDERS[o & 3]),
+            include=tuple(include)))
     enums = tuple(EnumType(name, tuple(values)) for name, values in conn.query(_ENUMS))
-    return Schema(tuple(p.table() for p in parts.values()), enums).normalized()
+    extensions = tuple(Extension(name, schema) for name, schema in conn.query(_EXTENSIONS))
+    return Schema(tuple(p.table() for p in parts.values()), enums, extensions).normalized()

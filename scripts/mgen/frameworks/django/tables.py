@@ -14,7 +14,7 @@ introspected database (tests run Django's own ``migrate`` and check):
   Django (every foreign key is NO ACTION, deferrable on PostgreSQL and SQLite);
 - what Django adds by itself: CHECK ``col >= 0`` for Positive*Field (and JSON_VALID on SQLite), an index
   per ``db_index`` field and ForeignKey (not on MySQL, where the key has its own), PostgreSQL's second
-  ``<name>_like`` index (``varchar_pattern_ops``) on indexed or unique varchar/text columns;
+  ``<name>_like`` index (``varchar_pattern_ops``/``text_pattern_ops``) on indexed or unique varchar/text columns;
 - names as the schema editor computes them (``_create_index_name`` with its md5 suffix); constraints
   a database names itself (inline UNIQUE, CHECK) get the name that database gives.
 
@@ -26,8 +26,8 @@ it is known ("type unknown" otherwise); ``unknown_columns`` gives them as notes 
 
 Not modelled, refused with an MgenError naming the field: db_default expressions other than literals, ``Value`` and ``Now()``,
 index expressions other than ``Lower``/``Upper`` of a field, lookups in conditions beyond
-exact/lt/lte/gt/gte/isnull/in/range. Lost in the model (no field for it): index column order (DESC),
-operator classes (the ``_like`` indexes are plain indexes on the column), deferrability.
+exact/lt/lte/gt/gte/isnull/in/range. Lost in the model (no field for it): operator classes other than
+the ``_like`` indexes'.
 """
 from __future__ import annotations
 
@@ -373,8 +373,13 @@ class SchemaBuilder:
             if not skip:
                 out.append(Index(create_index_name(table, [col], "", self.d), (col,)))
         if self.d == "postgresql" and (db_index or unique) and ctype.name in ("varchar", "text"):
-            out.append(Index(create_index_name(table, [col], "_like", self.d), (col,)))  # varchar_pattern_ops
+            out.append(self.like_index(table, col, ctype))
         return out
+
+    def like_index(self, table: str, col: str, ctype: ColumnType) -> Index:
+        """PostgreSQL's second index on an indexed varchar/text column, for LIKE: its pattern operator class."""
+        ops = "varchar_pattern_ops" if ctype.name == "varchar" else "text_pattern_ops"
+        return Index(create_index_name(table, [col], "_like", self.d), (col,), ops=((col, ops),))
 
     def field_checks(self, table: str, field: FieldState, col: str) -> list[Check]:
         q = self.backend.quote(col)
@@ -387,6 +392,11 @@ class SchemaBuilder:
         name = col if self.d == "mysql" else check_name(table, [col])
         return [Check(name, canonical(expression, self.d))]
 
+    @property
+    def fk_deferrable(self) -> str | None:
+        """Django's PostgreSQL schema editor makes every foreign key DEFERRABLE INITIALLY DEFERRED."""
+        return "DEFERRABLE INITIALLY DEFERRED" if self.d == "postgresql" else None
+
     def foreign_key(self, table: str, field: FieldState, col: str) -> ForeignKey:
         model, target = self.target(field)
         to_table, to_col = self.table_name(model), column_name(target)
@@ -394,7 +404,7 @@ class SchemaBuilder:
             name = foreign_key_name(table, [col])
         else:
             name = create_index_name(table, [col], f"_fk_{to_table}_{to_col}", self.d)
-        return ForeignKey(name, (col,), to_table, (to_col,))
+        return ForeignKey(name, (col,), to_table, (to_col,), deferrable=self.fk_deferrable)
 
     def db_default(self, field: FieldState, ctype: ColumnType) -> Default | None:
         if "db_default" not in field.kwargs:
@@ -457,7 +467,9 @@ class SchemaBuilder:
                             "model", model.file, model.line)
         columns = self.index_columns(model, index.args, kw.get("fields") or ())
         where = canonical(self.q_sql(condition, model), self.d) if condition is not None else None
-        return Index(str(kw["name"]), columns, where=where)
+        fields = () if index.args else kw.get("fields") or ()
+        orders = tuple((c, "DESC") for c, f in zip(columns, fields) if f.startswith("-"))  # "-total": descending
+        return Index(str(kw["name"]), columns, where=where, orders=orders)
 
     def index_columns(self, model: ModelState, expressions: tuple, fields: tuple) -> tuple[str, ...]:
         if not expressions:
@@ -608,11 +620,11 @@ class SchemaBuilder:
                 ref_table, ref_col = self.table_name(ref_model), column_name(ref_field)
                 name = foreign_key_name(table_name, [col]) if self.d == "sqlite" else create_index_name(
                     table_name, [col], f"_fk_{ref_table}_{ref_col}", self.d)
-                fks.append(ForeignKey(name, (col,), ref_table, (ref_col,)))
+                fks.append(ForeignKey(name, (col,), ref_table, (ref_col,), deferrable=self.fk_deferrable))
             if self.d != "mysql" or not field.get("db_constraint", True):
                 indexes.append(Index(create_index_name(table_name, [col], "", self.d), (col,)))
             if self.d == "postgresql" and ctype.name in ("varchar", "text"):
-                indexes.append(Index(create_index_name(table_name, [col], "_like", self.d), (col,)))
+                indexes.append(self.like_index(table_name, col, ctype))
         pair = [c.name for c in cols[1:]]
         uname = create_index_name(table_name, pair, "_uniq", self.d)
         uniques: tuple[Unique, ...] = ()

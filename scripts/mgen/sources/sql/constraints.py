@@ -12,7 +12,7 @@ from sqlglot import exp
 from ... import naming
 from ...errors import MgenError
 from ...expressions import canonical_expression
-from ...schema import Check, ColumnType, ForeignKey, Index, PrimaryKey, Table, Unique
+from ...schema import Check, ColumnType, ForeignKey, PrimaryKey, Table, Unique
 from .base import InterpreterBase, PendingReference
 
 _FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
@@ -95,8 +95,8 @@ class ConstraintStatements(InterpreterBase):
         """MySQL ``KEY name (cols)`` / ``INDEX`` / ``FULLTEXT KEY`` inside CREATE or ALTER TABLE."""
         name = self.ident(node.this) if node.this is not None else name
         kind = str(node.args.get("kind") or "").lower() or None
-        columns, labels = self._index_columns(table, node.expressions)
-        return self.add_index(table, Index(name or "", columns, method=kind), labels)
+        elements = self._index_elements(table, node.expressions)
+        return self.add_index(table, elements.index(name or "", method=kind), elements.labels)
 
     _TABLE_CONSTRAINTS: ClassVar[dict[type, Callable]] = {
         exp.Constraint: _tc_named,
@@ -154,6 +154,10 @@ class ConstraintStatements(InterpreterBase):
         found = self.find_table(ref_table) or (table.name if ref_table.lower() == table.name.lower() else None)
         ref_table = found or ref_table
         actions = {"DELETE": "NO ACTION", "UPDATE": "NO ACTION"}
+        # PostgreSQL's DEFERRABLE and MATCH FULL (SQLite's DEFERRABLE is not in its catalog: not modelled there)
+        words = [" ".join(str(opt).upper().split()) for opt in options] if self.dialect == "postgresql" else []
+        deferrable = None if "NOT DEFERRABLE" in words or "DEFERRABLE" not in words else (
+            "DEFERRABLE INITIALLY DEFERRED" if "INITIALLY DEFERRED" in words else "DEFERRABLE")
         for opt in options:
             m = _FK_OPTION.match(" ".join(str(opt).split()))
             if m:
@@ -165,7 +169,8 @@ class ConstraintStatements(InterpreterBase):
         self._fk_names.add((table.name, name))
         if not ref_cols:
             self._pending.append(PendingReference(table.name, name, self.line))
-        fk = ForeignKey(name, cols, ref_table, ref_cols, actions["DELETE"], actions["UPDATE"])  # type: ignore[arg-type]
+        fk = ForeignKey(name, cols, ref_table, ref_cols, actions["DELETE"], actions["UPDATE"],  # type: ignore[arg-type]
+                        deferrable=deferrable, match_full="MATCH FULL" in words)
         return replace(table, foreign_keys=table.foreign_keys + (fk,))
 
     def add_check(self, table: Table, node: exp.Expression, name: str | None) -> Table:

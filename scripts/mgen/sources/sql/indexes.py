@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
-from ... import naming
 from ...expressions import canonical_expression
 from ...schema import Index, Table
 from ...statements import Statement
@@ -26,28 +25,80 @@ def _expression_label(node: exp.Expression) -> str:
     return "expr"
 
 
+def _sort_order(node: exp.Ordered, dialect: str) -> str:
+    """A column's sort order where it is not the default: "DESC", and on PostgreSQL the NULLS placement
+    when it is not the order's own (NULLS LAST ascending, NULLS FIRST descending)."""
+    desc = bool(node.args.get("desc"))
+    words = ["DESC"] if desc else []
+    if dialect == "postgresql" and bool(node.args.get("nulls_first")) != desc:
+        words.append("NULLS FIRST" if node.args.get("nulls_first") else "NULLS LAST")
+    return " ".join(words)
+
+
+def _opclass_name(name: str, node: exp.Expression) -> str:
+    """An operator class as written, its schema kept unless it is ``public`` (as types: nativetypes)."""
+    schema = node.args.get("db") if isinstance(node, exp.Table) else None
+    qualifier = schema.name.lower() if schema is not None else ""
+    return f"{qualifier}.{name}" if qualifier and qualifier not in ("public", "pg_catalog") else name
+
+
+@dataclass
+class IndexElements:
+    """An index definition's columns as the reader collects them, and the options each one has."""
+
+    columns: tuple[str, ...] = ()
+    labels: list[str] = field(default_factory=list)
+    ops: tuple[tuple[str, str], ...] = ()
+    orders: tuple[tuple[str, str], ...] = ()
+    prefixes: tuple[tuple[str, int], ...] = ()
+
+    def add(self, column: str, label: str, opclass: str, order: str, prefix: int | None) -> None:
+        self.columns += (column,)
+        self.labels.append(label)
+        self.ops += ((column, opclass),) if opclass else ()
+        self.orders += ((column, order),) if order else ()
+        self.prefixes += ((column, prefix),) if prefix is not None else ()
+
+    def index(self, name: str, **options) -> Index:
+        return Index(name, self.columns, ops=self.ops, orders=self.orders, prefixes=self.prefixes, **options)
+
+
 class IndexStatements(InterpreterBase):
     """CREATE / DROP / ALTER INDEX and the indexes of table definitions."""
 
-    def _index_columns(self, table: Table, nodes: Iterable[exp.Expression]) -> tuple[tuple[str, ...], list[str]]:
-        """Index columns (names, or "(expression)") and the words PostgreSQL would name them by."""
-        columns, labels = [], []
+    def _index_elements(self, table: Table, nodes: Iterable[exp.Expression]) -> IndexElements:
+        """Each index column with what follows it: operator class, sort order, MySQL prefix length."""
+        out = IndexElements()
         for n in nodes:
-            while isinstance(n, (exp.Ordered, exp.ColumnPrefix)):
-                n = n.this  # sort order and MySQL prefix lengths are not part of the model
+            order = _sort_order(n, self.dialect) if isinstance(n, exp.Ordered) else ""
+            n = n.this if isinstance(n, exp.Ordered) else n
+            opclass = ""
+            if isinstance(n, exp.Opclass):
+                opclass = _opclass_name(self.ident(n.expression), n.expression)
+                n = n.this
+            n, prefix = self._prefix_length(table, n)
             while isinstance(n, exp.Paren):
                 n = n.this
             if isinstance(n, (exp.Column, exp.Identifier)) and not (isinstance(n, exp.Column) and n.table):
                 col = self.column_name(table, self.ident(n))
-                columns.append(col)
-                labels.append(col)
+                out.add(col, col, opclass, order, prefix)
             else:
-                columns.append("(" + canonical_expression(n, self.dialect) + ")")
-                labels.append(_expression_label(n))
-        return tuple(columns), labels
+                out.add("(" + canonical_expression(n, self.dialect) + ")", _expression_label(n), opclass, order, prefix)
+        return out
+
+    def _prefix_length(self, table: Table, n: exp.Expression) -> tuple[exp.Expression, int | None]:
+        """MySQL ``col(10)``: in CREATE TABLE a ColumnPrefix; in CREATE INDEX sqlglot reads it as a call."""
+        if isinstance(n, exp.ColumnPrefix):
+            return n.this, int(n.expression.name)
+        if (self.dialect == "mysql" and isinstance(n, exp.Anonymous) and len(n.expressions) == 1
+                and isinstance(n.expressions[0], exp.Literal) and n.expressions[0].is_int
+                and any(c.name.lower() == n.name.lower() for c in table.columns)):
+            return exp.column(n.name, quoted=True), int(n.expressions[0].name)
+        return n, None
 
     def add_index(self, table: Table, index: Index, labels: Sequence[str]) -> Table:
-        name = index.name or self._fresh_name(table, naming.index_name(table.name, labels))
+        name = index.name or self.database.unnamed_constraint_name(
+            "ix", table.name, index.columns if self.dialect == "mysql" else labels, table.constraint_names())
         if any(i.name == name for i in table.indexes):
             raise self.error(f"index {name!r} already exists on table {table.name!r}")
         return replace(table, indexes=table.indexes + (replace(index, name=name),))
@@ -60,7 +111,7 @@ class IndexStatements(InterpreterBase):
         idx = node.this
         table = self.table(self.ident(idx.args["table"]))
         params = idx.args.get("params")
-        columns, labels = self._index_columns(table, params.args.get("columns") or () if params else ())
+        elements = self._index_elements(table, params.args.get("columns") or () if params else ())
         name = self.ident(idx.this) if idx.this is not None else ""
         if name and any(i.name == name for i in table.indexes) and node.args.get("exists"):
             return
@@ -69,10 +120,12 @@ class IndexStatements(InterpreterBase):
         where = params.args.get("where") if params else None
         is_unique = bool(node.args.get("unique"))
         kind = "FULLTEXT" if "FULLTEXT" in stmt.words else "SPATIAL" if "SPATIAL" in stmt.words else None
-        index = Index(name, columns, unique=is_unique,
-                      where=canonical_expression(where.this, self.dialect) if where is not None else None,
-                      method=kind.lower() if kind else (None if method in (None, "btree") else method))
-        self.schema = self.schema.with_table(self.add_index(table, index, labels))
+        include = tuple(self.column_name(table, self.ident(c)) for c in (params.args.get("include") or ())
+                        ) if params else ()
+        index = elements.index(name, unique=is_unique, include=include,
+                               where=canonical_expression(where.this, self.dialect) if where is not None else None,
+                               method=kind.lower() if kind else (None if method in (None, "btree") else method))
+        self.schema = self.schema.with_table(self.add_index(table, index, elements.labels))
 
     def _drop_index(self, node: exp.Drop) -> None:
         on = node.args.get("cluster")  # MySQL DROP INDEX i ON t

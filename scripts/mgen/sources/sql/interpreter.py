@@ -14,6 +14,7 @@ from .alter_table import AlterTableStatements
 from .base import first_line
 from .constraints import ConstraintStatements
 from .enums import EnumStatements
+from .extensions import ExtensionStatements
 from .indexes import IndexStatements
 from .tables import TableStatements
 
@@ -28,7 +29,7 @@ _IGNORED_VERBS = {
 }
 # object kinds after CREATE / ALTER / DROP / COMMENT ON that are not tables (views, code, roles, ...)
 _IGNORED_KINDS = {
-    "VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "SCHEMA", "EXTENSION", "DOMAIN", "RULE", "POLICY",
+    "VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "SCHEMA", "DOMAIN", "RULE", "POLICY",
     "ROLE", "USER", "DATABASE", "EVENT", "AGGREGATE", "CAST", "COLLATION", "OPERATOR", "PUBLICATION",
     "SUBSCRIPTION", "SERVER", "STATISTICS", "TABLESPACE", "TEXT", "FOREIGN", "MATERIALIZED", "CONVERSION",
     "LANGUAGE", "ACCESS", "TRANSFORM", "GROUP", "DEFINER", "ALGORITHM", "SQL", "VIRTUAL", "DEFAULT",
@@ -41,7 +42,8 @@ _CREATE_MODIFIERS = {"OR", "REPLACE", "UNIQUE", "UNLOGGED", "GLOBAL", "LOCAL", "
 _TEMPORARY = {"TEMP", "TEMPORARY"}
 
 
-class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, ConstraintStatements, EnumStatements):
+class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, ConstraintStatements, EnumStatements,
+                     ExtensionStatements):
     """Applies DDL statements to a schema, one at a time; see the package docstring."""
 
     # -- driver --------------------------------------------------------------------------------
@@ -99,7 +101,9 @@ class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, Con
 
     def _drop(self, stmt: Statement) -> None:
         kind, temporary = self._kind_after(stmt.words, 1)
-        if kind in ("TABLE", "INDEX", "TYPE") and not temporary:
+        if kind == "EXTENSION":
+            self._drop_extension(stmt)
+        elif kind in ("TABLE", "INDEX", "TYPE") and not temporary:
             node = self._parse(stmt.text)
             if not isinstance(node, exp.Drop):
                 raise self.error(f"cannot read {first_line(stmt.text)!r}")
@@ -114,9 +118,9 @@ class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, Con
         "COMMENT": TableStatements._comment, "RENAME": TableStatements._rename}
     _CREATE_KINDS: ClassVar[dict[str, Callable]] = {
         "TABLE": TableStatements._create_table, "INDEX": IndexStatements._create_index,
-        "TYPE": EnumStatements._create_type}
+        "TYPE": EnumStatements._create_type, "EXTENSION": ExtensionStatements._create_extension}
     _ALTER_KINDS: ClassVar[dict[str, Callable]] = {
         "TABLE": AlterTableStatements._alter_table, "TYPE": EnumStatements._alter_type,
-        "INDEX": IndexStatements._alter_index}
+        "INDEX": IndexStatements._alter_index, "EXTENSION": ExtensionStatements._alter_extension}
     _DROP_KINDS: ClassVar[dict[str, Callable]] = {
         "TABLE": TableStatements._drop_table, "INDEX": IndexStatements._drop_index, "TYPE": EnumStatements._drop_type}

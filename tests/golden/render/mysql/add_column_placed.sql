@@ -1,0 +1,5 @@
+ALTER TABLE users ADD COLUMN nickname VARCHAR(50) AFTER email;
+ALTER TABLE users ADD COLUMN `rank` INT FIRST;
+-- down
+ALTER TABLE users DROP COLUMN `rank`;
+ALTER TABLE users DROP COLUMN nickname;

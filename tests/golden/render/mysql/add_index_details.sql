@@ -1,0 +1,1 @@
+-- unsupported: mysql has no INCLUDE columns (index users_name_idx on users)

@@ -1,0 +1,1 @@
+-- unsupported: mysql has no extensions (extension pg_trgm)

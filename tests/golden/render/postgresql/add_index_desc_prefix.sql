@@ -1,0 +1,1 @@
+-- unsupported: postgresql has no index prefix lengths (index users_email_idx on users)

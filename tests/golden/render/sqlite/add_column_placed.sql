@@ -1,0 +1,1 @@
+-- unsupported: sqlite cannot place column users.nickname: it is added at the end

@@ -1,0 +1,1 @@
+-- unsupported: sqlite has no DEFERRABLE or MATCH FULL foreign keys (posts_editor_id_fkey)

@@ -1,0 +1,1 @@
+-- unsupported: sqlite has no index prefix lengths (index users_email_idx on users)

@@ -1,0 +1,1 @@
+-- unsupported: sqlite has no extensions (extension citext)
