@@ -27,6 +27,7 @@ from ..libcache import parse_library_file
 from ..pyast import Module
 from ..pyast import bodies as pyast_bodies
 from .branch_bases import agreed_base, branch_values
+from .python2 import runs_python2
 
 __all__ = ["Definition", "External", "Finder", "Module", "ModuleRef", "Resolved", "Unknown", "absolute",
            "class_targets", "dotted_name", "parse_file", "source_text"]
@@ -109,6 +110,9 @@ class Finder:
         found = search_path(Path(project), list(extra), list(inserted))
         finder = cls([*found.own, *found.libraries], found.libraries)
         finder.own_roots = list(found.own)
+        if runs_python2(Path(project)):  # its own modules import as Python 2 did (py2_imports)
+            for p in finder.projects:
+                p.python2 = p.root.resolve() in {r.resolve() for r in found.own}
         finder.search = found
         return finder
 
