@@ -67,6 +67,7 @@ class MigrationOperation:
             "AlterModelTable": lambda: f"alter_{model}_table",
             "AlterModelTableComment": lambda: f"alter_{model}_table_comment",
             "AlterUniqueTogether": lambda: f"alter_{model}_unique_together",
+            "AlterIndexTogether": lambda: f"alter_{model}_index_together",
             "AlterModelOptions": lambda: f"alter_{model}_options",
             "AddIndex": lambda: f"{model}_{a['index'].kw['name'].lower()}",
             "RemoveIndex": lambda: f"remove_{model}_{a['name'].lower()}",
@@ -403,7 +404,15 @@ class _Detector:
         op.depends.update(_base_labels(model))
 
     def deleted_models(self, deleted: list[tuple[str, str]]) -> None:
-        """DeleteModel, a model before the deleted models it points to (its keys go with it)."""
+        """DeleteModel, a model before the deleted models it points to (its keys go with it; before Django 2.2
+        after the removal of its relations: ``legacy_deletes``)."""
+        from .legacy_deletes import before_delete
+        from .legacy_semantics import pinned
+
+        version = pinned(self.old)
+        for key in sorted(deleted):  # a Django before 2.2's, all before the first DeleteModel, as it sorts them
+            for kind, args in before_delete(self.old.models[key], version, _related):
+                self.op(kind, key[0], **args)
         pending = list(deleted)
         while pending:
             # a model no other pending model points at goes first
