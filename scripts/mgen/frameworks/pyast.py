@@ -349,6 +349,7 @@ class Project:
         self._modules: dict[str, Module | None] = {}
         self._parser = parser or parse_file  # an installed library's root reads through libcache
         self._real_paths: dict[Path, Path] = {}
+        self.python2 = False  # a Python 2 project's own root: implicit relative imports (py2_imports)
 
     # -- modules ---------------------------------------------------------------------------------
     def _real(self, path: Path) -> Path:
@@ -404,6 +405,9 @@ class Project:
     def _parse(self, name: str, path: Path, is_package: bool) -> Module:
         module = Module(name, path, is_package, self._parser(path))
         _collect(module)
+        if self.python2:
+            from .py2_imports import implicit_relative
+            implicit_relative(module)
         return module
 
     # -- names -----------------------------------------------------------------------------------

@@ -39,7 +39,9 @@ OPERATIONS = "django.db.migrations.operations."
 # Meta options some operation other than AlterModelOptions owns (or that CreateModel alone sets)
 _OWN_OPERATION = ("indexes", "constraints", "unique_together", "db_table", "db_table_comment")
 # what a changed option outside those cannot become (Django would delete and re-create, or has no operation)
-_UNSUPPORTED_OPTIONS = ("proxy", "index_together", "order_with_respect_to")
+_UNSUPPORTED_OPTIONS = ("proxy", "order_with_respect_to")
+# Meta options of sets of field names, each with its operation (index_together: Django before 5.1)
+_TOGETHER = (("unique_together", "AlterUniqueTogether"), ("index_together", "AlterIndexTogether"))
 DEFAULT_BASES = ("django.db.models.base.Model",)
 
 
@@ -67,6 +69,7 @@ class MigrationOperation:
             "AlterModelTable": lambda: f"alter_{model}_table",
             "AlterModelTableComment": lambda: f"alter_{model}_table_comment",
             "AlterUniqueTogether": lambda: f"alter_{model}_unique_together",
+            "AlterIndexTogether": lambda: f"alter_{model}_index_together",
             "AlterModelOptions": lambda: f"alter_{model}_options",
             "AddIndex": lambda: f"{model}_{a['index'].kw['name'].lower()}",
             "RemoveIndex": lambda: f"remove_{model}_{a['name'].lower()}",
@@ -382,12 +385,13 @@ class _Detector:
         # the relations follow by name (Django adds them as AddFields of sorted names, folded in by the optimizer)
         related = sorted(((n, f) for n, f in model.fields.items() if _related(f) and not _parent_or_key(f)
                           and n not in skip), key=lambda pair: pair[0])
-        keep_meta = () if skip else ("indexes", "constraints", "unique_together")
+        late = ("indexes", "constraints", "unique_together", "index_together")
+        keep_meta = () if skip else late
         # every option the model state has (``abstract``, ``swappable`` too: Django writes them all)
-        options = {k: v for k, v in sorted(model.options.items())
-                   if k not in ("indexes", "constraints", "unique_together") or k in keep_meta}
-        if "unique_together" in options:  # a set of tuples, as ModelState.from_model holds it
-            options["unique_together"] = _together(set(options["unique_together"]))
+        options = {k: v for k, v in sorted(model.options.items()) if k not in late or k in keep_meta}
+        for option, _ in _TOGETHER:  # a set of tuples, as ModelState.from_model holds it
+            if option in options:
+                options[option] = _together(set(options[option]))
         if model.options.get("proxy") is True:  # a proxy's CreateModel keeps the state's lists, empty or not
             options = {**options, "indexes": list(model.indexes), "constraints": list(model.constraints)}
         args: dict[str, Any] = {"name": model.name, "fields": plain + related}
@@ -403,7 +407,15 @@ class _Detector:
         op.depends.update(_base_labels(model))
 
     def deleted_models(self, deleted: list[tuple[str, str]]) -> None:
-        """DeleteModel, a model before the deleted models it points to (its keys go with it)."""
+        """DeleteModel, a model before the deleted models it points to (its keys go with it; before Django 2.2
+        after the removal of its relations: ``legacy_deletes``)."""
+        from .legacy_deletes import before_delete
+        from .legacy_semantics import pinned
+
+        version = pinned(self.old)
+        for key in sorted(deleted):  # a Django before 2.2's, all before the first DeleteModel, as it sorts them
+            for kind, args in before_delete(self.old.models[key], version, _related):
+                self.op(kind, key[0], **args)
         pending = list(deleted)
         while pending:
             # a model no other pending model points at goes first
@@ -537,17 +549,31 @@ class _Detector:
                 self.op("AddConstraint", new.app_label, model_name=new.name_lower, constraint=c)
 
     def removed_unique_together(self, old: ModelState, new: ModelState) -> None:
-        """Django 4.1+: first drop the sets that go (keep the intersection), add the new ones after the fields."""
-        before, after = set(old.unique_together), set(new.unique_together)
-        kept = before & after
-        if kept != before:
-            self.op("AlterUniqueTogether", old.app_label, name=old.name_lower, unique_together=_together(kept))
+        """Django 4.1+: first drop the sets that go (keep the intersection), add the new ones after the fields;
+        ``index_together`` the same way, after ``unique_together``. Before 4.1 only the second step was."""
+        if _before_4_1(self.old):
+            return
+        for option, kind in _TOGETHER:
+            before, after = set(old.options.get(option, ())), set(new.options.get(option, ()))
+            kept = before & after
+            if kept != before:
+                self.op(kind, old.app_label, name=old.name_lower, **{option: _together(kept)})
 
     def altered_unique_together(self, old: ModelState, new: ModelState) -> None:
-        kept = set(old.unique_together) & set(new.unique_together)
-        if set(new.unique_together) != kept:
-            self.op("AlterUniqueTogether", new.app_label, name=new.name_lower,
-                    unique_together=_together(set(new.unique_together)))
+        """The new sets (before 4.1: whenever they differ). The optimizer folds the first step's operation into
+        this one when no other operation of the model is between them (``AlterTogetherOptionOperation``:
+        ``reduce`` keeps the later of two, ``can_reduce_through`` the other option's)."""
+        for option, kind in _TOGETHER:
+            before, after = set(old.options.get(option, ())), set(new.options.get(option, ()))
+            if after == (before if _before_4_1(self.old) else before & after):
+                continue
+            ops = self.changes.operations.get(new.app_label, [])
+            first = next((i for i in range(len(ops) - 1, -1, -1)
+                          if ops[i].kind == kind and ops[i].args.get("name") == new.name_lower), None)
+            if first is not None and all(op.kind in _TOGETHER_KINDS or not _of_model(op, new.name_lower)
+                                         for op in ops[first + 1:]):
+                ops.pop(first)
+            self.op(kind, new.app_label, name=new.name_lower, **{option: _together(after)})
 
     def altered_table(self, old: ModelState, new: ModelState) -> None:
         if old.options.get("db_table") != new.options.get("db_table"):
@@ -559,6 +585,20 @@ class _Detector:
         b = {k: v for k, v in new.options.items() if k in ALTER_OPTION_KEYS}
         if a != b:
             self.op("AlterModelOptions", new.app_label, name=new.name_lower, options=dict(sorted(b.items())))
+
+
+_TOGETHER_KINDS = frozenset(kind for _, kind in _TOGETHER)
+
+
+def _before_4_1(state: ProjectState) -> bool:
+    from .legacy_semantics import pinned
+
+    version = pinned(state)
+    return version is not None and tuple(version)[:2] < (4, 1)
+
+
+def _of_model(op: MigrationOperation, model_lower: str) -> bool:
+    return str(op.args.get("model_name") or op.args.get("name") or "").lower() == model_lower
 
 
 def _together(value: set) -> set:

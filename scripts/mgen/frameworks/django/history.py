@@ -34,7 +34,7 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # nested app's module labelled by that app; unnamed indexes by their class's suffix; f-strings and string methods
 # evaluated; fields of a missing library named as keys, their arguments as ForeignKey's; enum members' .value):
 # a cache written by an earlier reader of the same mgen version is dropped
-READER = 10
+READER = 11
 
 
 @dataclass
@@ -182,7 +182,8 @@ def _setting_hash(value: Any) -> str:
 
 def stamp(finder: Any) -> dict[str, str]:
     """What every cached reading depends on besides the project: mgen's version, and Django as installed
-    where the project's names are followed (its ``__init__.py``: path, size, modification time)."""
+    where the project's names are followed (its ``__init__.py``: path, size, modification time), and whether
+    the project's own modules are read as Python 2 reads them (``python2.py``: their imports differ)."""
     located = finder.locate("django")
     django = "none"
     if located is not None:
@@ -191,7 +192,8 @@ def stamp(finder: Any) -> dict[str, str]:
             django = f"{located[0]}:{stat.st_size}:{stat.st_mtime_ns}"
         except OSError:
             pass
-    return {"mgen": __version__, "reader": READER, "django": django}
+    python2 = any(getattr(p, "python2", False) for p in getattr(finder, "projects", ()))
+    return {"mgen": __version__, "reader": READER, "django": django, "python2": str(python2)}
 
 
 def _settings_named(content: bytes) -> list[str]:

@@ -51,6 +51,7 @@ from .operation_classes import classify as classify_operation
 from .operations_list import operation_nodes
 from .partial_models import complete as complete_partial_models
 from .project import App, DjangoProject
+from .python2 import native_strings, runs_python2
 from .scoped import raise_refused
 from .simple_history import add_history_models
 from .source import Module
@@ -362,6 +363,7 @@ class MigrationReplayer:
         self.project = project
         self.reader = ModelClassReader(project)
         self.state = ProjectState(settings=project.settings, auto_fields=app_auto_fields(project))
+        self.python2 = runs_python2(project.root)  # b'...' in its migrations is str (python2.py)
 
     def run(self, graph: Graph, *, scoped: bool = False) -> ProjectState:
         """The state the graph's files build; ``scoped``: a file mgen cannot read refuses its app
@@ -384,6 +386,8 @@ class MigrationReplayer:
 
     def apply(self, op: Any, m: MigrationFile, line: int) -> None:
         file = str(m.path)
+        if self.python2:
+            op = native_strings(op)
         if not isinstance(op, Call):
             opaque = first_opaque(op)
             raise MgenError(f"operation {opaque.source if opaque else op!r} is not a Django migration operation "

@@ -26,6 +26,8 @@ from .. import pyast
 from ..libcache import parse_library_file
 from ..pyast import Module
 from ..pyast import bodies as pyast_bodies
+from .branch_bases import agreed_base, branch_values
+from .python2 import runs_python2
 
 __all__ = ["Definition", "External", "Finder", "Module", "ModuleRef", "Resolved", "Unknown", "absolute",
            "class_targets", "dotted_name", "parse_file", "source_text"]
@@ -108,6 +110,9 @@ class Finder:
         found = search_path(Path(project), list(extra), list(inserted))
         finder = cls([*found.own, *found.libraries], found.libraries)
         finder.own_roots = list(found.own)
+        if runs_python2(Path(project)):  # its own modules import as Python 2 did (py2_imports)
+            for p in finder.projects:
+                p.python2 = p.root.resolve() in {r.resolve() for r in found.own}
         finder.search = found
         return finder
 
@@ -219,23 +224,29 @@ class Finder:
         if cached is not None:
             return cached
         out: list[Resolved] = self._bases.setdefault(id(cls.node), [])
-        for base in self._metaclass_bases(cls):
-            target = base.value if isinstance(base, ast.Subscript) else base
-            dotted = dotted_name(target)
-            if dotted is None:
-                out.append(pyast.Unknown(base, cls.module.path, f"base {pyast.text_of(base)} is computed"))
-            else:  # bases are read in module scope (an enclosing class body is not visible to them)
-                out.append(self.resolve(cls.module, dotted))
+        for base in self._metaclass_bases(cls.module, cls.node.bases):
+            out.extend(self._base(cls.module, base))
         return out
 
-    def _metaclass_bases(self, cls: Definition) -> list[ast.expr]:
+    def _base(self, module: Module, base: ast.expr) -> list[Resolved]:
+        target = base.value if isinstance(base, ast.Subscript) else base
+        dotted = dotted_name(target)
+        if dotted is None:
+            return [pyast.Unknown(base, module.path, f"base {pyast.text_of(base)} is computed")]
+        # bases are read in module scope (an enclosing class body is not visible to them)
+        found = self.resolve(module, dotted)
+        values = branch_values(module, dotted) if isinstance(found, pyast.Unknown) else None
+        agreed = agreed_base(values, lambda v: [r for b in self._metaclass_bases(module, [v])
+                                                for r in self._base(module, b)]) if values else None
+        return agreed if agreed is not None else [found]  # type: ignore[return-value]
+
+    def _metaclass_bases(self, module: Module, bases: Sequence[ast.expr]) -> list[ast.expr]:
         """The base expressions, ``six.with_metaclass(Meta, *bases)`` (six, ``django.utils.six``, ``future``)
         read as its ``bases``: allauth's ``JSONField(six.with_metaclass(models.SubfieldBase, models.TextField))``."""
-        assert isinstance(cls.node, ast.ClassDef)
         out: list[ast.expr] = []
-        for base in cls.node.bases:
+        for base in bases:
             func = dotted_name(base.func) if isinstance(base, ast.Call) else None
-            target = self.resolve(cls.module, func) if func else None
+            target = self.resolve(module, func) if func else None
             path = getattr(target, "path", "") if target is not None else ""
             if path.rpartition(".")[2] == "with_metaclass" and path.rpartition(".")[0].endswith(WITH_METACLASS) \
                     and len(base.args) > 1 and not base.keywords:  # type: ignore[union-attr]

@@ -425,7 +425,7 @@ class SchemaBuilder:
         raise MgenError(f"field {field.name}: db_default={value!r} is not a literal, Value() or Now()", field.file,
                         field.line)
 
-    # -- Meta: unique_together, indexes, constraints ----------------------------------------------
+    # -- Meta: unique_together, index_together, indexes, constraints ----------------------------------------------
     def meta_constraints(self, model: ModelState, table: Table) -> Table:
         uniques, indexes, checks = list(table.uniques), list(table.indexes), list(table.checks)
         for together in model.unique_together:
@@ -435,6 +435,9 @@ class SchemaBuilder:
                 indexes.append(Index(name, tuple(cols), unique=True))  # SQLite's unique is an index
             else:
                 uniques.append(Unique(name, tuple(cols)))
+        for together in model.options.get("index_together", ()):  # Django before 5.1: an index, suffix "_idx"
+            cols = [column_name(self.field_named(model, f)) for f in together]
+            indexes.append(Index(create_index_name(table.name, cols, "_idx", self.d), tuple(cols)))
         for index in model.indexes:
             built = self.index(model, table, index)
             if built is not None:
