@@ -92,3 +92,15 @@ def test_alembic_model_change_committed_without_its_revision(tmp_path: Path, cap
     commit_all(repo, "import")
     found = drift(repo / "services" / "api")
     assert found is not None and found.lines == ["add column users.nickname varchar(40)"]
+
+
+def test_a_base_error_names_the_projects_own_file(tmp_path):
+    """A base that does not read is said with the project's path (a project in a subfolder of its repository),
+    never the temporary copy's; this line crashed with a NameError after a merge (redash at ce8ffae152)."""
+    from mgen.errors import MgenError
+    from mgen.frameworks.drift import _in_project
+
+    copy = tmp_path / "tmp" / "mgen-base-x1" / "app" / "models" / "user.py"
+    line = _in_project(MgenError("cannot read this", str(copy), 7), tmp_path / "repo" / "app", "app")
+    assert line.startswith(f"{tmp_path / 'repo' / 'app' / 'models' / 'user.py'}:7")
+    assert "mgen-base-" not in line
