@@ -65,6 +65,7 @@ from .state import (
     normalize_together,
     with_legacy_on_delete,
 )
+from .stream_fields import align_stream_fields
 from .unfound_apps import relabel as relabel_unfound
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
@@ -751,6 +752,7 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
     if migrated is not None:
         complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
+        align_stream_fields(state, migrated, project)  # wagtail's StreamField blocks (stream_fields)
         keep_unreadable(state, migrated)
         for key, model in migrated.models.items():
             if key[0] in state.refused:

@@ -1,0 +1,179 @@
+"""A StreamField's blocks compared as its ``deconstruct()`` gives them (``stream_fields``, issue #12).
+
+The fixture's ``streamkit`` package is a stand-in with the shapes of wagtail 2.x-6.1 (written here, not
+copied): ``Block.__new__`` keeps the constructor's arguments, ``Block.__init__`` renames ``classname`` to
+``form_classname``, ``Block.deconstruct()`` returns them; ``ChoiceBlock`` has a ``deconstruct()`` of its own;
+``StreamField.deconstruct()`` returns ``[list(self.stream_block.child_blocks.items())]``. Old migrations hold
+the blocks as a tuple of pairs, the models a list. Django's own ``makemigrations --check`` is the judge.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from mgen.errors import MgenError
+from mgen.frameworks.django.writer import generate
+
+COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
+sys.path.insert(0, str(COMMON))
+import djharness as h
+
+BASE = '''class Block:
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        obj._constructor_args = (args, kwargs)
+        return obj
+
+    def __init__(self, **kwargs):
+        if "classname" in self._constructor_args[1]:
+            classname = self._constructor_args[1].pop("classname")
+            self._constructor_args[1].setdefault("form_classname", classname)
+
+    def deconstruct(self):
+        path = "streamkit.blocks.%s" % self.__class__.__name__
+        return (path, self._constructor_args[0], self._constructor_args[1])
+
+    def __eq__(self, other):
+        return isinstance(other, Block) and self.deconstruct() == other.deconstruct()
+'''
+
+BLOCKS = '''from .base import Block
+
+
+class CharBlock(Block):
+    def __init__(self, required=True, form_classname=None, **kwargs):
+        super().__init__(**kwargs)
+
+
+class StructBlock(Block):
+    def __init__(self, local_blocks=None, **kwargs):
+        super().__init__(**kwargs)
+        self.child_blocks = dict(local_blocks or [])
+
+
+class ChoiceBlock(Block):
+    def __init__(self, choices=(), **kwargs):
+        super().__init__(**kwargs)
+        self._constructor_kwargs = dict(kwargs, choices=list(choices or getattr(self, "choices", [])))
+
+    def deconstruct(self):
+        return ("streamkit.blocks.ChoiceBlock", [], self._constructor_kwargs)
+
+
+class StreamBlock(Block):
+    def __init__(self, local_blocks=None, **kwargs):
+        super().__init__(**kwargs)
+        self.child_blocks = dict(local_blocks or [])
+'''
+
+FIELDS = '''from django.db import models
+
+from .blocks import StreamBlock
+
+
+class StreamField(models.Field):
+    def __init__(self, block_types, **kwargs):
+        self.stream_block = StreamBlock(block_types)
+        super().__init__(**kwargs)
+
+    def get_internal_type(self):
+        return "TextField"
+
+    def deconstruct(self):
+        name, path, _, kwargs = super().deconstruct()
+        block_types = list(self.stream_block.child_blocks.items())
+        args = [block_types]
+        return name, path, args, kwargs
+'''
+
+MIGRATION = '''
+from django.db import migrations, models
+import streamkit.blocks
+import streamkit.fields
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name="Page", fields=[
+            ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+            ("body", streamkit.fields.StreamField((
+                ("heading", streamkit.blocks.CharBlock(classname="title")),
+                ("person", streamkit.blocks.StructBlock([("name", streamkit.blocks.CharBlock())])),
+            ))),
+            ("extra", streamkit.fields.StreamField((
+                ("kind", streamkit.blocks.ChoiceBlock(choices=[("a", "A")])),
+            ))),
+        ]),
+    ]
+'''
+
+MODELS = '''from django.db import models
+
+from streamkit.blocks import CharBlock, ChoiceBlock, StructBlock
+from streamkit.fields import StreamField
+
+
+class Page(models.Model):
+    body = StreamField([
+        ("heading", CharBlock(form_classname="title")),
+        ("person", StructBlock([("name", CharBlock())])),
+    ])
+    extra = StreamField([("kind", ChoiceBlock(choices=[("a", "A")]))])
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = h.write_project(tmp_path / "proj", {"pages": {"0001_initial": MIGRATION}}, {"pages": MODELS})
+    kit = root / "streamkit"
+    (kit / "blocks").mkdir(parents=True)
+    (kit / "__init__.py").write_text("")
+    (kit / "blocks" / "__init__.py").write_text("from .base import Block  # noqa: F401\nfrom .field_block import *  # noqa\n")
+    (kit / "blocks" / "base.py").write_text(BASE)
+    (kit / "blocks" / "field_block.py").write_text(BLOCKS)
+    (kit / "fields.py").write_text(FIELDS)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def django_check(project: Path) -> int:
+    return h.manage(project, "makemigrations", "--check", "--dry-run", check=False).returncode
+
+
+def test_a_tuple_of_blocks_in_a_migration_and_a_list_in_the_model_are_in_sync(project: Path):
+    assert django_check(project) == 0  # Django: the tuple, the list and classname/form_classname agree
+    assert not generate(project, name=None, dry_run=True).operations
+
+
+def test_a_changed_block_is_an_alter_field_django_agrees_with(project: Path):
+    edit(project / "pages" / "models.py", '("name", CharBlock())', '("name", CharBlock(required=False))')
+    assert django_check(project) == 1
+    result = generate(project, name=None)
+    assert result.operations == {"pages": ["pages: AlterField page.body"]}
+    assert django_check(project) == 0  # what mgen wrote is what Django's models deconstruct to
+
+
+def test_an_added_block_is_an_alter_field(project: Path):
+    edit(project / "pages" / "models.py", '("person",', '("text", CharBlock()),\n        ("person",')
+    assert django_check(project) == 1
+    assert generate(project, name=None).operations == {"pages": ["pages: AlterField page.body"]}
+    assert django_check(project) == 0
+
+
+def test_a_changed_block_with_its_own_deconstruct_is_refused_at_the_field(project: Path):
+    edit(project / "pages" / "models.py", '[("a", "A")]', '[("a", "A"), ("b", "B")]')
+    assert django_check(project) == 1
+    with pytest.raises(MgenError) as e:
+        generate(project, name=None, dry_run=True)
+    assert "pages.page.extra: the blocks of streamkit.fields.StreamField differ" in str(e.value)
+    assert "streamkit.blocks.field_block.ChoiceBlock has a deconstruct() of its own" in str(e.value)
+    assert e.value.line == 12
