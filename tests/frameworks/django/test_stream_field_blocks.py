@@ -3,7 +3,9 @@
 The fixture's ``streamkit`` package is a stand-in with the shapes of wagtail 2.x-6.1 (written here, not
 copied): ``Block.__new__`` keeps the constructor's arguments, ``Block.__init__`` renames ``classname`` to
 ``form_classname``, ``Block.deconstruct()`` returns them; ``ChoiceBlock`` has a ``deconstruct()`` of its own;
-``StreamField.deconstruct()`` returns ``[list(self.stream_block.child_blocks.items())]``. Old migrations hold
+``StructBlock`` writes itself as ``(literal path, [list(self.child_blocks.items())], self._constructor_kwargs)``
+(``search_index`` left out), ``DocBlock``'s class is made by a function; ``StreamField.__init__`` takes
+``use_json_field`` for itself and ``deconstruct()`` returns ``[list(self.stream_block.child_blocks.items())]``. Old migrations hold
 the blocks as a tuple of pairs, the models a list. Django's own ``makemigrations --check`` is the judge.
 """
 from __future__ import annotations
@@ -48,9 +50,16 @@ class CharBlock(Block):
 
 
 class StructBlock(Block):
-    def __init__(self, local_blocks=None, **kwargs):
+    def __init__(self, local_blocks=None, search_index=True, **kwargs):
+        self._constructor_kwargs = kwargs
         super().__init__(**kwargs)
         self.child_blocks = dict(local_blocks or [])
+
+    def deconstruct(self):
+        path = "streamkit.blocks.StructBlock"
+        args = [list(self.child_blocks.items())]
+        kwargs = self._constructor_kwargs
+        return (path, args, kwargs)
 
 
 class ChoiceBlock(Block):
@@ -60,6 +69,13 @@ class ChoiceBlock(Block):
 
     def deconstruct(self):
         return ("streamkit.blocks.ChoiceBlock", [], self._constructor_kwargs)
+
+
+def make_block_class(name):
+    return type(name, (CharBlock,), {"__module__": "streamkit.blocks.field_block"})
+
+
+DocBlock = make_block_class("DocBlock")
 
 
 class StreamBlock(Block):
@@ -74,7 +90,7 @@ from .blocks import StreamBlock
 
 
 class StreamField(models.Field):
-    def __init__(self, block_types, **kwargs):
+    def __init__(self, block_types, use_json_field=True, **kwargs):
         self.stream_block = StreamBlock(block_types)
         super().__init__(**kwargs)
 
@@ -102,8 +118,9 @@ class Migration(migrations.Migration):
             ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ("body", streamkit.fields.StreamField((
                 ("heading", streamkit.blocks.CharBlock(classname="title")),
-                ("person", streamkit.blocks.StructBlock([("name", streamkit.blocks.CharBlock())])),
-            ))),
+                ("person", streamkit.blocks.StructBlock((("name", streamkit.blocks.CharBlock()),), label="P")),
+                ("doc", streamkit.blocks.DocBlock()),
+            ), use_json_field=True)),
             ("extra", streamkit.fields.StreamField((
                 ("kind", streamkit.blocks.ChoiceBlock(choices=[("a", "A")])),
             ))),
@@ -113,14 +130,15 @@ class Migration(migrations.Migration):
 
 MODELS = '''from django.db import models
 
-from streamkit.blocks import CharBlock, ChoiceBlock, StructBlock
+from streamkit.blocks import CharBlock, ChoiceBlock, DocBlock, StructBlock
 from streamkit.fields import StreamField
 
 
 class Page(models.Model):
     body = StreamField([
         ("heading", CharBlock(form_classname="title")),
-        ("person", StructBlock([("name", CharBlock())])),
+        ("person", StructBlock([("name", CharBlock())], search_index=False, label="P")),
+        ("doc", DocBlock()),
     ])
     extra = StreamField([("kind", ChoiceBlock(choices=[("a", "A")]))])
 '''
@@ -176,4 +194,18 @@ def test_a_changed_block_with_its_own_deconstruct_is_refused_at_the_field(projec
         generate(project, name=None, dry_run=True)
     assert "pages.page.extra: the blocks of streamkit.fields.StreamField differ" in str(e.value)
     assert "streamkit.blocks.field_block.ChoiceBlock has a deconstruct() of its own" in str(e.value)
-    assert e.value.line == 12
+    assert e.value.line == 13
+
+
+def test_a_changed_container_block_is_an_alter_field(project: Path):
+    edit(project / "pages" / "models.py", 'label="P"', 'label="Person"')
+    assert django_check(project) == 1
+    assert generate(project, name=None).operations == {"pages": ["pages: AlterField page.body"]}
+    assert django_check(project) == 0
+
+
+def test_a_block_whose_class_a_function_makes_refuses_a_difference(project: Path):
+    edit(project / "pages" / "models.py", '("doc", DocBlock()),', '("doc", DocBlock(required=False)),')
+    assert django_check(project) == 1
+    with pytest.raises(MgenError, match="pages.page.body: the blocks of .* DocBlock"):
+        generate(project, name=None, dry_run=True)

@@ -33,6 +33,7 @@ from ..graphs import find_cycle
 from ..pyast import Note
 from . import opaque_keys
 from .conditions import settings_assigned
+from .consumed import consumed_by_path
 from .field_classes import array_arguments
 from .fields import deconstructed
 from .history import FileRecord, History
@@ -430,6 +431,8 @@ class MigrationReplayer:
             kwargs = found.bind(value.args, kw)  # through a pass-through __init__ (field_classes)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
+        if found.opaque:  # what its __init__ takes and deconstruct() never gives, as in the models (consumed)
+            kwargs = consumed_by_path(self.reader, value.path, kwargs)
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
         elif not django_class and opaque_keys.key_like(path) and \

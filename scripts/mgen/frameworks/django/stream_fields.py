@@ -26,14 +26,15 @@ wagtail 6.2+ (``block_lookup``), is left to ``unreadable`` as before.
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
 from .field_classes import _first_defining, _method
 from .fields import ARGS
 from .source import Definition
-from .state import Call, FieldState, ProjectState
+from .state import Call, FieldState, Opaque, ProjectState
 
 # the deconstruct() of a StreamField that writes its child blocks as a list of (name, block) tuples
 _CHILD_BLOCKS = "self.stream_block.child_blocks.items()"
@@ -46,8 +47,9 @@ class StreamFields:
         self.finder = project.finder
         self.ev = project.evaluator
         self._fields: dict[str, bool] = {}
-        self._blocks: dict[str, tuple[bool, bool] | str] = {}
+        self._blocks: dict[str, _Rule | str | None] = {}
         self.unknown: list[str] = []  # the blocks read since last cleared whose deconstruction is their own
+        self.inexact: set[str] = set()  # the paths of such blocks (kept as written)
 
     def _chain(self, path: str) -> list[Definition] | None:
         module_name, _, name = path.rpartition(".")
@@ -67,34 +69,66 @@ class StreamFields:
             self._fields[path] = _CHILD_BLOCKS in text and "lookup" not in text
         return self._fields[path]
 
-    def block(self, path: str) -> tuple[bool, bool] | None:
-        """For a block class: (True, whether ``Block.__init__`` renames ``classname``) when it deconstructs by
-        ``Block``'s rule; None when it is no block class or its deconstruction is its own (then said in
-        ``unknown``: kept as written)."""
+    def block(self, path: str) -> _Rule | None:
+        """How a block class deconstructs; None when it is no block class, or when its deconstruction is its
+        own in a way mgen does not follow (then said in ``unknown``: the block is kept as written)."""
         if path not in self._blocks:
             self._blocks[path] = self._classify_block(path)
         found = self._blocks[path]
         if isinstance(found, str):
             self.unknown.append(f"{path} {found}")
+            self.inexact.add(path)
             return None
-        return found if found != (False, False) else None
+        return found
 
-    def _classify_block(self, path: str) -> tuple[bool, bool] | str:
+    def exact(self, value: Any) -> bool:
+        """Whether a deconstructed value holds no block kept as written (``unknown``)."""
+        if isinstance(value, (list, tuple)):
+            return all(self.exact(v) for v in value)
+        if isinstance(value, dict):
+            return all(self.exact(v) for v in value.values())
+        if isinstance(value, Call):
+            return value.path not in self.inexact and self.exact(value.args) and self.exact(dict(value.kwargs))
+        return not isinstance(value, Opaque)
+
+    def _classify_block(self, path: str) -> _Rule | str | None:
         chain = self._chain(path)
         if chain is None:
-            return "is not found" if _looks_like_block(path) else (False, False)
+            return "is not found" if _looks_like_block(path) else None
         base = next((c for c in chain if c.node.name == "Block"  # type: ignore[union-attr]
                      and c.module.name.endswith("blocks.base")), None)
         if base is None:
-            return (False, False)
-        if _first_defining(chain, "deconstruct") is not base:
-            return "has a deconstruct() of its own"
+            return None
+        defining = _first_defining(chain, "deconstruct")
+        if defining is not base:
+            container = self._container(chain, defining) if defining is chain[0] else None
+            return container or "has a deconstruct() of its own"
         below = chain[:chain.index(base)]
         if any("_constructor_args" in ast.unparse(c.node) for c in below):
             return "changes its constructor arguments"
         init = _method(base, "__init__")
-        renames = init is not None and "form_classname" in ast.unparse(init)
-        return (True, renames)
+        return _Rule(renames=init is not None and "form_classname" in ast.unparse(init))
+
+    def _container(self, chain: list[Definition], cls: Definition) -> _Rule | None:
+        """``StructBlock``/``StreamBlock`` themselves (not a subclass, whose declared blocks join in): their
+        ``deconstruct()`` writes ``(<literal path>, [list(self.child_blocks.items())], self._constructor_kwargs)``
+        where ``__init__(self, local_blocks=None, <keyword parameters>, **kwargs)`` keeps ``kwargs``."""
+        deconstruct, init = _method(cls, "deconstruct"), _method(cls, "__init__")
+        if init is None or deconstruct is None or init.args.kwarg is None:  # type: ignore[union-attr]
+            return None
+        text = ast.unparse(deconstruct)
+        paths = [n.value.value for n in ast.walk(deconstruct) if isinstance(n, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "path" for t in n.targets)
+                 and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)]
+        kept = f"self._constructor_kwargs = {init.args.kwarg.arg}"  # type: ignore[union-attr]
+        params = [a.arg for a in init.args.args[1:]]  # type: ignore[union-attr]
+        if len(paths) != 1 or "args = [list(self.child_blocks.items())]" not in text \
+                or "kwargs = self._constructor_kwargs" not in text or kept not in ast.unparse(init) \
+                or not params or params[0] != "local_blocks" or init.args.kwonlyargs:  # type: ignore[union-attr]
+            return None
+        target = self._chain(paths[0])
+        written = target[0].path if target else paths[0]
+        return _Rule(container=(written, tuple(params)))
 
     def deconstructed(self, value: Any) -> Any:
         """A StreamField's positional argument as its deconstruct() gives it; None when it is not a sequence
@@ -116,14 +150,61 @@ class StreamFields:
             return tuple(self._value(v) for v in value)
         if isinstance(value, dict):
             return {k: self._value(v) for k, v in value.items()}
+        if isinstance(value, Opaque):
+            return self._made_at_run_time(value)
         if not isinstance(value, Call):
             return value
         rule = self.block(value.path)
+        if rule is not None and rule.container is not None:
+            return self._contained(value, *rule.container)
         kwargs = {k: self._value(v) for k, v in value.kwargs}
-        if rule is not None and rule[1] and "classname" in kwargs:  # Block.__init__: classname -> form_classname
+        if rule is not None and rule.renames and "classname" in kwargs:  # Block.__init__: classname -> form_classname
             classname = kwargs.pop("classname")
             kwargs.setdefault("form_classname", classname)
         return Call.of(value.path, tuple(self._value(a) for a in value.args), kwargs)
+
+    def _contained(self, value: Call, written: str, params: tuple[str, ...]) -> Any:
+        """A ``StructBlock([...], **kwargs)`` as its deconstruct() gives it (``_container``)."""
+        bound = dict(zip(params, value.args))
+        kwargs = value.kw
+        if len(value.args) > len(params) or any(p in kwargs for p in bound):
+            self.unknown.append(f"{value!r} is not a call mgen can bind")
+            return value
+        bound.update((p, kwargs.pop(p)) for p in params if p in kwargs)
+        children = self.deconstructed(bound.get("local_blocks") or [])
+        if children is None:
+            self.unknown.append(f"{value!r} holds blocks mgen cannot read")
+            return value
+        return Call.of(written, ([tuple(pair) for pair in children],), {k: self._value(v) for k, v in kwargs.items()})
+
+    def _made_at_run_time(self, value: Opaque) -> Any:
+        """A block whose class a function makes (``DocumentChooserBlock = viewset.get_block_class(...)``), read
+        as an opaque call: the call of the name it is bound to, when its arguments are literals; its
+        deconstruction unknown either way (named in ``unknown``)."""
+        self.unknown.append(f"{value.source} cannot be read statically")
+        try:
+            node = ast.parse(value.source, mode="eval").body
+            module = self.finder.module_at(Path(value.file)) if value.file else None
+            if not isinstance(node, ast.Call) or module is None:
+                return value
+            target = self.finder.resolve(module, ast.unparse(node.func))
+            args = tuple(ast.literal_eval(a) for a in node.args)
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
+        except (SyntaxError, ValueError, TypeError, OSError, MgenError):
+            return value
+        if not isinstance(target, Definition) or len(kwargs) != len(node.keywords):
+            return value
+        self.inexact.add(target.path)
+        return Call.of(target.path, args, kwargs)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """How a block class deconstructs: by ``Block``'s rule (``renames``: ``classname`` to
+    ``form_classname``), or as a container (``_container``: the path it writes, its ``__init__``'s parameters)."""
+
+    renames: bool = False
+    container: tuple[str, tuple[str, ...]] | None = None
 
 
 def _looks_like_block(path: str) -> bool:
@@ -151,7 +232,7 @@ def align_stream_fields(desired: ProjectState, migrated: ProjectState, project: 
                 continue  # not a list of blocks on both sides: unreadable compares them as before
             if mine == theirs:  # equal arguments deconstruct alike, whatever a class's own deconstruct() does
                 _set(desired, key, name, g.kwargs[ARGS])
-            elif not streams.unknown:
+            elif not streams.unknown or _certainly_changed(streams, mine[0], theirs[0]) or mine[1:] != theirs[1:]:
                 _set(desired, key, name, mine)
                 _set(migrated, key, name, theirs)
             else:
@@ -160,6 +241,14 @@ def align_stream_fields(desired: ProjectState, migrated: ProjectState, project: 
                     f"{streams.unknown[0]}: "
                     "mgen cannot tell whether the field changed without running the code (use --engine native, "
                     "or write this change by hand)", f.file, f.line))
+
+
+def _certainly_changed(streams: StreamFields, mine: list, theirs: list) -> bool:
+    """Whether two lists of deconstructed (name, block) differ where every block is exact: other names or
+    order, or a block read exactly on both sides that differs (a block kept as written differs alone: unknown)."""
+    if [name for name, _ in mine] != [name for name, _ in theirs]:
+        return True
+    return any(a != b and streams.exact(a) and streams.exact(b) for (_, a), (_, b) in zip(mine, theirs))
 
 
 def _deconstructed(streams: StreamFields, f: FieldState) -> tuple | None:
