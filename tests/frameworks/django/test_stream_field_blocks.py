@@ -209,3 +209,142 @@ def test_a_block_whose_class_a_function_makes_refuses_a_difference(project: Path
     assert django_check(project) == 1
     with pytest.raises(MgenError, match="pages.page.body: the blocks of .* DocBlock"):
         generate(project, name=None, dry_run=True)
+
+
+# wagtail 6.2+: the blocks written once each into a lookup table (``block_lookup``), indexes in their place;
+# ``__init__`` takes ``min_num``, ``use_json_field`` and ``block_lookup`` for itself
+LOOKUP_FIELDS = '''from django.db import models
+
+from .blocks import StreamBlock
+from .blocks.base import Block
+
+
+class LookupBuilder:
+    def __init__(self):
+        self.blocks = []
+
+    def add_block(self, block):
+        found = block.deconstruct_with_lookup(self)
+        if found in self.blocks:
+            return self.blocks.index(found)
+        self.blocks.append(found)
+        return len(self.blocks) - 1
+
+    def get_lookup_as_dict(self):
+        return dict(enumerate(self.blocks))
+
+
+def block_from(lookup, index):
+    from django.utils.module_loading import import_string
+
+    path, args, kwargs = lookup[index]
+    return import_string(path).construct_from_lookup(lookup, *args, **kwargs)
+
+
+class StreamField(models.Field):
+    def __init__(self, block_types, use_json_field=True, block_lookup=None, **kwargs):
+        self.block_opts = {}
+        for arg in ["min_num", "max_num"]:
+            if arg in kwargs:
+                self.block_opts[arg] = kwargs.pop(arg)
+        if block_lookup is not None:
+            block_types = [(name, block_from(block_lookup, index)) for name, index in block_types]
+        self.stream_block = StreamBlock(block_types)
+        super().__init__(**kwargs)
+
+    def get_internal_type(self):
+        return "TextField"
+
+    def deconstruct(self):
+        name, path, _, kwargs = super().deconstruct()
+        lookup = LookupBuilder()
+        block_types = [
+            (name, lookup.add_block(block))
+            for name, block in self.stream_block.child_blocks.items()
+        ]
+        args = [block_types]
+        kwargs["block_lookup"] = lookup.get_lookup_as_dict()
+        return name, path, args, kwargs
+'''
+
+LOOKUP_BASE = BASE + '''
+    @classmethod
+    def construct_from_lookup(cls, lookup, *args, **kwargs):
+        return cls(*args, **kwargs)
+
+    def deconstruct_with_lookup(self, lookup):
+        return self.deconstruct()
+'''
+
+LOOKUP_STRUCT = '''
+
+    @classmethod
+    def construct_from_lookup(cls, lookup, child_blocks, **kwargs):
+        from ..fields import block_from
+
+        return cls([(name, block_from(lookup, index)) for name, index in child_blocks], **kwargs)
+
+    def deconstruct_with_lookup(self, lookup):
+        return ("streamkit.blocks.StructBlock",
+                [[(name, lookup.add_block(block)) for name, block in self.child_blocks.items()]],
+                self._constructor_kwargs)
+'''
+
+LOOKUP_MIGRATION = '''
+from django.db import migrations, models
+import streamkit.fields
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name="Page", fields=[
+            ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+            ("body", streamkit.fields.StreamField([("heading", 0), ("person", 2)], block_lookup={
+                0: ("streamkit.blocks.CharBlock", (), {"form_classname": "title"}),
+                1: ("streamkit.blocks.CharBlock", (), {}),
+                2: ("streamkit.blocks.StructBlock", [[("name", 1)]], {"label": "P"}),
+            })),
+        ]),
+    ]
+'''
+
+LOOKUP_MODELS = '''from django.db import models
+
+from streamkit.blocks import CharBlock, StructBlock
+from streamkit.fields import StreamField
+
+
+class Page(models.Model):
+    body = StreamField([
+        ("heading", CharBlock(form_classname="title")),
+        ("person", StructBlock([("name", CharBlock())], label="P")),
+    ], min_num=1, use_json_field=True)
+'''
+
+
+@pytest.fixture
+def lookup_project(project: Path) -> Path:
+    kit = project / "streamkit"
+    (kit / "fields.py").write_text(LOOKUP_FIELDS)
+    (kit / "blocks" / "base.py").write_text(LOOKUP_BASE)
+    blocks = (kit / "blocks" / "field_block.py").read_text()
+    marker = "        return (path, args, kwargs)\n"
+    (kit / "blocks" / "field_block.py").write_text(blocks.replace(marker, marker + LOOKUP_STRUCT, 1))
+    (project / "pages" / "migrations" / "0001_initial.py").write_text(LOOKUP_MIGRATION)
+    (project / "pages" / "models.py").write_text(LOOKUP_MODELS)
+    return project
+
+
+def test_a_lookup_table_of_blocks_and_arguments_init_takes_are_in_sync(lookup_project: Path):
+    assert django_check(lookup_project) == 0
+    assert not generate(lookup_project, name=None, dry_run=True).operations
+
+
+def test_a_block_changed_against_a_lookup_table_is_an_alter_field(lookup_project: Path):
+    edit(lookup_project / "pages" / "models.py", 'label="P"', 'label="Person"')
+    edit(lookup_project / "pages" / "models.py", "min_num=1", "min_num=2")  # taken by __init__: no change
+    assert django_check(lookup_project) == 1
+    assert generate(lookup_project, name=None).operations == {"pages": ["pages: AlterField page.body"]}
+    assert django_check(lookup_project) == 0

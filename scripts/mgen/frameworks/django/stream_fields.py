@@ -20,8 +20,13 @@ opaque arguments:
   class with its choices; ``PageChooserBlock`` rewrites ``target_model``), or its class is not found: the
   model's app is refused with the block named (``scoped``), never a change written nor one taken as none.
 
-A StreamField given a block class or instance (``StreamField(BodyBlock())``), or the block lookup table of
-wagtail 6.2+ (``block_lookup``), is left to ``unreadable`` as before.
+From wagtail 6.2 ``deconstruct()`` writes each block once into a lookup table (``block_lookup``) and the
+list holds indexes: a migration's table is expanded back into blocks (as each class's
+``construct_from_lookup`` does: ``StructBlock``'s child indexes, ``ListBlock``'s child), and what
+``__init__`` takes for itself (``min_num``, ``use_json_field``, ``block_lookup``) is left out of both sides.
+An AlterField then holds the blocks themselves, which StreamField takes as well (Django deconstructs both
+alike). A StreamField given a block class or instance (``StreamField(BodyBlock())``) is left to
+``unreadable`` as before.
 """
 from __future__ import annotations
 
@@ -31,13 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MgenError
+from .consumed import _taken
 from .field_classes import _first_defining, _method
 from .fields import ARGS
 from .source import Definition
 from .state import Call, FieldState, Opaque, ProjectState
 
 # the deconstruct() of a StreamField that writes its child blocks as a list of (name, block) tuples
-_CHILD_BLOCKS = "self.stream_block.child_blocks.items()"
+_CHILD_BLOCKS = "list(self.stream_block.child_blocks.items())"
+LOOKUP = "block_lookup"  # wagtail 6.2+: the blocks written once each into a table, indexes in their place
 
 
 class StreamFields:
@@ -46,7 +53,7 @@ class StreamFields:
     def __init__(self, project: Any):
         self.finder = project.finder
         self.ev = project.evaluator
-        self._fields: dict[str, bool] = {}
+        self._fields: dict[str, frozenset[str] | None] = {}
         self._blocks: dict[str, _Rule | str | None] = {}
         self.unknown: list[str] = []  # the blocks read since last cleared whose deconstruction is their own
         self.inexact: set[str] = set()  # the paths of such blocks (kept as written)
@@ -60,14 +67,63 @@ class StreamFields:
         return [target, *[b for b in self.ev.ancestors(target)
                           if isinstance(b, Definition) and isinstance(b.node, ast.ClassDef)]]
 
-    def is_stream_field(self, path: str) -> bool:
-        """Whether the class's ``deconstruct()`` writes ``list(self.stream_block.child_blocks.items())``."""
+    def stream_field(self, path: str) -> frozenset[str] | None:
+        """For a class whose ``deconstruct()`` writes its ``stream_block.child_blocks`` (a StreamField): the
+        keyword arguments its ``__init__`` takes that ``deconstruct()`` leaves out when it writes them into a
+        lookup table (wagtail 6.2+: ``block_lookup``, ``min_num``, ``use_json_field``...; ``consumed`` does it
+        before); None for any other class."""
         if path not in self._fields:
-            chain = self._chain(path)
-            found = _first_defining(chain, "deconstruct") if chain else None
-            text = ast.unparse(_method(found, "deconstruct")) if found is not None else ""  # type: ignore[arg-type]
-            self._fields[path] = _CHILD_BLOCKS in text and "lookup" not in text
+            self._fields[path] = self._stream_field(path)
         return self._fields[path]
+
+    def _stream_field(self, path: str) -> frozenset[str] | None:
+        chain = self._chain(path)
+        found = _first_defining(chain, "deconstruct") if chain else None
+        text = ast.unparse(_method(found, "deconstruct")) if found is not None else ""  # type: ignore[arg-type]
+        if "self.stream_block.child_blocks.items()" not in text:
+            return None
+        if "lookup" not in text:
+            return frozenset() if _CHILD_BLOCKS in text else None
+        if "lookup.add_block(block)" not in text or "kwargs['block_lookup'] = lookup.get_lookup_as_dict()" not in text:
+            return None
+        init = _method(_first_defining(chain, "__init__"), "__init__")  # type: ignore[arg-type]
+        taken = _taken(init)[0] if isinstance(init, ast.FunctionDef) else set()
+        return frozenset(taken | {LOOKUP}) if "block_lookup" in taken else None
+
+    def expand(self, blocks: Any, lookup: Any) -> Any:
+        """A migration's blocks with the indexes into its ``block_lookup`` replaced by the blocks they stand for
+        (as each class's ``construct_from_lookup`` does); unknown where mgen cannot follow one."""
+        if not isinstance(lookup, dict) or not isinstance(blocks, (list, tuple)):
+            return blocks
+        return [(p[0], self._entry(p[1], lookup, 0)) if isinstance(p, (list, tuple)) and len(p) == 2 else p
+                for p in blocks]
+
+    def _entry(self, index: Any, lookup: dict, depth: int) -> Any:
+        entry = lookup.get(index) if isinstance(index, int) and not isinstance(index, bool) else None
+        if not (isinstance(entry, (list, tuple)) and len(entry) == 3 and isinstance(entry[0], str)
+                and isinstance(entry[1], (list, tuple)) and isinstance(entry[2], dict)) or depth > 32:
+            self.unknown.append(f"block_lookup entry {index!r} is not one mgen can read")
+            return index
+        chain = self._chain(entry[0])
+        if chain is None:
+            self.unknown.append(f"{entry[0]} is not found")
+            return index
+        args, kwargs = list(entry[1]), dict(entry[2])
+        found = _first_defining(chain, "construct_from_lookup")
+        function = _method(found, "construct_from_lookup") if found is not None else None
+        params = [a.arg for a in function.args.args[2:]] if isinstance(function, ast.FunctionDef) else []
+        body = ast.unparse(function) if function is not None else ""
+        if params == ["child_blocks"] and args and isinstance(args[0], (list, tuple)):  # StructBlock, StreamBlock
+            args[0] = [(n, self._entry(i, lookup, depth + 1)) for n, i in args[0]]
+        elif not params and "child_block" in body:  # ListBlock: its child block, positional or named
+            if args and isinstance(args[0], int):
+                args[0] = self._entry(args[0], lookup, depth + 1)
+            elif isinstance(kwargs.get("child_block"), int):
+                kwargs["child_block"] = self._entry(kwargs["child_block"], lookup, depth + 1)
+        elif found is not None and found.node.name != "Block":  # type: ignore[union-attr]  (Block's: as given)
+            self.unknown.append(f"{entry[0]} builds itself from the lookup table in a way mgen does not read")
+            self.inexact.add(chain[0].path)
+        return Call.of(chain[0].path, tuple(args), kwargs)
 
     def block(self, path: str) -> _Rule | None:
         """How a block class deconstructs; None when it is no block class, or when its deconstruction is its
@@ -224,15 +280,16 @@ def align_stream_fields(desired: ProjectState, migrated: ProjectState, project: 
                 continue
             if streams is None:
                 streams = StreamFields(project)
-            if not streams.is_stream_field(f.path):
+            taken = streams.stream_field(f.path)
+            if taken is None:
                 continue
             streams.unknown.clear()
-            mine, theirs = _deconstructed(streams, f), _deconstructed(streams, g)
+            mine, theirs = _deconstructed(streams, f, taken), _deconstructed(streams, g, taken)
             if mine is None or theirs is None:
                 continue  # not a list of blocks on both sides: unreadable compares them as before
             if mine == theirs:  # equal arguments deconstruct alike, whatever a class's own deconstruct() does
-                _set(desired, key, name, g.kwargs[ARGS])
-            elif not streams.unknown or _certainly_changed(streams, mine[0], theirs[0]) or mine[1:] != theirs[1:]:
+                _set(desired, key, name, g.kwargs)
+            elif not streams.unknown or _certainly_changed(streams, mine, theirs):
                 _set(desired, key, name, mine)
                 _set(migrated, key, name, theirs)
             else:
@@ -243,22 +300,30 @@ def align_stream_fields(desired: ProjectState, migrated: ProjectState, project: 
                     "or write this change by hand)", f.file, f.line))
 
 
-def _certainly_changed(streams: StreamFields, mine: list, theirs: list) -> bool:
-    """Whether two lists of deconstructed (name, block) differ where every block is exact: other names or
-    order, or a block read exactly on both sides that differs (a block kept as written differs alone: unknown)."""
-    if [name for name, _ in mine] != [name for name, _ in theirs]:
+def _certainly_changed(streams: StreamFields, mine: dict, theirs: dict) -> bool:
+    """Whether two deconstructed fields differ where everything is exact: another keyword or positional
+    argument, other block names or order, or a block read exactly on both sides that differs (a block kept as
+    written that differs alone is unknown)."""
+    (blocks, *rest), (old_blocks, *old_rest) = mine[ARGS], theirs[ARGS]
+    if {k: v for k, v in mine.items() if k != ARGS} != {k: v for k, v in theirs.items() if k != ARGS} \
+            or rest != old_rest or [name for name, _ in blocks] != [name for name, _ in old_blocks]:
         return True
-    return any(a != b and streams.exact(a) and streams.exact(b) for (_, a), (_, b) in zip(mine, theirs))
+    return any(a != b and streams.exact(a) and streams.exact(b) for (_, a), (_, b) in zip(blocks, old_blocks))
 
 
-def _deconstructed(streams: StreamFields, f: FieldState) -> tuple | None:
-    """The field's positional arguments, the first (the blocks) deconstructed; None when it is no blocks."""
+def _deconstructed(streams: StreamFields, f: FieldState, taken: frozenset[str]) -> dict | None:
+    """The field's arguments as its deconstruct() gives them: the blocks (its first positional argument, out
+    of the lookup table a migration may hold) deconstructed, without what ``__init__`` takes (``taken``);
+    None when the first argument is no list of blocks."""
     args = f.kwargs[ARGS]
-    blocks = streams.deconstructed(args[0]) if isinstance(args, tuple) and args else None
-    return (blocks, *args[1:]) if blocks is not None else None
+    first = streams.expand(args[0], f.kwargs.get(LOOKUP)) if isinstance(args, tuple) and args else None
+    blocks = streams.deconstructed(first) if first is not None else None
+    if blocks is None:
+        return None
+    return {**{k: v for k, v in f.kwargs.items() if k not in taken}, ARGS: (blocks, *args[1:])}
 
 
-def _set(state: ProjectState, key: tuple[str, str], name: str, args: tuple) -> None:
+def _set(state: ProjectState, key: tuple[str, str], name: str, kwargs: dict) -> None:
     model = state.models[key]
     f = model.fields[name]
-    state.models[key] = replace(model, fields={**model.fields, name: replace(f, kwargs={**f.kwargs, ARGS: args})})
+    state.models[key] = replace(model, fields={**model.fields, name: replace(f, kwargs=kwargs)})
