@@ -32,6 +32,7 @@ from ...errors import MgenError
 from ..graphs import find_cycle
 from ..pyast import Note
 from . import opaque_keys
+from .callable_storage import keep_callable_storage
 from .conditions import settings_assigned
 from .consumed import consumed_by_path
 from .field_classes import array_arguments
@@ -756,6 +757,7 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
         complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
         align_stream_fields(state, migrated, project)  # wagtail's StreamField blocks (stream_fields)
+        keep_callable_storage(state, migrated, project)  # storage=<function> under Django 3.1 - 4.1
         keep_unreadable(state, migrated)
         for key, model in migrated.models.items():
             if key[0] in state.refused:
