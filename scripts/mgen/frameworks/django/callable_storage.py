@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..pins import _FILES
+from ..pins import requirement_texts
 from ..pyast import Note
 from .legacy_semantics import pinned
 from .source import Definition
@@ -73,24 +73,17 @@ def _allowed(root: Path) -> tuple[Version, Version] | None:
     no bound."""
     lower: Version = (0, 0)
     upper: Version = (99, 0)
-    folder = Path(root).resolve()
-    for _ in range(3):
-        for pattern in _FILES:
-            for path in sorted(folder.glob(pattern)):
-                try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
-                for match in _RANGE.finditer(text):
-                    for op, number in _SPEC.findall(match[1]):
-                        v = tuple(int(p) for p in number.split("."))[:2]
-                        if op in (">=", "==", "~=", ">"):
-                            lower = max(lower, v)
-                        if op in ("<", "<=", "=="):
-                            upper = min(upper, v if op != "<" else (v[0], v[1] - 1) if v[1] else (v[0] - 1, 99))
-        if lower != (0, 0) or upper != (99, 0) or folder.parent == folder:
+    for texts in requirement_texts(root):
+        for text in texts:
+            for match in _RANGE.finditer(text):
+                for op, number in _SPEC.findall(match[1]):
+                    v = tuple(int(p) for p in number.split("."))[:2]
+                    if op in (">=", "==", "~=", ">"):
+                        lower = max(lower, v)
+                    if op in ("<", "<=", "=="):
+                        upper = min(upper, v if op != "<" else (v[0], v[1] - 1) if v[1] else (v[0] - 1, 99))
+        if lower != (0, 0) or upper != (99, 0):
             break
-        folder = folder.parent
     return None if (lower, upper) == ((0, 0), (99, 0)) else (lower, upper)
 
 
