@@ -160,10 +160,11 @@ class StreamFields:
             container = self._container(chain, defining) if defining is chain[0] else None
             return container or "has a deconstruct() of its own"
         below = chain[:chain.index(base)]
-        if any("_constructor_args" in ast.unparse(c.node) for c in below):
+        if any("_constructor_args" in ast.unparse(c.node) or _method(c, "__new__") is not None for c in below):
             return "changes its constructor arguments"
         init = _method(base, "__init__")
-        return _Rule(renames=init is not None and "form_classname" in ast.unparse(init))
+        text = ast.unparse(init) if init is not None else ""
+        return _Rule(renames="pop('classname')" in text and "setdefault('form_classname', classname)" in text)
 
     def _container(self, chain: list[Definition], cls: Definition) -> _Rule | None:
         """``StructBlock``/``StreamBlock`` themselves (not a subclass, whose declared blocks join in): their
