@@ -14,11 +14,15 @@ nested blocks (``StructBlock([...])``, ``ListBlock(...)``) compare as written.
 opaque arguments:
 
 - the blocks, deconstructed so, are equal: the field takes the migrations' value (unchanged);
-- they differ and every block's class deconstructs by ``Block``'s rule: a change, both sides in the
-  deconstructed form (``makemigrations`` writes an AlterField);
-- they differ and a block's class has its own ``deconstruct()`` (``ChoiceBlock`` writes itself as the plain
-  class with its choices; ``PageChooserBlock`` rewrites ``target_model``), or its class is not found: the
-  model's app is refused with the block named (``scoped``), never a change written nor one taken as none.
+- ``StructBlock``/``StreamBlock`` themselves write ``(literal path, [their child blocks], constructor
+  kwargs less their own keyword parameters)``: read so (``_container``);
+- they differ and every block is deconstructed so, or they differ where every block is (another keyword
+  argument, other names or order, an exactly read block changed): a change, both sides in the deconstructed
+  form (``makemigrations`` writes an AlterField);
+- they differ only in a block whose class has a ``deconstruct()`` of its own (``ChoiceBlock`` writes itself as
+  the plain class with its choices; ``PageChooserBlock`` rewrites ``target_model``), is made by a function
+  (``DocumentChooserBlock = viewset.get_block_class(...)``: read as the call of that name), or is not found:
+  the model's app is refused with the block named (``scoped``), never a change written nor one taken as none.
 
 From wagtail 6.2 ``deconstruct()`` writes each block once into a lookup table (``block_lookup``) and the
 list holds indexes: a migration's table is expanded back into blocks (as each class's
