@@ -4,6 +4,7 @@ automatic table names changed in 3.0, SQLModel's ``datetime`` columns in 0.0.45.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 _FILES = ("requirements*.txt", "requirements/*.txt", "requirements*.in", "pyproject.toml", "setup.py", "setup.cfg",
@@ -37,18 +38,29 @@ def pinned_series(root: Path, package: str) -> tuple[int, int] | None:
 def pinned_versions(root: Path, package: str) -> set[tuple[int, ...]]:
     """Every version of ``package`` the pin and lock files name (see ``pinned_version``)."""
     found: set[tuple[int, ...]] = set()
-    folder = root.resolve()
     patterns = _patterns(package)
+    for texts in requirement_texts(root):
+        for text in texts:
+            for rx in patterns:
+                found.update(tuple(int(p) for p in m.split(".")) for m in rx.findall(text))
+        if found:
+            break
+    return found
+
+
+def requirement_texts(root: Path) -> Iterator[list[str]]:
+    """The texts of the requirement and lock files in ``root``, then in each of the two folders above it (one
+    list per folder; the caller stops when it found what it looks for)."""
+    folder = Path(root).resolve()
     for _ in range(3):
+        texts = []
         for pattern in _FILES:
             for path in sorted(folder.glob(pattern)):
                 try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
+                    texts.append(path.read_text(encoding="utf-8", errors="replace"))
                 except OSError:
                     continue
-                for rx in patterns:
-                    found.update(tuple(int(p) for p in m.split(".")) for m in rx.findall(text))
-        if found or folder.parent == folder:
-            break
+        yield texts
+        if folder.parent == folder:
+            return
         folder = folder.parent
-    return found

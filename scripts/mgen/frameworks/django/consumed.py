@@ -53,6 +53,15 @@ def consumed_arguments(reader: Any, cls: Any, bound: dict[str, Any]) -> dict[str
     return out
 
 
+def consumed_by_path(reader: Any, path: str, bound: dict[str, Any]) -> dict[str, Any]:
+    """``consumed_arguments`` for a class named by a dotted path (a migration's field): Django builds the
+    migrations' fields through the same ``__init__`` and ``deconstruct()`` as the models'."""
+    module_name, _, name = path.rpartition(".")
+    module = reader.project.finder.module(module_name) if module_name else None
+    cls = reader.project.finder.resolve(module, name) if module is not None else None
+    return consumed_arguments(reader, cls, bound)
+
+
 def _guarded(deconstruct: ast.FunctionDef) -> set[str]:
     """The names ``deconstruct`` puts back only under an ``if``."""
     return {target.slice.value for node in ast.walk(deconstruct) if isinstance(node, ast.If)

@@ -585,9 +585,9 @@ def normalize_constraint(constraint: Any) -> Any:
     if constraint.path == CHECK_PATH and "check" in kw:
         kw["condition"] = kw.pop("check")
     kw = {k: v for k, v in kw.items() if not _empty(v)}
-    for key in ("fields", "include"):  # UniqueConstraint keeps them as tuples
-        if key in kw:
-            kw[key] = tuple(kw[key])
+    for key in ("fields", "include"):  # UniqueConstraint keeps them as tuples; a set in the order it iterates,
+        if key in kw:  # which depends on the process's hashing: sorted here, the same in every run (cached states)
+            kw[key] = tuple(sorted(kw[key], key=repr) if isinstance(kw[key], (set, frozenset)) else kw[key])
     return Call.of(constraint.path, tuple(constraint.args), kw)
 
 

@@ -27,7 +27,7 @@ from ...errors import MgenError
 from ..interpreter import folders_up
 from ..pyast import Note
 from .settings import Conditional, DjangoSettings, evaluate_file, evaluate_settings, first_unknown, is_known
-from .source import Definition, Finder, Module, dotted_name, parse_file
+from .source import Definition, External, Finder, Module, dotted_name, parse_file
 from .state import Call, Opaque, Ref
 from .values import Evaluator, Scope, first_opaque
 
@@ -397,13 +397,23 @@ def _default_config(project: DjangoProject, app_module: str) -> Definition | Non
     for stmt in module.tree.body:
         if isinstance(stmt, ast.ClassDef):
             cls = Definition(f"{module.name}.{stmt.name}", module, stmt)
-            if any(getattr(b, "path", None) == APP_CONFIG for b in project.evaluator.ancestors(cls)) \
-                    and _config_attr(project.evaluator, cls, "default") is not False:
+            if _is_app_config(project.evaluator, cls) and _config_attr(project.evaluator, cls, "default") is not False:
                 candidates.append(cls)
     if len(candidates) == 1:
         return candidates[0]
     chosen = [c for c in candidates if _config_attr(project.evaluator, c, "default") is True]
     return chosen[0] if len(chosen) == 1 else None
+
+
+def _is_app_config(evaluator: Evaluator, cls: Definition) -> bool:
+    """An ``AppConfig`` subclass; or one on a base of a library mgen does not find that is named as one
+    (wagtail's ``WagtailSearchAppConfig(modelsearch.apps.ModelSearchAppConfig)``) when it sets its
+    ``label`` itself: what the base would have set is unknown, so such a class without one is no config."""
+    ancestors = evaluator.ancestors(cls)
+    if any(getattr(b, "path", None) == APP_CONFIG for b in ancestors):
+        return True
+    return any(isinstance(b, External) and b.path.endswith("AppConfig") for b in ancestors) \
+        and isinstance(_config_attr(evaluator, cls, "label"), str)
 
 
 def _config_attr(evaluator: Evaluator, config: Definition | None, name: str) -> Any:

@@ -32,7 +32,9 @@ from ...errors import MgenError, nested_in
 from ..graphs import find_cycle
 from ..pyast import Note
 from . import opaque_keys
+from .callable_storage import keep_callable_storage
 from .conditions import settings_assigned
+from .consumed import consumed_by_path
 from .field_classes import array_arguments
 from .fields import deconstructed
 from .history import FileRecord, History
@@ -66,6 +68,7 @@ from .state import (
     normalize_together,
     with_legacy_on_delete,
 )
+from .stream_fields import align_stream_fields
 from .unfound_apps import relabel as relabel_unfound
 from .unreadable import keep_unreadable
 from .values import Scope, first_opaque
@@ -438,6 +441,8 @@ class MigrationReplayer:
             kwargs = found.bind(value.args, kw)  # through a pass-through __init__ (field_classes)
         except ValueError as e:
             raise MgenError(f"field {name}: {e}", file, line) from None
+        if found.opaque:  # what its __init__ takes and deconstruct() never gives, as in the models (consumed)
+            kwargs = consumed_by_path(self.reader, value.path, kwargs)
         if django_class in ("ForeignKey", "OneToOneField", "ManyToManyField"):
             kwargs = related_references(kwargs, self.project, m.app_label, model_name, file, line)
         elif not django_class and opaque_keys.key_like(path) and \
@@ -760,6 +765,8 @@ def models_state(project: DjangoProject, migrated: ProjectState | None = None, *
     if migrated is not None:
         complete_partial_models(state, migrated)
         add_history_models(project, state, migrated)
+        align_stream_fields(state, migrated, project)  # wagtail's StreamField blocks (stream_fields)
+        keep_callable_storage(state, migrated, project)  # storage=<function> under Django 3.1 - 4.1
         keep_unreadable(state, migrated)
         for key, model in migrated.models.items():
             if key[0] in state.refused:

@@ -10,7 +10,7 @@ Values inside field arguments and Meta options are:
 - Python literals (None, bool, int, float, str, bytes, Decimal, list, tuple, set, dict), lists and tuples
   kept apart as Django's autodetector keeps them (``ordering = ["name"]`` against a migration's
   ``("name",)`` is an AlterModelOptions); where Django itself normalizes (choices to a list of pairs,
-  ``Index.fields`` to a list, ``UniqueConstraint.fields`` to a tuple, unique_together to a set of tuples)
+  ``Index.fields`` to a list, ``UniqueConstraint.fields`` to a tuple (a set sorted), unique_together to a set of tuples)
   the readers do the same;
 - ``Ref(path)``: a module-level object named by where it is defined (``uuid.uuid4``,
   ``django.db.models.deletion.CASCADE``, ``shop.models.default_code``);
