@@ -147,3 +147,19 @@ def test_join_tables_keyed_as_the_history_keys_them(tmp_path, capsys):
     (root / "prisma" / "migrations" / "20240101000000_init" / "migration.sql").unlink()
     code, out = run(capsys, "generate", str(root), "--dry-run")
     assert code == 0 and '"_AToC_AB_pkey"' in out and '"_AToB_AB_pkey"' in out, out
+
+
+def test_an_extension_the_history_created_is_left_alone(tmp_path, capsys):
+    """Prisma's differ does not manage extensions (without its postgresqlExtensions preview feature): one a
+    migration created stays, and a change elsewhere does not drop it (documenso at 04f6e76178: the down of
+    pg_trgm failed, an index used it)."""
+    history = ('CREATE EXTENSION IF NOT EXISTS "pg_trgm";\n\n-- CreateTable\nCREATE TABLE "User" ("id" SERIAL NOT NULL, '
+               '"email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n\n-- CreateIndex\n'
+               'CREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n')
+    root = project(tmp_path, {"prisma/schema.prisma": PG + USER,
+                              "prisma/migrations/20240101000000_init/migration.sql": history})
+    assert run(capsys, "generate", str(root), "--dry-run")[1] == "no changes: nothing written\n"
+    (root / "prisma" / "schema.prisma").write_text(PG + USER.replace("}\n", "  name String?\n}\n"))
+    code, out = run(capsys, "generate", str(root), "--dry-run")
+    assert code == 0 and 'ADD COLUMN "name" text' in out, out
+    assert "EXTENSION" not in out, out

@@ -1,6 +1,9 @@
 """What a Prisma schema cannot say and ``prisma migrate`` leaves alone: CHECK constraints, comments and partial
-indexes (``CREATE INDEX ... WHERE``) that migrations added by hand. Prisma's differ never sees them, so it never drops them; mgen keeps them in the
-desired state of every table both states have, so that no migration drops them either."""
+indexes (``CREATE INDEX ... WHERE``) that migrations added by hand, and PostgreSQL extensions a migration
+created (``CREATE EXTENSION pg_trgm``: without the ``postgresqlExtensions`` preview feature Prisma's differ does
+not manage extensions). Prisma's differ never sees them, so it never drops them; mgen keeps them in the desired
+state (the checks, comments and indexes of every table both states have), so that no migration drops them
+either."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,6 +13,9 @@ from ...schema import Schema
 
 def keep_unmanaged(current: Schema, desired: Schema) -> Schema:
     out = desired
+    for extension in current.extensions:
+        if extension.name not in out.extension_names():
+            out = out.with_extension(extension)
     for table in desired.tables:
         if not current.has_table(table.name):
             continue
