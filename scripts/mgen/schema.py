@@ -357,6 +357,13 @@ class Schema:
     def without_extension(self, name: str) -> Schema:
         return replace(self, extensions=tuple(x for x in self.extensions if x.name != name))
 
+    def keeping_extensions(self, current: Schema) -> Schema:
+        """This desired state with the extensions ``current`` has and it does not name: models (Django's,
+        SQLAlchemy's, Prisma's) cannot say which extensions exist, and their generators never drop one a
+        migration created (``CREATE EXTENSION pg_trgm`` in an ``op.execute``), so neither does mgen."""
+        kept = tuple(x for x in current.extensions if x.name not in self.extension_names())
+        return replace(self, extensions=self.extensions + kept) if kept else self
+
     def normalized(self) -> Schema:
         """Order-insensitive form: tables, enums and constraints sorted by name; column order kept
         (column order is part of a table's definition)."""

@@ -125,6 +125,7 @@ def generate_from_states(framework: Framework, options: Options) -> GenerateRepo
         new = State(current.schema, [], "the current state and the backfills")
     else:
         new = framework.desired_state(options)
+        new = State(new.schema.keeping_extensions(current.schema), new.notes, new.strategy)
         if options.format:
             return framework_sql(options, current.schema, new.schema, dialect, current.notes + new.notes)
         result = diff(current.schema, new.schema, get_dialect(dialect), options.renames)

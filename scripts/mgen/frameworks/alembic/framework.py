@@ -292,7 +292,8 @@ class AlembicFramework(Framework):
         alembic = open_project(tree, dialect)
         current, _ = alembic.current_schema()
         models, _ = alembic.models_schema()
-        return [op.describe() for op in diff(current, models, get_dialect(alembic.dialect)).operations]
+        return [op.describe() for op in diff(current, models.keeping_extensions(current),
+                                             get_dialect(alembic.dialect)).operations]
 
     # -- companions ------------------------------------------------------------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \

@@ -37,7 +37,7 @@ def head_fits(versions_folders: Sequence[str | Path], dialect: str, models: Sche
         except MgenError as e:
             fits.append(HeadFit(head, None, e.one_line()))
             continue
-        fits.append(HeadFit(head, len(diff(schema, models, get_dialect(dialect)).operations)))
+        fits.append(HeadFit(head, len(diff(schema, models.keeping_extensions(schema), get_dialect(dialect)).operations)))
     return sorted(fits, key=lambda f: (f.changes is None, f.changes or 0, f.head))
 
 

@@ -12,10 +12,7 @@ from ...schema import Schema
 
 
 def keep_unmanaged(current: Schema, desired: Schema) -> Schema:
-    out = desired
-    for extension in current.extensions:
-        if extension.name not in out.extension_names():
-            out = out.with_extension(extension)
+    out = desired.keeping_extensions(current)
     for table in desired.tables:
         if not current.has_table(table.name):
             continue
