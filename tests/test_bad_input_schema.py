@@ -47,6 +47,11 @@ CASES = {
     "nan-integer": ("postgresql", "s.yaml", "tables:\n  t:\n    columns:\n      x: {type: int, default: .nan}\n",
                     "'nan'", "CREATE TABLE t (x int DEFAULT 'nan')"),
     "not-a-date": ("postgresql", "s.sql", "CREATE TABLE t (d date DEFAULT 'zzz');\n", "no date", None),
+    # found by bench/fuzz.py (seed 9): the clock as a number's default
+    "clock-number-postgresql": ("postgresql", "s.sql", "CREATE TABLE t (n numeric DEFAULT now());\n",
+                                "a date or time", None),
+    "clock-integer-postgresql": ("postgresql", "s.sql", "CREATE TABLE t (n int DEFAULT CURRENT_TIMESTAMP);\n",
+                                 "a date or time", None),
     "check-unknown-column": ("postgresql", "s.py", ("import sqlalchemy as sa\nmeta = sa.MetaData()\n"
                              "t = sa.Table('t', meta, sa.Column('id', sa.Integer, sa.CheckConstraint('x > 0')))\n"),
                              "'x'", "CREATE TABLE t (id int CHECK (x > 0))"),
@@ -150,3 +155,14 @@ def test_what_the_fuzz_bench_found_is_refused(case: str, tmp_path: Path) -> None
     source.write_text(text)
     code, err = _mgen(source, dialect)
     assert code == 2 and named in err, err
+
+
+def test_the_clock_as_a_numbers_default_is_refused_only_where_the_database_refuses_it(tmp_path: Path) -> None:
+    """MariaDB takes CURRENT_TIMESTAMP as an INT column's default (it stores the number it makes); PostgreSQL
+    refuses it (the clock-number cases above): mgen answers as each database does."""
+    text = "CREATE TABLE t (n int DEFAULT CURRENT_TIMESTAMP)"
+    assert not _server_refuses("mysql", [text])
+    source = tmp_path / "s.sql"
+    source.write_text(text + ";\n")
+    code, err = _mgen(source, "mysql")
+    assert code == 0, err

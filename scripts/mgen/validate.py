@@ -18,6 +18,7 @@ check is one function yielding what is wrong; what a database refuses is its dia
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from .dialects import get_dialect
@@ -29,6 +30,7 @@ Check = Callable[[Schema, Dialect], Iterator[str]]
 _NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double"}
 _NON_FINITE_TYPES = {"numeric", "real", "double"}
 _TEMPORAL = {"date", "time", "timestamp", "timestamptz"}
+_CLOCK = re.compile(r"(current_timestamp|current_date|current_time|localtimestamp|localtime)(\(\d+\))?|now\(\)")
 _TEMPORAL_WORDS = {"now", "today", "tomorrow", "yesterday", "epoch", "infinity", "-infinity", "allballs"}
 _KINDS = {"table": "table", "primary_key": "primary key", "unique": "unique key", "index": "index",
           "foreign_key": "foreign key", "check": "check"}
@@ -173,6 +175,12 @@ def defaults(schema: Schema, dialect: Dialect) -> Iterator[str]:
                     and c.type.name != "native" and (c.type.array or c.type.name not in dialect.number_default_types):
                 yield (f"column {t.name}.{c.name!r} ({c.type.describe()}) has the number {c.default.value} as its "
                        "default, which is not of its type")
+        for c in t.columns:  # the clock where the database has no cast from it to a number (PostgreSQL)
+            if not dialect.clock_default_numbers and c.default is not None and c.default.kind == "expression" \
+                    and c.type.name in _NUMERIC and not c.type.array \
+                    and _CLOCK.fullmatch(c.default.value.strip().lower()):
+                yield (f"column {t.name}.{c.name!r} ({c.type.describe()}) has the default {c.default.value}, "
+                       "a date or time, which is not of its type")
         for c in t.columns:
             if c.default is not None and c.default.kind == "string" and c.type.name in _TEMPORAL \
                     and not c.type.array and not _temporal_text(c.default.value):

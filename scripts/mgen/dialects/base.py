@@ -116,6 +116,7 @@ class Dialect:
     identifiers_in_bmp: ClassVar[bool] = False  # a name's characters are in the Basic Multilingual Plane
     boolean_checks: ClassVar[bool] = False  # a CHECK is a boolean condition (not CHECK (1))
     number_default_types: ClassVar[frozenset[str] | None] = None  # the types a number default fits (None: any)
+    clock_default_numbers: ClassVar[bool] = True  # whether a number column takes CURRENT_TIMESTAMP as its default
     text_takes_nul: ClassVar[bool] = False  # a NUL byte in a string literal (a default, a comment) is stored
     # equivalences the differ honours: what the dialect stores the same way
     distinct_identity_kinds: ClassVar[bool] = False  # serial / ALWAYS / BY DEFAULT are different things

@@ -80,6 +80,7 @@ class PostgreSQL(Dialect):
                    "unique": ("schema:relation", "table:constraint"),
                    "primary_key": ("schema:relation", "table:constraint"),
                    "foreign_key": ("table:constraint",), "check": ("table:constraint",)}
+    clock_default_numbers = False  # timestamptz has no assignment cast to a number: the CREATE TABLE fails
     non_finite_defaults = frozenset({"nan", "infinity", "-infinity", "inf", "-inf", "+inf", "+infinity"})
     foreign_key_target = "unique"
     boolean_checks = True
