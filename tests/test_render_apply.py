@@ -270,6 +270,10 @@ def test_case_applies_and_reverts(dialect, case, tmp_path):
         if db.server == "mariadb" and case in NEEDS_MYSQL8:
             pytest.skip("MariaDB has no functional indexes")
         build_fixture(db, dialect)
+        # an extension created into a schema of its own (WITH SCHEMA ext) needs that schema, as a database has it
+        for schema_name in sorted({getattr(op, "extension", None).schema for op in ops
+                                   if getattr(getattr(op, "extension", None), "schema", None)}):
+            db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"')
         fixture_catalog = catalog(db)
         before = snapshot(db, dialect, FIXTURE)
         counts = row_counts(db, dialect, FIXTURE)

@@ -6,6 +6,7 @@ running the code would tell (an ``op.*`` call in a loop over query rows), the re
 """
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def upgrade_and_read(project: Path, dialect: str, app_root: Path | None = None, 
         config.set_main_option("sqlalchemy.url", sa_url(url))
         if app_root is not None:
             config.set_main_option("prepend_sys_path", str(app_root))
+            for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+                del sys.modules[name]  # another test of this worker imported a package named app of its own
         command.upgrade(config, "head")
         with connect(url) as conn:
             return introspect_connection(conn).without_table("alembic_version")
