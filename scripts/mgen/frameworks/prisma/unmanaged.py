@@ -1,9 +1,8 @@
 """What a Prisma schema cannot say and ``prisma migrate`` leaves alone: CHECK constraints, comments and partial
-indexes (``CREATE INDEX ... WHERE``) that migrations added by hand, and PostgreSQL extensions a migration
-created (``CREATE EXTENSION pg_trgm``: without the ``postgresqlExtensions`` preview feature Prisma's differ does
-not manage extensions). Prisma's differ never sees them, so it never drops them; mgen keeps them in the desired
-state (the checks, comments and indexes of every table both states have), so that no migration drops them
-either."""
+indexes (``CREATE INDEX ... WHERE``) that migrations added by hand. Prisma's differ never sees them, so it never
+drops them; mgen keeps them in the desired state of every table both states have, so that no migration drops
+them either. (Extensions a migration created are kept for every models-based framework alike:
+``Schema.keeping_extensions`` in ``frameworks/generate.py``.)"""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,7 +11,7 @@ from ...schema import Schema
 
 
 def keep_unmanaged(current: Schema, desired: Schema) -> Schema:
-    out = desired.keeping_extensions(current)
+    out = desired
     for table in desired.tables:
         if not current.has_table(table.name):
             continue
