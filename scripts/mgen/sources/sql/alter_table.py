@@ -107,6 +107,9 @@ class AlterTableStatements(InterpreterBase):
             # pg_dump writes ALTER TABLE ... OWNER TO for sequences and views too
             self._ignore("ALTER TABLE " + " ".join(t.text.upper() for t in actions[0][:2]) if actions else "ALTER TABLE")
             return
+        if self.is_temporary(parts[-1]):
+            self._ignore("ALTER TABLE (temporary)")
+            return
         if self.find_table(parts[-1]) is None:
             if exists:
                 return

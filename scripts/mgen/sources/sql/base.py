@@ -78,6 +78,7 @@ class InterpreterBase:
         self.line = 0
         self._parsed = _Parsed("")
         self._pending: list[PendingReference] = []
+        self._temporary: set[str] = set()  # this script's temporary tables and their indexes (temporary.py)
         self._auto_named: set[tuple[str, str]] = set()  # SQLite: (table, name) of derived constraint names
         # MySQL gives every foreign key an index of its name (Dialect.indexes_foreign_keys); migrations drop it
         self._fk_names: set[tuple[str, str]] = {(t.name, f.name) for t in schema.tables for f in t.foreign_keys}
@@ -107,25 +108,34 @@ class InterpreterBase:
             raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
 
     def ident(self, node: exp.Expression | str | None) -> str:
-        """The name an identifier denotes: PostgreSQL folds unquoted names to lower case."""
+        """The name an identifier denotes: PostgreSQL folds unquoted names to lower case and cuts long ones."""
         if isinstance(node, str):
-            return node.lower() if self.database.folds_unquoted_names else node
+            return self.cut_name(node.lower() if self.database.folds_unquoted_names else node)
         if isinstance(node, (exp.Table, exp.Column)):
             node = node.this
         if isinstance(node, exp.Dot):
             node = node.expression
         if isinstance(node, exp.Identifier):
             if node.quoted or not self.database.folds_unquoted_names:
-                return node.this
-            return node.this.lower()
+                return self.cut_name(node.this)
+            return self.cut_name(node.this.lower())
         if isinstance(node, (exp.Var, exp.Literal)):
             return self.ident(node.name)
         raise self.error(f"expected a name, found {node.sql(dialect=self.sg) if node is not None else 'nothing'!r}")
 
     def token_name(self, tok: Token) -> str:
         if tok.token_type == TokenType.IDENTIFIER or not self.database.folds_unquoted_names:
-            return tok.text
-        return tok.text.lower()
+            return self.cut_name(tok.text)
+        return self.cut_name(tok.text.lower())
+
+    def cut_name(self, name: str) -> str:
+        """``name`` as the database stores it: PostgreSQL cuts a name over NAMEDATALEN - 1 bytes at a character
+        boundary, quoted or not (a notice, not an error), and every later statement's name is cut alike."""
+        limit = self.database.identifier_limit
+        if not self.database.cuts_long_identifiers or limit is None or len(name) * 4 <= limit:
+            return name
+        data = name.encode("utf-8", "surrogatepass")
+        return name if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
 
     def _qualified_name(self, tokens: Sequence[Token], i: int) -> tuple[list[str], int]:
         """Read ``a.b."C"`` starting at ``tokens[i]``: the parts and the index after them."""

@@ -17,13 +17,14 @@ from .enums import EnumStatements
 from .extensions import ExtensionStatements
 from .indexes import IndexStatements
 from .tables import TableStatements
+from .temporary import TemporaryTables
 
 # statements that never change tables, by first keyword
 _IGNORED_VERBS = {
-    "SET", "SELECT", "BEGIN", "START", "COMMIT", "ROLLBACK", "END", "PRAGMA", "INSERT", "UPDATE", "DELETE",
+    "SET", "BEGIN", "START", "COMMIT", "ROLLBACK", "END", "PRAGMA", "INSERT", "UPDATE", "DELETE",
     "REPLACE", "MERGE", "LOCK", "UNLOCK", "GRANT", "REVOKE", "USE", "ANALYZE", "ANALYSE", "VACUUM", "REINDEX",
     "CLUSTER", "DELIMITER", "SAVEPOINT", "RELEASE", "DO", "COPY", "REFRESH", "NOTIFY", "LISTEN", "CALL",
-    "EXPLAIN", "WITH", "VALUES", "TRUNCATE", "SECURITY", "DECLARE", "FLUSH", "SHOW", "CHECKPOINT", "ATTACH",
+    "EXPLAIN", "VALUES", "TRUNCATE", "SECURITY", "DECLARE", "FLUSH", "SHOW", "CHECKPOINT", "ATTACH",
     "DETACH", "DISCARD", "RESET", "PREPARE", "EXECUTE", "DEALLOCATE", "IMPORT", "LOAD", "OPTIMIZE", "REPAIR",
     "HANDLER", "FETCH", "CLOSE", "MOVE", "ABORT", "SOURCE", "CHECKSUM", "KILL", "PURGE", "XA", "WAITFOR",
 }
@@ -43,7 +44,7 @@ _TEMPORARY = {"TEMP", "TEMPORARY"}
 
 
 class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, ConstraintStatements, EnumStatements,
-                     ExtensionStatements):
+                     ExtensionStatements, TemporaryTables):
     """Applies DDL statements to a schema, one at a time; see the package docstring."""
 
     # -- driver --------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, Con
         kind, temporary = self._kind_after(stmt.words, 1)
         handler = self._CREATE_KINDS.get(kind)
         if temporary:
-            self._ignore(f"CREATE TEMPORARY {kind}")
+            self._create_temporary(stmt, kind)
         elif handler is not None:
             handler(self, stmt)
         elif kind in _IGNORED_KINDS:
@@ -115,7 +116,8 @@ class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, Con
 
     _VERBS: ClassVar[dict[str, Callable]] = {
         "CREATE": _create, "ALTER": _alter, "DROP": _drop,
-        "COMMENT": TableStatements._comment, "RENAME": TableStatements._rename}
+        "COMMENT": TableStatements._comment, "RENAME": TableStatements._rename,
+        "SELECT": TemporaryTables._select, "WITH": TemporaryTables._select}
     _CREATE_KINDS: ClassVar[dict[str, Callable]] = {
         "TABLE": TableStatements._create_table, "INDEX": IndexStatements._create_index,
         "TYPE": EnumStatements._create_type, "EXTENSION": ExtensionStatements._create_extension}

@@ -213,6 +213,8 @@ class TableStatements(InterpreterBase):
     # -- DROP TABLE, RENAME TABLE, COMMENT ON ------------------------------------------------------
     def _drop_table(self, node: exp.Drop) -> None:
         for target in node.args.get("tables") or ():
+            if self.forget_temporary(self.ident(target)):
+                continue
             found = self.find_table(self.ident(target))
             if found is None:
                 if node.args.get("exists"):
