@@ -66,7 +66,8 @@ class InterpreterBase:
     """The state of one interpreter run and the helpers every statement handler uses. The handler
     classes are mixed into one ``SqlInterpreter`` and call each other's methods through ``self``."""
 
-    def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None) -> None:
+    def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None,
+                 cut_long_names: bool = True) -> None:
         if dialect not in SQLGLOT_DIALECT:
             raise MgenError(f"unknown dialect {dialect!r} (choose one of: {', '.join(DIALECTS)})")
         self.dialect = dialect
@@ -74,6 +75,7 @@ class InterpreterBase:
         self.database = get_dialect(dialect)  # what the database does with what it is given
         self.schema = schema
         self.filename = filename
+        self.cut_long_names = cut_long_names and self.database.cuts_long_identifiers
         self.ignored: list[Ignored] = []
         self.line = 0
         self._parsed = _Parsed("")
@@ -132,7 +134,7 @@ class InterpreterBase:
         """``name`` as the database stores it: PostgreSQL cuts a name over NAMEDATALEN - 1 bytes at a character
         boundary, quoted or not (a notice, not an error), and every later statement's name is cut alike."""
         limit = self.database.identifier_limit
-        if not self.database.cuts_long_identifiers or limit is None or len(name) * 4 <= limit:
+        if not self.cut_long_names or limit is None or len(name) * 4 <= limit:
             return name
         data = name.encode("utf-8", "surrogatepass")
         return name if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
