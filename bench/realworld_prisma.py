@@ -100,19 +100,16 @@ def mgen_up(project: Path) -> tuple[list[str] | None, str | None]:
     from mgen.frameworks.records import Options
 
     framework = PrismaFramework()
-    options = Options(project=project)
+    options = Options(project=project, dry_run=True)
     try:
         dialect = framework.dialect_of(options)
         if dialect != "postgresql":
             return None, f"provider {dialect} (the bench runs PostgreSQL only)"
-        from mgen.dialects import get_dialect
-        from mgen.differ import diff
-        from mgen.plan import Plan
+        from mgen.frameworks.generate import NoChanges, generate_from_states
 
-        current = framework.current_state(options).schema
-        desired = framework.desired_state(options).schema
-        ops = diff(current, desired, get_dialect(dialect)).operations
-        return (Plan(current, ops, dialect).up if ops else []), None
+        # the very path `mgen generate --dry-run` takes (the extensions the history made kept, ...)
+        report = generate_from_states(framework, options)
+        return ([] if isinstance(report, NoChanges) else report.plan.up), None
     except MgenError as e:
         return None, e.one_line()
 
