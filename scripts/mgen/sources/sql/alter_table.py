@@ -22,13 +22,14 @@ _DEFERRABILITY = frozenset({"DEFERRABLE", "NOT", "INITIALLY", "DEFERRED", "IMMED
 
 
 def _split_top_level(tokens: Sequence[Token]) -> list[list[Token]]:
-    """Split tokens at commas outside parentheses (the actions of one ALTER TABLE)."""
+    """Split tokens at commas outside parentheses and brackets (the actions of one ALTER TABLE; a default of
+    ``ARRAY['a', 'b']`` is one action)."""
     parts: list[list[Token]] = [[]]
     depth = 0
     for t in tokens:
-        if t.token_type == TokenType.L_PAREN:
+        if t.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
             depth += 1
-        elif t.token_type == TokenType.R_PAREN:
+        elif t.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
             depth -= 1
         if t.token_type == TokenType.COMMA and depth == 0:
             parts.append([])

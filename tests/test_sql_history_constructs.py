@@ -1,10 +1,13 @@
-"""The SQL reader on two things a real migration history holds (issue #16, inbox-zero's Prisma history):
+"""The SQL reader on things real migration histories hold (issue #16: inbox-zero's and trigger.dev's Prisma
+histories):
 
 - a temporary table built to move data (``CREATE TEMP TABLE``, PostgreSQL's ``SELECT ... INTO TEMP TABLE``),
   indexed, altered and dropped in the same script: it never enters the schema, and while the script runs its
   name shadows a permanent table's; ``SELECT ... INTO`` a permanent table is refused at its line;
 - a name over PostgreSQL's 63 bytes, which PostgreSQL cuts (quoted or not), so a later statement that names
-  the object by its cut name finds it.
+  the object by its cut name finds it;
+- an ``ALTER TABLE`` action whose default is an array literal (``ARRAY['a', 'b']::"T"[]``): one action, its
+  commas inside the brackets.
 
 The judge: the same script run on the server, the database introspected, and the two diffed both ways."""
 from __future__ import annotations
@@ -104,3 +107,17 @@ def test_insert_select_and_plpgsql_into_are_not_a_new_table():
     assert [t.name for t in s.tables] == ["rule", "action"]
     # MySQL's SELECT ... INTO a variable or a file creates no table
     assert len(read_sql_text(BASE + "SELECT count(*) INTO @n FROM rule;", "mysql").tables) == 2
+
+
+ARRAY_DEFAULT = """
+CREATE TYPE "Env" AS ENUM ('STAGING', 'PRODUCTION', 'DEV');
+CREATE TABLE "Channel" (id integer PRIMARY KEY);
+ALTER TABLE "Channel" ADD COLUMN     "envs" "Env"[] DEFAULT ARRAY['STAGING', 'PRODUCTION']::"Env"[],
+    ADD COLUMN "tags" text[] DEFAULT ARRAY['a', 'b'], ADD COLUMN n integer;
+"""
+
+
+def test_an_array_default_in_alter_table_agrees_with_the_server():
+    _agree("postgresql", ARRAY_DEFAULT)
+    table = read_sql_text(ARRAY_DEFAULT, "postgresql").table("Channel")
+    assert [c.name for c in table.columns] == ["id", "envs", "tags", "n"]
