@@ -176,8 +176,9 @@ def prisma_own_sql(oracle: Path, old: Path, new: Path, url: str) -> str:
     done = subprocess.run(["node", "--experimental-wasm-modules", "--no-warnings", "diff.mjs", "postgresql",
                            str(old), str(new), url], cwd=oracle, capture_output=True, text=True, timeout=300,
                           check=False)
-    if done.returncode:
-        raise RuntimeError((done.stderr.strip().splitlines() or ["?"])[-1])
+    if done.returncode:  # the engine's own message: the first "Error" line (Node's trailer names its version)
+        lines = done.stderr.strip().splitlines()
+        raise RuntimeError(next((x.strip() for x in lines if "Error" in x or "error:" in x), lines[-1] if lines else "?"))
     return done.stdout
 
 

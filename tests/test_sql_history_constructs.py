@@ -121,3 +121,19 @@ def test_an_array_default_in_alter_table_agrees_with_the_server():
     _agree("postgresql", ARRAY_DEFAULT)
     table = read_sql_text(ARRAY_DEFAULT, "postgresql").table("Channel")
     assert [c.name for c in table.columns] == ["id", "envs", "tags", "n"]
+
+
+def test_an_object_in_another_postgresql_schema_is_refused_at_its_line_or_skipped_when_asked():
+    script = BASE + "CREATE SCHEMA events;\nCREATE TABLE events.runs (id integer);\n"
+    with pytest.raises(MgenError, match=r"events\.runs is in schema 'events': mgen models the public schema only") \
+            as e:
+        read_sql_text(script, "postgresql", filename="m.sql")
+    assert e.value.line == 6
+    skipped: dict[str, list[str]] = {}
+    s = read_sql_text(script + "ALTER TABLE events.runs ADD COLUMN n int;\nCREATE TABLE public.kept (id int);",
+                      "postgresql", filename="m.sql", skipped_schemas=skipped)
+    assert sorted(t.name for t in s.tables) == ["action", "kept", "rule"]
+    assert skipped == {"events": ["m.sql:6", "m.sql:7"]}
+    # a foreign key into another schema is a statement on it too
+    with pytest.raises(MgenError, match="events.runs is in schema"):
+        read_sql_text("CREATE TABLE a (id int, r int REFERENCES events.runs (id));", "postgresql")

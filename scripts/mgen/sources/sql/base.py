@@ -62,12 +62,22 @@ def first_line(text: str) -> str:
     return first[:80] + ("..." if len(first) > 80 else "")
 
 
+class OutsideSchema(MgenError):
+    """A statement on an object in a PostgreSQL schema other than ``public`` (``events.run_executions``): mgen's
+    model holds one namespace, so such an object is refused at its line, or, where the caller reads only the
+    default schema as its tool does (Prisma without ``multiSchema``), skipped and named."""
+
+    def __init__(self, message: str, file: str | None, line: int | None, namespace: str):
+        super().__init__(message, file, line)
+        self.namespace = namespace
+
+
 class InterpreterBase:
     """The state of one interpreter run and the helpers every statement handler uses. The handler
     classes are mixed into one ``SqlInterpreter`` and call each other's methods through ``self``."""
 
     def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None,
-                 cut_long_names: bool = True) -> None:
+                 cut_long_names: bool = True, other_schemas: str = "refuse") -> None:
         if dialect not in SQLGLOT_DIALECT:
             raise MgenError(f"unknown dialect {dialect!r} (choose one of: {', '.join(DIALECTS)})")
         self.dialect = dialect
@@ -76,6 +86,8 @@ class InterpreterBase:
         self.schema = schema
         self.filename = filename
         self.cut_long_names = cut_long_names and self.database.cuts_long_identifiers
+        self.other_schemas = other_schemas  # "refuse" or "skip" a statement on another schema's object
+        self.skipped_schemas: dict[str, list[str]] = {}  # schema -> where its statements were skipped
         self.ignored: list[Ignored] = []
         self.line = 0
         self._parsed = _Parsed("")
@@ -113,7 +125,11 @@ class InterpreterBase:
         """The name an identifier denotes: PostgreSQL folds unquoted names to lower case and cuts long ones."""
         if isinstance(node, str):
             return self.cut_name(node.lower() if self.database.folds_unquoted_names else node)
-        if isinstance(node, (exp.Table, exp.Column)):
+        if isinstance(node, exp.Table):
+            if node.args.get("db") is not None:
+                self.check_namespace(self.ident(node.args["db"]), node.name)
+            node = node.this
+        elif isinstance(node, exp.Column):
             node = node.this
         if isinstance(node, exp.Dot):
             node = node.expression
@@ -139,14 +155,24 @@ class InterpreterBase:
         data = name.encode("utf-8", "surrogatepass")
         return name if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
 
-    def _qualified_name(self, tokens: Sequence[Token], i: int) -> tuple[list[str], int]:
+    def _qualified_name(self, tokens: Sequence[Token], i: int, column: bool = False) -> tuple[list[str], int]:
         """Read ``a.b."C"`` starting at ``tokens[i]``: the parts and the index after them."""
         parts = [self.token_name(tokens[i])]
         i += 1
         while i + 1 < len(tokens) and tokens[i].token_type == TokenType.DOT:
             parts.append(self.token_name(tokens[i + 1]))
             i += 2
+        named = 2 if column else 1  # the parts after the schema: a relation, or a relation and its column
+        if len(parts) > named:
+            self.check_namespace(parts[-1 - named], parts[-named])
         return parts, i
+
+    def check_namespace(self, namespace: str, name: str) -> None:
+        """Refuse (``OutsideSchema``) an object named in a PostgreSQL schema other than ``public``."""
+        if self.dialect != "postgresql" or namespace in ("public", "pg_temp"):
+            return
+        raise OutsideSchema(f"{namespace}.{name} is in schema {namespace!r}: mgen models the public schema only "
+                            "(objects in other schemas are not read yet)", self.filename, self.line, namespace)
 
     def _raw_type_text(self, name_ident: exp.Identifier, fallback: exp.DataType | None) -> str:
         """The type exactly as written after the column name (sqlglot's DataType loses spellings:

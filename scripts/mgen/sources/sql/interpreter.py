@@ -11,7 +11,7 @@ from sqlglot import exp
 from ...schema import Schema
 from ...statements import Statement, quiet_sqlglot, split_statements
 from .alter_table import AlterTableStatements
-from .base import first_line
+from .base import OutsideSchema, first_line
 from .constraints import ConstraintStatements
 from .do_blocks import DoBlocks
 from .enums import EnumStatements
@@ -40,7 +40,14 @@ class SqlInterpreter(AlterTableStatements, TableStatements, IndexStatements, Con
         verb = stmt.words[0] if stmt.words else ""
         handler = self._VERBS.get(verb)
         if handler is not None:
-            handler(self, stmt)
+            try:
+                handler(self, stmt)
+            except OutsideSchema as e:
+                if self.other_schemas != "skip":
+                    raise
+                self.skipped_schemas.setdefault(e.namespace, []).append(
+                    f"{self.filename}:{self.line}" if self.filename else f"line {self.line}")
+                self._ignore(f"{verb} in schema {e.namespace}")
         elif verb in IGNORED_VERBS:
             self._ignore(verb)
         else:

@@ -273,7 +273,7 @@ class TableStatements(InterpreterBase):
         if kind not in ("TABLE", "COLUMN"):
             self._ignore(f"COMMENT ON {kind}")
             return
-        parts, i = self._qualified_name(tokens, 3)
+        parts, i = self._qualified_name(tokens, 3, column=kind == "COLUMN")
         if i + 1 >= len(tokens) or tokens[i].text.upper() != "IS":
             raise self.error("expected COMMENT ON ... IS '...' | NULL")
         value_tok = tokens[i + 1]

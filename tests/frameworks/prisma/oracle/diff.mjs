@@ -22,9 +22,12 @@ if (provider === "postgresql") {
 const prismaFiles = (path) => statSync(path).isDirectory()
   ? readdirSync(path).sort().flatMap((name) => prismaFiles(join(path, name)))
   : path.endsWith(".prisma") ? [path] : [];
-// Prisma 7 takes the connection URLs from prisma.config.ts and refuses them in a datasource block; a project
-// on Prisma 6 or older has them there: they do not change the migration, so they are left out
-const withoutUrls = (text) => text.replace(/^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*$/gm, "");
+// Prisma 7 takes the connection URLs from prisma.config.ts and refuses them in a datasource block, and knows
+// fewer preview features than older releases; a project on Prisma 6 or older has both: neither changes the
+// migration (generator blocks configure the client), so they are left out
+const withoutUrls = (text) => text
+  .replace(/^[ \t]*generator[ \t]+\w+[ \t]*\{[^}]*\}/gm, "")
+  .replace(/^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*$/gm, "");
 const target = (path) => path === "-" ? { tag: "empty" }
   : { tag: "schemaDatamodel",
       files: prismaFiles(path).map((p) => ({ path: p, content: withoutUrls(readFileSync(p, "utf8")) })) };
