@@ -488,6 +488,10 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             return record
         for path in added:
             (tree / path).unlink(missing_ok=True)
+        left = conflict(tree, sorted(added), extra) if conflict else None
+        if left:  # two leaves without the added files: the project's own generator stops there too
+            record["regenerate"] = {"skip": SKIP_CONFLICT, "detail": left}
+            return record
         run, hints, before = realworld_renames.run_accepting_renames(
             lambda more: run_mgen(args.mgen, project, args.timeout, env, args.engine, [*extra, *more]),
             getattr(args, "accept_renames", False))
