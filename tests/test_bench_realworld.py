@@ -200,7 +200,7 @@ def test_the_bench_gives_only_the_hints_mgen_printed() -> None:
     def run(extra):
         calls.append(list(extra))
         return Run(["a.B.c=d"] if len(calls) == 1 else ["a.B.c=d", "a.X=Y"])
-    last, given, before = realworld_renames.run_accepting_renames(run, True)
+    _, given, before = realworld_renames.run_accepting_renames(run, True)
     assert calls == [[], ["--rename", "a.B.c=d"], ["--rename", "a.B.c=d", "--rename", "a.X=Y"]]
     assert given == ["a.B.c=d", "a.X=Y"] and before == 2.0
     calls.clear()
