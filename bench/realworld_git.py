@@ -8,7 +8,10 @@ leaving out what the mirror lacks, or a git checkout with ``--tree git``) and ru
 - **in-sync**: ``mgen generate PROJECT --dry-run --json`` at the commit, where the project's models and
   migrations agree: anything but "no operations" is a miss;
 - **regenerate**: the migrations the commit added deleted, the same command again; the framework module
-  parses the committed files and mgen's text with ``ast`` and compares the operations. With ``--accept-renames``
+  parses the committed files and mgen's text with ``ast`` and compares the operations. The table gives the
+  rate of the same operations twice: over every commit compared, and over those whose added files hold no
+  data code (RunPython/RunSQL, ``op.execute``: a generator never writes it, so such a file was edited by
+  hand and may hold schema operations no generator writes either, e.g. add, copy, drop, rename). With ``--accept-renames``
   (the default) a run that printed ``--rename`` hints (the renames an interactive generator would ask
   about) is run again with them, as a user answering yes (``realworld_renames``).
 
@@ -606,6 +609,9 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "regen_compared": len(regen),
         "regen_data_code": sum(1 for p in regen if p.get("data_code")),
         "regen_same": sum(1 for p in regen if not p["misses"]),
+        # the commits whose added files hold only what a generator writes (no RunPython/RunSQL: not edited by hand)
+        "regen_plain": sum(1 for p in regen if not p.get("data_code")),
+        "regen_plain_same": sum(1 for p in regen if not p.get("data_code") and not p["misses"]),
         "regen_wrote": sum(1 for p in regen if p.get("wrote")),
         "regen_refused": sum(1 for p in regen if any(c.startswith(REFUSED) for c in _classes(p))),
         "regen_silent": sum(1 for p in regen if SILENT in _classes(p)),
@@ -635,18 +641,18 @@ def results_table(result: dict[str, Any]) -> str:
     headers = ["project", "sampled", "in-sync no-op", "(blind)", "in-sync refused", "regen compared (with data code)",
                "regen same ops", f"regen wrote a {result.get('migration_word', 'migration')}",
                "regen refused", "**silent no changes**", "exit 3", "timeouts", "median s/run", "engine (runs)"]
-    if result.get("accept_renames"):  # the column only where the mode ran: older results keep their table
-        headers.insert(7, "(renames accepted)")
+    renames, plain = bool(result.get("accept_renames")), "accept_renames" in result  # older results: their table
+    headers[7:7] = [*(["(renames accepted)"] if renames else []), *(["regen same ops, no data code"] if plain else [])]
     rows = []
     everything: list[dict[str, Any]] = []
     for project in result["projects"]:
         everything += project["records"]
-        rows.append(_row(project["name"], summarise(project["records"]), result.get("accept_renames")))
-    rows.append(_row("**all**", summarise(everything), result.get("accept_renames")))
+        rows.append(_row(project["name"], summarise(project["records"]), renames, plain))
+    rows.append(_row("**all**", summarise(everything), renames, plain))
     return markdown_table(headers, rows)
 
 
-def _row(name: str, s: dict[str, Any], renames: bool = False) -> list[Any]:
+def _row(name: str, s: dict[str, Any], renames: bool = False, plain: bool = False) -> list[Any]:
     silent = f"**{s['regen_silent']}**" if s["regen_silent"] else "0"
     row = [name, s["sampled"], percent(s["in_sync_noop"], s["in_sync_runs"]), s["in_sync_noop_blind"],
             percent(s["in_sync_refused"], s["in_sync_runs"]), f"{s['regen_compared']} ({s['regen_data_code']})",
@@ -654,8 +660,8 @@ def _row(name: str, s: dict[str, Any], renames: bool = False) -> list[Any]:
             percent(s["regen_refused"], s["regen_compared"]), silent, s["exit3"], s["timeouts"],
             s["median_seconds"] if s["median_seconds"] is not None else "-",
             ", ".join(f"{e} {n}" for e, n in sorted(s.get("engines", {}).items())) or "-"]
-    if renames:
-        row.insert(7, s.get("regen_renamed", 0))
+    row[7:7] = [*([s.get("regen_renamed", 0)] if renames else []),
+                *([percent(s.get("regen_plain_same", 0), s.get("regen_plain", 0))] if plain else [])]
     return row
 
 
