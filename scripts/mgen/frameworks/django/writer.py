@@ -34,7 +34,7 @@ from .fields import field_call
 from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
-from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting
+from .state import Call, FieldState, NativeStr, Opaque, ProjectState, QNode, Ref, Setting
 
 # Where a deconstruct() method rewrites its class's path (Index.deconstruct, BaseConstraint.deconstruct,
 # Q.deconstruct in Django 5.2); classes decorated ``@deconstructible(path=...)`` are read from the source.
@@ -110,6 +110,8 @@ class Serializer:
             if math.isnan(v) or math.isinf(v):
                 return f"float({str(v)!r})"
             return repr(v)
+        if type(v) is NativeStr:  # a Python 2 project's byte string, as its Django wrote it (python2.py)
+            return "b" + repr(str(v))
         if isinstance(v, (int, str, bytes)):
             return repr(v)
         if isinstance(v, list):
