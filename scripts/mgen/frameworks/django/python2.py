@@ -19,6 +19,7 @@ label Django builds such as ``to``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def as_text(value: Any) -> Any:
     if type(value) is NativeStr:
         return str(value)
     if isinstance(value, Call):
-        return Call(value.path, tuple(as_text(a) for a in value.args), tuple((k, as_text(v)) for k, v in value.kwargs))
+        return replace(value, args=tuple(as_text(a) for a in value.args),
+                       kwargs=tuple((k, as_text(v)) for k, v in value.kwargs))
     if type(value) in (tuple, list, set, frozenset):
         return type(value)(as_text(v) for v in value)
     if isinstance(value, dict):

@@ -417,7 +417,7 @@ def value_to_json(value: Any) -> Any:
     if kind is list:
         return [value_to_json(v) for v in value]
     if type(value) is NativeStr:
-        return {"n": str(value)}
+        return {"ns": str(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -479,8 +479,8 @@ def _value_from_json(data: Any) -> Any:
         return Decimal(data["D"])
     if "b" in data:
         return bytes.fromhex(data["b"])
-    if "n" in data:
-        return NativeStr(data["n"])
+    if "ns" in data:
+        return NativeStr(data["ns"])
     if "R" in data:
         return Ref(data["R"])
     if "C" in data:
@@ -502,7 +502,7 @@ _ONE_KEY_FORMS: dict[str, Any] = {
     "d": lambda v: {value_from_json(k): value_from_json(x) for k, x in v},
     "D": Decimal,
     "b": bytes.fromhex,
-    "n": NativeStr,
+    "ns": NativeStr,
     "R": Ref,
 }
 
