@@ -732,8 +732,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         miss_classes(result, "in_sync"),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
          f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
-         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''}"
-         f"{'; regenerate answers yes to the renames mgen asks about (--accept-renames)' if result.get('accept_renames') else ''})."),
+         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."
+         f"{' Regenerate answers yes to the renames mgen asks about (--accept-renames).' if result.get('accept_renames') else ''}"),
     ]) + "\n"
 
 

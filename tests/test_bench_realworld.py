@@ -179,7 +179,7 @@ def test_django_bench_answers_yes_to_the_renames_mgen_asks_about(accept: bool, t
     regen = records["rename price"]["regenerate"]
     if accept:  # the hint mgen printed, given back: the committed RenameField
         assert regen["misses"] == [] and regen["renames_accepted"] == ["shop.Item.price=cost"], regen
-        assert "(renames accepted)" in out.read_text() and "(--accept-renames)" in out.read_text()
+        assert "(renames accepted)" in out.read_text() and "(--accept-renames)." in out.read_text()
         assert "| 75% (3/4) | 1 |" in out.read_text()  # same operations, then the commits that needed a rename
     else:
         assert [m["class"] for m in regen["misses"]] == [rw.RENAME] and "renames_accepted" not in regen
