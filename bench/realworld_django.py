@@ -232,6 +232,7 @@ def _collect(value: ast.AST, app: str, path: str, ops: list[rw.Operation]) -> bo
 class Django:
     name = "Django"
     migration_word = "migration"
+    asks_renames = True  # mgen prints makemigrations' rename questions: --accept-renames is on by default
 
     def is_migration_path(self, path: str) -> bool:
         return bool(MIGRATION_PATH.search(path))

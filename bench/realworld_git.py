@@ -754,9 +754,10 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--scoped", action="store_true",
                         help="give mgen the apps of the commit's added migrations (Django's --app, as makemigrations "
                              "APP): a refusal in another app then blocks nothing measured")
-    parser.add_argument("--accept-renames", action=argparse.BooleanOptionalAction, default=True,
+    parser.add_argument("--accept-renames", action=argparse.BooleanOptionalAction,
                         help="regenerate as a user answering yes to the renames mgen asks about: rerun with the "
-                             "--rename hints it printed (bench/realworld_renames.py; default on)")
+                             "--rename hints it printed (bench/realworld_renames.py; default: on for a framework "
+                             "whose mgen prints them, Django)")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--tree", choices=("archive", "git"),
@@ -766,6 +767,8 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
+    if args.accept_renames is None:
+        args.accept_renames = bool(getattr(framework, "asks_renames", False))
     if args.from_json:
         result = json.loads(args.from_json.read_text())
         (args.out.write_text if args.out else print)(render_markdown(result))

@@ -1,5 +1,5 @@
-"""``--accept-renames`` (the default; ``--no-accept-renames`` turns it off): the regenerate run as a user of
-an interactive generator runs it.
+"""``--accept-renames`` (the Django bench's default; ``--no-accept-renames`` turns it off): the regenerate run
+as a user of an interactive generator runs it.
 
 Django's ``makemigrations`` asks "Did you rename X to Y?" where a model or field went and another with the same
 definition came, and writes RenameModel/RenameField when the user answers yes. mgen asks nothing: it prints the
@@ -10,7 +10,7 @@ and again while a run prints new ones (a field of a renamed model is asked about
 given), at most ``ROUNDS`` runs in all; the last run is the one compared. Only what mgen printed is taken,
 never anything read from the committed migration. The record says which hints were given
 (``"renames_accepted"``) and the table counts the commits that needed them. A framework whose mgen prints no
-hints (Alembic) runs once, as without the mode.
+hints (Alembic, where the mode is off unless asked for) runs once, as without the mode.
 """
 from __future__ import annotations
 
