@@ -8,7 +8,12 @@ leaving out what the mirror lacks, or a git checkout with ``--tree git``) and ru
 - **in-sync**: ``mgen generate PROJECT --dry-run --json`` at the commit, where the project's models and
   migrations agree: anything but "no operations" is a miss;
 - **regenerate**: the migrations the commit added deleted, the same command again; the framework module
-  parses the committed files and mgen's text with ``ast`` and compares the operations.
+  parses the committed files and mgen's text with ``ast`` and compares the operations. The table gives the
+  rate of the same operations twice: over every commit compared, and over those whose added files hold no
+  data code (RunPython/RunSQL, ``op.execute``: a generator never writes it, so such a file was edited by
+  hand and may hold schema operations no generator writes either, e.g. add, copy, drop, rename). With ``--accept-renames``
+  (the default) a run that printed ``--rename`` hints (the renames an interactive generator would ask
+  about) is run again with them, as a user answering yes (``realworld_renames``).
 
 This module holds what does not depend on the framework: reading history (one ``git log``), deterministic
 sampling, extracting a tree, running and timing mgen, classifying misses, matching two operation lists,
@@ -48,7 +53,8 @@ from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import realworld_tree  # found through the path above
+import realworld_renames  # found through the path above
+import realworld_tree
 
 extracted_tree, read_blobs = realworld_tree.extracted_tree, realworld_tree.read_blobs  # the framework modules use rw.*
 DEFAULT_MGEN = str(Path(sys.executable).parent / "mgen")
@@ -485,8 +491,16 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             return record
         for path in added:
             (tree / path).unlink(missing_ok=True)
-        run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
+        left = conflict(tree, sorted(added), extra) if conflict else None
+        if left:  # two leaves without the added files: the project's own generator stops there too
+            record["regenerate"] = {"skip": SKIP_CONFLICT, "detail": left}
+            return record
+        run, hints, before = realworld_renames.run_accepting_renames(
+            lambda more: run_mgen(args.mgen, project, args.timeout, env, args.engine, [*extra, *more]),
+            getattr(args, "accept_renames", False))
         record["regenerate"] = _regenerate(framework, run, tree, committed)
+        if hints:
+            record["regenerate"].update(renames_accepted=hints, seconds_before_renames=round(before, 3))
     return record
 
 
@@ -560,7 +574,7 @@ def run_corpus(framework: Framework, sources: Sequence[Source], args: argparse.N
                          "last": last.sha if last else None, "last_date": last.date if last else None,
                          "records": records})
     return {"framework": framework.name, "migration_word": framework.migration_word, "engine": args.engine,
-            "scoped": bool(getattr(args, "scoped", False)),
+            "scoped": bool(getattr(args, "scoped", False)), "accept_renames": bool(getattr(args, "accept_renames", False)),
             "per_project": args.per_project, "seed": args.seed, "timeout": args.timeout,
             "seconds": round(time.perf_counter() - started, 1), "projects": projects}
 
@@ -595,9 +609,13 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "regen_compared": len(regen),
         "regen_data_code": sum(1 for p in regen if p.get("data_code")),
         "regen_same": sum(1 for p in regen if not p["misses"]),
+        # the commits whose added files hold only what a generator writes (no RunPython/RunSQL: not edited by hand)
+        "regen_plain": sum(1 for p in regen if not p.get("data_code")),
+        "regen_plain_same": sum(1 for p in regen if not p.get("data_code") and not p["misses"]),
         "regen_wrote": sum(1 for p in regen if p.get("wrote")),
         "regen_refused": sum(1 for p in regen if any(c.startswith(REFUSED) for c in _classes(p))),
         "regen_silent": sum(1 for p in regen if SILENT in _classes(p)),
+        "regen_renamed": sum(1 for p in regen if p.get("renames_accepted")),
         "regen_skipped": Counter(r["regenerate"]["skip"] for r in records if "skip" in r["regenerate"]),
         "in_sync_skipped": Counter(r["in_sync"]["skip"] for r in records if "skip" in r["in_sync"]),
         "exit3": sum(1 for p in runs if p.get("exit") == 3),
@@ -623,23 +641,28 @@ def results_table(result: dict[str, Any]) -> str:
     headers = ["project", "sampled", "in-sync no-op", "(blind)", "in-sync refused", "regen compared (with data code)",
                "regen same ops", f"regen wrote a {result.get('migration_word', 'migration')}",
                "regen refused", "**silent no changes**", "exit 3", "timeouts", "median s/run", "engine (runs)"]
+    renames, plain = bool(result.get("accept_renames")), "accept_renames" in result  # older results: their table
+    headers[7:7] = [*(["(renames accepted)"] if renames else []), *(["regen same ops, no data code"] if plain else [])]
     rows = []
     everything: list[dict[str, Any]] = []
     for project in result["projects"]:
         everything += project["records"]
-        rows.append(_row(project["name"], summarise(project["records"])))
-    rows.append(_row("**all**", summarise(everything)))
+        rows.append(_row(project["name"], summarise(project["records"]), renames, plain))
+    rows.append(_row("**all**", summarise(everything), renames, plain))
     return markdown_table(headers, rows)
 
 
-def _row(name: str, s: dict[str, Any]) -> list[Any]:
+def _row(name: str, s: dict[str, Any], renames: bool = False, plain: bool = False) -> list[Any]:
     silent = f"**{s['regen_silent']}**" if s["regen_silent"] else "0"
-    return [name, s["sampled"], percent(s["in_sync_noop"], s["in_sync_runs"]), s["in_sync_noop_blind"],
+    row = [name, s["sampled"], percent(s["in_sync_noop"], s["in_sync_runs"]), s["in_sync_noop_blind"],
             percent(s["in_sync_refused"], s["in_sync_runs"]), f"{s['regen_compared']} ({s['regen_data_code']})",
             percent(s["regen_same"], s["regen_compared"]), percent(s["regen_wrote"], s["regen_compared"]),
             percent(s["regen_refused"], s["regen_compared"]), silent, s["exit3"], s["timeouts"],
             s["median_seconds"] if s["median_seconds"] is not None else "-",
             ", ".join(f"{e} {n}" for e, n in sorted(s.get("engines", {}).items())) or "-"]
+    row[7:7] = [*([s.get("regen_renamed", 0)] if renames else []),
+                *([percent(s.get("regen_plain_same", 0), s.get("regen_plain", 0))] if plain else [])]
+    return row
 
 
 def skipped_table(result: dict[str, Any]) -> str:
@@ -709,7 +732,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         miss_classes(result, "in_sync"),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
          f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
-         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."),
+         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."
+         f"{' Regenerate answers yes to the renames mgen asks about (--accept-renames).' if result.get('accept_renames') else ''}"),
     ]) + "\n"
 
 
@@ -730,6 +754,10 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--scoped", action="store_true",
                         help="give mgen the apps of the commit's added migrations (Django's --app, as makemigrations "
                              "APP): a refusal in another app then blocks nothing measured")
+    parser.add_argument("--accept-renames", action=argparse.BooleanOptionalAction,
+                        help="regenerate as a user answering yes to the renames mgen asks about: rerun with the "
+                             "--rename hints it printed (bench/realworld_renames.py; default: on for a framework "
+                             "whose mgen prints them, Django)")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--tree", choices=("archive", "git"),
@@ -739,6 +767,8 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
+    if args.accept_renames is None:
+        args.accept_renames = bool(getattr(framework, "asks_renames", False))
     if args.from_json:
         result = json.loads(args.from_json.read_text())
         (args.out.write_text if args.out else print)(render_markdown(result))

@@ -154,6 +154,59 @@ def test_django_bench_passes_the_engine_and_records_which_answered(engine: str, 
     assert f"mgen --engine {engine})." in out.read_text()
 
 
+def _renamed_repo(root: Path) -> Path:
+    """The tiny shop, then a step renaming ``price`` to ``cost`` with the RenameField makemigrations writes when
+    the user answers yes to "Did you rename item.price to item.cost?"."""
+    repo = django_repo(root)
+    # (the note's max_length back to the migrations' 40, so the rename is the step's only change)
+    models = (repo / "shop" / "models.py").read_text().replace("    price =", "    cost =").replace("=50", "=40")
+    rename = ('        migrations.RenameField(\n            model_name="item",\n            old_name="price",\n'
+              '            new_name="cost",\n        ),')
+    commit(repo, {"shop/models.py": models, "shop/migrations/0005_rename_item_price_cost.py":
+                  _migration("0004_item_note", rename)}, "rename price")
+    return repo
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_django_bench_answers_yes_to_the_renames_mgen_asks_about(accept: bool, tmp_path: Path) -> None:
+    repo = _renamed_repo(tmp_path)
+    out = tmp_path / "django.md"
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--out", str(out), "--mgen", MGEN,
+                                "--workdir", str(tmp_path / "work"), "--quiet",
+                                *([] if accept else ["--no-accept-renames"])])
+    assert result["accept_renames"] is accept
+    records = {r["subject"]: r for r in result["projects"][0]["records"]}
+    regen = records["rename price"]["regenerate"]
+    if accept:  # the hint mgen printed, given back: the committed RenameField
+        assert regen["misses"] == [] and regen["renames_accepted"] == ["shop.Item.price=cost"], regen
+        assert "(renames accepted)" in out.read_text() and "(--accept-renames)." in out.read_text()
+        assert "| 75% (3/4) | 1 |" in out.read_text()  # same operations, then the commits that needed a rename
+    else:
+        assert [m["class"] for m in regen["misses"]] == [rw.RENAME] and "renames_accepted" not in regen
+        assert "(renames accepted)" not in out.read_text()
+    for subject in ("shop: items", "item price"):
+        assert "renames_accepted" not in records[subject]["regenerate"]
+
+
+def test_the_bench_gives_only_the_hints_mgen_printed() -> None:
+    import realworld_renames
+
+    class Run:
+        def __init__(self, renames: list[str]):
+            self.report, self.seconds = {"renames": renames}, 1.0
+
+    calls: list[list[str]] = []
+
+    def run(extra):
+        calls.append(list(extra))
+        return Run(["a.B.c=d"] if len(calls) == 1 else ["a.B.c=d", "a.X=Y"])
+    _, given, before = realworld_renames.run_accepting_renames(run, True)
+    assert calls == [[], ["--rename", "a.B.c=d"], ["--rename", "a.B.c=d", "--rename", "a.X=Y"]]
+    assert given == ["a.B.c=d", "a.X=Y"] and before == 2.0
+    calls.clear()
+    assert realworld_renames.run_accepting_renames(run, False)[1] == [] and calls == [[]]
+
+
 # -- Alembic ----------------------------------------------------------------------------------------------
 ALEMBIC_INI = "[alembic]\nscript_location = migrations\nprepend_sys_path = .\nsqlalchemy.url = sqlite:///app.db\n"
 # the example shop's env.py: target_metadata from app.models, as in the project below
