@@ -39,6 +39,7 @@ from .bases import BaseSpec, DeclarativeBases
 from .classnames import class_name_value, with_class_name
 from .columns import read_column
 from .constraints import read_index
+from .continuum_tables import VersionedClass
 from .flask import FlaskDb, bind_key_of_table, without_keywords
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
@@ -268,7 +269,7 @@ class ModelScanner:
         if parent is not None:
             inherited = self._inheriting(cls, mro, base, parent)
             if versioned is not None and inherited is not None:
-                self._versioned(cls, inherited, scope)
+                self._versioned(cls, inherited, scope, True)
             return inherited
         spec = self.class_table(cls, mro, base)
         if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
@@ -342,10 +343,11 @@ class ModelScanner:
         node = class_attribute(cls, "__tablename__")
         return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._is_declared_attr(node, Scope(cls.module))
 
-    def _versioned(self, cls: ClassRef, spec: TableSpec, scope: Scope) -> None:
+    def _versioned(self, cls: ClassRef, spec: TableSpec, scope: Scope, inherited: bool = False) -> None:
         """Record a SQLAlchemy-Continuum class: its version tables are made when the code runs
-        (``continuum``: taken from the revisions, refused where they would change)."""
+        (``continuum_tables`` derives them; ``continuum``: the others taken from the revisions)."""
         self.reader.versioned.setdefault(spec.name, (str(scope.path), cls.node.lineno, cls.name))
+        self.reader.versioned_classes.append(VersionedClass(cls, spec, inherited))
 
     def _bind_key(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> Any:
         for c in [*(c for c in mro if isinstance(c, ClassRef)), *base.mixins]:

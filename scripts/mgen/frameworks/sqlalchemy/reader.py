@@ -136,6 +136,7 @@ class ConstructReader:
         self.declared: dict[tuple[str, str], tuple[Any, Any]] = {}
         # table -> (file, line, class) of a SQLAlchemy-Continuum class (__versioned__): ``continuum``
         self.versioned: dict[str, tuple[str, int, str]] = {}
+        self.versioned_classes: list[Any] = []  # continuum_tables.VersionedClass, in the order they were read
         # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes
         self.class_column: Callable[[ClassRef, str, ast.AST, Path], tuple[str, str]] | None = None
 
