@@ -1,19 +1,21 @@
 """The entry points: the SQLAlchemy models under a path read into the Schema they create on a dialect."""
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MgenError
 from ...schema import Schema
-from ..pyast import Note, import_root
+from ..pyast import ClassRef, Note, import_root
 from .build import schema_from_specs
 from .compiles import read_compiles
 from .continuum_tables import imports_continuum, version_tables
 from .declarative import ModelScanner
 from .project import ModelProject
 from .reader import ConstructReader
+from .searchable import add_search_indexes
 
 
 @dataclass
@@ -54,6 +56,9 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
         if id(spec) not in seen:
             seen.add(id(spec))
             specs.append(spec)
+    mapped = {(m.name, n.lineno): ClassRef(m, n, n.lineno) for m in modules for n in m.tree.body
+              if isinstance(n, ast.ClassDef)}
+    add_search_indexes(reader, modules, [(mapped[k], s) for k, s in scanner.class_tables.items() if k in mapped])
     derived, why = version_tables(reader, modules, specs, reader.versioned_classes)
     versioned = {table: (*where, why.get(table, "its version table is not derived"))
                  for table, where in reader.versioned.items()}
