@@ -34,5 +34,5 @@ def test_mgen_refuses_it_the_same_way(tmp_path: Path) -> None:
     folder = write_package(tmp_path, "bool_default", {"models.py": MODELS})
     with pytest.raises(MgenError) as e:
         read(folder / "models.py", "postgresql", tmp_path)
-    assert e.value.line == 10
+    assert e.value.line == 11
     assert "got False (SQLAlchemy's DefaultClause refuses it too: ArgumentError" in str(e.value)

@@ -89,8 +89,8 @@ def server_default(reader: ConstructReader, node: ast.expr, scope: Scope, ctype:
     if isinstance(value, str):
         return literal_default(value, True, ctype)
     raise reader.error(f"{what}: server_default must be a string, text() or a SQL function; got {text_of(node)} "
-                       "(SQLAlchemy's DefaultClause refuses it too: ArgumentError, so this cannot run; sa.false() / "
-                       "sa.text('0') is what it would mean)" if isinstance(value, bool) else
+                       "(SQLAlchemy's DefaultClause refuses it too: ArgumentError, so this cannot run; sa.false() or "
+                       "sa.true() is what it would mean)" if isinstance(value, bool) else
                        f"{what}: server_default must be a string, text() or a SQL function; got {text_of(node)}",
                        node, scope)
 
