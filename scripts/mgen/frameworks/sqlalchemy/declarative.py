@@ -40,6 +40,7 @@ from .classnames import class_name_value, with_class_name
 from .columns import read_column
 from .constraints import read_index
 from .continuum_tables import VersionedClass
+from .factories import factory_call
 from .flask import FlaskDb, bind_key_of_table, without_keywords
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
@@ -505,10 +506,18 @@ class ModelScanner:
                 raise self.reader.error(f"{what}: Mapped[...] = {text_of(value)} is not a column this reader knows",
                                         value, scope)
             made_by = self._column_factory(value, scope)
-            if made_by is not None:
-                raise self.reader.error(f"{what} = {text_of(value)}: a column made by the project function "
-                                        f"{made_by} is only known when the code runs (write Column(...) in the class)",
-                                        value, scope)
+            if made_by is not None:  # read as the Column(...) its body returns, where that is plain Python
+                made = factory_call(self.reader, value, scope)
+                if isinstance(made, Unknown):
+                    raise self.reader.error(f"{what} = {text_of(value)}: a column made by the project function "
+                                            f"{made_by} is only known when the code runs ({made.path}:{made.line}: "
+                                            f"{made.why})", value, scope)
+                call, inner = made
+                kind, ref = self.reader.callee(call, inner)
+                if isinstance(ref, ValueRef) and isinstance(ref.node, ast.Call):
+                    call, kind = self._through_partial(call, ref, what, inner, kind)
+                if kind in ("Column", "mapped_column"):
+                    return read_column(self.reader, call, inner, attr)
             return None
         if value is None and (found := mapped()) is not None:
             type_of, nullable_hint, defaults = found
