@@ -409,7 +409,22 @@ class ModelScanner:
             owner, node = table_args
             local = {**_class_constants(owner), **(own_columns if owner == cls else {})}
             self._table_args(spec, node, Scope(owner.module, local), cls, owner)
+        self._body_indexes(cls, spec, own_columns)
         return spec
+
+    def _body_indexes(self, cls: ClassRef, spec: TableSpec, own_columns: dict[str, ColumnSpec]) -> None:
+        """``ix = Index("ix_t_c", c.desc())`` in the class body: SQLAlchemy attaches it to the table of the
+        columns of the body it names (one that names none is attached to no table)."""
+        scope = Scope(cls.module, {**_class_constants(cls), **own_columns})
+        for stmt in cls.node.body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr)) else None
+            if not (isinstance(value, ast.Call) and self.reader.callee(value, scope)[0] == "Index"):
+                continue
+            if not any(isinstance(n, ast.Name) and n.id in own_columns for a in value.args[1:] for n in ast.walk(a)):
+                self.reader.note(f"class {cls.name}: Index(...) in the body names none of its columns: SQLAlchemy "
+                                 "attaches it to no table", value, scope)
+                continue
+            spec.items.append(read_index(self.reader, value, scope))
 
     def _first_attribute(self, classes: Sequence[ClassRef], name: str) -> tuple[ClassRef, Any] | None:
         for c in classes:
