@@ -56,3 +56,60 @@ def test_nulls_placement_off_postgresql_is_refused(tmp_path: Path) -> None:
     with pytest.raises(MgenError) as e:
         read(folder / "models.py", "mysql", tmp_path)
     assert "NULLS LAST in an index is PostgreSQL's" in str(e.value) and e.value.line == 18
+
+
+REVISION = '''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("certificates", sa.Column("id", sa.Integer(), nullable=False),
+                    sa.Column("not_after", sa.DateTime(), nullable=True), sa.PrimaryKeyConstraint("id"))
+    op.create_index("ix_certificates_not_after", "certificates", [sa.text("not_after DESC")], unique=False)
+'''
+
+REVISED = '''
+import sqlalchemy as sa
+from sqlalchemy import Index
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    id = sa.Column(sa.Integer, primary_key=True)
+    not_after = sa.Column(sa.DateTime)
+    cn = sa.Column(sa.String(20))
+    not_after_ix = Index("ix_certificates_not_after", not_after.desc())
+    cn_ix = Index("ix_certificates_cn", cn.desc())
+'''
+
+
+def test_a_revision_replays_and_writes_ordered_elements_and_alembic_applies_it(tmp_path: Path, capsys) -> None:
+    from alembic_app import upgraded, write_app
+    from conftest import require_server
+    from sqlalchemy_oracle import sa_url
+
+    from mgen.cli import main
+    from mgen.db import connect, scratch_database
+    from mgen.sources.live import introspect_connection
+
+    server = require_server("postgresql")
+    pkg = "index_order_revision"
+    root = write_app(tmp_path, pkg, REVISED, {"a1_init.py": REVISION}, url="postgresql://localhost/unused")
+    capsys.readouterr()
+    assert main(["generate", str(root), "--name", "cn", "--engine", "static"]) == 0, capsys.readouterr().err
+    [written] = [p for p in (root / "migrations" / "versions").glob("*.py") if p.name != "a1_init.py"]
+    text = written.read_text()
+    assert 'sa.literal_column("cn DESC")' in text and "not_after" not in text, text
+    static = read(root / pkg / "models.py", "postgresql", root).schema
+    with scratch_database("postgresql", server) as url:
+        with upgraded(root, pkg, sa_url(url)):
+            with connect(url) as conn:
+                live = introspect_connection(conn).without_table("alembic_version")
+    assert_same(static, live, "postgresql")

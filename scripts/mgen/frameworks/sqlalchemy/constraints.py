@@ -8,6 +8,7 @@ named by strings or by the columns of the class body; expressions are read as SQ
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -193,6 +194,25 @@ def read_index(reader: ConstructReader, call: ast.Call, scope: Scope, what: str 
     return IndexSpec(name, tuple(columns), unique, where, method, conv, call.lineno, ops, tuple(orders))
 
 
+_TEXT_ORDER = re.compile(r'^\s*("?)([A-Za-z_][\w$]*)\1\s+(ASC|DESC)?\s*(NULLS\s+(?:FIRST|LAST))?\s*$', re.IGNORECASE)
+
+
+def _text_order(reader: ConstructReader, node: ast.expr, scope: Scope) -> tuple[ast.expr, list[str]] | None:
+    """``sa.text("col DESC")`` / ``sa.literal_column("col DESC NULLS LAST")``: the column and the order words."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and isinstance(
+            node.func, (ast.Name, ast.Attribute)) and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    if (reader.project.qualname(scope.module, node.func, scope.local) or "").rpartition(".")[2] not in (
+            "text", "literal_column"):
+        return None
+    m = _TEXT_ORDER.match(node.args[0].value)
+    if m is None or not (m.group(3) or m.group(4)):
+        return None
+    words = [w.upper() for w in (m.group(3), m.group(4)) if w]
+    return ast.copy_location(ast.Constant(m.group(2)), node), [" ".join(w.split()) for w in words]
+
+
 _ORDER_WORDS = {"desc": "DESC", "asc": "ASC", "nulls_last": "NULLS LAST", "nullslast": "NULLS LAST",
                 "nulls_first": "NULLS FIRST", "nullsfirst": "NULLS FIRST"}
 
@@ -201,6 +221,9 @@ def _ordered(reader: ConstructReader, node: ast.expr, scope: Scope, what: str) -
     """``col.desc()``, ``sa.desc(col)``, ``col.desc().nulls_last()``: the column and its order where it is not
     the default, as the database keeps it ("DESC", "DESC NULLS LAST", "NULLS FIRST"); None for anything else."""
     words: list[str] = []
+    spelled = _text_order(reader, node, scope)
+    if spelled is not None:  # sa.text("not_after DESC"), as autogenerate writes an ordered element
+        node, words = spelled
     while isinstance(node, ast.Call) and not node.keywords:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _ORDER_WORDS and not node.args:
