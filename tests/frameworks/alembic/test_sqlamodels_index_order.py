@@ -108,8 +108,6 @@ def test_a_revision_replays_and_writes_ordered_elements_and_alembic_applies_it(t
     text = written.read_text()
     assert 'sa.literal_column("cn DESC")' in text and "not_after" not in text, text
     static = read(root / pkg / "models.py", "postgresql", root).schema
-    with scratch_database("postgresql", server) as url:
-        with upgraded(root, pkg, sa_url(url)):
-            with connect(url) as conn:
-                live = introspect_connection(conn).without_table("alembic_version")
+    with scratch_database("postgresql", server) as url, upgraded(root, pkg, sa_url(url)), connect(url) as conn:
+        live = introspect_connection(conn).without_table("alembic_version")
     assert_same(static, live, "postgresql")
