@@ -116,7 +116,8 @@ class Pair(Base):
 
 
 def _judged(tmp_path: Path, pkg: str, dialect: str, *, pin: str, options: str = "", like_1x: bool = False):
-    write_package(tmp_path, pkg, {"models.py": MODELS.format(options=options, extra="")},
+    kind = '    kind = sa.Column(sa.Enum("a", "b", name="item_kind"), server_default="a")\n'
+    write_package(tmp_path, pkg, {"models.py": MODELS.format(options=options, extra=kind)},
                   extra={"requirements.txt": f"SQLAlchemy-Continuum=={pin}\n"})
     static = read(tmp_path / pkg / "models.py", dialect, tmp_path).schema
     return static, _created(tmp_path, f"{pkg}.models", dialect, like_1x)
