@@ -297,3 +297,35 @@ def test_a_builder_of_the_project_refuses_an_association_version_table_to_create
     assert code == 2
     assert "version table item_tags_version of the many-to-many table item_tags" in err, err
     assert "builder class OwnBuilder builds the relationships itself" in err, err
+
+
+SEARCHED = '''
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+from sqlalchemy_continuum import VersioningManager, make_versioned
+from sqlalchemy_searchable import make_searchable
+from sqlalchemy_utils import TSVectorType
+
+manager = VersioningManager()
+make_versioned(user_cls=None, manager=manager)
+Base = declarative_base()
+make_searchable(Base.metadata)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __versioned__ = {}
+    id = sa.Column(sa.Integer, primary_key=True)
+    body = sa.Column(sa.Text)
+    search_vector = sa.Column(TSVectorType("body"))
+'''
+
+
+def test_a_versioned_searchable_class_gets_the_index_on_its_version_table_too(tmp_path: Path) -> None:
+    if importlib.util.find_spec("sqlalchemy_searchable") is None:
+        pytest.skip("SQLAlchemy-Searchable is not installed (the test extra)")
+    write_package(tmp_path, "continuum_searched", {"models.py": SEARCHED},
+                  extra={"requirements.txt": "SQLAlchemy-Continuum==2.0.0\n"})
+    static = read(tmp_path / "continuum_searched" / "models.py", "postgresql", tmp_path).schema
+    assert {i.name for i in static.table("pages_version").indexes} >= {"ix_pages_version_search_vector"}
+    assert_same(static, _created(tmp_path, "continuum_searched.models", "postgresql"), "postgresql")

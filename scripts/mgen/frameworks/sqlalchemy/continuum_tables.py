@@ -8,7 +8,8 @@ server default, ``index=True``, comment), the columns an ``exclude`` option name
 the ``validity`` strategy) and ``operation_type`` (SmallInteger, NOT NULL, indexed). A many-to-many
 ``relationship(..., secondary=t)`` of a versioned class gives ``t`` a version table too. From 2.0 (the
 ``create_composite_index`` option, on by default), an index ``ix_<vt>_pk_transaction_id`` on the primary key
-and ``transaction_id DESC``, and with the validity strategy ``ix_<vt>_pk_validity``.
+and ``transaction_id DESC``, and with the validity strategy ``ix_<vt>_pk_validity``. With SQLAlchemy-Searchable,
+a version class (mapped when the mappers are configured) gets the GIN index of its ``TSVectorType`` columns.
 
 What these depend on is read statically: the one ``make_versioned(...)`` call of the models' modules, its
 ``options``/``plugins`` and a ``manager=`` (``VersioningManager`` or a project subclass that overrides none of
@@ -30,6 +31,7 @@ from ..pins import pinned_versions, requirement_texts
 from ..pyast import ClassRef, External, Module, Unknown, ValueRef, call_kwargs, class_attribute, text_of
 from .declared import DeclaredType
 from .reader import ConstructReader, Scope
+from .searchable import search_index
 from .specs import ColumnSpec, IndexSpec, PrimaryKeySpec, TableSpec, TypeSpec
 
 PACKAGE = "sqlalchemy_continuum"
@@ -65,7 +67,7 @@ class _Unknown(Exception):
 
 
 def version_tables(reader: ConstructReader, modules: list[Module], specs: list[TableSpec],
-                   classes: list[VersionedClass]) -> tuple[list[TableSpec], dict[str, str]]:
+                   classes: list[VersionedClass], searched: bool = False) -> tuple[list[TableSpec], dict[str, str]]:
     """The version tables Continuum adds to ``specs``, and for each versioned class's table why its version
     table is not derived ("" where it is; for an association table "=" and why the version table derived must
     be the revisions' to be taken)."""
@@ -94,6 +96,10 @@ def version_tables(reader: ConstructReader, modules: list[Module], specs: list[T
                 continue
             exclude = set(opts["exclude"]) - set(opts["include"])
             out.append(_version_spec(reader, v.spec, opts, composite, exclude, by_name, v.cls))
+            if searched:  # the version class is mapped when the mappers are configured: after make_searchable()
+                version = out[-1]
+                version.items += [search_index(version, c.name, c.line) for c in version.columns  # type: ignore[arg-type]
+                                  if c.type is not None and c.type.label == "TSVectorType"]
             if options[_ASSOCIATIONS] is True:
                 _backref_secondaries(modules, v.cls)
             for table in _secondaries(reader, v.cls, opts, by_name):

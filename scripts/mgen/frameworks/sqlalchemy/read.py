@@ -58,8 +58,9 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
             specs.append(spec)
     mapped = {(m.name, n.lineno): ClassRef(m, n, n.lineno) for m in modules for n in m.tree.body
               if isinstance(n, ast.ClassDef)}
-    add_search_indexes(reader, modules, [(mapped[k], s) for k, s in scanner.class_tables.items() if k in mapped])
-    derived, why = version_tables(reader, modules, specs, reader.versioned_classes)
+    searched = add_search_indexes(reader, modules, [(mapped[k], s) for k, s in scanner.class_tables.items()
+                                                    if k in mapped])
+    derived, why = version_tables(reader, modules, specs, reader.versioned_classes, searched)
     versioned = {table: (*where, why.get(table, "its version table is not derived"))
                  for table, where in reader.versioned.items()}
     for table, unsure in why.items():  # association tables whose version table must agree with the revisions

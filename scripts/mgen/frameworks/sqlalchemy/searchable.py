@@ -24,14 +24,15 @@ PACKAGE = "sqlalchemy_searchable"
 
 
 def add_search_indexes(reader: ConstructReader, modules: list[Module],
-                       classes: Iterable[tuple[ClassRef, TableSpec]]) -> None:
-    """Append the GIN index of each ``TSVectorType`` column of the mapped classes to their table specs."""
+                       classes: Iterable[tuple[ClassRef, TableSpec]]) -> bool:
+    """Append the GIN index of each ``TSVectorType`` column of the mapped classes to their table specs; whether
+    ``make_searchable()`` runs at all (the classes mapped when the mappers are configured get the index too)."""
     calls = [(m, s.value) for m in modules for s in m.tree.body if isinstance(s, ast.Expr)
              and isinstance(s.value, ast.Call) and _is_make_searchable(reader, s.value, Scope(m))]
     searchable = [(cls, spec, c) for cls, spec in classes for c in spec.columns
                   if c.type is not None and c.type.label == "TSVectorType"]
     if not calls or not searchable:
-        return
+        return bool(calls)
     for module, call in calls:
         _check_call(reader, module, call)
     for module in modules:
@@ -52,6 +53,13 @@ def add_search_indexes(reader: ConstructReader, modules: list[Module],
         name = f"ix_{spec.name}_{column.name}"
         if not any(isinstance(i, IndexSpec) and i.name == name for i in spec.items):
             spec.items.append(IndexSpec(name, (column.key or column.name,), method="gin", line=column.line))  # type: ignore[arg-type]
+    return True
+
+
+def search_index(spec: TableSpec, column_name: str, line: int) -> IndexSpec:
+    """The index ``append_index`` gives a ``TSVectorType`` column of a class mapped after the call (a version
+    class SQLAlchemy-Continuum maps when the mappers are configured)."""
+    return IndexSpec(f"ix_{spec.name}_{column_name}", (column_name,), method="gin", line=line)
 
 
 def _is_make_searchable(reader: ConstructReader, call: ast.Call, scope: Scope) -> bool:
@@ -123,4 +131,4 @@ def _module_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
             yield from _module_level(handler.body)
 
 
-__all__ = ["add_search_indexes"]
+__all__ = ["add_search_indexes", "search_index"]
