@@ -3,6 +3,7 @@ model or a revision that says it cannot run; mgen refuses it the same way, namin
 it would mean."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,28 @@ def test_mgen_refuses_it_the_same_way(tmp_path: Path) -> None:
         read(folder / "models.py", "postgresql", tmp_path)
     assert e.value.line == 11
     assert "got False (SQLAlchemy's DefaultClause refuses it too: ArgumentError" in str(e.value)
+
+
+def test_a_name_the_revision_never_imports_is_said(tmp_path: Path) -> None:
+    """``postgresql_where=sqlalchemy.text(...)`` in a file that imports ``sqlalchemy as sa`` only: Python raises
+    NameError when Alembic runs it; mgen says so instead of calling it an expression built in Python."""
+    from types import SimpleNamespace
+
+    from test_alembic_replay import make_project, revision
+
+    from mgen.frameworks.alembic.replay import replay
+
+    body = '''
+        op.create_table("t", sa.Column("id", sa.Integer(), nullable=False), sa.Column("p", sa.Integer()))
+        op.create_index("ix_t_p", "t", ["p"], postgresql_where=sqlalchemy.text("p IS NOT NULL"))
+    '''
+    project = make_project(tmp_path, {"r1.py": revision("r1", None, body)})
+    spec = importlib.util.spec_from_file_location("bool_default_r1", project / "versions" / "r1.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.op = SimpleNamespace(create_table=lambda *a, **k: None, create_index=lambda *a, **k: None)
+    with pytest.raises(NameError):
+        module.upgrade()
+    with pytest.raises(MgenError) as e:
+        replay(project / "versions", "postgresql")
+    assert "sqlalchemy is not defined in this file (NameError when it runs)" in str(e.value), str(e.value)
