@@ -329,3 +329,11 @@ def test_a_versioned_searchable_class_gets_the_index_on_its_version_table_too(tm
     static = read(tmp_path / "continuum_searched" / "models.py", "postgresql", tmp_path).schema
     assert {i.name for i in static.table("pages_version").indexes} >= {"ix_pages_version_search_vector"}
     assert_same(static, _created(tmp_path, "continuum_searched.models", "postgresql"), "postgresql")
+
+
+def test_a_table_name_option_that_is_no_pattern_is_not_derived(tmp_path: Path, capsys) -> None:
+    options = ', options={"table_name": "history"}'
+    root = _project(tmp_path, "continuum_pattern", extra="    note = sa.Column(sa.Text)\n", options=options)
+    code, _, err = _generate(root, capsys, "--dry-run")
+    assert code == 2
+    assert "table_name 'history' is not a '%s' pattern" in err, err

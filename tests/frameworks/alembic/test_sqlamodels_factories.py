@@ -121,3 +121,11 @@ def test_a_body_that_is_not_plain_python_is_refused(tmp_path: Path) -> None:
     with pytest.raises(MgenError) as e:
         read(folder, "postgresql", tmp_path)
     assert "factories_if.base.primary_key: a if statement is not read" in str(e.value), str(e.value)
+
+
+def test_a_value_python_itself_refuses_is_refused_not_an_internal_error(tmp_path: Path) -> None:
+    base = BASE.replace("    kind = wide[name][0]", "    kind = wide[[name]][0]")
+    folder = _package(tmp_path, "factories_unhashable", base=base)
+    with pytest.raises(MgenError) as e:
+        read(folder, "postgresql", tmp_path)
+    assert "unhashable type: 'list'" in str(e.value), str(e.value)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ...errors import MgenError
 from ...schema import ColumnType
 from ..pins import pinned_versions, requirement_texts
 from ..pyast import ClassRef, External, Module, Unknown, ValueRef, call_kwargs, class_attribute, text_of
@@ -110,6 +111,8 @@ def version_tables(reader: ConstructReader, modules: list[Module], specs: list[T
             why[v.spec.name] = ""
         except _Unknown as e:
             why[v.spec.name] = e.why
+        except MgenError as e:  # a column of the table that cannot be copied: the revisions' version table stands
+            why[v.spec.name] = f"{e.file}:{e.line}: {e.message}" if e.file else e.message
     taken = {s.name for s in specs}
     return [s for s in out if s.name not in taken], why
 
@@ -245,6 +248,11 @@ def _options(reader: ConstructReader, node: ast.expr | None, scope: Scope, what:
                                                                   "end_transaction_column_name",
                                                                   "operation_type_column_name")):
         raise _Unknown(f"{what}: a name or the strategy is not read", scope.path, node.lineno)
+    try:
+        value.get("table_name", "%s") % "t"
+    except (TypeError, ValueError):
+        raise _Unknown(f"{what}: table_name {value['table_name']!r} is not a '%s' pattern", scope.path,
+                       node.lineno) from None
     return value
 
 

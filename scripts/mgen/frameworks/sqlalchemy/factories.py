@@ -76,6 +76,8 @@ def factory_call(reader: ConstructReader, call: ast.Call, scope: Scope) -> tuple
         return made
     except _Stop as e:
         return e.unknown
+    except (TypeError, ValueError) as e:  # an unhashable key, a value of the wrong kind: not plain enough
+        return Unknown(call, scope.path, f"{text_of(call)}: {e}")
 
 
 def factory_value(reader: ConstructReader, call: ast.Call, scope: Scope) -> tuple[ast.expr, Scope] | Unknown:
@@ -86,6 +88,8 @@ def factory_value(reader: ConstructReader, call: ast.Call, scope: Scope) -> tupl
         value = ev.value(call, scope.module, {}, 0)
     except _Stop as e:
         return e.unknown
+    except (TypeError, ValueError) as e:
+        return Unknown(call, scope.path, f"{text_of(call)}: {e}")
     if isinstance(value, Expr):
         return value.node, Scope(value.module)
     return Unknown(call, scope.path, f"{text_of(call)} returns no expression read statically")
