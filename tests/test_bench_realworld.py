@@ -339,6 +339,17 @@ def test_alembic_revision_reader() -> None:
 
 
 
+def test_an_ordered_index_element_compares_equal_as_text_or_literal_column() -> None:
+    """``sa.text("c DESC")`` (older autogenerate) and ``sa.literal_column("c DESC")`` (today's) are the same SQL."""
+    def ops(element: str) -> list:
+        return alembic_bench.read_revision("r.py", REVISION.format(
+            message="m", revision="r", down="", down_value="None",
+            upgrade=f'    op.create_index("ix_t_c", "t", [{element}], unique=False)'))[0]
+    text, literal = ops('sa.text("c DESC")'), ops('sa.literal_column("c DESC")')
+    assert [o.key for o in text] == [o.key for o in literal] == [("create_index", "t", "sql(c DESC)")]
+    assert rw.compare_operations(text, literal, alembic_bench.Alembic().difference) == []
+
+
 def test_a_revision_whose_operations_all_depend_on_the_database_is_not_compared() -> None:
     """Which branch of ``if dialect.name != "sqlite":`` runs is the dialect's: such a revision cannot be
     compared with what mgen writes for one dialect (its "no changes" on SQLite is no silent miss)."""
