@@ -124,7 +124,10 @@ def test_a_python2_projects_byte_strings_are_written_as_its_django_wrote_them(tm
                     "related_name='notes'", "'verbose_name': 'Product note'", "'unique_together': {('title', 'owner')}",
                     "verbose_name=b'Created at'", "verbose_name='ID'"):  # base.py's byte string; Django's own text
         assert spelled in text, (spelled, text)
-    assert generate(root, name=None, dry_run=True).files == first.files  # the models cache keeps the byte strings
+    def body(files):  # the header names the minute it was written: a slow run crosses one
+        return {path: text.split("\n", 1)[1] for path, text in files.items()}
+
+    assert body(generate(root, name=None, dry_run=True).files) == body(first.files)  # the models cache keeps them
     (package / "__init__.py").write_text("from __future__ import unicode_literals\n" + models)
     (text,) = generate(root, name=None, dry_run=True).files.values()
     assert "help_text='A title'" in text and "db_column='owner'" in text and "verbose_name=b'Created at'" in text
