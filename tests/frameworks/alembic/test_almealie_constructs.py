@@ -1,0 +1,103 @@
+"""Constructs of a FastAPI + SQLAlchemy 2 + Alembic project (the recipe manager of issue #13's corpus), each
+in a minimal fixture of our own.
+
+- Models: ``Mapped[Enum[Kind]] = mapped_column(Enum(Kind))``, a SQLAlchemy type made generic as the
+  annotation: the explicit type is the column's, the annotation (not ``Optional``) makes it NOT NULL; judged by
+  SQLAlchemy's ``create_all()``.
+- Revisions: a module-level ``kind = sa.Enum(..., name=...)`` created by ``kind.create(op.get_bind())``
+  under a helper's dialect test (``if is_postgres():``), then used by ``op.add_column``; judged by Alembic's
+  own ``upgrade head``.
+"""
+from __future__ import annotations
+
+import itertools
+import textwrap
+
+import pytest
+from sqlalchemy_oracle import assert_same as models_same
+from sqlalchemy_oracle import created, import_module, read, write_package
+from test_alembic_replay import assert_same, make_project, revision
+from test_replay_programs import BASE, upgrade_and_read
+
+from mgen.errors import MgenError
+from mgen.frameworks.alembic.replay import replay_with_notes
+
+_COUNTER = itertools.count()
+
+MODELS = """\
+import enum
+from typing import Optional
+
+from sqlalchemy import Enum, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuthMethod(enum.Enum):
+    MEALIE = "mealie"
+    LDAP = "ldap"
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    auth_method: Mapped[Enum[AuthMethod]] = mapped_column(Enum(AuthMethod), default=AuthMethod.MEALIE)
+    backup_method: Mapped[Optional[Enum[AuthMethod]]] = mapped_column(Enum(AuthMethod, name="backupmethod"))
+    name: Mapped[String] = mapped_column(String(40))
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_generic_sqlalchemy_type_as_the_annotation_equals_create_all(tmp_path, dialect):
+    name = f"mealiefix{next(_COUNTER)}"
+    folder = write_package(tmp_path, name, {"models.py": MODELS})
+    read_ = read(folder, dialect)
+    module = import_module(tmp_path, f"{name}.models")
+    live = created(dialect, lambda: [module.Base.metadata])
+    models_same(read_.schema, live, dialect)
+    users = read_.schema.table("users")
+    assert users.column("auth_method").nullable is False and users.column("backup_method").nullable is True
+    assert users.column("name").nullable is False
+
+
+def test_a_generic_sqlalchemy_type_without_a_type_in_mapped_column_is_refused(tmp_path):
+    name = f"mealiefix{next(_COUNTER)}"
+    folder = write_package(tmp_path, name, {"models.py": MODELS.replace("mapped_column(Enum(AuthMethod), ",
+                                                                         "mapped_column(")})
+    with pytest.raises(MgenError, match=r"Mapped\[Enum\[AuthMethod\]\] names a SQLAlchemy type") as info:
+        read(folder, "sqlite")
+    assert info.value.line == 20
+
+
+ENUM_REVISION = revision("r2", "r1", """
+    if is_postgres():
+        kind.create(op.get_bind())
+    op.add_column("items", sa.Column("kind", kind, nullable=False, server_default="SMALL"))
+    """) + textwrap.dedent('''
+
+    def is_postgres():
+        return op.get_context().dialect.name == "postgresql"
+
+
+    kind = sa.Enum("SMALL", "LARGE", name="itemkind")
+    ''')
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_module_level_enum_created_under_a_dialect_helper_equals_alembic_upgrade(tmp_path, dialect):
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": ENUM_REVISION})
+    read_ = replay_with_notes(project / "versions", dialect)
+    live = upgrade_and_read(project, dialect)
+    assert_same(read_.schema, live, dialect, exact=False)
+    assert read_.schema.has_enum("itemkind") == (dialect == "postgresql")
+
+
+def test_a_module_level_enum_created_twice_is_refused_at_its_line(tmp_path):
+    twice = ENUM_REVISION.replace("    if is_postgres():\n        kind.create(op.get_bind())\n",
+                                  "    kind.create(op.get_bind())\n    kind.create(op.get_bind())\n")
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": twice})
+    with pytest.raises(MgenError, match="enum type 'itemkind' already exists"):
+        replay_with_notes(project / "versions", "postgresql")
