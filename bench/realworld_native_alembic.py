@@ -44,6 +44,7 @@ folder, PostgreSQL only: its revisions are written for it):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -117,8 +118,9 @@ try:
     out["check"] = []
 except Exception as exc:
     out["check"] = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
-module, _, attr = sys.argv[3].partition(":")
-metadata = importlib.import_module(module)
+modules, _, attr = sys.argv[3].partition(":")
+for module in modules.split(","):  # the models' modules first (mealie's _all_models), the MetaData's last
+    metadata = importlib.import_module(module)
 for part in attr.split("."):
     metadata = getattr(metadata, part)
 engine = create_engine(sys.argv[4])
@@ -150,12 +152,14 @@ def last(text: str) -> str:
 
 def filled(text: str, url: str) -> str:
     """``text`` with ``{url}`` and the parts of the scratch URL (``{user}``, ``{password}``, ``{host}``, ``{port}``,
-    ``{db}``: a project that is told its database in parts) filled in."""
+    ``{db}``: a project that is told its database in parts; ``{dir}``: the folder of a SQLite file, for a project
+    told only where its data goes) filled in."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     values = {"url": url, "user": parts.username or "", "password": parts.password or "", "host": parts.hostname or "",
-              "port": str(parts.port or ""), "db": parts.path.lstrip("/")}
+              "port": str(parts.port or ""), "db": parts.path.lstrip("/"),
+              "dir": str(Path(url.split("sqlite:///", 1)[1]).parent) if url.startswith("sqlite:///") else ""}
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
     return text
@@ -222,14 +226,17 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
     reset(root, revisions_folder(directory), opts["clean"].get(name, []))
     server = args.server if dialect == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="mgen-bench-native-") as tmp, \
-            scratch_database(dialect, server) as url:
-        sqlite_file = Path(url.split("sqlite:///", 1)[1]) if dialect == "sqlite" else None
-        if sqlite_file is not None:
-            sqlite_file.unlink()  # the project's database: not there until the project's own upgrade makes it
+            (scratch_database(dialect, server) if dialect != "sqlite" else contextlib.nullcontext("")) as url:
+        sqlite_file = None
+        if dialect == "sqlite":  # the project's database: not there until the project's own upgrade makes it, in a
+            # folder of its own ({dir}), named as the project names it (--sqlite-file)
+            sqlite_file = Path(tmp) / "data" / opts["sqlite_file"].get(name, ["project.db"])[0]
+            sqlite_file.parent.mkdir()
+            url = f"sqlite:///{sqlite_file}"
         config_file = Path(tmp) / "project.cfg"
         config_file.write_text("\n".join(opts["config_file"].get(name, [])).replace("{url}", url) + "\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "VIRTUAL_ENV"}
-        for item in opts["env"].get(name, []):
+        for item in [*opts["env"].get(name, []), *opts["env"].get(f"{name}@{dialect}", [])]:
             var, _, value = item.partition("=")
             env[var] = filled(value, url).replace("{file}", str(config_file))
         row: dict[str, Any] = {"project": name, "dialect": dialect}
@@ -248,7 +255,7 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
                 done = run([str(python), "-m", "alembic", "-c", str(ini), *cmd], ini.parent, env)
                 row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
             done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0],
-                        filled(opts["url"].get(name, ["{url}"])[0], url)], ini.parent, env)
+                        filled((opts["url"].get(f"{name}@{dialect}") or opts["url"].get(name) or ["{url}"])[0], url)], ini.parent, env)
             row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
             return _reset_after(row, root, directory, args, opts, name)
         flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
@@ -319,20 +326,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("projects", nargs="+", metavar="NAME=PROJECT_DIR")
     p.add_argument("--edit", action="append", metavar="NAME=FILE::REGEX::LINE")
     p.add_argument("--app", action="append", metavar="NAME=MODULE:APP", help="FLASK_APP for the project's own commands")
-    p.add_argument("--env", action="append", metavar="NAME=VAR=VALUE")
+    p.add_argument("--env", action="append", metavar="NAME[@DIALECT]=VAR=VALUE",
+                   help="an environment variable of the project's commands (NAME@sqlite=...: on that dialect only)")
     p.add_argument("--config-file", action="append", metavar="NAME=TEXT")
     p.add_argument("--clean", action="append", metavar="NAME=PATH")
     p.add_argument("--metadata", action="append", metavar="NAME=MODULE:ATTR",
                    help="plain Alembic projects: the models' MetaData for compare_metadata")
-    p.add_argument("--url", action="append", metavar="NAME=URL",
+    p.add_argument("--url", action="append", metavar="NAME[@DIALECT]=URL",
                    help="plain Alembic projects: the URL compare_metadata connects with ({url}: the scratch URL)")
+    p.add_argument("--sqlite-file", action="append", metavar="NAME=FILENAME",
+                   help="SQLite: the name the project gives its database file, in the folder {dir} "
+                        "(mealie: DATA_DIR/mealie.db); default: the scratch file's own")
     p.add_argument("--dialects", default="sqlite,postgresql")
     p.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--keep", action="store_true", help="leave the last edit and revision in the project")
     p.add_argument("--out")
     p.add_argument("--json")
     args = p.parse_args(argv)
-    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean", "metadata", "url")}
+    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean", "metadata", "url",
+                                                     "sqlite_file")}
     rows = []
     for item in args.projects:
         name, _, folder = item.rpartition("=")

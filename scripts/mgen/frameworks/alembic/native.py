@@ -188,6 +188,7 @@ def console_scripts(root: Path) -> list[str]:
 
 def _driver(flask: bool) -> str:
     here = Path(__file__).parent
-    parts = ["native_using.py", *(["native_flask.py"] if flask else []), "native_driver.py"]
+    parts = ["native_using.py", "native_opclass.py", "native_fkname.py", *(["native_flask.py"] if flask else []),
+             "native_driver.py"]
     return "\n".join((here / name).read_text(encoding="utf-8") for name in parts)
 
