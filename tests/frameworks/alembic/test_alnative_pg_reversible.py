@@ -122,7 +122,7 @@ def test_dropped_indexes_keep_their_operator_classes_and_an_unnamed_key_gets_pos
     [create] = calls(text, "upgrade", "create_foreign_key")
     [drop] = calls(text, "downgrade", "drop_constraint")
     assert literal(create.args[0]) == literal(drop.args[0]) == name
-    assert [n for n in data["notes"] if n.startswith("postgresql_ops=") or n.startswith("create_foreign_key")]
+    assert [n for n in data["notes"] if n.startswith(("postgresql_ops=", "create_foreign_key"))]
 
     # PostgreSQL and Alembic judge, on a database of the test's own
     with scratch_database("postgresql", server) as url:
@@ -161,4 +161,4 @@ def test_on_sqlite_the_revision_is_autogenerates_own(tmp_path: Path, capsys, mon
     assert main(["generate", str(root), "--engine", "native", "--dry-run", "--json", "--python", sys.executable]) == 0
     data = json.loads(capsys.readouterr().out)
     assert "postgresql_ops" not in data["revision"] and "fkey" not in data["revision"]
-    assert not [n for n in data["notes"] if n.startswith("create_foreign_key") or n.startswith("postgresql_ops")]
+    assert not [n for n in data["notes"] if n.startswith(("create_foreign_key", "postgresql_ops"))]
