@@ -7,18 +7,30 @@ in a minimal fixture of our own.
 - Revisions: a module-level ``kind = sa.Enum(..., name=...)`` created by ``kind.create(op.get_bind())``
   under a helper's dialect test (``if is_postgres():``), then used by ``op.add_column``; judged by Alembic's
   own ``upgrade head``.
+- The native engine on a project that runs on PostgreSQL or SQLite (its own setting chooses): ``--dialect
+  sqlite`` is taken over the detection; judged by Alembic's ``upgrade``/``downgrade`` and ``compare_metadata``.
 """
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
+import alembic
 import pytest
+from alembic_app import write_app
 from sqlalchemy_oracle import assert_same as models_same
 from sqlalchemy_oracle import created, import_module, read, write_package
+from test_alembic_native import JUDGE
+from test_alembic_native import alembic as alembic_run
 from test_alembic_replay import assert_same, make_project, revision
 from test_replay_programs import BASE, upgrade_and_read
 
+from mgen.cli import main
+from mgen.db import scratch_database
 from mgen.errors import MgenError
 from mgen.frameworks.alembic.replay import replay_with_notes
 
@@ -101,3 +113,61 @@ def test_a_module_level_enum_created_twice_is_refused_at_its_line(tmp_path):
     project = make_project(tmp_path, {"r1.py": BASE, "r2.py": twice})
     with pytest.raises(MgenError, match="enum type 'itemkind' already exists"):
         replay_with_notes(project / "versions", "postgresql")
+
+
+NATIVE_MODELS = '''
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name = mapped_column(String(40), nullable=True)
+'''
+NATIVE_FIRST = '''from alembic import op
+import sqlalchemy as sa
+
+revision = "a1"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("items", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+
+
+def downgrade():
+    op.drop_table("items")
+'''
+
+
+def test_native_on_sqlite_when_told_for_a_project_detected_on_a_server(tmp_path, capsys, monkeypatch):
+    """A project that runs on PostgreSQL or SQLite, its own setting choosing (the detection reads postgresql in its
+    configuration): ``--dialect sqlite`` gives the native engine a SQLite scratch database; without it, refused with
+    what to give. Alembic judges: the revision applied on a SQLite database of the test's own, nothing left."""
+    real = tmp_path / "real.db"
+    monkeypatch.setenv("MGEN_ALEMBIC_URL", f"sqlite:///{real}")
+    root = write_app(tmp_path / "proj", "app", NATIVE_MODELS, {"a1_first.py": NATIVE_FIRST},
+                     url="postgresql://app@db.invalid/app")
+    (root / "migrations" / "script.py.mako").write_text(
+        (Path(alembic.__file__).parent / "templates" / "generic" / "script.py.mako").read_text())
+    args = ["generate", str(root), "--engine", "native", "--python", sys.executable]
+    assert main(args) == 2
+    assert "give --db SERVER_URL" in capsys.readouterr().err
+    assert main([*args, "--dialect", "sqlite", "--verify", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [op["description"] for op in data["operations"]] == ["add_column items.name"]
+    assert data["verified"] is True
+    with scratch_database("sqlite") as url:
+        for step in (["upgrade", "head"], ["downgrade", "-1"], ["upgrade", "head"]):
+            done = alembic_run(root, url, *step)
+            assert done.returncode == 0, done.stderr
+        left = subprocess.run([sys.executable, "-c", JUDGE, url], cwd=root, capture_output=True, text=True, check=True)
+        assert left.stdout.strip() == "0"
+    assert not real.exists()
