@@ -190,8 +190,9 @@ def edit(root: Path, spec: str) -> str:
 
 
 def mgen(root: Path, python: Path, engine: str, server: str | None, dry_run: bool, env: dict[str, str],
-         verify: bool = False) -> dict[str, Any]:
+         verify: bool = False, dialect: str | None = None) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "mgen.cli", "generate", str(root), "--engine", engine, "--json", "--python", str(python)]
+    cmd += ["--dialect", dialect] if dialect else []
     cmd += ["--dry-run"] if dry_run else []
     cmd += ["--verify"] if verify else []
     cmd += ["--db", server] if server else []
@@ -240,11 +241,12 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
             var, _, value = item.partition("=")
             env[var] = filled(value, url).replace("{file}", str(config_file))
         row: dict[str, Any] = {"project": name, "dialect": dialect}
-        row["before"] = mgen(root, python, "native", server, True, env)
+        told = dialect if name in args.tell_dialect else None
+        row["before"] = mgen(root, python, "native", server, True, env, dialect=told)
         row["edit"] = [edit(root, e) for e in opts["edit"].get(name, [])]
-        row["auto"] = mgen(root, python, "auto", server, True, env)
-        row["verify"] = mgen(root, python, "native", server, True, env, verify=True)
-        row["native"] = mgen(root, python, "native", server, False, env)
+        row["auto"] = mgen(root, python, "auto", server, True, env, dialect=told)
+        row["verify"] = mgen(root, python, "native", server, True, env, verify=True, dialect=told)
+        row["native"] = mgen(root, python, "native", server, False, env, dialect=told)
         row["untouched"] = untouched(url, sqlite_file)
         if not row["native"].get("files"):  # nothing written: nothing for the project's commands to apply
             return row
@@ -337,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sqlite-file", action="append", metavar="NAME=FILENAME",
                    help="SQLite: the name the project gives its database file, in the folder {dir} "
                         "(mealie: DATA_DIR/mealie.db); default: the scratch file's own")
+    p.add_argument("--tell-dialect", action="append", default=[], metavar="NAME",
+                   help="pass mgen --dialect of each row: a project on several databases, its own setting choosing "
+                        "(mealie's DB_ENGINE), where the detection names one")
     p.add_argument("--dialects", default="sqlite,postgresql")
     p.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--keep", action="store_true", help="leave the last edit and revision in the project")
