@@ -40,6 +40,26 @@ folder, PostgreSQL only: its revisions are written for it):
         --env 'fastapi=POSTGRES_PASSWORD={password}' --env 'fastapi=POSTGRES_DB={db}' \\
         --metadata 'fastapi=app.models:SQLModel.metadata' --url 'fastapi=postgresql+psycopg://{user}@{host}:{port}/{db}' \\
         --edit 'fastapi=app/models.py::^    id: uuid.UUID = Field\\(default_factory=uuid.uuid4, primary_key=True\\)::    mgen_note: str | None = Field(default=None, max_length=80, index=True)'
+
+A plain Alembic project on SQLite or PostgreSQL by its own setting (mealie at b5643a9399, its requirements of
+pyproject.toml with poetry.lock's SQLAlchemy 2.0.36 / Alembic 1.13.3, python-ldap left out): ``NAME@DIALECT=``
+gives an ``--env`` or ``--url`` to one dialect's row only; ``{dir}`` is the folder of the row's SQLite file, named
+as the project names it (``--sqlite-file``); ``--tell-dialect`` passes mgen ``--dialect`` (the detection reads
+PostgreSQL in mealie's settings, its ``DB_ENGINE`` chooses); ``--metadata`` imports the models' modules first:
+
+    nice .venv/bin/python bench/realworld_native_alembic.py mealie=/tmp/proj/mealie --tell-dialect mealie \\
+        --env mealie=PRODUCTION=true --env 'mealie=DATA_DIR={dir}' --sqlite-file mealie=mealie.db \\
+        --env 'mealie@sqlite=DB_ENGINE=sqlite' --env 'mealie@postgresql=DB_ENGINE=postgres' \\
+        --env 'mealie@postgresql=POSTGRES_SERVER={host}' --env 'mealie@postgresql=POSTGRES_PORT={port}' \\
+        --env 'mealie@postgresql=POSTGRES_USER={user}' --env 'mealie@postgresql=POSTGRES_PASSWORD={password}' \\
+        --env 'mealie@postgresql=POSTGRES_DB={db}' --url 'mealie@postgresql=postgresql://{user}@{host}:{port}/{db}' \\
+        --metadata 'mealie=mealie.db.models._all_models,mealie.db.models._model_base:SqlAlchemyBase.metadata' \\
+        --edit 'mealie=mealie/db/models/recipe/recipe.py::^    description: Mapped::    mgen_note: Mapped[str | None] = mapped_column(sa.String(80), index=True)'
+
+CTFd on SQLite is not a row that can pass: CTFd's app factory runs ``create_all()`` and ``stamp head`` at every
+start on SQLite (its documented path), so its own ``flask db upgrade`` stamps a new revision without running it
+(measured: "Running stamp_revision 8275865e5992 -> <new>", the column never added), and its revisions do not run
+on SQLite from an empty database, which the native engine's scratch database needs.
 """
 from __future__ import annotations
 
@@ -256,8 +276,10 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
             for step, cmd in steps:
                 done = run([str(python), "-m", "alembic", "-c", str(ini), *cmd], ini.parent, env)
                 row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
-            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0],
-                        filled((opts["url"].get(f"{name}@{dialect}") or opts["url"].get(name) or ["{url}"])[0], url)], ini.parent, env)
+            made_elsewhere(row, sqlite_file)
+            compare_url = filled((opts["url"].get(f"{name}@{dialect}") or opts["url"].get(name) or ["{url}"])[0], url)
+            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0], compare_url],
+                       ini.parent, env)
             row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
             return _reset_after(row, root, directory, args, opts, name)
         flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
@@ -266,10 +288,19 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
         for step, cmd in (("upgrade", ["upgrade"]), ("downgrade", ["downgrade"]), ("re-upgrade", ["upgrade"])):
             done = run([*db, *cmd, *([] if own else ["-d", str(directory)])], root, flask_env)
             row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
+        made_elsewhere(row, sqlite_file)
         done = run([str(python), "-c", FLASK_ALEMBIC_CHECK if own else CHECK, str(answer), str(directory)], root,
                    flask_env)
         row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
     return _reset_after(row, root, directory, args, opts, name)
+
+
+def made_elsewhere(row: dict, sqlite_file: Path | None) -> None:
+    """SQLite: the project's own upgrade must have made the database file the row names; else the project wrote
+    its database elsewhere (its configuration did not take the row's), and the row says so: neither "untouched"
+    nor the check would mean anything."""
+    if sqlite_file is not None and not sqlite_file.exists() and row.get("upgrade") == "ok":
+        row["upgrade"] = f"ok, but not on {sqlite_file.name}: the project's database is elsewhere (its configuration)"
 
 
 def _reset_after(row: dict, root: Path, directory: Path, args: argparse.Namespace, opts: dict, name: str) -> dict:
