@@ -171,3 +171,22 @@ def test_native_on_sqlite_when_told_for_a_project_detected_on_a_server(tmp_path,
         left = subprocess.run([sys.executable, "-c", JUDGE, url], cwd=root, capture_output=True, text=True, check=True)
         assert left.stdout.strip() == "0"
     assert not real.exists()
+
+
+def test_sqlite_an_unnamed_foreign_key_to_a_table_created_later_in_the_revision(tmp_path):
+    """SQLite takes a foreign key to a table not created yet; unnamed, it gets the name SQLite's introspection
+    reports for it, as when it was read inline."""
+    rev = revision("r2", "r1", """
+        op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("topic_id", sa.Integer()),
+                        sa.ForeignKeyConstraint(["topic_id"], ["topics.id"], use_alter=True))
+        op.create_table("topics", sa.Column("id", sa.Integer(), primary_key=True))
+        """)
+    project = make_project(tmp_path, {"r1.py": BASE, "r2.py": rev})
+    read_ = replay_with_notes(project / "versions", "sqlite")
+    live = upgrade_and_read(project, "sqlite")
+    assert_same(read_.schema, live, "sqlite", exact=False)
+    assert [(f.name, f.ref_table) for f in read_.schema.table("posts").foreign_keys] == \
+        [(f.name, f.ref_table) for f in live.table("posts").foreign_keys] == [("posts_topic_id_fkey", "topics")]
+    (project / "versions" / "r2.py").write_text(rev.replace('op.create_table("topics"', 'op.create_table("other"'))
+    with pytest.raises(MgenError, match="table posts: foreign key to 'topics', which is not defined"):
+        replay_with_notes(project / "versions", "sqlite")
