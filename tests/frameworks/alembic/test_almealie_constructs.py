@@ -2,8 +2,8 @@
 in a minimal fixture of our own.
 
 - Models: ``Mapped[Enum[Kind]] = mapped_column(Enum(Kind))``, a SQLAlchemy type made generic as the
-  annotation: the explicit type is the column's, the annotation (not ``Optional``) makes it NOT NULL; judged by
-  SQLAlchemy's ``create_all()``.
+  annotation (or ``Mapped[Enum(Kind)]``, an instance): the explicit type is the column's, the annotation (not
+  ``Optional``) makes it NOT NULL; judged by SQLAlchemy's ``create_all()``.
 - Revisions: a module-level ``kind = sa.Enum(..., name=...)`` created by ``kind.create(op.get_bind())``
   under a helper's dialect test (``if is_postgres():``), then used by ``op.add_column``; judged by Alembic's
   own ``upgrade head``.
@@ -58,6 +58,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     auth_method: Mapped[Enum[AuthMethod]] = mapped_column(Enum(AuthMethod), default=AuthMethod.MEALIE)
     backup_method: Mapped[Optional[Enum[AuthMethod]]] = mapped_column(Enum(AuthMethod, name="backupmethod"))
+    first_method: Mapped[Enum(AuthMethod)] = mapped_column(Enum(AuthMethod, name="firstmethod"))
     name: Mapped[String] = mapped_column(String(40))
 """
 
@@ -72,7 +73,7 @@ def test_a_generic_sqlalchemy_type_as_the_annotation_equals_create_all(tmp_path,
     models_same(read_.schema, live, dialect)
     users = read_.schema.table("users")
     assert users.column("auth_method").nullable is False and users.column("backup_method").nullable is True
-    assert users.column("name").nullable is False
+    assert users.column("name").nullable is False and users.column("first_method").nullable is False
 
 
 def test_a_generic_sqlalchemy_type_without_a_type_in_mapped_column_is_refused(tmp_path):

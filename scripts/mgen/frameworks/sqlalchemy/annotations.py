@@ -87,6 +87,13 @@ def python_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str
             raise reader.error(f"{what}: Mapped[{ref.name}] without relationship() is not a column",
                                inner, scope)
         return (lambda: _named_type(reader, inner, ref, scope, what, base)), nullable, None
+    if isinstance(inner, ast.Call) and _names_sqlalchemy_type(reader, inner.func, scope):
+        # Mapped[Enum(AuthMethod)] = mapped_column(Enum(AuthMethod)): a type instance as the annotation; SQLAlchemy
+        # takes only its nullability (not Optional: NOT NULL), the type is mapped_column's
+        def no_instance_type() -> TypeSpec:
+            raise reader.error(f"{what}: Mapped[{text_of(inner)}] is a SQLAlchemy type instance, not a Python type: "
+                               "give the type in mapped_column(...)", inner, scope)
+        return no_instance_type, nullable, None
     if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
         raise reader.error(f"{what}: Mapped[{inner.value!r}] is a relationship, not a column", inner, scope)
     raise reader.error(f"{what}: annotation {text_of(inner)} is not read", inner, scope)
