@@ -22,7 +22,9 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
    (the script folder from the app's ``ALEMBIC`` config) and Flask-Alembic's ``produce_migrations`` as the check.
    A plain Alembic project (env.py reads no ``current_app``: full-stack-fastapi-template) runs its own
    ``alembic upgrade head`` / ``downgrade -1`` / ``upgrade head`` next to its ini instead, then ``alembic check``
-   and ``compare_metadata`` of ``--metadata NAME=module:attr`` (``app.models:SQLModel.metadata``).
+   and ``compare_metadata`` of ``--metadata NAME=module:attr`` (``app.models:SQLModel.metadata``), with the
+   ``include_object`` env.py passes to ``context.configure`` (made from env.py's imports and that function: the
+   objects the project itself excludes from autogenerate; the count without it is shown beside).
 
     nice .venv/bin/python bench/realworld_native_alembic.py ihatemoney=/tmp/proj/ihatemoney CTFd=/tmp/proj/CTFd \\
         --app ihatemoney=ihatemoney.run:create_app --app CTFd=CTFd:create_app \\
@@ -143,9 +145,32 @@ for module in modules.split(","):  # the models' modules first (mealie's _all_mo
     metadata = importlib.import_module(module)
 for part in attr.split("."):
     metadata = getattr(metadata, part)
+
+
+def env_include_object(env_py):
+    """The ``include_object=`` function env.py passes to ``context.configure``, made from env.py's own text: its
+    imports and that function only (env.py itself runs the migrations when imported); None when it has none."""
+    import ast
+    tree = ast.parse(open(env_py, encoding="utf-8").read())
+    names = {k.value.id for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords
+             if k.arg == "include_object" and isinstance(k.value, ast.Name)}
+    body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+            or (isinstance(n, ast.FunctionDef) and n.name in names)]
+    if len(names) != 1 or not any(isinstance(n, ast.FunctionDef) for n in body):
+        return None
+    namespace = {}
+    exec(compile(ast.Module(body, []), env_py, "exec"), namespace)  # noqa: S102 - the project's own code
+    return namespace[names.pop()]
+
+
 engine = create_engine(sys.argv[4])
+include = env_include_object(sys.argv[5]) if len(sys.argv) > 5 else None
 with engine.connect() as conn:
-    out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn), metadata)]
+    out["compare_metadata_raw"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn), metadata)]
+    opts = {"include_object": include} if include is not None else {}
+    out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn, opts=opts),
+                                                                       metadata)]
+    out["include_object"] = include is not None
 with open(sys.argv[1], "w") as f:
     json.dump(out, f)
 '''
@@ -278,8 +303,9 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
                 row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
             made_elsewhere(row, sqlite_file)
             compare_url = filled((opts["url"].get(f"{name}@{dialect}") or opts["url"].get(name) or ["{url}"])[0], url)
-            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0], compare_url],
-                       ini.parent, env)
+            env_py = directory / "env.py"
+            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0], compare_url,
+                        *([str(env_py)] if env_py.is_file() else [])], ini.parent, env)
             row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
             return _reset_after(row, root, directory, args, opts, name)
         flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
@@ -323,6 +349,14 @@ def cell(result: dict) -> str:
     return f"{len(result['operations'])} ops ({result['engine']}, {result['seconds']} s)"
 
 
+def compared(check: dict) -> str:
+    """compare_metadata's count; with env.py's include_object (plain Alembic), the count without it too."""
+    text = f"{len(check['compare_metadata'])} left"
+    if check.get("include_object"):
+        text += f" (env.py's include_object; {len(check['compare_metadata_raw'])} without it)"
+    return text
+
+
 def table(rows: list[dict]) -> str:
     header = ("| project | dialect | before the edit | edit: auto --dry-run | edit: native --verify (scratch) "
               "| edit: native (written) | project DB untouched | upgrade | downgrade | upgrade again "
@@ -338,7 +372,7 @@ def table(rows: list[dict]) -> str:
                                cell(r["native"]), "yes" if r["untouched"] else "**NO**",
                                *(r.get(step, "—") for step in ("upgrade", "downgrade", "re-upgrade")),
                                left or (f"{len(check['check'])} left" if check["check"] else "nothing left"),
-                               left or f"{len(check['compare_metadata'])} left", ""]).strip())
+                               left or compared(check), ""]).strip())
     out.append("")
     for r in rows:
         if "error" in r:
@@ -348,7 +382,7 @@ def table(rows: list[dict]) -> str:
                    f"{', '.join(r['before'].get('operations', [])) or r['before'].get('error') or 'no changes'}")
         for note in r["native"].get("notes", []):
             out.append(f"  - note: {note}")
-        for key in ("check", "compare_metadata"):
+        for key in ("check", "compare_metadata", "compare_metadata_raw"):
             for line in r.get("check", {}).get(key, [])[:6]:
                 out.append(f"  - {key}: {line}")
     return "\n".join(out) + "\n"
