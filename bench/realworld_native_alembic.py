@@ -294,7 +294,7 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
         row["native"] = mgen(root, python, "native", server, False, env, dialect=told)
         row["untouched"] = untouched(url, sqlite_file)
         if not row["native"].get("files"):  # nothing written: nothing for the project's commands to apply
-            return row
+            return _reset_after(row, root, directory, args, opts, name)  # the edit not left in the project
         answer = Path(tmp) / "check.json"
         if ini is not None:  # plain Alembic: the project's own alembic command next to its ini
             steps = (("upgrade", ["upgrade", "head"]), ("downgrade", ["downgrade", "-1"]), ("re-upgrade", ["upgrade", "head"]))
