@@ -478,8 +478,16 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             record["arguments"] = extra
         conflict = getattr(framework, "history_conflict", None)
         detail = conflict(tree, sorted(added), extra) if conflict else None
-        record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail} if detail else \
-            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree)
+        if detail:
+            record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail}
+        else:
+            run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
+            record["in_sync"] = _in_sync(framework, run, tree)
+            judge = getattr(framework, "judge_in_sync", None)  # the framework's own tool on the same tree
+            if judge is not None and [m for m in record["in_sync"]["misses"] if m["class"] == OPERATIONS]:
+                judged = judge(source, project, framework.generated_operations(run, tree) or [])
+                if judged is not None:
+                    record["in_sync"]["judge"] = judged
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
@@ -690,7 +698,7 @@ def miss_classes(result: dict[str, Any], part: str) -> str:
     return markdown_table(headers, rows)
 
 
-def render_markdown(result: dict[str, Any]) -> str:
+def render_markdown(result: dict[str, Any], framework: Any = None) -> str:
     corpus = markdown_table(
         ["project", "read at", "candidate commits", "(without a project)", "sampled", "first sampled",
          "last sampled"],
@@ -707,6 +715,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         miss_classes(result, "regenerate"),
         f"### {result['framework']}: in-sync misses",
         miss_classes(result, "in_sync"),
+        *(getattr(framework, "extra_sections", lambda r: [])(result) if framework is not None else []),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
          f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
          f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."),
@@ -738,10 +747,14 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
                              "the framework's (Alembic: git, Django: archive)")
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    if hasattr(framework, "add_arguments"):  # the framework's own options (Alembic's --judge-venv)
+        framework.add_arguments(parser)
     args = parser.parse_args(argv)
+    if hasattr(framework, "use_arguments"):
+        framework.use_arguments(args)
     if args.from_json:
         result = json.loads(args.from_json.read_text())
-        (args.out.write_text if args.out else print)(render_markdown(result))
+        (args.out.write_text if args.out else print)(render_markdown(result, framework))
         return result
     if not args.sources:
         parser.error("give at least one GIT_DIR (or --from-json)")
@@ -761,5 +774,5 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
         result = run_corpus(framework, sources, args, log)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
-    (args.out.write_text if args.out else print)(render_markdown(result))
+    (args.out.write_text if args.out else print)(render_markdown(result, framework))
     return result
