@@ -179,9 +179,10 @@ class AlembicFramework(Framework):
 
         project = self._project(options)
         schema, notes = project.models_schema(options.head, options.baseline_db)
-        if not options.from_diff and (options.dialect or options.detected_dialect) == "sqlite":
-            # SQLite keeps no length or precision: a type argument only one side gives is no change there, as
-            # autogenerate compares them (elsewhere varchar and varchar(255) are two types: a change)
+        if not options.from_diff:
+            # what autogenerate does not see as changed is no change (said in a note): a type argument the model
+            # leaves out (on SQLite, either side: it keeps none), a primary key (compare_primary_keys)
+            from .compare_primary_keys import as_autogenerate_compares_keys
             from .compare_types import as_autogenerate_compares
 
             try:
@@ -189,8 +190,9 @@ class AlembicFramework(Framework):
             except MgenError:
                 replayed = None  # the history's refusal is current_state's, with its file and line
             if replayed is not None:
-                schema, more = as_autogenerate_compares(schema, replayed)
-                notes = [*notes, *more]
+                schema, more = as_autogenerate_compares(schema, replayed, either_side=project.dialect == "sqlite")
+                schema, keys = as_autogenerate_compares_keys(schema, replayed)
+                notes = [*notes, *more, *keys]
         return State(schema, notes, "static models")
 
     def native_generate(self, options: Options) -> GenerateReport:
