@@ -168,31 +168,40 @@ def verdict(framework: Any, mgen_ops: list, answer: dict[str, Any]) -> dict[str,
 
 
 def sections(result: dict[str, Any]) -> list[str]:
-    """The judge's tables: per project, the in-sync misses by verdict; then the verdicts' most frequent
-    differences with one example each (none when nothing was judged)."""
+    """The judge's tables: per project, the judged misses by verdict (in sync: drift confirmed by autogenerate is a
+    correct answer, in its own column; regenerate: mgen wrote what autogenerate writes, so the committed revision
+    was edited by hand), then each verdict's most frequent differences with one example."""
     from collections import Counter
 
     import realworld_git as rw
 
     rows, labels, example = [], {}, {}
     for project in result["projects"]:
-        verdicts: Counter[str] = Counter()
+        verdicts: dict[str, Counter[str]] = {"in_sync": Counter(), "regenerate": Counter()}
         for record in project["records"]:
-            judged = record["in_sync"].get("judge")
-            if judged is None:
-                continue
-            verdicts[judged["class"]] += 1
-            for miss in judged.get("misses") or [{"class": judged["class"], "label": judged["detail"][:60]}]:
-                labels.setdefault(judged["class"], Counter())[f"{miss['class']}: {miss['label']}"] += 1
-            example.setdefault(judged["class"], f"{project['name']} {record['commit'][:10]}: {judged['detail']}"
-                               .replace("|", "\\|")[:300])
-        if verdicts:
-            rows.append([project["name"], sum(verdicts.values()), verdicts[DRIFT], verdicts[DIFFERS],
-                         verdicts[NOT_JUDGED]])
+            for part, counted in verdicts.items():
+                judged = record[part].get("judge")
+                if judged is None:
+                    continue
+                counted[judged["class"]] += 1
+                key = (part, judged["class"])
+                for miss in judged.get("misses") or [{"class": judged["class"], "label": judged["detail"][:60]}]:
+                    labels.setdefault(key, Counter())[f"{miss['class']}: {miss['label']}"] += 1
+                example.setdefault(key, f"{project['name']} {record['commit'][:10]}: {judged['detail']}"
+                                   .replace("|", "\\|")[:300])
+        if any(verdicts.values()):
+            i, r = verdicts["in_sync"], verdicts["regenerate"]
+            rows.append([project["name"], sum(i.values()), i[DRIFT], i[DIFFERS], i[NOT_JUDGED],
+                         sum(r.values()), r[DRIFT], r[DIFFERS], r[NOT_JUDGED]])
     if not rows:
         return []
-    table = rw.markdown_table(["project", "in-sync misses judged", f"**{DRIFT}**", DIFFERS, NOT_JUDGED], rows)
-    detail = rw.markdown_table(["verdict", "most frequent", "example"], [
-        [k, ", ".join(f"{label} ({n})" for label, n in labels[k].most_common(4)).replace("|", "\\|"), example[k]]
-        for k in (DRIFT, DIFFERS, NOT_JUDGED) if k in labels])
-    return [f"### {result['framework']}: in-sync misses judged by Alembic's autogenerate", table, detail]
+    table = rw.markdown_table(
+        ["project", "in-sync misses judged", "**drift in the project (autogenerate reports it too)**",
+         "mgen differs", "not judged", "regenerate misses judged (mgen wrote a revision)",
+         "**mgen wrote what autogenerate writes** (the committed revision differs from it)", "mgen differs",
+         "not judged"], rows)
+    detail = rw.markdown_table(["measure", "verdict", "most frequent", "example"], [
+        [part.replace("_", "-"), k, ", ".join(f"{label} ({n})" for label, n in labels[(part, k)].most_common(4))
+         .replace("|", "\\|"), example[(part, k)]]
+        for part in ("in_sync", "regenerate") for k in (DRIFT, DIFFERS, NOT_JUDGED) if (part, k) in labels])
+    return [f"### {result['framework']}: misses judged by Alembic's autogenerate (`--judge-venv`)", table, detail]

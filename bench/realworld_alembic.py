@@ -316,7 +316,8 @@ class Alembic:
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--judge-venv", action="append", default=[], metavar="NAME=VENV",
-                            help="judge each in-sync miss of project NAME with Alembic's own autogenerate, run by "
+                            help="judge each in-sync miss of project NAME, and each regenerate miss where mgen wrote a "
+                                 "revision, with Alembic's own autogenerate on the same tree, run by "
                                  "VENV/bin/python (the project's requirements installed): bench/alembic_judge.py")
         parser.add_argument("--judge-db", metavar="SERVER_URL",
                             help="the PostgreSQL server of the judge's scratch databases (default: the local one)")
@@ -325,7 +326,7 @@ class Alembic:
         self.judge_venvs = {name: Path(venv) for name, _, venv in (j.partition("=") for j in args.judge_venv)}
         self.judge_db = args.judge_db
 
-    def judge_in_sync(self, source: rw.Source, project: Path, mgen_ops: list[rw.Operation]) -> dict | None:
+    def judge(self, source: rw.Source, project: Path, mgen_ops: list[rw.Operation]) -> dict | None:
         venv = self.judge_venvs.get(source.name)
         if venv is None:
             return None

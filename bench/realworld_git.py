@@ -483,11 +483,8 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
         else:
             run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
             record["in_sync"] = _in_sync(framework, run, tree)
-            judge = getattr(framework, "judge_in_sync", None)  # the framework's own tool on the same tree
-            if judge is not None and [m for m in record["in_sync"]["misses"] if m["class"] == OPERATIONS]:
-                judged = judge(source, project, framework.generated_operations(run, tree) or [])
-                if judged is not None:
-                    record["in_sync"]["judge"] = judged
+            if [m for m in record["in_sync"]["misses"] if m["class"] == OPERATIONS]:
+                _judge(framework, record["in_sync"], source, project, run, tree)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
@@ -495,7 +492,19 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             (tree / path).unlink(missing_ok=True)
         run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
         record["regenerate"] = _regenerate(framework, run, tree, committed)
+        if record["regenerate"].get("wrote") and record["regenerate"]["misses"]:
+            _judge(framework, record["regenerate"], source, project, run, tree)
     return record
+
+
+def _judge(framework: Framework, part: dict[str, Any], source: Source, project: Path, run: MgenRun,
+           tree: Path) -> None:
+    """The framework's own tool asked on the same tree (``judge``, when the framework has one for this
+    project): its verdict on mgen's operations, kept in ``part["judge"]``."""
+    judge = getattr(framework, "judge", None)
+    judged = judge(source, project, framework.generated_operations(run, tree) or []) if judge else None
+    if judged is not None:
+        part["judge"] = judged
 
 
 def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
