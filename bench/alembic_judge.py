@@ -123,7 +123,7 @@ def judge(python: Path, project_dir: Path, server: str | None, timeout: float = 
                 apply_statements(conn, statements)
         except MgenError as e:
             return {"error": str(e)[:300], "stage": "baseline"}
-        spec = {"url": url.replace("postgresql://", "postgresql+psycopg2://", 1), "sys_path": [str(start)],
+        spec = {"url": url, "sys_path": [str(start)],
                 "script_location": str(project.config.script_location),
                 "version_locations": [str(p) for p in project.config.version_locations],
                 "modules": modules, "env_imports": env_imports, "configure": configure}

@@ -43,6 +43,11 @@ def main(answer_path, spec_path):
         from alembic.runtime.environment import EnvironmentContext
         from alembic.script import ScriptDirectory
 
+        try:  # the project's PostgreSQL driver: psycopg2 (SQLAlchemy's default), else psycopg 3
+            import psycopg2  # noqa: F401
+            url = spec["url"].replace("postgresql://", "postgresql+psycopg2://", 1)
+        except ImportError:
+            url = spec["url"].replace("postgresql://", "postgresql+psycopg://", 1)
         out["alembic"] = alembic.__version__
         out["sqlalchemy"] = sa.__version__
         stage = "import models"
@@ -84,8 +89,8 @@ def main(answer_path, spec_path):
             return result
 
         Operations.invoke = tolerant
-        engine = sa.create_engine(spec["url"])
-        with engine.connect() as conn, _flask_session(conn, spec["url"]):
+        engine = sa.create_engine(url)
+        with engine.connect() as conn, _flask_session(conn, url):
             def upgrade(rev, context):
                 return script._upgrade_revs("heads", rev)
 
