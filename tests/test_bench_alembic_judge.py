@@ -13,8 +13,8 @@ from test_bench_realworld import ALEMBIC_INI, ENV, MGEN, MODELS, REVISION, commi
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import alembic_judge  # noqa: E402
-import realworld_alembic as alembic_bench  # noqa: E402
+import alembic_judge
+import realworld_alembic as alembic_bench
 
 
 def _repo(root: Path) -> Path:
