@@ -51,6 +51,7 @@ def main(answer_path, spec_path):
         out["alembic"] = alembic.__version__
         out["sqlalchemy"] = sa.__version__
         stage = "import models"
+        _flask_ext()
         modules = [importlib.import_module(name) for name in spec["modules"]]
         for name in spec.get("env_imports", []):
             try:
@@ -115,6 +116,37 @@ def main(answer_path, spec_path):
                    traceback=traceback.format_exc()[-8000:])
     with open(answer_path, "w") as f:
         json.dump(out, f)
+
+
+def _flask_ext():
+    """``flask.ext.NAME`` as Flask before 1.0 resolved it (``flask_NAME``), for a project's older commits read
+    with the libraries of its newest: Flask 1.0 removed that importer, the extensions are the same modules."""
+    import importlib.abc
+    import importlib.util
+
+    try:
+        import flask
+    except ImportError:
+        return
+    if hasattr(flask, "ext"):
+        return
+
+    class FlaskExt(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, name, path=None, target=None):
+            if name == "flask.ext" or name.startswith("flask.ext."):
+                return importlib.util.spec_from_loader(name, self, is_package=name == "flask.ext")
+            return None
+
+        def create_module(self, spec):
+            if spec.name == "flask.ext":
+                return None
+            return importlib.import_module("flask_" + spec.name[len("flask.ext."):])
+
+        def exec_module(self, module):
+            if module.__name__ == "flask.ext":
+                module.__path__ = []
+
+    sys.meta_path.append(FlaskExt())
 
 
 @contextlib.contextmanager

@@ -181,7 +181,8 @@ class AlembicFramework(Framework):
         schema, notes = project.models_schema(options.head, options.baseline_db)
         if not options.from_diff:
             # what autogenerate does not see as changed is no change (said in a note): a type argument the model
-            # leaves out (on SQLite, either side: it keeps none), a primary key (compare_primary_keys)
+            # leaves out (on SQLite, either side: it keeps none), a primary key (compare_primary_keys), an expression
+            # index under a pinned SQLAlchemy 1.x on PostgreSQL (compare_expression_indexes)
             from .compare_primary_keys import as_autogenerate_compares_keys
             from .compare_types import as_autogenerate_compares
 
@@ -193,6 +194,11 @@ class AlembicFramework(Framework):
                 schema, more = as_autogenerate_compares(schema, replayed, either_side=project.dialect == "sqlite")
                 schema, keys = as_autogenerate_compares_keys(schema, replayed)
                 notes = [*notes, *more, *keys]
+                from . import compare_expression_indexes as expression_indexes
+
+                if expression_indexes.applies(project.root, project.dialect):
+                    schema, more = expression_indexes.as_autogenerate_compares_expression_indexes(schema, replayed)
+                    notes = [*notes, *more]
         return State(schema, notes, "static models")
 
     def native_generate(self, options: Options) -> GenerateReport:
