@@ -25,7 +25,6 @@ from ...schema import Index, Schema
 from ..pins import pinned_version
 from .compare_types import listed
 
-
 _ORDERED_COLUMN = re.compile(r'^\(\s*"?\w+"?(\s+(asc|desc))?(\s+nulls\s+(first|last))?\s*\)$', re.IGNORECASE)
 
 
