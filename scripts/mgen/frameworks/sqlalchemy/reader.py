@@ -217,9 +217,12 @@ class ConstructReader:
     def sql_text(self, node: ast.expr, scope: Scope, what: str) -> str:
         """The SQL of a string or ``text("...")`` (what CheckConstraint and Index take as text)."""
         if isinstance(node, ast.Call):
-            name, _ = self.callee(node, scope)
+            name, ref = self.callee(node, scope)
             if name in ("text", "literal_column") and len(node.args) == 1 and not node.keywords:
                 return self.string(node.args[0], scope, what)
+            if isinstance(ref, Unknown) and "is not defined" in ref.why:  # sqlalchemy.text(...) with no such import
+                raise self.error(f"{what}: {text_of(node)}: {ref.why}: Python stops there with a NameError when the "
+                                 "code runs (alembic upgrade too)", node, scope)
         value = self.project.literal(scope.module, node, scope.local)
         if isinstance(value, str):
             return value
