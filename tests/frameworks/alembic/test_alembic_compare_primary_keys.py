@@ -93,3 +93,12 @@ def test_a_new_tables_key_is_written(tmp_path: Path, capsys) -> None:
     assert "assoc (model (id), revisions none)" in out
     assert main(["generate", str(root), "--dialect", "postgresql", "--engine", "static", "--dry-run"]) == 0
     assert 'sa.PrimaryKeyConstraint("id"' in capsys.readouterr().out
+
+
+def test_drift_at_a_commit_compares_the_same_way(tmp_path: Path) -> None:
+    """The drift note (the models at --base against the revisions there) uses the same comparison: a key only
+    the models declare is no drift either."""
+    from mgen.frameworks.alembic.framework import AlembicFramework
+
+    root = write_app(tmp_path, PKG, MODELS, {"a1_assoc.py": REVISION})
+    assert AlembicFramework().drift_lines(root, None, "postgresql") == []
