@@ -197,7 +197,7 @@ def _operation(call: ast.Call, op: str, batch_table: str | None, where: str) -> 
         key = (op, table, _names(args.get("local_cols")))
         details = [("target", _target(_text(args.get("referent_table")), _names(args.get("remote_cols"))))]
         if "ondelete" in args:
-            details.append(("ondelete", _text(args["ondelete"])))
+            details.append(("ondelete", _text(args["ondelete"]).upper()))  # a SQL keyword: "cascade" is CASCADE
     elif op in ("create_unique_constraint", "create_primary_key"):
         key = (op, table, _names(args.get("columns")))
     elif op == "create_check_constraint":

@@ -59,3 +59,10 @@ def test_the_judge_tells_drift_in_the_project_from_mgen_differing(tmp_path: Path
     text = (tmp_path / "out.md").read_text()
     assert "misses judged by Alembic's autogenerate" in text
     assert "| drift | 2 | 1 | 1 | 0 |" in text, text
+
+
+def test_ondelete_is_compared_as_the_sql_keyword_it_is() -> None:
+    """Autogenerate writes the model's spelling (``ondelete="cascade"``), mgen ``CASCADE``: the same action."""
+    text = 'def upgrade():\n    op.create_foreign_key(None, "a", "b", ["b_id"], ["id"], ondelete="cascade")\n'
+    (op,) = alembic_bench.read_revision("r.py", text)[0]
+    assert dict(op.details)["ondelete"] == "CASCADE"
