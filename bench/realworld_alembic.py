@@ -200,7 +200,7 @@ def _operation(call: ast.Call, op: str, batch_table: str | None, where: str) -> 
         key = (op, table, _names(args.get("local_cols")))
         details = [("target", _target(_text(args.get("referent_table")), _names(args.get("remote_cols"))))]
         if "ondelete" in args:
-            details.append(("ondelete", _text(args["ondelete"])))
+            details.append(("ondelete", _text(args["ondelete"]).upper()))  # a SQL keyword: "cascade" is CASCADE
     elif op in ("create_unique_constraint", "create_primary_key"):
         key = (op, table, _names(args.get("columns")))
     elif op == "create_check_constraint":
@@ -314,6 +314,34 @@ class Alembic:
     name = "Alembic"
     migration_word = "revision"
     tree = "git"  # a git checkout of each commit: mgen reads a create_all() baseline from the history (replay_git)
+    judge_venvs: dict[str, Path] = {}  # noqa: RUF012 - set once from the command line
+    judge_db: str | None = None
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--judge-venv", action="append", default=[], metavar="NAME=VENV",
+                            help="judge each in-sync miss of project NAME, and each regenerate miss where mgen wrote a "
+                                 "revision, with Alembic's own autogenerate on the same tree, run by "
+                                 "VENV/bin/python (the project's requirements installed): bench/alembic_judge.py")
+        parser.add_argument("--judge-db", metavar="SERVER_URL",
+                            help="the PostgreSQL server of the judge's scratch databases (default: the local one)")
+
+    def use_arguments(self, args: Any) -> None:
+        self.judge_venvs = {name: Path(venv) for name, _, venv in (j.partition("=") for j in args.judge_venv)}
+        self.judge_db = args.judge_db
+
+    def judge(self, source: rw.Source, project: Path, mgen_ops: list[rw.Operation]) -> dict | None:
+        venv = self.judge_venvs.get(source.name)
+        if venv is None:
+            return None
+        import alembic_judge
+
+        return alembic_judge.verdict(self, mgen_ops, alembic_judge.judge(venv / "bin" / "python", project,
+                                                                         self.judge_db))
+
+    def extra_sections(self, result: dict[str, Any]) -> list[str]:
+        import alembic_judge
+
+        return alembic_judge.sections(result)
 
     def app_arguments(self, tree: Path, added: Sequence[str]) -> list[str]:
         return []  # one history: nothing to scope

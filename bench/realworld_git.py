@@ -484,8 +484,13 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             record["arguments"] = extra
         conflict = getattr(framework, "history_conflict", None)
         detail = conflict(tree, sorted(added), extra) if conflict else None
-        record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail} if detail else \
-            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree)
+        if detail:
+            record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail}
+        else:
+            run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
+            record["in_sync"] = _in_sync(framework, run, tree)
+            if [m for m in record["in_sync"]["misses"] if m["class"] == OPERATIONS]:
+                _judge(framework, record["in_sync"], source, project, run, tree)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
@@ -501,7 +506,19 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
         record["regenerate"] = _regenerate(framework, run, tree, committed)
         if hints:
             record["regenerate"].update(renames_accepted=hints, seconds_before_renames=round(before, 3))
+        if record["regenerate"].get("wrote") and record["regenerate"]["misses"]:
+            _judge(framework, record["regenerate"], source, project, run, tree)
     return record
+
+
+def _judge(framework: Framework, part: dict[str, Any], source: Source, project: Path, run: MgenRun,
+           tree: Path) -> None:
+    """The framework's own tool asked on the same tree (``judge``, when the framework has one for this
+    project): its verdict on mgen's operations, kept in ``part["judge"]``."""
+    judge = getattr(framework, "judge", None)
+    judged = judge(source, project, framework.generated_operations(run, tree) or []) if judge else None
+    if judged is not None:
+        part["judge"] = judged
 
 
 def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
@@ -713,7 +730,7 @@ def miss_classes(result: dict[str, Any], part: str) -> str:
     return markdown_table(headers, rows)
 
 
-def render_markdown(result: dict[str, Any]) -> str:
+def render_markdown(result: dict[str, Any], framework: Any = None) -> str:
     corpus = markdown_table(
         ["project", "read at", "candidate commits", "(without a project)", "sampled", "first sampled",
          "last sampled"],
@@ -730,6 +747,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         miss_classes(result, "regenerate"),
         f"### {result['framework']}: in-sync misses",
         miss_classes(result, "in_sync"),
+        *(getattr(framework, "extra_sections", lambda r: [])(result) if framework is not None else []),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
          f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
          f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."
@@ -766,12 +784,16 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
                              "the framework's (Alembic: git, Django: archive)")
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    if hasattr(framework, "add_arguments"):  # the framework's own options (Alembic's --judge-venv)
+        framework.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.accept_renames is None:
         args.accept_renames = bool(getattr(framework, "asks_renames", False))
+    if hasattr(framework, "use_arguments"):
+        framework.use_arguments(args)
     if args.from_json:
         result = json.loads(args.from_json.read_text())
-        (args.out.write_text if args.out else print)(render_markdown(result))
+        (args.out.write_text if args.out else print)(render_markdown(result, framework))
         return result
     if not args.sources:
         parser.error("give at least one GIT_DIR (or --from-json)")
@@ -791,5 +813,5 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
         result = run_corpus(framework, sources, args, log)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
-    (args.out.write_text if args.out else print)(render_markdown(result))
+    (args.out.write_text if args.out else print)(render_markdown(result, framework))
     return result

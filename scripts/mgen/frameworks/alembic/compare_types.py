@@ -1,4 +1,4 @@
-"""Column types on SQLite compared as Alembic's autogenerate compares them (issue #13).
+"""Column types compared as Alembic's autogenerate compares them (issue #13).
 
 Autogenerate's ``compare_type`` (``DefaultImpl._column_args_match``) compares a type's arguments only when
 both sides give as many: ``String()`` in a model against ``VARCHAR(255)`` in the database, or
@@ -6,9 +6,14 @@ both sides give as many: ``String()`` in a model against ``VARCHAR(255)`` in the
 them (flaskbb's ``String`` models against revisions that wrote ``length=255``). On SQLite, which enforces no
 length or precision, that is also what the database says, and mgen answers the same: where the model's type
 and the replayed one are the same type and one of them gives no arguments, the model's column takes the
-replayed type, and one note says which columns. Elsewhere ``varchar`` and ``varchar(255)`` are two types and
-the change is written (autogenerate misses it; full-stack-fastapi-template wrote that revision by hand), so
-the framework applies this on SQLite only.
+replayed type, and one note says which columns.
+
+On a database that keeps lengths (PostgreSQL, MySQL) only the model's side counts: a model type that gives no
+argument (``String()``) over a sized column (lemur's ``api_keys.name``, ``VARCHAR(128)``) is no change, as no
+Alembic version reports it (before 1.4 autogenerate compared a length only when the model gave one; since, only
+when both sides do); the note says which columns. A length the model gives and the database lacks
+(``String(255)`` over ``VARCHAR``) is written: autogenerate since 1.4 misses it and projects write that revision
+by hand (full-stack-fastapi-template's ``max_length`` revision), so leaving it out would be a silent "no changes".
 """
 from __future__ import annotations
 
@@ -22,10 +27,10 @@ def _arguments(t: ColumnType) -> tuple:
     return tuple(a for a in (t.length, t.precision, t.scale) if a is not None)
 
 
-def _same_but_unsized(model: ColumnType, replayed: ColumnType) -> bool:
+def _same_but_unsized(model: ColumnType, replayed: ColumnType, either_side: bool) -> bool:
     if model == replayed or model.name != replayed.name or model.enum != replayed.enum:
         return False
-    return not _arguments(model) or not _arguments(replayed)
+    return not _arguments(model) or (either_side and not _arguments(replayed))
 
 
 def columns_taken(models: Schema, replayed: Schema, take: Callable[[Column, Column], tuple[Column, str] | None]
@@ -51,10 +56,12 @@ def columns_taken(models: Schema, replayed: Schema, take: Callable[[Column, Colu
     return replace(models, tables=tuple(tables)), taken
 
 
-def as_autogenerate_compares(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
-    """``models`` with the types autogenerate would not see as changed taken from ``replayed``; a note."""
+def as_autogenerate_compares(models: Schema, replayed: Schema, either_side: bool = True) -> tuple[Schema, list[str]]:
+    """``models`` with the types autogenerate would not see as changed taken from ``replayed``; a note.
+    ``either_side``: a length only the revisions give is no change either (SQLite); else only one the model
+    leaves out is."""
     def take(column: Column, before: Column) -> tuple[Column, str] | None:
-        if not _same_but_unsized(column.type, before.type):
+        if not _same_but_unsized(column.type, before.type, either_side):
             return None
         return replace(column, type=before.type), f"({column.type.describe()} / {before.type.describe()})"
 

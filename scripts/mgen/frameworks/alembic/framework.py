@@ -179,18 +179,8 @@ class AlembicFramework(Framework):
 
         project = self._project(options)
         schema, notes = project.models_schema(options.head, options.baseline_db)
-        if not options.from_diff and (options.dialect or options.detected_dialect) == "sqlite":
-            # SQLite keeps no length or precision: a type argument only one side gives is no change there, as
-            # autogenerate compares them (elsewhere varchar and varchar(255) are two types: a change)
-            from .compare_types import as_autogenerate_compares
-
-            try:
-                replayed, _ = project.current_schema(options.head, options.baseline_db)
-            except MgenError:
-                replayed = None  # the history's refusal is current_state's, with its file and line
-            if replayed is not None:
-                schema, more = as_autogenerate_compares(schema, replayed)
-                notes = [*notes, *more]
+        if not options.from_diff:
+            schema, notes = _as_autogenerate_compares(project, schema, notes, options.head, options.baseline_db)
         return State(schema, notes, "static models")
 
     def native_generate(self, options: Options) -> GenerateReport:
@@ -291,7 +281,8 @@ class AlembicFramework(Framework):
 
         alembic = open_project(tree, dialect)
         current, _ = alembic.current_schema()
-        models, _ = alembic.models_schema()
+        models, notes = alembic.models_schema()
+        models, _ = _as_autogenerate_compares(alembic, models, notes, None, None)
         return [op.describe() for op in diff(current, models.keeping_extensions(current),
                                              get_dialect(alembic.dialect)).operations]
 
@@ -343,3 +334,25 @@ def _shown(root: Path, path: Path | None) -> str:
 def _assigned(text: str, name: str) -> str | None:
     found = re.search(rf"^{name}(?:\s*:\s*[^=]+)?\s*=\s*(?:['\"]([^'\"]*)['\"]|None)", text, re.MULTILINE)
     return found.group(1) if found and found.group(1) else None
+
+
+def _as_autogenerate_compares(project: Any, schema: Any, notes: list[str], head: str | None,
+                              baseline_db: str | None) -> tuple[Any, list[str]]:
+    """The models' schema where what autogenerate does not see as changed is no change (said in a note): a type
+    argument the model leaves out (on SQLite, either side: it keeps none), a primary key (compare_primary_keys),
+    an expression index under a pinned SQLAlchemy 1.x on PostgreSQL (compare_expression_indexes)."""
+    from . import compare_expression_indexes as expression_indexes
+    from .compare_primary_keys import as_autogenerate_compares_keys
+    from .compare_types import as_autogenerate_compares
+
+    try:
+        replayed, _ = project.current_schema(head, baseline_db)
+    except MgenError:
+        return schema, notes  # the history's refusal is current_state's, with its file and line
+    schema, types = as_autogenerate_compares(schema, replayed, either_side=project.dialect == "sqlite")
+    schema, keys = as_autogenerate_compares_keys(schema, replayed)
+    notes = [*notes, *types, *keys]
+    if expression_indexes.applies(project.root, project.dialect):
+        schema, more = expression_indexes.as_autogenerate_compares_expression_indexes(schema, replayed)
+        notes = [*notes, *more]
+    return schema, notes
