@@ -121,6 +121,12 @@ SCENARIOS += [  # a partial unique index a developer added by hand: Prisma's dif
     Scenario("partial_index_kept", user("  a Boolean @default(false)\n"),
              user("  a Boolean @default(false)\n  b Int?\n"), ("postgresql",),
              by_hand='CREATE UNIQUE INDEX "User_a_only" ON "User"("email") WHERE "a" = TRUE;\n'),
+    # an @@index whose index a migration made partial, with INCLUDE columns, by hand (trigger.dev): Prisma sees
+    # the same index (name and key); so does mgen
+    Scenario("declared_index_made_partial_by_hand", user("  a Int\n  @@index([a])\n"),
+             user("  a Int\n  b Int?\n  @@index([a])\n"), ("postgresql",),
+             by_hand='DROP INDEX "User_a_idx";\nCREATE INDEX "User_a_idx" ON "User"("a") INCLUDE ("email") '
+                     'WHERE "a" > 0;\n'),
     # the same on an expression (inbox-zero's lower("email") index): kept too
     Scenario("partial_expression_index_kept", user("  a Boolean @default(false)\n"),
              user("  a Boolean @default(false)\n  b Int?\n"), ("postgresql",),

@@ -1,5 +1,7 @@
 """What a Prisma schema cannot say and ``prisma migrate`` leaves alone: CHECK constraints, comments and partial
-indexes (``CREATE INDEX ... WHERE``) that migrations added by hand. Prisma's differ never sees them, so it never
+indexes (``CREATE INDEX ... WHERE``) that migrations added by hand, and the predicate and ``INCLUDE`` columns a
+migration gave by hand to an index the schema declares (trigger.dev's ``@@index`` whose index is partial: the
+same name and key columns, so Prisma's differ sees the same index). Prisma's differ never sees them, so it never
 drops them; mgen keeps them in the desired state of every table both states have, so that no migration drops
 them either. (Extensions a migration created are kept for every models-based framework alike:
 ``Schema.keeping_extensions`` in ``frameworks/generate.py``.)"""
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...schema import Schema
+from ...schema import Index, Schema
 
 
 def keep_unmanaged(current: Schema, desired: Schema) -> Schema:
@@ -18,10 +20,20 @@ def keep_unmanaged(current: Schema, desired: Schema) -> Schema:
         old = current.table(table.name)
         names = {c.name for c in table.checks}
         checks = table.checks + tuple(c for c in old.checks if c.name not in names)
+        by_name = {i.name: i for i in old.indexes}
+        declared = tuple(_with_unmanaged_parts(i, by_name.get(i.name)) for i in table.indexes)
         have = {i.name for i in table.indexes} | {u.name for u in table.uniques}
         # a partial index on expressions too ("(lower(email))": Index.columns); its plain columns must remain
-        indexes = table.indexes + tuple(i for i in old.indexes if i.where and i.name not in have
+        indexes = declared + tuple(i for i in old.indexes if i.where and i.name not in have
                                         and all(c.startswith("(") or table.has_column(c) for c in i.columns))
         if checks != table.checks or indexes != table.indexes or (old.comment and not table.comment):
             out = out.with_table(replace(table, checks=checks, indexes=indexes, comment=table.comment or old.comment))
     return out
+
+
+def _with_unmanaged_parts(index: Index, before: Index | None) -> Index:
+    """``index`` as the schema declares it, with the ``WHERE`` and ``INCLUDE`` the history's index of the same name
+    and key has (Prisma neither writes nor compares them)."""
+    if before is None or (before.columns, before.unique, before.orders) != (index.columns, index.unique, index.orders):
+        return index
+    return replace(index, where=index.where or before.where, include=index.include or before.include)
