@@ -1,0 +1,142 @@
+"""Drizzle ORM behind the framework interface (``frameworks.base``).
+
+Found by ``drizzle.config.ts`` (``detection.py``: its object literal read statically: dialect, schema, out).
+The desired state is the TypeScript schema read with tree-sitter (``pg_reader.py`` -> ``model.py``) as the SQL
+drizzle-kit would write from empty (``ddl.py``) read by mgen's SQL reader; the current state is the fold of the
+journal's SQL files (``history.py``). ``generate`` writes the next ``NNNN_<name>.sql``, its journal entry and
+its snapshot, and a down file (``writer.py``). PostgreSQL only for now: the other dialects are refused by name.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import MgenError
+from ..base import Framework
+
+if TYPE_CHECKING:
+    from ..records import Detection, Options, State, Written, WrittenMigration
+
+
+class DrizzleFramework(Framework):
+    name = "drizzle"
+    title = "Drizzle"
+    capabilities = frozenset({"generate", "migrate", "docs"})
+    found_by = "drizzle.config.ts"
+    migrate_example = "npx drizzle-kit migrate"
+
+    def detect(self, root: Path, evidence: list[str], sources: list[Path]) -> Detection | None:
+        from ..records import Detection
+        from .detection import config_file, read_config
+
+        file = config_file(root)
+        if file is None:
+            return None
+        sources.append(file)
+        config = read_config(root)
+        evidence.append(line := f"{file.name}: Drizzle config, dialect {config.dialect}")
+        return Detection(root, self.name, config.dialect, file, dialect_source=file.name, dialect_detail=line,
+                         by_files=True)
+
+    # -- scope (check / status) ----------------------------------------------------------------------
+    def schema_rules(self, root: Path, detection: Any) -> list:
+        from ...scope import PathRule, inside
+        from .detection import read_config
+
+        config = read_config(root)
+        if config is None:
+            return []
+        rules = [PathRule(inside(root, config.out) or "", ("*",), True)]
+        for f in config.schema_files():
+            rules.append(PathRule(inside(root, f.parent) or "", (f.name,)))
+        return rules
+
+    def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
+        from ...projectcache import relative
+        from .history import read_journal
+
+        config = _config(root)
+        deps.append(config.out)
+        journal = read_journal(config.out)
+        if not journal.entries:
+            return []
+        last = journal.sql_files()[-1]
+        return [{"scope": relative(root, config.out), "name": last.stem, "path": relative(root, last)}]
+
+    def last_line(self, items: list[dict]) -> str:
+        return f"last migration: {items[-1]['name']}" if items else "last migration: none yet"
+
+    # -- states ----------------------------------------------------------------------------------------
+    def dialect_of(self, options: Options) -> str:
+        config = _config(options.project)
+        if options.dialect and options.dialect != config.dialect:
+            raise MgenError(f"--dialect {options.dialect} disagrees with the Drizzle config's dialect "
+                            f"{config.dialect}", str(config.file))
+        return config.dialect
+
+    def desired_state(self, options: Options) -> State:
+        from ..records import State
+
+        return State(desired_schema(_config(options.project)), [], "static Drizzle schema")
+
+    def current_state(self, options: Options) -> State:
+        from ..records import State
+        from .history import folded_schema, read_journal
+
+        config = _config(options.project)
+        journal = read_journal(config.out)
+        if journal.dialect not in (None, "postgresql", "pg"):
+            raise MgenError(f"the journal's dialect {journal.dialect!r} is not the config's postgresql",
+                            str(journal.path))
+        return State(folded_schema(journal, config.dialect), [], "drizzle-kit journal folded")
+
+    def write(self, plan: Any, options: Options) -> Written:
+        from ...plan import auto_name
+        from ..prisma.writer import quoted_statements  # the same logic: the dialect's rendering, always quoted
+        from ..records import Written
+        from . import writer
+        from .history import read_journal
+        from .pg_reader import read_schema
+
+        config = _config(options.project)
+        up, down = quoted_statements(plan)
+        if options.dry_run:
+            return Written(preview=writer.render(up))
+        journal = read_journal(config.out)
+        files = writer.write(journal, options.name or auto_name(plan.ops), up, down,
+                             read_schema(config.schema_files()))
+        return Written(files, json_extra={"down": str(files[1])})
+
+    # -- migrate, docs ---------------------------------------------------------------------------------
+    def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
+        if action == "run":
+            return ["npx", "drizzle-kit", "migrate"]
+        raise self.unsupported(f"migrate {action}")
+
+    def written_migrations(self, data: dict, project: Path, files: list[Path]) \
+            -> tuple[list[WrittenMigration], Any]:
+        from ..records import WrittenMigration
+
+        up = files[0]
+        return [WrittenMigration(up, up.stem, "npx drizzle-kit migrate",
+                                 f"run {files[1].relative_to(project)} by hand, then delete the "
+                                 f"__drizzle_migrations row of {up.stem} and its journal entry")], None
+
+
+def _config(root: Path):
+    from .detection import read_config
+
+    config = read_config(root)
+    if config is None:
+        raise MgenError("no drizzle.config.ts (or .js/.mjs/.cjs) found", str(root))
+    return config
+
+
+def desired_schema(config):
+    """The schema drizzle-kit's SQL for the project's TypeScript schema builds from an empty database."""
+    from ...sources.sql import read_sql_text
+    from . import ddl
+    from .pg_reader import read_schema
+
+    model = read_schema(config.schema_files())
+    return read_sql_text(ddl.render(model), config.dialect, filename=str(config.schema_files()[0]))
