@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import MgenError
-from . import ts
 
 CONFIGS = ("drizzle.config.ts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.cjs",
            "drizzle.config.mts")
@@ -52,6 +51,8 @@ def config_file(root: Path) -> Path | None:
 
 def read_config(root: Path) -> Config | None:
     """The project's drizzle-kit configuration, None when it has none."""
+    from . import ts  # tree-sitter: loaded only for a Drizzle project
+
     file = config_file(root)
     if file is None:
         return None
@@ -106,8 +107,10 @@ def read_config(root: Path) -> Config | None:
                   root / out.removeprefix("./"), prefix)
 
 
-def _default_export(source: ts.Source):
+def _default_export(source):
     """The object literal the module exports by default, None when there is none."""
+    from . import ts
+
     consts = {}
     target = None
     for statement in source.root.named_children:
@@ -126,6 +129,8 @@ def _default_export(source: ts.Source):
 
 
 def _object(node, consts, depth: int = 0):
+    from . import ts
+
     node = ts.unwrap(node) if node is not None else None
     if node is None or depth > 4:
         return None
