@@ -99,7 +99,9 @@ def read_config(root: Path) -> Config | None:
         raise source.refuse(entries["casing"][1], f"casing {casing!r} (column names derived from keys) is not "
                                                    "supported yet")
     migrations = get("migrations", False) or {}
-    prefix = migrations.get("prefix", "index") if isinstance(migrations, dict) else "index"
+    if not isinstance(migrations, dict):
+        raise source.refuse(entries["migrations"][1], "the config's 'migrations' is not an object")
+    prefix = migrations.get("prefix", "index")
     if prefix != "index":
         raise source.refuse(entries["migrations"][1], f"migrations.prefix {prefix!r}: only drizzle-kit's "
                                                       "default 'index' (0000_name.sql) is supported")

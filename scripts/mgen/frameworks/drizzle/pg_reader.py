@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import MgenError
 from . import ts
 from .model import Enum, ForeignKey, Index, Model, Table, fk_name, index_name, pk_name, unique_name
 from .pg_columns import ACTIONS, builders, read_column, sql_template
@@ -96,6 +95,7 @@ class _Reader:
                                                (f, d.child_by_field_name("value"), exported))
         self.enums: dict[str, str] = {}
         self.tables: dict[str, Table] = {}  # by variable name
+        self.reading: set[str] = set()
 
     def _callee(self, f: _File, node) -> str | None:
         links = ts.chain(node)
@@ -120,11 +120,15 @@ class _Reader:
             elif kind == "pgTable" and exported:
                 pending.append((name, f, init))
         for name, f, init in pending:
-            table = self._table(f, init)
-            if any(t.name == table.name for t in self.tables.values()):
-                raise f.source.refuse(init, f"table {table.name!r} is defined twice")
-            self.tables[name] = table
+            if name in self.tables:  # read early: a foreignKey() of an earlier table named it
+                continue
+            self.reading.add(name)
+            self.tables[name] = self._table(f, init)
+        seen: set[str] = set()
         for name, f, init in pending:
+            if self.tables[name].name in seen:
+                raise f.source.refuse(init, f"table {self.tables[name].name!r} is defined twice")
+            seen.add(self.tables[name].name)
             self._references(self.tables[name])
         model.tables = list(self.tables.values())
         return model
@@ -233,6 +237,8 @@ class _Reader:
                 name = ts.string_value(entries["name"]) if "name" in entries else None
                 cols = ts.unwrap(entries["columns"]).named_children
             columns = [self._col(f, table, c, param) for c in cols]
+            if not columns:
+                raise f.source.refuse(node, f"table {table.name!r}: a primaryKey() without columns")
             table.primary_keys.append((name or pk_name(table.name, columns), columns))
         elif kind == "foreignKey":
             self._foreign_key(f, table, links, param)
@@ -258,7 +264,7 @@ class _Reader:
         if not {"columns", "foreignColumns"} <= set(entries) or set(entries) - {"columns", "foreignColumns", "name"}:
             raise f.source.refuse(links[0][1], f"table {table.name!r}: foreignKey() options mgen cannot read")
         columns = [self._col(f, table, c, param) for c in ts.unwrap(entries["columns"]).named_children]
-        targets = [self._target(f, c) for c in ts.unwrap(entries["foreignColumns"]).named_children]
+        targets = [self._target(f, c, table, param) for c in ts.unwrap(entries["foreignColumns"]).named_children]
         to = {t.name for t, _c in targets}
         if len(to) != 1 or len(targets) != len(columns):
             raise f.source.refuse(links[0][1], f"table {table.name!r}: foreignKey() columns mgen cannot read")
@@ -274,20 +280,24 @@ class _Reader:
                                              columns, targets[0][0].name, to_columns,
                                              actions["onDelete"], actions["onUpdate"]))
 
-    def _target(self, f: _File, node) -> tuple[Table, str]:
-        """``users.id`` -> (the users table, "id"'s column name)."""
+    def _target(self, f: _File, node, current: Table | None = None, param: str | None = None) -> tuple[Table, str]:
+        """``users.id`` -> (the users table, "id"'s column name); the third argument's parameter (``t.id``) is
+        the table being read."""
         node = ts.unwrap(node)
         if node.type == "member_expression":
             owner = ts.text(node.child_by_field_name("object"))
-            table = self.tables.get(owner) or self._late(owner)
+            table = current if owner == param and current is not None else \
+                self.tables.get(owner) or self._late(owner)
             column = table.column(ts.text(node.child_by_field_name("property"))) if table else None
             if column is not None:
                 return table, column.name
         raise f.source.refuse(node, f"{ts.text(node)[:60]}: not a column of an exported pgTable mgen read")
 
     def _late(self, owner: str) -> Table | None:
-        if owner not in self.consts:
+        """A table referenced before it was read (its own foreignKey() naming it by its variable: being read)."""
+        if owner not in self.consts or owner in self.reading:
             return None
+        self.reading.add(owner)
         f, init, exported = self.consts[owner]
         if self._callee(f, init) != "pgTable" or not exported:
             return None
@@ -310,7 +320,3 @@ class _Reader:
                                                  options.get("onUpdate", "no action")))
             column.references = None
 
-
-def refuse_unknown(model: Model, where: str) -> None:
-    if not model.tables and not model.enums:
-        raise MgenError("the schema files export no pgTable or pgEnum", where)
