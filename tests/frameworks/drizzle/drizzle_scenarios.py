@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 HEADER = ('import { pgTable, pgEnum, serial, bigserial, integer, smallint, bigint, text, varchar, char, boolean, '
           'timestamp, date, uuid, jsonb, json, numeric, real, doublePrecision, index, uniqueIndex, unique, '
-          'primaryKey, foreignKey, check } from "drizzle-orm/pg-core";\nimport { sql } from "drizzle-orm";\n\n')
+          'primaryKey, foreignKey, check } from "drizzle-orm/pg-core";\nimport type { AnyPgColumn } from "drizzle-orm/pg-core";\nimport { sql } from "drizzle-orm";\n\n')
 
 USERS = '''export const users = pgTable("users", {
   id: serial("id").primaryKey(),
@@ -88,5 +88,11 @@ SCENARIOS = [
   small: smallint(),
   ...timestamps,
 }, (t) => [index().using("btree", t.body)]);
+'''),
+    Scenario("self_referencing_foreign_keys", users(), users() + '''export const categories = pgTable("categories", {
+  id: integer("id").primaryKey(),
+  parentId: integer("parent_id").references((): AnyPgColumn => categories.id, { onDelete: "set null" }),
+  movedTo: integer("moved_to"),
+}, (t) => [foreignKey({ columns: [t.movedTo], foreignColumns: [t.id], name: "categories_moved_fk" })]);
 '''),
 ]
