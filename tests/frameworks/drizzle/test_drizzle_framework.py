@@ -58,7 +58,7 @@ def test_config_refusals(tmp_path, config, message, line):
 
 
 def test_names_as_drizzle_kit_gives_them(tmp_path):
-    model = read_schema([make(tmp_path).joinpath("src", "schema.ts")])
+    model = read_schema([make(tmp_path).joinpath("src", "schema.ts")], tmp_path)
     tables = snapshot(model, "x")["tables"]
     assert list(tables["public.users"]["uniqueConstraints"]) == ["users_email_unique"]
     assert list(tables["public.posts"]["foreignKeys"]) == ["posts_author_id_users_id_fk"]
@@ -82,7 +82,7 @@ def test_names_as_drizzle_kit_gives_them(tmp_path):
 def test_schema_refusals(tmp_path, body, message, line):
     path = make(tmp_path, CORE + body).joinpath("src", "schema.ts")
     with pytest.raises(MgenError) as e:
-        read_schema([path])
+        read_schema([path], tmp_path)
     assert message in str(e.value) and e.value.line == line and e.value.file == str(path)
 
 

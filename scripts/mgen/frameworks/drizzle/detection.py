@@ -46,7 +46,41 @@ class Config:
 
 
 def config_file(root: Path) -> Path | None:
-    return next((root / c for c in CONFIGS if (root / c).is_file()), None)
+    """``drizzle.config.*`` at the root, else the file package.json's drizzle-kit scripts name with ``--config``
+    (paths in it are then relative to the root, where the script runs)."""
+    found = next((root / c for c in CONFIGS if (root / c).is_file()), None)
+    return found or _script_config(root)
+
+
+def _script_config(root: Path) -> Path | None:
+    import json
+    import shlex
+
+    package = root / "package.json"
+    if not package.is_file():
+        return None
+    try:
+        scripts = json.loads(package.read_text(encoding="utf-8")).get("scripts") or {}
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None
+    named = set()
+    for command in scripts.values() if isinstance(scripts, dict) else ():
+        if not isinstance(command, str) or "drizzle-kit" not in command:
+            continue
+        try:
+            words = shlex.split(command)
+        except ValueError:
+            continue
+        for i, word in enumerate(words):
+            if word == "--config" and i + 1 < len(words):
+                named.add(words[i + 1])
+            elif word.startswith("--config="):
+                named.add(word.partition("=")[2])
+    files = sorted({(root / n).resolve() for n in named if (root / n).is_file()})
+    if len(files) > 1:
+        raise MgenError(f"package.json's drizzle-kit scripts name several configs ({', '.join(sorted(named))}): "
+                        "mgen reads one", str(package))
+    return files[0] if files else None
 
 
 def read_config(root: Path) -> Config | None:

@@ -80,15 +80,27 @@ class DrizzleFramework(Framework):
         return State(desired_schema(_config(options.project)), [], "static Drizzle schema")
 
     def current_state(self, options: Options) -> State:
+        """drizzle-kit's last snapshot, the schema its ``generate`` diffs against; the journal's SQL files
+        folded only to say where a migration edited by hand made the database differ from it (left alone, as
+        drizzle-kit leaves it). Before the first migration: empty."""
+        from ...sources.sql import read_sql_text
         from ..records import State
-        from .history import folded_schema, read_journal
+        from . import ddl
+        from .history import folded_schema, last_snapshot, read_journal
+        from .snapshot_read import read_snapshot
 
         config = _config(options.project)
         journal = read_journal(config.out)
         if journal.dialect not in (None, "postgresql", "pg"):
             raise MgenError(f"the journal's dialect {journal.dialect!r} is not the config's postgresql",
                             str(journal.path))
-        return State(folded_schema(journal, config.dialect), [], "drizzle-kit journal folded")
+        data = last_snapshot(journal)
+        if data is None:
+            return State(folded_schema(journal, config.dialect), [], "drizzle-kit journal folded")
+        where = journal.last_snapshot()
+        schema = read_sql_text(ddl.render(read_snapshot(data, where)), config.dialect, filename=str(where))
+        notes = _history_notes(journal, schema, config.dialect, where)
+        return State(schema, notes, "drizzle-kit snapshot")
 
     def write(self, plan: Any, options: Options) -> Written:
         from ...plan import auto_name
@@ -104,7 +116,7 @@ class DrizzleFramework(Framework):
             return Written(preview=writer.render(up))
         journal = read_journal(config.out)
         files = writer.write(journal, options.name or auto_name(plan.ops), up, down,
-                             read_schema(config.schema_files()))
+                             read_schema(config.schema_files(), config.root))
         return Written(files, json_extra={"down": str(files[1])})
 
     # -- migrate, docs ---------------------------------------------------------------------------------
@@ -132,11 +144,31 @@ def _config(root: Path):
     return config
 
 
+def _history_notes(journal, snapshot_schema, dialect: str, where: Path) -> list[str]:
+    """Where the SQL files build another schema than the last snapshot says (a migration edited by hand, a
+    custom migration): one note, with the first differences."""
+    from ...dialects import get_dialect
+    from ...differ import diff
+    from .history import folded_schema
+
+    try:
+        folded = folded_schema(journal, dialect)
+    except MgenError as e:
+        return [f"the journal's SQL files were not folded to compare with {where.name} ({e})"]
+    ops = diff(snapshot_schema, folded, get_dialect(dialect)).operations
+    if not ops:
+        return []
+    shown = "; ".join(op.describe() for op in ops[:5]) + ("; ..." if len(ops) > 5 else "")
+    note = (f"the journal's SQL files build {len(ops)} difference(s) from {where.name} (migrations edited by "
+            f"hand; drizzle-kit does not see them either, left alone): {shown}")
+    return [note]
+
+
 def desired_schema(config):
     """The schema drizzle-kit's SQL for the project's TypeScript schema builds from an empty database."""
     from ...sources.sql import read_sql_text
     from . import ddl
     from .pg_reader import read_schema
 
-    model = read_schema(config.schema_files())
+    model = read_schema(config.schema_files(), config.root)
     return read_sql_text(ddl.render(model), config.dialect, filename=str(config.schema_files()[0]))

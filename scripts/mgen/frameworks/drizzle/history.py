@@ -54,9 +54,15 @@ def read_journal(out: Path) -> Journal:
 def last_snapshot_id(journal: Journal) -> str:
     from .snapshot import EMPTY_ID
 
+    data = last_snapshot(journal)
+    return EMPTY_ID if data is None else data["id"]
+
+
+def last_snapshot(journal: Journal) -> dict | None:
+    """The last entry's snapshot (version 7, PostgreSQL), None before the first migration."""
     path = journal.last_snapshot()
     if path is None:
-        return EMPTY_ID
+        return None
     if not path.is_file():
         raise MgenError(f"drizzle-kit's snapshot of the last migration ({path.name}) is missing: drizzle-kit "
                         "diffs against it", str(path))
@@ -67,7 +73,7 @@ def last_snapshot_id(journal: Journal) -> str:
     if str(data.get("version")) != "7" or data.get("dialect") != "postgresql":
         raise MgenError(f"a snapshot of version {data.get('version')!r} ({data.get('dialect')}): mgen writes "
                         "version 7 PostgreSQL snapshots; run `drizzle-kit up` first", str(path))
-    return data["id"]
+    return data
 
 
 def folded_schema(journal: Journal, dialect: str):

@@ -23,10 +23,10 @@ def builders() -> set[str]:
     return {*SERIALS, *PLAIN, "varchar", "char", "numeric", "decimal", "timestamp", "time"}
 
 
-def read_column(key: str, node, source: ts.Source, core: dict[str, str], enums: dict[str, str],
-                sql_names: set[str]) -> Column:
+def read_column(key: str, node, source: ts.Source, core: dict[str, str], enums: dict[str, object],
+                sql_names: set[str], customs: frozenset[str] | set[str] = frozenset()) -> Column:
     """The column ``key: <chain>``; ``core`` maps local names to pg-core's exports, ``enums`` local names of
-    ``pgEnum`` values to the enum's name."""
+    ``pgEnum`` values to the enum's name and of ``customType`` builders (``customs``) to their SQL type."""
     links = ts.chain(node)
     if not links:
         raise source.refuse(node, f"column {key!r}: not a column builder call ({ts.text(node)[:60]})")
@@ -40,7 +40,7 @@ def read_column(key: str, node, source: ts.Source, core: dict[str, str], enums: 
         if not isinstance(config, dict):
             raise source.refuse(args[0], f"column {key!r}: its options are not an object literal")
     column = Column(key, name, _type(builder, config, key, call, source, core, enums), line=call.start_point[0] + 1)
-    if builder in enums:
+    if builder in enums and builder not in customs:
         column.type_schema = "public"
     if core.get(builder) in SERIALS:
         column.not_null = True
@@ -51,6 +51,9 @@ def read_column(key: str, node, source: ts.Source, core: dict[str, str], enums: 
 
 def _type(builder: str, config: dict, key: str, call, source, core, enums) -> str:
     if builder in enums:
+        if isinstance(enums[builder], ts.Opaque):
+            raise source.refuse(call, f"column {key!r}: the customType {builder} computes its SQL type "
+                                      "(dataType() is not one literal return)")
         return enums[builder]
     kind = core.get(builder)
     if kind is None:

@@ -16,22 +16,33 @@ CORE = "drizzle-orm/pg-core"
 REFUSED = {"pgSchema": "pgSchema (tables in another schema)", "pgView": "views", "pgMaterializedView": "views",
            "pgSequence": "sequences", "pgTableCreator": "pgTableCreator (prefixed table names)", "pgRole": "roles",
            "pgPolicy": "policies"}
+CUSTOM = "customType"
 CONSTRAINTS = {"index", "uniqueIndex", "unique", "primaryKey", "foreignKey", "check"}
 _EXTENSIONS = (".ts", ".tsx", ".mts", ".js", ".mjs", "/index.ts", "/index.js")
 
 
 class _File:
-    def __init__(self, source: ts.Source) -> None:
+    def __init__(self, source: ts.Source, root: Path) -> None:
         self.source = source
+        self.root = root
+        self.exported: set[str] = set()  # `export { a, b as c }` of local names
         self.core: dict[str, str] = {}  # local name -> pg-core export
         self.sql: set[str] = set()
         self.reexports: list[Path] = []
         for statement in source.root.named_children:
             if statement.type == "import_statement":
                 self._import(statement)
-            elif statement.type == "export_statement" and statement.child_by_field_name("source") is not None \
-                    and not any(c.type in ("export_clause", "namespace_export") for c in statement.named_children):
-                self._reexport(statement)
+            elif statement.type == "export_statement":
+                clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
+                has_source = statement.child_by_field_name("source") is not None
+                if has_source and clause is None and not any(c.type == "namespace_export"
+                                                             for c in statement.named_children):
+                    self._reexport(statement)
+                elif has_source:
+                    raise source.refuse(statement, "a named re-export (export { x } from ...) is not followed yet")
+                elif clause is not None:
+                    self.exported.update(ts.text(spec.named_children[0]) for spec in clause.named_children
+                                         if spec.type == "export_specifier")
 
     def _import(self, statement) -> None:
         module = ts.string_value(statement.child_by_field_name("source"))
@@ -51,30 +62,31 @@ class _File:
             alias = ts.text(ns.named_children[-1])
             if module == CORE:
                 self.core.update({f"{alias}.{k}": k for k in (*builders(), *CONSTRAINTS, *REFUSED, "pgTable",
-                                                                  "pgEnum")})
+                                                                  "pgEnum", CUSTOM)})
             else:
                 self.sql.add(f"{alias}.sql")
 
     def _reexport(self, statement) -> None:
+        from .modules import resolve
+
         module = ts.string_value(statement.child_by_field_name("source"))
-        if module and module.startswith("."):
-            base = (self.source.path.parent / module)
-            found = next((Path(str(base.with_suffix("")) + e) for e in _EXTENSIONS
-                          if Path(str(base.with_suffix("")) + e).is_file()), None)
-            if found is None:
-                raise self.source.refuse(statement, f"export * from {module!r}: no such module")
-            self.reexports.append(found.resolve())
+        found = resolve(module, self.source.path, self.root) if module else None
+        if found is None:
+            raise self.source.refuse(statement, f"export * from {module!r}: no such module (relative paths and "
+                                                "tsconfig.json paths are followed)")
+        self.reexports.append(found)
 
 
-def read_schema(files: list[Path]) -> Model:
-    """Every exported table and enum of ``files`` and the modules they re-export."""
+def read_schema(files: list[Path], root: Path) -> Model:
+    """Every exported table and enum of ``files`` and the modules they re-export (``root``: where tsconfig.json
+    is)."""
     loaded: dict[Path, _File] = {}
     queue = list(files)
     while queue:
         path = queue.pop(0)
         if path in loaded:
             continue
-        loaded[path] = _File(ts.parse(path))
+        loaded[path] = _File(ts.parse(path), root)
         queue += loaded[path].reexports
     return _Reader(list(loaded.values())).read()
 
@@ -91,11 +103,12 @@ class _Reader:
                     continue
                 for d in decl.named_children:
                     if d.type == "variable_declarator" and d.child_by_field_name("value") is not None:
-                        self.consts.setdefault(ts.text(d.child_by_field_name("name")),
-                                               (f, d.child_by_field_name("value"), exported))
+                        name = ts.text(d.child_by_field_name("name"))
+                        self.consts.setdefault(name, (f, d.child_by_field_name("value"), exported or name in f.exported))
         self.enums: dict[str, str] = {}
         self.tables: dict[str, Table] = {}  # by variable name
         self.reading: set[str] = set()
+        self.customs: set[str] = set()  # customType builders (their SQL type in self.enums' map: one namespace)
 
     def _callee(self, f: _File, node) -> str | None:
         links = ts.chain(node)
@@ -117,6 +130,9 @@ class _Reader:
                 self.enums[name] = enum
                 if exported:
                     model.enums.append(Enum(enum, values))
+            elif kind == CUSTOM:
+                self.enums[name] = _custom_type(f, init)
+                self.customs.add(name)
             elif kind == "pgTable" and exported:
                 pending.append((name, f, init))
         for name, f, init in pending:
@@ -142,9 +158,8 @@ class _Reader:
         if name is None or len(args) not in (2, 3):
             raise f.source.refuse(init, "pgTable with a name computed at run time")
         table = Table(name, str(f.source.path), init.start_point[0] + 1)
-        enums = {local: self.enums[local] for local in self.enums}
         for key, node, source in self._entries(f, args[1], 0):
-            column = read_column(key, node, source.source, source.core, enums, source.sql)
+            column = read_column(key, node, source.source, source.core, self.enums, source.sql, self.customs)
             if table.column(key) is not None:
                 raise source.source.refuse(node, f"column {key!r} twice in table {name!r}")
             table.columns.append(column)
@@ -320,3 +335,30 @@ class _Reader:
                                                  options.get("onUpdate", "no action")))
             column.references = None
 
+
+
+def _custom_type(f: _File, init) -> str | ts.Opaque:
+    """The SQL type of ``customType({ dataType() { return "text"; } })``; ``Opaque`` when ``dataType`` computes
+    it (from its config): a column of it is refused."""
+    args = ts.arguments(ts.chain(init)[0][1])
+    config = ts.unwrap(args[0]) if len(args) == 1 else None
+    if config is None or config.type != "object":
+        return ts.Opaque(init)
+    for entry in config.named_children:
+        fn = entry if entry.type == "method_definition" else entry.child_by_field_name("value") \
+            if entry.type == "pair" else None
+        key = entry.child_by_field_name("name") if entry.type == "method_definition" else \
+            entry.child_by_field_name("key") if entry.type == "pair" else None
+        if fn is None or key is None or ts.text(key) != "dataType":
+            continue
+        body = fn.child_by_field_name("body")
+        statements = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+        if body is not None and body.type != "statement_block":
+            found = ts.string_value(body)
+            return found if found is not None else ts.Opaque(body)
+        if len(statements) == 1 and statements[0].type == "return_statement" and statements[0].named_children:
+            found = ts.string_value(statements[0].named_children[0])
+            if found is not None:
+                return found
+        return ts.Opaque(fn)
+    return ts.Opaque(init)

@@ -37,7 +37,10 @@ class Source:
 
 def parse(path: Path) -> Source:
     """The file's syntax tree; a syntax error is refused at its line (drizzle-kit would not load it either)."""
-    data = path.read_bytes()
+    return parse_text(path.read_bytes(), path)
+
+
+def parse_text(data: bytes, path: Path) -> Source:
     tree = _parser(path.suffix in (".tsx", ".jsx")).parse(data)
     source = Source(path, tree.root_node)
     if tree.root_node.has_error:
