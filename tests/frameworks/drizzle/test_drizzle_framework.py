@@ -113,3 +113,35 @@ def test_sql_without_journal_refused(tmp_path, capsys):
     (root / "drizzle" / "0000_x.sql").write_text("CREATE TABLE a (id int);")
     assert main(["generate", str(root)]) == 2
     assert "_journal.json" in capsys.readouterr().err
+
+
+def test_hand_edited_migration_left_alone_as_drizzle_kit_does(tmp_path, capsys):
+    root = make(tmp_path)
+    assert main(["generate", str(root), "--name", "init"]) == 0
+    with (root / "drizzle" / "0000_init.sql").open("a") as f:  # an index added by hand: not in the snapshot
+        f.write('--> statement-breakpoint\nCREATE INDEX "by_hand" ON "users" ("email");\n')
+    capsys.readouterr()
+    assert main(["plan", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "no changes" in out and "by_hand" in out and "left alone" in out
+
+
+def test_custom_type_tsconfig_paths_and_script_config(tmp_path):
+    root = tmp_path / "app"
+    (root / "db").mkdir(parents=True)
+    (tmp_path / "lib" / "schema").mkdir(parents=True)
+    (root / "package.json").write_text('{"scripts": {"gen": "drizzle-kit generate --config ./db/drizzle.config.ts"}}')
+    (root / "db" / "drizzle.config.ts").write_text(
+        'export default { schema: "./db/schema.ts", dialect: "postgresql", out: "migrations" };\n')
+    (root / "tsconfig.json").write_text('{\n  // comments and trailing commas, as tsc takes them\n  "compilerOptions": '
+                                        '{ "paths": { "@lib/*": ["../lib/*"], }, },\n}\n')
+    (root / "db" / "schema.ts").write_text('export * from "@lib/schema";\n')
+    (tmp_path / "lib" / "schema" / "index.ts").write_text(
+        'import { pgTable, customType, serial } from "drizzle-orm/pg-core";\n'
+        'const citext = customType<{ data: string }>({ dataType() { return "citext"; } });\n'
+        'const users = pgTable("users", { id: serial().primaryKey(), name: citext("name") });\nexport { users };\n')
+    config = read_config(root)
+    assert config.file == root / "db" / "drizzle.config.ts" and config.out == root / "migrations"
+    model = read_schema(config.schema_files(), root)
+    assert [(c.name, c.type, c.type_schema) for c in model.tables[0].columns] == [("id", "serial", None),
+                                                                                  ("name", "citext", None)]
