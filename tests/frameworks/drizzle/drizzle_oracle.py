@@ -24,7 +24,7 @@ def _installed() -> str | None:
         return "node/npm not found"
     with open(ORACLE / "package.json") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (ORACLE / "node_modules" / "drizzle-kit").is_dir():
+        if not all((ORACLE / "node_modules" / p).is_dir() for p in ("drizzle-kit", "pg", "@libsql/client")):
             done = subprocess.run(["npm", "install", "--no-package-lock", "--no-audit", "--no-fund"], cwd=ORACLE,
                                   capture_output=True, text=True, timeout=600, check=False)
             if done.returncode:
@@ -40,15 +40,15 @@ def require_oracle() -> None:
         pytest.skip(why)
 
 
-def project(root: Path, schema: str, url: str | None = None) -> Path:
-    """A Drizzle project at ``root``: ``drizzle.config.ts`` (PostgreSQL, ``src/schema.ts``, out ``drizzle``),
+def project(root: Path, schema: str, url: str | None = None, dialect: str = "postgresql") -> Path:
+    """A Drizzle project at ``root``: ``drizzle.config.ts`` (``dialect``, ``src/schema.ts``, out ``drizzle``),
     the schema, and the oracle's node_modules linked in (the schema imports drizzle-orm)."""
     (root / "src").mkdir(parents=True, exist_ok=True)
     (root / "src" / "schema.ts").write_text(schema)
     credentials = f"\n  dbCredentials: {{ url: {url!r} }}," if url else ""
     (root / "drizzle.config.ts").write_text(
         'import { defineConfig } from "drizzle-kit";\n\nexport default defineConfig({\n  schema: "./src/schema.ts",\n'
-        f'  out: "./drizzle",\n  dialect: "postgresql",{credentials}\n}});\n')
+        f'  out: "./drizzle",\n  dialect: "{dialect}",{credentials}\n}});\n')
     if not (root / "node_modules").exists():
         (root / "node_modules").symlink_to(ORACLE / "node_modules")
     return root

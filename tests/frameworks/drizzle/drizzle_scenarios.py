@@ -96,3 +96,51 @@ SCENARIOS = [
 }, (t) => [foreignKey({ columns: [t.movedTo], foreignColumns: [t.id], name: "categories_moved_fk" })]);
 '''),
 ]
+
+SQLITE_HEADER = ('import { sqliteTable, integer, text, real, blob, numeric, index, uniqueIndex, primaryKey, foreignKey '
+                 '} from "drizzle-orm/sqlite-core";\nimport { sql } from "drizzle-orm";\n\n')
+
+SQLITE_USERS = '''export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email").notNull().unique(),%s
+}%s);
+'''
+
+
+def sqlite_users(extra: str = "", third: str = "") -> str:
+    return SQLITE_USERS % (extra, third)
+
+
+SQLITE_POSTS = '''export const posts = sqliteTable("posts", {
+  id: integer("id").primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  title: text("title").notNull(),
+});
+'''
+
+SQLITE_SCENARIOS = [
+    Scenario("add_nullable_column", sqlite_users(), sqlite_users('\n  bio: text("bio"),')),
+    Scenario("add_not_null_with_default", sqlite_users(),
+             sqlite_users('\n  active: integer("active", { mode: "boolean" }).notNull().default(true),')),
+    Scenario("add_index_and_unique_index", sqlite_users('\n  name: text("name"),\n  n: integer("n"),'),
+             sqlite_users('\n  name: text("name"),\n  n: integer("n"),',
+                          ', (t) => [index("users_name_idx").on(t.name), uniqueIndex("users_n_name").on(t.n, t.name)]')),
+    Scenario("create_table_with_fk", sqlite_users(), sqlite_users() + SQLITE_POSTS),
+    Scenario("drop_table", sqlite_users() + SQLITE_POSTS, sqlite_users()),
+    Scenario("drop_column", sqlite_users('\n  bio: text("bio"),\n  age: integer("age"),'),
+             sqlite_users('\n  bio: text("bio"),')),
+    Scenario("defaults_of_each_kind", sqlite_users(), sqlite_users('''
+  createdAt: integer("created_at", { mode: "timestamp" }).default(sql`(unixepoch())`),
+  score: real("score").default(1.5),
+  data: blob("data"),
+  n: numeric("n"),
+  name: text("name").default("it's"),
+  meta: text("meta", { mode: "json" }),''')),
+    Scenario("composite_primary_key_table", sqlite_users(), sqlite_users() + '''export const members = sqliteTable("members", {
+  userId: integer("user_id").notNull(),
+  groupId: integer("group_id").notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.groupId] })]);
+'''),
+    Scenario("nullability_change_rebuilds", sqlite_users('\n  k: integer("k"),'),
+             sqlite_users('\n  k: integer("k").notNull().default(0),')),
+]

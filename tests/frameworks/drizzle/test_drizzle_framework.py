@@ -12,7 +12,7 @@ from mgen.cli import main
 from mgen.errors import MgenError
 from mgen.frameworks.detect import detect
 from mgen.frameworks.drizzle.detection import read_config
-from mgen.frameworks.drizzle.pg_reader import read_schema
+from mgen.frameworks.drizzle.reader import read_schema
 from mgen.frameworks.drizzle.snapshot import snapshot
 
 CORE = 'import { pgTable, pgEnum, serial, integer, text, varchar, index, uniqueIndex, pgSchema } from "drizzle-orm/pg-core";\n'

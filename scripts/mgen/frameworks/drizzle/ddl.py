@@ -45,5 +45,33 @@ def statements(model: Model) -> list[str]:
     return out
 
 
-def render(model: Model) -> str:
-    return ";--> statement-breakpoint\n".join(statements(model)) + (";\n" if model.tables or model.enums else "")
+def _sqlite_table(t: Table) -> list[str]:
+    b = lambda name: "`" + name.replace("`", "``") + "`"
+    lines = []
+    for c in t.columns:
+        line = f"\t{b(c.name)} {c.type}"
+        if c.primary:
+            line += " PRIMARY KEY" + (" AUTOINCREMENT" if c.autoincrement else "")
+        if c.default_sql() is not None:
+            line += f" DEFAULT {c.default_sql()}"
+        if c.not_null:
+            line += " NOT NULL"
+        lines.append(line)
+    lines += [f"\tPRIMARY KEY({', '.join(map(b, cols))})" for _name, cols in t.primary_keys]
+    lines += [f"\tFOREIGN KEY ({', '.join(map(b, f.columns_from))}) REFERENCES {b(f.table_to)}"
+              f"({', '.join(map(b, f.columns_to))}) ON UPDATE {f.on_update} ON DELETE {f.on_delete}"
+              for f in t.foreign_keys]
+    out = [f"CREATE TABLE {b(t.name)} (\n" + ",\n".join(lines) + "\n)"]
+    indexes = [(c.unique[0], [c.name], True) for c in t.columns if c.unique] + \
+        [(i.name, i.columns, i.unique) for i in t.indexes]
+    out += [f"CREATE {'UNIQUE ' if unique else ''}INDEX {b(name)} ON {b(t.name)} ({','.join(map(b, cols))})"
+            for name, cols, unique in indexes]
+    return out
+
+
+def render(model: Model, dialect: str = "postgresql") -> str:
+    if dialect == "sqlite":
+        parts = [s for t in model.tables for s in _sqlite_table(t)]
+    else:
+        parts = statements(model)
+    return ";--> statement-breakpoint\n".join(parts) + (";\n" if parts else "")

@@ -14,7 +14,7 @@ from ...errors import MgenError
 
 CONFIGS = ("drizzle.config.ts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.cjs",
            "drizzle.config.mts")
-DIALECTS = {"postgresql": "postgresql"}  # drizzle-kit's names -> mgen's; the others refused by name
+DIALECTS = {"postgresql": "postgresql", "sqlite": "sqlite"}  # drizzle-kit's names -> mgen's; the others refused by name
 KNOWN_DIALECTS = ("postgresql", "mysql", "sqlite", "turso", "singlestore", "gel")
 
 

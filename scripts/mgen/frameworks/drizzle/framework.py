@@ -1,10 +1,10 @@
 """Drizzle ORM behind the framework interface (``frameworks.base``).
 
 Found by ``drizzle.config.ts`` (``detection.py``: its object literal read statically: dialect, schema, out).
-The desired state is the TypeScript schema read with tree-sitter (``pg_reader.py`` -> ``model.py``) as the SQL
+The desired state is the TypeScript schema read with tree-sitter (``reader.py`` + ``columns.py`` -> ``model.py``) as the SQL
 drizzle-kit would write from empty (``ddl.py``) read by mgen's SQL reader; the current state is the fold of the
 journal's SQL files (``history.py``). ``generate`` writes the next ``NNNN_<name>.sql``, its journal entry and
-its snapshot, and a down file (``writer.py``). PostgreSQL only for now: the other dialects are refused by name.
+its snapshot, and a down file (``writer.py``). PostgreSQL and SQLite; the other dialects are refused by name.
 """
 from __future__ import annotations
 
@@ -91,14 +91,15 @@ class DrizzleFramework(Framework):
 
         config = _config(options.project)
         journal = read_journal(config.out)
-        if journal.dialect not in (None, "postgresql", "pg"):
-            raise MgenError(f"the journal's dialect {journal.dialect!r} is not the config's postgresql",
+        if journal.dialect not in (None, config.dialect, "pg" if config.dialect == "postgresql" else None):
+            raise MgenError(f"the journal's dialect {journal.dialect!r} is not the config's {config.dialect}",
                             str(journal.path))
         data = last_snapshot(journal)
         if data is None:
             return State(folded_schema(journal, config.dialect), [], "drizzle-kit journal folded")
         where = journal.last_snapshot()
-        schema = read_sql_text(ddl.render(read_snapshot(data, where)), config.dialect, filename=str(where))
+        schema = read_sql_text(ddl.render(read_snapshot(data, where), config.dialect), config.dialect,
+                               filename=str(where))
         notes = _history_notes(journal, schema, config.dialect, where)
         return State(schema, notes, "drizzle-kit snapshot")
 
@@ -108,7 +109,7 @@ class DrizzleFramework(Framework):
         from ..records import Written
         from . import writer
         from .history import read_journal
-        from .pg_reader import read_schema
+        from .reader import read_schema
 
         config = _config(options.project)
         up, down = quoted_statements(plan)
@@ -116,7 +117,7 @@ class DrizzleFramework(Framework):
             return Written(preview=writer.render(up))
         journal = read_journal(config.out)
         files = writer.write(journal, options.name or auto_name(plan.ops), up, down,
-                             read_schema(config.schema_files(), config.root))
+                             read_schema(config.schema_files(), config.root, config.dialect), config.dialect)
         return Written(files, json_extra={"down": str(files[1])})
 
     # -- migrate, docs ---------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ def desired_schema(config):
     """The schema drizzle-kit's SQL for the project's TypeScript schema builds from an empty database."""
     from ...sources.sql import read_sql_text
     from . import ddl
-    from .pg_reader import read_schema
+    from .reader import read_schema
 
-    model = read_schema(config.schema_files(), config.root)
-    return read_sql_text(ddl.render(model), config.dialect, filename=str(config.schema_files()[0]))
+    model = read_schema(config.schema_files(), config.root, config.dialect)
+    return read_sql_text(ddl.render(model, config.dialect), config.dialect, filename=str(config.schema_files()[0]))

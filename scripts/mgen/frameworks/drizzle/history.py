@@ -70,9 +70,10 @@ def last_snapshot(journal: Journal) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise MgenError(f"the snapshot is not valid JSON ({e})", str(path)) from None
-    if str(data.get("version")) != "7" or data.get("dialect") != "postgresql":
-        raise MgenError(f"a snapshot of version {data.get('version')!r} ({data.get('dialect')}): mgen writes "
-                        "version 7 PostgreSQL snapshots; run `drizzle-kit up` first", str(path))
+    if (str(data.get("version")), data.get("dialect")) not in (("7", "postgresql"), ("6", "sqlite")):
+        raise MgenError(f"a snapshot of version {data.get('version')!r} ({data.get('dialect')}): mgen reads "
+                        "drizzle-kit's version 7 PostgreSQL and version 6 SQLite snapshots; run `drizzle-kit up` "
+                        "first", str(path))
     return data
 
 

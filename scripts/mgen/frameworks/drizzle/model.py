@@ -17,6 +17,7 @@ class Column:
     primary: bool = False
     default: object = NO_DEFAULT  # the snapshot's value: a bool, a number, or SQL text ("'anon'", "now()")
     type_schema: str | None = None  # "public" for an enum's column
+    autoincrement: bool = False  # SQLite's .primaryKey({ autoIncrement: true })
     unique: tuple[str, bool] | None = None  # (name, nulls not distinct) of `.unique()`
     references: tuple | None = None  # (call node, source) of `.references(...)`, resolved after every table
     line: int = 0

@@ -35,9 +35,14 @@ def read_snapshot(data: dict, path: Path) -> Model:
                              "(an older snapshot: run drizzle-kit up)")
             table.columns.append(Column(c["name"], c["name"], c["type"], bool(c.get("notNull")),
                                         bool(c.get("primaryKey")), c.get("default", NO_DEFAULT),
-                                        c.get("typeSchema")))
+                                        c.get("typeSchema"), autoincrement=bool(c.get("autoincrement"))))
         for i in t.get("indexes", {}).values():
             cols = i.get("columns", [])
+            if data.get("dialect") == "sqlite":  # column names, no methods
+                if i.get("where"):
+                    raise refuse(f"index {i['name']} with WHERE")
+                table.indexes.append(Index(i["name"], list(cols), bool(i.get("isUnique"))))
+                continue
             if i.get("where") or i.get("with") or any(
                     c.get("isExpression") or not c.get("asc", True) or c.get("nulls", "last") != "last"
                     or c.get("opclass") for c in cols):
@@ -53,6 +58,8 @@ def read_snapshot(data: dict, path: Path) -> Model:
         table.primary_keys = [(p["name"], list(p["columns"])) for p in t.get("compositePrimaryKeys", {}).values()]
         table.uniques = [(u["name"], list(u["columns"]), bool(u.get("nullsNotDistinct")))
                          for u in t.get("uniqueConstraints", {}).values()]
+        if data.get("dialect") == "sqlite" and (t.get("checkConstraints") or t.get("uniqueConstraints")):
+            raise refuse(f"check or unique constraints on SQLite table {key}")
         table.checks = [(k["name"], k["value"]) for k in t.get("checkConstraints", {}).values()]
         model.tables.append(table)
     return model

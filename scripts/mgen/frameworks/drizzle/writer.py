@@ -27,18 +27,19 @@ def tag(journal: Journal, name: str) -> str:
     return f"{idx:04d}_{slug}"
 
 
-def write(journal: Journal, name: str, up: list[str], down: list[str], model) -> list[Path]:
+def write(journal: Journal, name: str, up: list[str], down: list[str], model, dialect: str) -> list[Path]:
     out = journal.out
     label = tag(journal, name)
     files = [out / f"{label}.sql", out / "down" / f"{label}.sql", out / "meta" / f"{label.split('_')[0]}_snapshot.json"]
     for f in files:
         if f.exists():
             raise MgenError(f"{f} exists already")
-    data = snap.snapshot(model, last_snapshot_id(journal))
+    make = snap.sqlite_snapshot if dialect == "sqlite" else snap.snapshot
+    data = make(model, last_snapshot_id(journal))
     whens = [e.get("when", 0) for e in journal.entries if isinstance(e.get("when"), int)]
     entry = {"idx": int(label[:4]), "version": snap.VERSION, "when": max([int(time.time() * 1000), *(w + 1 for w in whens)]),
              "tag": label, "breakpoints": True}
-    journal_data = {"version": snap.VERSION, "dialect": "postgresql", "entries": [*journal.entries, entry]}
+    journal_data = {"version": snap.VERSION, "dialect": dialect, "entries": [*journal.entries, entry]}
     if journal.path.is_file():
         journal_data = json.loads(journal.path.read_text(encoding="utf-8"))
         journal_data["entries"] = [*journal_data["entries"], entry]

@@ -1,9 +1,10 @@
-"""One PostgreSQL column of a Drizzle table: the builder (``integer("id")``, ``varchar("email", { length: 255 })``,
+"""One column of a Drizzle table (PostgreSQL's pg-core, SQLite's sqlite-core): the builder (``integer("id")``, ``varchar("email", { length: 255 })``,
 an enum's own builder) and its chain (``.notNull()``, ``.primaryKey()``, ``.default(...)``, ``.defaultNow()``,
 ``.defaultRandom()``, ``.unique()``, ``.array()``, ``.references(() => t.id, {...})``), as drizzle-kit
 serializes them into its snapshot: the type's spelling, the default's (a bool, a number, or SQL text).
 ``$type``/``$defaultFn``/``$onUpdate`` are TypeScript or client-side only: no database effect, skipped. Anything
-else is refused at its line."""
+else is refused at its line. SQLite: ``integer({ mode })``, ``text({ length, mode, enum })``, ``real``, ``blob``,
+``numeric``; ``.primaryKey({ autoIncrement: true })``."""
 from __future__ import annotations
 
 import json
@@ -19,12 +20,17 @@ CLIENT_ONLY = {"$type", "$defaultFn", "$default", "$onUpdate", "$onUpdateFn"}
 ACTIONS = ("cascade", "restrict", "no action", "set null", "set default")
 
 
+SQLITE = {"integer": "integer", "int": "integer", "text": "text", "real": "real", "blob": "blob", "numeric": "numeric"}
+PG_ONLY = {"defaultNow", "defaultRandom", "array"}
+
+
 def builders() -> set[str]:
-    return {*SERIALS, *PLAIN, "varchar", "char", "numeric", "decimal", "timestamp", "time"}
+    return {*SERIALS, *PLAIN, *SQLITE, "varchar", "char", "numeric", "decimal", "timestamp", "time"}
 
 
 def read_column(key: str, node, source: ts.Source, core: dict[str, str], enums: dict[str, object],
-                sql_names: set[str], customs: frozenset[str] | set[str] = frozenset()) -> Column:
+                sql_names: set[str], customs: frozenset[str] | set[str] = frozenset(),
+                dialect: str = "postgresql") -> Column:
     """The column ``key: <chain>``; ``core`` maps local names to pg-core's exports, ``enums`` local names of
     ``pgEnum`` values to the enum's name and of ``customType`` builders (``customs``) to their SQL type."""
     links = ts.chain(node)
@@ -39,14 +45,49 @@ def read_column(key: str, node, source: ts.Source, core: dict[str, str], enums: 
         config = ts.value(args[0])
         if not isinstance(config, dict):
             raise source.refuse(args[0], f"column {key!r}: its options are not an object literal")
-    column = Column(key, name, _type(builder, config, key, call, source, core, enums), line=call.start_point[0] + 1)
+    if dialect == "sqlite":
+        kind = _sqlite_type(builder, config, key, call, source, core, enums)
+    else:
+        kind = _type(builder, config, key, call, source, core, enums)
+    column = Column(key, name, kind, line=call.start_point[0] + 1)
     if builder in enums and builder not in customs:
         column.type_schema = "public"
-    if core.get(builder) in SERIALS:
+    if dialect != "sqlite" and core.get(builder) in SERIALS:
         column.not_null = True
     for method, link in links[1:]:
-        _method(column, method, link, source, sql_names)
+        if dialect == "sqlite" and (method in PG_ONLY or method == "primaryKey" and ts.arguments(link)):
+            _sqlite_method(column, method, link, source)
+        else:
+            _method(column, method, link, source, sql_names)
     return column
+
+
+def _sqlite_type(builder: str, config: dict, key: str, call, source, core, enums) -> str:
+    if builder in enums:  # customType
+        if isinstance(enums[builder], ts.Opaque):
+            raise source.refuse(call, f"column {key!r}: the customType {builder} computes its SQL type")
+        return enums[builder]
+    kind = core.get(builder)
+    if kind not in SQLITE:
+        raise source.refuse(call, f"column {key!r}: {builder}() is no column builder of drizzle-orm/sqlite-core "
+                                  "mgen knows")
+    allowed = {"text": {"length", "mode", "enum"}, "integer": {"mode"}, "int": {"mode"}, "blob": {"mode"},
+               "numeric": {"mode"}}.get(kind, set())
+    _only(config, allowed, key, call, source)
+    if kind == "text" and config.get("length") is not None:
+        return f"text({config['length']})"
+    return SQLITE[kind]
+
+
+def _sqlite_method(column: Column, method: str, call, source: ts.Source) -> None:
+    args = ts.arguments(call)
+    options = ts.value(args[0]) if len(args) == 1 else None
+    if method == "primaryKey" and isinstance(options, dict) and set(options) <= {"autoIncrement", "onConflict"} \
+            and "onConflict" not in options and isinstance(options.get("autoIncrement", False), bool):
+        column.primary = column.not_null = True
+        column.autoincrement = options.get("autoIncrement", False)
+        return
+    raise source.refuse(call, f"column {column.key!r}: .{method}() is not supported on SQLite yet")
 
 
 def _type(builder: str, config: dict, key: str, call, source, core, enums) -> str:
@@ -132,6 +173,8 @@ def _default(column: Column, node, source: ts.Source, sql_names: set[str]):
         if isinstance(found, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in found):
             return "'{" + ",".join(str(v) for v in found) + "}'"
         raise source.refuse(node, f"column {column.key!r}: an array default other than numbers is not supported yet")
+    if isinstance(found, (dict, list)) and column.type not in ("json", "jsonb"):
+        raise source.refuse(node, f"column {column.key!r}: an object default on this column is not supported yet")
     if column.type in ("json", "jsonb"):
         return sql_string(json.dumps(found, separators=(",", ":"), ensure_ascii=False)) + f"::{column.type}"
     if isinstance(found, bool):

@@ -1,6 +1,6 @@
-"""The PostgreSQL schema of a Drizzle project, read from its TypeScript modules with tree-sitter, as drizzle-kit
-loads them: every exported ``pgTable(...)`` and ``pgEnum(...)`` of the config's schema files (and the modules
-they ``export * from``); a table's columns (``pg_columns.py``), spreads of a shared columns object, and its
+"""The schema of a Drizzle project, read from its TypeScript modules with tree-sitter, as drizzle-kit loads them:
+every exported ``pgTable(...)`` and ``pgEnum(...)`` (``sqliteTable(...)`` on SQLite) of the config's schema files (and the modules
+they ``export * from``); a table's columns (``columns.py``), spreads of a shared columns object, and its
 third argument (``(t) => [index(...), uniqueIndex(...), unique(...), primaryKey(...), foreignKey(...),
 check(...)]`` or the older object form). What drizzle-kit would read but mgen cannot (``pgSchema``, views,
 sequences, a table built by a function) is refused at its line."""
@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import ts
+from .columns import ACTIONS, builders, read_column, sql_template
 from .model import Enum, ForeignKey, Index, Model, Table, fk_name, index_name, pk_name, unique_name
-from .pg_columns import ACTIONS, builders, read_column, sql_template
 
-CORE = "drizzle-orm/pg-core"
-REFUSED = {"pgSchema": "pgSchema (tables in another schema)", "pgView": "views", "pgMaterializedView": "views",
+MODULES = {"postgresql": "drizzle-orm/pg-core", "sqlite": "drizzle-orm/sqlite-core"}
+TABLES = {"postgresql": "pgTable", "sqlite": "sqliteTable"}
+REFUSED = {"sqliteView": "views", "sqliteTableCreator": "sqliteTableCreator (prefixed table names)",
+           "pgSchema": "pgSchema (tables in another schema)", "pgView": "views", "pgMaterializedView": "views",
            "pgSequence": "sequences", "pgTableCreator": "pgTableCreator (prefixed table names)", "pgRole": "roles",
            "pgPolicy": "policies"}
 CUSTOM = "customType"
@@ -22,8 +24,9 @@ _EXTENSIONS = (".ts", ".tsx", ".mts", ".js", ".mjs", "/index.ts", "/index.js")
 
 
 class _File:
-    def __init__(self, source: ts.Source, root: Path) -> None:
+    def __init__(self, source: ts.Source, root: Path, dialect: str) -> None:
         self.source = source
+        self.module = MODULES[dialect]
         self.root = root
         self.exported: set[str] = set()  # `export { a, b as c }` of local names
         self.core: dict[str, str] = {}  # local name -> pg-core export
@@ -47,21 +50,21 @@ class _File:
     def _import(self, statement) -> None:
         module = ts.string_value(statement.child_by_field_name("source"))
         clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
-        if clause is None or module not in (CORE, "drizzle-orm"):
+        if clause is None or module not in (self.module, "drizzle-orm"):
             return
         for spec in (s for n in clause.named_children if n.type == "named_imports" for s in n.named_children):
             if spec.type != "import_specifier":
                 continue
             names = [ts.text(c) for c in spec.named_children if c.type == "identifier"]
             local, imported = names[-1], names[0]
-            if module == CORE:
+            if module == self.module:
                 self.core[local] = imported
             elif imported == "sql":
                 self.sql.add(local)
         for ns in (n for n in clause.named_children if n.type == "namespace_import"):
             alias = ts.text(ns.named_children[-1])
-            if module == CORE:
-                self.core.update({f"{alias}.{k}": k for k in (*builders(), *CONSTRAINTS, *REFUSED, "pgTable",
+            if module == self.module:
+                self.core.update({f"{alias}.{k}": k for k in (*builders(), *CONSTRAINTS, *REFUSED, *TABLES.values(),
                                                                   "pgEnum", CUSTOM)})
             else:
                 self.sql.add(f"{alias}.sql")
@@ -77,7 +80,7 @@ class _File:
         self.reexports.append(found)
 
 
-def read_schema(files: list[Path], root: Path) -> Model:
+def read_schema(files: list[Path], root: Path, dialect: str = "postgresql") -> Model:
     """Every exported table and enum of ``files`` and the modules they re-export (``root``: where tsconfig.json
     is)."""
     loaded: dict[Path, _File] = {}
@@ -86,14 +89,16 @@ def read_schema(files: list[Path], root: Path) -> Model:
         path = queue.pop(0)
         if path in loaded:
             continue
-        loaded[path] = _File(ts.parse(path), root)
+        loaded[path] = _File(ts.parse(path), root, dialect)
         queue += loaded[path].reexports
-    return _Reader(list(loaded.values())).read()
+    return _Reader(list(loaded.values()), dialect).read()
 
 
 class _Reader:
-    def __init__(self, files: list[_File]) -> None:
+    def __init__(self, files: list[_File], dialect: str) -> None:
         self.files = files
+        self.dialect = dialect
+        self.table_fn = TABLES[dialect]
         self.consts: dict[str, tuple[_File, object, bool]] = {}  # name -> (file, initializer, exported)
         for f in files:
             for statement in f.source.root.named_children:
@@ -133,7 +138,7 @@ class _Reader:
             elif kind == CUSTOM:
                 self.enums[name] = _custom_type(f, init)
                 self.customs.add(name)
-            elif kind == "pgTable" and exported:
+            elif kind == self.table_fn and exported:
                 pending.append((name, f, init))
         for name, f, init in pending:
             if name in self.tables:  # read early: a foreignKey() of an earlier table named it
@@ -152,14 +157,15 @@ class _Reader:
     def _table(self, f: _File, init) -> Table:
         links = ts.chain(init)
         if len(links) != 1:
-            raise f.source.refuse(init, f"pgTable(...).{links[1][0]}() is not supported yet")
+            raise f.source.refuse(init, f"{self.table_fn}(...).{links[1][0]}() is not supported yet")
         args = ts.arguments(links[0][1])
         name = ts.string_value(args[0]) if args else None
         if name is None or len(args) not in (2, 3):
-            raise f.source.refuse(init, "pgTable with a name computed at run time")
+            raise f.source.refuse(init, f"{self.table_fn} with a name computed at run time")
         table = Table(name, str(f.source.path), init.start_point[0] + 1)
         for key, node, source in self._entries(f, args[1], 0):
-            column = read_column(key, node, source.source, source.core, self.enums, source.sql, self.customs)
+            column = read_column(key, node, source.source, source.core, self.enums, source.sql, self.customs,
+                                 self.dialect)
             if table.column(key) is not None:
                 raise source.source.refuse(node, f"column {key!r} twice in table {name!r}")
             table.columns.append(column)
@@ -219,6 +225,8 @@ class _Reader:
         if kind not in CONSTRAINTS:
             raise f.source.refuse(node, f"table {table.name!r}: {ts.text(node)[:60]} is not supported yet")
         first = ts.arguments(links[0][1])
+        if self.dialect == "sqlite" and kind in ("unique", "check"):
+            raise f.source.refuse(node, f"table {table.name!r}: {kind}() is not supported on SQLite yet")
         if kind in ("index", "uniqueIndex", "unique"):
             name = ts.string_value(first[0]) if first else None
             if first and name is None:
@@ -228,9 +236,10 @@ class _Reader:
                 args = ts.arguments(call)
                 if method_name == "on" and kind != "unique" or method_name == "on" and kind == "unique":
                     columns = [self._col(f, table, a, param) for a in args]
-                elif method_name == "using" and kind != "unique" and args and ts.string_value(args[0]):
+                elif method_name == "using" and kind != "unique" and args and ts.string_value(args[0]) \
+                        and self.dialect != "sqlite":
                     method, columns = ts.string_value(args[0]), [self._col(f, table, a, param) for a in args[1:]]
-                elif method_name in ("concurrently", "nullsNotDistinct") and not args:
+                elif method_name in ("concurrently", "nullsNotDistinct") and not args and self.dialect != "sqlite":
                     flags.add(method_name)
                 else:
                     raise f.source.refuse(call, f"table {table.name!r}: {kind}().{method_name}() is not "
@@ -306,7 +315,7 @@ class _Reader:
             column = table.column(ts.text(node.child_by_field_name("property"))) if table else None
             if column is not None:
                 return table, column.name
-        raise f.source.refuse(node, f"{ts.text(node)[:60]}: not a column of an exported pgTable mgen read")
+        raise f.source.refuse(node, f"{ts.text(node)[:60]}: not a column of an exported table mgen read")
 
     def _late(self, owner: str) -> Table | None:
         """A table referenced before it was read (its own foreignKey() naming it by its variable: being read)."""
@@ -314,7 +323,7 @@ class _Reader:
             return None
         self.reading.add(owner)
         f, init, exported = self.consts[owner]
-        if self._callee(f, init) != "pgTable" or not exported:
+        if self._callee(f, init) != self.table_fn or not exported:
             return None
         self.tables[owner] = self._table(f, init)
         return self.tables[owner]
