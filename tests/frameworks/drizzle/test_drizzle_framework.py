@@ -77,7 +77,7 @@ def test_names_as_drizzle_kit_gives_them(tmp_path):
      "not one of its columns", 4),
     ('export const t = pgTable(name(), {});\n', "computed at run time", 2),
     ('export const t = pgTable("t", {\n  id: integer("id").references(() => other.id),\n});\n',
-     "not a column of an exported pgTable", 3),
+     "not a column of an exported table", 3),
 ])
 def test_schema_refusals(tmp_path, body, message, line):
     path = make(tmp_path, CORE + body).joinpath("src", "schema.ts")
