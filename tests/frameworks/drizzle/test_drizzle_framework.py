@@ -145,3 +145,15 @@ def test_custom_type_tsconfig_paths_and_script_config(tmp_path):
     model = read_schema(config.schema_files(), root)
     assert [(c.name, c.type, c.type_schema) for c in model.tables[0].columns] == [("id", "serial", None),
                                                                                   ("name", "citext", None)]
+
+
+def test_check_watches_re_exported_modules(tmp_path):
+    from mgen.frameworks.drizzle.framework import DrizzleFramework
+
+    root = make(tmp_path, 'export * from "./tables/users";\n')
+    (root / "src" / "tables").mkdir()
+    (root / "src" / "tables" / "users.ts").write_text(SCHEMA)
+    rules = DrizzleFramework().schema_rules(root, None)
+    for rel in ("src/schema.ts", "src/tables/users.ts", "drizzle/meta/_journal.json", "drizzle.config.ts"):
+        assert any(rule.matches(rel) for rule in rules), rel
+    assert not any(rule.matches("src/other.ts") for rule in rules)

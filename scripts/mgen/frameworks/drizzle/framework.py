@@ -46,10 +46,17 @@ class DrizzleFramework(Framework):
         config = read_config(root)
         if config is None:
             return []
-        rules = [PathRule(inside(root, config.out) or "", ("*",), True)]
-        for f in config.schema_files():
-            rules.append(PathRule(inside(root, f.parent) or "", (f.name,)))
+        from .reader import module_files
+
+        rules = [PathRule(inside(root, config.out) or "", ("*",), True), PathRule(inside(root, config.file.parent) or "", (config.file.name,))]
+        for f in module_files(config.schema_files(), root, config.dialect):
+            folder = inside(root, f.parent)
+            if folder is not None:  # a module outside the project (another workspace package) is not watched
+                rules.append(PathRule(folder, (f.name,)))
         return rules
+
+    def rules_depend_on(self, root: Path, detection: Any) -> list[Path] | None:
+        return None  # the modules a schema file re-exports can change with any edit: found anew each run
 
     def last_migrations(self, root: Path, detection: Any, scope: Any, deps: list[Path]) -> list[dict]:
         from ...projectcache import relative

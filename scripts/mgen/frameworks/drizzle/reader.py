@@ -83,6 +83,15 @@ class _File:
 def read_schema(files: list[Path], root: Path, dialect: str = "postgresql") -> Model:
     """Every exported table and enum of ``files`` and the modules they re-export (``root``: where tsconfig.json
     is)."""
+    return _Reader(list(_load(files, root, dialect).values()), dialect).read()
+
+
+def module_files(files: list[Path], root: Path, dialect: str = "postgresql") -> list[Path]:
+    """The schema files and every module they re-export: what ``check`` and ``status`` watch."""
+    return list(_load(files, root, dialect))
+
+
+def _load(files: list[Path], root: Path, dialect: str) -> dict[Path, _File]:
     loaded: dict[Path, _File] = {}
     queue = list(files)
     while queue:
@@ -91,7 +100,7 @@ def read_schema(files: list[Path], root: Path, dialect: str = "postgresql") -> M
             continue
         loaded[path] = _File(ts.parse(path), root, dialect)
         queue += loaded[path].reexports
-    return _Reader(list(loaded.values()), dialect).read()
+    return loaded
 
 
 class _Reader:
