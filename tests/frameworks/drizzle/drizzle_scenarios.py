@@ -43,7 +43,7 @@ SCENARIOS = [
     Scenario("drop_column", users('\n  bio: text("bio"),\n  age: integer("age"),'), users('\n  bio: text("bio"),')),
     Scenario("new_enum_and_column", users(),
              'export const mood = pgEnum("mood", ["sad", "ok", "happy"]);\n'
-             + users('\n  mood: mood("mood").default("ok").notNull(),')),
+             + users('\n  mood: mood("mood").default("ok").notNull(),\n  moods: mood("moods").array(),')),
     Scenario("enum_value_appended", 'export const mood = pgEnum("mood", ["sad", "ok"]);\n' + users('\n  mood: mood("mood"),'),
              'export const mood = pgEnum("mood", ["sad", "ok", "happy"]);\n' + users('\n  mood: mood("mood"),')),
     Scenario("unnamed_unique_index_two_columns", users('\n  a: integer("a"),\n  b: text("b"),'),

@@ -13,7 +13,8 @@ def q(name: str) -> str:
 def create_table(t: Table) -> str:
     lines = []
     for c in t.columns:
-        kind = q(c.type) if c.type_schema else c.type
+        base = c.type.removesuffix("[]")
+        kind = q(base) + c.type[len(base):] if c.type_schema else c.type  # "mood"[]
         line = f"\t{q(c.name)} {kind}"
         if c.primary:
             line += " PRIMARY KEY"
