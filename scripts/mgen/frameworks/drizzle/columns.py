@@ -162,8 +162,8 @@ def _method(column: Column, method: str, call, source: ts.Source, sql_names: set
 def _default(column: Column, node, source: ts.Source, sql_names: set[str]):
     template = sql_template(node, sql_names)
     if template is not None:
-        if any(c.type == "template_substitution" for c in template.named_children):
-            raise source.refuse(node, f"column {column.key!r}: a sql`` default with substitutions")
+        if any(c.type == "template_substitution" for c in template.named_children) or "\\" in ts.text(template):
+            raise source.refuse(node, f"column {column.key!r}: a sql`` default with substitutions or escapes")
         return ts.text(template)[1:-1]
     found = ts.value(node)
     if isinstance(found, ts.Opaque) or found is None:

@@ -278,7 +278,7 @@ class _Reader:
         else:  # check
             template = sql_template(first[1], f.sql) if len(first) == 2 else None
             name = ts.string_value(first[0]) if first else None
-            if template is None or name is None or len(links) > 1:
+            if template is None or name is None or len(links) > 1 or "\\" in ts.text(template):
                 raise f.source.refuse(node, f"table {table.name!r}: check() mgen cannot read")
             parts = []
             for piece in template.named_children:

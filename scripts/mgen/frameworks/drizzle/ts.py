@@ -85,10 +85,13 @@ def string_value(node) -> str | None:
     """A string literal's value, or a template without substitutions; None otherwise."""
     node = unwrap(node)
     if node.type == "string":
-        return json.loads('"' + "".join(_fragment(c) for c in node.named_children) + '"')
+        try:  # JSON's escapes are JavaScript's but \x41, \v, \0 and line continuations: those stay unread
+            return json.loads('"' + "".join(_fragment(c) for c in node.named_children) + '"')
+        except ValueError:
+            return None
     if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
         raw = node.text.decode("utf-8")[1:-1]
-        return raw.encode("utf-8").decode("unicode_escape") if "\\" in raw else raw
+        return None if "\\" in raw else raw  # an escape in a template: not guessed
     return None
 
 
