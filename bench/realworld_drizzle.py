@@ -2,7 +2,7 @@
 by drizzle-kit's own snapshot.
 
 For each project (a bare mirror of its public repository and the folder drizzle-kit runs in), the first-parent
-commits that added exactly one entry to drizzle-kit's journal (``<out>/meta/_journal.json``) are taken, newest
+commits that added entries to drizzle-kit's journal (``<out>/meta/_journal.json``) are taken, newest
 first (``--limit``). At each such commit C with parent P:
 
 - C's whole tree (the schema may sit in another package of the repository) is laid out with the new entry
@@ -11,8 +11,10 @@ first (``--limit``). At each such commit C with parent P:
 - a database built from P's migrations gets mgen's SQL, another C's own; both are introspected by mgen's live
   reader and compared; mgen's snapshot is compared with C's (tables and enums: what drizzle-kit diffs).
   Outcomes: ``equal`` (same database); ``differ``; ``silent no changes`` (mgen found nothing but C's
-  migration is not empty: the worst answer); ``no changes`` (both empty); ``refused`` (mgen's one-line error);
-  ``setup`` (P's or C's own migrations do not run on this server: not counted).
+  migrations change the schema: the worst answer); ``no changes`` (nor do C's: a data migration);
+  ``refused`` (mgen's one-line error); ``setup`` (P's or C's own migrations do not run on this server: not
+  counted). A commit that adds several entries (a merge) is one change: mgen's one migration against all of
+  them, its snapshot against the last one's.
 
 Nothing fetched is written anywhere but a temporary folder. Rerun:
 
@@ -98,15 +100,17 @@ def one(mirror: str, commit: str, root: str, journal: str, work: Path) -> dict:
     except subprocess.CalledProcessError:
         return {"outcome": "skip", "why": "the journal's first commit"}
     new = data["entries"][len(parent["entries"]):]
-    if len(new) != 1 or data["entries"][:len(parent["entries"])] != parent["entries"]:
-        return {"outcome": "skip", "why": f"{len(new)} new entries or a rewritten journal"}
-    tag = new[0]["tag"]
-    theirs = out.parent / "theirs.sql"
-    theirs.write_text((out / f"{tag}.sql").read_text(encoding="utf-8"), encoding="utf-8")
-    snapshot = out / "meta" / f"{tag.split('_')[0]}_snapshot.json"
-    theirs_snapshot = json.loads(snapshot.read_text()) if snapshot.is_file() else None
-    (out / f"{tag}.sql").unlink()
-    snapshot.unlink(missing_ok=True)
+    if not new or data["entries"][:len(parent["entries"])] != parent["entries"]:
+        return {"outcome": "skip", "why": "no new entry, or a rewritten journal"}
+    tag = new[-1]["tag"] if len(new) == 1 else f"{new[0]['tag']}..{new[-1]['tag']}"
+    theirs = [out.parent / f"theirs{i}.sql" for i in range(len(new))]
+    for path, entry in zip(theirs, new):
+        path.write_text((out / f"{entry['tag']}.sql").read_text(encoding="utf-8"), encoding="utf-8")
+        (out / f"{entry['tag']}.sql").unlink()
+    snapshots = [out / "meta" / f"{e['tag'].split('_')[0]}_snapshot.json" for e in new]
+    theirs_snapshot = json.loads(snapshots[-1].read_text()) if snapshots[-1].is_file() else None
+    for path in snapshots:
+        path.unlink(missing_ok=True)
     (out / "meta" / "_journal.json").write_text(json.dumps(parent, indent=2))
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
@@ -116,25 +120,25 @@ def one(mirror: str, commit: str, root: str, journal: str, work: Path) -> dict:
         lines = said.getvalue().strip().splitlines()
         return {**row, "outcome": "refused", "why": (lines[-1] if lines else f"rc {code}")[:200]}
     ours = next(out.glob("*_mgen.sql"), None)
-    if ours is None:
-        empty = not statements(theirs.read_text(encoding="utf-8"))
-        return {**row, "outcome": "no changes" if empty else "silent no changes"}
-    mine = json.loads(next((out / "meta").glob(f"{ours.name[:4]}_snapshot.json")).read_text())
-    row["snapshot"] = "same" if theirs_snapshot and (mine["tables"], mine["enums"]) == (
-        theirs_snapshot["tables"], theirs_snapshot["enums"]) else "differs"
+    if ours is not None:
+        mine = json.loads(next((out / "meta").glob(f"{ours.name[:4]}_snapshot.json")).read_text())
+        row["snapshot"] = "same" if theirs_snapshot and (mine["tables"], mine["enums"]) == (
+            theirs_snapshot["tables"], theirs_snapshot["enums"]) else "differs"
     base = [out / f"{e['tag']}.sql" for e in parent["entries"]]
     with scratch_database("postgresql", SERVER) as a, scratch_database("postgresql", SERVER) as b:
         try:
             apply(a, base)
             apply(b, base)
-            apply(b, [theirs])
+            apply(b, theirs)
         except Exception as e:  # noqa: BLE001 - the project's own SQL on this server
             return {**row, "outcome": "setup", "why": str(e).splitlines()[0][:200]}
         try:
-            apply(a, [ours])
+            apply(a, [ours] if ours else [])
         except Exception as e:  # noqa: BLE001 - mgen's SQL failing is a result
             return {**row, "outcome": "differ", "why": f"mgen's SQL fails: {str(e).splitlines()[0][:160]}"}
         sa, sb = shape(a), shape(b)
+    if ours is None:  # the commit's migrations may change data only
+        return {**row, "outcome": "no changes" if sa == sb else "silent no changes"}
     if sa == sb:
         return {**row, "outcome": "equal"}
     return {**row, "outcome": "differ", "why": first_difference(sa, sb)}
