@@ -89,6 +89,14 @@ SCENARIOS = [
   ...timestamps,
 }, (t) => [index().using("btree", t.body)]);
 '''),
+    Scenario("drop_index", users('\n  name: text("name"),', ', (t) => [index("users_name_idx").on(t.name)]'),
+             users('\n  name: text("name"),')),
+    Scenario("foreign_key_action_changed", users() + POSTS, users() + POSTS.replace('"cascade"', '"set null"')
+             .replace('.notNull().references', '.references')),
+    Scenario("gin_index_on_jsonb", users('\n  meta: jsonb("meta"),'),
+             users('\n  meta: jsonb("meta"),', ', (t) => [index("users_meta_gin").using("gin", t.meta)]')),
+    Scenario("unique_and_not_null_dropped", users('\n  nick: text("nick").notNull().unique(),'),
+             users('\n  nick: text("nick"),')),
     Scenario("self_referencing_foreign_keys", users(), users() + '''export const categories = pgTable("categories", {
   id: integer("id").primaryKey(),
   parentId: integer("parent_id").references((): AnyPgColumn => categories.id, { onDelete: "set null" }),
