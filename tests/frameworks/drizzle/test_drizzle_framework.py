@@ -76,6 +76,9 @@ def test_names_as_drizzle_kit_gives_them(tmp_path):
     ('export const t = pgTable("t", {\n  id: integer("id"),\n}, (t) => [index("i").on(t.nope)]);\n',
      "not one of its columns", 4),
     ('export const t = pgTable(name(), {});\n', "computed at run time", 2),
+    ('export const t = pgTable.withRLS("t", {});\n', "a table built by pgTable.withRLS()", 2),
+    ('export const t = makeTable("t", {});\n', "a table built by makeTable()", 2),
+    ('export default pgTable("t", {});\n', "a default export of a call", 2),
     ('export const t = pgTable("t", {\n  id: integer("id").references(() => other.id),\n});\n',
      "not a column of an exported table", 3),
 ])

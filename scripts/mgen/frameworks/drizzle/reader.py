@@ -112,6 +112,11 @@ class _Reader:
         for f in files:
             for statement in f.source.root.named_children:
                 exported = statement.type == "export_statement"
+                if exported and any(c.type == "default" for c in statement.children) and \
+                        statement.child_by_field_name("value") is not None and \
+                        ts.unwrap(statement.child_by_field_name("value")).type == "call_expression":
+                    raise f.source.refuse(statement, "a default export of a call: drizzle-kit takes a table "
+                                                     "exported so, mgen reads named exports only")
                 decl = statement.named_children[0] if exported and statement.named_children else statement
                 if decl.type != "lexical_declaration":
                     continue
@@ -135,6 +140,11 @@ class _Reader:
             kind = self._callee(f, init)
             if kind in REFUSED:
                 raise f.source.refuse(init, f"{name}: {REFUSED[kind]} not supported yet")
+            links = ts.chain(init)
+            if exported and kind is None and links and "table" in links[0][0].lower():
+                # drizzle-kit takes every exported table, however built: one mgen cannot see is refused
+                raise f.source.refuse(init, f"{name}: a table built by {links[0][0]}() is not read (only "
+                                            f"{self.table_fn}(...) is)")
             if kind == "pgEnum":
                 args = ts.arguments(ts.chain(init)[0][1])
                 values = ts.value(args[1]) if len(args) == 2 else None
