@@ -125,7 +125,7 @@ class DrizzleFramework(Framework):
         journal = read_journal(config.out)
         files = writer.write(journal, options.name or auto_name(plan.ops), up, down,
                              read_schema(config.schema_files(), config.root, config.dialect), config.dialect)
-        return Written(files, json_extra={"down": str(files[1])})
+        return Written(files, json_extra={"down_file": str(files[1])})
 
     # -- migrate, docs ---------------------------------------------------------------------------------
     def migrate_command(self, action: str, root: Path, name: str | None, python: str) -> list[str]:
