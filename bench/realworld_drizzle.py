@@ -9,7 +9,8 @@ first (``--limit``). At each such commit C with parent P:
   taken away (its SQL file and snapshot deleted, the journal as P's): the parent's migrations, the commit's
   schema; mgen's Drizzle framework generates the migration;
 - a database built from P's migrations gets mgen's SQL, another C's own; both are introspected by mgen's live
-  reader and compared; mgen's snapshot is compared with C's (tables and enums: what drizzle-kit diffs).
+  reader and compared (columns by name: the order several ``ADD COLUMN``s leave is no difference drizzle-kit
+  sees); mgen's snapshot is compared with C's (tables and enums: what drizzle-kit diffs).
   Outcomes: ``equal`` (same database); ``differ``; ``silent no changes`` (mgen found nothing but C's
   migrations change the schema: the worst answer); ``no changes`` (nor do C's: a data migration);
   ``refused`` (mgen's one-line error); ``setup`` (P's or C's own migrations do not run on this server: not
@@ -73,7 +74,10 @@ def shape(url: str) -> dict:
     from mgen.schema import schema_to_dict
     from mgen.sources.live import introspect
 
-    return schema_to_dict(introspect(url)[0].normalized())
+    shape = schema_to_dict(introspect(url)[0].normalized())
+    for table in shape["tables"]:  # the order several ADD COLUMNs leave is no difference drizzle-kit sees
+        table["columns"] = sorted(table["columns"], key=lambda c: c["name"])
+    return shape
 
 
 def first_difference(a: dict, b: dict) -> str:
