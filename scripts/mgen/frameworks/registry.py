@@ -15,6 +15,7 @@ BUILTIN = (
     "mgen.frameworks.django.framework:DjangoFramework",
     "mgen.frameworks.alembic.framework:AlembicFramework",
     "mgen.frameworks.prisma.framework:PrismaFramework",
+    "mgen.frameworks.drizzle.framework:DrizzleFramework",
     "mgen.frameworks.sqlfolder.framework:SqlFolderFramework",
 )
 
