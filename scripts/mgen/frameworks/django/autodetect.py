@@ -42,6 +42,8 @@ _OWN_OPERATION = ("indexes", "constraints", "unique_together", "db_table", "db_t
 _UNSUPPORTED_OPTIONS = ("proxy", "order_with_respect_to")
 # Meta options of sets of field names, each with its operation (index_together: Django before 5.1)
 _TOGETHER = (("unique_together", "AlterUniqueTogether"), ("index_together", "AlterIndexTogether"))
+# Meta options a CreateModel may leave to operations of their own after it (``created_models``)
+_LATE = ("indexes", "constraints", "unique_together", "index_together")
 DEFAULT_BASES = ("django.db.models.base.Model",)
 
 
@@ -317,7 +319,9 @@ class _Detector:
         for key in kept:
             self.altered_unique_together(self.old.models[key], self.new.models[key])
         for key in kept + [k for k in added if k in self.late_meta]:
-            old = self.old.models.get(key) or replace(self.new.models[key], options={})
+            # a new model's: what its CreateModel left out (``late_meta``) is added now
+            old = self.old.models.get(key) or replace(self.new.models[key], options={
+                k: v for k, v in self.new.models[key].options.items() if k not in self.late_meta[key]})
             self.added_indexes(old, self.new.models[key])
             self.added_constraints(old, self.new.models[key])
             if key in self.late_meta:
@@ -337,7 +341,12 @@ class _Detector:
         """CreateModel for each new model, a model after the new models of its app it points to; in a
         cycle the pointing fields wait for an AddField once every model exists (M2M fields first, they
         have no column). Relations go last in the field list, as Django's optimizer leaves them."""
-        self.late_meta: set[tuple[str, str]] = set()
+        from .legacy_semantics import created_model_deferred, pinned
+
+        # each new model's Meta options its CreateModel leaves to operations after the fields: all of them
+        # when a relation waits for an AddField, else those the pinned Django's optimizer did not fold in
+        self.late_meta: dict[tuple[str, str], frozenset[str]] = {}
+        self.deferred_meta = created_model_deferred(pinned(self.new))
         pending = list(added)
         created: set[tuple[str, str]] = set()
         deferred: list[tuple[FieldState, ModelState]] = []
@@ -372,7 +381,9 @@ class _Detector:
             created.add(ready)
             deferred.extend((model.fields[n], model) for n in model.fields if n in skip)
             if skip:
-                self.late_meta.add(ready)
+                self.late_meta[ready] = frozenset(_LATE)
+            elif self.deferred_meta & set(model.options) and model.options.get("proxy") is not True:
+                self.late_meta[ready] = self.deferred_meta
         return deferred
 
     def create_model(self, model: ModelState, skip: set[str]) -> None:
@@ -385,8 +396,9 @@ class _Detector:
         # the relations follow by name (Django adds them as AddFields of sorted names, folded in by the optimizer)
         related = sorted(((n, f) for n, f in model.fields.items() if _related(f) and not _parent_or_key(f)
                           and n not in skip), key=lambda pair: pair[0])
-        late = ("indexes", "constraints", "unique_together", "index_together")
-        keep_meta = () if skip else late
+        late = _LATE
+        keep_meta = () if skip else tuple(o for o in late if model.options.get("proxy") is True
+                                          or o not in self.deferred_meta)
         # every option the model state has (``abstract``, ``swappable`` too: Django writes them all)
         options = {k: v for k, v in sorted(model.options.items()) if k not in late or k in keep_meta}
         for option, _ in _TOGETHER:  # a set of tuples, as ModelState.from_model holds it

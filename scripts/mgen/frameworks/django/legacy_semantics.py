@@ -277,3 +277,23 @@ def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> di
                 "bases": args.get("bases", ("django.db.models.base.Model",))}
     return args
 
+
+
+def created_model_deferred(version: Version | None) -> frozenset[str]:
+    """The Meta options a ``CreateModel`` of the pinned Django does not hold: ``generate_created_models`` pops
+    ``unique_together``/``index_together``, ``indexes`` and ``constraints`` and adds an operation for each after
+    the model, and only later optimizers fold those back into the ``CreateModel``: ``AlterTogetherOptionOperation``
+    from 2.2 (2.1.15's ``CreateModel.reduce`` has no such case, 2.2.28's has), ``AddIndex`` from 4.2.1 (4.2.0's
+    has none, 4.2.1's has), ``AddConstraint`` from 5.1 (5.0.14's has none, 5.1.15's has). With no pinned
+    version: none (the Django mgen is written against). A bare series ``4.2`` is taken as its latest release."""
+    if not version:
+        return frozenset()
+    v = tuple(version)
+    deferred = set()
+    if v[:2] < (2, 2):
+        deferred |= {"unique_together", "index_together"}
+    if v[:2] < (4, 2) or v == (4, 2, 0):
+        deferred.add("indexes")
+    if v[:2] < (5, 1):
+        deferred.add("constraints")
+    return frozenset(deferred)
