@@ -14,7 +14,8 @@ commit, in a tree extracted under a temporary folder:
     committed files', both parsed with Python's ``ast`` (never through mgen's reader): operation class, app,
     model, field name, the field class's last dotted name and the keyword arguments as ``ast.unparse`` text.
     Normalised before comparing: translation calls unwrapped (``_("x")`` is ``"x"``), dotted names reduced
-    to their last name (``django.db.models.deletion.CASCADE`` is ``CASCADE``), set literals sorted, ``to=``
+    to their last name (``django.db.models.deletion.CASCADE`` is ``CASCADE``), sets sorted (a literal, and
+    Django 1.x's ``set([...])``, which stays a call: a spelling the pinned Django's writer decides), ``to=``
     lower-cased, keyword arguments sorted; model names compared lower-cased; operation order ignored.
     RunPython/RunSQL are not compared (a commit whose migrations hold nothing else is skipped, as is one that
     also edits or deletes older migrations, or adds a squash with ``replaces``); a
@@ -84,6 +85,8 @@ class _Normalise(ast.NodeTransformer):
             return node.args[0]
         if name in ("pgettext", "pgettext_lazy") and len(node.args) == 2:
             return node.args[1]
+        if name == "set" and len(node.args) == 1 and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            node.args[0].elts.sort(key=ast.unparse)  # Django 1.x wrote a set as set([...]), in hash order
         node.keywords.sort(key=lambda k: k.arg or "")
         return node
 

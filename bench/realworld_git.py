@@ -485,6 +485,10 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             return record
         for path in added:
             (tree / path).unlink(missing_ok=True)
+        detail = conflict(tree, sorted(added), extra) if conflict else None
+        if detail:  # two leaves once the commit's own are gone (another app's, or the merge it added)
+            record["regenerate"] = {"skip": SKIP_CONFLICT, "detail": detail}
+            return record
         run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
         record["regenerate"] = _regenerate(framework, run, tree, committed)
     return record

@@ -317,6 +317,7 @@ def test_django_values_are_normalised() -> None:
     assert text("_('Name')") == text("'Name'")
     assert text("django.db.models.deletion.CASCADE") == text("models.CASCADE") == "CASCADE"
     assert text("{('b', 'a'), ('a', 'b')}") == text("{('a', 'b'), ('b', 'a')}")
+    assert text("set([('b', 'a'), ('a', 'b')])") == text("set([('a', 'b'), ('b', 'a')])") != text("{('a', 'b')}")
     assert text("'Shop.Item'", "to") == "'shop.item'"
     assert text("models.CharField(max_length=5, blank=True)") == text("models.CharField(blank=True, max_length=5)")
 
@@ -469,3 +470,33 @@ def test_alembic_heads_of_a_folder(revisions: dict, heads: list[str], tmp_path: 
     assert alembic_bench.revision_heads(versions) == heads
     said = alembic_bench.Alembic().history_conflict(tmp_path, ["migrations/versions/a_x.py"], [])
     assert said == (f"migrations/versions: {', '.join(heads)}" if len(heads) > 1 else None)
+
+
+def test_a_commit_whose_history_has_two_leaves_without_its_migrations_is_not_regenerated(tmp_path: Path) -> None:
+    """A commit adding the merge of two leaves (and a migration after it): with the commit's migrations
+    deleted the app has two leaves again, where ``makemigrations`` stops ("Conflicting migrations detected"),
+    so it is not regenerated, as a commit with two leaves is not measured in sync."""
+    repo = new_repo(tmp_path / "django-shop")
+    models = MODEL_HEAD
+    commit(repo, {"manage.py": MANAGE, "conf/__init__.py": "", "conf/settings.py": SETTINGS, "shop/__init__.py": "",
+                  "shop/models.py": models, "shop/migrations/__init__.py": "",
+                  "shop/migrations/0001_initial.py": _migration(None, INITIAL)}, "shop: items")
+    models += "    price = models.IntegerField(default=0)\n    size = models.IntegerField(default=0)\n"
+    commit(repo, {"shop/models.py": models,
+                  "shop/migrations/0002_item_price.py": _migration(
+                      "0001_initial", _add_field("price", "models.IntegerField(default=0)")),
+                  "shop/migrations/0002_item_size.py": _migration(
+                      "0001_initial", _add_field("size", "models.IntegerField(default=0)"))}, "two leaves")
+    models += "    note = models.IntegerField(default=0)\n"
+    merge = MIGRATION.format(extra="", dependencies='("shop", "0002_item_price"), ("shop", "0002_item_size")',
+                             operations="")
+    commit(repo, {"shop/models.py": models, "shop/migrations/0003_merge.py": merge,
+                  "shop/migrations/0004_item_note.py": _migration(
+                      "0003_merge", _add_field("note", "models.IntegerField(default=0)"))}, "merged, item note")
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--mgen", MGEN, "--quiet",
+                                "--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "d.md")])
+    records = {r["subject"]: r for r in result["projects"][0]["records"]}
+    assert records["two leaves"]["in_sync"]["skip"] == rw.SKIP_CONFLICT
+    merged = records["merged, item note"]
+    assert merged["in_sync"]["misses"] == [], merged
+    assert merged["regenerate"] == {"skip": rw.SKIP_CONFLICT, "detail": "shop: 0002_item_price, 0002_item_size"}
