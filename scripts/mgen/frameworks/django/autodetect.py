@@ -75,7 +75,8 @@ class MigrationOperation:
             "AlterModelOptions": lambda: f"alter_{model}_options",
             "AddIndex": lambda: f"{model}_{a['index'].kw['name'].lower()}",
             "RemoveIndex": lambda: f"remove_{model}_{a['name'].lower()}",
-            "RenameIndex": lambda: f"rename_{a['old_name'].lower()}_{a['new_name'].lower()}",
+            "RenameIndex": lambda: f"rename_{a['old_name'].lower()}_{a['new_name'].lower()}" if a.get("old_name")
+            else f"rename_{model}_{'_'.join(a['old_fields'])}_{a['new_name'].lower()}",
             "AddConstraint": lambda: f"{model}_{a['constraint'].kw['name'].lower()}",
             "RemoveConstraint": lambda: f"remove_{model}_{a['name'].lower()}",
             "AddField": lambda: f"{model}_{a['name'].lower()}",
@@ -108,7 +109,7 @@ class MigrationOperation:
             "RenameModel": lambda: f"{a['old_name']} -> {a['new_name']}",
             "AddIndex": lambda: f"{target} {a['index'].kw['name']}",
             "RemoveIndex": lambda: f"{target} {a['name']}",
-            "RenameIndex": lambda: f"{target} {a['old_name']} -> {a['new_name']}",
+            "RenameIndex": lambda: f"{target} {a.get('old_name') or a['old_fields']} -> {a['new_name']}",
             "AddConstraint": lambda: f"{target} {a['constraint'].kw['name']}",
             "RemoveConstraint": lambda: f"{target} {a['name']}",
         }.get(self.kind, lambda: str(target))()
@@ -545,12 +546,30 @@ class _Detector:
                     break
         return out
 
+    def together_renames(self, old: ModelState, new: ModelState) -> list[tuple[tuple[str, ...], str]]:
+        """Django 4.1+: an ``index_together`` entry that goes while one added ``Index`` with only ``fields``
+        (the same, in order) and ``name`` comes is that index renamed (``create_altered_indexes``: "Find
+        index_together changed to indexes"): (the entry's fields, the index's name)."""
+        if _before_4_1(self.old):
+            return []
+        added = [i for i in new.indexes if i not in old.indexes]
+        out = []
+        for fields in sorted(set(map(tuple, old.options.get("index_together", ())))
+                             - set(map(tuple, new.options.get("index_together", ())))):
+            same = [i for i in added if not i.args and set(i.kw) == {"name", "fields"}
+                    and list(i.kw["fields"]) == list(fields)]
+            if len(same) == 1:
+                out.append((fields, same[0].kw["name"]))
+        return out
+
     def renamed_indexes(self, old: ModelState, new: ModelState) -> None:
         for o, n in self.index_renames(old, new):
             self.op("RenameIndex", old.app_label, model_name=old.name_lower, new_name=n, old_name=o)
+        for fields, n in self.together_renames(old, new):
+            self.op("RenameIndex", old.app_label, model_name=old.name_lower, new_name=n, old_fields=fields)
 
     def added_indexes(self, old: ModelState, new: ModelState) -> None:
-        renamed = {n for _, n in self.index_renames(old, new)}
+        renamed = {n for _, n in self.index_renames(old, new)} | {n for _, n in self.together_renames(old, new)}
         for i in new.indexes:
             if i not in old.indexes and i.kw["name"] not in renamed:
                 self.op("AddIndex", new.app_label, model_name=new.name_lower, index=i)
@@ -565,8 +584,11 @@ class _Detector:
         ``index_together`` the same way, after ``unique_together``. Before 4.1 only the second step was."""
         if _before_4_1(self.old):
             return
+        renamed = {fields for fields, _ in self.together_renames(old, new)}  # gone as a RenameIndex
         for option, kind in _TOGETHER:
             before, after = set(old.options.get(option, ())), set(new.options.get(option, ()))
+            if option == "index_together":
+                before = {t for t in before if tuple(t) not in renamed}
             kept = before & after
             if kept != before:
                 self.op(kind, old.app_label, name=old.name_lower, **{option: _together(kept)})
