@@ -17,7 +17,9 @@ commit, in a tree extracted under a temporary folder:
     to their last name (``django.db.models.deletion.CASCADE`` is ``CASCADE``), sets sorted (a literal, and
     Django 1.x's ``set([...])``, which stays a call: a spelling the pinned Django's writer decides), ``to=``
     lower-cased, keyword arguments sorted; model names compared lower-cased; operation order ignored.
-    RunPython/RunSQL are not compared (a commit whose migrations hold nothing else is skipped, as is one that
+    RunPython/RunSQL and operations of classes ``makemigrations`` never writes (a project's own, or a library's
+    such as ``TrigramExtension``: written by hand) are not compared (a commit whose migrations hold nothing
+    else is skipped, as is one that
     also edits or deletes older migrations, or adds a squash with ``replaces``); a
     SeparateDatabaseAndState is read as its state operations. A committed RenameField/RenameModel that mgen
     wrote as a remove and an add is one "rename written as drop + add" miss (mgen takes renames as
@@ -217,7 +219,7 @@ def _collect(value: ast.AST, app: str, path: str, ops: list[rw.Operation]) -> bo
             data = True
             continue
         op = rw.last_name(item.func)
-        if op in DATA_OPERATIONS:
+        if op in DATA_OPERATIONS or op not in PARAMETERS:  # code, or a class makemigrations never writes
             data = True
         elif op == "SeparateDatabaseAndState":
             data = True

@@ -500,3 +500,13 @@ def test_a_commit_whose_history_has_two_leaves_without_its_migrations_is_not_reg
     merged = records["merged, item note"]
     assert merged["in_sync"]["misses"] == [], merged
     assert merged["regenerate"] == {"skip": rw.SKIP_CONFLICT, "detail": "shop: 0002_item_price, 0002_item_size"}
+
+
+def test_operations_makemigrations_never_writes_are_not_compared() -> None:
+    """A project's own operation class, or a library's (``TrigramExtension``), is written by hand: read as
+    data code, like RunPython, not as an operation mgen should have written."""
+    text = MIGRATION.format(extra="", dependencies="", operations=(
+        "        TrigramExtension(),\n        shop.operations.Warm('items'),\n"
+        + _add_field("price", "models.IntegerField(default=0)")))
+    ops, data, squash = django_bench.read_migration("shop/migrations/0002_x.py", text)
+    assert [op.name for op in ops] == ["AddField"] and data and not squash
