@@ -322,7 +322,8 @@ class Django:
 
 def leaf_conflicts(tree: Path) -> dict[str, list[str]]:
     """The apps whose committed migrations have more than one leaf, as Django's loader finds them with no
-    database (a squash stands for the migrations it ``replaces``): app label -> its leaves."""
+    database (a squash stands for the migrations it ``replaces``): app label -> its leaves. An app with a
+    dependency the bench cannot read (``[...] + settings.X``) is claimed none."""
     conflicts: dict[str, list[str]] = {}
     for init in tree.rglob("migrations/__init__.py"):
         folder = init.parent
@@ -337,7 +338,8 @@ def leaf_conflicts(tree: Path) -> dict[str, list[str]]:
         live = {name for name in nodes if name not in replaced}
         needed = {replaced.get(dep, dep) for name in live for dep in nodes[name][0]}
         leaves = sorted(live - needed)
-        if len(leaves) > 1:
+        unknown = any(UNKNOWN in entries[name][0] for name in live)  # it may join two leaves: none claimed
+        if len(leaves) > 1 and not unknown:
             conflicts[label] = leaves
     return conflicts
 
@@ -351,7 +353,9 @@ def _own_label(app: Path, entries: dict[str, tuple[set[tuple[str, str]], set[tup
 
 
 def _graph_entry(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]] | None:
-    """A migration's ``dependencies`` and ``replaces`` as (app, name) pairs (None: no class Migration)."""
+    """A migration's ``dependencies`` and ``replaces`` as (app, name) pairs (None: no class Migration), the
+    pair ``UNKNOWN`` among them when a part is not a literal (``[...] + settings.X``: the literal parts are
+    read, the rest may name any migration)."""
     try:
         module = ast.parse(path.read_text(errors="replace"))
     except (SyntaxError, ValueError):
@@ -361,14 +365,30 @@ def _graph_entry(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]
         return None
     lists: dict[str, set[tuple[str, str]]] = {"dependencies": set(), "replaces": set()}
     for statement in migration.body:
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)):
-            for target in statement.targets:
-                if isinstance(target, ast.Name) and target.id in lists:
-                    for item in statement.value.elts:
-                        pair = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else []
-                        if pair and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in pair):
-                            lists[target.id].add((pair[0].value, pair[1].value))
+        if not isinstance(statement, ast.Assign):
+            continue
+        for target in statement.targets:
+            if isinstance(target, ast.Name) and target.id in lists:
+                lists[target.id] |= _literal_pairs(statement.value)
     return lists["dependencies"], lists["replaces"]
+
+
+UNKNOWN = ("?", "?")  # a dependency the bench cannot read: it may be on any migration
+
+
+def _literal_pairs(node: ast.AST) -> set[tuple[str, str]]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal_pairs(node.left) | _literal_pairs(node.right)
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return {UNKNOWN}
+    pairs = set()
+    for item in node.elts:
+        pair = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else []
+        if pair and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in pair):
+            pairs.add((pair[0].value, pair[1].value))
+        elif not (isinstance(item, ast.Call) and rw.last_name(item.func) == "swappable_dependency"):
+            pairs.add(UNKNOWN)
+    return pairs
 
 
 def _app_label(folder: Path) -> str:

@@ -431,6 +431,8 @@ def _django_conflicts(tree: Path) -> dict[str, list[str]]:
       "0003_c": "0002_a"}, None),
     ({"0001_initial": None, "0002_a": "0001_initial", "0001_squashed_0002_a": ["0001_initial", "0002_a"],
       "0003_c": "0002_a", "0003_d": "0001_squashed_0002_a"}, ["0003_c", "0003_d"]),
+    # dependencies built by an expression: the literal part read, the rest claims nothing
+    ({"0001_initial": None, "0002_a": "0001_initial", "0003_b": "0002_a + EXTRA"}, None),
 ])
 def test_django_leaf_conflicts_as_django_finds_them(migrations: dict, leaves: list[str] | None,
                                                      tmp_path: Path) -> None:
@@ -444,6 +446,10 @@ def test_django_leaf_conflicts_as_django_finds_them(migrations: dict, leaves: li
             parents = parent if isinstance(parent, tuple) else (parent,) if parent else ()
             text = MIGRATION.format(extra="", dependencies=", ".join(f'("shop", "{p}")' for p in parents),
                                     operations="")
+            if isinstance(parent, str) and parent.endswith(" + EXTRA"):  # [(...)] + EXTRA, EXTRA = [] at the top
+                pair = f'("shop", "{parent.removesuffix(" + EXTRA")}")'
+                text = "EXTRA = []\n" + MIGRATION.format(extra="", dependencies=pair, operations="").replace(
+                    f"[{pair}]", f"[{pair}] + EXTRA")
         files[f"shop/migrations/{name}.py"] = text
     for path, text in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
