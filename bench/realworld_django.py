@@ -8,7 +8,8 @@ commit, in a tree extracted under a temporary folder:
 (a) in-sync: ``mgen generate PROJECT --dry-run --json`` at the commit; the project's models and migrations
     agree there, so the answer must be no operations (not measured where the committed history has two
     leaf migrations in an app, found with ``ast`` as Django's loader finds them: ``makemigrations`` stops
-    there with "Conflicting migrations detected" too);
+    there with "Conflicting migrations detected" too); operations reported that a migration of one of the
+    next commits adds are the project's own drift (``realworld_drift``), still a miss;
 (b) regenerate: the migrations the commit added are deleted and the same command runs again; the
     operations of the files mgen would write (the ``migrations`` texts of its JSON) are compared with the
     committed files', both parsed with Python's ``ast`` (never through mgen's reader): operation class, app,

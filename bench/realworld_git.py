@@ -59,6 +59,7 @@ REFUSED, CRASH, TIMEOUT, UNREADABLE = "refused", "crash (exit 3)", "timeout", "u
 SELF_CHECK = "self-check failed (exit 2: a bug in mgen)"  # mgen's replay of what it would write disagreed
 SILENT = "silent no changes"
 OPERATIONS = "operations reported"  # in-sync only
+DRIFT = "project drift (a later commit adds them)"  # in-sync only: operations reported that a later migration adds
 MISSING, EXTRA = "missing operation", "extra operation"
 RENAME = "rename written as drop + add"  # mgen never guesses a rename: it takes --rename hints
 SKIP_EDITS_OLDER = "edits older migrations"
@@ -463,6 +464,8 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
     committed = read_committed(added, framework.read_file)
     if commit.paths("MDT", framework.is_migration_path):
         committed.skip = SKIP_EDITS_OLDER
+    from realworld_drift import later_commit  # it reads the history through this module
+
     checkout = (getattr(args, "tree", None) or getattr(framework, "tree", "archive")) == "git"
     with extracted_tree(source, commit.sha, args.workdir, checkout) as (tree, missing):
         record["tree"] = "git" if (tree / ".git").exists() else "archive"
@@ -479,7 +482,8 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
         conflict = getattr(framework, "history_conflict", None)
         detail = conflict(tree, sorted(added), extra) if conflict else None
         record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail} if detail else \
-            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree)
+            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree,
+                     lambda ops: later_commit(framework, source, commit.sha, ops))
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
@@ -494,13 +498,18 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
     return record
 
 
-def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
+def _in_sync(framework: Framework, run: MgenRun, tree: Path,
+             later: Callable[[list[Operation]], str | None] = lambda ops: None) -> dict[str, Any]:
+    """``later``: the later commit that adds every reported operation, if one does (``realworld_drift``)."""
     out: dict[str, Any] = {"seconds": round(run.seconds, 3), "exit": run.exit, "engine": _engine(run)}
     failure = run_failure(run, tree)
     if failure is None:
         ops = framework.generated_operations(run, tree) or []
         names = ", ".join(sorted({op.name for op in ops}))
-        failure = Miss(OPERATIONS, names, "; ".join(op.text() for op in ops)[:300]) if ops else None
+        added_by = later(ops) if ops else None
+        text = "; ".join(op.text() for op in ops)
+        failure = Miss(DRIFT, names, f"added by {added_by}: {text}"[:300]) if added_by else \
+            Miss(OPERATIONS, names, text[:300]) if ops else None
     out["misses"] = [_miss_dict(failure)] if failure else []
     return out
 

@@ -516,3 +516,18 @@ def test_operations_makemigrations_never_writes_are_not_compared() -> None:
         + _add_field("price", "models.IntegerField(default=0)")))
     ops, data, squash = django_bench.read_migration("shop/migrations/0002_x.py", text)
     assert [op.name for op in ops] == ["AddField"] and data and not squash
+
+
+def test_operations_a_later_commit_adds_are_the_projects_drift(tmp_path: Path) -> None:
+    """The "item note" commit's migration says 40 where its model says 50; when a later commit adds the
+    AlterField, the project's models were ahead of its migrations there: the in-sync miss is its drift."""
+    repo = django_repo(tmp_path)
+    alter = _add_field("note", "models.CharField(blank=True, max_length=50)").replace("AddField", "AlterField")
+    commit(repo, {"shop/migrations/0005_alter_item_note.py": _migration("0004_item_note", alter)}, "the fix")
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--mgen", MGEN, "--quiet",
+                                "--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "d.md")])
+    records = {r["subject"]: r for r in result["projects"][0]["records"]}
+    (miss,) = records["item note"]["in_sync"]["misses"]
+    assert (miss["class"], miss["label"]) == (rw.DRIFT, "AlterField"), miss
+    assert miss["detail"].startswith("added by "), miss
+    assert "the fix" not in records  # a migration alone changes no model: not a sampled commit
