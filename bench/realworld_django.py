@@ -297,6 +297,15 @@ class Django:
             return ("CreateModel", app, new), ("DeleteModel", app, old)
         return None
 
+    def targets(self, op: rw.Operation) -> set[tuple[str, ...]]:
+        """The fields (app, model, field) a field operation changes (a rename: both names)."""
+        if op.name == "RenameField":
+            _, app, model, old, new = op.key
+            return {(app, model, old), (app, model, new)}
+        if op.name in ("AddField", "AlterField", "RemoveField"):
+            return {op.key[1:4]}
+        return set()
+
     def history_conflict(self, tree: Path, added: Sequence[str], scoped: Sequence[str]) -> str | None:
         """Apps with two leaf migrations at the commit: ``makemigrations`` stops there ("Conflicting
         migrations detected"; with app labels, only for those apps)."""

@@ -61,6 +61,9 @@ SILENT = "silent no changes"
 OPERATIONS = "operations reported"  # in-sync only
 DRIFT = "project drift (a later commit adds them)"  # in-sync only: operations reported that a later migration adds
 MISSING, EXTRA = "missing operation", "extra operation"
+# a missing or different operation on what the commit's migrations change more than once: the model states between
+# them are not in the commit (two makemigrations runs, or a hand-written add-fill-alter sequence)
+TWICE = "the commit changes it twice (states in between)"
 RENAME = "rename written as drop + add"  # mgen never guesses a rename: it takes --rename hints
 SKIP_EDITS_OLDER = "edits older migrations"
 SKIP_DATA_ONLY = "no schema operations (data only or empty)"
@@ -320,23 +323,30 @@ class Operation:
 def compare_operations(committed: Sequence[Operation], generated: Sequence[Operation],
                        difference: Callable[[Operation, Operation], Miss],
                        rename_parts: Callable[[Operation], tuple[tuple[str, ...], tuple[str, ...]] | None]
-                       = lambda op: None) -> list[Miss]:
+                       = lambda op: None, targets: Callable[[Operation], set] = lambda op: set()) -> list[Miss]:
     """The misses between two operation lists, order ignored: equal operations pair off, then operations
     with the same key (``difference`` names how they differ); a committed rename that was written as a
     drop and an add (``rename_parts``: the keys of the add and the drop a rename stands for) is one
-    RENAME miss; the rest are missing or extra."""
+    RENAME miss; the rest are missing or extra. A missing or different one is ``TWICE`` when what it changes
+    (``targets``) another committed operation changes too."""
     left, right = list(committed), list(generated)
     for op in list(left):
         if op in right:
             left.remove(op)
             right.remove(op)
+    touched = Counter(t for op in committed for t in targets(op))
+
+    def twice(op: Operation) -> bool:
+        return any(touched[t] > 1 for t in targets(op))
+
     misses = []
     for op in list(left):
         twin = next((g for g in right if g.key == op.key), None)
         if twin is not None:
             left.remove(op)
             right.remove(twin)
-            misses.append(difference(op, twin))
+            miss = difference(op, twin)
+            misses.append(Miss(TWICE, op.name, miss.detail, miss.location) if twice(op) else miss)
     for op in list(left):
         parts = rename_parts(op)
         added = next((g for g in right if parts and g.key == parts[0]), None)
@@ -346,7 +356,7 @@ def compare_operations(committed: Sequence[Operation], generated: Sequence[Opera
             right.remove(added)
             right.remove(dropped)
             misses.append(Miss(RENAME, op.name, f"{op.text()}: written as {dropped.name} + {added.name}", op.where))
-    misses += [Miss(MISSING, op.name, op.text(), op.where) for op in left]
+    misses += [Miss(TWICE if twice(op) else MISSING, op.name, op.text(), op.where) for op in left]
     misses += [Miss(EXTRA, op.name, op.text()) for op in right]
     return misses
 
@@ -528,7 +538,7 @@ def _regenerate(framework: Framework, run: MgenRun, tree: Path, committed: Commi
         else:
             out["generated_operations"] = len(generated)
             misses = compare_operations(committed.operations, generated, framework.difference,
-                                        framework.rename_parts)
+                                        framework.rename_parts, getattr(framework, "targets", lambda op: set()))
     out["misses"] = [_miss_dict(m) for m in misses]
     return out
 

@@ -336,6 +336,24 @@ def test_a_rename_written_as_drop_and_add_is_one_miss() -> None:
     assert sorted(m.klass for m in misses) == [rw.EXTRA, rw.MISSING]  # no drop: not a rename
 
 
+def test_a_missing_operation_on_a_field_the_commit_changes_twice_is_its_own_class() -> None:
+    """Added nullable in one migration, made NOT NULL in the next (or added, then removed): from the commit's
+    last models makemigrations writes one operation, and the states in between are not in the commit."""
+    def op(*key: str, **details: str) -> rw.Operation:
+        return rw.Operation(key, tuple(sorted({"class": "CharField", **details}.items())))
+
+    django = django_bench.Django()
+    committed = [op("AddField", "shop", "item", "slug", null="True"), op("AlterField", "shop", "item", "slug"),
+                 op("AddField", "shop", "item", "code"), op("RemoveField", "shop", "item", "code"),
+                 op("AlterField", "shop", "item", "name")]
+    generated = [op("AddField", "shop", "item", "slug")]
+    misses = rw.compare_operations(committed, generated, django.difference, django.rename_parts, django.targets)
+    assert sorted((m.klass, m.label) for m in misses) == [
+        (rw.MISSING, "AlterField"), (rw.TWICE, "AddField"), (rw.TWICE, "AddField"), (rw.TWICE, "AlterField"),
+        (rw.TWICE, "RemoveField")], misses
+    assert any("null: True -> -" in m.detail for m in misses), misses  # the twin's difference, kept
+
+
 def test_refusals_are_classed_by_file_and_pattern(tmp_path: Path) -> None:
     message = (f"mgen: {tmp_path}/app/migrations/0003_x.py:14: field tags: field class a.b.TagField is not one "
                "mgen knows")
