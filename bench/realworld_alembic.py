@@ -79,6 +79,9 @@ def _text(node: ast.AST | None) -> str:
         return ""
     if isinstance(node, ast.Call) and rw.last_name(node.func) == "f" and len(node.args) == 1:
         node = node.args[0]
+    if isinstance(node, ast.Call) and rw.last_name(node.func) in ("text", "literal_column") and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.Constant):  # an index element: the same SQL either way
+        return f"sql({node.args[0].value})"
     if isinstance(node, ast.Constant):
         return str(node.value)
     return ast.unparse(node)

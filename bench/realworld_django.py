@@ -24,7 +24,9 @@ commit, in a tree extracted under a temporary folder:
     also edits or deletes older migrations, or adds a squash with ``replaces``); a
     SeparateDatabaseAndState is read as its state operations. A committed RenameField/RenameModel that mgen
     wrote as a remove and an add is one "rename written as drop + add" miss (mgen takes renames as
-    ``--rename`` hints, never guesses them).
+    ``--rename`` hints, never guesses them). With ``--accept-renames`` (the default) the regenerate run is
+    the user answering yes to the renames makemigrations would ask about: mgen runs again with the
+    ``--rename`` hints it printed itself (``realworld_renames.py``); the table counts those commits.
 
 PROJECT is the folder of ``manage.py`` (a ``startproject`` template's, with ``{{ project_name }}``, is not
 one; a commit with no other is not a candidate); with several, the one whose settings (the settings
@@ -236,6 +238,7 @@ def _collect(value: ast.AST, app: str, path: str, ops: list[rw.Operation]) -> bo
 class Django:
     name = "Django"
     migration_word = "migration"
+    asks_renames = True  # mgen prints makemigrations' rename questions: --accept-renames is on by default
 
     def is_migration_path(self, path: str) -> bool:
         return bool(MIGRATION_PATH.search(path))

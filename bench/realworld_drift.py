@@ -5,7 +5,7 @@ it. Some do not: the commit changed a model and forgot a migration (taiga-back's
 webhooks, django-helpdesk's ``blank=True`` on attachments), and a later commit adds the migration. There the
 operations mgen reports are the right answer, not a miss of mgen's: when every one of them (its operation,
 app, model and name, as ``Operation.key``) is in a migration one of the next first-parent commits adds, the
-in-sync miss is classed ``rw.DRIFT``, naming that commit. Nothing else changes: it stays a miss, not a no-op.
+in-sync miss is classed ``DRIFT``, naming that commit. Nothing else changes: it stays a miss, not a no-op.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 
 import realworld_git as rw
 
+DRIFT = "project drift (a later commit adds them)"
 LOOK_AHEAD = 30  # later commits that add migrations, read at most
 
 
@@ -23,14 +24,23 @@ def _history(source: rw.Source) -> tuple[rw.Commit, ...]:
     return tuple(rw.first_parent_commits(source))
 
 
-def later_commit(framework: Any, source: rw.Source, sha: str, reported: Sequence[rw.Operation]) -> str | None:
+def classify(in_sync: dict[str, Any], framework: Any, source: rw.Source, sha: str) -> None:
+    """An in-sync record's "operations reported" miss classed ``DRIFT`` when a later commit adds them all."""
+    misses, keys = in_sync.get("misses") or [], in_sync.get("reported") or []
+    if len(misses) == 1 and misses[0]["class"] == rw.OPERATIONS and keys:
+        later = later_commit(framework, source, sha, [tuple(k) for k in keys])
+        if later:
+            misses[0].update({"class": DRIFT, "detail": f"added by {later}: {misses[0]['detail']}"[:300]})
+
+
+def later_commit(framework: Any, source: rw.Source, sha: str, reported: Sequence[tuple[str, ...]]) -> str | None:
     """The first later first-parent commit by which the migrations added since ``sha`` hold every reported
-    operation (by key), as ``<sha> <date>``; None when the next ``LOOK_AHEAD`` commits adding migrations do not."""
+    operation key, as ``<sha> <date>``; None when the next ``LOOK_AHEAD`` commits adding migrations do not."""
     history = _history(source)
     after = next((i for i, c in enumerate(history) if c.sha == sha), None)
     if after is None or not reported:
         return None
-    wanted = {op.key for op in reported}
+    wanted = set(reported)
     seen = 0
     for commit in history[after + 1:]:
         added = commit.paths("A", framework.is_migration_path)

@@ -8,7 +8,12 @@ leaving out what the mirror lacks, or a git checkout with ``--tree git``) and ru
 - **in-sync**: ``mgen generate PROJECT --dry-run --json`` at the commit, where the project's models and
   migrations agree: anything but "no operations" is a miss;
 - **regenerate**: the migrations the commit added deleted, the same command again; the framework module
-  parses the committed files and mgen's text with ``ast`` and compares the operations.
+  parses the committed files and mgen's text with ``ast`` and compares the operations. The table gives the
+  rate of the same operations twice: over every commit compared, and over those whose added files hold no
+  data code (RunPython/RunSQL, ``op.execute``: a generator never writes it, so such a file was edited by
+  hand and may hold schema operations no generator writes either, e.g. add, copy, drop, rename). With ``--accept-renames``
+  (the default) a run that printed ``--rename`` hints (the renames an interactive generator would ask
+  about) is run again with them, as a user answering yes (``realworld_renames``).
 
 This module holds what does not depend on the framework: reading history (one ``git log``), deterministic
 sampling, extracting a tree, running and timing mgen, classifying misses, matching two operation lists,
@@ -48,7 +53,10 @@ from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import realworld_tree  # found through the path above
+import realworld_drift  # found through the path above
+import realworld_renames
+import realworld_tree
+import realworld_twice
 
 extracted_tree, read_blobs = realworld_tree.extracted_tree, realworld_tree.read_blobs  # the framework modules use rw.*
 DEFAULT_MGEN = str(Path(sys.executable).parent / "mgen")
@@ -59,11 +67,7 @@ REFUSED, CRASH, TIMEOUT, UNREADABLE = "refused", "crash (exit 3)", "timeout", "u
 SELF_CHECK = "self-check failed (exit 2: a bug in mgen)"  # mgen's replay of what it would write disagreed
 SILENT = "silent no changes"
 OPERATIONS = "operations reported"  # in-sync only
-DRIFT = "project drift (a later commit adds them)"  # in-sync only: operations reported that a later migration adds
 MISSING, EXTRA = "missing operation", "extra operation"
-# a missing or different operation on what the commit's migrations change more than once: the model states between
-# them are not in the commit (two makemigrations runs, or a hand-written add-fill-alter sequence)
-TWICE = "the commit changes it twice (states in between)"
 RENAME = "rename written as drop + add"  # mgen never guesses a rename: it takes --rename hints
 SKIP_EDITS_OLDER = "edits older migrations"
 SKIP_DATA_ONLY = "no schema operations (data only or empty)"
@@ -323,30 +327,23 @@ class Operation:
 def compare_operations(committed: Sequence[Operation], generated: Sequence[Operation],
                        difference: Callable[[Operation, Operation], Miss],
                        rename_parts: Callable[[Operation], tuple[tuple[str, ...], tuple[str, ...]] | None]
-                       = lambda op: None, targets: Callable[[Operation], set] = lambda op: set()) -> list[Miss]:
+                       = lambda op: None) -> list[Miss]:
     """The misses between two operation lists, order ignored: equal operations pair off, then operations
     with the same key (``difference`` names how they differ); a committed rename that was written as a
     drop and an add (``rename_parts``: the keys of the add and the drop a rename stands for) is one
-    RENAME miss; the rest are missing or extra. A missing or different one is ``TWICE`` when what it changes
-    (``targets``) another committed operation changes too."""
+    RENAME miss; the rest are missing or extra."""
     left, right = list(committed), list(generated)
     for op in list(left):
         if op in right:
             left.remove(op)
             right.remove(op)
-    touched = Counter(t for op in committed for t in targets(op))
-
-    def twice(op: Operation) -> bool:
-        return any(touched[t] > 1 for t in targets(op))
-
     misses = []
     for op in list(left):
         twin = next((g for g in right if g.key == op.key), None)
         if twin is not None:
             left.remove(op)
             right.remove(twin)
-            miss = difference(op, twin)
-            misses.append(Miss(TWICE, op.name, miss.detail, miss.location) if twice(op) else miss)
+            misses.append(difference(op, twin))
     for op in list(left):
         parts = rename_parts(op)
         added = next((g for g in right if parts and g.key == parts[0]), None)
@@ -356,7 +353,7 @@ def compare_operations(committed: Sequence[Operation], generated: Sequence[Opera
             right.remove(added)
             right.remove(dropped)
             misses.append(Miss(RENAME, op.name, f"{op.text()}: written as {dropped.name} + {added.name}", op.where))
-    misses += [Miss(TWICE if twice(op) else MISSING, op.name, op.text(), op.where) for op in left]
+    misses += [Miss(MISSING, op.name, op.text(), op.where) for op in left]
     misses += [Miss(EXTRA, op.name, op.text()) for op in right]
     return misses
 
@@ -474,8 +471,6 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
     committed = read_committed(added, framework.read_file)
     if commit.paths("MDT", framework.is_migration_path):
         committed.skip = SKIP_EDITS_OLDER
-    from realworld_drift import later_commit  # it reads the history through this module
-
     checkout = (getattr(args, "tree", None) or getattr(framework, "tree", "archive")) == "git"
     with extracted_tree(source, commit.sha, args.workdir, checkout) as (tree, missing):
         record["tree"] = "git" if (tree / ".git").exists() else "archive"
@@ -492,34 +487,34 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
         conflict = getattr(framework, "history_conflict", None)
         detail = conflict(tree, sorted(added), extra) if conflict else None
         record["in_sync"] = {"skip": SKIP_CONFLICT, "detail": detail} if detail else \
-            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree,
-                     lambda ops: later_commit(framework, source, commit.sha, ops))
+            _in_sync(framework, run_mgen(args.mgen, project, args.timeout, env, args.engine, extra), tree)
+        realworld_drift.classify(record["in_sync"], framework, source, commit.sha)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
         for path in added:
             (tree / path).unlink(missing_ok=True)
-        detail = conflict(tree, sorted(added), extra) if conflict else None
-        if detail:  # two leaves once the commit's own are gone (another app's, or the merge it added)
-            record["regenerate"] = {"skip": SKIP_CONFLICT, "detail": detail}
+        left = conflict(tree, sorted(added), extra) if conflict else None
+        if left:  # two leaves without the added files: the project's own generator stops there too
+            record["regenerate"] = {"skip": SKIP_CONFLICT, "detail": left}
             return record
-        run = run_mgen(args.mgen, project, args.timeout, env, args.engine, extra)
+        run, hints, before = realworld_renames.run_accepting_renames(
+            lambda more: run_mgen(args.mgen, project, args.timeout, env, args.engine, [*extra, *more]),
+            getattr(args, "accept_renames", False))
         record["regenerate"] = _regenerate(framework, run, tree, committed)
+        if hints:
+            record["regenerate"].update(renames_accepted=hints, seconds_before_renames=round(before, 3))
     return record
 
 
-def _in_sync(framework: Framework, run: MgenRun, tree: Path,
-             later: Callable[[list[Operation]], str | None] = lambda ops: None) -> dict[str, Any]:
-    """``later``: the later commit that adds every reported operation, if one does (``realworld_drift``)."""
+def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"seconds": round(run.seconds, 3), "exit": run.exit, "engine": _engine(run)}
     failure = run_failure(run, tree)
     if failure is None:
         ops = framework.generated_operations(run, tree) or []
         names = ", ".join(sorted({op.name for op in ops}))
-        added_by = later(ops) if ops else None
-        text = "; ".join(op.text() for op in ops)
-        failure = Miss(DRIFT, names, f"added by {added_by}: {text}"[:300]) if added_by else \
-            Miss(OPERATIONS, names, text[:300]) if ops else None
+        failure = Miss(OPERATIONS, names, "; ".join(op.text() for op in ops)[:300]) if ops else None
+        out["reported"] = [list(op.key) for op in ops]  # for realworld_drift
     out["misses"] = [_miss_dict(failure)] if failure else []
     return out
 
@@ -537,8 +532,9 @@ def _regenerate(framework: Framework, run: MgenRun, tree: Path, committed: Commi
             misses = [Miss(SILENT, SILENT, f"{len(committed.operations)} committed operation(s)")]
         else:
             out["generated_operations"] = len(generated)
-            misses = compare_operations(committed.operations, generated, framework.difference,
-                                        framework.rename_parts, getattr(framework, "targets", lambda op: set()))
+            misses = realworld_twice.reclassify(compare_operations(
+                committed.operations, generated, framework.difference, framework.rename_parts),
+                committed.operations, getattr(framework, "targets", None))
     out["misses"] = [_miss_dict(m) for m in misses]
     return out
 
@@ -583,7 +579,7 @@ def run_corpus(framework: Framework, sources: Sequence[Source], args: argparse.N
                          "last": last.sha if last else None, "last_date": last.date if last else None,
                          "records": records})
     return {"framework": framework.name, "migration_word": framework.migration_word, "engine": args.engine,
-            "scoped": bool(getattr(args, "scoped", False)),
+            "scoped": bool(getattr(args, "scoped", False)), "accept_renames": bool(getattr(args, "accept_renames", False)),
             "per_project": args.per_project, "seed": args.seed, "timeout": args.timeout,
             "seconds": round(time.perf_counter() - started, 1), "projects": projects}
 
@@ -618,9 +614,13 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "regen_compared": len(regen),
         "regen_data_code": sum(1 for p in regen if p.get("data_code")),
         "regen_same": sum(1 for p in regen if not p["misses"]),
+        # the commits whose added files hold only what a generator writes (no RunPython/RunSQL: not edited by hand)
+        "regen_plain": sum(1 for p in regen if not p.get("data_code")),
+        "regen_plain_same": sum(1 for p in regen if not p.get("data_code") and not p["misses"]),
         "regen_wrote": sum(1 for p in regen if p.get("wrote")),
         "regen_refused": sum(1 for p in regen if any(c.startswith(REFUSED) for c in _classes(p))),
         "regen_silent": sum(1 for p in regen if SILENT in _classes(p)),
+        "regen_renamed": sum(1 for p in regen if p.get("renames_accepted")),
         "regen_skipped": Counter(r["regenerate"]["skip"] for r in records if "skip" in r["regenerate"]),
         "in_sync_skipped": Counter(r["in_sync"]["skip"] for r in records if "skip" in r["in_sync"]),
         "exit3": sum(1 for p in runs if p.get("exit") == 3),
@@ -646,23 +646,28 @@ def results_table(result: dict[str, Any]) -> str:
     headers = ["project", "sampled", "in-sync no-op", "(blind)", "in-sync refused", "regen compared (with data code)",
                "regen same ops", f"regen wrote a {result.get('migration_word', 'migration')}",
                "regen refused", "**silent no changes**", "exit 3", "timeouts", "median s/run", "engine (runs)"]
+    renames, plain = bool(result.get("accept_renames")), "accept_renames" in result  # older results: their table
+    headers[7:7] = [*(["(renames accepted)"] if renames else []), *(["regen same ops, no data code"] if plain else [])]
     rows = []
     everything: list[dict[str, Any]] = []
     for project in result["projects"]:
         everything += project["records"]
-        rows.append(_row(project["name"], summarise(project["records"])))
-    rows.append(_row("**all**", summarise(everything)))
+        rows.append(_row(project["name"], summarise(project["records"]), renames, plain))
+    rows.append(_row("**all**", summarise(everything), renames, plain))
     return markdown_table(headers, rows)
 
 
-def _row(name: str, s: dict[str, Any]) -> list[Any]:
+def _row(name: str, s: dict[str, Any], renames: bool = False, plain: bool = False) -> list[Any]:
     silent = f"**{s['regen_silent']}**" if s["regen_silent"] else "0"
-    return [name, s["sampled"], percent(s["in_sync_noop"], s["in_sync_runs"]), s["in_sync_noop_blind"],
+    row = [name, s["sampled"], percent(s["in_sync_noop"], s["in_sync_runs"]), s["in_sync_noop_blind"],
             percent(s["in_sync_refused"], s["in_sync_runs"]), f"{s['regen_compared']} ({s['regen_data_code']})",
             percent(s["regen_same"], s["regen_compared"]), percent(s["regen_wrote"], s["regen_compared"]),
             percent(s["regen_refused"], s["regen_compared"]), silent, s["exit3"], s["timeouts"],
             s["median_seconds"] if s["median_seconds"] is not None else "-",
             ", ".join(f"{e} {n}" for e, n in sorted(s.get("engines", {}).items())) or "-"]
+    row[7:7] = [*([s.get("regen_renamed", 0)] if renames else []),
+                *([percent(s.get("regen_plain_same", 0), s.get("regen_plain", 0))] if plain else [])]
+    return row
 
 
 def skipped_table(result: dict[str, Any]) -> str:
@@ -732,7 +737,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         miss_classes(result, "in_sync"),
         (f"Bench wall time: {result['seconds'] / 60:.1f} min (per-project cap {result['per_project']}, seed "
          f"{result['seed']!r}, timeout {result['timeout']} s per run, mgen --engine "
-         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."),
+         f"{result.get('engine') or 'default'}{', scoped to the apps of the added migrations' if result.get('scoped') else ''})."
+         f"{' Regenerate answers yes to the renames mgen asks about (--accept-renames).' if result.get('accept_renames') else ''}"),
     ]) + "\n"
 
 
@@ -753,6 +759,10 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--scoped", action="store_true",
                         help="give mgen the apps of the commit's added migrations (Django's --app, as makemigrations "
                              "APP): a refusal in another app then blocks nothing measured")
+    parser.add_argument("--accept-renames", action=argparse.BooleanOptionalAction,
+                        help="regenerate as a user answering yes to the renames mgen asks about: rerun with the "
+                             "--rename hints it printed (bench/realworld_renames.py; default: on for a framework "
+                             "whose mgen prints them, Django)")
     parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
     parser.add_argument("--json", type=Path, help="write the raw results here")
     parser.add_argument("--tree", choices=("archive", "git"),
@@ -762,6 +772,8 @@ def main(framework: Framework, doc: str, argv: Sequence[str] | None = None) -> d
     parser.add_argument("--workdir", type=Path, help="where trees are extracted (default: a temp folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
+    if args.accept_renames is None:
+        args.accept_renames = bool(getattr(framework, "asks_renames", False))
     if args.from_json:
         result = json.loads(args.from_json.read_text())
         (args.out.write_text if args.out else print)(render_markdown(result))

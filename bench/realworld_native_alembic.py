@@ -22,7 +22,9 @@ dialect (``--dialects``, default ``sqlite,postgresql``), in the project folder:
    (the script folder from the app's ``ALEMBIC`` config) and Flask-Alembic's ``produce_migrations`` as the check.
    A plain Alembic project (env.py reads no ``current_app``: full-stack-fastapi-template) runs its own
    ``alembic upgrade head`` / ``downgrade -1`` / ``upgrade head`` next to its ini instead, then ``alembic check``
-   and ``compare_metadata`` of ``--metadata NAME=module:attr`` (``app.models:SQLModel.metadata``).
+   and ``compare_metadata`` of ``--metadata NAME=module:attr`` (``app.models:SQLModel.metadata``), with the
+   ``include_object`` env.py passes to ``context.configure`` (made from env.py's imports and that function: the
+   objects the project itself excludes from autogenerate; the count without it is shown beside).
 
     nice .venv/bin/python bench/realworld_native_alembic.py ihatemoney=/tmp/proj/ihatemoney CTFd=/tmp/proj/CTFd \\
         --app ihatemoney=ihatemoney.run:create_app --app CTFd=CTFd:create_app \\
@@ -40,10 +42,31 @@ folder, PostgreSQL only: its revisions are written for it):
         --env 'fastapi=POSTGRES_PASSWORD={password}' --env 'fastapi=POSTGRES_DB={db}' \\
         --metadata 'fastapi=app.models:SQLModel.metadata' --url 'fastapi=postgresql+psycopg://{user}@{host}:{port}/{db}' \\
         --edit 'fastapi=app/models.py::^    id: uuid.UUID = Field\\(default_factory=uuid.uuid4, primary_key=True\\)::    mgen_note: str | None = Field(default=None, max_length=80, index=True)'
+
+A plain Alembic project on SQLite or PostgreSQL by its own setting (mealie at b5643a9399, its requirements of
+pyproject.toml with poetry.lock's SQLAlchemy 2.0.36 / Alembic 1.13.3, python-ldap left out): ``NAME@DIALECT=``
+gives an ``--env`` or ``--url`` to one dialect's row only; ``{dir}`` is the folder of the row's SQLite file, named
+as the project names it (``--sqlite-file``); ``--tell-dialect`` passes mgen ``--dialect`` (the detection reads
+PostgreSQL in mealie's settings, its ``DB_ENGINE`` chooses); ``--metadata`` imports the models' modules first:
+
+    nice .venv/bin/python bench/realworld_native_alembic.py mealie=/tmp/proj/mealie --tell-dialect mealie \\
+        --env mealie=PRODUCTION=true --env 'mealie=DATA_DIR={dir}' --sqlite-file mealie=mealie.db \\
+        --env 'mealie@sqlite=DB_ENGINE=sqlite' --env 'mealie@postgresql=DB_ENGINE=postgres' \\
+        --env 'mealie@postgresql=POSTGRES_SERVER={host}' --env 'mealie@postgresql=POSTGRES_PORT={port}' \\
+        --env 'mealie@postgresql=POSTGRES_USER={user}' --env 'mealie@postgresql=POSTGRES_PASSWORD={password}' \\
+        --env 'mealie@postgresql=POSTGRES_DB={db}' --url 'mealie@postgresql=postgresql://{user}@{host}:{port}/{db}' \\
+        --metadata 'mealie=mealie.db.models._all_models,mealie.db.models._model_base:SqlAlchemyBase.metadata' \\
+        --edit 'mealie=mealie/db/models/recipe/recipe.py::^    description: Mapped::    mgen_note: Mapped[str | None] = mapped_column(sa.String(80), index=True)'
+
+CTFd on SQLite is not a row that can pass: CTFd's app factory runs ``create_all()`` and ``stamp head`` at every
+start on SQLite (its documented path), so its own ``flask db upgrade`` stamps a new revision without running it
+(measured: "Running stamp_revision 8275865e5992 -> <new>", the column never added), and its revisions do not run
+on SQLite from an empty database, which the native engine's scratch database needs.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -117,13 +140,37 @@ try:
     out["check"] = []
 except Exception as exc:
     out["check"] = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
-module, _, attr = sys.argv[3].partition(":")
-metadata = importlib.import_module(module)
+modules, _, attr = sys.argv[3].partition(":")
+for module in modules.split(","):  # the models' modules first (mealie's _all_models), the MetaData's last
+    metadata = importlib.import_module(module)
 for part in attr.split("."):
     metadata = getattr(metadata, part)
+
+
+def env_include_object(env_py):
+    """The ``include_object=`` function env.py passes to ``context.configure``, made from env.py's own text: its
+    imports and that function only (env.py itself runs the migrations when imported); None when it has none."""
+    import ast
+    tree = ast.parse(open(env_py, encoding="utf-8").read())
+    names = {k.value.id for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords
+             if k.arg == "include_object" and isinstance(k.value, ast.Name)}
+    body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+            or (isinstance(n, ast.FunctionDef) and n.name in names)]
+    if len(names) != 1 or not any(isinstance(n, ast.FunctionDef) for n in body):
+        return None
+    namespace = {}
+    exec(compile(ast.Module(body, []), env_py, "exec"), namespace)  # noqa: S102 - the project's own code
+    return namespace[names.pop()]
+
+
 engine = create_engine(sys.argv[4])
+include = env_include_object(sys.argv[5]) if len(sys.argv) > 5 else None
 with engine.connect() as conn:
-    out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn), metadata)]
+    out["compare_metadata_raw"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn), metadata)]
+    opts = {"include_object": include} if include is not None else {}
+    out["compare_metadata"] = [repr(d)[:160] for d in compare_metadata(MigrationContext.configure(conn, opts=opts),
+                                                                       metadata)]
+    out["include_object"] = include is not None
 with open(sys.argv[1], "w") as f:
     json.dump(out, f)
 '''
@@ -150,12 +197,14 @@ def last(text: str) -> str:
 
 def filled(text: str, url: str) -> str:
     """``text`` with ``{url}`` and the parts of the scratch URL (``{user}``, ``{password}``, ``{host}``, ``{port}``,
-    ``{db}``: a project that is told its database in parts) filled in."""
+    ``{db}``: a project that is told its database in parts; ``{dir}``: the folder of a SQLite file, for a project
+    told only where its data goes) filled in."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     values = {"url": url, "user": parts.username or "", "password": parts.password or "", "host": parts.hostname or "",
-              "port": str(parts.port or ""), "db": parts.path.lstrip("/")}
+              "port": str(parts.port or ""), "db": parts.path.lstrip("/"),
+              "dir": str(Path(url.split("sqlite:///", 1)[1]).parent) if url.startswith("sqlite:///") else ""}
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
     return text
@@ -186,8 +235,9 @@ def edit(root: Path, spec: str) -> str:
 
 
 def mgen(root: Path, python: Path, engine: str, server: str | None, dry_run: bool, env: dict[str, str],
-         verify: bool = False) -> dict[str, Any]:
+         verify: bool = False, dialect: str | None = None) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "mgen.cli", "generate", str(root), "--engine", engine, "--json", "--python", str(python)]
+    cmd += ["--dialect", dialect] if dialect else []
     cmd += ["--dry-run"] if dry_run else []
     cmd += ["--verify"] if verify else []
     cmd += ["--db", server] if server else []
@@ -222,33 +272,40 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
     reset(root, revisions_folder(directory), opts["clean"].get(name, []))
     server = args.server if dialect == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="mgen-bench-native-") as tmp, \
-            scratch_database(dialect, server) as url:
-        sqlite_file = Path(url.split("sqlite:///", 1)[1]) if dialect == "sqlite" else None
-        if sqlite_file is not None:
-            sqlite_file.unlink()  # the project's database: not there until the project's own upgrade makes it
+            (scratch_database(dialect, server) if dialect != "sqlite" else contextlib.nullcontext("")) as url:
+        sqlite_file = None
+        if dialect == "sqlite":  # the project's database: not there until the project's own upgrade makes it, in a
+            # folder of its own ({dir}), named as the project names it (--sqlite-file)
+            sqlite_file = Path(tmp) / "data" / opts["sqlite_file"].get(name, ["project.db"])[0]
+            sqlite_file.parent.mkdir()
+            url = f"sqlite:///{sqlite_file}"
         config_file = Path(tmp) / "project.cfg"
         config_file.write_text("\n".join(opts["config_file"].get(name, [])).replace("{url}", url) + "\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "VIRTUAL_ENV"}
-        for item in opts["env"].get(name, []):
+        for item in [*opts["env"].get(name, []), *opts["env"].get(f"{name}@{dialect}", [])]:
             var, _, value = item.partition("=")
             env[var] = filled(value, url).replace("{file}", str(config_file))
         row: dict[str, Any] = {"project": name, "dialect": dialect}
-        row["before"] = mgen(root, python, "native", server, True, env)
+        told = dialect if name in args.tell_dialect else None
+        row["before"] = mgen(root, python, "native", server, True, env, dialect=told)
         row["edit"] = [edit(root, e) for e in opts["edit"].get(name, [])]
-        row["auto"] = mgen(root, python, "auto", server, True, env)
-        row["verify"] = mgen(root, python, "native", server, True, env, verify=True)
-        row["native"] = mgen(root, python, "native", server, False, env)
+        row["auto"] = mgen(root, python, "auto", server, True, env, dialect=told)
+        row["verify"] = mgen(root, python, "native", server, True, env, verify=True, dialect=told)
+        row["native"] = mgen(root, python, "native", server, False, env, dialect=told)
         row["untouched"] = untouched(url, sqlite_file)
         if not row["native"].get("files"):  # nothing written: nothing for the project's commands to apply
-            return row
+            return _reset_after(row, root, directory, args, opts, name)  # the edit not left in the project
         answer = Path(tmp) / "check.json"
         if ini is not None:  # plain Alembic: the project's own alembic command next to its ini
             steps = (("upgrade", ["upgrade", "head"]), ("downgrade", ["downgrade", "-1"]), ("re-upgrade", ["upgrade", "head"]))
             for step, cmd in steps:
                 done = run([str(python), "-m", "alembic", "-c", str(ini), *cmd], ini.parent, env)
                 row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
-            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0],
-                        filled(opts["url"].get(name, ["{url}"])[0], url)], ini.parent, env)
+            made_elsewhere(row, sqlite_file)
+            compare_url = filled((opts["url"].get(f"{name}@{dialect}") or opts["url"].get(name) or ["{url}"])[0], url)
+            env_py = directory / "env.py"
+            done = run([str(python), "-c", PLAIN_CHECK, str(answer), str(ini), opts["metadata"][name][0], compare_url,
+                        *([str(env_py)] if env_py.is_file() else [])], ini.parent, env)
             row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
             return _reset_after(row, root, directory, args, opts, name)
         flask_env = {**env, "FLASK_APP": opts["app"][name][0]} if name in opts["app"] else env
@@ -257,10 +314,19 @@ def one(name: str, root: Path, dialect: str, args: argparse.Namespace, opts: dic
         for step, cmd in (("upgrade", ["upgrade"]), ("downgrade", ["downgrade"]), ("re-upgrade", ["upgrade"])):
             done = run([*db, *cmd, *([] if own else ["-d", str(directory)])], root, flask_env)
             row[step] = "ok" if done.returncode == 0 else f"exit {done.returncode}: {last(done.stderr)}"
+        made_elsewhere(row, sqlite_file)
         done = run([str(python), "-c", FLASK_ALEMBIC_CHECK if own else CHECK, str(answer), str(directory)], root,
                    flask_env)
         row["check"] = json.loads(answer.read_text()) if answer.exists() else {"error": last(done.stderr)}
     return _reset_after(row, root, directory, args, opts, name)
+
+
+def made_elsewhere(row: dict, sqlite_file: Path | None) -> None:
+    """SQLite: the project's own upgrade must have made the database file the row names; else the project wrote
+    its database elsewhere (its configuration did not take the row's), and the row says so: neither "untouched"
+    nor the check would mean anything."""
+    if sqlite_file is not None and not sqlite_file.exists() and row.get("upgrade") == "ok":
+        row["upgrade"] = f"ok, but not on {sqlite_file.name}: the project's database is elsewhere (its configuration)"
 
 
 def _reset_after(row: dict, root: Path, directory: Path, args: argparse.Namespace, opts: dict, name: str) -> dict:
@@ -283,6 +349,14 @@ def cell(result: dict) -> str:
     return f"{len(result['operations'])} ops ({result['engine']}, {result['seconds']} s)"
 
 
+def compared(check: dict) -> str:
+    """compare_metadata's count; with env.py's include_object (plain Alembic), the count without it too."""
+    text = f"{len(check['compare_metadata'])} left"
+    if check.get("include_object"):
+        text += f" (env.py's include_object; {len(check['compare_metadata_raw'])} without it)"
+    return text
+
+
 def table(rows: list[dict]) -> str:
     header = ("| project | dialect | before the edit | edit: auto --dry-run | edit: native --verify (scratch) "
               "| edit: native (written) | project DB untouched | upgrade | downgrade | upgrade again "
@@ -298,7 +372,7 @@ def table(rows: list[dict]) -> str:
                                cell(r["native"]), "yes" if r["untouched"] else "**NO**",
                                *(r.get(step, "—") for step in ("upgrade", "downgrade", "re-upgrade")),
                                left or (f"{len(check['check'])} left" if check["check"] else "nothing left"),
-                               left or f"{len(check['compare_metadata'])} left", ""]).strip())
+                               left or compared(check), ""]).strip())
     out.append("")
     for r in rows:
         if "error" in r:
@@ -308,7 +382,7 @@ def table(rows: list[dict]) -> str:
                    f"{', '.join(r['before'].get('operations', [])) or r['before'].get('error') or 'no changes'}")
         for note in r["native"].get("notes", []):
             out.append(f"  - note: {note}")
-        for key in ("check", "compare_metadata"):
+        for key in ("check", "compare_metadata", "compare_metadata_raw"):
             for line in r.get("check", {}).get(key, [])[:6]:
                 out.append(f"  - {key}: {line}")
     return "\n".join(out) + "\n"
@@ -319,20 +393,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("projects", nargs="+", metavar="NAME=PROJECT_DIR")
     p.add_argument("--edit", action="append", metavar="NAME=FILE::REGEX::LINE")
     p.add_argument("--app", action="append", metavar="NAME=MODULE:APP", help="FLASK_APP for the project's own commands")
-    p.add_argument("--env", action="append", metavar="NAME=VAR=VALUE")
+    p.add_argument("--env", action="append", metavar="NAME[@DIALECT]=VAR=VALUE",
+                   help="an environment variable of the project's commands (NAME@sqlite=...: on that dialect only)")
     p.add_argument("--config-file", action="append", metavar="NAME=TEXT")
     p.add_argument("--clean", action="append", metavar="NAME=PATH")
     p.add_argument("--metadata", action="append", metavar="NAME=MODULE:ATTR",
                    help="plain Alembic projects: the models' MetaData for compare_metadata")
-    p.add_argument("--url", action="append", metavar="NAME=URL",
+    p.add_argument("--url", action="append", metavar="NAME[@DIALECT]=URL",
                    help="plain Alembic projects: the URL compare_metadata connects with ({url}: the scratch URL)")
+    p.add_argument("--sqlite-file", action="append", metavar="NAME=FILENAME",
+                   help="SQLite: the name the project gives its database file, in the folder {dir} "
+                        "(mealie: DATA_DIR/mealie.db); default: the scratch file's own")
+    p.add_argument("--tell-dialect", action="append", default=[], metavar="NAME",
+                   help="pass mgen --dialect of each row: a project on several databases, its own setting choosing "
+                        "(mealie's DB_ENGINE), where the detection names one")
     p.add_argument("--dialects", default="sqlite,postgresql")
     p.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--keep", action="store_true", help="leave the last edit and revision in the project")
     p.add_argument("--out")
     p.add_argument("--json")
     args = p.parse_args(argv)
-    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean", "metadata", "url")}
+    opts = {key: named(getattr(args, key)) for key in ("edit", "app", "env", "config_file", "clean", "metadata", "url",
+                                                     "sqlite_file")}
     rows = []
     for item in args.projects:
         name, _, folder = item.rpartition("=")

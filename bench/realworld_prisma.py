@@ -100,19 +100,16 @@ def mgen_up(project: Path) -> tuple[list[str] | None, str | None]:
     from mgen.frameworks.records import Options
 
     framework = PrismaFramework()
-    options = Options(project=project)
+    options = Options(project=project, dry_run=True)
     try:
         dialect = framework.dialect_of(options)
         if dialect != "postgresql":
             return None, f"provider {dialect} (the bench runs PostgreSQL only)"
-        from mgen.dialects import get_dialect
-        from mgen.differ import diff
-        from mgen.plan import Plan
+        from mgen.frameworks.generate import NoChanges, generate_from_states
 
-        current = framework.current_state(options).schema
-        desired = framework.desired_state(options).schema
-        ops = diff(current, desired, get_dialect(dialect)).operations
-        return (Plan(current, ops, dialect).up if ops else []), None
+        # the very path `mgen generate --dry-run` takes (the extensions the history made kept, ...)
+        report = generate_from_states(framework, options)
+        return ([] if isinstance(report, NoChanges) else report.plan.up), None
     except MgenError as e:
         return None, e.one_line()
 
@@ -170,7 +167,46 @@ def first_difference(a: dict, b: dict) -> str:
     return f"enums: mgen {mine!r} prisma {theirs!r}"[:600] if mine or theirs else "?"
 
 
-def judge(server: Server, mirror: str, folder: str, commit: str, added: list[str]) -> dict[str, Any]:
+ORACLE = Path(__file__).resolve().parent.parent / "tests" / "frameworks" / "prisma" / "oracle"
+
+
+def prisma_own_sql(oracle: Path, old: Path, new: Path, url: str) -> str:
+    """Prisma's own migration between the parent's and the commit's schema (``migrate diff --from-schema
+    --to-schema --script``, its wasm schema engine: ``tests/frameworks/prisma/oracle/diff.mjs``)."""
+    done = subprocess.run(["node", "--experimental-wasm-modules", "--no-warnings", "diff.mjs", "postgresql",
+                           str(old), str(new), url], cwd=oracle, capture_output=True, text=True, timeout=300,
+                          check=False)
+    if done.returncode:  # the engine's own message: the first "Error" line (Node's trailer names its version)
+        lines = done.stderr.strip().splitlines()
+        raise RuntimeError(next((x.strip() for x in lines if "Error" in x or "error:" in x), lines[-1] if lines else "?"))
+    return done.stdout
+
+
+def judge_prisma_own(server: Server, oracle: Path, mirror: str, parent: str, folder: str, root: Path,
+                     base: str, made: list[str], ours: dict | None, committed: dict) -> dict[str, Any]:
+    """What Prisma's own generator writes for the same change, applied to the parent's database: whether it
+    builds what the commit's migration builds (else the project edited its migration by hand, or its history
+    drifts) and what mgen's builds."""
+    old = root / "old"
+    old.mkdir(exist_ok=True)
+    export(mirror, parent, folder, old)
+    try:
+        sql = prisma_own_sql(oracle, old / folder, root / folder, server.url)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        return {"prisma_own": f"not run: {str(e)[:200]}"}
+    own = server.create(base)
+    made.append(own)
+    try:
+        server.run(own, [sql] if sql.strip() else [])
+    except Exception as e:  # noqa: BLE001 - Prisma's own script fails here: said
+        return {"prisma_own": f"fails: {str(e).splitlines()[0][:200]}"}
+    shape = server.shape(own)
+    return {"prisma_own": "as committed" if shape == committed else "differs from committed",
+            "mgen_is_prisma_own": ours is not None and shape == ours}
+
+
+def judge(server: Server, mirror: str, folder: str, commit: str, added: list[str],
+          oracle: Path | None = None) -> dict[str, Any]:
     parent = git(mirror, "rev-parse", f"{commit}^").strip()
     result: dict[str, Any] = {"commit": commit[:10], "folder": folder, "added": [Path(a).parent.name for a in added]}
     exists = subprocess.run(["git", "--git-dir", mirror, "cat-file", "-e", f"{parent}:{folder}/migrations"],
@@ -201,11 +237,17 @@ def judge(server: Server, mirror: str, folder: str, commit: str, added: list[str
                 server.run(prisma, theirs)
             except Exception as e:  # noqa: BLE001
                 return {**result, "outcome": "setup", "detail": f"commit's migration: {str(e).splitlines()[0]}"}
+            b = server.shape(prisma)
             try:
                 server.run(ours, [s + ";" for s in up])
+                a = server.shape(ours)
             except Exception as e:  # noqa: BLE001
-                return {**result, "outcome": "differ", "detail": f"mgen's SQL fails: {str(e).splitlines()[0]}"}
-            a, b = server.shape(ours), server.shape(prisma)
+                a, result = None, {**result, "outcome": "differ",
+                                   "detail": f"mgen's SQL fails: {str(e).splitlines()[0]}"}
+            if oracle is not None:
+                result.update(judge_prisma_own(server, oracle, mirror, parent, folder, Path(tmp), base, made, a, b))
+            if a is None:
+                return result
             if a == b:
                 return {**result, "outcome": "equal", "statements": len(up)}
             if not up:
@@ -226,10 +268,23 @@ def render(results: dict[str, list[dict]]) -> str:
         measured = len(runs) - count["setup"]
         lines.append(f"| {name} | {measured} | {count['equal']} | {count['differ']} | {count['silent no changes']} "
                      f"| {count['refused']} | {count['setup']} |")
+    judged = [r for runs in results.values() for r in runs if "prisma_own" in r and r["outcome"] != "setup"]
+    if judged:
+        as_committed = sum(r["prisma_own"] == "as committed" for r in judged)
+        same = sum(bool(r.get("mgen_is_prisma_own")) for r in judged)
+        hand = [r for r in judged if r["outcome"] != "equal" and r["prisma_own"] != "as committed"]
+        lines += ["", f"Prisma's own generator (`migrate diff` from the parent's schema to the commit's, its wasm "
+                      f"schema engine) on the same {len(judged)} commits: its migration builds what the commit's "
+                      f"builds at {as_committed}; mgen's builds what Prisma's own builds at {same}. Misses where "
+                      f"Prisma's own generator does not build the commit's schema either (the migration edited by "
+                      f"hand, or a history that drifts): {len(hand)}"
+                      + (f", of which mgen's equals Prisma's own at {sum(bool(r.get('mgen_is_prisma_own')) for r in hand)}"
+                         if hand else "") + "."]
     lines += ["", "## Misses", ""]
     for name, runs in results.items():
-        lines += [f"- {name} {r['commit']} {r['outcome']}: {r.get('detail', '')}" for r in runs
-                  if r["outcome"] not in ("equal",)]
+        lines += [f"- {name} {r['commit']} {r['outcome']}: {r.get('detail', '')}"
+                  + (f" (Prisma's own: {r['prisma_own']}{', as mgen' if r.get('mgen_is_prisma_own') else ''})"
+                     if "prisma_own" in r else "") for r in runs if r["outcome"] not in ("equal",)]
     return "\n".join(lines) + "\n"
 
 
@@ -242,6 +297,9 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
     parser.add_argument("--json")
     parser.add_argument("--from-json", help="re-render a previous --json")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--prisma-oracle", nargs="?", const=str(ORACLE), default=None, metavar="DIR",
+                        help="also judge Prisma's own migration for each commit (node + the npm-installed oracle "
+                             "of tests/frameworks/prisma/oracle, the default DIR)")
     args = parser.parse_args(argv)
     if args.from_json:
         results = json.loads(Path(args.from_json).read_text())
@@ -255,7 +313,8 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
             runs = results.setdefault(name, [])
             for folder in prisma_folders(mirror, rev or "HEAD"):
                 for commit, added in sample(candidate_commits(mirror, rev or "HEAD", folder), args.per_project):
-                    runs.append(judge(server, mirror, folder, commit, added))
+                    runs.append(judge(server, mirror, folder, commit, added,
+                                      Path(args.prisma_oracle) if args.prisma_oracle else None))
                     if not args.quiet:
                         r = runs[-1]
                         print(f"{name} {r['commit']} {r['outcome']} {r.get('detail', '')}"[:300], flush=True)

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # the benches import their shared module the same way
 import realworld_alembic as alembic_bench
 import realworld_django as django_bench
+import realworld_drift
 import realworld_git as rw
+import realworld_twice
 
 MGEN = str(Path(sys.executable).parent / "mgen")
 
@@ -152,6 +154,59 @@ def test_django_bench_passes_the_engine_and_records_which_answered(engine: str, 
     row = next(line for line in out.read_text().splitlines() if line.startswith("| **all** |"))
     assert row.endswith(f"| {engine} {len(runs)} |")
     assert f"mgen --engine {engine})." in out.read_text()
+
+
+def _renamed_repo(root: Path) -> Path:
+    """The tiny shop, then a step renaming ``price`` to ``cost`` with the RenameField makemigrations writes when
+    the user answers yes to "Did you rename item.price to item.cost?"."""
+    repo = django_repo(root)
+    # (the note's max_length back to the migrations' 40, so the rename is the step's only change)
+    models = (repo / "shop" / "models.py").read_text().replace("    price =", "    cost =").replace("=50", "=40")
+    rename = ('        migrations.RenameField(\n            model_name="item",\n            old_name="price",\n'
+              '            new_name="cost",\n        ),')
+    commit(repo, {"shop/models.py": models, "shop/migrations/0005_rename_item_price_cost.py":
+                  _migration("0004_item_note", rename)}, "rename price")
+    return repo
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_django_bench_answers_yes_to_the_renames_mgen_asks_about(accept: bool, tmp_path: Path) -> None:
+    repo = _renamed_repo(tmp_path)
+    out = tmp_path / "django.md"
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--out", str(out), "--mgen", MGEN,
+                                "--workdir", str(tmp_path / "work"), "--quiet",
+                                *([] if accept else ["--no-accept-renames"])])
+    assert result["accept_renames"] is accept
+    records = {r["subject"]: r for r in result["projects"][0]["records"]}
+    regen = records["rename price"]["regenerate"]
+    if accept:  # the hint mgen printed, given back: the committed RenameField
+        assert regen["misses"] == [] and regen["renames_accepted"] == ["shop.Item.price=cost"], regen
+        assert "(renames accepted)" in out.read_text() and "(--accept-renames)." in out.read_text()
+        assert "| 75% (3/4) | 1 |" in out.read_text()  # same operations, then the commits that needed a rename
+    else:
+        assert [m["class"] for m in regen["misses"]] == [rw.RENAME] and "renames_accepted" not in regen
+        assert "(renames accepted)" not in out.read_text()
+    for subject in ("shop: items", "item price"):
+        assert "renames_accepted" not in records[subject]["regenerate"]
+
+
+def test_the_bench_gives_only_the_hints_mgen_printed() -> None:
+    import realworld_renames
+
+    class Run:
+        def __init__(self, renames: list[str]):
+            self.report, self.seconds = {"renames": renames}, 1.0
+
+    calls: list[list[str]] = []
+
+    def run(extra):
+        calls.append(list(extra))
+        return Run(["a.B.c=d"] if len(calls) == 1 else ["a.B.c=d", "a.X=Y"])
+    _, given, before = realworld_renames.run_accepting_renames(run, True)
+    assert calls == [[], ["--rename", "a.B.c=d"], ["--rename", "a.B.c=d", "--rename", "a.X=Y"]]
+    assert given == ["a.B.c=d", "a.X=Y"] and before == 2.0
+    calls.clear()
+    assert realworld_renames.run_accepting_renames(run, False)[1] == [] and calls == [[]]
 
 
 # -- Alembic ----------------------------------------------------------------------------------------------
@@ -286,6 +341,17 @@ def test_alembic_revision_reader() -> None:
 
 
 
+def test_an_ordered_index_element_compares_equal_as_text_or_literal_column() -> None:
+    """``sa.text("c DESC")`` (older autogenerate) and ``sa.literal_column("c DESC")`` (today's) are the same SQL."""
+    def ops(element: str) -> list:
+        return alembic_bench.read_revision("r.py", REVISION.format(
+            message="m", revision="r", down="", down_value="None",
+            upgrade=f'    op.create_index("ix_t_c", "t", [{element}], unique=False)'))[0]
+    text, literal = ops('sa.text("c DESC")'), ops('sa.literal_column("c DESC")')
+    assert [o.key for o in text] == [o.key for o in literal] == [("create_index", "t", "sql(c DESC)")]
+    assert rw.compare_operations(text, literal, alembic_bench.Alembic().difference) == []
+
+
 def test_a_revision_whose_operations_all_depend_on_the_database_is_not_compared() -> None:
     """Which branch of ``if dialect.name != "sqlite":`` runs is the dialect's: such a revision cannot be
     compared with what mgen writes for one dialect (its "no changes" on SQLite is no silent miss)."""
@@ -339,18 +405,20 @@ def test_a_rename_written_as_drop_and_add_is_one_miss() -> None:
 def test_a_missing_operation_on_a_field_the_commit_changes_twice_is_its_own_class() -> None:
     """Added nullable in one migration, made NOT NULL in the next (or added, then removed): from the commit's
     last models makemigrations writes one operation, and the states in between are not in the commit."""
-    def op(*key: str, **details: str) -> rw.Operation:
-        return rw.Operation(key, tuple(sorted({"class": "CharField", **details}.items())))
+    def op(line: int, *key: str, **details: str) -> rw.Operation:
+        return rw.Operation(key, tuple(sorted({"class": "CharField", **details}.items())), f"m.py:{line}")
 
     django = django_bench.Django()
-    committed = [op("AddField", "shop", "item", "slug", null="True"), op("AlterField", "shop", "item", "slug"),
-                 op("AddField", "shop", "item", "code"), op("RemoveField", "shop", "item", "code"),
-                 op("AlterField", "shop", "item", "name")]
-    generated = [op("AddField", "shop", "item", "slug")]
-    misses = rw.compare_operations(committed, generated, django.difference, django.rename_parts, django.targets)
-    assert sorted((m.klass, m.label) for m in misses) == [
-        (rw.MISSING, "AlterField"), (rw.TWICE, "AddField"), (rw.TWICE, "AddField"), (rw.TWICE, "AlterField"),
-        (rw.TWICE, "RemoveField")], misses
+    committed = [op(1, "AddField", "shop", "item", "slug", null="True"), op(2, "AlterField", "shop", "item", "slug"),
+                 op(3, "AddField", "shop", "item", "code"), op(4, "RemoveField", "shop", "item", "code"),
+                 op(5, "AlterField", "shop", "item", "name")]
+    generated = [op(0, "AddField", "shop", "item", "slug")]
+    misses = realworld_twice.reclassify(rw.compare_operations(committed, generated, django.difference,
+                                                              django.rename_parts), committed, django.targets)
+    assert sorted((m.klass, m.label, m.location) for m in misses) == [
+        (rw.MISSING, "AlterField", "m.py:5"), (realworld_twice.TWICE, "AddField", "m.py:3"),
+        (realworld_twice.TWICE, "AlterField", "m.py:2"), (realworld_twice.TWICE, "RemoveField", "m.py:4"),
+        (realworld_twice.TWICE, "null", "m.py:1")], misses
     assert any("null: True -> -" in m.detail for m in misses), misses  # the twin's difference, kept
 
 
@@ -546,6 +614,6 @@ def test_operations_a_later_commit_adds_are_the_projects_drift(tmp_path: Path) -
                                 "--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "d.md")])
     records = {r["subject"]: r for r in result["projects"][0]["records"]}
     (miss,) = records["item note"]["in_sync"]["misses"]
-    assert (miss["class"], miss["label"]) == (rw.DRIFT, "AlterField"), miss
+    assert (miss["class"], miss["label"]) == (realworld_drift.DRIFT, "AlterField"), miss
     assert miss["detail"].startswith("added by "), miss
     assert "the fix" not in records  # a migration alone changes no model: not a sampled commit

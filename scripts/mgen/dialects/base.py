@@ -109,6 +109,7 @@ class Dialect:
     # exactly them, "indexed": an index they begin, None: nothing when the table is created)
     identifier_limit: ClassVar[int | None] = 63
     identifier_unit: ClassVar[str] = "bytes"
+    cuts_long_identifiers: ClassVar[bool] = False  # a longer name is cut to the limit (PostgreSQL), not refused
     name_scopes: ClassVar[dict[str, tuple[str, ...]]] = {}
     non_finite_defaults: ClassVar[frozenset[str] | None] = frozenset()
     foreign_key_target: ClassVar[str | None] = None

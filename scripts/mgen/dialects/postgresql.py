@@ -74,6 +74,7 @@ class PostgreSQL(Dialect):
     transactional_ddl = True
     max_identifier = 63
     identifier_limit = 63  # NAMEDATALEN - 1: a longer name is cut, so it never matches the schema's again
+    cuts_long_identifiers = True
     # tables, indexes and the indexes behind unique and primary keys are relations of one schema; every
     # constraint's name is one of its table's
     name_scopes: ClassVar[dict[str, tuple[str, ...]]] = {"table": ("schema:relation",), "index": ("schema:relation",),

@@ -16,6 +16,12 @@ from pathlib import Path
 from .pyast import Module
 
 
+def unicode_literals(tree: ast.Module) -> bool:
+    """Whether the module starts with ``from __future__ import unicode_literals`` (its string literals are text
+    on Python 2; without it they are byte strings)."""
+    return _future(tree, "unicode_literals")
+
+
 def implicit_relative(module: Module) -> None:
     """Rewrite ``module``'s top-level absolute imports whose first name is a sibling module of its package."""
     package = module.name if module.is_package else module.name.rpartition(".")[0]
@@ -48,5 +54,9 @@ def _sibling(folder: Path, dotted: str) -> bool:
 
 
 def _absolute_import(tree: ast.Module) -> bool:
-    return any(isinstance(s, ast.ImportFrom) and s.module == "__future__" and any(a.name == "absolute_import"
+    return _future(tree, "absolute_import")
+
+
+def _future(tree: ast.Module, feature: str) -> bool:
+    return any(isinstance(s, ast.ImportFrom) and s.module == "__future__" and any(a.name == feature
                for a in s.names) for s in tree.body)

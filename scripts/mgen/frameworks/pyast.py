@@ -99,6 +99,8 @@ class Module:
     tree: ast.Module = field(repr=False)
     symbols: dict[str, list[Binding]] = field(default_factory=dict, repr=False)
     star_imports: list[tuple[int, str]] = field(default_factory=list, repr=False)  # (line, module)
+    # a Python 2 project's own module without ``unicode_literals``: its string literals are byte strings
+    native_strings: bool = field(default=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
         return hash(self.name)
@@ -406,8 +408,9 @@ class Project:
         module = Module(name, path, is_package, self._parser(path))
         _collect(module)
         if self.python2:
-            from .py2_imports import implicit_relative
+            from .py2_imports import implicit_relative, unicode_literals
             implicit_relative(module)
+            object.__setattr__(module, "native_strings", not unicode_literals(module.tree))
         return module
 
     # -- names -----------------------------------------------------------------------------------

@@ -74,4 +74,5 @@ def _load_schema(spec: str, dialect: str) -> tuple[Schema, bool | None]:
                 return found, False
     from .sql import read_sql_paths
 
-    return read_sql_paths(str(path), dialect), True
+    # a desired state: names as written, so that one the database would cut is refused (validate)
+    return read_sql_paths(str(path), dialect, as_applied=False), True

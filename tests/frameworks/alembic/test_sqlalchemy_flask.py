@@ -206,6 +206,8 @@ def test_a_mapped_class_that_cannot_be_read_is_an_error_naming_it(tmp_path):
 
 
         def make_key():
+            if KEYS:  # not plain Python: a function returning a plain Column(...) is read (factories)
+                pass
             return db.Column(db.Integer, primary_key=True)
 
 
@@ -214,7 +216,7 @@ def test_a_mapped_class_that_cannot_be_read_is_an_error_naming_it(tmp_path):
         """})
     with pytest.raises(MgenError) as e:
         read(folder, "sqlite")
-    assert e.value.file.endswith("models.py") and e.value.line == 9
+    assert e.value.file.endswith("models.py") and e.value.line == 11
     assert "a column made by the project function" in e.value.message
 
 

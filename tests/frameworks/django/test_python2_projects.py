@@ -90,3 +90,46 @@ def test_on_python3_the_bytes_differ_as_django_says(tmp_path):
             (root / "setup.py").write_text(setup)
         ops = generate(root, name=None, dry_run=True).operations
         assert sorted(ops["shop"]) == ["shop: AlterField product.code", "shop: AlterField product.created"], ops
+
+
+NOTES = """\
+
+
+class Note(Stamped):
+    title = models.CharField(max_length=20, default='untitled', help_text='A title', verbose_name=_('Title'))
+    owner = models.ForeignKey('Product', related_name='notes', db_column='owner', on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = 'Product note'
+        unique_together = ('title', 'owner')
+"""
+
+
+def test_a_python2_projects_byte_strings_are_written_as_its_django_wrote_them(tmp_path):
+    """Django 1.x on Python 2 kept a field's str arguments as given: a module without ``unicode_literals`` gave
+    byte strings, written ``b'...'`` (``help_text``, ``default``, ``db_column``); it made text of a translation,
+    of ``related_name`` (``force_text`` when the field joins its model) and of the Meta options (the project's
+    own migrations of that time show ``'db_table': 'x'``, ``unique_together=set([('a', 'b')])`` beside
+    ``db_column=b'x'``). A module with ``unicode_literals`` gave text. The second run reads the ``b'...'`` back
+    as the text it equals and writes nothing; a run on the warm cache writes the same text."""
+    root = _project(tmp_path)
+    (root / "setup.py").write_text(SETUP % "")
+    package = root / "shop" / "models"
+    models = MODELS.replace("from django.db import models\n", "from django.db import models\n"
+                            "from django.utils.translation import ugettext_lazy as _\n") % ("", "") + NOTES
+    (package / "__init__.py").write_text(models)
+    first = generate(root, name=None, dry_run=True)
+    (text,) = first.files.values()
+    for spelled in ("default=b'untitled'", "help_text=b'A title'", "verbose_name='Title'", "db_column=b'owner'",
+                    "related_name='notes'", "'verbose_name': 'Product note'", "'unique_together': {('title', 'owner')}",
+                    "verbose_name=b'Created at'", "verbose_name='ID'"):  # base.py's byte string; Django's own text
+        assert spelled in text, (spelled, text)
+    def body(files):  # the header names the minute it was written: a slow run crosses one
+        return {path: text.split("\n", 1)[1] for path, text in files.items()}
+
+    assert body(generate(root, name=None, dry_run=True).files) == body(first.files)  # the models cache keeps them
+    (package / "__init__.py").write_text("from __future__ import unicode_literals\n" + models)
+    (text,) = generate(root, name=None, dry_run=True).files.values()
+    assert "help_text='A title'" in text and "db_column='owner'" in text and "verbose_name=b'Created at'" in text
+    generate(root, name=None)
+    assert not generate(root, name=None, dry_run=True).operations

@@ -121,4 +121,8 @@ SCENARIOS += [  # a partial unique index a developer added by hand: Prisma's dif
     Scenario("partial_index_kept", user("  a Boolean @default(false)\n"),
              user("  a Boolean @default(false)\n  b Int?\n"), ("postgresql",),
              by_hand='CREATE UNIQUE INDEX "User_a_only" ON "User"("email") WHERE "a" = TRUE;\n'),
+    # the same on an expression (inbox-zero's lower("email") index): kept too
+    Scenario("partial_expression_index_kept", user("  a Boolean @default(false)\n"),
+             user("  a Boolean @default(false)\n  b Int?\n"), ("postgresql",),
+             by_hand='CREATE INDEX "User_lower_email" ON "User"("a", lower("email")) WHERE "a" = TRUE;\n'),
 ]

@@ -163,3 +163,24 @@ def test_an_extension_the_history_created_is_left_alone(tmp_path, capsys):
     code, out = run(capsys, "generate", str(root), "--dry-run")
     assert code == 0 and 'ADD COLUMN "name" text' in out, out
     assert "EXTENSION" not in out, out
+
+
+def test_a_migration_on_another_postgresql_schema_is_left_out_and_said(tmp_path, capsys):
+    """Prisma without multiSchema compares the public schema only: a table a migration made in another schema
+    (an events schema written by hand) is no drop, and the note says where it was left out."""
+    pg = 'datasource db {\n  provider = "postgresql"\n}\n\n'
+    root = project(tmp_path, {
+        "prisma/schema.prisma": pg + USER,
+        "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
+        "prisma/migrations/1_init/migration.sql":
+            'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, '
+            'CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n'
+            'CREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n',
+        "prisma/migrations/2_events/migration.sql":
+            "CREATE SCHEMA IF NOT EXISTS events;\nDROP TABLE IF EXISTS events.runs;\n"
+            "CREATE TABLE events.runs (id integer, at timestamptz);\nCREATE INDEX ON events.runs (at);\n"})
+    code, out = run(capsys, "generate", str(root), "--dry-run")
+    assert code == 0, out
+    assert "no changes" in out
+    assert ("3 statement(s) on schema 'events' (first at " in out and "2_events/migration.sql:2) left out: "
+            "Prisma compares the public schema only" in out), out

@@ -122,16 +122,18 @@ def native_generate(options: Options) -> NativeAlembicReport:
 @contextlib.contextmanager
 def _scratch_url(options: Options) -> Iterator[str]:
     """A scratch database for the revisions: on ``--db SERVER_URL`` when given, else a temporary SQLite file;
-    a project whose database is on a server and no ``--db``: refused (NativeError)."""
+    a project whose database is on a server (``--dialect``, else as detected) and no ``--db``: refused
+    (NativeError). A project that runs on several (its own setting chooses) takes ``--dialect sqlite``."""
     if options.db:
         from ...db import dialect_of_url, scratch_database
 
         with scratch_database(dialect_of_url(options.db), options.db) as url:
             yield url
         return
-    dialect = options.detected_dialect
+    dialect = options.dialect or options.detected_dialect  # --dialect: the user's word over the detection's
     if dialect in SERVER_DIALECTS:
-        source = options.detection.dialect_source if options.detection is not None else None
+        source = "--dialect" if options.dialect else \
+            options.detection.dialect_source if options.detection is not None else None
         raise NativeError(f"the project's database is {dialect}{f' ({source})' if source else ''}: Alembic's "
                           f"autogenerate needs a scratch {dialect} database to compare with; give --db SERVER_URL "
                           f"(a {dialect} server mgen creates it on and drops it from; the project's own database "
@@ -188,6 +190,7 @@ def console_scripts(root: Path) -> list[str]:
 
 def _driver(flask: bool) -> str:
     here = Path(__file__).parent
-    parts = ["native_using.py", *(["native_flask.py"] if flask else []), "native_driver.py"]
+    parts = ["native_using.py", "native_opclass.py", "native_fkname.py", *(["native_flask.py"] if flask else []),
+             "native_driver.py"]
     return "\n".join((here / name).read_text(encoding="utf-8") for name in parts)
 

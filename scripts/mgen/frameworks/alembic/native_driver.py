@@ -134,8 +134,10 @@ empty = []
 
 def keep_changes(context, revision, directives):
     """Alembic calls it before env.py's own hook (which may expect the revision there: Flask-Migrate's template
-    drops an empty one itself), so it drops nothing: an empty revision is removed once written. The one thing it
-    adds: ``postgresql_using`` where PostgreSQL refuses a type change without it (``native_using.py``)."""
+    drops an empty one itself), so it drops nothing: an empty revision is removed once written. What it
+    adds: ``postgresql_using`` where PostgreSQL refuses a type change without it (``native_using.py``), and the
+    operator classes of an index the downgrade re-creates (``native_opclass.py``), PostgreSQL's own name for an
+    unnamed foreign key (``native_fkname.py``)."""
     if not directives:
         return
     script = directives[0]
@@ -144,6 +146,8 @@ def keep_changes(context, revision, directives):
         diffs.extend(describe(d) for d in ops.as_diffs())
     refuse_unread_models(context, op_lists)
     notes.extend(add_postgresql_using(context, directives))  # native_using.py, put before this text
+    notes.extend(add_postgresql_ops(context, directives))  # native_opclass.py, likewise
+    notes.extend(name_foreign_keys(context, directives))  # native_fkname.py, likewise
     if all(ops.is_empty() for ops in op_lists):
         empty.append(True)
     elif not MESSAGE:  # no --name: the first difference names the revision, as mgen's own names do

@@ -272,9 +272,15 @@ def alter_column(ctx: RenderContext, op: Operation, table: str, column: Column, 
 
 
 def _index_elements(ctx: RenderContext, index: Index) -> str:
-    parts = [sa_text(ctx.dialect.expression_sql(e[1:-1])).format()[0] if e.startswith("(") else py(e)
+    orders = dict(index.orders)  # an ordered column as autogenerate writes it: sa.literal_column("c DESC")
+    parts = [sa_text(ctx.dialect.expression_sql(e[1:-1])).format()[0] if e.startswith("(") else
+             f"sa.literal_column({py(_plain_or_quoted(ctx, e) + ' ' + orders[e])})" if e in orders else py(e)
              for e in index.columns]
     return "[" + ", ".join(parts) + "]"
+
+
+def _plain_or_quoted(ctx: RenderContext, name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else ctx.dialect.quote(name)
 
 
 def create_index(ctx: RenderContext, table: str, index: Index, online: bool = False) -> Call:

@@ -83,7 +83,7 @@ from ...operations import (
     RenameColumn,
 )
 from ...schema import Schema
-from ..pyast import External, Module, Note, call_kwargs, text_of
+from ..pyast import External, Module, Note, ValueRef, call_kwargs, text_of
 from ..sqlalchemy import (
     DEFAULT_CONVENTION,
     Scope,
@@ -295,34 +295,41 @@ class _Replayer(FlowStatements, TypeRewriting, TableCalls, ConstraintCalls, Exte
             self.execute(call, via=f"{text_of(func)}")  # DDL in it is replayed; data is a note
             return
         owner = func.value if isinstance(func, ast.Attribute) else None
+        scope = self.scope
         if isinstance(owner, ast.Name) and isinstance(self.locals.get(owner.id), ast.Call):
             owner = self.locals[owner.id]  # enum = sa.Enum(...); enum.create(bind)
+        elif isinstance(owner, ast.Name) and owner.id not in self.locals:
+            ref = self.reader.project.resolve(self.scope.module, owner)
+            if isinstance(ref, ValueRef) and isinstance(ref.node, ast.Call):  # the same, at module level
+                owner, scope = ref.node, Scope(ref.module)
         if isinstance(func, ast.Attribute) and func.attr in ("create", "drop") and isinstance(owner, ast.Call) \
-                and self.reader.callee(owner, self.scope)[0] in ("Enum", "postgresql.ENUM"):
-            self.enum_lifecycle(func.attr, owner, call)
+                and self.reader.callee(owner, scope)[0] in ("Enum", "postgresql.ENUM"):
+            self.enum_lifecycle(func.attr, owner, call, scope)
             return
         self.other_call(call)
 
-    def enum_lifecycle(self, action: str, enum_call: ast.Call, call: ast.Call) -> None:
+    def enum_lifecycle(self, action: str, enum_call: ast.Call, call: ast.Call, scope: Scope | None = None) -> None:
         """``sa.Enum(..., name="x").create(op.get_bind())`` / ``postgresql.ENUM(...).drop(bind)``: the
-        type itself, where enums are types (elsewhere SQLAlchemy does nothing)."""
-        kind, _ = self.reader.callee(enum_call, self.scope)
+        type itself, where enums are types (elsewhere SQLAlchemy does nothing). ``scope``: where the enum's
+        call is read (a module-level ``enum = sa.Enum(...)``: its module)."""
+        scope = scope or self.scope
+        kind, _ = self.reader.callee(enum_call, scope)
         if kind not in ("Enum", "postgresql.ENUM"):
             raise self.error(f"upgrade() calls {text_of(call.func)}(): it cannot be replayed statically", call)
         if self.database.enum_style != "type":
             return
-        spec = read_type(self.reader, enum_call, self.scope, "enum type")
+        spec = read_type(self.reader, enum_call, scope, "enum type")
         enum = spec.enum
         if enum is None:
             return  # native_enum=False: no type
         if action == "create":
-            if self.schema.has_enum(enum.name) and not _checkfirst(self, call):
+            if self.schema.has_enum(enum.name) and not _checkfirst(self, call, kind):
                 raise self.error(f"enum type {enum.name!r} already exists", call)
             if not self.schema.has_enum(enum.name):
                 self.apply(CreateEnum(enum))
         elif self.schema.has_enum(enum.name):
             self.apply(DropEnum(self.schema.enum(enum.name)))
-        elif not _checkfirst(self, call):
+        elif not _checkfirst(self, call, kind):
             raise self.error(f"enum type {enum.name!r} does not exist", call)
 
     # -- data and opaque steps -----------------------------------------------------------------------
@@ -439,10 +446,10 @@ def _literal_sql(node: ast.expr) -> str | None:
     return None
 
 
-def _checkfirst(replayer: _Replayer, call: ast.Call) -> bool:
+def _checkfirst(replayer: _Replayer, call: ast.Call, kind: str | None) -> bool:
     node = call_kwargs(call).get("checkfirst")
-    if node is None:
-        return True  # SchemaType.create(bind, checkfirst=True) is the default
+    if node is None:  # postgresql.ENUM.create/drop(bind, checkfirst=True); SchemaType's (sa.Enum) checkfirst=False
+        return kind == "postgresql.ENUM"
     return bool(replayer.reader.literal(node, replayer.scope, "checkfirst"))
 
 

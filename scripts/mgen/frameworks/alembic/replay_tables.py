@@ -92,8 +92,9 @@ class TableCalls(ReplayState):
 
     def _forward_foreign_keys(self, call: ast.Call) -> ast.Call:
         """SQLite takes a foreign key to a table created later (flaskbb's first revision creates ``posts``
-        before the ``topics`` it references): a named ``ForeignKeyConstraint`` to a table that does not
-        exist yet is set aside and added when the revision ends, if the table exists by then."""
+        before the ``topics`` it references): a ``ForeignKeyConstraint`` to a table that does not exist yet is
+        set aside and added when the revision ends, if the table exists by then (an unnamed one, with no naming
+        convention for it, under the name the database gives it, as it would have had inline)."""
         table_name = self.value(call.args[0]) if call.args else None
         args = []
         for a in call.args:
@@ -113,15 +114,17 @@ class TableCalls(ReplayState):
         kwargs = {k.arg: self.value(k.value) for k in node.keywords}
         if not isinstance(columns, (list, tuple)) or not isinstance(refs, (list, tuple)) or not refs \
                 or not all(isinstance(r, str) and r.count(".") == 1 for r in refs) \
-                or not isinstance(kwargs.get("name"), str) or set(kwargs) - {"name", "ondelete", "onupdate", "use_alter"}:
+                or set(kwargs) - {"name", "ondelete", "onupdate", "use_alter"}:
             return None
+        if not isinstance(kwargs.get("name"), str) and (kwargs.get("name") is not None or "fk" in self.convention):
+            return None  # a name mgen would have to make up as the convention makes it: read inline, as before
         actions = {"ondelete": "NO ACTION", "onupdate": "NO ACTION"}
         for key in actions:
             if kwargs.get(key) is not None:
                 if not isinstance(kwargs[key], str):
                     return None
                 actions[key] = kwargs[key].upper()
-        return ForeignKey(kwargs["name"], tuple(columns), refs[0].split(".")[0], tuple(r.split(".")[1] for r in refs),
+        return ForeignKey(kwargs.get("name"), tuple(columns), refs[0].split(".")[0], tuple(r.split(".")[1] for r in refs),  # type: ignore[arg-type]
                           on_delete=actions["ondelete"], on_update=actions["onupdate"])  # type: ignore[arg-type]
 
     def add_pending_foreign_keys(self) -> None:
@@ -130,6 +133,11 @@ class TableCalls(ReplayState):
         for table, fk, node in pending:
             if not self.schema.has_table(fk.ref_table):
                 raise self.error(f"table {table}: foreign key to {fk.ref_table!r}, which is not defined", node)
+            if fk.name is None:  # created unnamed inline: the name the database gives it
+                name = self.database.unnamed_constraint_name("fk", table, fk.columns,
+                                                             self.schema.table(table).constraint_names())
+                self.reader.auto_named.add((table, name))
+                fk = replace(fk, name=name)
             self.apply(AddForeignKey(table, fk))
 
     def drop_table(self, call: ast.Call) -> None:

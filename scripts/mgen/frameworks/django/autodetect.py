@@ -9,8 +9,8 @@ fields, removed/added/altered fields, unique_together, added indexes/constraints
 options, deleted models last), which is also an order every database can apply.
 
 Renames are never guessed (Django asks; mgen has no one to ask): ``app.Model.old=new`` and
-``app.Old=New`` hints turn a remove+add into RenameField / RenameModel; without them a removed and an added
-field with the same definition come back as a suggestion with the flag to pass.
+``app.Old=New`` hints turn a remove+add into RenameField / RenameModel; without them the questions
+makemigrations would ask (``rename_questions``) come back as suggestions with the hint to pass.
 """
 from __future__ import annotations
 
@@ -137,11 +137,16 @@ class QuestionerAnswers:
         return self
 
     @classmethod
-    def parse(cls, hints: Sequence[str]) -> QuestionerAnswers:
+    def parse(cls, hints: Sequence[str], labels: Sequence[str] = ()) -> QuestionerAnswers:
+        """The hints; ``labels``: the project's app labels, so a label with dots (Django before 3.0 allowed
+        ``tcms.core.contrib.auth``) is read as one (the longest that starts the hint)."""
         out = cls()
         for hint in hints:
             left, sep, new = hint.partition("=")
             parts = left.split(".")
+            label = max((x for x in labels if "." in x and left.startswith(x + ".")), key=len, default=None)
+            if label is not None:
+                parts = [label, *left[len(label) + 1:].split(".")]
             if not sep or not new or "." in new or len(parts) not in (2, 3) or not all(parts):
                 raise MgenError(f"--rename {hint!r}: expected app.Model.old_field=new_field or app.OldModel=NewModel")
             if len(parts) == 2:
@@ -158,6 +163,7 @@ class DetectedChanges:
     operations: dict[str, list[MigrationOperation]] = field(default_factory=dict)  # app label -> operations
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    renames: list[str] = field(default_factory=list)  # the ``--rename`` hints that answer the suggestions yes
 
 
 def detect(old: ProjectState, new: ProjectState, apps: Sequence[str], renames: QuestionerAnswers | None = None,
@@ -217,6 +223,7 @@ class _Detector:
                  managers: Callable[[str], dict]):
         self.managers = managers
         self.old = ProjectState(dict(old.models), settings=old.settings)
+        self.migrated = old  # the state before the --rename hints are applied to ``self.old``
         self.new = new
         self.renames = renames
         self.changes = DetectedChanges()
@@ -272,10 +279,32 @@ class _Detector:
             target = self.new.models.get((app, model_lower))
             if target is None or new_field not in target.fields:
                 raise MgenError(f"--rename: the models have no field {app}.{model_lower}.{new_field}")
+            now = target.fields[new_field]
+            if model.fields[old_field].get("db_column") != now.get("db_column") and not _before_4_1(self.old):
+                # Django 4.1+ (ticket 33197): the new definition first, under the old name, so the rename that
+                # follows keeps the column; nothing is left for AlterField after it
+                self.op("AlterField", app, [now], model_name=model.name_lower, name=old_field,
+                        field=replace(now, name=old_field))
+                model = replace(model, fields={n: replace(now, name=n) if n == old_field else f
+                                               for n, f in model.fields.items()})
+                self.old.models[(app, model_lower)] = model
             fake.app_label = app
             replay.op_RenameField({"model_name": model.name, "old_name": old_field, "new_name": new_field},
                                   fake, 0)  # type: ignore[arg-type]
             self.op("RenameField", app, model_name=model.name_lower, old_name=old_field, new_name=new_field)
+
+    def ask_renames(self, apps: Sequence[str]) -> None:
+        """The renames makemigrations would ask about (``rename_questions``, on the state before the hints) that
+        no hint answers yet, as suggestions with their hints."""
+        from .legacy_semantics import pinned
+        from .rename_questions import rename_questions
+
+        answered = {*self.renames.models, *self.renames.fields}
+        for question in rename_questions(self.migrated, self.new, apps, pinned(self.old)):
+            if question.key in answered:
+                continue
+            self.changes.suggestions.append(question.text)
+            self.changes.renames.append(question.hint)
 
     def renamed_model(self, app: str, model_lower: str) -> str:
         new = self.renames.models.get((app, model_lower))
@@ -291,7 +320,7 @@ class _Detector:
         added = sorted(new_keys - old_keys)
         deleted = sorted(old_keys - new_keys)
         kept = sorted(old_keys & new_keys)
-        self.suggest_model_renames(added, deleted)
+        self.ask_renames(apps)
         deferred = self.created_models(added)
         for key in kept:
             self.check_options(self.old.models[key], self.new.models[key])
@@ -299,7 +328,7 @@ class _Detector:
         # field renames sit after created models and removed constraints/indexes (Django's phases)
         for app, ops in renames_ops.items():
             for op in ops:
-                if op.kind == "RenameField":
+                if op.kind in ("RenameField", "AlterField"):  # an AlterField keeping a renamed field's column
                     field_renames.setdefault(app, []).append(op)
         for key in kept:
             self.removed_constraints_and_indexes(self.old.models[key], self.new.models[key])
@@ -439,17 +468,6 @@ class _Detector:
             model = self.old.models[ready]
             self.op("DeleteModel", model.app_label, name=model.name)
 
-    def suggest_model_renames(self, added: list[tuple[str, str]], deleted: list[tuple[str, str]]) -> None:
-        for d in deleted:
-            a_model = self.old.models[d]
-            for n in added:
-                b_model = self.new.models[n]
-                if d[0] == n[0] and list(a_model.fields) == list(b_model.fields) and all(
-                        a_model.fields[x] == b_model.fields[x] for x in a_model.fields):
-                    self.changes.suggestions.append(
-                        f"model {d[0]}.{a_model.name} deleted and {n[0]}.{b_model.name} created with the same "
-                        f"fields: if it is a rename, pass --rename {d[0]}.{a_model.name}={b_model.name}")
-
     def check_options(self, old: ModelState, new: ModelState) -> None:
         for option in _UNSUPPORTED_OPTIONS:
             if old.options.get(option) != new.options.get(option):
@@ -465,15 +483,6 @@ class _Detector:
         for name, f in old.fields.items():
             if name not in new.fields or self.m2m_flip(f, new.fields[name]):
                 self.op("RemoveField", old.app_label, model_name=old.name_lower, name=name)
-        added = [f for n, f in new.fields.items() if n not in old.fields]
-        for name, f in old.fields.items():
-            if name in new.fields:
-                continue
-            for g in added:
-                if g.path == f.path and g.kwargs == f.kwargs:
-                    self.changes.suggestions.append(
-                        f"{old.label_lower}.{name} removed and {new.label_lower}.{g.name} added with the same "
-                        f"definition: if it is a rename, pass --rename {old.app_label}.{new.name}.{name}={g.name}")
 
     @staticmethod
     def m2m_flip(a: FieldState, b: FieldState) -> bool:

@@ -33,9 +33,10 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # defaults read; classes on an unread library base noted, then read as partial models; a model imported from a
 # nested app's module labelled by that app; unnamed indexes by their class's suffix; f-strings and string methods
 # evaluated; fields of a missing library named as keys, their arguments as ForeignKey's; enum members' .value;
-# a migration's opaque field through its class's consumed arguments; a set of constraint fields sorted):
+# a migration's opaque field through its class's consumed arguments; a set of constraint fields sorted;
+# a Python 2 project's byte string literals kept as such, python2.py):
 # a cache written by an earlier reader of the same mgen version is dropped
-READER = 12
+READER = 13
 
 
 @dataclass

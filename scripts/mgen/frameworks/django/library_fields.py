@@ -3,7 +3,8 @@
 A field class whose source mgen does not find is *opaque*: its arguments are kept as the model writes them,
 and a migration holds them as the library's ``deconstruct()`` wrote them. For a few libraries that old
 projects pin and that are no longer installable next to a current Django (djorm-pgarray's array fields,
-django-pgjson's JSON fields), the rules of their ``deconstruct()`` are here (and django-picklefield's), by the library's versions, each
+django-pgjson's JSON fields), the rules of their ``deconstruct()`` are here (and django-picklefield's and
+django-colorfield's), by the library's versions, each
 with where its source shows it: the model's arguments are deconstructed by them before the states are
 compared (``legacy_semantics.legacy_state``), as the project's own ``makemigrations`` would. Each rule is
 idempotent, so a migration's arguments come back unchanged.
@@ -129,6 +130,46 @@ def _picklefield(writes_own: bool) -> Rewrite:
     return rewrite
 
 
+_ABSENT = object()
+
+
+def _colorfield(_cls: str, kw: dict[str, Any], version: Version | None) -> dict[str, Any] | None:
+    """django-colorfield's ``ColorField`` (a CharField), by release: 0.1 forces ``max_length=18``; 0.2 makes it
+    a default and adds ``default='#FFFFFF'``; 0.3 defaults ``default`` to None when ``null`` (and ``blank`` to
+    True), to '' when ``blank``; 0.4 pops ``format`` (the default by format: '#FFFFFF' for hex, '#FFFFFFFF' for
+    hexa; never written); 0.5 pops ``samples`` and ``deconstruct()`` writes it, 0.6 ``image_field`` too (given,
+    ``blank`` defaults to True); 0.10.1 makes ``max_length`` 25 (rgb formats)."""
+    if version is None:  # each release deconstructs its own way: the pinned one decides
+        return None
+    kw = dict(kw)
+    fmt = kw.pop("format", "hex") if version >= (0, 4) else "hex"
+    samples = kw.pop("samples", None) if version >= (0, 5) else _ABSENT
+    image_field = kw.pop("image_field", None) if version >= (0, 6) else _ABSENT
+    defaults = {"hex": "#FFFFFF", "hexa": "#FFFFFFFF", "rgb": "rgb(255, 255, 255)", "rgba": "rgba(255, 255, 255, 1)"}
+    if not all(_plain(v) for v in (fmt, samples, image_field, kw.get("null"), kw.get("blank"))) \
+            or not isinstance(fmt, str) or fmt.lower() not in defaults:
+        return None
+    if image_field is not _ABSENT and image_field:
+        kw.setdefault("blank", True)
+    if version < (0, 2):
+        kw["max_length"] = 18
+    else:
+        kw.setdefault("max_length", 25 if version >= (0, 10, 1) else 18)
+    if version >= (0, 3) and kw.get("null"):
+        kw.setdefault("blank", True)
+        kw.setdefault("default", None)
+    elif version >= (0, 3) and kw.get("blank"):
+        kw.setdefault("default", "")
+    elif version >= (0, 2):
+        kw.setdefault("default", defaults[fmt.lower()])
+    out = deconstructed("Field", kw)
+    if samples is not _ABSENT:
+        out["samples"] = samples
+    if image_field is not _ABSENT:
+        out["image_field"] = image_field
+    return out
+
+
 LIBRARIES: tuple[LibraryFields, ...] = (
     LibraryFields("djorm-pgarray", "djorm_pgarray.fields", tuple(_DJORM_DBTYPE), (1, 0), None, _djorm_array,
                   "djorm-pgarray 1.0, 1.0.4, 1.1, 1.2 djorm_pgarray/fields.py ArrayField.__init__/deconstruct"),
@@ -140,6 +181,9 @@ LIBRARIES: tuple[LibraryFields, ...] = (
                   _picklefield(False), "django-picklefield 0.3.2, 1.0.0, 2.0.0, 2.1.0 fields.py: no deconstruct()"),
     LibraryFields("django-picklefield", "picklefield.fields", ("PickledObjectField",), (3, 0), None,
                   _picklefield(True), "django-picklefield 3.0.0, 3.1.0, 3.4.0 picklefield/fields.py deconstruct"),
+    LibraryFields("django-colorfield", "colorfield.fields", ("ColorField",), (0, 1, 15), None, _colorfield,
+                  "django-colorfield 0.1.15, 0.2.0, 0.2.2, 0.3.0, 0.3.2, 0.4.0, 0.4.5, 0.5.0, 0.6.0, 0.6.3, 0.7.2, 0.8.0, "
+                  "0.9.0, 0.10.0, 0.10.1, 0.11.0, 0.14.0 colorfield/fields.py ColorField.__init__/deconstruct"),
 )
 # the first release each library's rules cover
 FIRST: dict[str, Version] = {}

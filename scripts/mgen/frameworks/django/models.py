@@ -520,8 +520,11 @@ def column_name(field: FieldState) -> str:
 def normalize_options(options: dict[str, Any]) -> dict[str, Any]:
     """Options in the state's form: unique_together normalized and sorted, indexes and constraints
     deconstructed, and the empty ones (which ``ModelState`` defaults to) left out."""
+    from .python2 import as_text
+
     out = {}
     for name, value in options.items():
+        value = as_text(value)  # Python 2's byte strings: text in the options Django wrote (python2.py)
         if name in ("unique_together", "index_together"):
             value = normalize_together(value)
         elif name == "indexes":
@@ -538,6 +541,8 @@ def related_references(kw: dict, project: DjangoProject, app_label: str, model_n
                        line: int | None) -> dict:
     """``to`` as Django deconstructs it - ``app_label.modelname`` in lower case, or the ``Setting`` of the
     swappable user model - and ``through`` as ``app_label.ModelName``; a bare model name is in ``app_label``."""
+    from .python2 import as_text
+
     kw = dict(kw)
     to = kw.get("to")
     if isinstance(to, Setting):
@@ -554,8 +559,11 @@ def related_references(kw: dict, project: DjangoProject, app_label: str, model_n
     else:
         kw["to"] = label
     through = kw.get("through")
-    if isinstance(through, str) and "." not in through:
-        kw["through"] = f"{app_label}.{through}"
+    if isinstance(through, str):  # a label Django builds: text (a Python 2 byte string too, python2.py)
+        kw["through"] = f"{app_label}.{through}" if "." not in through else str(through)
+    for name in ("related_name", "related_query_name"):  # force_text'ed by Django 1.x
+        if name in kw:
+            kw[name] = as_text(kw[name])
     return kw
 
 

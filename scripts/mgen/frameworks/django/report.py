@@ -24,6 +24,7 @@ class DjangoReport(GenerateReport):
             "findings": [f.to_dict() for f in result.findings],
             "previous": {path: {"app": app, "migration": prev} for path, (app, prev) in result.previous.items()},
             "notes": result.notes,
+            "renames": result.renames,  # makemigrations' rename questions, as the --rename hints answering yes
             "files": [str(p) for p in files] if isinstance(files, list) else [],
             "migrations": {str(p): text for p, text in files.items()} if isinstance(files, dict) else {},
             "states": {"current": "migration replay", "desired": "static models"},

@@ -52,6 +52,19 @@ def with_legacy_on_delete(django_class: str | None, kwargs: dict) -> dict:
     return kwargs
 
 
+class NativeStr(str):
+    """A string literal of a Python 2 project's module without ``from __future__ import unicode_literals``: a
+    byte string there (ASCII), equal to the text it spells, as Python 2 compared them; Django on Python 2 wrote it
+    ``b'...'`` (``python2.py``). Where Django made it text (``force_text``, a label it built), it is a plain str."""
+
+    __slots__ = ()
+
+
+def text(value: Any) -> Any:
+    """``value`` as text where Django 1.x on Python 2 made a native string text (``force_text``)."""
+    return str(value) if type(value) is NativeStr else value
+
+
 @dataclass(frozen=True)
 class Call:
     """A call of a class or function named by path, keyword arguments sorted by name."""
@@ -403,6 +416,8 @@ def value_to_json(value: Any) -> Any:
         return {"t": [value_to_json(v) for v in value]}
     if kind is list:
         return [value_to_json(v) for v in value]
+    if type(value) is NativeStr:
+        return {"ns": str(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -464,6 +479,8 @@ def _value_from_json(data: Any) -> Any:
         return Decimal(data["D"])
     if "b" in data:
         return bytes.fromhex(data["b"])
+    if "ns" in data:
+        return NativeStr(data["ns"])
     if "R" in data:
         return Ref(data["R"])
     if "C" in data:
@@ -485,6 +502,7 @@ _ONE_KEY_FORMS: dict[str, Any] = {
     "d": lambda v: {value_from_json(k): value_from_json(x) for k, x in v},
     "D": Decimal,
     "b": bytes.fromhex,
+    "ns": NativeStr,
     "R": Ref,
 }
 

@@ -38,7 +38,16 @@ from .source import (
     dotted_name,
     source_text,
 )
-from .state import Q_PATH, Call, Opaque, QNode, Ref, Setting
+from .state import Q_PATH, Call, NativeStr, Opaque, QNode, Ref, Setting, text
+
+
+def _constant(value: Any, module: Module) -> Any:
+    """A literal; in a Python 2 project's module without ``unicode_literals``, a str of ASCII is the byte string
+    Python 2 made of it (``NativeStr``: equal to the text; Django on Python 2 wrote it ``b'...'``)."""
+    if module.native_strings and type(value) is str and value.isascii():
+        return NativeStr(value)
+    return value
+
 
 SETTINGS_PATH = "django.conf.settings"
 # Django's translation functions: the migration keeps the untranslated text
@@ -141,7 +150,7 @@ class Evaluator:
 
     def value(self, node: ast.expr, scope: Scope) -> Any:
         if isinstance(node, ast.Constant):  # most nodes; nothing in one can refer back to itself
-            return node.value
+            return _constant(node.value, scope.module)
         key = (id(scope.module), id(node))
         if key in self._active:
             return self.opaque(node, scope.module, "refers to itself")
@@ -186,7 +195,7 @@ class Evaluator:
     # -- the cases ---------------------------------------------------------------------------
     def _value(self, node: ast.expr, scope: Scope) -> Any:
         if isinstance(node, ast.Constant):
-            return node.value
+            return _constant(node.value, scope.module)
         if isinstance(node, (ast.Tuple, ast.List)):
             # lists stay lists: Django's autodetector tells ["a"] from ("a",) in options and arguments
             if any(isinstance(e, ast.Starred) for e in node.elts):
@@ -422,8 +431,8 @@ class Evaluator:
             return self._import_string(args, kwargs, node, scope)
         if path in canonical.KNOWN_CALLS:
             return canonical.value_of(path, args, kwargs, lambda: self.opaque(node, scope.module))
-        if path in _GETTEXT:
-            return args[-1] if args and isinstance(args[-1], str) else self.opaque(node, scope.module)
+        if path in _GETTEXT:  # a lazy translation is text (Python 2 too)
+            return text(args[-1]) if args and isinstance(args[-1], str) else self.opaque(node, scope.module)
         if path in _DECIMAL and len(args) == 1 and isinstance(args[0], (str, int)) and not kwargs:
             try:
                 return Decimal(args[0])

@@ -35,7 +35,7 @@ from .legacy_semantics import PINNED_KEY
 from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
-from .state import Call, FieldState, Opaque, ProjectState, QNode, Ref, Setting
+from .state import Call, FieldState, NativeStr, Opaque, ProjectState, QNode, Ref, Setting
 
 # Where a deconstruct() method rewrites its class's path (Index.deconstruct, BaseConstraint.deconstruct,
 # Q.deconstruct in Django 5.2); classes decorated ``@deconstructible(path=...)`` are read from the source.
@@ -63,6 +63,8 @@ class GenerateResult:
     findings: list[Any] = field(default_factory=list)
     # each migration file written -> (its app label, the app's migration before it; None: the app's first)
     previous: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # the renames makemigrations would ask about, as the ``--rename`` hints that answer them yes
+    renames: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.changed_apps)
@@ -113,6 +115,8 @@ class Serializer:
             if math.isnan(v) or math.isinf(v):
                 return f"float({str(v)!r})"
             return repr(v)
+        if type(v) is NativeStr:  # a Python 2 project's byte string, as its Django wrote it (python2.py)
+            return "b" + repr(str(v))
         if isinstance(v, (int, str, bytes)):
             return repr(v)
         if isinstance(v, list):
@@ -318,7 +322,7 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
     old = replay_project(project, scoped=True)  # writes the history cache
     new = read_models_state(project, old, scoped=True)
     refused = {**unread, **scoped.merged(old, new)}
-    hints = QuestionerAnswers.parse(renames).parse_defaults(defaults)
+    hints = QuestionerAnswers.parse(renames, every).parse_defaults(defaults)
     managers = functools.cache(lambda app: migration_managers(project, [app]))
     while True:  # the asked apps, and those whose new models their operations need (makemigrations' trim_to_apps)
         refusal_notes = scoped.check(refused, apps, every)
@@ -329,7 +333,7 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
             break
         apps = [*apps, *sorted(needed)]
     result = GenerateResult(notes=[n.one_line() for n in [*project.notes, *new.notes]] + changes.suggestions
-                            + changes.notes + refusal_notes)
+                            + changes.notes + refusal_notes, renames=list(changes.renames))
     if not changes.operations:
         return result
     _check(old, new, changes, project, apps)

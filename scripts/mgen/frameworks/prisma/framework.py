@@ -98,7 +98,7 @@ class PrismaFramework(Framework):
 
         layout = _layout(options.project)
         provider, _ = _provider(layout)
-        current = self._folded.get(_fold_key(layout)) or folded_schema(layout, provider)
+        current = (self._folded.get(_fold_key(layout)) or folded_schema(layout, provider))[0]
         desired = prisma_column_order(current, keep_unmanaged(current, desired_schema(layout, current)), provider)
         return State(desired, [], "static Prisma schema")
 
@@ -112,8 +112,8 @@ class PrismaFramework(Framework):
         if locked is not None and locked != provider:
             raise MgenError(f"migration_lock.toml says provider {locked!r} but the datasource ({where}) says "
                             f"{provider!r}: Prisma refuses such a history too", str(layout.migrations / "migration_lock.toml"))
-        schema = self._folded[_fold_key(layout)] = folded_schema(layout, provider)
-        return State(schema, [], "migrations folded")
+        schema, notes = self._folded[_fold_key(layout)] = folded_schema(layout, provider)
+        return State(schema, notes, "migrations folded")
 
     def write(self, plan: Any, options: Options) -> Written:
         from ...plan import auto_name
@@ -196,13 +196,18 @@ def desired_schema(layout, current=None):
     return read_sql_text(ddl.render(model), model.provider, filename=str(layout.schema))
 
 
-def folded_schema(layout, dialect: str):
-    """The schema the project's migration.sql files build, applied in folder order."""
+def folded_schema(layout, dialect: str) -> tuple[Any, list[str]]:
+    """The schema the project's migration.sql files build, applied in folder order, and notes. Objects a
+    migration makes in a PostgreSQL schema other than ``public`` are outside what Prisma compares (without
+    ``multiSchema`` its migrate diff reads the datasource's default schema only): skipped and named in a note."""
     from ...schema import Schema
     from ...sources.sql import read_sql_text
 
     schema = Schema()
+    skipped: dict[str, list[str]] = {}
     for folder in layout.migration_folders():
         path = folder / "migration.sql"
-        schema = read_sql_text(path.read_text(encoding="utf-8"), dialect, schema, str(path))
-    return schema
+        schema = read_sql_text(path.read_text(encoding="utf-8"), dialect, schema, str(path), skipped_schemas=skipped)
+    notes = [f"{len(where)} statement(s) on schema {namespace!r} (first at {where[0]}) left out: Prisma compares "
+             "the public schema only" for namespace, where in sorted(skipped.items())]
+    return schema, notes

@@ -19,8 +19,9 @@ def keep_unmanaged(current: Schema, desired: Schema) -> Schema:
         names = {c.name for c in table.checks}
         checks = table.checks + tuple(c for c in old.checks if c.name not in names)
         have = {i.name for i in table.indexes} | {u.name for u in table.uniques}
+        # a partial index on expressions too ("(lower(email))": Index.columns); its plain columns must remain
         indexes = table.indexes + tuple(i for i in old.indexes if i.where and i.name not in have
-                                        and all(table.has_column(c) for c in i.columns))
+                                        and all(c.startswith("(") or table.has_column(c) for c in i.columns))
         if checks != table.checks or indexes != table.indexes or (old.comment and not table.comment):
             out = out.with_table(replace(table, checks=checks, indexes=indexes, comment=table.comment or old.comment))
     return out

@@ -61,8 +61,9 @@ Python-side ``default=``/``onupdate=`` are not database defaults: nothing is rec
 What cannot be read statically (a type computed by a call, a class built dynamically, an unknown
 argument, a ``server_default`` that is a Python expression) is an ``MgenError`` with file and line.
 
-SQLAlchemy-Continuum's ``__versioned__`` classes are recorded (``continuum``: their version tables come from
-the revisions; a versioned table that changes is refused). Not supported (MgenError): ``Sequence``,
+SQLAlchemy-Continuum's ``__versioned__`` classes get their version tables derived (``continuum_tables``: by
+Continuum's rules, its options and the pinned version; otherwise taken from the revisions, ``continuum``, and a
+versioned table that changes is refused). Not supported (MgenError): ``Sequence``,
 ``ARRAY``/``Interval`` and other types without a portable name, schemas (``schema=``),
 deferrable foreign keys, ``create_constraint=True`` on Boolean/non-native Enum, ``column_property``.
 

@@ -60,6 +60,13 @@ def python_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str
             return type_of, nullable or inner_nullable, extras[-1] if extras else None
         if qual in _LITERAL:
             return (lambda: _literal_enum(reader, inner, scope, what)), nullable, None
+        if _names_sqlalchemy_type(reader, inner.value, scope):
+            # Mapped[Enum[AuthMethod]] = mapped_column(Enum(AuthMethod)): a SQLAlchemy type made generic, no
+            # Python type; as Mapped[GUID], only nullability is read from it (SQLAlchemy looks up no type)
+            def no_generic_type() -> TypeSpec:
+                raise reader.error(f"{what}: Mapped[{text_of(inner)}] names a SQLAlchemy type, not a Python type: "
+                                   f"give the type in mapped_column(...)", inner, scope)
+            return no_generic_type, nullable, None
         raise reader.error(f"{what}: Mapped[{text_of(inner)}] is a relationship or an unsupported type "
                            "(columns need a type SQLAlchemy maps)", inner, scope)
     if isinstance(inner, (ast.Name, ast.Attribute)):
@@ -80,6 +87,13 @@ def python_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str
             raise reader.error(f"{what}: Mapped[{ref.name}] without relationship() is not a column",
                                inner, scope)
         return (lambda: _named_type(reader, inner, ref, scope, what, base)), nullable, None
+    if isinstance(inner, ast.Call) and _names_sqlalchemy_type(reader, inner.func, scope):
+        # Mapped[Enum(AuthMethod)] = mapped_column(Enum(AuthMethod)): a type instance as the annotation; SQLAlchemy
+        # takes only its nullability (not Optional: NOT NULL), the type is mapped_column's
+        def no_instance_type() -> TypeSpec:
+            raise reader.error(f"{what}: Mapped[{text_of(inner)}] is a SQLAlchemy type instance, not a Python type: "
+                               "give the type in mapped_column(...)", inner, scope)
+        return no_instance_type, nullable, None
     if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
         raise reader.error(f"{what}: Mapped[{inner.value!r}] is a relationship, not a column", inner, scope)
     raise reader.error(f"{what}: annotation {text_of(inner)} is not read", inner, scope)
@@ -153,6 +167,16 @@ def _strip_optional(reader: ConstructReader, node: ast.expr, scope: Scope) -> tu
                 return rest[0], len(rest) < len(parts)
             raise reader.error(f"union {text_of(node)} has no single SQLAlchemy type", node, scope)
     return node, False
+
+
+def _names_sqlalchemy_type(reader: ConstructReader, node: ast.expr, scope: Scope) -> bool:
+    """Whether ``node`` names a SQLAlchemy type class: SQLAlchemy's own (``sa.Enum``) or a project's subclass."""
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return False
+    ref = reader.resolve(node, scope)
+    if isinstance(ref, External):
+        return sa_name(ref.qualname) in TYPE_HANDLERS
+    return isinstance(ref, ClassRef) and _is_sqlalchemy_type(reader, ref)
 
 
 def _is_sqlalchemy_type(reader: ConstructReader, cls: ClassRef) -> bool:

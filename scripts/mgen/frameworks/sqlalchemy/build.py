@@ -58,7 +58,7 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
     enums: list[EnumType] = []
     columns: list[Column] = []
     for c in sorted(spec.columns, key=lambda c: c.sort_order):
-        ctype = _column_type(c, specs, reader)
+        ctype = column_type(c, specs, reader)
         identity: str | None = None
         sqlite_autoincrement = (c.identity is None and spec.sqlite_autoincrement and len(pk_columns) == 1
                                 and ctype.integer and not c.foreign_keys)
@@ -113,7 +113,8 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
                 raise MgenError(f"{what}: an Index needs a name (or an 'ix' naming convention)",
                                 str(spec.path), item.line)
             ops = tuple((column_name(by_key, c, spec, item.line), o) for c, o in item.ops)
-            indexes.append(Index(name, cols, item.unique, item.where, item.method, ops))
+            orders = tuple((column_name(by_key, c, spec, item.line), o) for c, o in item.orders)
+            indexes.append(Index(name, cols, item.unique, item.where, item.method, ops, orders))
         elif isinstance(item, ForeignKeySpec):
             cols = tuple(column_name(by_key, x, spec, item.line) for x in item.columns or ())
             foreign_keys.append(namer.foreign_key(replace(item, columns=cols), specs))
@@ -140,8 +141,8 @@ def build_table(reader: ConstructReader, spec: TableSpec, specs: Mapping[str, Ta
     return table, enums
 
 
-def _column_type(c: ColumnSpec, specs: Mapping[str, TableSpec | Table], reader: ConstructReader,
-                 _seen: frozenset = frozenset()) -> TypeSpec:
+def column_type(c: ColumnSpec, specs: Mapping[str, TableSpec | Table], reader: ConstructReader,
+                _seen: frozenset = frozenset()) -> TypeSpec:
     """The column's type; a column declared with only a ForeignKey takes its target's type (as
     SQLAlchemy does), without the target's autoincrement."""
     if c.type is not None:
@@ -162,7 +163,7 @@ def _column_type(c: ColumnSpec, specs: Mapping[str, TableSpec | Table], reader: 
     target = by_key.get(column) or next((x for x in target_spec.columns if x.name == column), None)
     if target is None:
         raise MgenError(f"column {c.name}: table {table} has no column {column!r}", str(c.path), c.line)
-    return _column_type(target, specs, reader, _seen | {(c.path, c.line)})
+    return column_type(target, specs, reader, _seen | {(c.path, c.line)})
 
 
 def _autoincrement_column(spec: TableSpec, pk_columns: tuple[str, ...],

@@ -88,7 +88,10 @@ def server_default(reader: ConstructReader, node: ast.expr, scope: Scope, ctype:
     value = member if member is not None else reader.literal(node, scope, what)
     if isinstance(value, str):
         return literal_default(value, True, ctype)
-    raise reader.error(f"{what}: server_default must be a string, text() or a SQL function; got {text_of(node)}",
+    raise reader.error(f"{what}: server_default must be a string, text() or a SQL function; got {text_of(node)} "
+                       "(SQLAlchemy's DefaultClause refuses it too: ArgumentError, so this cannot run; sa.false() or "
+                       "sa.true() is what it would mean)" if isinstance(value, bool) else
+                       f"{what}: server_default must be a string, text() or a SQL function; got {text_of(node)}",
                        node, scope)
 
 

@@ -8,6 +8,7 @@ named by strings or by the columns of the class body; expressions are read as SQ
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -164,7 +165,13 @@ def read_index(reader: ConstructReader, call: ast.Call, scope: Scope, what: str 
         raise reader.error(f"{what} without a name", call, scope)
     name, conv = reader.name_arg(call.args[0], scope, f"{what} name")
     columns = []
+    orders = []
     for n in call.args[1:]:
+        ordered = _ordered(reader, n, scope, what)
+        if ordered is not None:
+            n, order = ordered
+            if order:
+                orders.append((_column_list(reader, [n], scope, what)[0], order))
         if isinstance(n, ast.Call):
             sql = reader.sql_text(n, scope, what)
             columns.append("(" + reader.canonical(sql, n, scope) + ")")
@@ -184,7 +191,65 @@ def read_index(reader: ConstructReader, call: ast.Call, scope: Scope, what: str 
         method = None if method == "btree" else method
     ops = _index_ops(reader, kwargs.get("postgresql_ops") if reader.dialect == "postgresql" else None, columns,
                      scope, what)
-    return IndexSpec(name, tuple(columns), unique, where, method, conv, call.lineno, ops)
+    return IndexSpec(name, tuple(columns), unique, where, method, conv, call.lineno, ops, tuple(orders))
+
+
+_TEXT_ORDER = re.compile(r'^\s*("?)([A-Za-z_][\w$]*)\1\s+(ASC|DESC)?\s*(NULLS\s+(?:FIRST|LAST))?\s*$', re.IGNORECASE)
+
+
+def _text_order(reader: ConstructReader, node: ast.expr, scope: Scope) -> tuple[ast.expr, list[str]] | None:
+    """``sa.text("col DESC")`` / ``sa.literal_column("col DESC NULLS LAST")``: the column and the order words."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and isinstance(
+            node.func, (ast.Name, ast.Attribute)) and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    if (reader.project.qualname(scope.module, node.func, scope.local) or "").rpartition(".")[2] not in (
+            "text", "literal_column"):
+        return None
+    m = _TEXT_ORDER.match(node.args[0].value)
+    if m is None or not (m.group(3) or m.group(4)):
+        return None
+    words = [w.upper() for w in (m.group(3), m.group(4)) if w]
+    return ast.copy_location(ast.Constant(m.group(2)), node), [" ".join(w.split()) for w in words]
+
+
+_ORDER_WORDS = {"desc": "DESC", "asc": "ASC", "nulls_last": "NULLS LAST", "nullslast": "NULLS LAST",
+                "nulls_first": "NULLS FIRST", "nullsfirst": "NULLS FIRST"}
+
+
+def _ordered(reader: ConstructReader, node: ast.expr, scope: Scope, what: str) -> tuple[ast.expr, str] | None:
+    """``col.desc()``, ``sa.desc(col)``, ``col.desc().nulls_last()``: the column and its order where it is not
+    the default, as the database keeps it ("DESC", "DESC NULLS LAST", "NULLS FIRST"); None for anything else."""
+    words: list[str] = []
+    spelled = _text_order(reader, node, scope)
+    if spelled is not None:  # sa.text("not_after DESC"), as autogenerate writes an ordered element
+        node, words = spelled
+    while isinstance(node, ast.Call) and not node.keywords:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _ORDER_WORDS and not node.args:
+            words.append(_ORDER_WORDS[func.attr])
+            node = func.value
+            continue
+        if isinstance(func, (ast.Name, ast.Attribute)) and len(node.args) == 1:
+            qualname = reader.project.qualname(scope.module, func, scope.local) or ""
+            last = qualname.rpartition(".")[2]
+            if qualname.startswith("sqlalchemy.") and last in _ORDER_WORDS:
+                words.append(_ORDER_WORDS[last])
+                node = node.args[0]
+                continue
+        break
+    if not words:
+        return None
+    if isinstance(node, ast.Call):
+        raise reader.error(f"{what}: the order of an expression element is not read", node, scope)
+    descending = "DESC" in words
+    nulls = next((w for w in words if w.startswith("NULLS")), None)
+    if nulls is not None and reader.dialect != "postgresql":
+        raise reader.error(f"{what}: {nulls} in an index is PostgreSQL's (SQLAlchemy writes it, {reader.dialect} "
+                           "refuses it)", node, scope)
+    default_nulls = "NULLS FIRST" if descending else "NULLS LAST"
+    order = " ".join([*(["DESC"] if descending else []), *([nulls] if nulls and nulls != default_nulls else [])])
+    return node, order
 
 
 def _index_ops(reader: ConstructReader, node: ast.expr | None, columns: list[str], scope: Scope,

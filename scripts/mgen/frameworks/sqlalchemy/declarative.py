@@ -39,6 +39,8 @@ from .bases import BaseSpec, DeclarativeBases
 from .classnames import class_name_value, with_class_name
 from .columns import read_column
 from .constraints import read_index
+from .continuum_tables import VersionedClass
+from .factories import factory_call
 from .flask import FlaskDb, bind_key_of_table, without_keywords
 from .reader import ConstructReader, Scope
 from .specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
@@ -268,7 +270,7 @@ class ModelScanner:
         if parent is not None:
             inherited = self._inheriting(cls, mro, base, parent)
             if versioned is not None and inherited is not None:
-                self._versioned(cls, inherited, scope)
+                self._versioned(cls, inherited, scope, True)
             return inherited
         spec = self.class_table(cls, mro, base)
         if versioned is not None:  # SQLAlchemy-Continuum: make_versioned() maps <table>_version and transaction
@@ -342,10 +344,11 @@ class ModelScanner:
         node = class_attribute(cls, "__tablename__")
         return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._is_declared_attr(node, Scope(cls.module))
 
-    def _versioned(self, cls: ClassRef, spec: TableSpec, scope: Scope) -> None:
+    def _versioned(self, cls: ClassRef, spec: TableSpec, scope: Scope, inherited: bool = False) -> None:
         """Record a SQLAlchemy-Continuum class: its version tables are made when the code runs
-        (``continuum``: taken from the revisions, refused where they would change)."""
+        (``continuum_tables`` derives them; ``continuum``: the others taken from the revisions)."""
         self.reader.versioned.setdefault(spec.name, (str(scope.path), cls.node.lineno, cls.name))
+        self.reader.versioned_classes.append(VersionedClass(cls, spec, inherited))
 
     def _bind_key(self, cls: ClassRef, mro: Sequence[Ref], base: BaseSpec) -> Any:
         for c in [*(c for c in mro if isinstance(c, ClassRef)), *base.mixins]:
@@ -406,7 +409,22 @@ class ModelScanner:
             owner, node = table_args
             local = {**_class_constants(owner), **(own_columns if owner == cls else {})}
             self._table_args(spec, node, Scope(owner.module, local), cls, owner)
+        self._body_indexes(cls, spec, own_columns)
         return spec
+
+    def _body_indexes(self, cls: ClassRef, spec: TableSpec, own_columns: dict[str, ColumnSpec]) -> None:
+        """``ix = Index("ix_t_c", c.desc())`` in the class body: SQLAlchemy attaches it to the table of the
+        columns of the body it names (one that names none is attached to no table)."""
+        scope = Scope(cls.module, {**_class_constants(cls), **own_columns})
+        for stmt in cls.node.body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr)) else None
+            if not (isinstance(value, ast.Call) and self.reader.callee(value, scope)[0] == "Index"):
+                continue
+            if not any(isinstance(n, ast.Name) and n.id in own_columns for a in value.args[1:] for n in ast.walk(a)):
+                self.reader.note(f"class {cls.name}: Index(...) in the body names none of its columns: SQLAlchemy "
+                                 "attaches it to no table", value, scope)
+                continue
+            spec.items.append(read_index(self.reader, value, scope))
 
     def _first_attribute(self, classes: Sequence[ClassRef], name: str) -> tuple[ClassRef, Any] | None:
         for c in classes:
@@ -503,10 +521,18 @@ class ModelScanner:
                 raise self.reader.error(f"{what}: Mapped[...] = {text_of(value)} is not a column this reader knows",
                                         value, scope)
             made_by = self._column_factory(value, scope)
-            if made_by is not None:
-                raise self.reader.error(f"{what} = {text_of(value)}: a column made by the project function "
-                                        f"{made_by} is only known when the code runs (write Column(...) in the class)",
-                                        value, scope)
+            if made_by is not None:  # read as the Column(...) its body returns, where that is plain Python
+                made = factory_call(self.reader, value, scope)
+                if isinstance(made, Unknown):
+                    raise self.reader.error(f"{what} = {text_of(value)}: a column made by the project function "
+                                            f"{made_by} is only known when the code runs ({made.path}:{made.line}: "
+                                            f"{made.why})", value, scope)
+                call, inner = made
+                kind, ref = self.reader.callee(call, inner)
+                if isinstance(ref, ValueRef) and isinstance(ref.node, ast.Call):
+                    call, kind = self._through_partial(call, ref, what, inner, kind)
+                if kind in ("Column", "mapped_column"):
+                    return read_column(self.reader, call, inner, attr)
             return None
         if value is None and (found := mapped()) is not None:
             type_of, nullable_hint, defaults = found

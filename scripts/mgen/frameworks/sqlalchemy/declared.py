@@ -100,6 +100,9 @@ def _declared(reader: ConstructReader, node: ast.expr, scope: Scope, values: tup
     if isinstance(ref, ClassRef):  # a project type: module.ClassName(arguments as written)
         module = ref.module.name
         return _as_written(reader, f"{module}.{ref.name}", args, kwargs, scope, f"import {module.split('.')[0]}")
+    if isinstance(ref, External) and ref.qualname.split(".")[0] == "sqlalchemy_utils" and ref.name == "TSVectorType":
+        # generic_repr of TSVectorType(*columns, **options) writes neither (they are the search's, not the type's)
+        return DeclaredType("sqlalchemy_utils.types.ts_vector.TSVectorType", imports=frozenset({"import sqlalchemy_utils"}))
     if isinstance(ref, External):
         qualname = ref.qualname
         package, _, last = qualname.partition(".")

@@ -1,18 +1,21 @@
 """The entry points: the SQLAlchemy models under a path read into the Schema they create on a dialect."""
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MgenError
 from ...schema import Schema
-from ..pyast import Note, import_root
+from ..pyast import ClassRef, Note, import_root
 from .build import schema_from_specs
 from .compiles import read_compiles
+from .continuum_tables import imports_continuum, version_tables
 from .declarative import ModelScanner
 from .project import ModelProject
 from .reader import ConstructReader
+from .searchable import add_search_indexes
 
 
 @dataclass
@@ -23,7 +26,8 @@ class ModelsRead:
     notes: list[Note]
     # (table, column) -> (ColumnType, DeclaredType): each column's type as autogenerate spells it (``declared``)
     declared: dict = field(default_factory=dict)
-    # table -> (file, line, class) of each SQLAlchemy-Continuum class (``continuum``)
+    # table -> (file, line, class, why its version table is not derived: "" where it is) of each
+    # SQLAlchemy-Continuum class (``continuum_tables``, ``continuum``)
     versioned: dict = field(default_factory=dict)
     # SQLAlchemy type -> TypeSpec: its DDL as @compiles in the models replaces it (``compiles``)
     type_ddl: dict = field(default_factory=dict)
@@ -40,6 +44,7 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
     reader = ConstructReader(project, dialect)
     scanner = ModelScanner(reader)
     modules = project.model_modules(path, reader.notes)
+    imports_continuum(reader, modules)
     for module in modules:  # first: what @compiles and late naming conventions change applies to every table
         read_compiles(reader, module)
         scanner.bases.late_conventions(module, scanner.sqlmodel.set_convention)
@@ -51,7 +56,17 @@ def read_models_with_notes(path: str | Path, dialect: str, root: str | Path | No
         if id(spec) not in seen:
             seen.add(id(spec))
             specs.append(spec)
-    return ModelsRead(schema_from_specs(reader, specs), reader.notes, reader.declared, reader.versioned,
+    mapped = {(m.name, n.lineno): ClassRef(m, n, n.lineno) for m in modules for n in m.tree.body
+              if isinstance(n, ast.ClassDef)}
+    searched = add_search_indexes(reader, modules, [(mapped[k], s) for k, s in scanner.class_tables.items()
+                                                    if k in mapped])
+    derived, why = version_tables(reader, modules, specs, reader.versioned_classes, searched)
+    versioned = {table: (*where, why.get(table, "its version table is not derived"))
+                 for table, where in reader.versioned.items()}
+    for table, unsure in why.items():  # association tables whose version table must agree with the revisions
+        if unsure.startswith("="):
+            versioned[table] = (*min(reader.versioned.values()), unsure)
+    return ModelsRead(schema_from_specs(reader, specs + derived), reader.notes, reader.declared, versioned,
                       reader.type_ddl)
 
 

@@ -136,6 +136,7 @@ class ConstructReader:
         self.declared: dict[tuple[str, str], tuple[Any, Any]] = {}
         # table -> (file, line, class) of a SQLAlchemy-Continuum class (__versioned__): ``continuum``
         self.versioned: dict[str, tuple[str, int, str]] = {}
+        self.versioned_classes: list[Any] = []  # continuum_tables.VersionedClass, in the order they were read
         # resolves ForeignKey(Model.column): set by the declarative scan, which knows the mapped classes
         self.class_column: Callable[[ClassRef, str, ast.AST, Path], tuple[str, str]] | None = None
 
@@ -217,9 +218,16 @@ class ConstructReader:
     def sql_text(self, node: ast.expr, scope: Scope, what: str) -> str:
         """The SQL of a string or ``text("...")`` (what CheckConstraint and Index take as text)."""
         if isinstance(node, ast.Call):
-            name, _ = self.callee(node, scope)
+            name, ref = self.callee(node, scope)
             if name in ("text", "literal_column") and len(node.args) == 1 and not node.keywords:
                 return self.string(node.args[0], scope, what)
+            root = node.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(ref, Unknown) and isinstance(root, ast.Name) and not (scope.local and root.id in scope.local) \
+                    and root.id not in scope.module.symbols and not scope.module.star_imports:
+                raise self.error(f"{what}: {text_of(node)}: {root.id} is not defined in this file (NameError when "
+                                 "it runs)", node, scope)
         value = self.project.literal(scope.module, node, scope.local)
         if isinstance(value, str):
             return value

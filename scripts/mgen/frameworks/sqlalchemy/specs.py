@@ -68,6 +68,7 @@ class IndexSpec:
     conv: bool = False
     line: int = 0
     ops: tuple[tuple[str, str], ...] = ()  # postgresql_ops of column elements (by name or key)
+    orders: tuple[tuple[str, str], ...] = ()  # (column, "DESC" / "NULLS LAST" ...): col.desc() elements
 
 
 @dataclass

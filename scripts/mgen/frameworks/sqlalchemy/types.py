@@ -57,8 +57,12 @@ def _read_type(reader: ConstructReader, node: ast.expr, scope: Scope, what: str 
                                         call_kwargs(call) if call else {}, scope, node))
     if name is None:
         if isinstance(ref, FunctionRef) and call is not None:
-            raise reader.error(f"{what}: {text_of(node)} is computed by calling {ref.qualname} when the code runs",
-                               node, scope)
+            from .factories import factory_value  # key_type("User"): the type expression its body returns
+            made = factory_value(reader, call, scope)
+            if isinstance(made, Unknown):
+                raise reader.error(f"{what}: {text_of(node)} is computed by calling {ref.qualname} when the code runs "
+                                   f"({made.path}:{made.line}: {made.why})", node, scope)
+            return read_type(reader, made[0], made[1], what)
         shown = ref.qualname if isinstance(ref, (External, ValueRef, FunctionRef)) else text_of(node)
         raise reader.error(f"{what}: {shown} is not a SQLAlchemy type", node, scope)
     args = list(call.args) if call else []

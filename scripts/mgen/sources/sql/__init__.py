@@ -25,9 +25,21 @@ from .base import EMPTY_SCHEMA
 from .interpreter import SqlInterpreter
 
 
-def read_sql_text(text: str, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None) -> Schema:
-    """Apply the DDL in ``text`` (written for ``dialect``: postgresql, mysql or sqlite) to ``schema``."""
-    return SqlInterpreter(dialect, schema, filename).run(text)
+def read_sql_text(text: str, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None, *,
+                  as_applied: bool = True, skipped_schemas: dict[str, list[str]] | None = None) -> Schema:
+    """Apply the DDL in ``text`` (written for ``dialect``: postgresql, mysql or sqlite) to ``schema``, as the
+    database does (``as_applied``: PostgreSQL cuts a name over 63 bytes). ``as_applied=False`` reads a
+    desired state: the names as the user wrote them, so that ``validate`` refuses one the database would cut.
+    A statement on an object in a PostgreSQL schema other than ``public`` is refused at its line; with a
+    ``skipped_schemas`` dict, skipped instead and recorded there (schema -> ``file:line`` of each), for a caller that reads the
+    default schema only, as its own tool does."""
+    interpreter = SqlInterpreter(dialect, schema, filename, cut_long_names=as_applied,
+                                 other_schemas="refuse" if skipped_schemas is None else "skip")
+    schema = interpreter.run(text)
+    if skipped_schemas is not None:
+        for namespace, lines in interpreter.skipped_schemas.items():
+            skipped_schemas.setdefault(namespace, []).extend(lines)
+    return schema
 
 
 def sql_files(path: str) -> list[Path]:
@@ -40,14 +52,15 @@ def sql_files(path: str) -> list[Path]:
     raise MgenError(f"no such file or folder: {path}")
 
 
-def read_sql_paths(path: str, dialect: str, schema: Schema = EMPTY_SCHEMA) -> Schema:
-    """Fold one .sql file, or every .sql file in a folder (recursively, by name), into a Schema."""
+def read_sql_paths(path: str, dialect: str, schema: Schema = EMPTY_SCHEMA, *, as_applied: bool = True) -> Schema:
+    """Fold one .sql file, or every .sql file in a folder (recursively, by name), into a Schema
+    (``as_applied``: as ``read_sql_text``)."""
     for f in sql_files(path):
         try:
             text = f.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise MgenError(f"cannot read: {e}", str(f)) from None
-        schema = read_sql_text(text, dialect, schema, str(f))
+        schema = read_sql_text(text, dialect, schema, str(f), as_applied=as_applied)
     return schema
 
 

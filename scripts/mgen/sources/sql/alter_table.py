@@ -22,13 +22,14 @@ _DEFERRABILITY = frozenset({"DEFERRABLE", "NOT", "INITIALLY", "DEFERRED", "IMMED
 
 
 def _split_top_level(tokens: Sequence[Token]) -> list[list[Token]]:
-    """Split tokens at commas outside parentheses (the actions of one ALTER TABLE)."""
+    """Split tokens at commas outside parentheses and brackets (the actions of one ALTER TABLE; a default of
+    ``ARRAY['a', 'b']`` is one action)."""
     parts: list[list[Token]] = [[]]
     depth = 0
     for t in tokens:
-        if t.token_type == TokenType.L_PAREN:
+        if t.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
             depth += 1
-        elif t.token_type == TokenType.R_PAREN:
+        elif t.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
             depth -= 1
         if t.token_type == TokenType.COMMA and depth == 0:
             parts.append([])
@@ -106,6 +107,9 @@ class AlterTableStatements(InterpreterBase):
         if all(self._special_action([t.text.upper() for t in a]) is ignored for a in actions):
             # pg_dump writes ALTER TABLE ... OWNER TO for sequences and views too
             self._ignore("ALTER TABLE " + " ".join(t.text.upper() for t in actions[0][:2]) if actions else "ALTER TABLE")
+            return
+        if self.is_temporary(parts[-1]):
+            self._ignore("ALTER TABLE (temporary)")
             return
         if self.find_table(parts[-1]) is None:
             if exists:

@@ -62,11 +62,22 @@ def first_line(text: str) -> str:
     return first[:80] + ("..." if len(first) > 80 else "")
 
 
+class OutsideSchema(MgenError):
+    """A statement on an object in a PostgreSQL schema other than ``public`` (``events.run_executions``): mgen's
+    model holds one namespace, so such an object is refused at its line, or, where the caller reads only the
+    default schema as its tool does (Prisma without ``multiSchema``), skipped and named."""
+
+    def __init__(self, message: str, file: str | None, line: int | None, namespace: str):
+        super().__init__(message, file, line)
+        self.namespace = namespace
+
+
 class InterpreterBase:
     """The state of one interpreter run and the helpers every statement handler uses. The handler
     classes are mixed into one ``SqlInterpreter`` and call each other's methods through ``self``."""
 
-    def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None) -> None:
+    def __init__(self, dialect: str, schema: Schema = EMPTY_SCHEMA, filename: str | None = None,
+                 cut_long_names: bool = True, other_schemas: str = "refuse") -> None:
         if dialect not in SQLGLOT_DIALECT:
             raise MgenError(f"unknown dialect {dialect!r} (choose one of: {', '.join(DIALECTS)})")
         self.dialect = dialect
@@ -74,10 +85,14 @@ class InterpreterBase:
         self.database = get_dialect(dialect)  # what the database does with what it is given
         self.schema = schema
         self.filename = filename
+        self.cut_long_names = cut_long_names and self.database.cuts_long_identifiers
+        self.other_schemas = other_schemas  # "refuse" or "skip" a statement on another schema's object
+        self.skipped_schemas: dict[str, list[str]] = {}  # schema -> where its statements were skipped
         self.ignored: list[Ignored] = []
         self.line = 0
         self._parsed = _Parsed("")
         self._pending: list[PendingReference] = []
+        self._temporary: set[str] = set()  # this script's temporary tables and their indexes (temporary.py)
         self._auto_named: set[tuple[str, str]] = set()  # SQLite: (table, name) of derived constraint names
         # MySQL gives every foreign key an index of its name (Dialect.indexes_foreign_keys); migrations drop it
         self._fk_names: set[tuple[str, str]] = {(t.name, f.name) for t in schema.tables for f in t.foreign_keys}
@@ -107,34 +122,57 @@ class InterpreterBase:
             raise self.error(f"SQL syntax error: {str(e).splitlines()[0]}") from None
 
     def ident(self, node: exp.Expression | str | None) -> str:
-        """The name an identifier denotes: PostgreSQL folds unquoted names to lower case."""
+        """The name an identifier denotes: PostgreSQL folds unquoted names to lower case and cuts long ones."""
         if isinstance(node, str):
-            return node.lower() if self.database.folds_unquoted_names else node
-        if isinstance(node, (exp.Table, exp.Column)):
+            return self.cut_name(node.lower() if self.database.folds_unquoted_names else node)
+        if isinstance(node, exp.Table):
+            if node.args.get("db") is not None:
+                self.check_namespace(self.ident(node.args["db"]), node.name)
+            node = node.this
+        elif isinstance(node, exp.Column):
             node = node.this
         if isinstance(node, exp.Dot):
             node = node.expression
         if isinstance(node, exp.Identifier):
             if node.quoted or not self.database.folds_unquoted_names:
-                return node.this
-            return node.this.lower()
+                return self.cut_name(node.this)
+            return self.cut_name(node.this.lower())
         if isinstance(node, (exp.Var, exp.Literal)):
             return self.ident(node.name)
         raise self.error(f"expected a name, found {node.sql(dialect=self.sg) if node is not None else 'nothing'!r}")
 
     def token_name(self, tok: Token) -> str:
         if tok.token_type == TokenType.IDENTIFIER or not self.database.folds_unquoted_names:
-            return tok.text
-        return tok.text.lower()
+            return self.cut_name(tok.text)
+        return self.cut_name(tok.text.lower())
 
-    def _qualified_name(self, tokens: Sequence[Token], i: int) -> tuple[list[str], int]:
+    def cut_name(self, name: str) -> str:
+        """``name`` as the database stores it: PostgreSQL cuts a name over NAMEDATALEN - 1 bytes at a character
+        boundary, quoted or not (a notice, not an error), and every later statement's name is cut alike."""
+        limit = self.database.identifier_limit
+        if not self.cut_long_names or limit is None or len(name) * 4 <= limit:
+            return name
+        data = name.encode("utf-8", "surrogatepass")
+        return name if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
+
+    def _qualified_name(self, tokens: Sequence[Token], i: int, column: bool = False) -> tuple[list[str], int]:
         """Read ``a.b."C"`` starting at ``tokens[i]``: the parts and the index after them."""
         parts = [self.token_name(tokens[i])]
         i += 1
         while i + 1 < len(tokens) and tokens[i].token_type == TokenType.DOT:
             parts.append(self.token_name(tokens[i + 1]))
             i += 2
+        named = 2 if column else 1  # the parts after the schema: a relation, or a relation and its column
+        if len(parts) > named:
+            self.check_namespace(parts[-1 - named], parts[-named])
         return parts, i
+
+    def check_namespace(self, namespace: str, name: str) -> None:
+        """Refuse (``OutsideSchema``) an object named in a PostgreSQL schema other than ``public``."""
+        if self.dialect != "postgresql" or namespace in ("public", "pg_temp"):
+            return
+        raise OutsideSchema(f"{namespace}.{name} is in schema {namespace!r}: mgen models the public schema only "
+                            "(objects in other schemas are not read yet)", self.filename, self.line, namespace)
 
     def _raw_type_text(self, name_ident: exp.Identifier, fallback: exp.DataType | None) -> str:
         """The type exactly as written after the column name (sqlglot's DataType loses spellings:

@@ -109,6 +109,11 @@ class IndexStatements(InterpreterBase):
         if not isinstance(node, exp.Create) or not isinstance(node.this, exp.Index):
             raise self.error(f"cannot read {first_line(stmt.text)!r}")
         idx = node.this
+        if self.is_temporary(self.ident(idx.args["table"])):
+            if idx.this is not None:
+                self._temporary.add(self.ident(idx.this))
+            self._ignore("CREATE INDEX (temporary table)")
+            return
         table = self.table(self.ident(idx.args["table"]))
         params = idx.args.get("params")
         elements = self._index_elements(table, params.args.get("columns") or () if params else ())
@@ -131,6 +136,8 @@ class IndexStatements(InterpreterBase):
         on = node.args.get("cluster")  # MySQL DROP INDEX i ON t
         for target in node.args.get("tables") or ():
             name = self.ident(target)
+            if self.forget_temporary(name):
+                continue
             tables = [self.table(self.ident(on.this))] if isinstance(on, exp.OnProperty) else self.schema.tables
             if self._drop_index_named(tables, name) or node.args.get("exists"):
                 continue

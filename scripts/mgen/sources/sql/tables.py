@@ -213,6 +213,8 @@ class TableStatements(InterpreterBase):
     # -- DROP TABLE, RENAME TABLE, COMMENT ON ------------------------------------------------------
     def _drop_table(self, node: exp.Drop) -> None:
         for target in node.args.get("tables") or ():
+            if self.forget_temporary(self.ident(target)):
+                continue
             found = self.find_table(self.ident(target))
             if found is None:
                 if node.args.get("exists"):
@@ -271,7 +273,7 @@ class TableStatements(InterpreterBase):
         if kind not in ("TABLE", "COLUMN"):
             self._ignore(f"COMMENT ON {kind}")
             return
-        parts, i = self._qualified_name(tokens, 3)
+        parts, i = self._qualified_name(tokens, 3, column=kind == "COLUMN")
         if i + 1 >= len(tokens) or tokens[i].text.upper() != "IS":
             raise self.error("expected COMMENT ON ... IS '...' | NULL")
         value_tok = tokens[i + 1]
