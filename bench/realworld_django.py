@@ -8,15 +8,19 @@ commit, in a tree extracted under a temporary folder:
 (a) in-sync: ``mgen generate PROJECT --dry-run --json`` at the commit; the project's models and migrations
     agree there, so the answer must be no operations (not measured where the committed history has two
     leaf migrations in an app, found with ``ast`` as Django's loader finds them: ``makemigrations`` stops
-    there with "Conflicting migrations detected" too);
+    there with "Conflicting migrations detected" too); operations reported that a migration of one of the
+    next commits adds are the project's own drift (``realworld_drift``), still a miss;
 (b) regenerate: the migrations the commit added are deleted and the same command runs again; the
     operations of the files mgen would write (the ``migrations`` texts of its JSON) are compared with the
     committed files', both parsed with Python's ``ast`` (never through mgen's reader): operation class, app,
     model, field name, the field class's last dotted name and the keyword arguments as ``ast.unparse`` text.
     Normalised before comparing: translation calls unwrapped (``_("x")`` is ``"x"``), dotted names reduced
-    to their last name (``django.db.models.deletion.CASCADE`` is ``CASCADE``), set literals sorted, ``to=``
+    to their last name (``django.db.models.deletion.CASCADE`` is ``CASCADE``), sets sorted (a literal, and
+    Django 1.x's ``set([...])``, which stays a call: a spelling the pinned Django's writer decides), ``to=``
     lower-cased, keyword arguments sorted; model names compared lower-cased; operation order ignored.
-    RunPython/RunSQL are not compared (a commit whose migrations hold nothing else is skipped, as is one that
+    RunPython/RunSQL and operations of classes ``makemigrations`` never writes (a project's own, or a library's
+    such as ``TrigramExtension``: written by hand) are not compared (a commit whose migrations hold nothing
+    else is skipped, as is one that
     also edits or deletes older migrations, or adds a squash with ``replaces``); a
     SeparateDatabaseAndState is read as its state operations. A committed RenameField/RenameModel that mgen
     wrote as a remove and an add is one "rename written as drop + add" miss (mgen takes renames as
@@ -86,6 +90,8 @@ class _Normalise(ast.NodeTransformer):
             return node.args[0]
         if name in ("pgettext", "pgettext_lazy") and len(node.args) == 2:
             return node.args[1]
+        if name == "set" and len(node.args) == 1 and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            node.args[0].elts.sort(key=ast.unparse)  # Django 1.x wrote a set as set([...]), in hash order
         node.keywords.sort(key=lambda k: k.arg or "")
         return node
 
@@ -216,7 +222,7 @@ def _collect(value: ast.AST, app: str, path: str, ops: list[rw.Operation]) -> bo
             data = True
             continue
         op = rw.last_name(item.func)
-        if op in DATA_OPERATIONS:
+        if op in DATA_OPERATIONS or op not in PARAMETERS:  # code, or a class makemigrations never writes
             data = True
         elif op == "SeparateDatabaseAndState":
             data = True
@@ -294,6 +300,15 @@ class Django:
             return ("CreateModel", app, new), ("DeleteModel", app, old)
         return None
 
+    def targets(self, op: rw.Operation) -> set[tuple[str, ...]]:
+        """The fields (app, model, field) a field operation changes (a rename: both names)."""
+        if op.name == "RenameField":
+            _, app, model, old, new = op.key
+            return {(app, model, old), (app, model, new)}
+        if op.name in ("AddField", "AlterField", "RemoveField"):
+            return {op.key[1:4]}
+        return set()
+
     def history_conflict(self, tree: Path, added: Sequence[str], scoped: Sequence[str]) -> str | None:
         """Apps with two leaf migrations at the commit: ``makemigrations`` stops there ("Conflicting
         migrations detected"; with app labels, only for those apps)."""
@@ -320,7 +335,8 @@ class Django:
 
 def leaf_conflicts(tree: Path) -> dict[str, list[str]]:
     """The apps whose committed migrations have more than one leaf, as Django's loader finds them with no
-    database (a squash stands for the migrations it ``replaces``): app label -> its leaves."""
+    database (a squash stands for the migrations it ``replaces``): app label -> its leaves. An app with a
+    dependency the bench cannot read (``[...] + settings.X``) is claimed none."""
     conflicts: dict[str, list[str]] = {}
     for init in tree.rglob("migrations/__init__.py"):
         folder = init.parent
@@ -335,7 +351,8 @@ def leaf_conflicts(tree: Path) -> dict[str, list[str]]:
         live = {name for name in nodes if name not in replaced}
         needed = {replaced.get(dep, dep) for name in live for dep in nodes[name][0]}
         leaves = sorted(live - needed)
-        if len(leaves) > 1:
+        unknown = any(UNKNOWN in entries[name][0] for name in live)  # it may join two leaves: none claimed
+        if len(leaves) > 1 and not unknown:
             conflicts[label] = leaves
     return conflicts
 
@@ -349,7 +366,9 @@ def _own_label(app: Path, entries: dict[str, tuple[set[tuple[str, str]], set[tup
 
 
 def _graph_entry(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]] | None:
-    """A migration's ``dependencies`` and ``replaces`` as (app, name) pairs (None: no class Migration)."""
+    """A migration's ``dependencies`` and ``replaces`` as (app, name) pairs (None: no class Migration), the
+    pair ``UNKNOWN`` among them when a part is not a literal (``[...] + settings.X``: the literal parts are
+    read, the rest may name any migration)."""
     try:
         module = ast.parse(path.read_text(errors="replace"))
     except (SyntaxError, ValueError):
@@ -359,14 +378,30 @@ def _graph_entry(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]
         return None
     lists: dict[str, set[tuple[str, str]]] = {"dependencies": set(), "replaces": set()}
     for statement in migration.body:
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)):
-            for target in statement.targets:
-                if isinstance(target, ast.Name) and target.id in lists:
-                    for item in statement.value.elts:
-                        pair = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else []
-                        if pair and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in pair):
-                            lists[target.id].add((pair[0].value, pair[1].value))
+        if not isinstance(statement, ast.Assign):
+            continue
+        for target in statement.targets:
+            if isinstance(target, ast.Name) and target.id in lists:
+                lists[target.id] |= _literal_pairs(statement.value)
     return lists["dependencies"], lists["replaces"]
+
+
+UNKNOWN = ("?", "?")  # a dependency the bench cannot read: it may be on any migration
+
+
+def _literal_pairs(node: ast.AST) -> set[tuple[str, str]]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal_pairs(node.left) | _literal_pairs(node.right)
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return {UNKNOWN}
+    pairs = set()
+    for item in node.elts:
+        pair = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else []
+        if pair and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in pair):
+            pairs.add((pair[0].value, pair[1].value))
+        elif not (isinstance(item, ast.Call) and rw.last_name(item.func) == "swappable_dependency"):
+            pairs.add(UNKNOWN)
+    return pairs
 
 
 def _app_label(folder: Path) -> str:

@@ -51,8 +51,10 @@ from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import realworld_renames  # found through the path above
+import realworld_drift  # found through the path above
+import realworld_renames
 import realworld_tree
+import realworld_twice
 
 extracted_tree, read_blobs = realworld_tree.extracted_tree, realworld_tree.read_blobs  # the framework modules use rw.*
 DEFAULT_MGEN = str(Path(sys.executable).parent / "mgen")
@@ -489,6 +491,7 @@ def measure_commit(framework: Framework, source: Source, commit: Commit, added: 
             record["in_sync"] = _in_sync(framework, run, tree)
             if [m for m in record["in_sync"]["misses"] if m["class"] == OPERATIONS]:
                 _judge(framework, record["in_sync"], source, project, run, tree)
+        realworld_drift.classify(record["in_sync"], framework, source, commit.sha)
         if committed.skip:
             record["regenerate"] = {"skip": committed.skip}
             return record
@@ -526,6 +529,7 @@ def _in_sync(framework: Framework, run: MgenRun, tree: Path) -> dict[str, Any]:
         ops = framework.generated_operations(run, tree) or []
         names = ", ".join(sorted({op.name for op in ops}))
         failure = Miss(OPERATIONS, names, "; ".join(op.text() for op in ops)[:300]) if ops else None
+        out["reported"] = [list(op.key) for op in ops]  # for realworld_drift
     out["misses"] = [_miss_dict(failure)] if failure else []
     return out
 
@@ -543,8 +547,9 @@ def _regenerate(framework: Framework, run: MgenRun, tree: Path, committed: Commi
             misses = [Miss(SILENT, SILENT, f"{len(committed.operations)} committed operation(s)")]
         else:
             out["generated_operations"] = len(generated)
-            misses = compare_operations(committed.operations, generated, framework.difference,
-                                        framework.rename_parts)
+            misses = realworld_twice.reclassify(compare_operations(
+                committed.operations, generated, framework.difference, framework.rename_parts),
+                committed.operations, getattr(framework, "targets", None))
     out["misses"] = [_miss_dict(m) for m in misses]
     return out
 

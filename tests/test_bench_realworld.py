@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # the benches import their shared module the same way
 import realworld_alembic as alembic_bench
 import realworld_django as django_bench
+import realworld_drift
 import realworld_git as rw
+import realworld_twice
 
 MGEN = str(Path(sys.executable).parent / "mgen")
 
@@ -381,6 +383,7 @@ def test_django_values_are_normalised() -> None:
     assert text("_('Name')") == text("'Name'")
     assert text("django.db.models.deletion.CASCADE") == text("models.CASCADE") == "CASCADE"
     assert text("{('b', 'a'), ('a', 'b')}") == text("{('a', 'b'), ('b', 'a')}")
+    assert text("set([('b', 'a'), ('a', 'b')])") == text("set([('a', 'b'), ('b', 'a')])") != text("{('a', 'b')}")
     assert text("'Shop.Item'", "to") == "'shop.item'"
     assert text("models.CharField(max_length=5, blank=True)") == text("models.CharField(blank=True, max_length=5)")
 
@@ -397,6 +400,26 @@ def test_a_rename_written_as_drop_and_add_is_one_miss() -> None:
     assert [(m.klass, m.label) for m in misses] == [(rw.RENAME, "RenameField")]
     misses = rw.compare_operations(committed, generated[1:], django.difference, django.rename_parts)
     assert sorted(m.klass for m in misses) == [rw.EXTRA, rw.MISSING]  # no drop: not a rename
+
+
+def test_a_missing_operation_on_a_field_the_commit_changes_twice_is_its_own_class() -> None:
+    """Added nullable in one migration, made NOT NULL in the next (or added, then removed): from the commit's
+    last models makemigrations writes one operation, and the states in between are not in the commit."""
+    def op(line: int, *key: str, **details: str) -> rw.Operation:
+        return rw.Operation(key, tuple(sorted({"class": "CharField", **details}.items())), f"m.py:{line}")
+
+    django = django_bench.Django()
+    committed = [op(1, "AddField", "shop", "item", "slug", null="True"), op(2, "AlterField", "shop", "item", "slug"),
+                 op(3, "AddField", "shop", "item", "code"), op(4, "RemoveField", "shop", "item", "code"),
+                 op(5, "AlterField", "shop", "item", "name")]
+    generated = [op(0, "AddField", "shop", "item", "slug")]
+    misses = realworld_twice.reclassify(rw.compare_operations(committed, generated, django.difference,
+                                                              django.rename_parts), committed, django.targets)
+    assert sorted((m.klass, m.label, m.location) for m in misses) == [
+        (rw.MISSING, "AlterField", "m.py:5"), (realworld_twice.TWICE, "AddField", "m.py:3"),
+        (realworld_twice.TWICE, "AlterField", "m.py:2"), (realworld_twice.TWICE, "RemoveField", "m.py:4"),
+        (realworld_twice.TWICE, "null", "m.py:1")], misses
+    assert any("null: True -> -" in m.detail for m in misses), misses  # the twin's difference, kept
 
 
 def test_refusals_are_classed_by_file_and_pattern(tmp_path: Path) -> None:
@@ -494,6 +517,8 @@ def _django_conflicts(tree: Path) -> dict[str, list[str]]:
       "0003_c": "0002_a"}, None),
     ({"0001_initial": None, "0002_a": "0001_initial", "0001_squashed_0002_a": ["0001_initial", "0002_a"],
       "0003_c": "0002_a", "0003_d": "0001_squashed_0002_a"}, ["0003_c", "0003_d"]),
+    # dependencies built by an expression: the literal part read, the rest claims nothing
+    ({"0001_initial": None, "0002_a": "0001_initial", "0003_b": "0002_a + EXTRA"}, None),
 ])
 def test_django_leaf_conflicts_as_django_finds_them(migrations: dict, leaves: list[str] | None,
                                                      tmp_path: Path) -> None:
@@ -507,6 +532,10 @@ def test_django_leaf_conflicts_as_django_finds_them(migrations: dict, leaves: li
             parents = parent if isinstance(parent, tuple) else (parent,) if parent else ()
             text = MIGRATION.format(extra="", dependencies=", ".join(f'("shop", "{p}")' for p in parents),
                                     operations="")
+            if isinstance(parent, str) and parent.endswith(" + EXTRA"):  # [(...)] + EXTRA, EXTRA = [] at the top
+                pair = f'("shop", "{parent.removesuffix(" + EXTRA")}")'
+                text = "EXTRA = []\n" + MIGRATION.format(extra="", dependencies=pair, operations="").replace(
+                    f"[{pair}]", f"[{pair}] + EXTRA")
         files[f"shop/migrations/{name}.py"] = text
     for path, text in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -533,3 +562,58 @@ def test_alembic_heads_of_a_folder(revisions: dict, heads: list[str], tmp_path: 
     assert alembic_bench.revision_heads(versions) == heads
     said = alembic_bench.Alembic().history_conflict(tmp_path, ["migrations/versions/a_x.py"], [])
     assert said == (f"migrations/versions: {', '.join(heads)}" if len(heads) > 1 else None)
+
+
+def test_a_commit_whose_history_has_two_leaves_without_its_migrations_is_not_regenerated(tmp_path: Path) -> None:
+    """A commit adding the merge of two leaves (and a migration after it): with the commit's migrations
+    deleted the app has two leaves again, where ``makemigrations`` stops ("Conflicting migrations detected"),
+    so it is not regenerated, as a commit with two leaves is not measured in sync."""
+    repo = new_repo(tmp_path / "django-shop")
+    models = MODEL_HEAD
+    commit(repo, {"manage.py": MANAGE, "conf/__init__.py": "", "conf/settings.py": SETTINGS, "shop/__init__.py": "",
+                  "shop/models.py": models, "shop/migrations/__init__.py": "",
+                  "shop/migrations/0001_initial.py": _migration(None, INITIAL)}, "shop: items")
+    models += "    price = models.IntegerField(default=0)\n    size = models.IntegerField(default=0)\n"
+    commit(repo, {"shop/models.py": models,
+                  "shop/migrations/0002_item_price.py": _migration(
+                      "0001_initial", _add_field("price", "models.IntegerField(default=0)")),
+                  "shop/migrations/0002_item_size.py": _migration(
+                      "0001_initial", _add_field("size", "models.IntegerField(default=0)"))}, "two leaves")
+    models += "    note = models.IntegerField(default=0)\n"
+    merge = MIGRATION.format(extra="", dependencies='("shop", "0002_item_price"), ("shop", "0002_item_size")',
+                             operations="")
+    commit(repo, {"shop/models.py": models, "shop/migrations/0003_merge.py": merge,
+                  "shop/migrations/0004_item_note.py": _migration(
+                      "0003_merge", _add_field("note", "models.IntegerField(default=0)"))}, "merged, item note")
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--mgen", MGEN, "--quiet",
+                                "--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "d.md")])
+    records = {r["subject"]: r for r in result["projects"][0]["records"]}
+    assert records["two leaves"]["in_sync"]["skip"] == rw.SKIP_CONFLICT
+    merged = records["merged, item note"]
+    assert merged["in_sync"]["misses"] == [], merged
+    assert merged["regenerate"] == {"skip": rw.SKIP_CONFLICT, "detail": "shop: 0002_item_price, 0002_item_size"}
+
+
+def test_operations_makemigrations_never_writes_are_not_compared() -> None:
+    """A project's own operation class, or a library's (``TrigramExtension``), is written by hand: read as
+    data code, like RunPython, not as an operation mgen should have written."""
+    text = MIGRATION.format(extra="", dependencies="", operations=(
+        "        TrigramExtension(),\n        shop.operations.Warm('items'),\n"
+        + _add_field("price", "models.IntegerField(default=0)")))
+    ops, data, squash = django_bench.read_migration("shop/migrations/0002_x.py", text)
+    assert [op.name for op in ops] == ["AddField"] and data and not squash
+
+
+def test_operations_a_later_commit_adds_are_the_projects_drift(tmp_path: Path) -> None:
+    """The "item note" commit's migration says 40 where its model says 50; when a later commit adds the
+    AlterField, the project's models were ahead of its migrations there: the in-sync miss is its drift."""
+    repo = django_repo(tmp_path)
+    alter = _add_field("note", "models.CharField(blank=True, max_length=50)").replace("AddField", "AlterField")
+    commit(repo, {"shop/migrations/0005_alter_item_note.py": _migration("0004_item_note", alter)}, "the fix")
+    result = django_bench.main([str(repo / ".git"), "--per-project", "10", "--mgen", MGEN, "--quiet",
+                                "--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "d.md")])
+    records = {r["subject"]: r for r in result["projects"][0]["records"]}
+    (miss,) = records["item note"]["in_sync"]["misses"]
+    assert (miss["class"], miss["label"]) == (realworld_drift.DRIFT, "AlterField"), miss
+    assert miss["detail"].startswith("added by "), miss
+    assert "the fix" not in records  # a migration alone changes no model: not a sampled commit

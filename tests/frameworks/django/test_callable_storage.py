@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mgen.frameworks.django.callable_storage import _allowed
 from mgen.frameworks.django.writer import generate
 
 COMMON = Path(__file__).parents[2] / "fixtures" / "django" / "_common"
@@ -69,3 +70,13 @@ def test_under_django_4_2_on_it_is_compared_as_django_does(tmp_path: Path):
     assert h.manage(root, "makemigrations", "--check", "--dry-run", check=False).returncode == 1
     assert generate(root, name=None).operations == {"pages": ["pages: AlterField doc.file"]}
     assert h.manage(root, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+
+
+def test_a_bound_of_a_major_version_only_is_read_as_its_first_minor(tmp_path: Path):
+    """``Django>=2.2,<3``: below 3.0, so before 3.1, where a callable storage did not exist; the function is
+    compared as written (an exit 3 once: the bound's missing minor)."""
+    root = project(tmp_path, "Django>=2.2,<3")
+    result = generate(root, name=None, dry_run=True)
+    assert result.operations == {"pages": ["pages: AlterField doc.file"]}
+    assert not any("storage=" in n for n in result.notes), result.notes
+    assert _allowed(root) == ((2, 2), (2, 99))

@@ -6,6 +6,8 @@ a model but still runs the operation: it is the judge that the written migration
 and that the index it builds is the one mgen's schema names (``_create_index_name(..., suffix="_idx")``)."""
 from __future__ import annotations
 
+import ast
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -99,3 +101,54 @@ def test_index_together_changes_are_written_and_migrate(tmp_path):
     assert not {i for i in _indexes(root) if i.endswith("_idx")}
     _migrate(root, "shop", "0001")
     assert create_index_name("shop_link", ["kind", "object_pk"], "_idx", "sqlite") in _indexes(root)
+
+
+INDEXED = """\
+from django.db import models
+
+
+class Link(models.Model):
+    kind = models.CharField(max_length=10)
+    object_pk = models.IntegerField()
+    url = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_pk"], name="link_kind_pk_idx")]
+"""
+
+
+def _operations(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    ops = next(n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and n.targets[0].id == "operations")
+    return sorted(ast.unparse(op) for op in ops.elts)
+
+
+def test_an_index_together_entry_moved_to_meta_indexes_is_a_rename(tmp_path):
+    """Django 4.1+: ``index_together`` -> an ``Index`` of the same fields with only a name is one
+    ``RenameIndex(old_fields=...)`` (first met in Misago, Django 4.2): Django 5.2's makemigrations writes the
+    same operations, reads ours back to the models, and migrates them forward and back."""
+    root = h.write_project(tmp_path / "proj", {"shop": {"0001_initial": INITIAL}}, models={"shop": INDEXED})
+    (root / "config" / "settings.py").write_text((root / "config" / "settings.py").read_text().replace(
+        "BigAutoField", "AutoField"))
+    theirs = tmp_path / "theirs"
+    shutil.copytree(root, theirs)
+    h.manage(theirs, "makemigrations", "shop", "-v0")
+    written = generate(root, name=None)
+    assert written.operations == {"shop": ["shop: RenameIndex link ('kind', 'object_pk') -> link_kind_pk_idx"]}
+    ours = next((root / "shop" / "migrations").glob("0002_*.py"))
+    django = next((theirs / "shop" / "migrations").glob("0002_*.py"))
+    assert ours.name == django.name and _operations(ours) == _operations(django), (ours.read_text(), django.read_text())
+    assert h.manage(root, "makemigrations", "--check", "--dry-run", check=False).returncode == 0
+    h.manage(root, "migrate", "-v0")
+    assert "link_kind_pk_idx" in _indexes(root)
+    h.manage(root, "migrate", "shop", "0001", "-v0")  # backwards, Django leaves an unnamed index's rename alone
+    h.manage(root, "migrate", "-v0")
+
+
+def test_before_django_4_1_it_is_an_index_together_change_and_an_added_index(tmp_path):
+    root = h.write_project(tmp_path / "proj", {"shop": {"0001_initial": INITIAL}}, models={"shop": INDEXED})
+    (root / "requirements.txt").write_text("Django==3.2.25\n")
+    (root / "config" / "settings.py").write_text((root / "config" / "settings.py").read_text().replace(
+        "BigAutoField", "AutoField"))
+    written = generate(root, name=None, dry_run=True)
+    assert written.operations == {"shop": ["shop: AlterIndexTogether link", "shop: AddIndex link link_kind_pk_idx"]}

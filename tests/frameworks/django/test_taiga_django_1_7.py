@@ -4,9 +4,10 @@ The judge is Django 1.7's and 1.8's source, cited at each test (1.7 ``django/db/
 ``EmailField.__init__``: ``kwargs['max_length'] = kwargs.get('max_length', 75)``, 1.8: 254;
 1.7 ``django/contrib/auth/models.py`` ``AbstractBaseUser.last_login = DateTimeField(_('last login'),
 default=timezone.now)``, 1.8: ``blank=True, null=True``; 1.7/1.8 ``django/contrib/contenttypes/generic.py``
-re-exports ``GenericForeignKey``/``GenericRelation`` from ``.fields``, 1.9 removed the module; 1.7.1 added
-``preserve_default`` and 1.7.1+'s autodetector passed it on every AddField/AlterField, which 1.7 operations
-deconstruct to; 1.8's ``deconstruct()`` leaves it out when True) and the
+re-exports ``GenericForeignKey``/``GenericRelation`` from ``.fields``, 1.9 removed the module; 1.7's
+``OperationWriter`` writes every argument of an operation's ``__init__``, defaults included, so
+``preserve_default=True`` on every AddField from 1.7.0 and every AlterField from 1.7.2, which added it there;
+1.8's ``deconstruct()`` leaves it out when True; 1.7 - 1.11 write a set as ``set([...])``) and the
 migrations Django 1.7's ``makemigrations`` wrote, of the shape below.
 """
 from __future__ import annotations
@@ -149,7 +150,7 @@ def test_under_django_1_8_the_user_fields_change(tmp_path, capsys):
     assert out.count("migrations.AlterField(") == 2, out
 
 
-@pytest.mark.parametrize(("pin", "preserve"), [("1.7", False), ("1.7.1", True), ("1.7.4", True)])
+@pytest.mark.parametrize(("pin", "preserve"), [("1.7", True), ("1.7.1", True), ("1.7.4", True)])
 def test_a_model_change_under_1_7_is_written_with_75(tmp_path, capsys, pin, preserve):
     root = project(tmp_path / "p", pin)
     models = root / "tracker" / "models.py"
@@ -158,7 +159,7 @@ def test_a_model_change_under_1_7_is_written_with_75(tmp_path, capsys, pin, pres
     assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
     out = capsys.readouterr().out
     assert "models.EmailField(max_length=75, null=True)" in out, out
-    # AddField: 1.7.1 - 1.7.11's autodetector passed it always, 1.7.0 had no such argument, 1.8 leaves it out
+    # AddField: 1.7's writer writes every __init__ argument (1.7.0's AddField has preserve_default=True), 1.8 leaves it out
     assert ("preserve_default=True" in out) is preserve, out
     assert "AlterField" not in out, out
 
@@ -193,3 +194,29 @@ def test_alter_field_has_preserve_default_from_1_7_2(tmp_path, capsys, pin, pres
     out = capsys.readouterr().out
     assert "AlterField user.email" in out and ("preserve_default=True" in out) is preserve, out
 
+
+
+@pytest.mark.parametrize(("pin", "written"), [("1.7", "set([('content_type', 'object_id')])"),
+                                              ("1.11.2", "set([('content_type', 'object_id')])"),
+                                              ("2.0", "{('content_type', 'object_id')}")])
+def test_a_set_is_written_as_the_pinned_django_writes_it(tmp_path, capsys, pin, written):
+    """1.7's ``MigrationWriter.serialize`` and 1.10/1.11's ``SetSerializer`` write ``set([...])``; 2.0's writes a
+    set literal (``set()`` when empty)."""
+    root = project(tmp_path / "p", pin)
+    models = root / "tracker" / "models.py"
+    models.write_text(models.read_text().replace(
+        '    content_object = generic.GenericForeignKey("content_type", "object_id")\n',
+        '    content_object = generic.GenericForeignKey("content_type", "object_id")\n\n'
+        '    class Meta:\n        unique_together = ("content_type", "object_id")\n'))
+    assert main(["generate", str(root), "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "AlterUniqueTogether attachment" in out, out
+    text = "\n".join(p.read_text() for p in sorted((root / "tracker" / "migrations").glob("0002_*.py")))
+    assert f"unique_together={written}," in text, text
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0  # read back: nothing left
+    assert "no changes" in capsys.readouterr().out
+    models.write_text(models.read_text().replace('        unique_together = ("content_type", "object_id")\n',
+                                                 '        unique_together = ()\n'))
+    assert main(["generate", str(root), "--dry-run", "--engine", "static"]) == 0
+    out = capsys.readouterr().out
+    assert ("unique_together=set([])," if written.startswith("set") else "unique_together=set(),") in out, out

@@ -42,6 +42,8 @@ _OWN_OPERATION = ("indexes", "constraints", "unique_together", "db_table", "db_t
 _UNSUPPORTED_OPTIONS = ("proxy", "order_with_respect_to")
 # Meta options of sets of field names, each with its operation (index_together: Django before 5.1)
 _TOGETHER = (("unique_together", "AlterUniqueTogether"), ("index_together", "AlterIndexTogether"))
+# Meta options a CreateModel may leave to operations of their own after it (``created_models``)
+_LATE = ("indexes", "constraints", "unique_together", "index_together")
 DEFAULT_BASES = ("django.db.models.base.Model",)
 
 
@@ -73,7 +75,8 @@ class MigrationOperation:
             "AlterModelOptions": lambda: f"alter_{model}_options",
             "AddIndex": lambda: f"{model}_{a['index'].kw['name'].lower()}",
             "RemoveIndex": lambda: f"remove_{model}_{a['name'].lower()}",
-            "RenameIndex": lambda: f"rename_{a['old_name'].lower()}_{a['new_name'].lower()}",
+            "RenameIndex": lambda: f"rename_{a['old_name'].lower()}_{a['new_name'].lower()}" if a.get("old_name")
+            else f"rename_{model}_{'_'.join(a['old_fields'])}_{a['new_name'].lower()}",
             "AddConstraint": lambda: f"{model}_{a['constraint'].kw['name'].lower()}",
             "RemoveConstraint": lambda: f"remove_{model}_{a['name'].lower()}",
             "AddField": lambda: f"{model}_{a['name'].lower()}",
@@ -106,7 +109,7 @@ class MigrationOperation:
             "RenameModel": lambda: f"{a['old_name']} -> {a['new_name']}",
             "AddIndex": lambda: f"{target} {a['index'].kw['name']}",
             "RemoveIndex": lambda: f"{target} {a['name']}",
-            "RenameIndex": lambda: f"{target} {a['old_name']} -> {a['new_name']}",
+            "RenameIndex": lambda: f"{target} {a.get('old_name') or a['old_fields']} -> {a['new_name']}",
             "AddConstraint": lambda: f"{target} {a['constraint'].kw['name']}",
             "RemoveConstraint": lambda: f"{target} {a['name']}",
         }.get(self.kind, lambda: str(target))()
@@ -346,7 +349,9 @@ class _Detector:
         for key in kept:
             self.altered_unique_together(self.old.models[key], self.new.models[key])
         for key in kept + [k for k in added if k in self.late_meta]:
-            old = self.old.models.get(key) or replace(self.new.models[key], options={})
+            # a new model's: what its CreateModel left out (``late_meta``) is added now
+            old = self.old.models.get(key) or replace(self.new.models[key], options={
+                k: v for k, v in self.new.models[key].options.items() if k not in self.late_meta[key]})
             self.added_indexes(old, self.new.models[key])
             self.added_constraints(old, self.new.models[key])
             if key in self.late_meta:
@@ -366,7 +371,12 @@ class _Detector:
         """CreateModel for each new model, a model after the new models of its app it points to; in a
         cycle the pointing fields wait for an AddField once every model exists (M2M fields first, they
         have no column). Relations go last in the field list, as Django's optimizer leaves them."""
-        self.late_meta: set[tuple[str, str]] = set()
+        from .legacy_semantics import created_model_deferred, pinned
+
+        # each new model's Meta options its CreateModel leaves to operations after the fields: all of them
+        # when a relation waits for an AddField, else those the pinned Django's optimizer did not fold in
+        self.late_meta: dict[tuple[str, str], frozenset[str]] = {}
+        self.deferred_meta = created_model_deferred(pinned(self.new))
         pending = list(added)
         created: set[tuple[str, str]] = set()
         deferred: list[tuple[FieldState, ModelState]] = []
@@ -401,7 +411,9 @@ class _Detector:
             created.add(ready)
             deferred.extend((model.fields[n], model) for n in model.fields if n in skip)
             if skip:
-                self.late_meta.add(ready)
+                self.late_meta[ready] = frozenset(_LATE)
+            elif self.deferred_meta & set(model.options) and model.options.get("proxy") is not True:
+                self.late_meta[ready] = self.deferred_meta
         return deferred
 
     def create_model(self, model: ModelState, skip: set[str]) -> None:
@@ -414,8 +426,9 @@ class _Detector:
         # the relations follow by name (Django adds them as AddFields of sorted names, folded in by the optimizer)
         related = sorted(((n, f) for n, f in model.fields.items() if _related(f) and not _parent_or_key(f)
                           and n not in skip), key=lambda pair: pair[0])
-        late = ("indexes", "constraints", "unique_together", "index_together")
-        keep_meta = () if skip else late
+        late = _LATE
+        keep_meta = () if skip else tuple(o for o in late if model.options.get("proxy") is True
+                                          or o not in self.deferred_meta)
         # every option the model state has (``abstract``, ``swappable`` too: Django writes them all)
         options = {k: v for k, v in sorted(model.options.items()) if k not in late or k in keep_meta}
         for option, _ in _TOGETHER:  # a set of tuples, as ModelState.from_model holds it
@@ -542,12 +555,30 @@ class _Detector:
                     break
         return out
 
+    def together_renames(self, old: ModelState, new: ModelState) -> list[tuple[tuple[str, ...], str]]:
+        """Django 4.1+: an ``index_together`` entry that goes while one added ``Index`` with only ``fields``
+        (the same, in order) and ``name`` comes is that index renamed (``create_altered_indexes``: "Find
+        index_together changed to indexes"): (the entry's fields, the index's name)."""
+        if _before_4_1(self.old):
+            return []
+        added = [i for i in new.indexes if i not in old.indexes]
+        out = []
+        for fields in sorted(set(map(tuple, old.options.get("index_together", ())))
+                             - set(map(tuple, new.options.get("index_together", ())))):
+            same = [i for i in added if not i.args and set(i.kw) == {"name", "fields"}
+                    and list(i.kw["fields"]) == list(fields)]
+            if len(same) == 1:
+                out.append((fields, same[0].kw["name"]))
+        return out
+
     def renamed_indexes(self, old: ModelState, new: ModelState) -> None:
         for o, n in self.index_renames(old, new):
             self.op("RenameIndex", old.app_label, model_name=old.name_lower, new_name=n, old_name=o)
+        for fields, n in self.together_renames(old, new):
+            self.op("RenameIndex", old.app_label, model_name=old.name_lower, new_name=n, old_fields=fields)
 
     def added_indexes(self, old: ModelState, new: ModelState) -> None:
-        renamed = {n for _, n in self.index_renames(old, new)}
+        renamed = {n for _, n in self.index_renames(old, new)} | {n for _, n in self.together_renames(old, new)}
         for i in new.indexes:
             if i not in old.indexes and i.kw["name"] not in renamed:
                 self.op("AddIndex", new.app_label, model_name=new.name_lower, index=i)
@@ -562,8 +593,11 @@ class _Detector:
         ``index_together`` the same way, after ``unique_together``. Before 4.1 only the second step was."""
         if _before_4_1(self.old):
             return
+        renamed = {fields for fields, _ in self.together_renames(old, new)}  # gone as a RenameIndex
         for option, kind in _TOGETHER:
             before, after = set(old.options.get(option, ())), set(new.options.get(option, ()))
+            if option == "index_together":
+                before = {t for t in before if tuple(t) not in renamed}
             kept = before & after
             if kept != before:
                 self.op(kind, old.app_label, name=old.name_lower, **{option: _together(kept)})

@@ -69,7 +69,7 @@ def keep_callable_storage(desired: ProjectState, migrated: ProjectState, project
 
 def _allowed(root: Path) -> tuple[Version, Version] | None:
     """The lowest and highest Django (major, minor) the project's requirement files allow (``Django>=3.2,<4.2``:
-    3.2 and 4.1, read as "below 4.2"), from the folder of manage.py and the two above it; None when they name
+    3.2 and 4.1, read as "below 4.2"; ``Django>=2.2,<3``: 2.2 and "below 3.0"), from the folder of manage.py and the two above it; None when they name
     no bound."""
     lower: Version = (0, 0)
     upper: Version = (99, 0)
@@ -77,7 +77,7 @@ def _allowed(root: Path) -> tuple[Version, Version] | None:
         for text in texts:
             for match in _RANGE.finditer(text):
                 for op, number in _SPEC.findall(match[1]):
-                    v = tuple(int(p) for p in number.split("."))[:2]
+                    v = (*(int(p) for p in number.split(".")), 0)[:2]  # "<3" is (3, 0)
                     if op in (">=", "==", "~=", ">"):
                         lower = max(lower, v)
                     if op in ("<", "<=", "=="):

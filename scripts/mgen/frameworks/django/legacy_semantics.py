@@ -258,17 +258,18 @@ def legacy_state(state: ProjectState) -> ProjectState:
 
 
 def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> dict[str, Any]:
-    """An operation's arguments as the pinned Django's writer gives them: 1.7 wrote ``preserve_default=True``
-    on every ``AddField``/``AlterField`` its autodetector made, and ``options``/``bases`` on every
-    ``CreateModel`` (1.7.1 added ``preserve_default`` to AddField, 1.7.2 to AlterField (its release notes,
-    #23738), and the autodetector passed it always, as it passed ``options`` and ``bases``; 1.7 operations
-    deconstruct to the arguments they were built with; 1.8's ``deconstruct()`` methods leave out
-    ``preserve_default=True``, empty options and ``(models.Model,)``. taiga-back's own history shows each
-    step: 1.7.0 AlterFields without it, 1.7.1 AddFields with it beside AlterFields without, 1.7.8 both)."""
+    """An operation's arguments as the pinned Django's writer gives them: 1.7 wrote every argument of the
+    operation's ``__init__``, defaults included (1.7.0 writer.py ``OperationWriter.serialize``: each name of
+    ``inspect.getargspec(operation.__init__)`` with its value from ``inspect.getcallargs``), so
+    ``preserve_default=True`` on every ``AddField`` (its ``__init__`` has it from 1.7.0) and, from 1.7.2, on every
+    ``AlterField`` (1.7.2 added the argument, #23738), and ``options``/``bases`` on every ``CreateModel``;
+    1.8's ``deconstruct()`` methods leave out ``preserve_default=True``, empty options and
+    ``(models.Model,)``. taiga-back's own history, pinned to 1.7.0 in September 2014, has AddFields with it and
+    AlterFields without)."""
     version = pinned(state)
     if not (version and (1, 7) <= tuple(version)[:2] < (1, 8)):
         return args
-    since = {"AddField": (1, 7, 1), "AlterField": (1, 7, 2)}.get(kind)
+    since = {"AddField": (1, 7), "AlterField": (1, 7, 2)}.get(kind)
     if since is not None and tuple(version) >= since:
         return {**args, "preserve_default": args.get("preserve_default", True)}
     if kind == "CreateModel":  # 1.7's autodetector passed options and bases always (1.8 leaves out the defaults)
@@ -276,3 +277,23 @@ def legacy_operation(state: ProjectState, kind: str, args: dict[str, Any]) -> di
                 "bases": args.get("bases", ("django.db.models.base.Model",))}
     return args
 
+
+
+def created_model_deferred(version: Version | None) -> frozenset[str]:
+    """The Meta options a ``CreateModel`` of the pinned Django does not hold: ``generate_created_models`` pops
+    ``unique_together``/``index_together``, ``indexes`` and ``constraints`` and adds an operation for each after
+    the model, and only later optimizers fold those back into the ``CreateModel``: ``AlterTogetherOptionOperation``
+    from 2.2 (2.1.15's ``CreateModel.reduce`` has no such case, 2.2.28's has), ``AddIndex`` from 4.2.1 (4.2.0's
+    has none, 4.2.1's has), ``AddConstraint`` from 5.1 (5.0.14's has none, 5.1.15's has). With no pinned
+    version: none (the Django mgen is written against). A bare series ``4.2`` is taken as its latest release."""
+    if not version:
+        return frozenset()
+    v = tuple(version)
+    deferred = set()
+    if v[:2] < (2, 2):
+        deferred |= {"unique_together", "index_together"}
+    if v[:2] < (4, 2) or v == (4, 2, 0):
+        deferred.add("indexes")
+    if v[:2] < (5, 1):
+        deferred.add("constraints")
+    return frozenset(deferred)

@@ -31,6 +31,7 @@ from . import scoped
 from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
 from .chop import chop, needs_chop
 from .fields import field_call
+from .legacy_semantics import PINNED_KEY
 from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
@@ -76,6 +77,10 @@ class Serializer:
     def __init__(self, project: DjangoProject):
         self.project = project
         self._paths: dict[str, str] = {}
+        # a set as the pinned Django writes it: ``set([...])`` before 2.0 (1.7 writer.py ``format = "set([%s])"``,
+        # 1.10/1.11 serializer.py ``SetSerializer``), a literal from 2.0 (``"{%s}" if self.value else "set(%s)"``)
+        pinned = project.settings.get(PINNED_KEY) if project.settings else None
+        self.sets_as_calls = bool(pinned) and tuple(pinned)[:2] < (2, 0)
 
     def __call__(self, value: Any) -> tuple[str, set[str]]:
         imports: set[str] = set()
@@ -120,6 +125,8 @@ class Serializer:
             inner = [self.value(x, imports) for x in v]
             return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
         if isinstance(v, (set, frozenset)):
+            if self.sets_as_calls and isinstance(v, set):  # Django 1.7 - 1.11: "set([%s])", empty or not
+                return "set([" + ", ".join(sorted(self.value(x, imports) for x in v)) + "])"
             if not v:
                 return "set()" if isinstance(v, set) else "frozenset()"
             inner = sorted(self.value(x, imports) for x in v)
