@@ -35,7 +35,7 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # evaluated; fields of a missing library named as keys, their arguments as ForeignKey's; enum members' .value;
 # a migration's opaque field through its class's consumed arguments; a set of constraint fields sorted):
 # a cache written by an earlier reader of the same mgen version is dropped
-READER = 12
+READER = 13
 
 
 @dataclass

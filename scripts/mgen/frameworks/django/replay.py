@@ -43,6 +43,7 @@ from .models import (
     DB_ARGUMENTS,
     ModelClassReader,
     app_auto_fields,
+    asked_count,
     normalize_constraint,
     normalize_index,
     normalize_options,
@@ -144,8 +145,9 @@ def migration_files(project: DjangoProject, app: App, history: History | None = 
         record = history.get(path, content) if history is not None else None
         if record is None:
             module = project.finder.module_at(path)
+            asked = asked_count(project)
             record = read_migration_file(project, app, path, module)
-            if history is not None:
+            if history is not None and asked_count(project) == asked:  # not read under an assumption
                 history.put(path, content, module, record)
         out.append(MigrationFile(app.label, path.stem, path, record.line, record.dependencies, record.run_before,
                                  record.replaces, record.operations))

@@ -24,7 +24,7 @@ from typing import Any
 
 from ...errors import MgenError
 from .. import bounded
-from . import canonical, conditions, enums, settings_objects
+from . import canonical, conditions, enums, model_meta, settings_objects
 from .enum_calls import NOT_A_MEMBER, enum_call
 from .source import (
     Definition,
@@ -125,6 +125,10 @@ class Evaluator:
     settings_module: str | None = None
     unknown_settings: set[str] = field(default_factory=set)
     objects: dict[str, dict] = field(default_factory=dict)
+    # the values assumed for run-time conditions (``runtime_conditions.World``); None: such a test refuses
+    world: Any = None
+    # ``Model._meta.db_table`` and the like of a model class (``model_meta``; set by the project)
+    model_meta: Any = None
     _active: set = field(default_factory=set)
     # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
     _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
@@ -302,6 +306,12 @@ class Evaluator:
                 return self.setting(node.attr, node, scope)
             if isinstance(owner, Definition) and isinstance(owner.value, ast.Call):  # an app settings object
                 found = settings_objects.object_attribute(self, owner, node.attr, node, scope)
+                if found is not None:
+                    return found
+            if self.model_meta is not None and node.attr in model_meta.ATTRIBUTES \
+                    and isinstance(node.value, ast.Attribute) and node.value.attr == "_meta":  # M._meta.db_table
+                model = self.resolve(node.value.value, scope)
+                found = self.model_meta(model, node.attr) if isinstance(model, Definition) else None
                 if found is not None:
                     return found
             if isinstance(owner, Definition) and node.attr in enums.ATTRIBUTES:  # E.MEMBER.value
