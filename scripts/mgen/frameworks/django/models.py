@@ -28,7 +28,7 @@ from .. import pyast
 from ..pyast import Note, simple_assignment
 from . import conditions, index_names, inheritance, module_branches, opaque_keys
 from .consumed import consumed_arguments
-from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
+from .field_classes import ARRAY_FIELD, THIRD_PARTY_FIELDS, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
     RELATED_FIELDS,
@@ -360,6 +360,9 @@ class ModelClassReader:
             bound = opaque_keys.bind_key_arguments(bound)
         if found.opaque:  # TaggableManager(through=TaggedThing): a model class as its label
             bound.update((k, self._model_label(bound[k])) for k in ("to", "through") if isinstance(bound.get(k), Ref))
+            if path.rpartition(".")[2] in THIRD_PARTY_FIELDS:  # through="TaggedThing": the model's app's, as
+                bound.update((k, f"{model.app_label}.{bound[k]}") for k in ("to", "through")  # deconstruct() gives
+                             if isinstance(bound.get(k), str) and "." not in bound[k] and bound[k] != "self")
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
         elif found.opaque and opaque_keys.key_like(path) and "to" in bound:
