@@ -33,7 +33,8 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # defaults read; classes on an unread library base noted, then read as partial models; a model imported from a
 # nested app's module labelled by that app; unnamed indexes by their class's suffix; f-strings and string methods
 # evaluated; fields of a missing library named as keys, their arguments as ForeignKey's; enum members' .value;
-# a migration's opaque field through its class's consumed arguments; a set of constraint fields sorted):
+# a migration's opaque field through its class's consumed arguments; a set of constraint fields sorted; a models
+# module's `if` on the vendor decided; a migration named as its app's module; Model._meta.db_table):
 # a cache written by an earlier reader of the same mgen version is dropped
 READER = 13
 
