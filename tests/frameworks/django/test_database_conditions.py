@@ -259,3 +259,15 @@ def test_a_model_under_a_test_mgen_cannot_read_refuses_its_app(tmp_path: Path):
     assert "model Entry is defined under `if missing_library.ENABLED`" in refused.value.message
     assert (Path(refused.value.file).name, refused.value.line) == ("models.py", 6)
     assert not generate(root, name=None, dry_run=True, apps=["shop"]).operations
+
+
+def test_drift_is_read_both_ways_too(tmp_path: Path):
+    from mgen.frameworks.django.framework import DjangoFramework
+
+    root = _runtime_project(tmp_path, "sqlite")
+    assert DjangoFramework().drift_lines(root, None, None) == []
+    (root / "shop" / "models.py").write_text(SHOP % "    price = models.IntegerField(default=0)\n")
+    assert DjangoFramework().drift_lines(root, None, None) == ["shop: AddField item.price"]
+    (root / "search" / "models.py").write_text(RUNTIME_MODELS % "        body = models.TextField(null=True)\n")
+    with pytest.raises(MgenError, match="depends on fts_available"):
+        DjangoFramework().drift_lines(root, None, None)

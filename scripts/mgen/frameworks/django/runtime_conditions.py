@@ -8,6 +8,10 @@ app's migration would be: an app whose migration is the same in every world gets
 condition; an app whose migration depends on it is refused at the condition's file and line
 (``writer_worlds``). A reader without a world (``--format sql``, drift) refuses the app at the condition, as
 before. What is read under an assumption is never cached (``World.asked`` counts the questions).
+
+A condition is taken as a fact about the environment the code runs in: the same wherever and whenever it is
+asked (a function of the SQLite library, the installed packages, the environment variables). A test built
+otherwise (``f() and g()``, ``f() == "x"``) is not one and refuses as before.
 """
 from __future__ import annotations
 
