@@ -271,3 +271,60 @@ def test_drift_is_read_both_ways_too(tmp_path: Path):
     (root / "search" / "models.py").write_text(RUNTIME_MODELS % "        body = models.TextField(null=True)\n")
     with pytest.raises(MgenError, match="depends on fts_available"):
         DjangoFramework().drift_lines(root, None, None)
+
+
+IMPORTED_MODELS = """\
+from django.conf import settings
+from django.db import models
+
+if getattr(settings, "USE_CUSTOM_BASE", False):
+    from .bases import CustomBase as Base
+else:
+    from .bases import PlainBase as Base
+
+
+class Entry(Base):
+    title = models.CharField(max_length=100)
+"""
+BASES = """\
+from django.db import models
+
+
+class PlainBase(models.Model):
+    class Meta:
+        abstract = True
+
+
+class CustomBase(models.Model):
+    rank = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+"""
+IMPORTED_MIGRATION = """\
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name="Entry", fields=[
+            ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+            ("title", models.CharField(max_length=100)),
+        ]),
+    ]
+"""
+
+
+def test_a_name_imported_in_a_branch_on_a_setting_is_that_branch_s(tmp_path: Path):
+    # wagtail's test app: ``if swapper.is_swapped("wagtailcore", "Page"): from ... import BasePage as Page``
+    root = _project(tmp_path, "sqlite", {"search": {"0001_initial": IMPORTED_MIGRATION}},
+                    {"search": IMPORTED_MODELS})
+    (root / "search" / "bases.py").write_text(BASES)
+    assert not generate(root, name=None, dry_run=True).operations
+    with (root / "config" / "settings.py").open("a") as f:
+        f.write("USE_CUSTOM_BASE = True\n")
+    result = generate(root, name=None)
+    assert result.operations == {"search": ["search: AddField entry.rank"]}, result.operations
+    _judged(root, "sqlite", None, "search", "0001")

@@ -14,10 +14,10 @@ wagtail's search models (2.15 - 6.x) read::
     ...
     class IndexEntry(AbstractIndexEntry): ...
 
-A test of ``connection.vendor`` and settings only is read as a migration's is: comparisons, ``and``/``or``,
-the vendor the settings' ENGINE gives (``operations_list.with_vendor``); a run-time condition as the world
-being read assumes it (``runtime_conditions``). Any other test (``django.VERSION``: the version mgen finds
-is not necessarily the project's) is not decided. The branch taken is what the module binds: a name bound there resolves to that
+A test is read as a migration's is: settings, comparisons, ``and``/``or``, ``swapper.is_swapped(...)``, the
+vendor the settings' ENGINE gives (``operations_list.with_vendor``); a run-time condition as the world being
+read assumes it (``runtime_conditions``). A test of a version (``django.VERSION``: the version mgen finds is
+not necessarily the project's) is not decided. The branch taken is what the module binds: a name bound there resolves to that
 binding (``Finder.lookup`` through ``Finder.branch_taken``) and its classes are the app's
 (``models.ModelClassReader``). A test mgen cannot read leaves the names bound under it unknown, as before,
 and a model class under it refuses its app at the ``if`` (``undecided_models``).
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .values import Evaluator, Scope
 
 _PLAIN = (str, int, float, bool, bytes, type(None), tuple, list, dict)
+VERSIONS = frozenset({"VERSION", "version_info", "__version__", "hexversion", "get_version"})
 
 
 def taken(ev: Evaluator, module: Module, stmt: ast.If) -> list[ast.stmt] | None:
@@ -64,8 +65,8 @@ def decide(ev: Evaluator, module: Module, test: ast.expr) -> bool | None:
     from .values import Scope, first_opaque
 
     scope = Scope(module)
-    if not _about_database_or_settings(ev, test, scope):
-        return runtime_conditions.assumed(ev, test, scope)
+    if not _read_statically(ev, test, scope):
+        return None
     try:
         value = plain(ev.value(with_vendor(ev, test, scope), scope))
     except MgenError:
@@ -76,15 +77,16 @@ def decide(ev: Evaluator, module: Module, test: ast.expr) -> bool | None:
     return runtime_conditions.assumed(ev, test, scope)
 
 
-def _about_database_or_settings(ev: Evaluator, test: ast.expr, scope: Scope) -> bool:
-    """Whether the test reads only ``connection.vendor`` and settings (and constants): a test on anything else
-    (``django.VERSION``: the version mgen finds is not the project's) is not decided here."""
-    from .operations_list import CONNECTION
-    from .values import SETTINGS_PATH
-
-    names = [n for n in ast.walk(test) if isinstance(n, ast.Name)]
-    return bool(names) and not any(isinstance(n, ast.Call) for n in ast.walk(test)) \
-        and all(ev.path_of(n, scope) in (CONNECTION, SETTINGS_PATH) for n in names)
+def _read_statically(ev: Evaluator, test: ast.expr, scope: Scope) -> bool:
+    """Whether a test may be decided by its static value: not one of a version (``django.VERSION``, an alias
+    of it, ``sys.version_info``: the versions mgen finds are not necessarily the project's)."""
+    for node in ast.walk(test):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            spelled = node.attr if isinstance(node, ast.Attribute) else node.id
+            path = ev.path_of(node, scope) or ""
+            if spelled in VERSIONS or path.rpartition(".")[2] in VERSIONS:
+                return False
+    return True
 
 
 def undecided_classes(stmt: ast.If) -> list[ast.ClassDef]:

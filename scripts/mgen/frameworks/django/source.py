@@ -212,8 +212,13 @@ class Finder:
         """A name whose last top-level binding is in a module-level ``if``: its binding in the branch taken
         (``branch_taken``), None when the test is not read or the branch binds it otherwise."""
         bindings = module.symbols.get(name) or []
-        if not bindings or bindings[-1].kind != "conditional" or not isinstance(bindings[-1].node, ast.If) \
-                or self.branch_taken is None or not self.is_own(module.path):
+        if not bindings or bindings[-1].kind != "conditional" or self.branch_taken is None \
+                or not self.is_own(module.path):
+            return None
+        node = bindings[-1].node  # the ``if``, or an import in one of its branches
+        statement = node if isinstance(node, ast.If) else next(
+            (s for s in module.tree.body if isinstance(s, ast.If) and any(n is node for n in ast.walk(s))), None)
+        if statement is None:
             return None
         key = (id(module), name)
         if key in self._in_branches:  # the test of the ``if`` binding it needs the name itself
@@ -221,7 +226,7 @@ class Finder:
             return None
         self._in_branches.add(key)
         try:
-            branch = self.branch_taken(module, bindings[-1].node)
+            branch = self.branch_taken(module, statement)
         finally:
             self._in_branches.discard(key)
         for stmt in reversed(branch or []):
