@@ -328,3 +328,31 @@ def test_a_name_imported_in_a_branch_on_a_setting_is_that_branch_s(tmp_path: Pat
     result = generate(root, name=None)
     assert result.operations == {"search": ["search: AddField entry.rank"]}, result.operations
     _judged(root, "sqlite", None, "search", "0001")
+
+
+USER_MODELS = """\
+from django.contrib.auth import get_user_model
+from django.db import models
+
+
+class Session(models.Model):
+    user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE, related_name="sessions")
+%s"""
+
+
+def test_a_relation_to_get_user_model_is_the_swappable_setting(tmp_path: Path):
+    # wagtail's admin (2024): ``ForeignKey(get_user_model(), ...)``, which Django writes as
+    # ``to=settings.AUTH_USER_MODEL`` with a swappable dependency
+    root = tmp_path / "proj"
+    h.skeleton(root, "'django.contrib.auth', 'django.contrib.contenttypes', 'sessions_app'")
+    (root / "sessions_app" / "migrations").mkdir(parents=True)
+    for rel in ("__init__.py", "migrations/__init__.py"):
+        (root / "sessions_app" / rel).write_text("")
+    (root / "sessions_app" / "models.py").write_text(USER_MODELS % "")
+    h.manage(root, "makemigrations", "sessions_app", "-v0")
+    assert "settings.AUTH_USER_MODEL" in (root / "sessions_app" / "migrations" / "0001_initial.py").read_text()
+    assert not generate(root, name=None, dry_run=True).operations
+    (root / "sessions_app" / "models.py").write_text(USER_MODELS % "    seen = models.IntegerField(default=0)\n")
+    result = generate(root, name=None)
+    assert result.operations == {"sessions_app": ["sessions_app: AddField session.seen"]}, result.operations
+    _judged(root, "sqlite", None, "sessions_app", "0001")

@@ -41,6 +41,7 @@ from .source import (
 from .state import Q_PATH, Call, Opaque, QNode, Ref, Setting
 
 SETTINGS_PATH = "django.conf.settings"
+GET_USER_MODEL = "django.contrib.auth.get_user_model"  # the class settings.AUTH_USER_MODEL names
 # Django's translation functions: the migration keeps the untranslated text
 _GETTEXT = {f"django.utils.translation.{n}" for n in (
     "gettext", "gettext_lazy", "gettext_noop", "ugettext", "ugettext_lazy", "ugettext_noop",
@@ -424,6 +425,8 @@ class Evaluator:
             path = target.path if isinstance(target, (Definition, External)) else target.module.name
         if path == "builtins.getattr":
             return conditions.settings_getattr(self, node, scope)
+        if path == GET_USER_MODEL and not node.args and not node.keywords:  # ForeignKey(get_user_model(), ...)
+            return self.setting("AUTH_USER_MODEL", node, scope)  # deconstructs as the swappable setting
         if path in conditions.IS_INSTALLED:
             return conditions.is_installed(self, node, scope)
         args = tuple(self.value(a, scope) for a in node.args)
