@@ -356,3 +356,32 @@ def test_a_relation_to_get_user_model_is_the_swappable_setting(tmp_path: Path):
     result = generate(root, name=None)
     assert result.operations == {"sessions_app": ["sessions_app: AddField session.seen"]}, result.operations
     _judged(root, "sqlite", None, "sessions_app", "0001")
+
+
+MANAGED = """\
+from django.db import models
+
+
+class CustomManager(models.Manager):
+    pass
+
+
+class Item(models.Model):
+    name = models.CharField(max_length=20)
+%s"""
+
+
+def test_a_default_manager_not_named_objects_is_written_as_django_s_shim(tmp_path: Path):
+    # wagtail's test app (2024): ``instances = CustomManager()``, its only manager: Django's CreateModel
+    # carries ``managers=[("instances", models.Manager())]``
+    root = h.write_project(tmp_path / "proj", {"shop": {"0001_initial": SHOP_MIGRATION}}, {"shop": SHOP % ""})
+    (root / "shop" / "models.py").write_text(SHOP % "" + "\n\n" + MANAGED.split("\n\n\n", 1)[1].replace(
+        "class Item(", "class Stock(") % "    instances = CustomManager()\n")
+    written = generate(root, name=None)
+    assert written.operations == {"shop": ["shop: CreateModel Stock"]}, written.operations
+    text = Path(written.files[0]).read_text()
+    assert "managers=[" in text and "('instances', django.db.models.manager.Manager())" in text, text
+    check = h.manage(root, "makemigrations", "--check", "--dry-run", check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    h.manage(root, "migrate", "-v0")
+    h.manage(root, "migrate", "shop", "0001", "-v0")

@@ -28,9 +28,10 @@ from ... import __version__
 from ...errors import MgenError
 from ...formats import render_template, write_atomically
 from . import scoped, worlds
-from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
+from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect
 from .chop import chop, needs_chop
 from .fields import field_call
+from .managers import migration_managers
 from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
