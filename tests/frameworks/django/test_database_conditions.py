@@ -376,7 +376,8 @@ def test_a_default_manager_not_named_objects_is_written_as_django_s_shim(tmp_pat
     # carries ``managers=[("instances", models.Manager())]``
     root = h.write_project(tmp_path / "proj", {"shop": {"0001_initial": SHOP_MIGRATION}}, {"shop": SHOP % ""})
     (root / "shop" / "models.py").write_text(SHOP % "" + "\n\n" + MANAGED.split("\n\n\n", 1)[1].replace(
-        "class Item(", "class Stock(") % "    instances = CustomManager()\n")
+        "class Item(", "class Stock(") % "    instances = CustomManager()\n"
+        + "\n\nCustomManager = models.Manager.from_queryset(models.QuerySet)  # bound again below the model\n")
     written = generate(root, name=None)
     assert written.operations == {"shop": ["shop: CreateModel Stock"]}, written.operations
     text = Path(written.files[0]).read_text()

@@ -40,6 +40,10 @@ def migration_managers(project: Any, apps: list[str] | tuple[str, ...]) -> dict[
                     continue
                 name = stmt.targets[0].id
                 target = ev.resolve(stmt.value.func, Scope(cls.module, (cls.node,)))
+                if isinstance(stmt.value.func, ast.Name) and cls.owner is None \
+                        and not _class_binds(cls.node, stmt.value.func.id):
+                    # a module-level name as the class statement sees it (bound again further down: not that)
+                    target = project.finder.lookup_before(cls.module, stmt.value.func.id, cls.node.lineno)
                 if name in seen:
                     continue
                 if not hasattr(target, "node") or not isinstance(target.node, ast.ClassDef):
@@ -61,6 +65,11 @@ def migration_managers(project: Any, apps: list[str] | tuple[str, ...]) -> dict[
         if found:
             out[(model.app_label, model.name.lower())] = found
     return out
+
+
+def _class_binds(node: ast.ClassDef, name: str) -> bool:
+    return any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
+               for s in node.body)
 
 
 def _manager_like(call: ast.Call) -> bool:

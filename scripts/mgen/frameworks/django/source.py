@@ -208,6 +208,11 @@ class Finder:
             return self._in_branch(module, name) or found
         return found
 
+    def lookup_before(self, module: Module, name: str, line: int) -> Resolved:
+        """What ``name`` stands for at the top level of ``module`` as the statement at ``line`` runs (a name
+        bound again later in the module: wagtail's ``CustomManager`` class, then a ``from_queryset`` value)."""
+        return self._convert(self.project_of(module).lookup(module, name, before=line))
+
     def _in_branch(self, module: Module, name: str) -> Resolved | None:
         """A name whose last top-level binding is in a module-level ``if``: its binding in the branch taken
         (``branch_taken``), None when the test is not read or the branch binds it otherwise."""
