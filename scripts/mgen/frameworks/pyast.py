@@ -290,6 +290,11 @@ def _visit(module: Module, stmts: list[ast.stmt], conditional: bool) -> None:
                 add(name, Binding("conditional", line, node=stmt))
 
 
+def bound_names(stmt: ast.AST) -> Iterator[str]:
+    """Every name a statement (and the statements nested in it) binds at its own scope level."""
+    return _bound_names(stmt)
+
+
 def bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
     for attr in ("body", "orelse", "finalbody"):
         body = getattr(stmt, attr, None)

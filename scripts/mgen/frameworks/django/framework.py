@@ -218,15 +218,28 @@ class DjangoFramework(Framework):
                                options.settings)
 
     def drift_lines(self, tree: Path, settings: str | None, dialect: str | None) -> list[str] | None:
+        from . import worlds
         from .autodetect import detect as autodetect
         from .project import load_project
         from .replay import models_state, replay_project
+        from .runtime_conditions import World
 
-        project = load_project(tree, settings)
-        apps = [a.label for a in project.project_apps
-                if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
-        changes = autodetect(replay_project(project), models_state(project), apps)
-        return [op.describe() for ops in changes.operations.values() for op in ops]
+        def lines(world: World) -> list[str]:
+            project = load_project(tree, settings)
+            project.evaluator.world = world  # run-time conditions read both ways, as generate reads them
+            apps = [a.label for a in project.project_apps
+                    if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
+            changes = autodetect(replay_project(project), models_state(project), apps)
+            return [op.describe() for ops in changes.operations.values() for op in ops]
+
+        first = World()
+        found = lines(first)
+        if first.hits:  # the drift must be the same whichever way they go, else it is not known
+            refused, _ = worlds.settle(first, {"project": found}, lambda w: ({"project": lines(w)}, {}),
+                                       lambda _file: "project")
+            if refused:
+                raise refused["project"]
+        return found
 
     # -- companions and mgen diff sources -------------------------------------------------------------
     def written_migrations(self, data: dict, project: Path, files: list[Path]) \

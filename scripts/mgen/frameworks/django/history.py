@@ -34,9 +34,10 @@ NAME, KIND, FORMAT = HISTORY_ENTRY
 # nested app's module labelled by that app; unnamed indexes by their class's suffix; f-strings and string methods
 # evaluated; fields of a missing library named as keys, their arguments as ForeignKey's; enum members' .value;
 # a migration's opaque field through its class's consumed arguments; a set of constraint fields sorted;
-# a Python 2 project's byte string literals kept as such, python2.py):
+# a Python 2 project's byte string literals kept as such, python2.py; a models module's `if` on the vendor
+# decided; a migration named as its app's module; Model._meta.db_table; 14: both of the above):
 # a cache written by an earlier reader of the same mgen version is dropped
-READER = 13
+READER = 14
 
 
 @dataclass

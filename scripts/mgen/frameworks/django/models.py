@@ -26,9 +26,9 @@ from typing import Any
 from ...errors import MgenError, nested_in
 from .. import pyast
 from ..pyast import Note, simple_assignment
-from . import conditions, index_names, inheritance, opaque_keys
+from . import conditions, index_names, inheritance, module_branches, opaque_keys
 from .consumed import consumed_arguments
-from .field_classes import ARRAY_FIELD, FieldClass, FieldClassifier, array_arguments
+from .field_classes import ARRAY_FIELD, THIRD_PARTY_FIELDS, FieldClass, FieldClassifier, array_arguments
 from .fields import (
     AUTO_FIELDS,
     RELATED_FIELDS,
@@ -140,7 +140,7 @@ class ModelClassReader:
             return []
         seen.add(module.name)
         out: list[Definition] = []
-        for stmt in module.tree.body:
+        for stmt in self._statements(module, module.tree.body):
             if isinstance(stmt, ast.ClassDef):
                 out.append(Definition(f"{module.name}.{stmt.name}", module, stmt))
             elif isinstance(stmt, ast.ImportFrom):
@@ -158,6 +158,23 @@ class ModelClassReader:
                         out.extend(self._classes_of(target.module, app, seen))
                     elif isinstance(target, Definition) and isinstance(target.node, ast.ClassDef):
                         out.append(target)
+        return out
+
+    def _statements(self, module: Module, body: list[ast.stmt]) -> list[ast.stmt]:
+        """The module's top-level statements, a module-level ``if`` replaced by the branch Python runs
+        (``module_branches``); a model class under a test mgen cannot read refuses the app."""
+        out: list[ast.stmt] = []
+        for stmt in body:
+            if not isinstance(stmt, ast.If):
+                out.append(stmt)
+                continue
+            branch = module_branches.taken(self.ev, module, stmt)
+            if branch is not None:
+                out.extend(self._statements(module, branch))
+                continue
+            for cls in module_branches.undecided_classes(stmt):
+                if self.is_model(Definition(f"{module.name}.{cls.name}", module, cls)):
+                    raise module_branches.refuse_undecided(module, stmt, cls.name)
         return out
 
     def is_model(self, cls: Definition) -> bool:
@@ -343,6 +360,9 @@ class ModelClassReader:
             bound = opaque_keys.bind_key_arguments(bound)
         if found.opaque:  # TaggableManager(through=TaggedThing): a model class as its label
             bound.update((k, self._model_label(bound[k])) for k in ("to", "through") if isinstance(bound.get(k), Ref))
+            if path.rpartition(".")[2] in THIRD_PARTY_FIELDS:  # through="TaggedThing": the model's app's, as
+                bound.update((k, f"{model.app_label}.{bound[k]}") for k in ("to", "through")  # deconstruct() gives
+                             if isinstance(bound.get(k), str) and "." not in bound[k] and bound[k] != "self")
         if django_class in RELATED_FIELDS:
             bound = self.related_arguments(bound, django_class, model, spec, file, call.lineno)
         elif found.opaque and opaque_keys.key_like(path) and "to" in bound:
@@ -606,6 +626,12 @@ def _own_meta(cls: Definition) -> ast.ClassDef | None:
     return None
 
 
+def asked_count(project: DjangoProject) -> int:
+    """How many run-time conditions the project's world has answered (``runtime_conditions.World.asked``)."""
+    world = project.evaluator.world
+    return world.asked if world is not None else 0
+
+
 def _has_app(project: DjangoProject, label: str) -> bool:
     return any(a.label == label for a in project.apps)
 
@@ -625,6 +651,7 @@ def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None,
             continue
         found = kept.get(app) if kept is not None else None
         if found is None:
+            asked = asked_count(project)
             try:
                 found = _read_app(project, app, labels)
             except MgenError as e:
@@ -632,7 +659,7 @@ def read_models(project: DjangoProject, app_labels: Iterable[str] | None = None,
                     raise
                 state.refused[app.label] = e
                 continue
-            if kept is not None:
+            if kept is not None and asked_count(project) == asked:  # not read under an assumption
                 kept.put(app, *found)
         models, notes = found
         state.models.update(models)

@@ -6,7 +6,7 @@ Besides a literal list, a migration may build the list: ``[...] + [...]``, ``[..
 ``operations.append(op)``, ``operations.extend([...])``, each maybe under ``if <condition>:`` (allauth
 adds a constraint depending on a setting). A condition is evaluated like any value
 (``getattr(settings, "X", default)``, comparisons, ``not``), ``connection.vendor`` as the settings' database
-engine gives it (``_with_vendor``); one mgen cannot evaluate is an MgenError naming it, never a guess.
+engine gives it (``with_vendor``); one mgen cannot evaluate is an MgenError naming it, never a guess.
 
 Inside the elements, a call may unpack a literal: ``Field(**options)``, ``CheckConstraint(*args)``, where
 ``options`` is a dict (a list or tuple for ``*``) the migration's module or class body assigns, maybe
@@ -21,7 +21,7 @@ import copy
 from pathlib import Path
 
 from ...errors import MgenError
-from . import conditions
+from . import conditions, runtime_conditions
 from .conditions import plain
 from .operations_unpack import Unpacker
 from .source import Definition
@@ -89,11 +89,14 @@ class _Reader:
         self.items = [*self.items, *items]
 
     def condition(self, node: ast.expr) -> bool:
-        value = self.ev.value(_with_vendor(self.ev, node, self.scope), self.scope)
+        value = self.ev.value(with_vendor(self.ev, node, self.scope), self.scope)
         value = plain(value)
         opaque = first_opaque(value)
         if opaque is not None or not isinstance(value, (str, int, float, bool, bytes, type(None), tuple, list,
                                                         dict)):
+            assumed = runtime_conditions.assumed(self.ev, node, self.scope)  # fts5_available(): per world
+            if assumed is not None:
+                return assumed
             source = opaque.source if opaque is not None else ast.unparse(node)
             raise MgenError(f"Migration.{self.name} depends on {source}, which mgen cannot evaluate statically",
                             str(self.path), getattr(node, "lineno", None))
@@ -129,7 +132,7 @@ class _Reader:
                         str(self.path), node.lineno)
 
 
-def _with_vendor(ev: Evaluator, node: ast.expr, scope: Scope) -> ast.expr:
+def with_vendor(ev: Evaluator, node: ast.expr, scope: Scope) -> ast.expr:
     """A condition with ``connection.vendor`` (``django.db.connection``: the default database's) as the
     constant the ``vendor`` of the settings' ENGINE's ``DatabaseWrapper`` is ("sqlite", "postgresql", ...);
     as it is when the engine or its vendor cannot be read (then the condition says so)."""

@@ -17,6 +17,7 @@ its ``label`` and ``default_auto_field``.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 from ...errors import MgenError
 from ..interpreter import folders_up
 from ..pyast import Note
+from . import model_meta, module_branches
 from .settings import Conditional, DjangoSettings, evaluate_file, evaluate_settings, first_unknown, is_known
 from .source import Definition, External, Finder, Module, dotted_name, parse_file
 from .state import Call, Opaque, Ref
@@ -88,6 +90,9 @@ class DjangoProject:
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.finder, self.settings, settings_module=self.settings_module)
+        # a module-level ``if`` on the database vendor or a setting: the branch Python runs (module_branches)
+        self.finder.branch_taken = functools.partial(module_branches.taken, self.evaluator)
+        self.evaluator.model_meta = functools.partial(model_meta.attribute, self)
 
     def app(self, label: str) -> App:
         for app in self.apps:

@@ -43,6 +43,7 @@ from .models import (
     DB_ARGUMENTS,
     ModelClassReader,
     app_auto_fields,
+    asked_count,
     normalize_constraint,
     normalize_index,
     normalize_options,
@@ -143,13 +144,26 @@ def migration_files(project: DjangoProject, app: App, history: History | None = 
             raise MgenError(f"cannot read: {e.strerror}", str(path)) from None
         record = history.get(path, content) if history is not None else None
         if record is None:
-            module = project.finder.module_at(path)
+            module = _migration_module(project, app, path)
+            asked = asked_count(project)
             record = read_migration_file(project, app, path, module)
-            if history is not None:
+            if history is not None and asked_count(project) == asked:  # not read under an assumption
                 history.put(path, content, module, record)
         out.append(MigrationFile(app.label, path.stem, path, record.line, record.dependencies, record.run_before,
                                  record.replaces, record.operations))
     return out
+
+
+def _migration_module(project: DjangoProject, app: App, path: Path) -> Module:
+    """The migration file as Django's loader imports it, ``<app's migrations module>.<file name>``, so that a
+    relative import (``from ..fields import F``) names what the app's models name; the file's module on the
+    first root holding it when that name does not reach the file (a project folder that is also a package:
+    wagtail's ``wagtail/test`` holds ``customuser``, installed as ``wagtail.test.customuser``)."""
+    if app.migrations_module:
+        module = project.finder.module(f"{app.migrations_module}.{path.stem}")
+        if module is not None and module.path.resolve() == path.resolve():
+            return module
+    return project.finder.module_at(path)
 
 
 def read_migration_file(project: DjangoProject, app: App, path: Path, module: Module) -> FileRecord:

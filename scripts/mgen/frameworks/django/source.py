@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +98,11 @@ class Finder:
         self._following: set[str] = set()  # the qualified names ``_external`` is following (a loop stops)
         self.own_roots: list[Path] = [r for r in self.roots if r not in cached]
         self.search = None  # the roots.SearchPath the roots came from (for_project)
+        # the branch of a module-level ``if`` Python runs, where its test is read (``module_branches``; set
+        # once the settings are known): a name bound conditionally resolves to that branch's binding
+        self.branch_taken: Callable[[Module, ast.If], list[ast.stmt] | None] | None = None
+        self._in_branches: set[tuple[int, str]] = set()
+        self._branch_loops = 0  # names left unknown because deciding their branch needed them
 
     @classmethod
     def for_project(cls, project: Path, extra: Sequence[Path] = (), inserted: Sequence[Path] = ()) -> Finder:
@@ -184,7 +189,10 @@ class Finder:
         key = (id(module), dotted)
         found = self._resolved.get(key)
         if found is None:
-            found = self._resolved[key] = self._resolve(module, dotted)
+            loops = self._branch_loops
+            found = self._resolve(module, dotted)
+            if self._branch_loops == loops:  # not cut short by a test that needs the name itself
+                self._resolved[key] = found
         return found
 
     def _resolve(self, module: Module, dotted: str) -> Resolved:
@@ -195,7 +203,58 @@ class Finder:
         return current
 
     def lookup(self, module: Module, name: str) -> Resolved:
-        return self._convert(self.project_of(module).lookup(module, name))
+        found = self._convert(self.project_of(module).lookup(module, name))
+        if isinstance(found, pyast.Unknown) and self.branch_taken is not None:
+            return self._in_branch(module, name) or found
+        return found
+
+    def lookup_before(self, module: Module, name: str, line: int) -> Resolved:
+        """What ``name`` stands for at the top level of ``module`` as the statement at ``line`` runs (a name
+        bound again later in the module: wagtail's ``CustomManager`` class, then a ``from_queryset`` value)."""
+        return self._convert(self.project_of(module).lookup(module, name, before=line))
+
+    def _in_branch(self, module: Module, name: str) -> Resolved | None:
+        """A name whose last top-level binding is in a module-level ``if``: its binding in the branch taken
+        (``branch_taken``), None when the test is not read or the branch binds it otherwise."""
+        bindings = module.symbols.get(name) or []
+        if not bindings or bindings[-1].kind != "conditional" or self.branch_taken is None \
+                or not self.is_own(module.path):
+            return None
+        node = bindings[-1].node  # the ``if``, or an import in one of its branches
+        statement = node if isinstance(node, ast.If) else next(
+            (s for s in module.tree.body if isinstance(s, ast.If) and any(n is node for n in ast.walk(s))), None)
+        if statement is None:
+            return None
+        key = (id(module), name)
+        if key in self._in_branches:  # the test of the ``if`` binding it needs the name itself
+            self._branch_loops += 1
+            return None
+        self._in_branches.add(key)
+        try:
+            branch = self.branch_taken(module, statement)
+        finally:
+            self._in_branches.discard(key)
+        for stmt in reversed(branch or []):
+            if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                return Definition(f"{module.name}.{name}", module, stmt)
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                if len(stmt.targets) != 1:
+                    return None
+                dotted = dotted_name(stmt.value)
+                return self.resolve(module, dotted) if dotted else Definition(f"{module.name}.{name}", module, stmt)
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if (alias.asname or alias.name) == name:
+                        return self._external(f"{absolute(module, stmt)}.{alias.name}")
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname == name:
+                        return self._external(alias.name)
+                    if not alias.asname and alias.name.split(".")[0] == name:
+                        return self._external(name)
+            if name in set(pyast.bound_names(stmt)):
+                return None  # bound some other way, or under a test that is not read
+        return None
 
     def attribute(self, current: Resolved, attr: str) -> Resolved:
         if isinstance(current, pyast.Unknown):

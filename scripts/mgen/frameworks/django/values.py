@@ -24,7 +24,7 @@ from typing import Any
 
 from ...errors import MgenError
 from .. import bounded
-from . import canonical, conditions, enums, settings_objects
+from . import canonical, conditions, enums, model_meta, settings_objects
 from .enum_calls import NOT_A_MEMBER, enum_call
 from .source import (
     Definition,
@@ -50,6 +50,7 @@ def _constant(value: Any, module: Module) -> Any:
 
 
 SETTINGS_PATH = "django.conf.settings"
+GET_USER_MODEL = "django.contrib.auth.get_user_model"  # the class settings.AUTH_USER_MODEL names
 # Django's translation functions: the migration keeps the untranslated text
 _GETTEXT = {f"django.utils.translation.{n}" for n in (
     "gettext", "gettext_lazy", "gettext_noop", "ugettext", "ugettext_lazy", "ugettext_noop",
@@ -134,6 +135,10 @@ class Evaluator:
     settings_module: str | None = None
     unknown_settings: set[str] = field(default_factory=set)
     objects: dict[str, dict] = field(default_factory=dict)
+    # the values assumed for run-time conditions (``runtime_conditions.World``); None: such a test refuses
+    world: Any = None
+    # ``Model._meta.db_table`` and the like of a model class (``model_meta``; set by the project)
+    model_meta: Any = None
     _active: set = field(default_factory=set)
     # per class node: its body's bindings by name, and its ancestors (neither changes once parsed)
     _bindings: dict[int, dict[str, list[tuple[int, ast.stmt]]]] = field(default_factory=dict)
@@ -313,6 +318,12 @@ class Evaluator:
                 found = settings_objects.object_attribute(self, owner, node.attr, node, scope)
                 if found is not None:
                     return found
+            if self.model_meta is not None and node.attr in model_meta.ATTRIBUTES \
+                    and isinstance(node.value, ast.Attribute) and node.value.attr == "_meta":  # M._meta.db_table
+                model = self.resolve(node.value.value, scope)
+                found = self.model_meta(model, node.attr) if isinstance(model, Definition) else None
+                if found is not None:
+                    return found
             if isinstance(owner, Definition) and node.attr in enums.ATTRIBUTES:  # E.MEMBER.value
                 found = enums.member_attribute(self, owner, node.attr, node, scope)
                 if found is not None:
@@ -423,6 +434,8 @@ class Evaluator:
             path = target.path if isinstance(target, (Definition, External)) else target.module.name
         if path == "builtins.getattr":
             return conditions.settings_getattr(self, node, scope)
+        if path == GET_USER_MODEL and not node.args and not node.keywords:  # ForeignKey(get_user_model(), ...)
+            return self.setting("AUTH_USER_MODEL", node, scope)  # deconstructs as the swappable setting
         if path in conditions.IS_INSTALLED:
             return conditions.is_installed(self, node, scope)
         args = tuple(self.value(a, scope) for a in node.args)

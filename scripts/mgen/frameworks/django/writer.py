@@ -27,14 +27,16 @@ from typing import Any
 from ... import __version__
 from ...errors import MgenError
 from ...formats import render_template, write_atomically
-from . import scoped
-from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect, migration_managers
+from . import scoped, worlds
+from .autodetect import DetectedChanges, MigrationOperation, QuestionerAnswers, detect
 from .chop import chop, needs_chop
 from .fields import field_call
 from .legacy_semantics import PINNED_KEY
+from .managers import migration_managers
 from .project import DjangoProject, load_project
 from .replay import MigrationFile, MigrationReplayer, read_migrations, replay_project
 from .replay import models_state as read_models_state
+from .runtime_conditions import World
 from .state import Call, FieldState, NativeStr, Opaque, ProjectState, QNode, Ref, Setting
 
 # Where a deconstruct() method rewrites its class's path (Index.deconstruct, BaseConstraint.deconstruct,
@@ -312,26 +314,22 @@ def generate(project_root: Path, *, name: str | None, renames: Sequence[str] = (
 def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], dry_run: bool,
               settings: str | None, dialect: str | None, defaults: Sequence[str],
               asked: Sequence[str]) -> GenerateResult:
-    project = load_project(Path(project_root), settings)
-    migrated = [a.label for a in project.project_apps
-                if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
-    unread = project.unread_apps  # app folders INSTALLED_APPS may hold at run time (runtime_apps)
-    every = [*migrated, *(label for label in unread if label not in migrated)]
-    apps = scoped.selected_apps(every, asked)
-    graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
-    old = replay_project(project, scoped=True)  # writes the history cache
-    new = read_models_state(project, old, scoped=True)
-    refused = {**unread, **scoped.merged(old, new)}
-    hints = QuestionerAnswers.parse(renames, every).parse_defaults(defaults)
-    managers = functools.cache(lambda app: migration_managers(project, [app]))
-    while True:  # the asked apps, and those whose new models their operations need (makemigrations' trim_to_apps)
-        refusal_notes = scoped.check(refused, apps, every)
-        changes = detect(old, new, apps, hints, managers)
-        needed = {other for ops in changes.operations.values() for op in ops for other, model in op.depends
-                  if other in migrated and other not in apps and (other, model.lower()) not in old.models}
-        if not needed:
-            break
-        apps = [*apps, *sorted(needed)]
+    world = World()
+    read = _Read.of(project_root, settings, asked, world)
+    hints = QuestionerAnswers.parse(renames, read.every).parse_defaults(defaults)
+    project, old, new, graph = read.project, read.old, read.new, read.graph
+    changes, apps, refusal_notes = read.changes(hints)
+    if world.hits:  # run-time conditions (fts5_available()): the same answer whichever way they go, or refused
+        refused, world_notes = worlds.settle(
+            world, changes.operations,
+            lambda other: _Read.of(project_root, settings, asked, other).answer(hints),
+            lambda file: _app_of_file(project, file))
+        refusal_notes = [*refusal_notes, *world_notes]
+        if refused:
+            for app, error in refused.items():
+                read.refused.setdefault(app, error)
+            changes, apps, more = read.changes(hints)
+            refusal_notes = [*refusal_notes, *more]
     result = GenerateResult(notes=[n.one_line() for n in [*project.notes, *new.notes]] + changes.suggestions
                             + changes.notes + refusal_notes, renames=list(changes.renames))
     if not changes.operations:
@@ -361,6 +359,64 @@ def _generate(project_root: Path, *, name: str | None, renames: Sequence[str], d
         return result
     result.files = write_checked(texts, lambda: _verify_written(Path(project_root), settings, apps))
     return result
+
+
+@dataclass
+class _Read:
+    """The project read in one world of its run-time conditions: the history's state and the models'."""
+
+    project: DjangoProject
+    migrated: list[str]
+    every: list[str]
+    apps: list[str]
+    graph: Any
+    old: ProjectState
+    new: ProjectState
+    refused: dict[str, MgenError]
+
+    @classmethod
+    def of(cls, project_root: Path, settings: str | None, asked: Sequence[str], world: World) -> _Read:
+        project = load_project(Path(project_root), settings)
+        project.evaluator.world = world
+        migrated = [a.label for a in project.project_apps
+                    if a.migrations_path is not None and (a.migrations_path / "__init__.py").is_file()]
+        unread = project.unread_apps  # app folders INSTALLED_APPS may hold at run time (runtime_apps)
+        every = [*migrated, *(label for label in unread if label not in migrated)]
+        apps = scoped.selected_apps(every, asked)
+        graph, _ = read_migrations(project, save=False)  # two leaves in an app stop here
+        old = replay_project(project, scoped=True)  # writes the history cache
+        new = read_models_state(project, old, scoped=True)
+        return cls(project, migrated, every, apps, graph, old, new, {**unread, **scoped.merged(old, new)})
+
+    def answer(self, hints: QuestionerAnswers) -> worlds.Answer:
+        """The operations per app in this world, and the apps refused in it (another world's reading)."""
+        return self.changes(hints, quiet=True)[0].operations, dict(self.refused)
+
+    def changes(self, hints: QuestionerAnswers, quiet: bool = False) -> tuple[DetectedChanges, list[str], list[str]]:
+        """The operations of the asked apps and of those whose new models their operations need
+        (makemigrations' trim_to_apps), those apps, and the notes on refused apps; ``quiet``: an asked app
+        refused is no error (another world's reading, compared app by app)."""
+        managers = functools.cache(lambda app: migration_managers(self.project, [app]))
+        apps = list(self.apps)
+        while True:
+            if quiet:
+                refusal_notes: list[str] = []
+                apps = [a for a in apps if a not in self.refused]
+            else:
+                refusal_notes = scoped.check(self.refused, apps, self.every)
+            changes = detect(self.old, self.new, apps, hints, managers)
+            needed = {other for ops in changes.operations.values() for op in ops for other, model in op.depends
+                      if other in self.migrated and other not in apps and (other, model.lower()) not in self.old.models}
+            if not needed:
+                return changes, apps, refusal_notes
+            apps = [*apps, *sorted(needed)]
+
+
+def _app_of_file(project: DjangoProject, file: str) -> str | None:
+    """The label of the app whose folder holds ``file``."""
+    path = Path(file).resolve()
+    found = [a for a in project.apps if a.path is not None and Path(a.path).resolve() in path.parents]
+    return max(found, key=lambda a: len(Path(a.path).parts)).label if found else None
 
 
 # (app, migration name, operations, dependencies, the app's migration before it or None, initial)
@@ -461,8 +517,10 @@ def _judge(result: GenerateResult, old: ProjectState, new: ProjectState, changes
 
 
 def _verify_written(root: Path, settings: str | None, apps: Sequence[str]) -> None:
-    """Read the history back from disk: it must now build exactly the models' state."""
+    """Read the history back from disk: it must now build exactly the models' state (run-time conditions
+    taken true, as the first reading took them: the answer was the same either way)."""
     project = load_project(root, settings)
+    project.evaluator.world = World()
     wanted = set(apps)
     old = replay_project(project, scoped=True).only(wanted)
     new = read_models_state(project, scoped=True).only(wanted)
