@@ -1,5 +1,5 @@
 """Part of the Alembic native driver: run by the project's interpreter, never imported by mgen (``alembic.native``
-puts this text after ``native_using.py``, whose ``walk_ops`` it uses; ``native_driver.py``'s ``keep_changes`` calls
+puts this text after ``native_using.py``, whose ``postgresql_directive_ops`` it uses; ``native_driver.py``'s ``keep_changes`` calls
 ``add_postgresql_ops``).
 
 Autogenerate writes an index it finds in the database and not in the models as ``op.drop_index`` in the upgrade and
@@ -13,7 +13,8 @@ index was made. An index whose keys include an expression (no column to name) is
 a create of an index the scratch database does not have (a new index of the models) is not touched. Each
 ``postgresql_ops`` added is said in a note. Alembic's own renderer writes it (an index's dialect keywords).
 """
-# ruff: noqa: UP031, F821 - run by the project's interpreter, which may predate f-strings (Python 3.5); walk_ops
+# ruff: noqa: UP031, F821 - run by the project's interpreter, which may predate f-strings (Python 3.5);
+# postgresql_directive_ops
 # comes from native_using.py, put before this text
 
 INDEX_OPCLASSES = (
@@ -30,25 +31,22 @@ INDEX_OPCLASSES = (
 def add_postgresql_ops(context, directives):
     """``postgresql_ops`` on each ``create_index`` that re-creates an index of the scratch database made with
     operator classes that are not the default; the notes that say so."""
-    dialect = getattr(context, "dialect", None)
-    bind = getattr(context, "bind", None)
-    if getattr(dialect, "name", None) != "postgresql" or bind is None:
+    found = postgresql_directive_ops(context, directives)
+    if found is None:
         return []
+    bind, _, ops = found
     from alembic.operations import ops as alembic_ops
 
     said = []
-    for script in directives:
-        lists = list(getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops])
-        lists += list(getattr(script, "downgrade_ops_list", None) or [script.downgrade_ops])
-        for op in walk_ops(lists):
-            if not isinstance(op, alembic_ops.CreateIndexOp) or op.kw.get("postgresql_ops") or not op.index_name:
-                continue
-            found = index_opclasses(bind, op.index_name, op.table_name, op.schema)
-            if found:
-                op.kw["postgresql_ops"] = found
-                said.append("postgresql_ops=%r added to create_index %s on %s (the index in the database has these "
-                            "operator classes; autogenerate does not reflect them, and without them PostgreSQL "
-                            "refuses or builds another index)" % (found, op.index_name, op.table_name))
+    for op in ops:
+        if not isinstance(op, alembic_ops.CreateIndexOp) or op.kw.get("postgresql_ops") or not op.index_name:
+            continue
+        classes = index_opclasses(bind, op.index_name, op.table_name, op.schema)
+        if classes:
+            op.kw["postgresql_ops"] = classes
+            said.append("postgresql_ops=%r added to create_index %s on %s (the index in the database has these "
+                        "operator classes; autogenerate does not reflect them, and without them PostgreSQL "
+                        "refuses or builds another index)" % (classes, op.index_name, op.table_name))
     return said
 
 

@@ -29,30 +29,42 @@ ASSIGNABLE = ("SELECT 1 FROM pg_cast WHERE castsource = %(source)s AND casttarge
               "AND castcontext IN ('a', 'i')")
 
 
-def add_postgresql_using(context, directives):
-    """``postgresql_using`` on each type change PostgreSQL would refuse without one; the notes that say so."""
+def postgresql_directive_ops(context, directives):
+    """(the connection, the dialect, every operation of the directives' upgrade and downgrade lists) when the
+    autogenerate context is PostgreSQL's with a connection; None otherwise (native_opclass.py uses it too)."""
     dialect = getattr(context, "dialect", None)
     bind = getattr(context, "bind", None)
     if getattr(dialect, "name", None) != "postgresql" or bind is None:
-        return []
-    from alembic.operations import ops as alembic_ops
-
-    said = []
+        return None
+    ops = []
     for script in directives:
         lists = list(getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops])
         lists += list(getattr(script, "downgrade_ops_list", None) or [script.downgrade_ops])
-        for op in walk_ops(lists):
-            if not isinstance(op, alembic_ops.AlterColumnOp) or op.modify_type is None or op.existing_type is None:
-                continue
-            if op.kw.get("postgresql_using"):
-                continue
-            using = using_clause(bind, dialect, op)
-            if using:
-                op.kw["postgresql_using"] = using
-                said.append("postgresql_using=%r added to alter_column %s.%s (PostgreSQL has no assignment cast "
-                            "from %s to %s; a row the cast cannot convert fails the upgrade)"
-                            % (using, op.table_name, op.column_name, compiled(op.existing_type, dialect),
-                               compiled(op.modify_type, dialect)))
+        ops.extend(walk_ops(lists))
+    return bind, dialect, ops
+
+
+def add_postgresql_using(context, directives):
+    """``postgresql_using`` on each type change PostgreSQL would refuse without one; the notes that say so."""
+    found = postgresql_directive_ops(context, directives)
+    if found is None:
+        return []
+    bind, dialect, ops = found
+    from alembic.operations import ops as alembic_ops
+
+    said = []
+    for op in ops:
+        if not isinstance(op, alembic_ops.AlterColumnOp) or op.modify_type is None or op.existing_type is None:
+            continue
+        if op.kw.get("postgresql_using"):
+            continue
+        using = using_clause(bind, dialect, op)
+        if using:
+            op.kw["postgresql_using"] = using
+            said.append("postgresql_using=%r added to alter_column %s.%s (PostgreSQL has no assignment cast "
+                        "from %s to %s; a row the cast cannot convert fails the upgrade)"
+                        % (using, op.table_name, op.column_name, compiled(op.existing_type, dialect),
+                           compiled(op.modify_type, dialect)))
     if said:
         install_using_renderer()
     return said
