@@ -4,40 +4,17 @@ install at a time (a flock on package.json: the test workers share the folder); 
 or run fails the test."""
 from __future__ import annotations
 
-import fcntl
-import os
-import shutil
 import subprocess
-from functools import cache
 from pathlib import Path
 
-import pytest
+from node_oracle import require
 
 ORACLE = Path(__file__).parent / "oracle"
 NO_CHANGES = "No schema changes, nothing to migrate"
 
 
-@cache
-def _installed() -> str | None:
-    """None when drizzle-kit is ready, else why not."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        return "node/npm not found"
-    with open(ORACLE / "package.json") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not all((ORACLE / "node_modules" / p).is_dir() for p in ("drizzle-kit", "pg", "@libsql/client")):
-            done = subprocess.run(["npm", "install", "--no-package-lock", "--no-audit", "--no-fund"], cwd=ORACLE,
-                                  capture_output=True, text=True, timeout=600, check=False)
-            if done.returncode:
-                return "npm install failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
-    return None
-
-
 def require_oracle() -> None:
-    why = _installed()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"drizzle-kit is unavailable ({why})", pytrace=False)
-        pytest.skip(why)
+    require(ORACLE, ("drizzle-kit", "pg", "@libsql/client"), "drizzle-kit")
 
 
 def project(root: Path, schema: str, url: str | None = None, dialect: str = "postgresql") -> Path:

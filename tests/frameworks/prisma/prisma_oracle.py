@@ -3,39 +3,16 @@ run offline: it downloads its native engine first). The Node packages are instal
 ignored) on first use, from the npm registry; under CI a failure to install or run fails the test."""
 from __future__ import annotations
 
-import fcntl
-import os
-import shutil
 import subprocess
-from functools import cache
 from pathlib import Path
 
-import pytest
+from node_oracle import require
 
 ORACLE = Path(__file__).parent / "oracle"
 
 
-@cache
-def _installed() -> str | None:
-    """None when the engine is ready, else why not."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        return "node/npm not found"
-    with open(ORACLE / "package.json") as lock:  # one install at a time: the test workers share the folder
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (ORACLE / "node_modules" / "@prisma" / "schema-engine-wasm").is_dir():
-            done = subprocess.run(["npm", "install", "--no-package-lock", "--no-audit", "--no-fund"], cwd=ORACLE,
-                                  capture_output=True, text=True, timeout=600, check=False)
-            if done.returncode:
-                return "npm install failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
-    return None
-
-
 def require_oracle() -> None:
-    why = _installed()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"Prisma's schema engine is unavailable ({why})", pytrace=False)
-        pytest.skip(why)
+    require(ORACLE, ("@prisma/schema-engine-wasm",), "Prisma's schema engine")
 
 
 def prisma_sql(provider: str, old: Path | None, new: Path, server_url: str | None = None) -> str:
