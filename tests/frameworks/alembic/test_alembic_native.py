@@ -39,11 +39,18 @@ class User(Base):
     name: Mapped[str | None] = mapped_column(text_type("name"))
 '''
 TYPES = '''
+import json
+from pathlib import Path
+
 from sqlalchemy import String
+
+# the lengths live in a data file: only running the code knows them (a project function static reading can
+# evaluate is read statically now)
+LENGTHS = json.loads((Path(__file__).parent / "lengths.json").read_text())
 
 
 def text_type(kind):
-    return {"email": String(255), "name": String(100)}[kind]
+    return String(LENGTHS[kind])
 '''
 FIRST = '''"""users
 
@@ -85,7 +92,8 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     (root / "migrations" / "versions").mkdir(parents=True)
     (root / "app").mkdir()
-    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/types.py": TYPES, "migrations/env.py": ALEMBIC_ENV,
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/types.py": TYPES,
+             "app/lengths.json": '{"email": 255, "name": 100}', "migrations/env.py": ALEMBIC_ENV,
              "migrations/versions/a1_users.py": FIRST,
              "migrations/script.py.mako": (Path(alembic.__file__).parent / "templates" / "generic" /
                                            "script.py.mako").read_text(),
