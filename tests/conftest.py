@@ -6,8 +6,13 @@ reason. Tests create and drop their own scratch databases (``mgen.db.scratch_dat
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +22,21 @@ POSTGRES_URL = os.environ.get("MGEN_TEST_POSTGRES_URL", "postgresql://postgres@1
 MYSQL_URL = os.environ.get("MGEN_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 SERVERS = {"postgresql": POSTGRES_URL, "mysql": MYSQL_URL}
 DIALECTS = ("sqlite", "postgresql", "mysql")
+
+
+@contextlib.contextmanager
+def checkout_install_lock() -> Iterator[None]:
+    """Held by a test that pip-installs this checkout (the quickstart's ``pip install -e .`` rewrites
+    ``scripts/*.egg-info``) and by one that watches the checkout for writes (the plugin's first install): the
+    test workers run them one at a time, so the watcher sees only what its own install wrote."""
+    name = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:16]  # the same in every worker
+    lock = Path(tempfile.gettempdir()) / f"mgen-checkout-{name}.lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @cache

@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from conftest import checkout_install_lock
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,8 +44,9 @@ def test_django_library_demo(tmp_path: Path):
 def test_quickstart_prints_the_migration_and_leaves_nothing_behind(tmp_path: Path):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    done = subprocess.run(["bash", str(ROOT / "examples" / "quickstart.sh")], capture_output=True, text=True,
-                          check=False, timeout=300, env={**os.environ, "TMPDIR": str(temp)})
+    with checkout_install_lock():  # its pip install -e . rewrites the checkout's egg-info (test_plugin watches)
+        done = subprocess.run(["bash", str(ROOT / "examples" / "quickstart.sh")], capture_output=True, text=True,
+                              check=False, timeout=300, env={**os.environ, "TMPDIR": str(temp)})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "==> blog/migrations/000003_blog_v2" in done.stdout and "verify passed on sqlite" in done.stdout
     assert list(temp.iterdir()) == [], "the quickstart's temporary copy is removed"

@@ -57,6 +57,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import checkout_install_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / ".claude-plugin" / "plugin.json"
@@ -403,12 +404,13 @@ def plugin_copy(target: Path) -> Path:
 def installed(tmp_path_factory):
     """One real first call with the repository as the plugin root: its time, result and the listings."""
     data = tmp_path_factory.mktemp("plugin-data")
-    before = listing(ROOT)
-    # an extra index that does not exist: pip warns about it even with --quiet (as it warns about a
-    # deprecation, a cache folder it cannot write, ...): the agent must not read it
-    missing = (data.parent / "no-such-index").as_uri()
-    seconds, done = timed(data, ROOT, "--version", PIP_EXTRA_INDEX_URL=missing)
-    after = listing(ROOT)
+    with checkout_install_lock():  # no other test pip-installs the checkout meanwhile (the quickstart's)
+        before = listing(ROOT)
+        # an extra index that does not exist: pip warns about it even with --quiet (as it warns about a
+        # deprecation, a cache folder it cannot write, ...): the agent must not read it
+        missing = (data.parent / "no-such-index").as_uri()
+        seconds, done = timed(data, ROOT, "--version", PIP_EXTRA_INDEX_URL=missing)
+        after = listing(ROOT)
     print(f"\nmgen-plugin first call (install): {seconds:.1f} s")
     return {"data": data, "seconds": seconds, "done": done, "before": before, "after": after}
 
