@@ -21,9 +21,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ...schema import Index, Schema
+from ...schema import Index, Schema, Table
 from ..pins import pinned_version
-from .compare_types import listed
+from .compare_types import listed, tables_taken
 
 _ORDERED_COLUMN = re.compile(r'^\(\s*"?\w+"?(\s+(asc|desc))?(\s+nulls\s+(first|last))?\s*\)$', re.IGNORECASE)
 
@@ -46,25 +46,20 @@ def applies(root: Path, dialect: str) -> bool:
 def as_autogenerate_compares_expression_indexes(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
     """``models`` with each shared table's expression indexes taken from ``replayed``; a note naming those that
     differed."""
-    differed: list[str] = []
-    tables = []
-    for table in models.tables:
-        if not replayed.has_table(table.name):
-            tables.append(table)
-            continue
-        theirs = [i for i in replayed.table(table.name).indexes if _expression(i)]
+    def take(table: Table, replayed_table: Table) -> tuple[Table, list[str]] | None:
+        theirs = [i for i in replayed_table.indexes if _expression(i)]
         ours = [i for i in table.indexes if _expression(i)]
         if sorted(theirs, key=lambda i: i.name) == sorted(ours, key=lambda i: i.name):
-            tables.append(table)
-            continue
+            return None
         changed = sorted({i.name for i in theirs} ^ {i.name for i in ours}
                          | {i.name for i in theirs for j in ours if i.name == j.name and i != j})
-        differed += [f"{table.name}.{name}" for name in changed]
         plain = tuple(i for i in table.indexes if not _expression(i))
-        tables.append(replace(table, indexes=plain + tuple(theirs)))
+        return replace(table, indexes=plain + tuple(theirs)), [f"{table.name}.{name}" for name in changed]
+
+    schema, differed = tables_taken(models, replayed, take)
     if not differed:
         return models, []
     note = (f"{len(differed)} expression index(es) the models and the revisions differ on: no change, as Alembic's "
             "autogenerate compares them under the SQLAlchemy 1.x the project pins (it cannot reflect them and "
             f"skips them on both sides): {listed(differed, 4)}")
-    return replace(models, tables=tuple(tables)), [note]
+    return schema, [note]

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...schema import PrimaryKey, Schema
-from .compare_types import listed
+from ...schema import PrimaryKey, Schema, Table
+from .compare_types import listed, tables_taken
 
 
 def _shown(key: PrimaryKey | None) -> str:
@@ -28,24 +28,18 @@ def _shown(key: PrimaryKey | None) -> str:
 
 def as_autogenerate_compares_keys(models: Schema, replayed: Schema) -> tuple[Schema, list[str]]:
     """``models`` with each shared table's primary key taken from ``replayed`` where they differ; a note."""
-    taken: list[str] = []
-    tables = []
-    for table in models.tables:
-        if not replayed.has_table(table.name):
-            tables.append(table)
-            continue
-        before = replayed.table(table.name).primary_key
-        model = table.primary_key
+    def take(table: Table, replayed_table: Table) -> tuple[Table, list[str]] | None:
+        before, model = replayed_table.primary_key, table.primary_key
         same = (before.columns if before else None) == (model.columns if model else None)
         names = {c.name for c in table.columns}
         if same or (before is not None and not set(before.columns) <= names):
-            tables.append(table)  # the same columns (mgen compares no key names either), or a column gone
-            continue
-        taken.append(f"{table.name} (model {_shown(model)}, revisions {_shown(before)})")
-        tables.append(replace(table, primary_key=before))
+            return None  # the same columns (mgen compares no key names either), or a column gone
+        return replace(table, primary_key=before), [f"{table.name} (model {_shown(model)}, revisions {_shown(before)})"]
+
+    schema, taken = tables_taken(models, replayed, take)
     if not taken:
         return models, []
     note = (f"{len(taken)} table(s) whose primary key differs from the revisions': no change, as Alembic's "
             "autogenerate compares them (it never compares primary keys; write op.create_primary_key by hand to "
             f"change one): {listed(taken, 3)}")
-    return replace(models, tables=tuple(tables)), [note]
+    return schema, [note]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from ...schema import Column, ColumnType, Schema
+from ...schema import Column, ColumnType, Schema, Table
 
 
 def _arguments(t: ColumnType) -> tuple:
@@ -33,27 +33,38 @@ def _same_but_unsized(model: ColumnType, replayed: ColumnType, either_side: bool
     return not _arguments(model) or (either_side and not _arguments(replayed))
 
 
+def tables_taken(models: Schema, replayed: Schema, take: Callable[[Table, Table], tuple[Table, list[str]] | None]
+                 ) -> tuple[Schema, list[str]]:
+    """``models`` where ``take(table, the replayed table of its name)`` gives a table: that one instead, and what
+    ``take`` says of each (the shared walk of every "as autogenerate compares" rule: types, keys, indexes)."""
+    said: list[str] = []
+    tables = []
+    for table in models.tables:
+        found = take(table, replayed.table(table.name)) if replayed.has_table(table.name) else None
+        if found is not None:
+            table, more = found
+            said += more
+        tables.append(table)
+    return (replace(models, tables=tuple(tables)) if said else models), said
+
+
 def columns_taken(models: Schema, replayed: Schema, take: Callable[[Column, Column], tuple[Column, str] | None]
                   ) -> tuple[Schema, list[str]]:
     """``models`` where ``take(column, the replayed column of the same table and name)`` gives a column: that
     one instead, and the list of ``table.column`` (with what ``take`` says) taken."""
-    taken: list[str] = []
-    tables = []
-    for table in models.tables:
-        if not replayed.has_table(table.name):
-            tables.append(table)
-            continue
-        old = {c.name: c for c in replayed.table(table.name).columns}
+    def table_taken(table: Table, before: Table) -> tuple[Table, list[str]] | None:
+        old = {c.name: c for c in before.columns}
+        taken: list[str] = []
         columns: list[Column] = []
         for column in table.columns:
-            before = old.get(column.name)
-            found = take(column, before) if before is not None else None
+            found = take(column, old[column.name]) if column.name in old else None
             if found is not None:
                 column, said = found
                 taken.append(f"{table.name}.{column.name}" + (f" {said}" if said else ""))
             columns.append(column)
-        tables.append(replace(table, columns=tuple(columns)))
-    return replace(models, tables=tuple(tables)), taken
+        return (replace(table, columns=tuple(columns)), taken) if taken else None
+
+    return tables_taken(models, replayed, table_taken)
 
 
 def as_autogenerate_compares(models: Schema, replayed: Schema, either_side: bool = True) -> tuple[Schema, list[str]]:
